@@ -1,0 +1,109 @@
+import { closest } from 'fastest-levenshtein';
+import type { z } from 'zod';
+import { formatPath } from './errors.ts';
+import { show } from './fields.ts';
+
+type Issue = z.core.$ZodIssue;
+
+/** Keys a strict object accepts, read from the schema for did-you-mean hints. */
+function knownKeys(schema: z.ZodType, path: readonly PropertyKey[], root: unknown): string[] {
+  // Walk the schema along the path, following arrays and unions, to find the object.
+  let cur: unknown = schema;
+  let value: unknown = root;
+  const unwrap = (s: unknown): unknown => {
+    let x = s as { def?: { type?: string; innerType?: unknown; in?: unknown; schema?: unknown; options?: unknown[]; discriminator?: string; element?: unknown } };
+    for (let guard = 0; guard < 20 && x?.def; guard++) {
+      const d = x.def;
+      if (d.type === 'optional' || d.type === 'nullable' || d.type === 'default' || d.type === 'readonly') x = d.innerType as typeof x;
+      else if (d.type === 'pipe') x = d.in as typeof x;
+      else if (d.type === 'union' && Array.isArray(d.options)) {
+        const disc = d.discriminator;
+        const tag = disc !== undefined && value && typeof value === 'object' ? (value as Record<string, unknown>)[disc] : undefined;
+        const match = d.options.find((o) => {
+          const shape = (o as { def?: { shape?: Record<string, { def?: { values?: unknown[] } }> } }).def?.shape;
+          return disc !== undefined && shape?.[disc]?.def?.values?.includes(tag);
+        });
+        x = (match ?? d.options[0]) as typeof x;
+      } else break;
+    }
+    return x;
+  };
+  for (const p of path) {
+    cur = unwrap(cur);
+    const def = (cur as { def?: { type?: string; shape?: Record<string, unknown>; element?: unknown } }).def;
+    if (def?.type === 'array') cur = def.element;
+    else if (def?.type === 'object' && def.shape) cur = def.shape[String(p)];
+    else return [];
+    value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[p as string] : undefined;
+  }
+  cur = unwrap(cur);
+  const shape = (cur as { def?: { shape?: Record<string, unknown> } }).def?.shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p as string];
+  }
+  return v;
+}
+
+/** One located problem: a path into the input and a message. */
+export interface Problem {
+  path: PropertyKey[];
+  message: string;
+}
+
+/** Turns zod issues into one plain message per problem, each with its path. */
+export function describeIssues(schema: z.ZodType, issues: readonly Issue[], input: unknown): Problem[] {
+  const out: Problem[] = [];
+  for (const iss of issues) {
+    const path = [...iss.path];
+    switch (iss.code) {
+      case 'unrecognized_keys': {
+        const known = knownKeys(schema, path, input);
+        for (const key of iss.keys) {
+          const near = known.length > 0 ? closest(key, known) : undefined;
+          const hint = near !== undefined && near !== key ? ` (did you mean "${near}"?)` : '';
+          const list = known.length > 0 ? `; allowed here: ${known.join(', ')}` : '';
+          out.push({ path: [...path, key], message: `unknown key${hint}${list}` });
+        }
+        break;
+      }
+      case 'invalid_union': {
+        if (iss.discriminator !== undefined && 'options' in iss && iss.options) {
+          const p = path[path.length - 1] === iss.discriminator ? path : [...path, iss.discriminator];
+          const got = valueAt(input, p);
+          const opts = iss.options.map((o) => JSON.stringify(o)).join(', ');
+          out.push({ path: p, message: got === undefined ? `missing; expected one of ${opts}` : `expected one of ${opts}, got ${show(got)}` });
+        } else {
+          out.push({ path, message: iss.message });
+        }
+        break;
+      }
+      case 'invalid_type': {
+        const got = valueAt(input, path);
+        if (got === undefined) out.push({ path, message: 'missing (required)' });
+        else if (iss.message.startsWith('Invalid input')) out.push({ path, message: `expected ${iss.expected === 'object' ? 'an object' : iss.expected === 'array' ? 'a list' : `a ${iss.expected}`}, got ${show(got)}` });
+        else out.push({ path, message: iss.message });
+        break;
+      }
+      case 'invalid_value': {
+        const got = valueAt(input, path);
+        out.push({ path, message: `expected ${iss.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${show(got)}` });
+        break;
+      }
+      default:
+        out.push({ path, message: iss.message });
+    }
+  }
+  return out;
+}
+
+/** Formats a problem as `path: message` (the path may be empty for the whole file). */
+export function formatProblem(p: Problem): string {
+  const where = formatPath(p.path);
+  return where === '' ? p.message : `${where}: ${p.message}`;
+}

@@ -1,0 +1,31 @@
+import type { PoolStage } from './pool-stage.ts';
+
+/**
+ * Plain-words warnings for stages whose offered load reaches their capacity with an
+ * unbounded queue. Such a queue grows for as long as arrivals last, so waiting
+ * times grow with run length and describe the run, not the system. The rate
+ * reaching a stage is the arrival rate, capped by the capacity of any bounded,
+ * overloaded stage before it (which sheds the excess).
+ */
+export function overloadWarnings(arrivalRateRps: number, stages: readonly PoolStage[]): string[] {
+  const warnings: string[] = [];
+  let rate = arrivalRateRps;
+  for (const st of stages) {
+    const capacityRps = st.servers / st.service.mean;
+    const rho = rate / capacityRps;
+    if (rho >= 1 && st.queueCapacity === Infinity) {
+      warnings.push(
+        `stage "${st.name}" is overloaded: ${fmt(rate)} req/s arrive but its ${st.servers} server(s) complete at most ` +
+          `${fmt(capacityRps)} req/s (utilization ${fmt(rho * 100)}%), and its queue is unbounded. The queue grows for as ` +
+          `long as the run lasts, so the latency figures depend on the run length, not on the system. Add replicas, ` +
+          `lower the load, or bound the queue (queue: { capacity: N }) to see drops instead.`,
+      );
+    }
+    if (rho > 1) rate = capacityRps;
+  }
+  return warnings;
+}
+
+function fmt(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toPrecision(3);
+}
