@@ -25,7 +25,7 @@ export function parseScenarioText(src: TextSource): RawScenario {
   if (doc.errors.length > 0) {
     throw new InputError(
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
+        const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
         const where = pos ? `${src.name}:${pos.line}:${pos.col}` : src.name;
         const msg = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
         return `${where}: cannot read the file: ${msg}`;

@@ -1,0 +1,96 @@
+import Table from 'cli-table3';
+import type { RunResult } from '../models/result.ts';
+import type { Scenario } from '../config/schema.ts';
+import { formatDuration } from '../config/duration.ts';
+
+/** Groups thousands with commas, independent of the machine's locale. */
+export function group(intText: string): string {
+  return intText.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** A count: 1,234,567. */
+export function fmtCount(n: number): string {
+  return group(String(Math.round(n)));
+}
+
+/** A figure with about three significant digits, grouped: 0.123, 12.3, 1,234. */
+export function fmtNum(x: number): string {
+  if (!Number.isFinite(x)) return x > 0 ? '∞' : x < 0 ? '-∞' : '–';
+  const a = Math.abs(x);
+  if (a === 0) return '0';
+  if (a >= 100) return group(x.toFixed(0));
+  if (a >= 10) return x.toFixed(1);
+  if (a >= 1) return x.toFixed(2);
+  return x.toPrecision(3);
+}
+
+/** A share as a percentage: 80.0%. */
+export function fmtPct(x: number): string {
+  if (!Number.isFinite(x)) return '–';
+  if (x > 0 && x < 0.001) return `${(x * 100).toPrecision(2)}%`;
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+const plain = {
+  chars: {
+    top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+    bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+    left: '  ', 'left-mid': '', mid: '', 'mid-mid': '',
+    right: '', 'right-mid': '', middle: '  ',
+  },
+  style: { head: [] as string[], border: [] as string[], 'padding-left': 0, 'padding-right': 0 },
+};
+
+function table(head: string[], rows: string[][], alignLeft = 1): string {
+  const t = new Table({ ...plain, head, colAligns: head.map((_, i) => (i < alignLeft ? 'left' : 'right')) });
+  for (const r of rows) t.push(r);
+  return t.toString();
+}
+
+function warmupText(s: Scenario): string {
+  if (s.warmup?.requests) return `after ${fmtCount(s.warmup.requests)} warm-up requests`;
+  if (s.warmup?.duration) return `after a ${formatDuration(s.warmup.duration)} warm-up`;
+  return 'no warm-up';
+}
+
+/** The human report of one run: what a newcomer reads in seconds. */
+export function formatRun(s: Scenario, r: RunResult): string {
+  const lines: string[] = [];
+  lines.push(`servesim · ${r.scenario}${s.description ? ` — ${s.description}` : ''}`);
+  lines.push(
+    `seed ${r.seed} · ${fmtCount(r.requests.arrived)} requests measured over ${fmtNum(r.measuredS)} s of simulated time (${warmupText(s)})`,
+  );
+  lines.push('');
+  lines.push('End-to-end latency (ms)');
+  const l = r.latencyMs;
+  lines.push(table(['mean', 'p50', 'p90', 'p99', 'p99.9', 'max'], [[l.mean, l.p50, l.p90, l.p99, l.p999, l.max].map(fmtNum)], 0));
+  lines.push('');
+  lines.push(
+    `Throughput ${fmtNum(r.throughputRps)} req/s · completed ${fmtCount(r.requests.completed)} · dropped ${fmtCount(r.requests.dropped)} (${fmtPct(r.dropRate)})`,
+  );
+  lines.push('');
+  const waitMs = Object.values(r.stages).reduce((a, st) => a + st.queueWaitMs.mean * (st.completed / Math.max(1, r.requests.completed)), 0);
+  if (r.requests.completed > 0 && l.mean > 0) {
+    lines.push(
+      `Of the mean latency of ${fmtNum(l.mean)} ms, ${fmtNum(waitMs)} ms (${fmtPct(waitMs / l.mean)}) is spent waiting in queues for a free replica; the rest is service.`,
+    );
+    lines.push('');
+  }
+  lines.push('Stages');
+  const rows = Object.entries(r.stages).map(([name, st]) => [
+    name,
+    `${st.replicas}`,
+    fmtPct(st.utilization),
+    fmtNum(st.queueWaitMs.mean),
+    fmtNum(st.queueWaitMs.p50),
+    fmtNum(st.queueWaitMs.p99),
+    fmtNum(st.meanQueueLength),
+    fmtCount(st.dropped),
+  ]);
+  lines.push(table(['stage', 'replicas', 'utilization', 'wait mean ms', 'wait p50', 'wait p99', 'avg queue', 'dropped'], rows));
+  for (const w of r.warnings) {
+    lines.push('');
+    lines.push(`warning: ${w}`);
+  }
+  return lines.join('\n');
+}

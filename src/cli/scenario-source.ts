@@ -1,0 +1,76 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { InputError } from '../config/errors.ts';
+import type { Override } from '../config/overrides.ts';
+import { parseScenarioText, rawFromObject, validateScenario } from '../config/parse.ts';
+import type { Scenario } from '../config/schema.ts';
+
+/** Folder of the built-in scenarios. */
+export const BUILTIN_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios');
+
+/** The scenario `servesim run` uses when given none. */
+export const DEFAULT_SCENARIO = 'realtime-ranker';
+
+const TEXT_EXT = new Set(['.yaml', '.yml', '.json']);
+const MODULE_EXT = new Set(['.ts', '.mts', '.js', '.mjs']);
+
+/** Built-in scenario names (file names without extension), sorted. */
+export function builtinNames(): string[] {
+  return readdirSync(BUILTIN_DIR)
+    .filter((f) => TEXT_EXT.has(extname(f)))
+    .map((f) => f.slice(0, -extname(f).length))
+    .sort();
+}
+
+function builtinPath(name: string): string | undefined {
+  for (const ext of TEXT_EXT) {
+    const p = join(BUILTIN_DIR, name + ext);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+/**
+ * Loads and validates a scenario given as a path (YAML, JSON, or a TypeScript
+ * module whose default export is `defineScenario({...})`) or as a built-in name.
+ */
+export async function loadScenario(ref: string, overrides: readonly Override[] = []): Promise<Scenario> {
+  const path = resolve(ref);
+  let file: string;
+  if (existsSync(path) && statSync(path).isFile()) file = path;
+  else {
+    const builtin = !ref.includes('/') && !ref.includes('\\') ? builtinPath(ref) : undefined;
+    if (builtin === undefined) {
+      throw new InputError([`${ref}: no such scenario file, and no built-in scenario of that name (built-in: ${builtinNames().join(', ')})`]);
+    }
+    file = builtin;
+  }
+  const ext = extname(file).toLowerCase();
+  if (TEXT_EXT.has(ext)) {
+    const text = readFileSync(file, 'utf8');
+    return validateScenario(parseScenarioText({ name: ref, text }), overrides);
+  }
+  if (MODULE_EXT.has(ext)) {
+    let mod: { default?: unknown };
+    try {
+      mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    } catch (err) {
+      throw new InputError([`${ref}: cannot load the module: ${(err as Error).message.split('\n')[0]}`]);
+    }
+    return validateScenario(rawFromObject(mod.default, ref), overrides);
+  }
+  throw new InputError([`${ref}: unknown scenario file type "${ext}" (use .yaml, .yml, .json or .ts)`]);
+}
+
+/** The one-line description of a built-in scenario. */
+export function builtinDescription(name: string): string {
+  const p = builtinPath(name);
+  if (p === undefined) return '';
+  try {
+    const raw = parseScenarioText({ name, text: readFileSync(p, 'utf8') }).raw;
+    return typeof raw.description === 'string' ? raw.description : '';
+  } catch {
+    return '';
+  }
+}
