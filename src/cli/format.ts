@@ -24,10 +24,20 @@ export function fmtNum(x: number): string {
   return x.toPrecision(3);
 }
 
+/** Dollars: $1,234, $12.3, $0.0123. */
+export function fmtUsd(x: number): string {
+  if (!Number.isFinite(x)) return '–';
+  if (x >= 100) return `$${group(x.toFixed(0))}`;
+  if (x >= 1) return `$${x.toFixed(2)}`;
+  return `$${x.toPrecision(3)}`;
+}
+
 /** A share as a percentage: 80.0%. */
 export function fmtPct(x: number): string {
   if (!Number.isFinite(x)) return '–';
   if (x > 0 && x < 0.001) return `${(x * 100).toPrecision(2)}%`;
+  // Near 100 % the tenths hide what an SLO is about (99.95 % is not 100.0 %).
+  if (x > 0.99 && x < 1) return `${(Math.floor(x * 10000) / 100).toFixed(2)}%`;
   return `${(x * 100).toFixed(1)}%`;
 }
 
@@ -65,9 +75,22 @@ export function formatRun(s: Scenario, r: RunResult): string {
   const l = r.latencyMs;
   lines.push(table(['mean', 'p50', 'p90', 'p99', 'p99.9', 'max'], [[l.mean, l.p50, l.p90, l.p99, l.p999, l.max].map(fmtNum)], 0));
   lines.push('');
+  const timedOut = r.requests.timedOut > 0 ? ` · timed out ${fmtCount(r.requests.timedOut)} of them` : '';
   lines.push(
-    `Throughput ${fmtNum(r.throughputRps)} req/s · completed ${fmtCount(r.requests.completed)} · dropped ${fmtCount(r.requests.dropped)} (${fmtPct(r.dropRate)})`,
+    `Throughput ${fmtNum(r.throughputRps)} req/s · completed ${fmtCount(r.requests.completed)} · dropped ${fmtCount(r.requests.dropped)} (${fmtPct(r.dropRate)})${timedOut}`,
   );
+  if (r.slo) {
+    lines.push(
+      `SLO ${r.slo.target}: ${r.slo.met ? 'MET' : 'MISSED'} · ${fmtPct(r.slo.attainment)} of requests within target (drops count as misses) · goodput ${fmtNum(r.slo.goodputRps)} req/s`,
+    );
+  }
+  if (r.cost.perHour > 0) {
+    lines.push(
+      `Cost ${fmtUsd(r.cost.perHour)}/hour at this capacity · ${fmtUsd(r.cost.perMillionRequests)} per million requests · paid capacity ${fmtPct(r.cost.paidUtilization)} busy` +
+        (r.cost.unpricedStages.length > 0 ? ` (no hardware named for: ${r.cost.unpricedStages.join(', ')})` : ''),
+    );
+  }
+  if (r.quality !== null) lines.push(`Quality ${r.qualityMetric} ${r.quality.toFixed(4)} (request-weighted, of the model that served each request)`);
   lines.push('');
   const waitMs = Object.values(r.stages).reduce((a, st) => a + st.queueWaitMs.mean * (st.completed / Math.max(1, r.requests.completed)), 0);
   if (r.requests.completed > 0 && l.mean > 0) {
@@ -77,17 +100,23 @@ export function formatRun(s: Scenario, r: RunResult): string {
     lines.push('');
   }
   lines.push('Stages');
-  const rows = Object.entries(r.stages).map(([name, st]) => [
+  const entries = Object.entries(r.stages);
+  const showRunsOn = entries.some(([, st]) => st.model !== null || st.hardware !== null);
+  const showBatch = entries.some(([, st]) => st.batchSize.p99 > 1);
+  const head = ['stage', ...(showRunsOn ? ['runs'] : []), 'replicas', 'utilization', 'wait mean ms', 'wait p50', 'wait p99', ...(showBatch ? ['batch mean', 'batch p99'] : []), 'avg queue', 'dropped'];
+  const rows = entries.map(([name, st]) => [
     name,
+    ...(showRunsOn ? [[st.model, st.hardware].filter((x) => x !== null).join(' on ')] : []),
     `${st.replicas}`,
     fmtPct(st.utilization),
     fmtNum(st.queueWaitMs.mean),
     fmtNum(st.queueWaitMs.p50),
     fmtNum(st.queueWaitMs.p99),
+    ...(showBatch ? [fmtNum(st.batchSize.mean), fmtNum(st.batchSize.p99)] : []),
     fmtNum(st.meanQueueLength),
     fmtCount(st.dropped),
   ]);
-  lines.push(table(['stage', 'replicas', 'utilization', 'wait mean ms', 'wait p50', 'wait p99', 'avg queue', 'dropped'], rows));
+  lines.push(table(head, rows, showRunsOn ? 2 : 1));
   for (const w of r.warnings) {
     lines.push('');
     lines.push(`warning: ${w}`);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { duration, nonNegativeInt, positiveDuration, positiveInt, positiveNumber, show } from './fields.ts';
+import { hardwareSpec, modelSpec, checkCatalogRefs } from './catalog-refs.ts';
+import { sloSpec } from './slo.ts';
 
 // ---------------------------------------------------------------------------
 // Service-time distributions (`service: { dist: ..., ... }`). Each family's
@@ -40,13 +42,68 @@ export type DistributionSpec = z.output<typeof distributionSpec>;
 /** The family names a scenario may use for `dist`. */
 export type DistributionKind = DistributionSpec['dist'];
 
+/**
+ * Multiplicative noise of mean 1 on a batch's service time (dimensionless, so no
+ * mean is given: it is 1 by definition).
+ */
+export const noiseSpec = z.discriminatedUnion('dist', [
+  z.strictObject({ dist: z.literal('lognormal'), cv: positiveNumber() }),
+  z.strictObject({ dist: z.literal('gamma'), cv: positiveNumber() }),
+]);
+export type NoiseSpec = z.output<typeof noiseSpec>;
+
+/** Batch-aware service time `base + perItem × batch` (the usual GPU shape), times optional noise. */
+const linearServiceSpec = z.strictObject({
+  dist: z.literal('linear'),
+  base: duration(),
+  perItem: duration(),
+  noise: noiseSpec.optional(),
+});
+
+/**
+ * Batch-aware service time from measured `[batch, latency]` points, linearly
+ * interpolated; the table starts at batch 1 and must cover the stage's maxBatch.
+ */
+const tableServiceSpec = z
+  .strictObject({
+    dist: z.literal('table'),
+    points: z
+      .array(z.tuple([positiveInt(), duration()], { error: 'each point is [batch, latency], e.g. [8, "12ms"]' }))
+      .min(1, { error: 'needs at least one [batch, latency] point' }),
+    noise: noiseSpec.optional(),
+  })
+  .superRefine((t, ctx) => {
+    if (t.points[0]![0] !== 1) ctx.addIssue({ code: 'custom', path: ['points', 0, 0], message: `the first point must be for batch 1, got ${t.points[0]![0]}` });
+    for (let i = 1; i < t.points.length; i++) {
+      if (t.points[i]![0] <= t.points[i - 1]![0]) {
+        ctx.addIssue({ code: 'custom', path: ['points', i, 0], message: `batch sizes must increase, got ${t.points[i]![0]} after ${t.points[i - 1]![0]}` });
+      }
+    }
+  });
+
+/** A stage's service time: a distribution per request, or a batch-aware model. */
+export const serviceSpec = z.discriminatedUnion('dist', [
+  exponentialSpec,
+  deterministicSpec,
+  uniformSpec,
+  lognormalSpec,
+  gammaSpec,
+  empiricalSpec,
+  linearServiceSpec,
+  tableServiceSpec,
+]);
+export type ServiceSpec = z.output<typeof serviceSpec>;
+/** The service-time kinds a scenario may use for `dist`. */
+export type ServiceKind = ServiceSpec['dist'];
+
 // ---------------------------------------------------------------------------
 // Arrivals (`arrivals: { process: ..., ... }`).
 
 const poissonSpec = z.strictObject({ process: z.literal('poisson'), qps: positiveNumber() });
+const constantSpec = z.strictObject({ process: z.literal('constant'), qps: positiveNumber() });
 
 /** An arrival process, chosen by `process`. */
-export const arrivalsSpec = z.discriminatedUnion('process', [poissonSpec]);
+export const arrivalsSpec = z.discriminatedUnion('process', [poissonSpec, constantSpec]);
 export type ArrivalsSpec = z.output<typeof arrivalsSpec>;
 /** The process names a scenario may use for `process`. */
 export type ArrivalKind = ArrivalsSpec['process'];
@@ -70,6 +127,10 @@ function requestsOrDuration(what: 'stop' | 'warmup') {
 
 const NAME_RE = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
+/** Load-balancing policies: one shared queue, or a queue per replica behind a balancer. */
+export const ROUTING_POLICIES = ['shared', 'round-robin', 'random', 'least-outstanding', 'power-of-two'] as const;
+export type RoutingPolicyName = (typeof ROUTING_POLICIES)[number];
+
 const stageSpec = z.strictObject({
   name: z
     .string({ error: (iss) => `expected a stage name, got ${show(iss.input)}` })
@@ -77,7 +138,31 @@ const stageSpec = z.strictObject({
   replicas: positiveInt(),
   concurrency: positiveInt().optional(),
   queue: z.strictObject({ capacity: nonNegativeInt().optional() }).optional(),
-  service: distributionSpec,
+  service: serviceSpec.optional(),
+  model: z.string({ error: (iss) => `expected a model name, got ${show(iss.input)}` }).optional(),
+  hardware: z.string({ error: (iss) => `expected a hardware name, got ${show(iss.input)}` }).optional(),
+  batching: z
+    .strictObject({
+      maxBatch: positiveInt(),
+      maxWait: z
+        .string({ error: (iss) => `expected a duration like "2ms", got ${show(iss.input)}` })
+        .transform((v, ctx) => {
+          if (/^\s*-/.test(v)) {
+            ctx.addIssue({ code: 'custom', message: `must not be negative, got ${show(v)}`, input: v });
+            return z.NEVER;
+          }
+          return v;
+        })
+        .pipe(duration())
+        .optional(),
+    })
+    .optional(),
+  routing: z
+    .strictObject({
+      policy: z.enum(ROUTING_POLICIES, { error: (iss) => `expected one of ${ROUTING_POLICIES.map((p) => `"${p}"`).join(', ')}, got ${show(iss.input)}` }),
+    })
+    .optional(),
+  deadline: positiveDuration().optional(),
 });
 export type StageSpec = z.output<typeof stageSpec>;
 
@@ -94,8 +179,13 @@ export const scenarioSchema = z
     stop: requestsOrDuration('stop'),
     warmup: requestsOrDuration('warmup').optional(),
     stages: z.array(stageSpec).min(1, { error: 'a scenario needs at least one stage' }),
+    deadline: positiveDuration().optional(),
+    slo: sloSpec.optional(),
+    hardware: z.record(z.string(), hardwareSpec).optional(),
+    models: z.record(z.string(), modelSpec).optional(),
   })
   .superRefine((s, ctx) => {
+    checkCatalogRefs(s, ctx);
     const seen = new Map<string, number>();
     s.stages.forEach((st, i) => {
       const first = seen.get(st.name);

@@ -92,7 +92,9 @@ export function describeIssues(schema: z.ZodType, issues: readonly Issue[], inpu
       }
       case 'invalid_value': {
         const got = valueAt(input, path);
-        out.push({ path, message: `expected ${iss.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${show(got)}` });
+        const vals = iss.values.map((v) => JSON.stringify(v));
+        const expected = vals.length <= 2 ? vals.join(' or ') : `one of ${vals.join(', ')}`;
+        out.push({ path, message: `expected ${expected}, got ${show(got)}` });
         break;
       }
       default:

@@ -1,7 +1,10 @@
 export { ServingSystem, runScenario, type RunOptions } from './serving-system.ts';
-export type { RunResult, StageResult, LatencySummaryMs } from './result.ts';
-export { PoolStage, type PoolStageConfig } from './pool-stage.ts';
-export { Request, type RequestSink } from './request.ts';
+export type { RunResult, StageResult, LatencySummaryMs, SloResult } from './result.ts';
+export type { CostResult } from './cost.ts';
+export { Stage, type StageConfig } from './stage.ts';
+export { Request, type RequestSink, type DropSink } from './request.ts';
+export { makeServiceTime, linearServiceTime, tableServiceTime, type ServiceTime } from './service-time.ts';
+export { routerRegistry } from './routing/index.ts';
 export { makeArrivals, arrivalRegistry, type ArrivalProcess } from './arrivals/index.ts';
 export { makeDistribution, distributionRegistry } from './service-distribution.ts';
-export { overloadWarnings } from './load-check.ts';
+export { overloadWarnings, stageCapacityRps } from './load-check.ts';

@@ -1,19 +1,28 @@
-import type { PoolStage } from './pool-stage.ts';
+import type { Stage } from './stage.ts';
+
+/**
+ * Highest rate a stage can complete, requests per second: every slot running full
+ * batches back to back.
+ */
+export function stageCapacityRps(st: Stage): number {
+  return (st.servers * st.maxBatch) / st.serviceTime.meanS(st.maxBatch);
+}
 
 /**
  * Plain-words warnings for stages whose offered load reaches their capacity with an
- * unbounded queue. Such a queue grows for as long as arrivals last, so waiting
- * times grow with run length and describe the run, not the system. The rate
- * reaching a stage is the arrival rate, capped by the capacity of any bounded,
- * overloaded stage before it (which sheds the excess).
+ * unbounded queue and no deadline. Such a queue grows for as long as arrivals last,
+ * so waiting times grow with run length and describe the run, not the system. The
+ * rate reaching a stage is the arrival rate, capped by the capacity of any
+ * overloaded stage before it that sheds the excess (bounded queue or deadline).
  */
-export function overloadWarnings(arrivalRateRps: number, stages: readonly PoolStage[]): string[] {
+export function overloadWarnings(arrivalRateRps: number, stages: readonly Stage[]): string[] {
   const warnings: string[] = [];
   let rate = arrivalRateRps;
   for (const st of stages) {
-    const capacityRps = st.servers / st.service.mean;
+    const capacityRps = stageCapacityRps(st);
     const rho = rate / capacityRps;
-    if (rho >= 1 && st.queueCapacity === Infinity) {
+    const unbounded = st.queueCapacity === Infinity && st.deadlineS === Infinity && st.systemDeadlineS === Infinity;
+    if (rho >= 1 && unbounded) {
       warnings.push(
         `stage "${st.name}" is overloaded: ${fmt(rate)} req/s arrive but its ${st.servers} server(s) complete at most ` +
           `${fmt(capacityRps)} req/s (utilization ${fmt(rho * 100)}%), and its queue is unbounded. The queue grows for as ` +

@@ -4,8 +4,18 @@
  * monomorphic).
  */
 export class Request {
-  /** Time the request entered the current stage's queue (seconds). */
+  /** Time the request entered the current stage (seconds). */
   enqueuedS = 0;
+  /** The queue the request waits in or the replica group serving it; null between stages. */
+  group: object | null = null;
+  /** True while it waits in a stage's queue. */
+  waiting = false;
+  /** True once its deadline passed while it waited (it is then dropped). */
+  expired = false;
+  /** Absolute deadline at the current stage (seconds); Infinity when none. */
+  deadlineS = Infinity;
+  /** Quality figure of the last model that served it; NaN when none did. */
+  quality = NaN;
 
   constructor(
     /** Run-local id, in arrival order. */
@@ -19,3 +29,6 @@ export class Request {
 
 /** Where a stage hands a request it has finished. */
 export type RequestSink = (req: Request) => void;
+
+/** Where a stage hands a request it drops; `timedOut` tells a deadline from a full queue. */
+export type DropSink = (req: Request, timedOut: boolean) => void;

@@ -1,3 +1,5 @@
+import type { CostResult } from './cost.ts';
+
 /** Latency summary in milliseconds. */
 export interface LatencySummaryMs {
   mean: number;
@@ -21,10 +23,34 @@ export interface StageResult {
   /** Largest number of requests waiting at once. */
   maxQueueLength: number;
   queueWaitMs: { mean: number; p50: number; p99: number };
-  /** Measured requests dropped here (queue full). */
+  /** Measured requests dropped here: queue full, or deadline passed while waiting. */
   dropped: number;
+  /** Measured requests whose deadline passed while they waited here (part of `dropped`). */
+  timedOut: number;
   /** Measured requests finished here. */
   completed: number;
+  /** Sizes of the batches started after warm-up (exact: 1 everywhere without batching). */
+  batchSize: { mean: number; p50: number; p99: number };
+  /** Catalog model served here, if any. */
+  model: string | null;
+  /** Hardware the replicas run on, if named. */
+  hardware: string | null;
+  /** Hourly bill of the stage at its configured capacity (USD); 0 when no hardware is named. */
+  costPerHourUsd: number;
+  /** Quality figure of the model served here (null when none). */
+  quality: { metric: string; value: number } | null;
+}
+
+/** Attainment of the scenario's latency objective. */
+export interface SloResult {
+  /** The objective, e.g. "p99 < 100ms". */
+  target: string;
+  /** Share of measured requests that completed within the latency target (drops count as misses). */
+  attainment: number;
+  /** Completions within the latency target per simulated second (counted like throughputRps). */
+  goodputRps: number;
+  /** attainment ≥ the objective's share. */
+  met: boolean;
 }
 
 /**
@@ -36,14 +62,32 @@ export interface StageResult {
 export interface RunResult {
   scenario: string;
   seed: number | string;
-  requests: { arrived: number; completed: number; dropped: number; inFlight: number };
+  /**
+   * Counts of measured requests: arrived = completed + dropped + inFlight. `dropped`
+   * includes `timedOut` (deadline passed while waiting); the rest found a queue full.
+   */
+  requests: { arrived: number; completed: number; dropped: number; timedOut: number; inFlight: number };
   /** dropped / arrived. */
   dropRate: number;
-  /** Completions per simulated second of the measured span. */
+  /**
+   * Completions per simulated second of the measured span: every request that
+   * finished in it, including warm-up requests still queued when warm-up ended.
+   */
   throughputRps: number;
   /** End-to-end latency of completed requests, arrival to end of last stage. */
   latencyMs: LatencySummaryMs;
   stages: Record<string, StageResult>;
+  /** Bill of the configured capacity (issue 3). */
+  cost: CostResult;
+  /** The scenario's latency objective and whether it was met; null when it has none. */
+  slo: SloResult | null;
+  /**
+   * Mean quality figure of what served each completed request (the last catalog
+   * model on its path), request-weighted; null when no stage names a model.
+   */
+  quality: number | null;
+  /** Metric of `quality` (e.g. "AUC"); null with it. */
+  qualityMetric: string | null;
   /** Length of the measured span (seconds of simulated time). */
   measuredS: number;
   /** Simulated time at which measurement started (end of warm-up). */

@@ -1,11 +1,12 @@
 import { QuantileSketch, Simulation, type Seed } from '../engine/index.ts';
 import type { Scenario } from '../config/schema.ts';
 import { makeArrivals, type ArrivalProcess } from './arrivals/index.ts';
+import { buildStages, type BuiltStage } from './build-stage.ts';
+import { costOf } from './cost.ts';
 import { overloadWarnings } from './load-check.ts';
-import { PoolStage } from './pool-stage.ts';
 import { Request } from './request.ts';
-import type { RunResult, StageResult } from './result.ts';
-import { makeDistribution } from './service-distribution.ts';
+import type { RunResult, SloResult, StageResult } from './result.ts';
+import type { Stage } from './stage.ts';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -19,6 +20,27 @@ const MS = 1000;
 /** Arrivals between two progress callbacks (a power of two: the check is a mask). */
 const PROGRESS_EVERY = 1 << 16;
 
+/** Exact mean and quantiles (rank ⌊q·(n−1)⌋) of batch sizes from their counts. */
+function batchSummary(counts: Float64Array): { mean: number; p50: number; p99: number } {
+  let n = 0;
+  let sum = 0;
+  for (let b = 1; b < counts.length; b++) {
+    n += counts[b]!;
+    sum += b * counts[b]!;
+  }
+  if (n === 0) return { mean: NaN, p50: NaN, p99: NaN };
+  const at = (q: number): number => {
+    const rank = Math.floor(q * (n - 1));
+    let cum = 0;
+    for (let b = 1; b < counts.length; b++) {
+      cum += counts[b]!;
+      if (cum > rank) return b;
+    }
+    return counts.length - 1;
+  };
+  return { mean: sum / n, p50: at(0.5), p99: at(0.99) };
+}
+
 /**
  * A scenario made runnable: arrivals feeding a pipeline of stages. Arrivals stop at
  * the scenario's `stop` (a count of arrivals, warm-up included, or a time), then
@@ -27,17 +49,31 @@ const PROGRESS_EVERY = 1 << 16;
  */
 export class ServingSystem {
   readonly sim: Simulation;
-  readonly stages: PoolStage[];
+  readonly built: BuiltStage[];
+  readonly stages: Stage[];
   readonly arrivals: ArrivalProcess;
   /** End-to-end latency of measured completed requests (seconds). */
   readonly latency = new QuantileSketch();
 
   /** Arrivals so far, warm-up included. */
   arrivedTotal = 0;
-  /** Measured arrivals, completions and drops. */
+  /** Measured arrivals, completions, drops (timeouts included) and timeouts. */
   arrived = 0;
   completed = 0;
   dropped = 0;
+  timedOut = 0;
+  /** Measured completions within the SLO's latency target. */
+  withinSlo = 0;
+  /**
+   * Completions of any request (warm-up ones included) after warm-up, and those within
+   * the SLO target: rates over the measured span count every departure in it, so a
+   * queue full of warm-up requests at the start does not bias throughput down.
+   */
+  departures = 0;
+  departuresWithinSlo = 0;
+  /** Sum and count of the quality figures of measured completions served by a model. */
+  qualitySum = 0;
+  qualityCount = 0;
   /** When measurement started (end of warm-up); Infinity before. */
   warmupEndS = Infinity;
 
@@ -46,7 +82,9 @@ export class ServingSystem {
   private readonly stopS: number;
   private readonly warmupRequests: number;
   private readonly warmupS: number;
+  private readonly sloLatencyS: number;
   private readonly onProgress: ((f: number) => void) | undefined;
+  private finishedTotal = 0;
 
   constructor(
     readonly scenario: Scenario,
@@ -60,17 +98,10 @@ export class ServingSystem {
     this.stopS = scenario.stop.duration ?? Infinity;
     this.warmupRequests = scenario.warmup?.requests ?? 0;
     this.warmupS = scenario.warmup?.duration ?? 0;
+    this.sloLatencyS = scenario.slo?.latencyS ?? Infinity;
 
-    this.stages = scenario.stages.map(
-      (s) =>
-        new PoolStage(this.sim, {
-          name: s.name,
-          replicas: s.replicas,
-          concurrency: s.concurrency ?? 1,
-          queueCapacity: s.queue?.capacity ?? Infinity,
-          service: makeDistribution(s.service),
-        }),
-    );
+    this.built = buildStages(scenario, this.sim);
+    this.stages = this.built.map((b) => b.stage);
     const last = this.stages.length - 1;
     this.stages.forEach((st, i) => {
       st.onDone = i < last ? this.stages[i + 1]!.accept : this.complete;
@@ -87,8 +118,6 @@ export class ServingSystem {
   get inFlight(): number {
     return this.arrivedTotal - this.finishedTotal;
   }
-
-  private finishedTotal = 0;
 
   private startMeasuring(nowS: number): void {
     if (this.warmupEndS !== Infinity) return;
@@ -114,14 +143,26 @@ export class ServingSystem {
 
   private readonly complete = (req: Request): void => {
     this.finishedTotal++;
+    const latency = this.sim.now - req.arrivalS;
+    if (this.warmupEndS !== Infinity) {
+      this.departures++;
+      if (latency < this.sloLatencyS) this.departuresWithinSlo++;
+    }
     if (!req.measured) return;
     this.completed++;
-    this.latency.record(this.sim.now - req.arrivalS);
+    this.latency.record(latency);
+    if (latency < this.sloLatencyS) this.withinSlo++;
+    if (req.quality === req.quality) {
+      this.qualitySum += req.quality;
+      this.qualityCount++;
+    }
   };
 
-  private readonly drop = (req: Request): void => {
+  private readonly drop = (req: Request, timedOut: boolean): void => {
     this.finishedTotal++;
-    if (req.measured) this.dropped++;
+    if (!req.measured) return;
+    this.dropped++;
+    if (timedOut) this.timedOut++;
   };
 
   private reportProgress(now: number): void {
@@ -142,25 +183,52 @@ export class ServingSystem {
     const start = this.warmupEndS === Infinity ? endS : this.warmupEndS;
     const span = endS - start;
     const stages: Record<string, StageResult> = {};
-    for (const st of this.stages) {
+    const utilization = new Map<string, number>();
+    for (const b of this.built) {
+      const st = b.stage;
+      const util = span > 0 ? st.busy.integral(endS) / (st.servers * span) : 0;
+      utilization.set(st.name, util);
       stages[st.name] = {
         replicas: st.replicas,
         servers: st.servers,
-        utilization: span > 0 ? st.busy.integral(endS) / (st.servers * span) : 0,
+        utilization: util,
         meanQueueLength: span > 0 ? st.queueLength.integral(endS) / span : 0,
         maxQueueLength: st.queueLength.max,
         queueWaitMs: { mean: st.wait.mean * MS, p50: st.wait.quantile(0.5) * MS, p99: st.wait.quantile(0.99) * MS },
         dropped: st.dropped,
+        timedOut: st.timedOut,
         completed: st.completed,
+        batchSize: batchSummary(st.batchSizes),
+        model: b.modelName ?? null,
+        hardware: b.hardwareName ?? null,
+        costPerHourUsd: b.hardware ? b.hardware.usdPerHour * st.replicas : 0,
+        quality: b.model && Number.isFinite(b.model.quality.value) ? { ...b.model.quality } : null,
       };
     }
+    const slo = this.scenario.slo;
+    const sloResult: SloResult | null =
+      slo === undefined
+        ? null
+        : {
+            target: slo.target,
+            attainment: this.arrived > 0 ? this.withinSlo / this.arrived : NaN,
+            goodputRps: span > 0 ? this.departuresWithinSlo / span : 0,
+            met: this.arrived > 0 && this.withinSlo / this.arrived >= slo.fraction,
+          };
+    const lastModel = [...this.built].reverse().find((b) => b.model && Number.isFinite(b.model.quality.value));
     const lat = this.latency;
     return {
       scenario: this.scenario.name ?? 'scenario',
       seed: this.seed,
-      requests: { arrived: this.arrived, completed: this.completed, dropped: this.dropped, inFlight: this.arrived - this.completed - this.dropped },
+      requests: {
+        arrived: this.arrived,
+        completed: this.completed,
+        dropped: this.dropped,
+        timedOut: this.timedOut,
+        inFlight: this.arrived - this.completed - this.dropped,
+      },
       dropRate: this.arrived > 0 ? this.dropped / this.arrived : 0,
-      throughputRps: span > 0 ? this.completed / span : 0,
+      throughputRps: span > 0 ? this.departures / span : 0,
       latencyMs: {
         mean: lat.mean * MS,
         p50: lat.quantile(0.5) * MS,
@@ -171,6 +239,10 @@ export class ServingSystem {
         max: lat.max * MS,
       },
       stages,
+      cost: costOf(this.built, (n) => utilization.get(n) ?? 0, span, this.completed),
+      slo: sloResult,
+      quality: this.qualityCount > 0 ? this.qualitySum / this.qualityCount : null,
+      qualityMetric: this.qualityCount > 0 && lastModel ? lastModel.model!.quality.metric : null,
       measuredS: span,
       warmupEndS: start,
       endS,

@@ -1,5 +1,5 @@
-import { QuantileSketch, RingQueue, TimeWeighted, type Distribution, type Sampler, type Simulation } from '../engine/index.ts';
-import type { Request, RequestSink } from './request.ts';
+import { QuantileSketch, RingQueue, TimeWeighted, type Distribution, type Sampler, type Simulation } from '../../src/engine/index.ts';
+import type { Request, RequestSink } from '../../src/models/request.ts';
 
 /** What a pool stage is built from (durations already in seconds). */
 export interface PoolStageConfig {
@@ -13,7 +13,8 @@ export interface PoolStageConfig {
 }
 
 /**
- * A serving stage: `replicas × concurrency` identical servers fed from one FIFO
+ * The plain reference M/G/c/K pool (issue 2's stage), kept to check that the
+ * batching, routing stage reduces to it exactly. A serving stage: `replicas × concurrency` identical servers fed from one FIFO
  * queue (the M/G/c/K station). A request that finds every server busy and the
  * waiting room full is dropped. Service times come from the stage's own random
  * stream (`stage:<name>:service`), so other stages never shift its draws.

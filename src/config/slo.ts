@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { parseDurationS } from './duration.ts';
+import { show } from './fields.ts';
+
+/** A latency objective: a share `fraction` of requests must finish within `latencyS`. */
+export interface Slo {
+  /** The objective as written, normalised (`"p99 < 100ms"`). */
+  target: string;
+  latencyS: number;
+  /** Share of requests that must be within the target, in (0, 1). */
+  fraction: number;
+}
+
+const NUM = String.raw`(\d+(?:\.\d+)?)`;
+const DUR = String.raw`([0-9.]+(?:e[+-]?\d+)?\s*[a-zµ]+)`;
+const PCT_FORM = new RegExp(String.raw`^\s*p${NUM}\s*<\s*${DUR}\s*$`, 'i');
+const FOR_FORM = new RegExp(String.raw`^\s*latency\s*<\s*${DUR}\s+for\s+${NUM}\s*%\s*$`, 'i');
+
+/**
+ * Parses `"p99 < 100ms"` or `"latency < 100ms for 99.9%"`. Returns an error
+ * message instead when the text does not parse.
+ */
+export function parseSlo(text: string): Slo | string {
+  const expected = `expected an SLO like "p99 < 100ms" or "latency < 100ms for 99.9%", got ${show(text)}`;
+  let pct: string | undefined;
+  let dur: string | undefined;
+  const a = PCT_FORM.exec(text);
+  if (a) {
+    pct = a[1];
+    dur = a[2];
+  } else {
+    const b = FOR_FORM.exec(text);
+    if (b) {
+      dur = b[1];
+      pct = b[2];
+    }
+  }
+  if (pct === undefined || dur === undefined) return expected;
+  const latencyS = parseDurationS(dur);
+  if (latencyS === undefined || latencyS <= 0) return `${expected} (the latency must be a positive duration like "100ms")`;
+  const p = Number(pct);
+  if (!(p > 0 && p < 100)) return `${expected} (the percentile must be between 0 and 100, exclusive)`;
+  const durText = dur.replace(/\s+/g, '');
+  return { target: `p${pct} < ${durText}`, latencyS, fraction: p / 100 };
+}
+
+/** The `slo:` key of a scenario: a string parsed into an Slo. */
+export const sloSpec = z
+  .string({ error: (iss) => `expected an SLO like "p99 < 100ms", got ${show(iss.input)}` })
+  .transform((text, ctx) => {
+    const r = parseSlo(text);
+    if (typeof r === 'string') {
+      ctx.addIssue({ code: 'custom', message: r, input: text });
+      return z.NEVER;
+    }
+    return r;
+  });
