@@ -54,8 +54,27 @@ export class QuantileSketch {
     return Math.min(Math.max(v, this.sketch.min), this.sketch.max);
   }
 
-  /** Adds every value of `other` into this sketch (exact). */
+  /**
+   * Adds every value of `other` into this sketch (exact: the bucket counts add).
+   *
+   * Done bucket by bucket rather than with DDSketch.merge: in @datadog/sketches-js
+   * 2.1.1, DenseStore._extendRange treats a top key of 0 as missing
+   * (`secondKey || key`), so merging a sketch whose largest value lies in
+   * (0.998, 1] leaves NaN bins and wrong top quantiles (test/engine/quantile-sketch.test.ts).
+   */
   merge(other: QuantileSketch): void {
-    this.sketch.merge(other.sketch);
+    const src = other.sketch;
+    if (src.count === 0) return;
+    const store = src.store;
+    for (let i = 0; i < store.bins.length; i++) {
+      const c = store.bins[i]!;
+      if (c > 0) this.sketch.store.add(i + store.offset, c);
+    }
+    const dst = this.sketch;
+    dst.zeroCount += src.zeroCount;
+    dst.count += src.count;
+    dst.sum += src.sum;
+    if (src.min < dst.min) dst.min = src.min;
+    if (src.max > dst.max) dst.max = src.max;
   }
 }

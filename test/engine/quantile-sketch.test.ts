@@ -1,0 +1,173 @@
+/**
+ * QuantileSketch (DDSketch, Masson, Rim & Lee, VLDB 2019) against exact order
+ * statistics: every quantile within 0.1 % relative of the value of rank ⌊q·(n−1)⌋,
+ * exact count/sum/min/max, exact merges, and memory that does not grow with count.
+ */
+import { describe, expect, it } from 'vitest';
+import { QuantileSketch, RandomStreams, SKETCH_RELATIVE_ACCURACY, type Rng } from '../../src/engine/index.ts';
+
+const QS = [0, 0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1];
+
+/** The exact q-quantile as the sketch defines it: sorted[⌊q·(n−1)⌋]. */
+function exactQuantile(sorted: Float64Array, q: number): number {
+  return sorted[Math.floor(q * (sorted.length - 1))]!;
+}
+
+function sketchOf(values: Iterable<number>): QuantileSketch {
+  const s = new QuantileSketch();
+  for (const v of values) s.record(v);
+  return s;
+}
+
+/** Log-uniform over [10^lo, 10^hi]: equal mass in every decade. */
+function logUniform(rng: Rng, n: number, lo: number, hi: number): Float64Array {
+  return Float64Array.from({ length: n }, () => 10 ** (lo + (hi - lo) * rng()));
+}
+
+/**
+ * Bins of the sketch's positive store. This reaches into @datadog/sketches-js's
+ * DenseStore (there is no public size accessor); if the library changes shape the
+ * test fails loudly rather than passing vacuously.
+ */
+function binCount(s: QuantileSketch): number {
+  const bins = (s as unknown as { sketch: { store: { bins: unknown } } }).sketch.store.bins;
+  if (!Array.isArray(bins)) throw new Error('DDSketch internals changed: store.bins is not an array');
+  return bins.length;
+}
+
+describe('QuantileSketch accuracy', () => {
+  it.each([
+    { name: 'log-uniform over 12 decades (1e-6 to 1e6)', values: logUniform(RandomStreams.independent(1, 'qs/wide'), 100_000, -6, 6) },
+    { name: 'latencies around 1 s (1e-3 to 10)', values: logUniform(RandomStreams.independent(2, 'qs/narrow'), 100_000, -3, 1) },
+    { name: 'few distinct values with many repeats', values: Float64Array.from({ length: 20_000 }, (_, i) => [0.001, 0.5, 2, 300][i % 4]!) },
+    { name: 'tiny sample (n = 3)', values: Float64Array.from([5, 1e-4, 42]) },
+  ])('every quantile is within 0.1 % of the exact rank-⌊q(n−1)⌋ value: $name', ({ values }) => {
+    const sk = sketchOf(values);
+    const sorted = Float64Array.from(values).sort();
+    for (const q of QS) {
+      const exact = exactQuantile(sorted, q);
+      const got = sk.quantile(q);
+      // DDSketch guarantees |got − exact| ≤ α·exact with α = 0.001; 1e-12 absorbs
+      // floating-point rounding in the key mapping.
+      expect(Math.abs(got - exact), `q=${q}: ${got} vs ${exact}`).toBeLessThanOrEqual(SKETCH_RELATIVE_ACCURACY * exact * (1 + 1e-12));
+    }
+  });
+
+  it('uses the floor rank, not an interpolated or ceiling rank, clamped to [min, max]', () => {
+    // Values 1, 2, ..., 10 (relative spacing ≥ 10 % ≫ 0.1 %): q = 0.5 has rank
+    // ⌊4.5⌋ = 4, the value 5 (interpolation would give 5.5, the ceiling rank 6);
+    // q = 0.99 has rank ⌊8.91⌋ = 8, the value 9.
+    const sk = sketchOf([3, 1, 4, 10, 5, 9, 2, 6, 8, 7]);
+    const within = (got: number, exact: number) => Math.abs(got - exact) <= SKETCH_RELATIVE_ACCURACY * exact * (1 + 1e-12);
+    expect(within(sk.quantile(0.5), 5)).toBe(true);
+    expect(within(sk.quantile(0.99), 9)).toBe(true);
+    for (const q of [0, 1]) {
+      expect(sk.quantile(q)).toBeGreaterThanOrEqual(1);
+      expect(sk.quantile(q)).toBeLessThanOrEqual(10);
+    }
+    expect(within(sk.quantile(0), 1)).toBe(true);
+    expect(within(sk.quantile(1), 10)).toBe(true);
+  });
+
+  it('count, sum, mean, min and max are exact', () => {
+    const values = [0.002, 7, 0, 1e-5, 350, 0.3];
+    const sk = sketchOf(values);
+    expect(sk.count).toBe(6);
+    expect(sk.sum).toBe(values.reduce((a, b) => a + b, 0));
+    expect(sk.mean).toBe(sk.sum / 6);
+    expect(sk.min).toBe(0);
+    expect(sk.max).toBe(350);
+  });
+
+  it('zeros (requests that never waited) are kept exactly', () => {
+    // 40 % zeros: every quantile below rank 0.4·n is exactly 0, the rest positive.
+    const values = Float64Array.from({ length: 10_000 }, (_, i) => (i % 5 < 2 ? 0 : 0.001 * (1 + (i % 7))));
+    const sk = sketchOf(values);
+    const sorted = Float64Array.from(values).sort();
+    expect(sk.quantile(0.3)).toBe(0);
+    expect(sk.quantile(0.39)).toBe(0);
+    for (const q of [0.41, 0.5, 0.99, 1]) {
+      const exact = exactQuantile(sorted, q);
+      expect(Math.abs(sk.quantile(q) - exact)).toBeLessThanOrEqual(SKETCH_RELATIVE_ACCURACY * exact * (1 + 1e-12));
+    }
+  });
+
+  it('is NaN everywhere when empty', () => {
+    const sk = new QuantileSketch();
+    expect(sk.count).toBe(0);
+    expect(sk.quantile(0.5)).toBeNaN();
+    expect(sk.mean).toBeNaN();
+    expect(sk.min).toBeNaN();
+    expect(sk.max).toBeNaN();
+  });
+});
+
+describe('QuantileSketch merge', () => {
+  it('merging two sketches equals the sketch of the union', () => {
+    // Overlapping and disjoint ranges, different sizes: bucket counts simply add, so
+    // every quantile must be identical, not merely close.
+    const rng = RandomStreams.independent(3, 'qs/merge');
+    const a = logUniform(rng, 30_000, -4, 2);
+    const b = logUniform(rng, 50_000, 0.5, 5);
+    const c = Float64Array.from([0, 0, 0]); // zeros merge too
+    const merged = sketchOf(a);
+    merged.merge(sketchOf(b));
+    merged.merge(sketchOf(c));
+    const union = sketchOf([...a, ...b, ...c]);
+    expect(merged.count).toBe(union.count);
+    expect(merged.min).toBe(union.min);
+    expect(merged.max).toBe(union.max);
+    // Sums are added in a different order: equal to rounding.
+    expect(merged.sum / union.sum).toBeCloseTo(1, 12);
+    for (const q of QS) expect(merged.quantile(q), `q=${q}`).toBe(union.quantile(q));
+  });
+
+  it('merging into or from an empty sketch is the identity', () => {
+    const values = logUniform(RandomStreams.independent(4, 'qs/empty'), 1000, -2, 2);
+    const into = new QuantileSketch();
+    into.merge(sketchOf(values));
+    const from = sketchOf(values);
+    from.merge(new QuantileSketch());
+    const plain = sketchOf(values);
+    for (const q of QS) {
+      expect(into.quantile(q)).toBe(plain.quantile(q));
+      expect(from.quantile(q)).toBe(plain.quantile(q));
+    }
+    expect(into.count).toBe(1000);
+    expect(from.count).toBe(1000);
+  });
+
+  // Regression: @datadog/sketches-js 2.1.1's DenseStore._extendRange(key, secondKey) does
+  // `secondKey = secondKey || key`, so merging a sketch whose largest key is 0 (largest
+  // value in (0.998, 1], e.g. exactly 1 s) left NaN bins and p100 = 0.5 instead of ≈ 1.
+  // QuantileSketch.merge now adds bucket by bucket and avoids that path.
+  it('merge is exact when the other sketch’s largest value is 1 (key 0)', () => {
+    const a = sketchOf([0.25]);
+    a.merge(sketchOf([0.5, 1]));
+    const union = sketchOf([0.25, 0.5, 1]);
+    for (const q of [0, 0.5, 1]) expect(a.quantile(q)).toBe(union.quantile(q));
+  });
+});
+
+describe('QuantileSketch memory', () => {
+  it('bin count depends on the range of values, not on how many were recorded', () => {
+    // Values in [1 ms, 1 s]: the log mapping needs ln(1000)/ln(γ) ≈ 3,454 keys for
+    // γ = (1 + α)/(1 − α), whatever the count. The store grows in chunks of 128.
+    const rng = RandomStreams.independent(5, 'qs/memory');
+    const sk = new QuantileSketch();
+    const gamma = (1 + SKETCH_RELATIVE_ACCURACY) / (1 - SKETCH_RELATIVE_ACCURACY);
+    const keysNeeded = Math.ceil(Math.log(1000) / Math.log(gamma)) + 1;
+    const sizes: number[] = [];
+    let recorded = 0;
+    for (const target of [10_000, 100_000, 1_000_000]) {
+      for (; recorded < target; recorded++) sk.record(10 ** (-3 * rng()));
+      sizes.push(binCount(sk));
+    }
+    expect(sk.count).toBe(1_000_000);
+    // From 10k to 1M values (100×), the store must not grow beyond the range's keys
+    // (plus at most two chunks of slack from centring).
+    for (const n of sizes) expect(n).toBeLessThanOrEqual(keysNeeded + 256);
+    expect(sizes[2]).toBe(sizes[1]);
+    expect(sizes[2]! - sizes[0]!).toBeLessThanOrEqual(128);
+  });
+});
