@@ -4,7 +4,10 @@ import { parseOverride, type Override } from '../config/overrides.ts';
 import { runScenario } from '../models/index.ts';
 import { formatRun } from './format.ts';
 import { progressReporter } from './progress.ts';
-import { builtinDescription, builtinNames, DEFAULT_SCENARIO, loadScenario } from './scenario-source.ts';
+import { isAbsolute, resolve } from 'node:path';
+import { writeSeriesCsv } from './csv-output.ts';
+import { builtinDescription, builtinNames, DEFAULT_SCENARIO, loadScenario, loadScenarioFile } from './scenario-source.ts';
+import { openTraceFile } from './trace-file.ts';
 
 /** Where the CLI writes; tests pass their own. */
 export interface Io {
@@ -50,13 +53,24 @@ function buildProgram(io: Io, setOutput: (s: string) => void): Command {
     .addOption(new Option('--seed <n>', 'root seed (overrides the scenario\'s)').argParser(parseSeed))
     .option('--json', 'print the result as one JSON object (the machine contract)')
     .option('--set <path=value>', 'override a scenario value, e.g. --set stages.model.replicas=8 (repeatable)', collect, [] as Override[])
+    .option('--csv <dir>', 'also write the per-window time series as CSV files into <dir>')
     .action(
-      wrap((async (ref: string, opts: { seed?: number | string; json?: boolean; set: Override[] }) => {
-        const scenario = await loadScenario(ref, opts.set);
+      wrap((async (ref: string, opts: { seed?: number | string; json?: boolean; set: Override[]; csv?: string }) => {
+        const { scenario, baseDir } = await loadScenarioFile(ref, opts.set);
         const progress = progressReporter(`running ${scenario.name ?? ref}`);
-        const result = runScenario(scenario, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), onProgress: progress.update });
-        progress.done();
-        return opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatRun(scenario, result)}\n`;
+        let result;
+        try {
+          result = runScenario(scenario, {
+            ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+            onProgress: progress.update,
+            openTrace: (path, o) => openTraceFile(isAbsolute(path) ? path : resolve(baseDir, path), path, o.timestampColumn),
+          });
+        } finally {
+          progress.done();
+        }
+        const written = opts.csv !== undefined ? writeSeriesCsv(opts.csv, result.timeSeries) : [];
+        const note = written.length > 0 ? `\nTime series written to ${written.join(', ')}\n` : '';
+        return opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatRun(scenario, result)}\n${note}`;
       }) as Action),
     );
 

@@ -31,11 +31,27 @@ function builtinPath(name: string): string | undefined {
   return undefined;
 }
 
+/** A loaded scenario and the folder its relative paths (traces) resolve against. */
+export interface LoadedScenario {
+  scenario: Scenario;
+  baseDir: string;
+}
+
 /**
  * Loads and validates a scenario given as a path (YAML, JSON, or a TypeScript
  * module whose default export is `defineScenario({...})`) or as a built-in name.
  */
 export async function loadScenario(ref: string, overrides: readonly Override[] = []): Promise<Scenario> {
+  return (await loadScenarioFile(ref, overrides)).scenario;
+}
+
+/** Like loadScenario, with the scenario's folder. */
+export async function loadScenarioFile(ref: string, overrides: readonly Override[] = []): Promise<LoadedScenario> {
+  const { scenario, file } = await load(ref, overrides);
+  return { scenario, baseDir: dirname(file) };
+}
+
+async function load(ref: string, overrides: readonly Override[]): Promise<{ scenario: Scenario; file: string }> {
   const path = resolve(ref);
   let file: string;
   if (existsSync(path) && statSync(path).isFile()) file = path;
@@ -49,7 +65,7 @@ export async function loadScenario(ref: string, overrides: readonly Override[] =
   const ext = extname(file).toLowerCase();
   if (TEXT_EXT.has(ext)) {
     const text = readFileSync(file, 'utf8');
-    return validateScenario(parseScenarioText({ name: ref, text }), overrides);
+    return { scenario: validateScenario(parseScenarioText({ name: ref, text }), overrides), file };
   }
   if (MODULE_EXT.has(ext)) {
     let mod: { default?: unknown };
@@ -58,7 +74,7 @@ export async function loadScenario(ref: string, overrides: readonly Override[] =
     } catch (err) {
       throw new InputError([`${ref}: cannot load the module: ${(err as Error).message.split('\n')[0]}`]);
     }
-    return validateScenario(rawFromObject(mod.default, ref), overrides);
+    return { scenario: validateScenario(rawFromObject(mod.default, ref), overrides), file };
   }
   throw new InputError([`${ref}: unknown scenario file type "${ext}" (use .yaml, .yml, .json or .ts)`]);
 }

@@ -1,46 +1,13 @@
 import { z } from 'zod';
-import { duration, nonNegativeInt, positiveDuration, positiveInt, positiveNumber, show } from './fields.ts';
+import { duration, nonNegativeInt, nonNegativeNumber, positiveDuration, positiveInt, positiveNumber, show } from './fields.ts';
+import { formatDuration } from './duration.ts';
 import { hardwareSpec, modelSpec, checkCatalogRefs } from './catalog-refs.ts';
 import { sloSpec } from './slo.ts';
+import { distributionSpec } from './distributions-spec.ts';
+import { autoscaleSpec, bufferSpec, retrySpec, timeSeriesSpec } from './elastic.ts';
 
-// ---------------------------------------------------------------------------
-// Service-time distributions (`service: { dist: ..., ... }`). Each family's
-// keys are fixed; `src/config/distributions.ts` turns them into engine objects.
-
-const exponentialSpec = z.strictObject({ dist: z.literal('exponential'), mean: positiveDuration() });
-const deterministicSpec = z.strictObject({ dist: z.literal('deterministic'), value: duration() });
-const uniformSpec = z
-  .strictObject({ dist: z.literal('uniform'), min: duration(), max: duration() })
-  .refine((u) => u.max >= u.min, { error: 'max must not be below min', path: ['max'] });
-const lognormalSpec = z.strictObject({ dist: z.literal('lognormal'), mean: positiveDuration(), cv: positiveNumber() });
-const gammaSpec = z.strictObject({ dist: z.literal('gamma'), mean: positiveDuration(), cv: positiveNumber() });
-const empiricalSpec = z
-  .strictObject({
-    dist: z.literal('empirical'),
-    values: z.array(duration()).min(1, { error: 'needs at least one value' }),
-    weights: z.array(z.number().nonnegative({ error: 'weights must be 0 or more' })).optional(),
-  })
-  .refine((e) => e.weights === undefined || e.weights.length === e.values.length, {
-    error: 'needs as many weights as values',
-    path: ['weights'],
-  })
-  .refine((e) => e.weights === undefined || e.weights.some((w) => w > 0), {
-    error: 'weights must not all be 0',
-    path: ['weights'],
-  });
-
-/** A distribution of durations, chosen by `dist`. */
-export const distributionSpec = z.discriminatedUnion('dist', [
-  exponentialSpec,
-  deterministicSpec,
-  uniformSpec,
-  lognormalSpec,
-  gammaSpec,
-  empiricalSpec,
-]);
-export type DistributionSpec = z.output<typeof distributionSpec>;
-/** The family names a scenario may use for `dist`. */
-export type DistributionKind = DistributionSpec['dist'];
+// Service-time distributions live in distributions-spec.ts (other spec files use them too).
+export { distributionSpec, type DistributionSpec, type DistributionKind } from './distributions-spec.ts';
 
 /**
  * Multiplicative noise of mean 1 on a batch's service time (dimensionless, so no
@@ -52,11 +19,16 @@ export const noiseSpec = z.discriminatedUnion('dist', [
 ]);
 export type NoiseSpec = z.output<typeof noiseSpec>;
 
-/** Batch-aware service time `base + perItem × batch` (the usual GPU shape), times optional noise. */
+/**
+ * Batch-aware service time `base + Σ over the batch (perItem + Σ per[attr] × attr)`
+ * (the usual GPU shape, optionally driven by request attributes), times optional noise.
+ */
 const linearServiceSpec = z.strictObject({
   dist: z.literal('linear'),
   base: duration(),
-  perItem: duration(),
+  perItem: duration().optional(),
+  /** Seconds per unit of a request attribute, e.g. `{ ContextTokens: "0.02ms" }`. */
+  per: z.record(z.string(), duration()).optional(),
   noise: noiseSpec.optional(),
 });
 
@@ -83,12 +55,7 @@ const tableServiceSpec = z
 
 /** A stage's service time: a distribution per request, or a batch-aware model. */
 export const serviceSpec = z.discriminatedUnion('dist', [
-  exponentialSpec,
-  deterministicSpec,
-  uniformSpec,
-  lognormalSpec,
-  gammaSpec,
-  empiricalSpec,
+  ...distributionSpec.options,
   linearServiceSpec,
   tableServiceSpec,
 ]);
@@ -102,8 +69,109 @@ export type ServiceKind = ServiceSpec['dist'];
 const poissonSpec = z.strictObject({ process: z.literal('poisson'), qps: positiveNumber() });
 const constantSpec = z.strictObject({ process: z.literal('constant'), qps: positiveNumber() });
 
+/** A duration as a user would write it again, quoted, for messages. */
+const shownS = (s: number) => JSON.stringify(formatDuration(s));
+/**
+ * Cross-field checks run even when a field failed its own check (so every problem is
+ * reported at once); they look only at values that parsed, never at a failed one.
+ */
+const parsed = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** A sinusoidal daily curve around `qps` (src/models/arrivals/diurnal.ts). */
+const diurnalSpec = z
+  .strictObject({
+    process: z.literal('diurnal'),
+    qps: positiveNumber(),
+    amplitude: z
+      .number({ error: (iss) => `expected a number between 0 and 1, got ${show(iss.input)}` })
+      .refine((v) => v >= 0 && v <= 1, { error: (iss) => `must be between 0 and 1 (peak qps·(1 + amplitude), trough qps·(1 − amplitude)), got ${show(iss.input)}` }),
+    period: positiveDuration().prefault('24h'),
+    peakAt: duration().optional(),
+  })
+  .superRefine((d, ctx) => {
+    if (parsed(d.peakAt) && parsed(d.period) && d.peakAt >= d.period) {
+      ctx.addIssue({ code: 'custom', path: ['peakAt'], message: `the time of the peak must be within one period (${shownS(d.period)}), got ${shownS(d.peakAt)}` });
+    }
+  });
+
+/** A step (or linear ramp) to factor × qps for a while (src/models/arrivals/spike.ts). */
+const spikeSpec = z
+  .strictObject({
+    process: z.literal('spike'),
+    qps: positiveNumber(),
+    factor: positiveNumber(),
+    at: duration(),
+    duration: positiveDuration(),
+    ramp: duration().optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (parsed(s.ramp) && parsed(s.duration) && 2 * s.ramp > s.duration) {
+      ctx.addIssue({ code: 'custom', path: ['ramp'], message: `the ramps up and down (2 × ${shownS(s.ramp)}) must fit in the spike's duration (${shownS(s.duration)})` });
+    }
+  });
+
+/** A two-state Markov-modulated Poisson process (src/models/arrivals/bursty.ts). */
+const burstySpec = z.strictObject({
+  process: z.literal('bursty'),
+  qps: positiveNumber(),
+  burstQps: nonNegativeNumber(),
+  meanNormal: positiveDuration(),
+  meanBurst: positiveDuration(),
+});
+
+/** A piecewise-constant rate, optionally repeating (src/models/arrivals/schedule.ts). */
+const scheduleSpec = z
+  .strictObject({
+    process: z.literal('schedule'),
+    steps: z
+      .array(z.strictObject({ at: duration(), qps: nonNegativeNumber() }), { error: (iss) => `expected a list of steps like [{ at: "0s", qps: 100 }], got ${show(iss.input)}` })
+      .min(1, { error: 'needs at least one step, e.g. [{ at: "0s", qps: 100 }]' }),
+    repeat: positiveDuration().optional(),
+  })
+  .superRefine((s, ctx) => {
+    const steps: readonly unknown[] = Array.isArray(s.steps) ? s.steps : [];
+    const at = (i: number): unknown => (steps[i] as { at?: unknown } | undefined)?.at;
+    const first = at(0);
+    if (parsed(first) && first !== 0) ctx.addIssue({ code: 'custom', path: ['steps', 0, 'at'], message: `the first step must be at "0s", got ${shownS(first)}` });
+    for (let i = 1; i < steps.length; i++) {
+      const [prev, cur] = [at(i - 1), at(i)];
+      if (parsed(prev) && parsed(cur) && cur <= prev) {
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'at'], message: `steps must be in increasing time order: ${shownS(cur)} is not after steps[${i - 1}] at ${shownS(prev)}` });
+      }
+    }
+    if (steps.length > 0 && steps.every((st) => (st as { qps?: unknown } | undefined)?.qps === 0)) {
+      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'every step has qps 0, so no request would ever arrive' });
+    }
+    const last = at(steps.length - 1);
+    if (parsed(s.repeat) && parsed(last) && s.repeat <= last) {
+      ctx.addIssue({ code: 'custom', path: ['repeat'], message: `must be longer than the last step's time (${shownS(last)}), got ${shownS(s.repeat)}` });
+    }
+  });
+
 /** An arrival process, chosen by `process`. */
-export const arrivalsSpec = z.discriminatedUnion('process', [poissonSpec, constantSpec]);
+/**
+ * Replay of a CSV trace of real arrivals; `rate: 2x` replays twice as fast. The
+ * path is relative to the scenario file.
+ */
+const traceSpec = z.strictObject({
+  process: z.literal('trace'),
+  file: z.string({ error: (iss) => `expected the path of a CSV trace, got ${show(iss.input)}` }).min(1, { error: 'expected the path of a CSV trace' }),
+  rate: z
+    .union([z.number(), z.string()], { error: (iss) => `expected a speed like "2x" or 0.5, got ${show(iss.input)}` })
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return 1;
+      const n = typeof v === 'number' ? v : /^\s*[0-9.]+(?:e[+-]?\d+)?\s*x\s*$/i.test(v) ? Number(v.trim().slice(0, -1)) : NaN;
+      if (!(n > 0) || !Number.isFinite(n)) {
+        ctx.addIssue({ code: 'custom', message: `expected a speed like "2x" (twice as fast) or "0.5x", got ${show(v)}`, input: v });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  timestamp: z.string().optional(),
+});
+
+export const arrivalsSpec = z.discriminatedUnion('process', [poissonSpec, constantSpec, diurnalSpec, spikeSpec, burstySpec, scheduleSpec, traceSpec]);
 export type ArrivalsSpec = z.output<typeof arrivalsSpec>;
 /** The process names a scenario may use for `process`. */
 export type ArrivalKind = ArrivalsSpec['process'];
@@ -163,6 +231,8 @@ const stageSpec = z.strictObject({
     })
     .optional(),
   deadline: positiveDuration().optional(),
+  autoscale: autoscaleSpec.optional(),
+  buffer: bufferSpec.optional(),
 });
 export type StageSpec = z.output<typeof stageSpec>;
 
@@ -176,16 +246,21 @@ export const scenarioSchema = z
     description: z.string().optional(),
     seed: z.union([z.number().int(), z.string()], { error: (iss) => `expected a whole number or a string, got ${show(iss.input)}` }).optional(),
     arrivals: arrivalsSpec,
-    stop: requestsOrDuration('stop'),
+    stop: requestsOrDuration('stop').optional(),
     warmup: requestsOrDuration('warmup').optional(),
     stages: z.array(stageSpec).min(1, { error: 'a scenario needs at least one stage' }),
     deadline: positiveDuration().optional(),
     slo: sloSpec.optional(),
     hardware: z.record(z.string(), hardwareSpec).optional(),
     models: z.record(z.string(), modelSpec).optional(),
+    retry: retrySpec.optional(),
+    timeSeries: timeSeriesSpec.optional(),
   })
   .superRefine((s, ctx) => {
     checkCatalogRefs(s, ctx);
+    if (s.stop === undefined && s.arrivals.process !== 'trace') {
+      ctx.addIssue({ code: 'custom', path: ['stop'], message: 'missing: give stop: { requests: N } or { duration: "10m" } (only a trace replay may end with its file)' });
+    }
     const seen = new Map<string, number>();
     s.stages.forEach((st, i) => {
       const first = seen.get(st.name);
@@ -194,10 +269,10 @@ export const scenarioSchema = z
       } else seen.set(st.name, i);
     });
     const w = s.warmup;
-    if (w?.requests !== undefined && s.stop.requests !== undefined && w.requests >= s.stop.requests) {
+    if (w?.requests !== undefined && s.stop?.requests !== undefined && w.requests >= s.stop.requests) {
       ctx.addIssue({ code: 'custom', path: ['warmup', 'requests'], message: `warm-up (${w.requests} requests) must be shorter than the run (stop.requests: ${s.stop.requests})` });
     }
-    if (w?.duration !== undefined && s.stop.duration !== undefined && w.duration >= s.stop.duration) {
+    if (w?.duration !== undefined && s.stop?.duration !== undefined && w.duration >= s.stop.duration) {
       ctx.addIssue({ code: 'custom', path: ['warmup', 'duration'], message: 'warm-up must be shorter than the run (stop.duration)' });
     }
   });

@@ -1,7 +1,9 @@
-import type { Simulation } from '../engine/index.ts';
+import type { Sampler, Simulation } from '../engine/index.ts';
 import type { Scenario, StageSpec } from '../config/schema.ts';
 import type { HardwareEntry, ModelEntry } from '../catalog/types.ts';
 import { hardwareCatalog, modelCatalog } from '../config/catalog-refs.ts';
+import { InputError } from '../config/errors.ts';
+import { makeDistribution } from './service-distribution.ts';
 import { linearServiceTime, makeServiceTime, type ServiceTime } from './service-time.ts';
 import { Stage } from './stage.ts';
 
@@ -13,6 +15,8 @@ export interface BuiltStage {
   hardware: HardwareEntry | undefined;
   modelName: string | undefined;
   model: ModelEntry | undefined;
+  /** Cold-start sampler of an autoscaled stage (its own stream). */
+  coldStart: Sampler | undefined;
 }
 
 /**
@@ -20,27 +24,42 @@ export interface BuiltStage {
  * the stage's hardware, so no speed factor applies), else its catalog model's
  * latency profile for the hardware's device kind divided by the hardware's speed.
  */
-function serviceTimeOf(spec: StageSpec, hw: HardwareEntry | undefined, model: ModelEntry | undefined, sim: Simulation): ServiceTime {
+function serviceTimeOf(spec: StageSpec, index: number, hw: HardwareEntry | undefined, model: ModelEntry | undefined, sim: Simulation, attributes: readonly string[]): ServiceTime {
   const rng = sim.random.stream(`stage:${spec.name}:service`);
-  if (spec.service !== undefined) return makeServiceTime(spec.service, rng);
+  if (spec.service !== undefined) {
+    const per = spec.service.dist === 'linear' ? Object.keys(spec.service.per ?? {}) : [];
+    const missing = per.filter((a) => !attributes.includes(a));
+    if (missing.length > 0) {
+      throw new InputError(
+        missing.map(
+          (a) =>
+            `stages[${index}].service.per.${a}: the requests carry no attribute "${a}" (${attributes.length > 0 ? `they have: ${attributes.join(', ')}` : 'only trace arrivals carry attributes'})`,
+        ),
+      );
+    }
+    return makeServiceTime(spec.service, rng, new Map(attributes.map((a, i) => [a, i])));
+  }
   // Validation guarantees a model with a profile for the hardware's device kind here.
   const profile = model!.latency[hw!.device]!;
   return linearServiceTime(profile.baseMs / 1000 / hw!.speed, profile.perItemMs / 1000 / hw!.speed, undefined, rng);
 }
 
 /** Builds every stage of a validated scenario, in pipeline order. */
-export function buildStages(scenario: Scenario, sim: Simulation): BuiltStage[] {
+export function buildStages(scenario: Scenario, sim: Simulation, attributes: readonly string[] = []): BuiltStage[] {
   const hwCat = hardwareCatalog(scenario.hardware);
   const modelCat = modelCatalog(scenario.models);
-  return scenario.stages.map((spec) => {
+  return scenario.stages.map((spec, index) => {
     const hardware = spec.hardware !== undefined ? hwCat[spec.hardware] : undefined;
     const model = spec.model !== undefined ? modelCat[spec.model] : undefined;
+    const buffer = spec.buffer;
     const stage = new Stage(sim, {
       name: spec.name,
       replicas: spec.replicas,
       concurrency: spec.concurrency ?? 1,
-      queueCapacity: spec.queue?.capacity ?? Infinity,
-      serviceTime: serviceTimeOf(spec, hardware, model, sim),
+      queueCapacity: buffer?.retention ?? spec.queue?.capacity ?? Infinity,
+      overflow: buffer ? 'oldest' : 'newest',
+      ack: buffer ? makeDistribution(buffer.ack).source(sim.random.stream(`stage:${spec.name}:ack`)) : undefined,
+      serviceTime: serviceTimeOf(spec, index, hardware, model, sim, attributes),
       maxBatch: spec.batching?.maxBatch ?? 1,
       maxWaitS: spec.batching?.maxWait ?? 0,
       routing: spec.routing?.policy ?? 'shared',
@@ -48,6 +67,7 @@ export function buildStages(scenario: Scenario, sim: Simulation): BuiltStage[] {
       systemDeadlineS: scenario.deadline ?? Infinity,
       quality: model?.quality.value ?? NaN,
     });
-    return { stage, spec, hardwareName: spec.hardware, hardware, modelName: spec.model, model };
+    const coldStart = spec.autoscale ? makeDistribution(spec.autoscale.coldStart).source(sim.random.stream(`stage:${spec.name}:cold-start`)) : undefined;
+    return { stage, spec, hardwareName: spec.hardware, hardware, modelName: spec.model, model, coldStart };
   });
 }

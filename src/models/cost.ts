@@ -2,24 +2,32 @@ import type { BuiltStage } from './build-stage.ts';
 
 /** Cost of a run in US dollars. */
 export interface CostResult {
-  /** Bill for the measured span at the configured capacity. */
+  /** Bill for the measured span: every replica paid from its request until it is gone. */
   total: number;
-  /** Bill per hour at the configured capacity: Σ replicas × hourly price. */
+  /** Average bill per hour over the measured span (the configured capacity's hourly price when nothing scales). */
   perHour: number;
   /** total / completed requests × 1,000,000 (NaN with no completion). */
   perMillionRequests: number;
-  /** Busy share of what is paid for: stage utilizations weighted by their hourly bill. */
+  /** Busy share of what is paid for: stage utilizations weighted by their bills. */
   paidUtilization: number;
   /** Stages with no hardware named, which cost nothing here. */
   unpricedStages: string[];
 }
 
 /**
- * Cost of static capacity: every replica is billed for the whole measured span
- * whether busy or idle (on-demand instances billed by the hour, pro rata).
+ * Cost of the capacity paid for over the measured span (on-demand instances billed
+ * pro rata): Σ over stages of hourly price × replica-hours billed. A static stage
+ * bills replicas × span; an autoscaled one bills each replica from the moment it is
+ * requested (cold start included) until it has drained.
  */
-export function costOf(stages: readonly BuiltStage[], utilization: (name: string) => number, measuredS: number, completed: number): CostResult {
-  let perHour = 0;
+export function costOf(
+  stages: readonly BuiltStage[],
+  utilization: (name: string) => number,
+  billedReplicaHours: (name: string) => number,
+  measuredS: number,
+  completed: number,
+): CostResult {
+  let total = 0;
   let weightedUtil = 0;
   const unpriced: string[] = [];
   for (const b of stages) {
@@ -27,16 +35,15 @@ export function costOf(stages: readonly BuiltStage[], utilization: (name: string
       unpriced.push(b.stage.name);
       continue;
     }
-    const stageHour = b.stage.replicas * b.hardware.usdPerHour;
-    perHour += stageHour;
-    weightedUtil += stageHour * utilization(b.stage.name);
+    const stageTotal = b.hardware.usdPerHour * billedReplicaHours(b.stage.name);
+    total += stageTotal;
+    weightedUtil += stageTotal * utilization(b.stage.name);
   }
-  const total = (perHour * measuredS) / 3600;
   return {
     total,
-    perHour,
+    perHour: measuredS > 0 ? total / (measuredS / 3600) : 0,
     perMillionRequests: completed > 0 ? (total / completed) * 1e6 : NaN,
-    paidUtilization: perHour > 0 ? weightedUtil / perHour : NaN,
+    paidUtilization: total > 0 ? weightedUtil / total : NaN,
     unpricedStages: unpriced,
   };
 }

@@ -1,11 +1,12 @@
+import type { Autoscaler } from './autoscaler.ts';
 import type { Stage } from './stage.ts';
 
 /**
  * Highest rate a stage can complete, requests per second: every slot running full
  * batches back to back.
  */
-export function stageCapacityRps(st: Stage): number {
-  return (st.servers * st.maxBatch) / st.serviceTime.meanS(st.maxBatch);
+export function stageCapacityRps(st: Stage, replicas = st.replicas): number {
+  return (replicas * st.concurrency * st.maxBatch) / st.serviceTime.meanS(st.maxBatch);
 }
 
 /**
@@ -15,16 +16,18 @@ export function stageCapacityRps(st: Stage): number {
  * rate reaching a stage is the arrival rate, capped by the capacity of any
  * overloaded stage before it that sheds the excess (bounded queue or deadline).
  */
-export function overloadWarnings(arrivalRateRps: number, stages: readonly Stage[]): string[] {
+export function overloadWarnings(arrivalRateRps: number, stages: readonly Stage[], autoscalers: ReadonlyMap<string, Autoscaler> = new Map()): string[] {
   const warnings: string[] = [];
   let rate = arrivalRateRps;
+  if (!Number.isFinite(rate)) return warnings; // traces: no long-run rate is known up front
   for (const st of stages) {
-    const capacityRps = stageCapacityRps(st);
+    // An autoscaled stage can grow to its maximum.
+    const capacityRps = stageCapacityRps(st, autoscalers.get(st.name)?.maxReplicas ?? st.replicas);
     const rho = rate / capacityRps;
     const unbounded = st.queueCapacity === Infinity && st.deadlineS === Infinity && st.systemDeadlineS === Infinity;
     if (rho >= 1 && unbounded) {
       warnings.push(
-        `stage "${st.name}" is overloaded: ${fmt(rate)} req/s arrive but its ${st.servers} server(s) complete at most ` +
+        `stage "${st.name}" is overloaded: ${fmt(rate)} req/s arrive but its server(s) complete at most ` +
           `${fmt(capacityRps)} req/s (utilization ${fmt(rho * 100)}%), and its queue is unbounded. The queue grows for as ` +
           `long as the run lasts, so the latency figures depend on the run length, not on the system. Add replicas, ` +
           `lower the load, or bound the queue (queue: { capacity: N }) to see drops instead.`,

@@ -16,6 +16,10 @@ export class Request {
   deadlineS = Infinity;
   /** Quality figure of the last model that served it; NaN when none did. */
   quality = NaN;
+  /** Numeric attributes from the arrivals (a trace's columns), or null. */
+  attrs: Float64Array | null = null;
+  /** The client call this request is an attempt of, when clients retry; null otherwise. */
+  call: object | null = null;
 
   constructor(
     /** Run-local id, in arrival order. */

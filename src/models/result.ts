@@ -1,3 +1,4 @@
+import type { SeriesResult } from './time-series.ts';
 import type { CostResult } from './cost.ts';
 
 /** Latency summary in milliseconds. */
@@ -39,6 +40,32 @@ export interface StageResult {
   costPerHourUsd: number;
   /** Quality figure of the model served here (null when none). */
   quality: { metric: string; value: number } | null;
+  /** Time-average replicas ready to serve over the measured span (= replicas unless autoscaled). */
+  meanReplicas: number;
+  /** Most replicas ready at once. */
+  maxReplicas: number;
+  /** Autoscaled stages: syncs that changed the replica count. */
+  scalingDecisions?: number;
+  /** Buffer stages: acknowledgement latency producers saw. */
+  ackMs?: { mean: number; p50: number; p99: number };
+  /** Buffer stages: messages lost to bounded retention (part of `dropped`). */
+  lostOldest?: number;
+}
+
+/** Client retries (issue 4). */
+export interface RetriesResult {
+  /** Attempts sent for measured requests (first attempts included). */
+  attempts: number;
+  /** Retries sent. */
+  retries: number;
+  /** Retries the budget refused (the request then failed). */
+  budgetDenied: number;
+  /** Answers that came back after the client had given up on that attempt (wasted work). */
+  wastedAnswers: number;
+  /** Attempts per request, over requests that ended. */
+  attemptsPerRequest: { mean: number; p99: number; max: number };
+  /** attempts / arrived: the load multiplier clients put on the system. */
+  attemptRatePerRequest: number;
 }
 
 /** Attainment of the scenario's latency objective. */
@@ -88,6 +115,10 @@ export interface RunResult {
   quality: number | null;
   /** Metric of `quality` (e.g. "AUC"); null with it. */
   qualityMetric: string | null;
+  /** Retries of clients that time out; null when the scenario has no `retry`. */
+  retries: RetriesResult | null;
+  /** Per-window series over the whole run (issue 4). */
+  timeSeries: SeriesResult;
   /** Length of the measured span (seconds of simulated time). */
   measuredS: number;
   /** Simulated time at which measurement started (end of warm-up). */

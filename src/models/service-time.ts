@@ -1,5 +1,6 @@
 import { gamma, lognormal, type Distribution, type Rng } from '../engine/index.ts';
 import type { NoiseSpec, ServiceKind, ServiceSpec } from '../config/schema.ts';
+import type { Request } from './request.ts';
 import { makeDistribution } from './service-distribution.ts';
 
 /**
@@ -7,15 +8,21 @@ import { makeDistribution } from './service-distribution.ts';
  * distributions describe unbatched stages (batch is then always 1).
  */
 export interface ServiceTime {
-  /** Draws the duration (seconds) of a call on `batch` requests. */
-  sample(batch: number): number;
+  /**
+   * Draws the duration (seconds) of a call on `batch` requests: `one` when the batch
+   * is a single request, else `many` (attribute-driven times read the requests).
+   */
+  sample(batch: number, one: Request | null, many: readonly Request[] | null): number;
   /** Expected duration (seconds) of a call on `batch` requests. */
   meanS(batch: number): number;
   /** Squared coefficient of variation of an unbatched call (for Pollaczek–Khinchine), when known. */
   readonly scv: number | undefined;
 }
 
-type Builder<K extends ServiceKind> = (spec: Extract<ServiceSpec, { dist: K }>, rng: Rng) => ServiceTime;
+/** Where a service time finds request attributes: index of each attribute name in `Request.attrs`. */
+export type AttributeIndex = ReadonlyMap<string, number>;
+
+type Builder<K extends ServiceKind> = (spec: Extract<ServiceSpec, { dist: K }>, rng: Rng, attributes: AttributeIndex) => ServiceTime;
 
 const NOISE: Record<NoiseSpec['dist'], (cv: number) => Distribution> = {
   lognormal: (cv) => lognormal(1, cv),
@@ -33,17 +40,48 @@ function noiseOf(spec: NoiseSpec | undefined, rng: Rng): { draw: () => number; s
 function fromDistribution(spec: ServiceSpec, rng: Rng): ServiceTime {
   const d = makeDistribution(spec as Parameters<typeof makeDistribution>[0]);
   const draw = d.source(rng);
-  return { sample: () => draw(), meanS: () => d.mean, scv: d.variance / (d.mean * d.mean) };
+  return { sample: () => draw(), meanS: () => d.mean, scv: d.mean > 0 ? d.variance / (d.mean * d.mean) : 0 };
 }
 
-/** `(base + perItem × batch) × noise`. */
-export function linearServiceTime(baseS: number, perItemS: number, noise: NoiseSpec | undefined, rng: Rng): ServiceTime {
+/**
+ * `(base + Σ over the batch's requests of (perItem + Σₖ perₖ × attributeₖ)) × noise`:
+ * a fixed cost per call plus a cost per request that may depend on the request's
+ * attributes (e.g. 50 ms + 0.02 ms per context token + 2 ms per generated token).
+ * `per` maps attribute indices in `Request.attrs` to seconds per unit.
+ */
+export function linearServiceTime(
+  baseS: number,
+  perItemS: number,
+  noise: NoiseSpec | undefined,
+  rng: Rng,
+  per: ReadonlyArray<readonly [number, number]> = [],
+): ServiceTime {
   const n = noiseOf(noise, rng);
   const mean = (b: number) => baseS + perItemS * b;
+  if (per.length === 0) {
+    return {
+      sample: n === undefined ? (b) => mean(b) : (b) => mean(b) * n.draw(),
+      meanS: mean,
+      scv: n?.scv ?? 0,
+    };
+  }
+  const itemS = (r: Request): number => {
+    const a = r.attrs!;
+    let t = perItemS;
+    for (let k = 0; k < per.length; k++) t += per[k]![1] * a[per[k]![0]]!;
+    return t;
+  };
+  const exact = (one: Request | null, many: readonly Request[] | null): number => {
+    if (one !== null) return baseS + itemS(one);
+    let t = baseS;
+    for (const r of many!) t += itemS(r);
+    return t;
+  };
   return {
-    sample: n === undefined ? mean : (b) => mean(b) * n.draw(),
+    sample: n === undefined ? (_b, one, many) => exact(one, many) : (_b, one, many) => exact(one, many) * n.draw(),
+    // The mean over requests is not known before the run; the attribute-free part is.
     meanS: mean,
-    scv: n?.scv ?? 0,
+    scv: undefined,
   };
 }
 
@@ -78,11 +116,21 @@ export const serviceTimeRegistry: { [K in ServiceKind]: Builder<K> } = {
   lognormal: fromDistribution,
   gamma: fromDistribution,
   empirical: fromDistribution,
-  linear: (s, rng) => linearServiceTime(s.base, s.perItem, s.noise, rng),
+  linear: (s, rng, attributes) =>
+    linearServiceTime(
+      s.base,
+      s.perItem ?? 0,
+      s.noise,
+      rng,
+      Object.entries(s.per ?? {}).map(([name, perS]) => [attributes.get(name)!, perS] as const),
+    ),
   table: (s, rng) => tableServiceTime(s.points, s.noise, rng),
 };
 
-/** The service time a validated spec describes, drawing from `rng`. */
-export function makeServiceTime(spec: ServiceSpec, rng: Rng): ServiceTime {
-  return (serviceTimeRegistry[spec.dist] as Builder<ServiceKind>)(spec as never, rng);
+/**
+ * The service time a validated spec describes, drawing from `rng`. Attribute names
+ * it reads must be in `attributes` (the caller checks, to report them as input errors).
+ */
+export function makeServiceTime(spec: ServiceSpec, rng: Rng, attributes: AttributeIndex = new Map()): ServiceTime {
+  return (serviceTimeRegistry[spec.dist] as Builder<ServiceKind>)(spec as never, rng, attributes);
 }

@@ -1,12 +1,16 @@
 import { QuantileSketch, Simulation, type Seed } from '../engine/index.ts';
 import type { Scenario } from '../config/schema.ts';
+import type { TraceOpener } from '../config/trace-csv.ts';
 import { makeArrivals, type ArrivalProcess } from './arrivals/index.ts';
+import { Autoscaler } from './autoscaler.ts';
 import { buildStages, type BuiltStage } from './build-stage.ts';
 import { costOf } from './cost.ts';
 import { overloadWarnings } from './load-check.ts';
 import { Request } from './request.ts';
-import type { RunResult, SloResult, StageResult } from './result.ts';
+import type { RetriesResult, RunResult, SloResult, StageResult } from './result.ts';
+import { Call, RetryClient } from './retry-client.ts';
 import type { Stage } from './stage.ts';
+import { TimeSeriesRecorder } from './time-series.ts';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -14,21 +18,27 @@ export interface RunOptions {
   seed?: Seed;
   /** Called now and then with the share of the run done (0..1). */
   onProgress?: (fraction: number) => void;
+  /** Opens trace files named by `arrivals: { process: trace }` (the CLI reads disk). */
+  openTrace?: TraceOpener;
 }
 
 const MS = 1000;
 /** Arrivals between two progress callbacks (a power of two: the check is a mask). */
 const PROGRESS_EVERY = 1 << 16;
+/** Most windows a time series gets by default; longer runs get wider windows. */
+const MAX_DEFAULT_WINDOWS = 10_000;
 
-/** Exact mean and quantiles (rank ⌊q·(n−1)⌋) of batch sizes from their counts. */
-function batchSummary(counts: Float64Array): { mean: number; p50: number; p99: number } {
+/** Exact mean and quantiles (rank ⌊q·(n−1)⌋) of small integers from their counts. */
+export function countsSummary(counts: Float64Array): { mean: number; p50: number; p99: number; max: number } {
   let n = 0;
   let sum = 0;
+  let max = NaN;
   for (let b = 1; b < counts.length; b++) {
     n += counts[b]!;
     sum += b * counts[b]!;
+    if (counts[b]! > 0) max = b;
   }
-  if (n === 0) return { mean: NaN, p50: NaN, p99: NaN };
+  if (n === 0) return { mean: NaN, p50: NaN, p99: NaN, max: NaN };
   const at = (q: number): number => {
     const rank = Math.floor(q * (n - 1));
     let cum = 0;
@@ -38,20 +48,32 @@ function batchSummary(counts: Float64Array): { mean: number; p50: number; p99: n
     }
     return counts.length - 1;
   };
-  return { mean: sum / n, p50: at(0.5), p99: at(0.99) };
+  return { mean: sum / n, p50: at(0.5), p99: at(0.99), max };
+}
+
+/** A window of 1 s, or a round multiple of it keeping a long run to at most 10,000 windows. */
+function defaultWindowS(expectedS: number): number {
+  if (!(expectedS > MAX_DEFAULT_WINDOWS)) return 1;
+  const raw = expectedS / MAX_DEFAULT_WINDOWS;
+  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400];
+  return steps.find((s) => s >= raw) ?? Math.ceil(raw / 86400) * 86400;
 }
 
 /**
  * A scenario made runnable: arrivals feeding a pipeline of stages. Arrivals stop at
  * the scenario's `stop` (a count of arrivals, warm-up included, or a time), then
  * the run drains: every arrived request ends completed or dropped, so no figure is
- * biased against slow requests that were still in flight.
+ * biased against slow requests that were still in flight. The run ends the moment
+ * the last request leaves (timers still pending then are moot).
  */
 export class ServingSystem {
   readonly sim: Simulation;
   readonly built: BuiltStage[];
   readonly stages: Stage[];
   readonly arrivals: ArrivalProcess;
+  readonly autoscalers = new Map<string, Autoscaler>();
+  readonly series: TimeSeriesRecorder;
+  readonly client: RetryClient | undefined;
   /** End-to-end latency of measured completed requests (seconds). */
   readonly latency = new QuantileSketch();
 
@@ -76,6 +98,8 @@ export class ServingSystem {
   qualityCount = 0;
   /** When measurement started (end of warm-up); Infinity before. */
   warmupEndS = Infinity;
+  /** No more arrivals will come. */
+  arrivalsDone = false;
 
   private readonly seed: Seed;
   private readonly stopRequests: number;
@@ -93,14 +117,14 @@ export class ServingSystem {
     this.seed = options.seed ?? scenario.seed ?? 1;
     this.onProgress = options.onProgress;
     this.sim = new Simulation({ seed: this.seed });
-    this.arrivals = makeArrivals(scenario.arrivals, this.sim);
-    this.stopRequests = scenario.stop.requests ?? Infinity;
-    this.stopS = scenario.stop.duration ?? Infinity;
+    this.arrivals = makeArrivals(scenario.arrivals, this.sim, options.openTrace ? { openTrace: options.openTrace } : {});
+    this.stopRequests = scenario.stop?.requests ?? Infinity;
+    this.stopS = scenario.stop?.duration ?? Infinity;
     this.warmupRequests = scenario.warmup?.requests ?? 0;
     this.warmupS = scenario.warmup?.duration ?? 0;
     this.sloLatencyS = scenario.slo?.latencyS ?? Infinity;
 
-    this.built = buildStages(scenario, this.sim);
+    this.built = buildStages(scenario, this.sim, this.arrivals.attributeNames ?? []);
     this.stages = this.built.map((b) => b.stage);
     const last = this.stages.length - 1;
     this.stages.forEach((st, i) => {
@@ -108,13 +132,80 @@ export class ServingSystem {
       st.onDrop = this.drop;
     });
 
+    const active = () => !(this.arrivalsDone && this.inFlight === 0);
+    for (const b of this.built) {
+      const a = b.spec.autoscale;
+      if (a === undefined) continue;
+      this.autoscalers.set(
+        b.stage.name,
+        new Autoscaler(
+          this.sim,
+          b.stage,
+          {
+            metric: a.metric,
+            target: a.target,
+            min: a.min,
+            max: a.max,
+            syncS: a.syncPeriod ?? 15,
+            scaleUpWindowS: a.scaleUpWindow ?? 0,
+            scaleDownWindowS: a.scaleDownWindow ?? 300,
+            tolerance: a.tolerance ?? 0.1,
+            coldStart: b.coldStart!,
+          },
+          active,
+        ),
+      );
+    }
+
+    const r = scenario.retry;
+    this.client =
+      r === undefined
+        ? undefined
+        : new RetryClient(
+            this.sim,
+            {
+              timeoutS: r.timeout,
+              maxAttempts: r.maxAttempts,
+              backoffBaseS: r.backoff?.base ?? 0.1,
+              backoffMaxS: r.backoff?.max ?? Infinity,
+              jitter: r.backoff?.jitter ?? 'full',
+              budget: r.budget ? { ratio: r.budget.ratio, minPerSecond: r.budget.minPerSecond ?? 0 } : null,
+            },
+            this.sim.random.stream('client:retry-jitter'),
+            this.stages[0]!.accept,
+            this.callSucceeded,
+            this.callFailed,
+          );
+
+    const expectedS = Math.min(this.stopS, this.stopRequests / this.arrivals.meanRateRps);
+    this.series = new TimeSeriesRecorder(
+      this.sim,
+      scenario.timeSeries?.window ?? defaultWindowS(expectedS),
+      this.built.map((b) => ({
+        name: b.stage.name,
+        queueLength: b.stage.queueLength,
+        busy: b.stage.busy,
+        slots: b.stage.slots,
+        readyReplicas: b.stage.readyReplicas,
+        billedReplicas: b.stage.billedReplicas,
+        usdPerHour: b.hardware?.usdPerHour ?? 0,
+      })),
+      active,
+    );
+
     if (this.warmupRequests === 0 && this.warmupS === 0) this.startMeasuring(0);
     else if (this.warmupS > 0) this.sim.scheduleAt(this.warmupS, () => this.startMeasuring(this.sim.now));
     const first = this.arrivals.next(0);
     if (first < this.stopS) this.sim.scheduleAt(first, this.arrive);
+    else this.arrivalsDone = true;
   }
 
-  /** Requests in the system now (measured or not). */
+  /** True once arrivals are over and every request has left: the run is complete. */
+  get drained(): boolean {
+    return this.arrivalsDone && this.inFlight === 0;
+  }
+
+  /** Requests in the system now (measured or not; with retries, calls not yet answered or failed). */
   get inFlight(): number {
     return this.arrivedTotal - this.finishedTotal;
   }
@@ -133,37 +224,78 @@ export class ServingSystem {
       if (this.warmupEndS === Infinity) this.startMeasuring(now);
       this.arrived++;
     }
+    this.series.arrival(now);
+    // Attributes of this arrival must be read before `next` moves the trace on.
+    const attrs = this.arrivals.attributes?.() ?? null;
     if (this.arrivedTotal < this.stopRequests) {
       const next = this.arrivals.next(now);
       if (next < this.stopS) this.sim.scheduleAt(next, this.arrive);
-    }
+      else this.arrivalsDone = true;
+    } else this.arrivalsDone = true;
     if (this.onProgress !== undefined && (this.arrivedTotal & (PROGRESS_EVERY - 1)) === 0) this.reportProgress(now);
-    this.stages[0]!.accept(new Request(index, now, measured));
+    if (this.client !== undefined) {
+      this.client.start(new Call(index, now, measured, attrs));
+      return;
+    }
+    const req = new Request(index, now, measured);
+    req.attrs = attrs;
+    this.stages[0]!.accept(req);
   };
 
   private readonly complete = (req: Request): void => {
+    if (this.client !== undefined) {
+      this.client.answered(req);
+      return;
+    }
+    this.finish(req.arrivalS, req.measured, req.quality);
+  };
+
+  private readonly drop = (req: Request, timedOut: boolean): void => {
+    if (this.client !== undefined) {
+      this.client.rejected(req, timedOut);
+      return;
+    }
+    this.fail(req.measured, timedOut);
+  };
+
+  private readonly callSucceeded = (call: Call, req: Request): void => {
+    this.finish(call.arrivalS, call.measured, req.quality);
+  };
+
+  private readonly callFailed = (call: Call, timedOut: boolean): void => {
+    this.fail(call.measured, timedOut);
+  };
+
+  private finish(arrivalS: number, measured: boolean, quality: number): void {
     this.finishedTotal++;
-    const latency = this.sim.now - req.arrivalS;
+    const now = this.sim.now;
+    const latency = now - arrivalS;
+    this.series.completion(now, latency);
     if (this.warmupEndS !== Infinity) {
       this.departures++;
       if (latency < this.sloLatencyS) this.departuresWithinSlo++;
     }
-    if (!req.measured) return;
-    this.completed++;
-    this.latency.record(latency);
-    if (latency < this.sloLatencyS) this.withinSlo++;
-    if (req.quality === req.quality) {
-      this.qualitySum += req.quality;
-      this.qualityCount++;
+    if (measured) {
+      this.completed++;
+      this.latency.record(latency);
+      if (latency < this.sloLatencyS) this.withinSlo++;
+      if (quality === quality) {
+        this.qualitySum += quality;
+        this.qualityCount++;
+      }
     }
-  };
+    if (this.arrivalsDone && this.inFlight === 0) this.sim.stop();
+  }
 
-  private readonly drop = (req: Request, timedOut: boolean): void => {
+  private fail(measured: boolean, timedOut: boolean): void {
     this.finishedTotal++;
-    if (!req.measured) return;
-    this.dropped++;
-    if (timedOut) this.timedOut++;
-  };
+    this.series.drop(this.sim.now);
+    if (measured) {
+      this.dropped++;
+      if (timedOut) this.timedOut++;
+    }
+    if (this.arrivalsDone && this.inFlight === 0) this.sim.stop();
+  }
 
   private reportProgress(now: number): void {
     const f = Math.max(this.arrivedTotal / this.stopRequests, this.stopS === Infinity ? 0 : now / this.stopS);
@@ -172,7 +304,7 @@ export class ServingSystem {
 
   /** Runs to the end (arrivals stop, then in-flight requests drain) and reports. */
   run(): RunResult {
-    this.sim.run();
+    if (!(this.arrivalsDone && this.inFlight === 0)) this.sim.run();
     this.onProgress?.(1);
     return this.result();
   }
@@ -184,10 +316,14 @@ export class ServingSystem {
     const span = endS - start;
     const stages: Record<string, StageResult> = {};
     const utilization = new Map<string, number>();
+    const billedHours = new Map<string, number>();
     for (const b of this.built) {
       const st = b.stage;
-      const util = span > 0 ? st.busy.integral(endS) / (st.servers * span) : 0;
+      const slotTime = st.slots.integral(endS);
+      const util = slotTime > 0 ? st.busy.integral(endS) / slotTime : 0;
       utilization.set(st.name, util);
+      billedHours.set(st.name, st.billedReplicas.integral(endS) / 3600);
+      const auto = this.autoscalers.get(st.name);
       stages[st.name] = {
         replicas: st.replicas,
         servers: st.servers,
@@ -198,11 +334,20 @@ export class ServingSystem {
         dropped: st.dropped,
         timedOut: st.timedOut,
         completed: st.completed,
-        batchSize: batchSummary(st.batchSizes),
+        batchSize: (({ mean, p50, p99 }) => ({ mean, p50, p99 }))(countsSummary(st.batchSizes)),
         model: b.modelName ?? null,
         hardware: b.hardwareName ?? null,
-        costPerHourUsd: b.hardware ? b.hardware.usdPerHour * st.replicas : 0,
+        costPerHourUsd: b.hardware && span > 0 ? (b.hardware.usdPerHour * st.billedReplicas.integral(endS)) / span : 0,
         quality: b.model && Number.isFinite(b.model.quality.value) ? { ...b.model.quality } : null,
+        meanReplicas: span > 0 ? st.readyReplicas.integral(endS) / span : st.readyCount,
+        maxReplicas: st.readyReplicas.max,
+        ...(auto ? { scalingDecisions: auto.decisions.filter((d) => d.desired !== d.ready + d.provisioning).length } : {}),
+        ...(b.spec.buffer
+          ? {
+              ackMs: { mean: st.ackLatency.mean * MS, p50: st.ackLatency.quantile(0.5) * MS, p99: st.ackLatency.quantile(0.99) * MS },
+              lostOldest: st.lostOldest,
+            }
+          : {}),
       };
     }
     const slo = this.scenario.slo;
@@ -216,6 +361,18 @@ export class ServingSystem {
             met: this.arrived > 0 && this.withinSlo / this.arrived >= slo.fraction,
           };
     const lastModel = [...this.built].reverse().find((b) => b.model && Number.isFinite(b.model.quality.value));
+    const c = this.client;
+    const retries: RetriesResult | null =
+      c === undefined
+        ? null
+        : {
+            attempts: c.attempts,
+            retries: c.retries,
+            budgetDenied: c.budgetDenied,
+            wastedAnswers: c.wasted,
+            attemptsPerRequest: (({ mean, p99, max }) => ({ mean, p99, max }))(countsSummary(c.attemptCounts)),
+            attemptRatePerRequest: this.arrived > 0 ? c.attempts / this.arrived : NaN,
+          };
     const lat = this.latency;
     return {
       scenario: this.scenario.name ?? 'scenario',
@@ -239,15 +396,17 @@ export class ServingSystem {
         max: lat.max * MS,
       },
       stages,
-      cost: costOf(this.built, (n) => utilization.get(n) ?? 0, span, this.completed),
+      cost: costOf(this.built, (n) => utilization.get(n) ?? 0, (n) => billedHours.get(n) ?? 0, span, this.completed),
       slo: sloResult,
       quality: this.qualityCount > 0 ? this.qualitySum / this.qualityCount : null,
       qualityMetric: this.qualityCount > 0 && lastModel ? lastModel.model!.quality.metric : null,
+      retries,
       measuredS: span,
       warmupEndS: start,
       endS,
       events: this.sim.eventsFired,
-      warnings: overloadWarnings(this.arrivals.meanRateRps, this.stages),
+      warnings: overloadWarnings(this.arrivals.meanRateRps, this.stages, this.autoscalers),
+      timeSeries: this.series.result(endS, start),
     };
   }
 }

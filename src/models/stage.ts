@@ -1,4 +1,4 @@
-import { QuantileSketch, RingQueue, TimeWeighted, type Simulation } from '../engine/index.ts';
+import { QuantileSketch, RingQueue, TimeWeighted, type Sampler, type Simulation } from '../engine/index.ts';
 import type { RoutingPolicyName } from '../config/schema.ts';
 import type { DropSink, Request, RequestSink } from './request.ts';
 import { routerRegistry, type Router } from './routing/index.ts';
@@ -7,11 +7,19 @@ import type { ServiceTime } from './service-time.ts';
 /** What a stage is built from (durations in seconds). */
 export interface StageConfig {
   name: string;
+  /** Replicas serving at the start. */
   replicas: number;
   /** Batches one replica runs at once (default 1). */
   concurrency: number;
   /** Waiting room of each queue (the stage's one shared queue, or each replica's); Infinity = unbounded. */
   queueCapacity: number;
+  /**
+   * Which request a full queue turns away: the one arriving (`newest`, a bounded
+   * queue) or the oldest waiting (`oldest`, a log with bounded retention).
+   */
+  overflow?: 'newest' | 'oldest';
+  /** Acknowledgement latency a producer sees when it hands a request to this stage (a buffer). */
+  ack?: Sampler | undefined;
   serviceTime: ServiceTime;
   /** Largest batch a replica takes at once (1 = no batching). */
   maxBatch: number;
@@ -38,9 +46,12 @@ class QueueGroup {
   inService = 0;
   /** Due time of the pending batch-wait timer; Infinity when none. */
   timerAtS = Infinity;
+  /** A per-replica group being removed: it takes no new requests and leaves once empty. */
+  draining = false;
 
   constructor(
     readonly stage: Stage,
+    /** Free execution slots; negative while removed capacity still finishes its work. */
     public freeSlots: number,
   ) {}
 }
@@ -54,9 +65,10 @@ class Batch {
 }
 
 /**
- * A serving stage: `replicas` replicas, each running up to `concurrency` batches at
- * once, fed from one shared FIFO queue or from a FIFO queue per replica chosen by a
- * routing policy.
+ * A serving stage: replicas each running up to `concurrency` batches at once, fed
+ * from one shared FIFO queue or from a FIFO queue per replica chosen by a routing
+ * policy. Replicas can be added and removed while it runs (autoscaling); a removed
+ * replica takes no new work and finishes what it has (it drains).
  *
  * Dynamic batching (the semantics of Triton's dynamic batcher with
  * `max_queue_delay`, and of TorchServe's `maxBatchDelay`): when an execution slot
@@ -74,10 +86,13 @@ class Batch {
  */
 export class Stage {
   readonly name: string;
+  /** Replicas at the start. */
   readonly replicas: number;
-  /** Execution slots: replicas × concurrency. */
+  readonly concurrency: number;
+  /** Execution slots at the start: replicas × concurrency. */
   readonly servers: number;
   readonly queueCapacity: number;
+  readonly overflow: 'newest' | 'oldest';
   readonly serviceTime: ServiceTime;
   readonly maxBatch: number;
   readonly maxWaitS: number;
@@ -88,28 +103,47 @@ export class Stage {
 
   /** Called with each request this stage finishes. */
   onDone: RequestSink = () => {};
-  /** Called with each request this stage drops (queue full or deadline passed). */
+  /** Called with each request this stage drops (queue full, deadline passed, or lost from a buffer). */
   onDrop: DropSink = () => {};
 
   /** Busy execution slots over time. */
   readonly busy: TimeWeighted;
   /** Waiting requests over time (all queues). */
   readonly queueLength: TimeWeighted;
+  /** Requests in service over time (differs from busy slots when batching). */
+  readonly inServiceCount: TimeWeighted;
+  /** Execution slots of serving replicas (ready, or removed and finishing work) over time. */
+  readonly slots: TimeWeighted;
+  /** Replicas ready to serve over time. */
+  readonly readyReplicas: TimeWeighted;
+  /** Replicas paid for over time: ready, provisioning, or draining. */
+  readonly billedReplicas: TimeWeighted;
   /** Time measured requests waited before service (seconds). */
   readonly wait = new QuantileSketch();
-  /** Measured requests dropped here, deadline misses included. */
+  /** Acknowledgement latency of measured requests handed to a buffer stage (seconds). */
+  readonly ackLatency = new QuantileSketch();
+  /** Measured requests dropped here: queue full, deadline passed, or lost from a buffer. */
   dropped = 0;
-  /** Measured requests whose deadline passed while they waited here. */
+  /** Measured requests whose deadline passed while they waited here (part of `dropped`). */
   timedOut = 0;
+  /** Measured requests pushed out of a full buffer by newer ones (part of `dropped`). */
+  lostOldest = 0;
   /** Measured requests finished here. */
   completed = 0;
   /** Batches started since measurement began, by size (index = batch size). */
   readonly batchSizes: Float64Array;
 
+  /** Groups taking new requests (one when the queue is shared). */
   private readonly groups: QueueGroup[];
+  /** Removed per-replica groups still finishing their work. */
+  private readonly drainingGroups = new Set<QueueGroup>();
   private readonly router: Router | undefined;
+  private readonly ackDraw: Sampler | undefined;
   private busySlots = 0;
   private waitingTotal = 0;
+  private inServiceTotal = 0;
+  private ready: number;
+  private provisioningNow = 0;
   private measuring = false;
 
   constructor(
@@ -118,8 +152,11 @@ export class Stage {
   ) {
     this.name = cfg.name;
     this.replicas = cfg.replicas;
+    this.concurrency = cfg.concurrency;
     this.servers = cfg.replicas * cfg.concurrency;
     this.queueCapacity = cfg.queueCapacity;
+    this.overflow = cfg.overflow ?? 'newest';
+    this.ackDraw = cfg.ack;
     this.serviceTime = cfg.serviceTime;
     this.maxBatch = cfg.maxBatch;
     this.maxWaitS = cfg.maxWaitS;
@@ -127,19 +164,31 @@ export class Stage {
     this.deadlineS = cfg.deadlineS;
     this.systemDeadlineS = cfg.systemDeadlineS;
     this.quality = cfg.quality;
+    this.ready = cfg.replicas;
     this.batchSizes = new Float64Array(cfg.maxBatch + 1);
-    this.busy = new TimeWeighted(sim.now);
-    this.queueLength = new TimeWeighted(sim.now);
+    const t0 = sim.now;
+    this.busy = new TimeWeighted(t0);
+    this.queueLength = new TimeWeighted(t0);
+    this.inServiceCount = new TimeWeighted(t0);
+    this.slots = new TimeWeighted(t0, this.servers);
+    this.readyReplicas = new TimeWeighted(t0, cfg.replicas);
+    this.billedReplicas = new TimeWeighted(t0, cfg.replicas);
     if (cfg.routing === 'shared') {
       this.groups = [new QueueGroup(this, this.servers)];
       this.router = undefined;
     } else {
       this.groups = Array.from({ length: cfg.replicas }, () => new QueueGroup(this, cfg.concurrency));
       const groups = this.groups;
-      this.router = routerRegistry[cfg.routing](cfg.replicas, sim.random.stream(`stage:${cfg.name}:routing`), (i) => {
-        const g = groups[i]!;
-        return g.live + g.inService;
-      });
+      this.router = routerRegistry[cfg.routing](
+        {
+          count: () => groups.length,
+          outstanding: (i) => {
+            const g = groups[i]!;
+            return g.live + g.inService;
+          },
+        },
+        sim.random.stream(`stage:${cfg.name}:routing`),
+      );
     }
   }
 
@@ -153,10 +202,29 @@ export class Stage {
     return this.busySlots;
   }
 
+  /** Requests in service now. */
+  get inService(): number {
+    return this.inServiceTotal;
+  }
+
+  /** Replicas ready to serve now. */
+  get readyCount(): number {
+    return this.ready;
+  }
+
+  /** Replicas requested and not yet ready. */
+  get provisioningCount(): number {
+    return this.provisioningNow;
+  }
+
   /** Restarts time averages and batch counts at `nowS` (end of warm-up). */
   resetStats(nowS: number): void {
     this.busy.reset(nowS);
     this.queueLength.reset(nowS);
+    this.inServiceCount.reset(nowS);
+    this.slots.reset(nowS);
+    this.readyReplicas.reset(nowS);
+    this.billedReplicas.reset(nowS);
     this.measuring = true;
   }
 
@@ -165,6 +233,10 @@ export class Stage {
     const now = this.sim.now;
     const g = this.router === undefined ? this.groups[0]! : this.groups[this.router()]!;
     req.enqueuedS = now;
+    if (this.ackDraw !== undefined) {
+      const ack = this.ackDraw();
+      if (req.measured) this.ackLatency.record(ack);
+    }
     // An idle slot with a batch ready (this request completes it, or no waiting is
     // allowed, or the oldest waiting request's wait is already up) starts it now.
     const startsNow =
@@ -176,9 +248,12 @@ export class Stage {
       return;
     }
     if (g.live >= this.queueCapacity) {
-      if (req.measured) this.dropped++;
-      this.onDrop(req, false);
-      return;
+      if (this.overflow === 'newest' || g.live === 0) {
+        if (req.measured) this.dropped++;
+        this.onDrop(req, false);
+        return;
+      }
+      this.evictOldest(g);
     }
     let deadline = this.deadlineS === Infinity ? Infinity : now + this.deadlineS;
     if (this.systemDeadlineS !== Infinity) deadline = Math.min(deadline, req.arrivalS + this.systemDeadlineS);
@@ -197,6 +272,19 @@ export class Stage {
   private sync(now: number): void {
     if (this.busy.current !== this.busySlots) this.busy.set(now, this.busySlots);
     if (this.queueLength.current !== this.waitingTotal) this.queueLength.set(now, this.waitingTotal);
+    if (this.inServiceCount.current !== this.inServiceTotal) this.inServiceCount.set(now, this.inServiceTotal);
+    const draining = this.drainingNow();
+    const billed = this.ready + this.provisioningNow + draining;
+    if (this.billedReplicas.current !== billed) this.billedReplicas.set(now, billed);
+    const serving = (this.ready + draining) * this.concurrency;
+    if (this.slots.current !== serving) this.slots.set(now, serving);
+  }
+
+  /** Removed replicas still finishing their work (billed, and counted as serving capacity). */
+  private drainingNow(): number {
+    if (this.router !== undefined) return this.drainingGroups.size;
+    const readySlots = this.ready * this.concurrency;
+    return this.busySlots > readySlots ? Math.ceil((this.busySlots - readySlots) / this.concurrency) : 0;
   }
 
   /** When the oldest live request of `g` has waited `maxWait` (drops expired heads first). */
@@ -234,7 +322,7 @@ export class Stage {
           r = this.takeExtra(extra!);
           extra = null;
         }
-        this.start(g, now, 1, r, null);
+        this.start(g, size, r, null);
       } else {
         const reqs = new Array<Request>(size);
         let n = 0;
@@ -243,7 +331,7 @@ export class Stage {
           reqs[n++] = this.takeExtra(extra!);
           extra = null;
         }
-        this.start(g, now, size, null, new Batch(g, reqs));
+        this.start(g, size, null, new Batch(g, reqs));
       }
     }
   }
@@ -265,25 +353,43 @@ export class Stage {
     return r;
   }
 
-  private start(g: QueueGroup, now: number, size: number, one: Request | null, batch: Batch | null): void {
+  /** A full buffer drops its oldest waiting request to make room (bounded retention). */
+  private evictOldest(g: QueueGroup): void {
+    let r = g.queue.shift()!;
+    while (r.expired) r = g.queue.shift()!;
+    g.live--;
+    this.waitingTotal--;
+    r.waiting = false;
+    r.expired = true;
+    r.group = null;
+    if (r.measured) {
+      this.dropped++;
+      this.lostOldest++;
+    }
+    this.onDrop(r, false);
+  }
+
+  private start(g: QueueGroup, size: number, one: Request | null, batch: Batch | null): void {
     g.freeSlots--;
     g.inService += size;
+    this.inServiceTotal += size;
     this.busySlots++;
     if (this.measuring) this.batchSizes[size]!++;
-    const t = this.serviceTime.sample(size);
     if (one !== null) {
       one.group = g;
-      this.sim.schedule(t, this.finishOne, one);
+      this.sim.schedule(this.serviceTime.sample(1, one, null), this.finishOne, one);
     } else {
-      this.sim.schedule(t, this.finishBatch, batch!);
+      this.sim.schedule(this.serviceTime.sample(size, null, batch!.requests), this.finishBatch, batch!);
     }
   }
 
   private release(g: QueueGroup, size: number, now: number): void {
     g.freeSlots++;
     g.inService -= size;
+    this.inServiceTotal -= size;
     this.busySlots--;
     this.dispatch(g, now, null);
+    if (g.draining) this.retireIfEmpty(g);
     this.sync(now);
   }
 
@@ -321,6 +427,7 @@ export class Stage {
     req.group = null;
     g.live--;
     this.waitingTotal--;
+    if (g.draining) this.retireIfEmpty(g);
     this.sync(this.sim.now);
     if (req.measured) {
       this.dropped++;
@@ -328,4 +435,74 @@ export class Stage {
     }
     this.onDrop(req, true);
   };
+
+  // ---------------------------------------------------------------------------
+  // Capacity changes (autoscaling).
+
+  /** A replica was requested: it is billed from now, and serves once `replicaReady` is called. */
+  replicaRequested(): void {
+    this.provisioningNow++;
+    this.sync(this.sim.now);
+  }
+
+  /** A requested replica was cancelled before it became ready: billing stops now. */
+  replicaCancelled(): void {
+    this.provisioningNow--;
+    this.sync(this.sim.now);
+  }
+
+  /** A requested replica is ready: it starts taking work now. */
+  replicaReady(): void {
+    const now = this.sim.now;
+    this.provisioningNow--;
+    this.ready++;
+    if (this.router === undefined) {
+      const g = this.groups[0]!;
+      g.freeSlots += this.concurrency;
+      this.dispatch(g, now, null);
+    } else {
+      this.groups.push(new QueueGroup(this, this.concurrency));
+    }
+    this.capacityChanged(now);
+  }
+
+  /**
+   * Removes one ready replica: it takes no new work and finishes what it has; it is
+   * billed until then. Under a shared queue the work it was running finishes on
+   * the slots freed last; under per-replica queues the replica with the fewest
+   * outstanding requests leaves, after serving its own queue.
+   */
+  removeReplica(): void {
+    if (this.ready <= 1) throw new Error(`stage "${this.name}" cannot remove its last replica`);
+    const now = this.sim.now;
+    this.ready--;
+    if (this.router === undefined) {
+      this.groups[0]!.freeSlots -= this.concurrency;
+    } else {
+      let pick = this.groups.length - 1;
+      let least = Infinity;
+      for (let i = this.groups.length - 1; i >= 0; i--) {
+        const g = this.groups[i]!;
+        const load = g.live + g.inService;
+        if (load < least) {
+          least = load;
+          pick = i;
+        }
+      }
+      const g = this.groups.splice(pick, 1)[0]!;
+      g.draining = true;
+      this.drainingGroups.add(g);
+      this.retireIfEmpty(g);
+    }
+    this.capacityChanged(now);
+  }
+
+  private retireIfEmpty(g: QueueGroup): void {
+    if (g.live === 0 && g.inService === 0) this.drainingGroups.delete(g);
+  }
+
+  private capacityChanged(now: number): void {
+    this.readyReplicas.set(now, this.ready);
+    this.sync(now);
+  }
 }

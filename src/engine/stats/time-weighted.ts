@@ -8,6 +8,8 @@ export class TimeWeighted {
   private area = 0;
   private startS: number;
   private peak = 0;
+  /** ∫ value dt since construction, never reset (for per-window differences). */
+  private lifetimeArea = 0;
 
   constructor(startS = 0, initial = 0) {
     this.startS = startS;
@@ -18,7 +20,9 @@ export class TimeWeighted {
 
   /** Sets the quantity to `value` from time `nowS` on. */
   set(nowS: number, value: number): void {
-    this.area += this.value * (nowS - this.lastS);
+    const piece = this.value * (nowS - this.lastS);
+    this.area += piece;
+    this.lifetimeArea += piece;
     this.lastS = nowS;
     this.value = value;
     if (value > this.peak) this.peak = value;
@@ -32,6 +36,11 @@ export class TimeWeighted {
   /** Largest value seen since the last reset. */
   get max(): number {
     return this.peak;
+  }
+
+  /** ∫ value dt from construction to `nowS`, unaffected by `reset` (`nowS` not before the last change). */
+  lifetimeIntegral(nowS: number): number {
+    return this.lifetimeArea + this.value * (nowS - this.lastS);
   }
 
   /** Forgets the past: averaging restarts at `nowS` from the current value. */

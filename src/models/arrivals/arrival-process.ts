@@ -1,14 +1,25 @@
 import type { Simulation } from '../../engine/index.ts';
+import type { TraceOpener } from '../../config/trace-csv.ts';
 
 /** A source of arrival instants. */
 export interface ArrivalProcess {
-  /** Long-run mean arrival rate (per second), for load checks and theory. */
+  /** Long-run mean arrival rate (per second), for load checks and theory; NaN when unknown (traces). */
   readonly meanRateRps: number;
   /** Squared coefficient of variation of inter-arrival gaps (1 for Poisson), when known. */
   readonly interarrivalScv: number | undefined;
   /** Time of the next arrival after one at `nowS`, or `Infinity` when none is left. */
   next(nowS: number): number;
+  /** Names of the numeric attributes each request carries (traces); empty or absent otherwise. */
+  readonly attributeNames?: readonly string[];
+  /** Attributes of the arrival most recently returned by `next`, in `attributeNames` order. */
+  attributes?(): Float64Array | null;
+}
+
+/** What an arrival process may need from outside the simulation (files live behind this boundary). */
+export interface ArrivalContext {
+  /** Opens a trace file; given by the CLI (disk) or the browser (memory). */
+  openTrace?: TraceOpener;
 }
 
 /** Builds an arrival process from its validated spec, drawing from the run's streams. */
-export type ArrivalFactory<S> = (spec: S, sim: Simulation) => ArrivalProcess;
+export type ArrivalFactory<S> = (spec: S, sim: Simulation, context?: ArrivalContext) => ArrivalProcess;

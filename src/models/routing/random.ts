@@ -1,4 +1,4 @@
 import type { RouterFactory } from './router.ts';
 
 /** Uniform random choice: each replica an independent M/G/1 under Poisson arrivals (splitting). */
-export const randomChoice: RouterFactory = (n, rng) => () => Math.floor(rng() * n);
+export const randomChoice: RouterFactory = (view, rng) => () => Math.floor(rng() * view.count());

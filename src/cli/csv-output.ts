@@ -1,0 +1,32 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SeriesResult } from '../models/time-series.ts';
+
+function csv(header: string[], columns: Array<ReadonlyArray<number | null>>): string {
+  const n = columns[0]?.length ?? 0;
+  const lines = [header.join(',')];
+  for (let i = 0; i < n; i++) lines.push(columns.map((c) => (c[i] === null || c[i] === undefined ? '' : String(c[i]))).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Writes a run's time series as CSV files in `dir`: `series.csv` with the
+ * system-wide figures per window, and `stage-<name>.csv` per stage. Every file is
+ * rendered before any is written, so a failure leaves nothing half-written.
+ */
+export function writeSeriesCsv(dir: string, s: SeriesResult): string[] {
+  const files: Array<[string, string]> = [];
+  files.push([
+    'series.csv',
+    csv(
+      ['start_s', 'arrivals', 'completions', 'drops', 'p50_ms', 'p99_ms', 'cost_usd_per_hour'],
+      [s.startS, s.arrivals, s.completions, s.drops, s.p50Ms, s.p99Ms, s.costPerHourUsd],
+    ),
+  ]);
+  for (const [name, st] of Object.entries(s.stages)) {
+    files.push([`stage-${name}.csv`, csv(['start_s', 'queue_length', 'replicas', 'utilization'], [s.startS, st.queueLength, st.replicas, st.utilization])]);
+  }
+  mkdirSync(dir, { recursive: true });
+  for (const [f, text] of files) writeFileSync(join(dir, f), text);
+  return files.map(([f]) => join(dir, f));
+}

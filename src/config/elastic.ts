@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { distributionSpec } from './distributions-spec.ts';
+import { duration, nonNegativeNumber, positiveDuration, positiveInt, positiveNumber, show } from './fields.ts';
+
+/** Metrics an autoscaler can follow (Kubernetes HPA: a resource metric or a per-pod average). */
+export const AUTOSCALE_METRICS = ['utilization', 'inflight', 'queue'] as const;
+
+/**
+ * Horizontal autoscaling with Kubernetes HPA semantics: every `syncPeriod` the
+ * desired count is ceil(ready × metric / target), skipped within `tolerance`,
+ * stabilized (scale up to the lowest recommendation of the last `scaleUpWindow`,
+ * down to the highest of the last `scaleDownWindow`), and clamped to [min, max].
+ * New replicas serve after a `coldStart` drawn per replica; billing starts at the
+ * request.
+ */
+export const autoscaleSpec = z
+  .strictObject({
+    metric: z.enum(AUTOSCALE_METRICS, { error: (iss) => `expected one of ${AUTOSCALE_METRICS.map((m) => `"${m}"`).join(', ')}, got ${show(iss.input)}` }),
+    target: positiveNumber(),
+    min: positiveInt(),
+    max: positiveInt(),
+    syncPeriod: positiveDuration().optional(),
+    scaleUpWindow: duration().optional(),
+    scaleDownWindow: duration().optional(),
+    tolerance: nonNegativeNumber().optional(),
+    coldStart: distributionSpec,
+  })
+  .superRefine((a, ctx) => {
+    if (a.min > a.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `min replicas (${a.min}) must not be above max replicas (${a.max})` });
+    if (a.metric === 'utilization' && a.target > 1) {
+      ctx.addIssue({ code: 'custom', path: ['target'], message: `a utilization target is a share of capacity between 0 and 1, got ${a.target}` });
+    }
+  });
+export type AutoscaleSpec = z.output<typeof autoscaleSpec>;
+
+/**
+ * An asynchronous hand-off (the "buffer it in Kafka" answer): the producer is
+ * acknowledged after `ack`, the request waits in a log read by the stage's
+ * replicas, and beyond `retention` waiting messages the oldest are lost.
+ */
+export const bufferSpec = z.strictObject({
+  ack: distributionSpec,
+  retention: positiveInt().optional(),
+});
+export type BufferSpec = z.output<typeof bufferSpec>;
+
+/**
+ * Client retries: an attempt not answered within `timeout` (or turned away) is
+ * retried after an exponential backoff `base × 2^(n−1)` capped at `maxBackoff`, with
+ * full jitter (uniform between 0 and that), up to `maxAttempts` attempts. A retry
+ * `budget` (the gRPC/Finagle retry-budget idea) lets retries be at most `ratio` of
+ * first attempts, plus `minPerSecond`; without tokens a request fails instead.
+ */
+export const retrySpec = z.strictObject({
+  timeout: positiveDuration(),
+  maxAttempts: positiveInt(),
+  backoff: z
+    .strictObject({ base: duration(), max: duration().optional(), jitter: z.enum(['full', 'none']).optional() })
+    .optional(),
+  budget: z.strictObject({ ratio: nonNegativeNumber(), minPerSecond: nonNegativeNumber().optional() }).optional(),
+});
+export type RetrySpec = z.output<typeof retrySpec>;
+
+/** Per-window time series: window length (default 1 s, widened for very long runs). */
+export const timeSeriesSpec = z.strictObject({ window: positiveDuration() });

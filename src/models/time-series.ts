@@ -1,0 +1,203 @@
+import type { Simulation, TimeWeighted } from '../engine/index.ts';
+
+/** Per-window figures of one stage. */
+export interface StageSeries {
+  /** Time-average number of waiting requests in the window. */
+  queueLength: number[];
+  /** Time-average number of replicas serving in the window. */
+  replicas: number[];
+  /** Time-average share of serving capacity busy in the window. */
+  utilization: number[];
+}
+
+/**
+ * Figures per window of simulated time (window k covers [k·windowS, (k+1)·windowS);
+ * the last one ends with the run). Covers the whole run, warm-up included, so a
+ * reader sees the system warm up; `warmupEndS` marks where measurement starts.
+ */
+export interface SeriesResult {
+  windowS: number;
+  warmupEndS: number;
+  /** Start of each window (seconds). */
+  startS: number[];
+  arrivals: number[];
+  completions: number[];
+  /** Drops of any kind (queue full, deadline, lost from a buffer). */
+  drops: number[];
+  /**
+   * Latency quantiles of the requests completed in the window (exact: the order
+   * statistic of rank ⌊q·(n−1)⌋); null when none did.
+   */
+  p50Ms: Array<number | null>;
+  p99Ms: Array<number | null>;
+  /** Hourly bill of the replicas paid for in the window (time average). */
+  costPerHourUsd: number[];
+  stages: Record<string, StageSeries>;
+}
+
+/** What the recorder reads from a stage. */
+export interface SeriesStageProbe {
+  name: string;
+  queueLength: TimeWeighted;
+  busy: TimeWeighted;
+  /** Serving capacity in slots over time (replicas ready × concurrency). */
+  slots: TimeWeighted;
+  /** Replicas ready to serve over time. */
+  readyReplicas: TimeWeighted;
+  /** Replicas paid for over time (requested, ready or draining). */
+  billedReplicas: TimeWeighted;
+  usdPerHour: number;
+}
+
+/**
+ * Records per-window series: counters, the latencies of the open window only (sorted
+ * when it closes, so its quantiles are exact), and differences of lifetime integrals
+ * at boundaries. Memory is a few numbers per closed window plus the open window's
+ * completions, never the run's.
+ * A tick event at each boundary closes a window; ticks stop once the run has
+ * drained, so they never keep it alive.
+ */
+export class TimeSeriesRecorder {
+  readonly windowS: number;
+  private readonly startS: number[] = [];
+  private readonly arrivals: number[] = [];
+  private readonly completions: number[] = [];
+  private readonly drops: number[] = [];
+  private readonly p50: Array<number | null> = [];
+  private readonly p99: Array<number | null> = [];
+  private readonly cost: number[] = [];
+  private readonly stageSeries: StageSeries[];
+  /** Latencies (seconds) of the open window, `openCount` of them. */
+  private openLatencies = new Float64Array(1024);
+  private openCount = 0;
+  private closed = 0;
+  private lastIntegrals: Float64Array;
+
+  constructor(
+    private readonly sim: Simulation,
+    windowS: number,
+    private readonly probes: readonly SeriesStageProbe[],
+    /** False once the run has drained: ticks stop then. */
+    private readonly active: () => boolean,
+  ) {
+    this.windowS = windowS;
+    this.stageSeries = probes.map(() => ({ queueLength: [], replicas: [], utilization: [] }));
+    // Per stage: queue, busy, slots, ready, billed lifetime integrals at the last boundary.
+    this.lastIntegrals = new Float64Array(probes.length * 5);
+    sim.schedule(windowS, this.tick);
+  }
+
+  private ensure(idx: number): void {
+    while (this.arrivals.length <= idx) {
+      this.startS.push(this.arrivals.length * this.windowS);
+      this.arrivals.push(0);
+      this.completions.push(0);
+      this.drops.push(0);
+    }
+  }
+
+  /** An arrival at `nowS`. */
+  arrival(nowS: number): void {
+    const k = Math.floor(nowS / this.windowS);
+    this.ensure(k);
+    this.arrivals[k]!++;
+  }
+
+  /** A completion at `nowS` with its end-to-end latency. */
+  completion(nowS: number, latencyS: number): void {
+    const k = Math.floor(nowS / this.windowS);
+    // A completion exactly on a boundary can come before that boundary's tick: close
+    // the window first (nothing has changed since the boundary, so its integrals hold).
+    if (k > this.closed) this.closeUpTo(k * this.windowS);
+    this.ensure(k);
+    this.completions[k]!++;
+    if (this.openCount === this.openLatencies.length) {
+      const bigger = new Float64Array(this.openLatencies.length * 2);
+      bigger.set(this.openLatencies);
+      this.openLatencies = bigger;
+    }
+    this.openLatencies[this.openCount++] = latencyS;
+  }
+
+  /** Exact quantile (rank ⌊q·(n−1)⌋) of the open window's sorted latencies, in ms. */
+  private openQuantileMs(sorted: Float64Array, q: number): number {
+    return sorted[Math.floor(q * (sorted.length - 1))]! * 1000;
+  }
+
+  /** A drop at `nowS`. */
+  drop(nowS: number): void {
+    const k = Math.floor(nowS / this.windowS);
+    this.ensure(k);
+    this.drops[k]!++;
+  }
+
+  private readonly tick = (): void => {
+    const now = this.sim.now;
+    this.closeUpTo(now);
+    if (this.active()) this.sim.schedule(this.windowS, this.tick);
+  };
+
+  /** Closes every window that ends at or before `endS` (the last may be partial). */
+  private closeUpTo(endS: number): void {
+    while (this.closed * this.windowS < endS - 1e-12 * this.windowS) {
+      const k = this.closed;
+      const to = Math.min((k + 1) * this.windowS, endS);
+      const span = to - k * this.windowS;
+      this.ensure(k);
+      if (this.openCount > 0) {
+        const sorted = this.openLatencies.subarray(0, this.openCount).sort();
+        this.p50.push(this.openQuantileMs(sorted, 0.5));
+        this.p99.push(this.openQuantileMs(sorted, 0.99));
+        this.openCount = 0;
+      } else {
+        this.p50.push(null);
+        this.p99.push(null);
+      }
+      let costRate = 0;
+      this.probes.forEach((p, i) => {
+        const base = i * 5;
+        const q = p.queueLength.lifetimeIntegral(to);
+        const b = p.busy.lifetimeIntegral(to);
+        const sl = p.slots.lifetimeIntegral(to);
+        const r = p.readyReplicas.lifetimeIntegral(to);
+        const bi = p.billedReplicas.lifetimeIntegral(to);
+        const L = this.lastIntegrals;
+        const ser = this.stageSeries[i]!;
+        ser.queueLength.push((q - L[base]!) / span);
+        ser.replicas.push((r - L[base + 3]!) / span);
+        const slotTime = sl - L[base + 2]!;
+        ser.utilization.push(slotTime > 0 ? (b - L[base + 1]!) / slotTime : 0);
+        costRate += ((bi - L[base + 4]!) / span) * p.usdPerHour;
+        L[base] = q;
+        L[base + 1] = b;
+        L[base + 2] = sl;
+        L[base + 3] = r;
+        L[base + 4] = bi;
+      });
+      this.cost.push(costRate);
+      this.closed++;
+    }
+  }
+
+  /** The series up to `endS` (closes the last, partial window). */
+  result(endS: number, warmupEndS: number): SeriesResult {
+    this.closeUpTo(endS);
+    const n = this.closed;
+    const stages: Record<string, StageSeries> = {};
+    this.probes.forEach((p, i) => {
+      stages[p.name] = this.stageSeries[i]!;
+    });
+    return {
+      windowS: this.windowS,
+      warmupEndS,
+      startS: this.startS.slice(0, n),
+      arrivals: this.arrivals.slice(0, n),
+      completions: this.completions.slice(0, n),
+      drops: this.drops.slice(0, n),
+      p50Ms: this.p50.slice(0, n),
+      p99Ms: this.p99.slice(0, n),
+      costPerHourUsd: this.cost.slice(0, n),
+      stages,
+    };
+  }
+}
