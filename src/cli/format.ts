@@ -90,6 +90,20 @@ export function formatRun(s: Scenario, r: RunResult): string {
         (r.cost.unpricedStages.length > 0 ? ` (no hardware named for: ${r.cost.unpricedStages.join(', ')})` : ''),
     );
   }
+  if (r.retries) {
+    const rt = r.retries;
+    lines.push(
+      `Retries: clients sent ${fmtNum(rt.attemptRatePerRequest)} attempts per request (${fmtCount(rt.retries)} retries, ${fmtCount(rt.budgetDenied)} refused by the budget, ${fmtCount(rt.wastedAnswers)} answers thrown away after a timeout)`,
+    );
+  }
+  for (const [name, st] of Object.entries(r.stages)) {
+    if (st.scalingDecisions !== undefined) {
+      lines.push(`Autoscaling "${name}": ${fmtNum(st.meanReplicas)} replicas on average, at most ${st.maxReplicas}, ${st.scalingDecisions} scaling decisions`);
+    }
+    if (st.ackMs !== undefined) {
+      lines.push(`Buffer "${name}": producers acknowledged in ${fmtNum(st.ackMs.mean)} ms on average (p99 ${fmtNum(st.ackMs.p99)} ms); ${fmtCount(st.lostOldest ?? 0)} messages lost to retention`);
+    }
+  }
   if (r.quality !== null) lines.push(`Quality ${r.qualityMetric} ${r.quality.toFixed(4)} (request-weighted, of the model that served each request)`);
   lines.push('');
   const waitMs = Object.values(r.stages).reduce((a, st) => a + st.queueWaitMs.mean * (st.completed / Math.max(1, r.requests.completed)), 0);

@@ -263,6 +263,10 @@ export const scenarioSchema = z
     }
     const seen = new Map<string, number>();
     s.stages.forEach((st, i) => {
+      const a = st.autoscale;
+      if (a && a.min <= a.max && (st.replicas < a.min || st.replicas > a.max)) {
+        ctx.addIssue({ code: 'custom', path: ['stages', i, 'replicas'], message: `${st.replicas} replicas to start with is outside the autoscaler's range [${a.min}, ${a.max}]` });
+      }
       const first = seen.get(st.name);
       if (first !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['stages', i, 'name'], message: `stage name "${st.name}" is already used by stages[${first}]` });
