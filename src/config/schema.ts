@@ -169,6 +169,7 @@ const traceSpec = z.strictObject({
       return n;
     }),
   timestamp: z.string().optional(),
+  timing: z.enum(['trace', 'poisson'], { error: (iss) => `expected "trace" (the recorded times) or "poisson" (the same rows at Poisson times), got ${show(iss.input)}` }).optional(),
 });
 
 export const arrivalsSpec = z.discriminatedUnion('process', [poissonSpec, constantSpec, diurnalSpec, spikeSpec, burstySpec, scheduleSpec, traceSpec]);

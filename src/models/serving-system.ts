@@ -53,7 +53,7 @@ export function countsSummary(counts: Float64Array): { mean: number; p50: number
 
 /** A window of 1 s, or a round multiple of it keeping a long run to at most 10,000 windows. */
 function defaultWindowS(expectedS: number): number {
-  if (!(expectedS > MAX_DEFAULT_WINDOWS)) return 1;
+  if (!(expectedS > MAX_DEFAULT_WINDOWS) || !Number.isFinite(expectedS)) return 1;
   const raw = expectedS / MAX_DEFAULT_WINDOWS;
   const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400];
   return steps.find((s) => s >= raw) ?? Math.ceil(raw / 86400) * 86400;

@@ -92,6 +92,19 @@ describe('trace replay is exact', () => {
     expect(r2.latencyMs.p99).toBeGreaterThan(r1.latencyMs.p99);
   });
 
+  it('timing: poisson keeps the rows but spaces them as Poisson arrivals at the trace mean rate', () => {
+    const file = join(TRACES, 'azure-llm-2023-conv.csv');
+    const replay = runScenario(scenario(file), { openTrace });
+    const poisson = runScenario(scenario(file, ', timing: poisson'), { openTrace });
+    expect(poisson.requests.arrived).toBe(replay.requests.arrived);
+    // Same rows: the same total work, so the same busy time (19,366 service times summed).
+    const busy = (r: typeof replay) => r.stages.llm!.utilization * 4 * r.measuredS;
+    expect(Math.abs(busy(poisson) / busy(replay) - 1)).toBeLessThan(1e-9);
+    // Same mean rate: 19,365 Poisson gaps sum to the trace's span within ±2.2 % (3 sd = 3/√n).
+    const lastArrival = (r: typeof replay) => r.timeSeries.arrivals.findLastIndex((n) => n > 0);
+    expect(Math.abs(lastArrival(poisson) / lastArrival(replay) - 1)).toBeLessThan(0.022);
+  });
+
   it('the same trace with no randomness gives the same result whatever the seed', () => {
     const file = join(TRACES, 'azure-llm-2023-code.csv');
     const a = runScenario(scenario(file), { openTrace, seed: 1 });

@@ -1,5 +1,6 @@
+import { randomExponential } from 'd3-random';
 import { InputError } from '../../config/errors.ts';
-import type { TraceRecord } from '../../config/trace-csv.ts';
+import type { TraceReader, TraceRecord } from '../../config/trace-csv.ts';
 import type { ArrivalFactory } from './arrival-process.ts';
 
 /** The `trace` arrivals spec (see src/config/schema.ts). */
@@ -10,6 +11,28 @@ export interface TraceArrivalsSpec {
   rate: number;
   /** Name of the timestamp column; found by name (TIMESTAMP, time, ...) when absent. */
   timestamp?: string | undefined;
+  /**
+   * `trace` (default) keeps the recorded times; `poisson` keeps the rows (their
+   * attributes, in order) but spaces them as a Poisson process at the trace's mean
+   * rate: the same requests without the trace's burstiness.
+   */
+  timing?: 'trace' | 'poisson' | undefined;
+}
+
+/** Mean arrival rate of a trace: (rows − 1) / (last − first timestamp), read in one pass. */
+function traceMeanRate(open: () => TraceReader, file: string): number {
+  const reader = open();
+  let n = 0;
+  let first: TraceRecord | undefined;
+  let last: TraceRecord | undefined;
+  for (let r = reader.next(); r !== undefined; r = reader.next()) {
+    if (first === undefined) first = r;
+    last = r;
+    n++;
+  }
+  const span = first && last ? last.wholeS - first.wholeS + (last.fracS - first.fracS) : 0;
+  if (n < 2 || !(span > 0)) throw new InputError([`${file}: needs at least two rows at different times to have a mean rate (timing: poisson)`]);
+  return (n - 1) / span;
 }
 
 /**
@@ -19,9 +42,38 @@ export interface TraceArrivalsSpec {
  * stream from the reader one at a time, so memory does not grow with the trace.
  * A timestamp earlier than the one before is an error naming its line.
  */
-export const makeTrace: ArrivalFactory<TraceArrivalsSpec> = (spec, _sim, context) => {
-  if (context?.openTrace === undefined) throw new InputError([`arrivals.file: this environment cannot open trace files`]);
-  const reader = context.openTrace(spec.file, { timestampColumn: spec.timestamp });
+export const makeTrace: ArrivalFactory<TraceArrivalsSpec> = (spec, sim, context) => {
+  const openTrace = context?.openTrace;
+  if (openTrace === undefined) throw new InputError([`arrivals.file: this environment cannot open trace files`]);
+  const open = () => openTrace(spec.file, { timestampColumn: spec.timestamp });
+  if (spec.timing === 'poisson') {
+    const rate = traceMeanRate(open, spec.file) * spec.rate;
+    const reader = open();
+    const gap = randomExponential.source(sim.random.stream('arrivals'))(rate);
+    let current: Float64Array | null = null;
+    let started = false;
+    return {
+      meanRateRps: rate,
+      interarrivalScv: 1,
+      attributeNames: reader.attributeNames,
+      attributes: () => current,
+      next: (nowS) => {
+        const r = reader.next();
+        if (r === undefined) {
+          current = null;
+          return Infinity;
+        }
+        current = r.attrs;
+        // The first row arrives at 0, as in a replay; then Poisson gaps.
+        if (!started) {
+          started = true;
+          return 0;
+        }
+        return nowS + gap();
+      },
+    };
+  }
+  const reader = open();
   let first: TraceRecord | undefined;
   let prevT = 0;
   let current: Float64Array | null = null;
