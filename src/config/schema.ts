@@ -5,6 +5,7 @@ import { hardwareSpec, modelSpec, checkCatalogRefs } from './catalog-refs.ts';
 import { sloSpec } from './slo.ts';
 import { distributionSpec } from './distributions-spec.ts';
 import { autoscaleSpec, bufferSpec, retrySpec, timeSeriesSpec } from './elastic.ts';
+import { cacheSpec, checkTopology, fallbackSpec, fanoutSpec, precomputeSpec, usersSpec } from './topology.ts';
 
 // Service-time distributions live in distributions-spec.ts (other spec files use them too).
 export { distributionSpec, type DistributionSpec, type DistributionKind } from './distributions-spec.ts';
@@ -234,6 +235,14 @@ const stageSpec = z.strictObject({
   deadline: positiveDuration().optional(),
   autoscale: autoscaleSpec.optional(),
   buffer: bufferSpec.optional(),
+  /** Candidates each request carries after this stage (retrieval: 1 → k). */
+  candidates: positiveInt().optional(),
+  /** Candidates kept after this stage (a filter: top k'). */
+  keep: positiveInt().optional(),
+  cache: cacheSpec.optional(),
+  fallback: fallbackSpec.optional(),
+  precompute: precomputeSpec.optional(),
+  fanout: fanoutSpec.optional(),
 });
 export type StageSpec = z.output<typeof stageSpec>;
 
@@ -255,10 +264,12 @@ export const scenarioSchema = z
     hardware: z.record(z.string(), hardwareSpec).optional(),
     models: z.record(z.string(), modelSpec).optional(),
     retry: retrySpec.optional(),
+    users: usersSpec.optional(),
     timeSeries: timeSeriesSpec.optional(),
   })
   .superRefine((s, ctx) => {
     checkCatalogRefs(s, ctx);
+    checkTopology(s, ctx);
     if (s.stop === undefined && s.arrivals.process !== 'trace') {
       ctx.addIssue({ code: 'custom', path: ['stop'], message: 'missing: give stop: { requests: N } or { duration: "10m" } (only a trace replay may end with its file)' });
     }

@@ -5,3 +5,4 @@ export { RingQueue } from './ring-queue.ts';
 export { QuantileSketch, SKETCH_RELATIVE_ACCURACY } from './stats/quantile-sketch.ts';
 export { TimeWeighted } from './stats/time-weighted.ts';
 export * from './distributions/index.ts';
+export { LruCache } from './lru-cache.ts';

@@ -28,12 +28,12 @@ function serviceTimeOf(spec: StageSpec, index: number, hw: HardwareEntry | undef
   const rng = sim.random.stream(`stage:${spec.name}:service`);
   if (spec.service !== undefined) {
     const per = spec.service.dist === 'linear' ? Object.keys(spec.service.per ?? {}) : [];
-    const missing = per.filter((a) => !attributes.includes(a));
+    const missing = per.filter((a) => a !== 'candidates' && !attributes.includes(a));
     if (missing.length > 0) {
       throw new InputError(
         missing.map(
           (a) =>
-            `stages[${index}].service.per.${a}: the requests carry no attribute "${a}" (${attributes.length > 0 ? `they have: ${attributes.join(', ')}` : 'only trace arrivals carry attributes'})`,
+            `stages[${index}].service.per.${a}: the requests carry no attribute "${a}" (${attributes.length > 0 ? `they have: ${attributes.join(', ')}, and candidates` : 'they have: candidates; trace arrivals add their columns'})`,
         ),
       );
     }
@@ -66,6 +66,9 @@ export function buildStages(scenario: Scenario, sim: Simulation, attributes: rea
       deadlineS: spec.deadline ?? Infinity,
       systemDeadlineS: scenario.deadline ?? Infinity,
       quality: model?.quality.value ?? NaN,
+      fanout: spec.fanout
+        ? { shards: spec.fanout.shards, quorum: spec.fanout.quorum ?? spec.fanout.shards, hedgeAfterS: spec.fanout.hedgeAfter ?? Infinity }
+        : undefined,
     });
     const coldStart = spec.autoscale ? makeDistribution(spec.autoscale.coldStart).source(sim.random.stream(`stage:${spec.name}:cold-start`)) : undefined;
     return { stage, spec, hardwareName: spec.hardware, hardware, modelName: spec.model, model, coldStart };

@@ -26,6 +26,8 @@ export function costOf(
   billedReplicaHours: (name: string) => number,
   measuredS: number,
   completed: number,
+  /** Other bills over the span, e.g. batch precompute jobs (their workers are not replicas). */
+  extras: ReadonlyArray<{ stage: string; usd: number }> = [],
 ): CostResult {
   let total = 0;
   let weightedUtil = 0;
@@ -39,6 +41,7 @@ export function costOf(
     total += stageTotal;
     weightedUtil += stageTotal * utilization(b.stage.name);
   }
+  for (const e of extras) total += e.usd;
   return {
     total,
     perHour: measuredS > 0 ? total / (measuredS / 3600) : 0,

@@ -20,6 +20,28 @@ export class Request {
   attrs: Float64Array | null = null;
   /** The client call this request is an attempt of, when clients retry; null otherwise. */
   call: object | null = null;
+  /** The user (entity) the request belongs to; −1 when the scenario has no users. */
+  key = -1;
+  /** Candidates the request carries (cascades: a retrieval stage sets many, a filter keeps fewer). */
+  candidates = 1;
+  /** Time it entered the current stage node (cache and fallback included), for per-stage time. */
+  nodeEnterS = 0;
+  /** The stage node that diverted it to a fallback, to return to; null otherwise. */
+  via: object | null = null;
+  /** Age of the precomputed prediction it was served (seconds); NaN when none. */
+  freshnessS = NaN;
+  /** True once a fallback rule sent it to a lighter model or a heuristic. */
+  degraded = false;
+  // Fan-out (scatter-gather): a sub-request points at its parent; a hedge at its twin.
+  parent: Request | null = null;
+  twin: Request | null = null;
+  /** A sub-request whose answer (or failure) has been counted, or made moot by its twin. */
+  settled = false;
+  shard = 0;
+  subsDone = 0;
+  subsFailed = 0;
+  /** The parent has left the fan-out stage (quorum reached, or impossible). */
+  scatterDone = false;
 
   constructor(
     /** Run-local id, in arrival order. */

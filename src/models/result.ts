@@ -50,6 +50,16 @@ export interface StageResult {
   ackMs?: { mean: number; p50: number; p99: number };
   /** Buffer stages: messages lost to bounded retention (part of `dropped`). */
   lostOldest?: number;
+  /** Time requests spent at this stage, from reaching it to leaving it (wait and service, a cache hit, or a diverted path). */
+  timeInStageMs?: { mean: number; p50: number; p99: number };
+  /** Share of lookups that hit the stage's cache (measured requests); null with no lookup. */
+  hitRatio?: number | null;
+  /** Precompute stages: share of lookups that found a prediction. */
+  coverage?: number | null;
+  /** Precompute stages: the batch job, and its bill over the measured span. */
+  precomputeJob?: { durationS: number; everyS: number; workers: number; costUsd?: number };
+  /** Fan-out stages: backup sub-requests sent by hedging per sub-request. */
+  hedgeExtraLoad?: number;
 }
 
 /** Client retries (issue 4). */
@@ -115,6 +125,14 @@ export interface RunResult {
   quality: number | null;
   /** Metric of `quality` (e.g. "AUC"); null with it. */
   qualityMetric: string | null;
+  /** Age of the precomputed prediction each request was served (seconds); null when none was. */
+  freshness: { meanS: number; p50S: number; p99S: number } | null;
+  /** Share of precompute lookups that found a prediction (the rest took the miss path); null without precompute. */
+  coverage: number | null;
+  /** Share of measured requests a fallback rule sent to a lighter model or a heuristic. */
+  degradedShare: number;
+  /** Backup sub-requests sent by hedging per sub-request, over all fan-out stages; null without fan-out. */
+  hedgeExtraLoad: number | null;
   /** Retries of clients that time out; null when the scenario has no `retry`. */
   retries: RetriesResult | null;
   /** Per-window series over the whole run (issue 4). */

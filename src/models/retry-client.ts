@@ -24,6 +24,8 @@ export class Call {
     readonly arrivalS: number,
     readonly measured: boolean,
     readonly attrs: Float64Array | null,
+    /** The user the call belongs to (every attempt carries it). */
+    readonly key = -1,
   ) {}
 }
 
@@ -76,6 +78,7 @@ export class RetryClient {
     if (call.measured) this.attempts++;
     const req = new Request(call.id, this.sim.now, call.measured);
     req.attrs = call.attrs;
+    req.key = call.key;
     req.call = call;
     call.current = req;
     call.timer = this.sim.timer(this.cfg.timeoutS, this.onTimeout, req);

@@ -19,7 +19,10 @@ export interface ServiceTime {
   readonly scv: number | undefined;
 }
 
-/** Where a service time finds request attributes: index of each attribute name in `Request.attrs`. */
+/**
+ * Where a service time finds request attributes: index of each attribute name in
+ * `Request.attrs`. The name `candidates` is built in: the request's candidate count.
+ */
 export type AttributeIndex = ReadonlyMap<string, number>;
 
 type Builder<K extends ServiceKind> = (spec: Extract<ServiceSpec, { dist: K }>, rng: Rng, attributes: AttributeIndex) => ServiceTime;
@@ -66,9 +69,13 @@ export function linearServiceTime(
     };
   }
   const itemS = (r: Request): number => {
-    const a = r.attrs!;
+    const a = r.attrs;
     let t = perItemS;
-    for (let k = 0; k < per.length; k++) t += per[k]![1] * a[per[k]![0]]!;
+    for (let k = 0; k < per.length; k++) {
+      const idx = per[k]![0];
+      // Index −1 is the built-in attribute `candidates` (cascades).
+      t += per[k]![1] * (idx < 0 ? r.candidates : a![idx]!);
+    }
     return t;
   };
   const exact = (one: Request | null, many: readonly Request[] | null): number => {
@@ -122,7 +129,7 @@ export const serviceTimeRegistry: { [K in ServiceKind]: Builder<K> } = {
       s.perItem ?? 0,
       s.noise,
       rng,
-      Object.entries(s.per ?? {}).map(([name, perS]) => [attributes.get(name)!, perS] as const),
+      Object.entries(s.per ?? {}).map(([name, perS]) => [name === 'candidates' ? -1 : attributes.get(name)!, perS] as const),
     ),
   table: (s, rng) => tableServiceTime(s.points, s.noise, rng),
 };

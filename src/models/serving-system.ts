@@ -10,7 +10,12 @@ import { Request } from './request.ts';
 import type { RetriesResult, RunResult, SloResult, StageResult } from './result.ts';
 import { Call, RetryClient } from './retry-client.ts';
 import type { Stage } from './stage.ts';
+import { StageNode, standbyDone, type DivertTarget } from './stage-node.ts';
 import { TimeSeriesRecorder } from './time-series.ts';
+import { makeUserSampler } from './users.ts';
+import { makeDistribution } from './service-distribution.ts';
+import { hardwareCatalog } from '../config/catalog-refs.ts';
+import { precomputeDurationS } from '../config/topology.ts';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -74,6 +79,10 @@ export class ServingSystem {
   readonly autoscalers = new Map<string, Autoscaler>();
   readonly series: TimeSeriesRecorder;
   readonly client: RetryClient | undefined;
+  /** The main path: a node per stage that is not only a fallback target. */
+  readonly nodes: StageNode[];
+  /** Age of the precomputed predictions served to measured completed requests (seconds). */
+  readonly freshness = new QuantileSketch();
   /** End-to-end latency of measured completed requests (seconds). */
   readonly latency = new QuantileSketch();
 
@@ -109,6 +118,8 @@ export class ServingSystem {
   private readonly sloLatencyS: number;
   private readonly onProgress: ((f: number) => void) | undefined;
   private finishedTotal = 0;
+  private readonly userOf: (() => number) | undefined;
+  private readonly entry: (req: Request) => void;
 
   constructor(
     readonly scenario: Scenario,
@@ -126,11 +137,10 @@ export class ServingSystem {
 
     this.built = buildStages(scenario, this.sim, this.arrivals.attributeNames ?? []);
     this.stages = this.built.map((b) => b.stage);
-    const last = this.stages.length - 1;
-    this.stages.forEach((st, i) => {
-      st.onDone = i < last ? this.stages[i + 1]!.accept : this.complete;
-      st.onDrop = this.drop;
-    });
+    this.nodes = this.buildNodes();
+    this.entry = this.nodes[0]!.enter;
+    const u = scenario.users;
+    this.userOf = u ? makeUserSampler({ count: u.count, zipf: u.zipf ?? 0, newUserShare: u.newUserShare ?? 0 }, this.sim.random.stream('users')) : undefined;
 
     const active = () => !(this.arrivalsDone && this.inFlight === 0);
     for (const b of this.built) {
@@ -172,7 +182,7 @@ export class ServingSystem {
               budget: r.budget ? { ratio: r.budget.ratio, minPerSecond: r.budget.minPerSecond ?? 0 } : null,
             },
             this.sim.random.stream('client:retry-jitter'),
-            this.stages[0]!.accept,
+            this.entry,
             this.callSucceeded,
             this.callFailed,
           );
@@ -233,21 +243,84 @@ export class ServingSystem {
       else this.arrivalsDone = true;
     } else this.arrivalsDone = true;
     if (this.onProgress !== undefined && (this.arrivedTotal & (PROGRESS_EVERY - 1)) === 0) this.reportProgress(now);
+    const key = this.userOf === undefined ? -1 : this.userOf();
     if (this.client !== undefined) {
-      this.client.start(new Call(index, now, measured, attrs));
+      this.client.start(new Call(index, now, measured, attrs, key));
       return;
     }
     const req = new Request(index, now, measured);
     req.attrs = attrs;
-    this.stages[0]!.accept(req);
+    req.key = key;
+    this.entry(req);
   };
+
+  /**
+   * Wires the stage graph: stages named as a fallback or miss target are standby (off
+   * the main path; what they finish returns to the node that diverted it); every other
+   * stage gets a node, in order.
+   */
+  private buildNodes(): StageNode[] {
+    const byName = new Map(this.built.map((b) => [b.stage.name, b]));
+    const standby = new Set<string>();
+    for (const b of this.built) {
+      if (b.spec.fallback?.to !== undefined) standby.add(b.spec.fallback.to);
+      if (b.spec.precompute?.miss.to !== undefined) standby.add(b.spec.precompute.miss.to);
+    }
+    const targetOf = (t: { to?: string | undefined; heuristic?: { latency: Parameters<typeof makeDistribution>[0]; quality: number } | undefined }, stream: string): DivertTarget =>
+      t.to !== undefined
+        ? { stage: byName.get(t.to)!.stage }
+        : { heuristic: { latency: makeDistribution(t.heuristic!.latency).source(this.sim.random.stream(stream)), quality: t.heuristic!.quality } };
+    const nodes: StageNode[] = [];
+    for (const b of this.built) {
+      b.stage.onDrop = this.drop;
+      if (standby.has(b.stage.name)) {
+        b.stage.onDone = standbyDone;
+        continue;
+      }
+      const sp = b.spec;
+      const name = b.stage.name;
+      const users = this.scenario.users;
+      nodes.push(
+        new StageNode(
+          this.sim,
+          b.stage,
+          sp.cache
+            ? { capacity: sp.cache.capacity, ttlS: sp.cache.ttl ?? Infinity, hitLatency: makeDistribution(sp.cache.hit).source(this.sim.random.stream(`stage:${name}:cache-hit`)) }
+            : undefined,
+          sp.fallback
+            ? {
+                queueLength: sp.fallback.queueLength ?? Infinity,
+                estimatedWaitS: sp.fallback.estimatedWait ?? Infinity,
+                target: targetOf(sp.fallback, `stage:${name}:fallback`),
+              }
+            : undefined,
+          sp.precompute
+            ? {
+                everyS: sp.precompute.every,
+                durationS: precomputeDurationS(sp.precompute, users?.count ?? 0),
+                warmStart: (sp.precompute.start ?? 'warm') === 'warm',
+                population: users?.count ?? 0,
+                quality: sp.precompute.quality ?? NaN,
+                miss: targetOf(sp.precompute.miss, `stage:${name}:miss`),
+              }
+            : undefined,
+          { out: sp.candidates, keep: sp.keep },
+          b.stage.serviceTime.meanS(1),
+        ),
+      );
+    }
+    nodes.forEach((n, i) => {
+      n.next = i < nodes.length - 1 ? nodes[i + 1]!.enter : this.complete;
+    });
+    return nodes;
+  }
 
   private readonly complete = (req: Request): void => {
     if (this.client !== undefined) {
       this.client.answered(req);
       return;
     }
-    this.finish(req.arrivalS, req.measured, req.quality);
+    this.finish(req.arrivalS, req.measured, req.quality, req.freshnessS);
   };
 
   private readonly drop = (req: Request, timedOut: boolean): void => {
@@ -259,14 +332,14 @@ export class ServingSystem {
   };
 
   private readonly callSucceeded = (call: Call, req: Request): void => {
-    this.finish(call.arrivalS, call.measured, req.quality);
+    this.finish(call.arrivalS, call.measured, req.quality, req.freshnessS);
   };
 
   private readonly callFailed = (call: Call, timedOut: boolean): void => {
     this.fail(call.measured, timedOut);
   };
 
-  private finish(arrivalS: number, measured: boolean, quality: number): void {
+  private finish(arrivalS: number, measured: boolean, quality: number, freshnessS: number): void {
     this.finishedTotal++;
     const now = this.sim.now;
     const latency = now - arrivalS;
@@ -283,6 +356,7 @@ export class ServingSystem {
         this.qualitySum += quality;
         this.qualityCount++;
       }
+      if (freshnessS === freshnessS) this.freshness.record(freshnessS);
     }
     if (this.arrivalsDone && this.inFlight === 0) this.sim.stop();
   }
@@ -350,6 +424,50 @@ export class ServingSystem {
           : {}),
       };
     }
+    // Per node: where time goes, hit ratio, coverage; and the precompute jobs' bill.
+    const hwCat = hardwareCatalog(this.scenario.hardware);
+    const jobs: Array<{ stage: string; usd: number }> = [];
+    let covered = 0;
+    let missed = 0;
+    let degraded = 0;
+    for (const n of this.nodes) {
+      const st = stages[n.name]!;
+      st.timeInStageMs = { mean: n.timeInStage.mean * MS, p50: n.timeInStage.quantile(0.5) * MS, p99: n.timeInStage.quantile(0.99) * MS };
+      if (n.cache !== undefined) st.hitRatio = n.lookups > 0 ? n.hits / n.lookups : null;
+      covered += n.covered;
+      missed += n.missed;
+      degraded += n.degraded;
+      const pre = this.built.find((b) => b.stage === n.stage)!.spec.precompute;
+      if (pre !== undefined) {
+        st.coverage = n.covered + n.missed > 0 ? n.covered / (n.covered + n.missed) : null;
+        const durationS = precomputeDurationS(pre, this.scenario.users?.count ?? 0);
+        st.precomputeJob = { durationS, everyS: pre.every, workers: pre.workers };
+        const hw = pre.hardware !== undefined ? hwCat[pre.hardware] : undefined;
+        if (hw !== undefined) {
+          // Worker-hours of every job overlapping the measured span [start, endS].
+          let hours = 0;
+          const warm = (pre.start ?? 'warm') === 'warm';
+          for (let k = Math.floor((start - durationS) / pre.every); k * pre.every <= endS; k++) {
+            if (k < 0 && !(warm && k === -1)) continue;
+            const a = Math.max(start, k * pre.every);
+            const b = Math.min(endS, k * pre.every + durationS);
+            if (b > a) hours += ((b - a) / 3600) * pre.workers;
+          }
+          const usd = hours * hw.usdPerHour;
+          st.precomputeJob.costUsd = usd;
+          jobs.push({ stage: n.name, usd });
+        }
+      }
+    }
+    let subRequests = 0;
+    let hedges = 0;
+    for (const st of this.stages) {
+      subRequests += st.subRequests;
+      hedges += st.hedges;
+      if (st.fanout !== undefined) stages[st.name]!.hedgeExtraLoad = st.subRequests > 0 ? st.hedges / st.subRequests : 0;
+    }
+    const fr = this.freshness;
+
     const slo = this.scenario.slo;
     const sloResult: SloResult | null =
       slo === undefined
@@ -396,7 +514,11 @@ export class ServingSystem {
         max: lat.max * MS,
       },
       stages,
-      cost: costOf(this.built, (n) => utilization.get(n) ?? 0, (n) => billedHours.get(n) ?? 0, span, this.completed),
+      cost: costOf(this.built, (n) => utilization.get(n) ?? 0, (n) => billedHours.get(n) ?? 0, span, this.completed, jobs),
+      freshness: fr.count > 0 ? { meanS: fr.mean, p50S: fr.quantile(0.5), p99S: fr.quantile(0.99) } : null,
+      coverage: covered + missed > 0 ? covered / (covered + missed) : null,
+      degradedShare: this.arrived > 0 ? degraded / this.arrived : 0,
+      hedgeExtraLoad: subRequests > 0 ? hedges / subRequests : null,
       slo: sloResult,
       quality: this.qualityCount > 0 ? this.qualitySum / this.qualityCount : null,
       qualityMetric: this.qualityCount > 0 && lastModel ? lastModel.model!.quality.metric : null,

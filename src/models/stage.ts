@@ -1,6 +1,6 @@
 import { QuantileSketch, RingQueue, TimeWeighted, type Sampler, type Simulation } from '../engine/index.ts';
 import type { RoutingPolicyName } from '../config/schema.ts';
-import type { DropSink, Request, RequestSink } from './request.ts';
+import { Request, type DropSink, type RequestSink } from './request.ts';
 import { routerRegistry, type Router } from './routing/index.ts';
 import type { ServiceTime } from './service-time.ts';
 
@@ -32,6 +32,13 @@ export interface StageConfig {
   systemDeadlineS: number;
   /** Quality figure of the model served here; NaN for none. */
   quality: number;
+  /**
+   * Scatter-gather: each request splits into one sub-request per shard (each shard
+   * is `replicas` replicas behind its own queue) and leaves when `quorum` shards have
+   * answered; with `hedgeAfterS` finite, a sub-request not answered by then gets a
+   * backup copy on the same shard, and the first answer counts.
+   */
+  fanout?: { shards: number; quorum: number; hedgeAfterS: number } | undefined;
 }
 
 /**
@@ -132,6 +139,10 @@ export class Stage {
   completed = 0;
   /** Batches started since measurement began, by size (index = batch size). */
   readonly batchSizes: Float64Array;
+  /** Fan-out: measured sub-requests sent, and backup copies sent by hedging. */
+  subRequests = 0;
+  hedges = 0;
+  readonly fanout: { shards: number; quorum: number; hedgeAfterS: number } | undefined;
 
   /** Groups taking new requests (one when the queue is shared). */
   private readonly groups: QueueGroup[];
@@ -165,6 +176,8 @@ export class Stage {
     this.systemDeadlineS = cfg.systemDeadlineS;
     this.quality = cfg.quality;
     this.ready = cfg.replicas;
+    this.fanout = cfg.fanout;
+    if (cfg.fanout !== undefined) this.servers = cfg.fanout.shards * cfg.replicas * cfg.concurrency;
     this.batchSizes = new Float64Array(cfg.maxBatch + 1);
     const t0 = sim.now;
     this.busy = new TimeWeighted(t0);
@@ -173,7 +186,10 @@ export class Stage {
     this.slots = new TimeWeighted(t0, this.servers);
     this.readyReplicas = new TimeWeighted(t0, cfg.replicas);
     this.billedReplicas = new TimeWeighted(t0, cfg.replicas);
-    if (cfg.routing === 'shared') {
+    if (cfg.fanout !== undefined) {
+      this.groups = Array.from({ length: cfg.fanout.shards }, () => new QueueGroup(this, cfg.replicas * cfg.concurrency));
+      this.router = undefined;
+    } else if (cfg.routing === 'shared') {
       this.groups = [new QueueGroup(this, this.servers)];
       this.router = undefined;
     } else {
@@ -230,8 +246,16 @@ export class Stage {
 
   /** A request arrives at this stage. */
   readonly accept = (req: Request): void => {
+    if (this.fanout !== undefined) {
+      this.scatter(req, this.fanout);
+      return;
+    }
+    this.acceptInto(this.router === undefined ? this.groups[0]! : this.groups[this.router()]!, req);
+  };
+
+  /** Queues `req` on group `g` (or starts it at once), per the batching rule. */
+  private acceptInto(g: QueueGroup, req: Request): void {
     const now = this.sim.now;
-    const g = this.router === undefined ? this.groups[0]! : this.groups[this.router()]!;
     req.enqueuedS = now;
     if (this.ackDraw !== undefined) {
       const ack = this.ackDraw();
@@ -249,8 +273,7 @@ export class Stage {
     }
     if (g.live >= this.queueCapacity) {
       if (this.overflow === 'newest' || g.live === 0) {
-        if (req.measured) this.dropped++;
-        this.onDrop(req, false);
+        this.reject(req, false);
         return;
       }
       this.evictOldest(g);
@@ -266,7 +289,83 @@ export class Stage {
     if (deadline !== Infinity) this.sim.scheduleAt(Math.max(deadline, now), this.expire, req);
     if (g.freeSlots > 0) this.dispatch(g, now, null); // arms the batch-wait timer
     this.sync(now);
+  }
+
+  /** Counts and hands on a request this stage turns away (a sub-request fails its parent instead). */
+  private reject(req: Request, timedOut: boolean): void {
+    if (req.parent !== null) {
+      this.subFailed(req, timedOut);
+      return;
+    }
+    if (req.measured) {
+      this.dropped++;
+      if (timedOut) this.timedOut++;
+    }
+    this.onDrop(req, timedOut);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Fan-out (scatter-gather).
+
+  private scatter(parent: Request, f: { shards: number; quorum: number; hedgeAfterS: number }): void {
+    parent.enqueuedS = this.sim.now;
+    parent.subsDone = 0;
+    parent.subsFailed = 0;
+    parent.scatterDone = false;
+    for (let i = 0; i < f.shards && !parent.scatterDone; i++) {
+      const sub = this.subOf(parent, i);
+      if (parent.measured) this.subRequests++;
+      if (f.hedgeAfterS !== Infinity) this.sim.schedule(f.hedgeAfterS, this.hedge, sub);
+      this.acceptInto(this.groups[i]!, sub);
+    }
+  }
+
+  private subOf(parent: Request, shard: number): Request {
+    const sub = new Request(parent.id, parent.arrivalS, parent.measured);
+    sub.parent = parent;
+    sub.shard = shard;
+    sub.key = parent.key;
+    sub.attrs = parent.attrs;
+    sub.candidates = parent.candidates;
+    return sub;
+  }
+
+  /** Sends a backup copy of a sub-request that has not answered yet (Dean & Barroso's hedged request). */
+  private readonly hedge = (sub: Request): void => {
+    const parent = sub.parent!;
+    if (sub.settled || parent.scatterDone || sub.twin !== null) return;
+    const backup = this.subOf(parent, sub.shard);
+    backup.twin = sub;
+    sub.twin = backup;
+    if (parent.measured) this.hedges++;
+    this.acceptInto(this.groups[sub.shard]!, backup);
   };
+
+  /** A sub-request answered: the parent leaves once `quorum` shards have. */
+  private gather(sub: Request): void {
+    if (sub.settled) return; // its twin answered first, or the parent has left: wasted work
+    sub.settled = true;
+    if (sub.twin !== null) sub.twin.settled = true;
+    const parent = sub.parent!;
+    parent.subsDone++;
+    if (!parent.scatterDone && parent.subsDone >= this.fanout!.quorum) {
+      parent.scatterDone = true;
+      this.forward(parent);
+    }
+  }
+
+  /** A sub-request was turned away: the parent fails once the quorum cannot be reached. */
+  private subFailed(sub: Request, timedOut: boolean): void {
+    if (sub.settled) return;
+    sub.settled = true;
+    if (sub.twin !== null && !sub.twin.settled) return; // the other copy may still answer
+    const parent = sub.parent!;
+    parent.subsFailed++;
+    if (!parent.scatterDone && this.fanout!.shards - parent.subsFailed < this.fanout!.quorum) {
+      parent.scatterDone = true;
+      this.reject(parent, timedOut);
+    }
+  }
 
   /** Syncs the time averages with the counters (once per event, and only on change). */
   private sync(now: number): void {
@@ -362,11 +461,8 @@ export class Stage {
     r.waiting = false;
     r.expired = true;
     r.group = null;
-    if (r.measured) {
-      this.dropped++;
-      this.lostOldest++;
-    }
-    this.onDrop(r, false);
+    if (r.measured && r.parent === null) this.lostOldest++;
+    this.reject(r, false);
   }
 
   private start(g: QueueGroup, size: number, one: Request | null, batch: Batch | null): void {
@@ -406,6 +502,10 @@ export class Stage {
   };
 
   private forward(req: Request): void {
+    if (req.parent !== null) {
+      this.gather(req);
+      return;
+    }
     if (this.quality === this.quality) req.quality = this.quality; // not NaN
     if (req.measured) this.completed++;
     this.onDone(req);
@@ -429,11 +529,7 @@ export class Stage {
     this.waitingTotal--;
     if (g.draining) this.retireIfEmpty(g);
     this.sync(this.sim.now);
-    if (req.measured) {
-      this.dropped++;
-      this.timedOut++;
-    }
-    this.onDrop(req, true);
+    this.reject(req, true);
   };
 
   // ---------------------------------------------------------------------------

@@ -62,7 +62,7 @@ describe('bad traffic input: clear messages and exit code 2', () => {
 
   it('a service time that reads an attribute the trace does not have', async () => {
     file('attrs.csv', 'TIMESTAMP,Words\n0.0,10\n');
-    await expectInputError(['run', file('attrs.yaml', traceScenario('attrs.csv'))], 'stages[0].service.per.Tokens: the requests carry no attribute "Tokens" (they have: Words)');
+    await expectInputError(['run', file('attrs.yaml', traceScenario('attrs.csv'))], 'stages[0].service.per.Tokens: the requests carry no attribute "Tokens" (they have: Words, and candidates)');
   });
 
   it('a replay speed that does not parse', async () => {

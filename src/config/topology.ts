@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { distributionSpec } from './distributions-spec.ts';
+import { duration, nonNegativeInt, nonNegativeNumber, positiveDuration, positiveInt, positiveNumber, show } from './fields.ts';
+
+/** Who sends requests: `count` known users with Zipf (`zipf: s`) or uniform (`zipf: 0`) popularity. */
+export const usersSpec = z
+  .strictObject({
+    count: positiveInt(),
+    zipf: nonNegativeNumber().optional(),
+    newUserShare: nonNegativeNumber().optional(),
+  })
+  .superRefine((u, ctx) => {
+    if (u.newUserShare !== undefined && u.newUserShare > 1) ctx.addIssue({ code: 'custom', path: ['newUserShare'], message: `is a share of requests between 0 and 1, got ${u.newUserShare}` });
+    if (u.count > 20_000_000) ctx.addIssue({ code: 'custom', path: ['count'], message: `at most 20,000,000 users (the popularity table takes 8 bytes per user), got ${u.count}` });
+  });
+
+/** A heuristic answer: its latency and quality figure (e.g. a popular-items list). */
+const heuristicSpec = z.strictObject({ latency: distributionSpec, quality: z.number({ error: (iss) => `expected a number, got ${show(iss.input)}` }) });
+
+/** Where a diverted request goes: another stage (`to`) or a heuristic. */
+const divertSpec = {
+  to: z.string({ error: (iss) => `expected a stage name, got ${show(iss.input)}` }).optional(),
+  heuristic: heuristicSpec.optional(),
+};
+
+function exactlyOneTarget(v: { to?: string | undefined; heuristic?: unknown }, ctx: z.RefinementCtx): void {
+  if ((v.to === undefined) === (v.heuristic === undefined)) {
+    ctx.addIssue({ code: 'custom', message: 'give exactly one of "to" (a stage name) or "heuristic" ({ latency, quality })' });
+  }
+}
+
+/** A cache in front of a stage: LRU over user keys, capacity in entries, optional TTL, hit latency. */
+export const cacheSpec = z.strictObject({
+  capacity: nonNegativeInt(),
+  ttl: positiveDuration().optional(),
+  hit: distributionSpec,
+});
+
+/** Degrade when the stage is loaded: queue length at or above `queueLength`, or estimated wait above `estimatedWait`. */
+export const fallbackSpec = z
+  .strictObject({ queueLength: nonNegativeInt().optional(), estimatedWait: duration().optional(), ...divertSpec })
+  .superRefine((f, ctx) => {
+    exactlyOneTarget(f, ctx);
+    if (f.queueLength === undefined && f.estimatedWait === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'give a trigger: queueLength (requests waiting) or estimatedWait (a duration)' });
+    }
+  });
+
+/**
+ * Batch precompute: a job every `every` scores the whole population on `workers`
+ * workers in batches of `batch`, each batch taking `base + perItem × batch`; online,
+ * the stage is a key-value lookup (its service time); requests without a prediction
+ * take `miss`.
+ */
+export const precomputeSpec = z.strictObject({
+  every: positiveDuration(),
+  workers: positiveInt(),
+  batch: positiveInt(),
+  perItem: duration(),
+  base: duration().optional(),
+  hardware: z.string().optional(),
+  quality: z.number().optional(),
+  start: z.enum(['warm', 'cold'], { error: (iss) => `expected "warm" (a job finished before the run) or "cold" (launch day), got ${show(iss.input)}` }).optional(),
+  miss: z.strictObject(divertSpec).superRefine(exactlyOneTarget),
+});
+export type PrecomputeSpec = z.output<typeof precomputeSpec>;
+
+/** Scatter-gather to `shards` shards (each `replicas` replicas), done when `quorum` answer; optional hedging. */
+export const fanoutSpec = z.strictObject({
+  shards: positiveInt(),
+  quorum: positiveInt().optional(),
+  hedgeAfter: positiveDuration().optional(),
+});
+
+/** Batch job duration: ceil(ceil(N / batch) / workers) rounds of (base + perItem × batch). */
+export function precomputeDurationS(p: PrecomputeSpec, population: number): number {
+  const batches = Math.ceil(population / p.batch);
+  const rounds = Math.ceil(batches / p.workers);
+  return rounds * ((p.base ?? 0) + p.perItem * p.batch);
+}
+
+/** The part of a scenario the topology checks read. */
+interface TopologyUser {
+  users?: { count: number } | undefined;
+  stages: Array<{
+    name: string;
+    candidates?: number | undefined;
+    keep?: number | undefined;
+    cache?: unknown;
+    fallback?: { to?: string | undefined } | undefined;
+    precompute?: { miss: { to?: string | undefined }; every: number; hardware?: string | undefined } | undefined;
+    fanout?: { shards: number; quorum?: number | undefined } | undefined;
+    autoscale?: unknown;
+    batching?: { maxBatch: number } | undefined;
+  }>;
+}
+
+/**
+ * Checks the stage graph as a whole: fallback and miss targets name other stages,
+ * no diversion cycles, a filter keeps no more candidates than arrive, keys exist
+ * where caches and stores need them, quorums fit their shards.
+ */
+export function checkTopology(s: TopologyUser, ctx: z.RefinementCtx): void {
+  const names = s.stages.map((st) => st.name);
+  const targetOf = new Map<string, string>();
+  s.stages.forEach((st, i) => {
+    const at = (...p: Array<string | number>) => ['stages', i, ...p];
+    for (const [key, to] of [
+      ['fallback', st.fallback?.to],
+      ['precompute', st.precompute?.miss.to],
+    ] as const) {
+      if (to === undefined) continue;
+      const path = key === 'fallback' ? at('fallback', 'to') : at('precompute', 'miss', 'to');
+      if (to === st.name) ctx.addIssue({ code: 'custom', path, message: `a stage cannot fall back to itself ("${to}")` });
+      else if (!names.includes(to)) ctx.addIssue({ code: 'custom', path, message: `names no stage: "${to}" (stages: ${names.join(', ')})` });
+      else targetOf.set(st.name, to);
+    }
+    if ((st.cache !== undefined || st.precompute !== undefined) && s.users === undefined) {
+      ctx.addIssue({ code: 'custom', path: at(st.cache !== undefined ? 'cache' : 'precompute'), message: 'needs users: { count: N } so that requests carry user keys' });
+    }
+    if (st.fanout?.quorum !== undefined && st.fanout.quorum > st.fanout.shards) {
+      ctx.addIssue({ code: 'custom', path: at('fanout', 'quorum'), message: `a quorum of ${st.fanout.quorum} cannot be reached with ${st.fanout.shards} shards` });
+    }
+    if (st.fanout !== undefined && st.autoscale !== undefined) {
+      ctx.addIssue({ code: 'custom', path: at('autoscale'), message: 'autoscaling a fan-out stage is not supported' });
+    }
+    if (st.fanout !== undefined && (st.batching?.maxBatch ?? 1) > 1) {
+      ctx.addIssue({ code: 'custom', path: at('batching'), message: 'batching in a fan-out stage is not supported' });
+    }
+  });
+  // Diversion cycles: following "falls back to" from any stage must never come back.
+  for (const start of targetOf.keys()) {
+    const seen = [start];
+    let cur = targetOf.get(start);
+    while (cur !== undefined) {
+      if (cur === start) {
+        ctx.addIssue({ code: 'custom', path: ['stages', names.indexOf(start)], message: `fallbacks form a cycle: ${[...seen, start].join(' → ')}` });
+        break;
+      }
+      if (seen.includes(cur)) break;
+      seen.push(cur);
+      cur = targetOf.get(cur);
+    }
+  }
+  // Candidates along the main path (standby stages are off it): a filter cannot keep more than arrive.
+  const standby = new Set(targetOf.values());
+  let carried = 1;
+  s.stages.forEach((st, i) => {
+    if (standby.has(st.name)) return;
+    if (st.candidates !== undefined) carried = st.candidates;
+    if (st.keep !== undefined && st.keep > carried) {
+      ctx.addIssue({ code: 'custom', path: ['stages', i, 'keep'], message: `keeps ${st.keep} candidates, but only ${carried} arrive here (k' must not exceed k)` });
+    }
+    if (st.keep !== undefined) carried = Math.min(carried, st.keep);
+  });
+}

@@ -1,0 +1,178 @@
+import { LruCache, QuantileSketch, type Sampler, type Simulation } from '../engine/index.ts';
+import type { Request, RequestSink } from './request.ts';
+import type { Stage } from './stage.ts';
+
+/** Where a diverted request goes: a heuristic (fixed latency and quality) or another stage. */
+export type DivertTarget = { heuristic: { latency: Sampler; quality: number } } | { stage: Stage };
+
+/** A cache in front of a stage: LRU over request keys, optional TTL, hit latency. */
+export interface CacheConfig {
+  capacity: number;
+  ttlS: number;
+  hitLatency: Sampler;
+}
+
+/** When to send a request to a lighter model or a heuristic instead of the stage. */
+export interface FallbackConfig {
+  /** Divert when this many requests already wait at the stage (Infinity: never on length). */
+  queueLength: number;
+  /** Divert when the estimated wait (waiting ÷ serving slots × mean service time) exceeds this. */
+  estimatedWaitS: number;
+  target: DivertTarget;
+}
+
+/**
+ * Predictions computed by a periodic batch job, looked up online. Job k scores the
+ * whole known population from a snapshot taken at k·every and finishes at k·every +
+ * durationS; from then until the next job finishes, lookups serve its predictions,
+ * whose age is now − k·every. `warmStart` assumes a job finished before the run
+ * began (steady state); otherwise nothing is covered until the first job is done.
+ */
+export interface PrecomputeConfig {
+  everyS: number;
+  durationS: number;
+  warmStart: boolean;
+  /** Known users: keys below this were scored; newer keys were not. */
+  population: number;
+  /** Quality of the precomputed predictions; NaN when unknown. */
+  quality: number;
+  /** Where requests with no prediction go (new users, or before the first job). */
+  miss: DivertTarget;
+}
+
+/** What a node does to the candidates a request carries once the stage is done. */
+export interface CandidateConfig {
+  /** Candidates after this stage (a retrieval stage turns 1 request into k). */
+  out: number | undefined;
+  /** Keep at most this many (a filter stage keeps the top k'). */
+  keep: number | undefined;
+}
+
+/**
+ * A stage in the request's path with what stands in front of it: a prediction store
+ * filled by a batch job, a cache, a fallback rule. Measures the time requests spend
+ * here (waiting, service, or the diverted path), hit ratio, coverage and freshness.
+ */
+export class StageNode {
+  /** Where requests go after this node. */
+  next: RequestSink = () => {};
+  /** Where requests go that the cache, the store or the stage turns away for good. */
+  drop: (req: Request, timedOut: boolean) => void = () => {};
+
+  readonly timeInStage = new QuantileSketch();
+  readonly cache: LruCache | undefined;
+  /** Measured lookups and hits (cache), covered and missed (precompute), diverted (fallback). */
+  lookups = 0;
+  hits = 0;
+  covered = 0;
+  missed = 0;
+  degraded = 0;
+  /** Hit counter the time series reads (all requests, warm-up included). */
+  onLookup: (hit: boolean) => void = () => {};
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly stage: Stage,
+    private readonly cacheCfg: CacheConfig | undefined,
+    private readonly fallback: FallbackConfig | undefined,
+    private readonly precompute: PrecomputeConfig | undefined,
+    private readonly candidatesCfg: CandidateConfig,
+    /** Mean service time of one request at the stage, for the estimated-wait rule. */
+    private readonly meanServiceS: number,
+  ) {
+    this.cache = cacheCfg ? new LruCache(cacheCfg.capacity, cacheCfg.ttlS) : undefined;
+    stage.onDone = this.afterStage;
+  }
+
+  get name(): string {
+    return this.stage.name;
+  }
+
+  /** Snapshot time of the predictions served at `nowS`, or NaN when none are ready yet. */
+  snapshotAt(nowS: number): number {
+    const p = this.precompute!;
+    const k = Math.floor((nowS - p.durationS) / p.everyS);
+    if (k < 0 && !(p.warmStart && k === -1)) return NaN;
+    return k * p.everyS;
+  }
+
+  /** A request reaches this node. */
+  readonly enter = (req: Request): void => {
+    const now = this.sim.now;
+    req.nodeEnterS = now;
+    const p = this.precompute;
+    if (p !== undefined) {
+      const snap = this.snapshotAt(now);
+      const known = req.key >= 0 && req.key < p.population;
+      if (known && snap === snap) {
+        if (req.measured) this.covered++;
+        req.freshnessS = now - snap;
+        if (p.quality === p.quality) req.quality = p.quality;
+      } else {
+        if (req.measured) this.missed++;
+        this.divert(req, p.miss, false);
+        return;
+      }
+    }
+    if (this.cache !== undefined) {
+      const hit = req.key >= 0 && this.cache.get(req.key, now);
+      if (req.measured) {
+        this.lookups++;
+        if (hit) this.hits++;
+      }
+      this.onLookup(hit);
+      if (hit) {
+        this.sim.schedule(this.cacheCfg!.hitLatency(), this.exit, req);
+        return;
+      }
+    }
+    const f = this.fallback;
+    if (f !== undefined) {
+      const st = this.stage;
+      const waiting = st.waiting;
+      const estWait = (waiting / Math.max(1, st.readyCount * st.concurrency)) * this.meanServiceS;
+      if (waiting >= f.queueLength || estWait > f.estimatedWaitS) {
+        if (req.measured) this.degraded++;
+        this.divert(req, f.target, true);
+        return;
+      }
+    }
+    this.stage.accept(req);
+  };
+
+  private divert(req: Request, target: DivertTarget, degraded: boolean): void {
+    if (degraded) req.degraded = true;
+    if ('heuristic' in target) {
+      req.quality = target.heuristic.quality;
+      this.sim.schedule(target.heuristic.latency(), this.exit, req);
+    } else {
+      req.via = this;
+      target.stage.accept(req);
+    }
+  }
+
+  /** The stage finished the request (a cache miss fills the cache). */
+  private readonly afterStage = (req: Request): void => {
+    if (this.cache !== undefined && req.key >= 0) this.cache.put(req.key, this.sim.now);
+    this.exit(req);
+  };
+
+  /** A standby stage finished a request this node diverted to it. */
+  readonly returnFromStandby = (req: Request): void => {
+    req.via = null;
+    this.exit(req);
+  };
+
+  readonly exit = (req: Request): void => {
+    if (req.measured) this.timeInStage.record(this.sim.now - req.nodeEnterS);
+    const c = this.candidatesCfg;
+    if (c.out !== undefined) req.candidates = c.out;
+    if (c.keep !== undefined && req.candidates > c.keep) req.candidates = c.keep;
+    this.next(req);
+  };
+}
+
+/** Routes what a standby stage finishes back to the node that diverted it. */
+export function standbyDone(req: Request): void {
+  (req.via as StageNode).returnFromStandby(req);
+}
