@@ -203,6 +203,12 @@ export class ServingSystem {
       active,
     );
 
+    this.nodes.forEach((n) => {
+      if (n.cache === undefined) return;
+      const idx = this.stages.indexOf(n.stage);
+      n.onLookup = (hit) => this.series.lookup(idx, this.sim.now, hit);
+    });
+
     if (this.warmupRequests === 0 && this.warmupS === 0) this.startMeasuring(0);
     else if (this.warmupS > 0) this.sim.scheduleAt(this.warmupS, () => this.startMeasuring(this.sim.now));
     const first = this.arrivals.next(0);

@@ -8,6 +8,8 @@ export interface StageSeries {
   replicas: number[];
   /** Time-average share of serving capacity busy in the window. */
   utilization: number[];
+  /** Stages with a cache: share of the window's lookups that hit (null with none). */
+  hitRatio?: Array<number | null>;
 }
 
 /**
@@ -72,6 +74,8 @@ export class TimeSeriesRecorder {
   private openCount = 0;
   private closed = 0;
   private lastIntegrals: Float64Array;
+  /** Cache lookups and hits per window, for stages with a cache. */
+  private readonly cacheCounts = new Map<number, { lookups: number[]; hits: number[] }>();
 
   constructor(
     private readonly sim: Simulation,
@@ -122,6 +126,22 @@ export class TimeSeriesRecorder {
   /** Exact quantile (rank ⌊q·(n−1)⌋) of the open window's sorted latencies, in ms. */
   private openQuantileMs(sorted: Float64Array, q: number): number {
     return sorted[Math.floor(q * (sorted.length - 1))]! * 1000;
+  }
+
+  /** A cache lookup at stage number `stage` (in probe order) at `nowS`. */
+  lookup(stage: number, nowS: number, hit: boolean): void {
+    const k = Math.floor(nowS / this.windowS);
+    let c = this.cacheCounts.get(stage);
+    if (c === undefined) {
+      c = { lookups: [], hits: [] };
+      this.cacheCounts.set(stage, c);
+    }
+    while (c.lookups.length <= k) {
+      c.lookups.push(0);
+      c.hits.push(0);
+    }
+    c.lookups[k]!++;
+    if (hit) c.hits[k]!++;
   }
 
   /** A drop at `nowS`. */
@@ -186,6 +206,13 @@ export class TimeSeriesRecorder {
     const stages: Record<string, StageSeries> = {};
     this.probes.forEach((p, i) => {
       stages[p.name] = this.stageSeries[i]!;
+      const c = this.cacheCounts.get(i);
+      if (c !== undefined) {
+        stages[p.name]!.hitRatio = Array.from({ length: n }, (_, k) => {
+          const l = c.lookups[k] ?? 0;
+          return l > 0 ? c.hits[k]! / l : null;
+        });
+      }
     });
     return {
       windowS: this.windowS,
