@@ -104,6 +104,13 @@ export function formatRun(s: Scenario, r: RunResult): string {
       lines.push(`Buffer "${name}": producers acknowledged in ${fmtNum(st.ackMs.mean)} ms on average (p99 ${fmtNum(st.ackMs.p99)} ms); ${fmtCount(st.lostOldest ?? 0)} messages lost to retention`);
     }
   }
+  if (r.freshness !== null) {
+    const h = (x: number) => `${fmtNum(x / 3600)} h`;
+    lines.push(`Freshness: predictions served were ${h(r.freshness.meanS)} old on average (p50 ${h(r.freshness.p50S)}, p99 ${h(r.freshness.p99S)})`);
+  }
+  if (r.coverage !== null) lines.push(`Coverage: ${fmtPct(r.coverage)} of lookups found a precomputed prediction; the rest took the fallback`);
+  if (r.degradedShare > 0) lines.push(`Degraded: ${fmtPct(r.degradedShare)} of requests were sent to a lighter model or a heuristic by a fallback rule`);
+  if (r.hedgeExtraLoad !== null && r.hedgeExtraLoad > 0) lines.push(`Hedging sent ${fmtPct(r.hedgeExtraLoad)} extra sub-requests`);
   if (r.quality !== null) lines.push(`Quality ${r.qualityMetric} ${r.quality.toFixed(4)} (request-weighted, of the model that served each request)`);
   lines.push('');
   const waitMs = Object.values(r.stages).reduce((a, st) => a + st.queueWaitMs.mean * (st.completed / Math.max(1, r.requests.completed)), 0);
@@ -117,16 +124,33 @@ export function formatRun(s: Scenario, r: RunResult): string {
   const entries = Object.entries(r.stages);
   const showRunsOn = entries.some(([, st]) => st.model !== null || st.hardware !== null);
   const showBatch = entries.some(([, st]) => st.batchSize.p99 > 1);
-  const head = ['stage', ...(showRunsOn ? ['runs'] : []), 'replicas', 'utilization', 'wait mean ms', 'wait p50', 'wait p99', ...(showBatch ? ['batch mean', 'batch p99'] : []), 'avg queue', 'dropped'];
+  const showTime = entries.length > 1;
+  const showHits = entries.some(([, st]) => st.hitRatio !== undefined);
+  const head = [
+    'stage',
+    ...(showRunsOn ? ['runs'] : []),
+    'replicas',
+    'utilization',
+    ...(showTime ? ['time in stage ms', 'p99'] : []),
+    'wait mean ms',
+    'wait p50',
+    'wait p99',
+    ...(showBatch ? ['batch mean', 'batch p99'] : []),
+    ...(showHits ? ['cache hits'] : []),
+    'avg queue',
+    'dropped',
+  ];
   const rows = entries.map(([name, st]) => [
     name,
     ...(showRunsOn ? [[st.model, st.hardware].filter((x) => x !== null).join(' on ')] : []),
-    `${st.replicas}`,
+    st.scalingDecisions !== undefined ? `${fmtNum(st.meanReplicas)} avg` : `${st.replicas}`,
     fmtPct(st.utilization),
+    ...(showTime ? (st.timeInStageMs ? [fmtNum(st.timeInStageMs.mean), fmtNum(st.timeInStageMs.p99)] : ['standby', '']) : []),
     fmtNum(st.queueWaitMs.mean),
     fmtNum(st.queueWaitMs.p50),
     fmtNum(st.queueWaitMs.p99),
     ...(showBatch ? [fmtNum(st.batchSize.mean), fmtNum(st.batchSize.p99)] : []),
+    ...(showHits ? [st.hitRatio === undefined || st.hitRatio === null ? '' : fmtPct(st.hitRatio)] : []),
     fmtNum(st.meanQueueLength),
     fmtCount(st.dropped),
   ]);

@@ -6,7 +6,8 @@ import { formatRun } from './format.ts';
 import { progressReporter } from './progress.ts';
 import { isAbsolute, resolve } from 'node:path';
 import { writeSeriesCsv } from './csv-output.ts';
-import { builtinDescription, builtinNames, DEFAULT_SCENARIO, loadScenario, loadScenarioFile } from './scenario-source.ts';
+import { explainScenario } from './explain.ts';
+import { builtinDescription, builtinNames, DEFAULT_SCENARIO, loadForExplain, loadScenario, loadScenarioFile } from './scenario-source.ts';
 import { openTraceFile } from './trace-file.ts';
 
 /** Where the CLI writes; tests pass their own. */
@@ -83,6 +84,18 @@ function buildProgram(io: Io, setOutput: (s: string) => void): Command {
       wrap((async (ref: string, opts: { set: Override[] }) => {
         const s = await loadScenario(ref, opts.set);
         return `${ref}: ok (${s.stages.length} stage${s.stages.length === 1 ? '' : 's'})\n`;
+      }) as Action),
+    );
+
+  program
+    .command('explain')
+    .description('show the stage graph a scenario runs, with topology shorthands expanded')
+    .argument('<scenario>', 'path or built-in name')
+    .option('--set <path=value>', 'override a scenario value (repeatable)', collect, [] as Override[])
+    .action(
+      wrap((async (ref: string, opts: { set: Override[] }) => {
+        const { raw, scenario, topology } = await loadForExplain(ref, opts.set);
+        return `${explainScenario(raw, scenario, topology)}\n`;
       }) as Action),
     );
 

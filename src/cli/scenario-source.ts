@@ -3,7 +3,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError } from '../config/errors.ts';
 import type { Override } from '../config/overrides.ts';
-import { parseScenarioText, rawFromObject, validateScenario } from '../config/parse.ts';
+import { expandScenario, parseScenarioText, rawFromObject, validateScenario, type RawScenario } from '../config/parse.ts';
 import type { Scenario } from '../config/schema.ts';
 
 /** Folder of the built-in scenarios. */
@@ -31,6 +31,33 @@ function builtinPath(name: string): string | undefined {
   return undefined;
 }
 
+/** The file a scenario reference names: a path, or a built-in scenario's file. */
+function resolveFile(ref: string): string {
+  const path = resolve(ref);
+  if (existsSync(path) && statSync(path).isFile()) return path;
+  const builtin = !ref.includes('/') && !ref.includes('\\') ? builtinPath(ref) : undefined;
+  if (builtin === undefined) {
+    throw new InputError([`${ref}: no such scenario file, and no built-in scenario of that name (built-in: ${builtinNames().join(', ')})`]);
+  }
+  return builtin;
+}
+
+/** Reads a scenario file into a raw (unvalidated) scenario: YAML or JSON text, or a TypeScript module's default export. */
+async function loadRaw(ref: string, file: string): Promise<RawScenario> {
+  const ext = extname(file).toLowerCase();
+  if (TEXT_EXT.has(ext)) return parseScenarioText({ name: ref, text: readFileSync(file, 'utf8') });
+  if (MODULE_EXT.has(ext)) {
+    let mod: { default?: unknown };
+    try {
+      mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    } catch (err) {
+      throw new InputError([`${ref}: cannot load the module: ${(err as Error).message.split('\n')[0]}`]);
+    }
+    return rawFromObject(mod.default, ref);
+  }
+  throw new InputError([`${ref}: unknown scenario file type "${ext}" (use .yaml, .yml, .json or .ts)`]);
+}
+
 /** A loaded scenario and the folder its relative paths (traces) resolve against. */
 export interface LoadedScenario {
   scenario: Scenario;
@@ -47,36 +74,19 @@ export async function loadScenario(ref: string, overrides: readonly Override[] =
 
 /** Like loadScenario, with the scenario's folder. */
 export async function loadScenarioFile(ref: string, overrides: readonly Override[] = []): Promise<LoadedScenario> {
-  const { scenario, file } = await load(ref, overrides);
-  return { scenario, baseDir: dirname(file) };
+  const file = resolveFile(ref);
+  return { scenario: validateScenario(await loadRaw(ref, file), overrides), baseDir: dirname(file) };
 }
 
-async function load(ref: string, overrides: readonly Override[]): Promise<{ scenario: Scenario; file: string }> {
-  const path = resolve(ref);
-  let file: string;
-  if (existsSync(path) && statSync(path).isFile()) file = path;
-  else {
-    const builtin = !ref.includes('/') && !ref.includes('\\') ? builtinPath(ref) : undefined;
-    if (builtin === undefined) {
-      throw new InputError([`${ref}: no such scenario file, and no built-in scenario of that name (built-in: ${builtinNames().join(', ')})`]);
-    }
-    file = builtin;
-  }
-  const ext = extname(file).toLowerCase();
-  if (TEXT_EXT.has(ext)) {
-    const text = readFileSync(file, 'utf8');
-    return { scenario: validateScenario(parseScenarioText({ name: ref, text }), overrides), file };
-  }
-  if (MODULE_EXT.has(ext)) {
-    let mod: { default?: unknown };
-    try {
-      mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
-    } catch (err) {
-      throw new InputError([`${ref}: cannot load the module: ${(err as Error).message.split('\n')[0]}`]);
-    }
-    return { scenario: validateScenario(rawFromObject(mod.default, ref), overrides), file };
-  }
-  throw new InputError([`${ref}: unknown scenario file type "${ext}" (use .yaml, .yml, .json or .ts)`]);
+/** The expanded raw scenario (for `explain`), its validated form, and the shorthand used. */
+export async function loadForExplain(
+  ref: string,
+  overrides: readonly Override[],
+): Promise<{ raw: Record<string, unknown>; scenario: Scenario; topology: string | undefined }> {
+  const rs = await loadRaw(ref, resolveFile(ref));
+  const topology = expandScenario(rs, overrides);
+  const expanded = structuredClone(rs.raw);
+  return { raw: expanded, scenario: validateScenario(rs), topology };
 }
 
 /** The one-line description of a built-in scenario. */

@@ -69,6 +69,7 @@ interface CatalogUser {
     hardware?: string | undefined;
     service?: { dist: string; points?: Array<[number, number]> } | undefined;
     batching?: { maxBatch: number } | undefined;
+    precompute?: { hardware?: string | undefined } | undefined;
   }>;
 }
 
@@ -106,6 +107,10 @@ export function checkCatalogRefs(s: CatalogUser, ctx: z.RefinementCtx): void {
       } else if (modelEntry && hwEntry && modelEntry.latency[hwEntry.device] === undefined) {
         ctx.addIssue({ code: 'custom', path: at('model'), message: `model ${show(st.model)} has no ${hwEntry.device} latency profile, so it cannot run on ${show(st.hardware)}; give a service time or pick other hardware` });
       }
+    }
+    const jobHw = st.precompute?.hardware;
+    if (jobHw !== undefined && hw[jobHw] === undefined) {
+      ctx.addIssue({ code: 'custom', path: at('precompute', 'hardware'), message: `unknown hardware ${show(jobHw)}; known: ${Object.keys(hw).join(', ')}` });
     }
     const maxBatch = st.batching?.maxBatch ?? 1;
     if (maxBatch > 1 && st.service !== undefined) {

@@ -3,6 +3,7 @@ import { InputError } from './errors.ts';
 import { applyOverrides, type Override } from './overrides.ts';
 import { scenarioSchema, type Scenario, type ScenarioInput } from './schema.ts';
 import { describeIssues, formatProblem } from './validate.ts';
+import { expandTopology } from '../scenarios/topologies/index.ts';
 
 /** Where a text came from, for messages (`scenarios/mm4.yaml`). */
 export interface TextSource {
@@ -66,7 +67,7 @@ export function rawFromObject(obj: unknown, sourceName: string): RawScenario {
  * InputError listing every problem, each with its location and path.
  */
 export function validateScenario(rs: RawScenario, overrides: readonly Override[] = []): Scenario {
-  applyOverrides(rs.raw, overrides);
+  expandScenario(rs, overrides);
   const res = scenarioSchema.safeParse(rs.raw);
   if (res.success) return res.data;
   const problems = describeIssues(scenarioSchema, res.error.issues, rs.raw);
@@ -76,6 +77,16 @@ export function validateScenario(rs: RawScenario, overrides: readonly Override[]
       return `${where}: ${formatProblem(p)}`;
     }),
   );
+}
+
+/**
+ * Expands a topology shorthand and applies `--set` overrides to the raw scenario, in
+ * place (what `servesim explain` shows). Returns the shorthand's name, if any.
+ */
+export function expandScenario(rs: RawScenario, overrides: readonly Override[] = []): string | undefined {
+  const name = expandTopology(rs.raw, (p) => rs.locate(p) ?? rs.sourceName);
+  applyOverrides(rs.raw, overrides);
+  return name;
 }
 
 /** Parses and validates a YAML or JSON scenario text. */

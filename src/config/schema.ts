@@ -293,7 +293,13 @@ export const scenarioSchema = z
     }
   });
 
-/** A scenario as written (durations as strings): the type `defineScenario` checks. */
-export type ScenarioInput = z.input<typeof scenarioSchema>;
+/**
+ * A scenario as written (durations as strings): the type `defineScenario` checks.
+ * With a `topology` shorthand, `stages` may be left out.
+ */
+export type ScenarioInput = Omit<z.input<typeof scenarioSchema>, 'stages'> & {
+  stages?: z.input<typeof scenarioSchema>['stages'];
+  topology?: 'batch' | 'realtime' | 'cascade' | 'hybrid';
+};
 /** A validated scenario, durations in seconds. */
 export type Scenario = z.output<typeof scenarioSchema>;

@@ -527,7 +527,7 @@ export class ServingSystem {
       hedgeExtraLoad: subRequests > 0 ? hedges / subRequests : null,
       slo: sloResult,
       quality: this.qualityCount > 0 ? this.qualitySum / this.qualityCount : null,
-      qualityMetric: this.qualityCount > 0 && lastModel ? lastModel.model!.quality.metric : null,
+      qualityMetric: this.qualityCount > 0 ? (lastModel?.model!.quality.metric ?? 'quality') : null,
       retries,
       measuredS: span,
       warmupEndS: start,

@@ -1,0 +1,47 @@
+import { stringify } from 'yaml';
+import type { Scenario } from '../config/schema.ts';
+import { formatDuration } from '../config/duration.ts';
+import { topologyRegistry, type TopologyName } from '../scenarios/topologies/index.ts';
+
+/** One stage in words: what runs where, and what stands in front of it. */
+function describeStage(st: Scenario['stages'][number]): string {
+  const parts: string[] = [];
+  const runs = [st.model, st.hardware && `on ${st.hardware}`].filter(Boolean).join(' ');
+  if (runs) parts.push(runs);
+  parts.push(`${st.replicas} replica${st.replicas === 1 ? '' : 's'}${st.fanout ? ` per shard × ${st.fanout.shards} shards` : ''}`);
+  if (st.batching && st.batching.maxBatch > 1) parts.push(`batches of up to ${st.batching.maxBatch}`);
+  if (st.routing && st.routing.policy !== 'shared') parts.push(`${st.routing.policy} routing`);
+  if (st.candidates !== undefined) parts.push(`→ ${st.candidates} candidates`);
+  if (st.keep !== undefined) parts.push(`keeps ${st.keep}`);
+  const front: string[] = [];
+  if (st.precompute) front.push(`predictions precomputed every ${formatDuration(st.precompute.every)}`);
+  if (st.cache) front.push(`a cache of ${st.cache.capacity} entries`);
+  if (st.fallback) front.push(`a fallback to ${st.fallback.to ?? 'a heuristic'}`);
+  return `${st.name} (${parts.join(', ')}${front.length > 0 ? `; in front: ${front.join(', ')}` : ''})`;
+}
+
+/**
+ * What `servesim explain` prints: the topology in words (the path a request takes and
+ * the standby stages), then the full scenario with every shorthand expanded.
+ */
+export function explainScenario(raw: Record<string, unknown>, scenario: Scenario, topology: string | undefined): string {
+  const lines: string[] = [];
+  if (topology !== undefined) {
+    lines.push(`Topology "${topology}": ${topologyRegistry[topology as TopologyName].description}.`);
+  }
+  const standby = new Set<string>();
+  for (const st of scenario.stages) {
+    if (st.fallback?.to) standby.add(st.fallback.to);
+    if (st.precompute?.miss.to) standby.add(st.precompute.miss.to);
+  }
+  const main = scenario.stages.filter((st) => !standby.has(st.name));
+  lines.push('');
+  lines.push('A request goes:');
+  lines.push(`  arrivals (${scenario.arrivals.process})`);
+  for (const st of main) lines.push(`  → ${describeStage(st)}`);
+  for (const st of scenario.stages.filter((s) => standby.has(s.name))) lines.push(`  standby: ${describeStage(st)}`);
+  lines.push('');
+  lines.push('The scenario in full (what runs):');
+  lines.push(stringify(raw, { lineWidth: 0 }).trimEnd());
+  return lines.join('\n');
+}
