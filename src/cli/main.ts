@@ -9,6 +9,10 @@ import { writeSeriesCsv } from './csv-output.ts';
 import { explainScenario } from './explain.ts';
 import { builtinDescription, builtinNames, DEFAULT_SCENARIO, loadForExplain, loadScenario, loadScenarioFile } from './scenario-source.ts';
 import { openTraceFile } from './trace-file.ts';
+import { compareCmd, planCmd, runReplicated, sweepCmd, theoryForRun, theoryText, type ExperimentOptions } from './experiments.ts';
+import { mergedRunner, parseShard, readPartials, ShardComplete, stringifyPartial, type PartialResult } from './shard.ts';
+import type { Runner } from '../experiments/runner.ts';
+import { writeFileSync } from 'node:fs';
 
 /** Where the CLI writes; tests pass their own. */
 export interface Io {
@@ -25,6 +29,12 @@ function parseSeed(v: string): number | string {
   return /^-?\d+$/.test(v) ? Number(v) : v;
 }
 
+function parseCount(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InputError([`expected a whole number of at least 1, got "${v}"`]);
+  return n;
+}
+
 function collect(v: string, prev: Override[]): Override[] {
   return [...prev, parseOverride(v)];
 }
@@ -33,7 +43,18 @@ function collect(v: string, prev: Override[]): Override[] {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- commander passes untyped arguments
 type Action = (...args: any[]) => Promise<string>;
 
-function buildProgram(io: Io, setOutput: (s: string) => void): Command {
+/** Removes `--shard x` and `--out x` (and their `=` forms) from an argument list. */
+function withoutShardFlags(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--shard' || a === '--out') i++;
+    else if (!a.startsWith('--shard=') && !a.startsWith('--out=')) out.push(a);
+  }
+  return out;
+}
+
+function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): Command {
   const program = new Command('servesim')
     .description('Discrete-event simulator for ML serving trade-offs.')
     .version('0.1.0')
@@ -55,8 +76,15 @@ function buildProgram(io: Io, setOutput: (s: string) => void): Command {
     .option('--json', 'print the result as one JSON object (the machine contract)')
     .option('--set <path=value>', 'override a scenario value, e.g. --set stages.model.replicas=8 (repeatable)', collect, [] as Override[])
     .option('--csv <dir>', 'also write the per-window time series as CSV files into <dir>')
+    .addOption(new Option('--replications <n>', 'independent replications: figures as mean ± 95% CI').argParser(parseCount).default(1))
+    .addOption(new Option('--workers <n>', 'worker threads for replications (default: the machine\'s cores)').argParser(parseCount))
+    .option('--report <file>', 'write a report: .html (self-contained, with charts) or .md')
+    .addOption(new Option('--shard <i/n>', 'run only part i of n of the replications and write it for servesim merge').argParser(parseShard))
+    .option('--out <file>', 'where --shard writes its part (default: stdout)')
     .action(
-      wrap((async (ref: string, opts: { seed?: number | string; json?: boolean; set: Override[]; csv?: string }) => {
+      wrap((async (ref: string, opts: { seed?: number | string; json?: boolean; set: Override[]; csv?: string } & ExperimentOptions) => {
+        if (merged) opts.merged = merged;
+        if (opts.replications > 1 || opts.report !== undefined || opts.shard !== undefined || merged) return runReplicated(ref, opts);
         const { scenario, baseDir } = await loadScenarioFile(ref, opts.set);
         const progress = progressReporter(`running ${scenario.name ?? ref}`);
         let result;
@@ -71,7 +99,63 @@ function buildProgram(io: Io, setOutput: (s: string) => void): Command {
         }
         const written = opts.csv !== undefined ? writeSeriesCsv(opts.csv, result.timeSeries) : [];
         const note = written.length > 0 ? `\nTime series written to ${written.join(', ')}\n` : '';
-        return opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatRun(scenario, result)}\n${note}`;
+        if (opts.json) return `${JSON.stringify(result, null, 2)}\n`;
+        const theory = theoryText(theoryForRun(scenario, baseDir, result));
+        return `${formatRun(scenario, result)}${theory ? `\n${theory}` : ''}\n${note}`;
+      }) as Action),
+    );
+
+  const experiment = (cmd: Command) =>
+    cmd
+      .addOption(new Option('--seed <n>', 'root seed (overrides the scenario\'s)').argParser(parseSeed))
+      .addOption(new Option('--replications <n>', 'independent replications per configuration').argParser(parseCount).default(1))
+      .addOption(new Option('--workers <n>', 'worker threads (default: the machine\'s cores)').argParser(parseCount))
+      .option('--json', 'print the result as JSON')
+      .option('--report <file>', 'write a report: .html (self-contained, with charts) or .md')
+      .option('--set <path=value>', 'override a scenario value (repeatable)', collect, [] as Override[])
+      .addOption(new Option('--shard <i/n>', 'run only part i of n of the simulations and write it for servesim merge').argParser(parseShard))
+      .option('--out <file>', 'where --shard writes its part (default: stdout)');
+
+  experiment(
+    program
+      .command('compare')
+      .description('run variants on common random numbers and report paired differences (files, or one file with variants)')
+      .argument('<scenarios...>', 'two or more scenario files, or one file declaring variants'),
+  ).action(wrap((async (refs: string[], opts: ExperimentOptions) => compareCmd(refs, { ...opts, ...(merged ? { merged } : {}) })) as Action));
+
+  experiment(
+    program
+      .command('sweep')
+      .description('vary one value over a range: the latency-throughput curve, its knee, the highest load within the SLO')
+      .argument('<scenario>', 'path or built-in name')
+      .requiredOption('--vary <path=lo..hi>', 'the value to vary, e.g. arrivals.qps=100..5000')
+      .addOption(new Option('--steps <n>', 'points in the range').argParser(parseCount).default(10)),
+  ).action(wrap((async (ref: string, opts: ExperimentOptions & { vary: string; steps: number }) => sweepCmd(ref, { ...opts, ...(merged ? { merged } : {}) })) as Action));
+
+  experiment(
+    program
+      .command('plan')
+      .description('find the cheapest configuration that meets an SLO at a load (bisection on counts)')
+      .argument('<scenario>', 'path or built-in name')
+      .requiredOption('--slo <objective>', 'e.g. "p99<100ms" or "latency<100ms for 99.9%"')
+      .addOption(new Option('--qps <rate>', 'arrival rate to plan for (sets arrivals.qps)').argParser(Number))
+      .option('--vary <path=range|list>', 'a count to size (stages.x.replicas=1..256) and lists to choose from (stages.x.hardware=a,b)', (v: string, prev: string[]) => [...prev, v], [] as string[]),
+  ).action(wrap((async (ref: string, opts: ExperimentOptions & { slo: string; qps?: number; vary: string[] }) => planCmd(ref, opts)) as Action));
+
+  program
+    .command('merge')
+    .description('combine the parts written by --shard i/n runs into the full result, exactly')
+    .argument('<parts...>', 'the files the shards wrote')
+    .option('--json', 'print the result as JSON')
+    .option('--report <file>', 'write a report: .html or .md')
+    .action(
+      wrap((async (files: string[], opts: { json?: boolean; report?: string }) => {
+        const { argv, runs, total } = readPartials(files);
+        const extra = [...(opts.json ? ['--json'] : []), ...(opts.report ? ['--report', opts.report] : [])];
+        let out = '';
+        const sub = buildProgram(io, (t) => (out = t), mergedRunner(runs, total));
+        await sub.parseAsync([...argv.filter((a) => a !== '--json'), ...extra], { from: 'user' });
+        return out;
       }) as Action),
     );
 
@@ -132,6 +216,17 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
     if (err instanceof CommanderError) {
       // Commander already printed its message (or the help/version text).
       return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof ShardComplete) {
+      const partial: PartialResult = { ...err.partial, argv: withoutShardFlags(argv) };
+      const outAt = argv.indexOf('--out');
+      const outFile = outAt >= 0 ? argv[outAt + 1] : argv.find((a) => a.startsWith('--out='))?.slice(6);
+      const text = `${stringifyPartial(partial)}\n`;
+      if (outFile) {
+        writeFileSync(outFile, text);
+        io.err(`servesim: shard ${partial.shard.i}/${partial.shard.n}: ${partial.runs.length} of ${partial.total} runs written to ${outFile}; combine the parts with servesim merge\n`);
+      } else io.out(text);
+      return 0;
     }
     if (err instanceof InputError) {
       for (const p of err.problems) io.err(`servesim: ${p}\n`);

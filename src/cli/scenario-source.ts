@@ -89,6 +89,40 @@ export async function loadForExplain(
   return { raw: expanded, scenario: validateScenario(rs), topology };
 }
 
+/** A scenario file read but not validated, to validate with different overrides (variants, sweeps, plans). */
+export interface RawFile {
+  ref: string;
+  baseDir: string;
+  /** The raw scenario with topology shorthands expanded (never mutated: validate works on copies). */
+  raw: Record<string, unknown>;
+  /** Validates a copy with `overrides`; errors are prefixed with `context` when given. */
+  validate(overrides: readonly Override[], context?: string): Scenario;
+  /** Validates a raw object derived from `raw`; errors are prefixed with `context`. */
+  validateRaw(raw: Record<string, unknown>, context: string): Scenario;
+}
+
+/** Reads a scenario file once for commands that validate it several ways. */
+export async function loadRawFile(ref: string): Promise<RawFile> {
+  const file = resolveFile(ref);
+  const rs = await loadRaw(ref, file);
+  expandScenario(rs, []);
+  const withContext = <T>(context: string | undefined, fn: () => T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof InputError && context !== undefined) throw new InputError(err.problems.map((p) => `${context}: ${p}`));
+      throw err;
+    }
+  };
+  return {
+    ref,
+    baseDir: dirname(file),
+    raw: structuredClone(rs.raw),
+    validate: (overrides, context) => withContext(context, () => validateScenario({ ...rs, raw: structuredClone(rs.raw) }, overrides)),
+    validateRaw: (raw, context) => withContext(context, () => validateScenario({ ...rs, raw: structuredClone(raw) }, [])),
+  };
+}
+
 /** The one-line description of a built-in scenario. */
 export function builtinDescription(name: string): string {
   const p = builtinPath(name);

@@ -265,6 +265,8 @@ export const scenarioSchema = z
     models: z.record(z.string(), modelSpec).optional(),
     retry: retrySpec.optional(),
     users: usersSpec.optional(),
+    /** Named overrides of this scenario (`path: value`), compared by `servesim compare`. */
+    variants: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
     timeSeries: timeSeriesSpec.optional(),
   })
   .superRefine((s, ctx) => {

@@ -1,4 +1,4 @@
-export { ServingSystem, runScenario, type RunOptions } from './serving-system.ts';
+export { ServingSystem, runScenario, runScenarioDetailed, type RunOptions, type DetailedRun } from './serving-system.ts';
 export type { RunResult, StageResult, LatencySummaryMs, SloResult } from './result.ts';
 export type { CostResult } from './cost.ts';
 export { Stage, type StageConfig } from './stage.ts';

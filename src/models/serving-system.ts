@@ -1,4 +1,4 @@
-import { QuantileSketch, Simulation, type Seed } from '../engine/index.ts';
+import { QuantileSketch, Simulation, type Seed, type SketchData } from '../engine/index.ts';
 import type { Scenario } from '../config/schema.ts';
 import type { TraceOpener } from '../config/trace-csv.ts';
 import { makeArrivals, type ArrivalProcess } from './arrivals/index.ts';
@@ -189,7 +189,6 @@ export class ServingSystem {
 
     const expectedS = Math.min(this.stopS, this.stopRequests / this.arrivals.meanRateRps);
     this.series = new TimeSeriesRecorder(
-      this.sim,
       scenario.timeSeries?.window ?? defaultWindowS(expectedS),
       this.built.map((b) => ({
         name: b.stage.name,
@@ -200,8 +199,8 @@ export class ServingSystem {
         billedReplicas: b.stage.billedReplicas,
         usdPerHour: b.hardware?.usdPerHour ?? 0,
       })),
-      active,
     );
+    for (const st of this.stages) st.beforeChange = (now) => this.series.advance(now);
 
     this.nodes.forEach((n) => {
       if (n.cache === undefined) return;
@@ -542,4 +541,17 @@ export class ServingSystem {
 /** Runs a validated scenario once and returns its result. */
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
   return new ServingSystem(scenario, options).run();
+}
+
+/** A run's result with its latency sketch as plain data, to merge across runs exactly. */
+export interface DetailedRun {
+  result: RunResult;
+  latency: SketchData;
+}
+
+/** Runs a validated scenario once and returns its result and latency sketch. */
+export function runScenarioDetailed(scenario: Scenario, options: RunOptions = {}): DetailedRun {
+  const sys = new ServingSystem(scenario, options);
+  const result = sys.run();
+  return { result, latency: sys.latency.toData() };
 }

@@ -112,6 +112,8 @@ export class Stage {
   onDone: RequestSink = () => {};
   /** Called with each request this stage drops (queue full, deadline passed, or lost from a buffer). */
   onDrop: DropSink = () => {};
+  /** Called before any time-weighted quantity changes (the time series closes finished windows). */
+  beforeChange: (nowS: number) => void = () => {};
 
   /** Busy execution slots over time. */
   readonly busy: TimeWeighted;
@@ -369,6 +371,7 @@ export class Stage {
 
   /** Syncs the time averages with the counters (once per event, and only on change). */
   private sync(now: number): void {
+    this.beforeChange(now);
     if (this.busy.current !== this.busySlots) this.busy.set(now, this.busySlots);
     if (this.queueLength.current !== this.waitingTotal) this.queueLength.set(now, this.waitingTotal);
     if (this.inServiceCount.current !== this.inServiceTotal) this.inServiceCount.set(now, this.inServiceTotal);
@@ -598,6 +601,7 @@ export class Stage {
   }
 
   private capacityChanged(now: number): void {
+    this.beforeChange(now);
     this.readyReplicas.set(now, this.ready);
     this.sync(now);
   }

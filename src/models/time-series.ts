@@ -1,4 +1,4 @@
-import type { Simulation, TimeWeighted } from '../engine/index.ts';
+import type { TimeWeighted } from '../engine/index.ts';
 
 /** Per-window figures of one stage. */
 export interface StageSeries {
@@ -56,8 +56,7 @@ export interface SeriesStageProbe {
  * when it closes, so its quantiles are exact), and differences of lifetime integrals
  * at boundaries. Memory is a few numbers per closed window plus the open window's
  * completions, never the run's.
- * A tick event at each boundary closes a window; ticks stop once the run has
- * drained, so they never keep it alive.
+ * Windows close lazily, when simulated time first passes their end.
  */
 export class TimeSeriesRecorder {
   readonly windowS: number;
@@ -78,17 +77,29 @@ export class TimeSeriesRecorder {
   private readonly cacheCounts = new Map<number, { lookups: number[]; hits: number[] }>();
 
   constructor(
-    private readonly sim: Simulation,
     windowS: number,
     private readonly probes: readonly SeriesStageProbe[],
-    /** False once the run has drained: ticks stop then. */
-    private readonly active: () => boolean,
   ) {
     this.windowS = windowS;
     this.stageSeries = probes.map(() => ({ queueLength: [], replicas: [], utilization: [] }));
     // Per stage: queue, busy, slots, ready, billed lifetime integrals at the last boundary.
     this.lastIntegrals = new Float64Array(probes.length * 5);
-    sim.schedule(windowS, this.tick);
+    this.nextBoundaryS = windowS;
+  }
+
+  /** End of the open window: `advance` closes windows only when time passes it. */
+  private nextBoundaryS: number;
+
+  /**
+   * Closes every window that ended at or before `nowS`. Stages call it before they change
+   * any time-weighted quantity, so the integrals read at a boundary are exact (nothing
+   * changed between the boundary and now). No timer events: an idle stretch costs nothing.
+   */
+  advance(nowS: number): void {
+    if (nowS >= this.nextBoundaryS) {
+      this.closeUpTo(Math.floor(nowS / this.windowS) * this.windowS);
+      this.nextBoundaryS = (this.closed + 1) * this.windowS;
+    }
   }
 
   private ensure(idx: number): void {
@@ -110,9 +121,7 @@ export class TimeSeriesRecorder {
   /** A completion at `nowS` with its end-to-end latency. */
   completion(nowS: number, latencyS: number): void {
     const k = Math.floor(nowS / this.windowS);
-    // A completion exactly on a boundary can come before that boundary's tick: close
-    // the window first (nothing has changed since the boundary, so its integrals hold).
-    if (k > this.closed) this.closeUpTo(k * this.windowS);
+    if (k > this.closed) this.advance(nowS);
     this.ensure(k);
     this.completions[k]!++;
     if (this.openCount === this.openLatencies.length) {
@@ -150,12 +159,6 @@ export class TimeSeriesRecorder {
     this.ensure(k);
     this.drops[k]!++;
   }
-
-  private readonly tick = (): void => {
-    const now = this.sim.now;
-    this.closeUpTo(now);
-    if (this.active()) this.sim.schedule(this.windowS, this.tick);
-  };
 
   /** Closes every window that ends at or before `endS` (the last may be partial). */
   private closeUpTo(endS: number): void {

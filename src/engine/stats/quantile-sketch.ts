@@ -10,6 +10,17 @@ export const SKETCH_RELATIVE_ACCURACY = 0.001;
  * and two sketches merge exactly (bucket counts add). Count, sum, min and max are
  * kept exactly beside the buckets.
  */
+/** A sketch as plain data, to send between worker threads or files and merge exactly. */
+export interface SketchData {
+  /** Non-zero buckets as [key, count] pairs. */
+  buckets: Array<[number, number]>;
+  zeroCount: number;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+}
+
 export class QuantileSketch {
   private readonly sketch = new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY });
 
@@ -54,6 +65,34 @@ export class QuantileSketch {
     return Math.min(Math.max(v, this.sketch.min), this.sketch.max);
   }
 
+  /** The sketch as plain data (exact: merging it back loses nothing). */
+  toData(): SketchData {
+    const st = this.sketch.store;
+    const buckets: Array<[number, number]> = [];
+    for (let i = 0; i < st.bins.length; i++) if (st.bins[i]! > 0) buckets.push([i + st.offset, st.bins[i]!]);
+    const d = this.sketch;
+    return { buckets, zeroCount: d.zeroCount, count: d.count, sum: d.sum, min: d.count > 0 ? d.min : Infinity, max: d.count > 0 ? d.max : -Infinity };
+  }
+
+  /** A sketch from plain data made by `toData`. */
+  static fromData(data: SketchData): QuantileSketch {
+    const q = new QuantileSketch();
+    q.addData(data);
+    return q;
+  }
+
+  /** Adds plain sketch data into this sketch (exact). */
+  addData(data: SketchData): void {
+    if (data.count === 0) return;
+    for (const [key, c] of data.buckets) this.sketch.store.add(key, c);
+    const dst = this.sketch;
+    dst.zeroCount += data.zeroCount;
+    dst.count += data.count;
+    dst.sum += data.sum;
+    if (data.min < dst.min) dst.min = data.min;
+    if (data.max > dst.max) dst.max = data.max;
+  }
+
   /**
    * Adds every value of `other` into this sketch (exact: the bucket counts add).
    *
@@ -63,18 +102,6 @@ export class QuantileSketch {
    * (0.998, 1] leaves NaN bins and wrong top quantiles (test/engine/quantile-sketch.test.ts).
    */
   merge(other: QuantileSketch): void {
-    const src = other.sketch;
-    if (src.count === 0) return;
-    const store = src.store;
-    for (let i = 0; i < store.bins.length; i++) {
-      const c = store.bins[i]!;
-      if (c > 0) this.sketch.store.add(i + store.offset, c);
-    }
-    const dst = this.sketch;
-    dst.zeroCount += src.zeroCount;
-    dst.count += src.count;
-    dst.sum += src.sum;
-    if (src.min < dst.min) dst.min = src.min;
-    if (src.max > dst.max) dst.max = src.max;
+    this.addData(other.toData());
   }
 }

@@ -45,6 +45,8 @@ export class TimeWeighted {
 
   /** Forgets the past: averaging restarts at `nowS` from the current value. */
   reset(nowS: number): void {
+    // The lifetime integral must not lose the piece since the last change.
+    this.lifetimeArea += this.value * (nowS - this.lastS);
     this.area = 0;
     this.lastS = nowS;
     this.startS = nowS;

@@ -1,0 +1,416 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { extname, isAbsolute, resolve } from 'node:path';
+import type { Seed } from '../engine/index.ts';
+import { InputError } from '../config/errors.ts';
+import { applyOverrides, type Override } from '../config/overrides.ts';
+import { parseSlo } from '../config/slo.ts';
+import type { Scenario } from '../config/schema.ts';
+import { ServingSystem, type DetailedRun, type RunResult } from '../models/index.ts';
+import { aggregate, estimateAt, type Aggregate } from '../experiments/aggregate.ts';
+import { pairedDifferences, type PairedDifference } from '../experiments/compare.ts';
+import { planCheapest, type PlanPoint, type PlanResult } from '../experiments/plan.ts';
+import { inProcessRunner, replicationSeed, type Runner, type RunTask } from '../experiments/runner.ts';
+import { analyseSweep, sloFraction, type SweepPoint } from '../experiments/sweep.ts';
+import { theoryRows, type StageShape } from '../experiments/theory.ts';
+import { parseVary, type Vary } from '../experiments/vary.ts';
+import { buildReport } from '../report/build.ts';
+import type { Report, TheoryRow, TradeoffPoint } from '../report/model.ts';
+import { fmtNum, fmtPct, fmtUsd } from './format.ts';
+import { progressReporter } from './progress.ts';
+import { loadRawFile, type RawFile } from './scenario-source.ts';
+import { openTraceFile } from './trace-file.ts';
+import { workerPoolRunner, type PooledRunner } from './worker-pool.ts';
+import { shardRunner, type Shard } from './shard.ts';
+
+/** Options every experiment command shares. */
+export interface ExperimentOptions {
+  seed?: Seed;
+  replications: number;
+  workers?: number;
+  json?: boolean;
+  report?: string;
+  set: Override[];
+  /** Run only this part of the tasks (see src/cli/shard.ts). */
+  shard?: Shard;
+  /** Serve runs from merged shards instead of simulating. */
+  merged?: Runner;
+}
+
+/**
+ * A runner for a scenario folder: worker threads when asked for more than one (close
+ * it when done); only a shard's part with --shard; the merged shards' runs in merge.
+ */
+function runnerFor(baseDir: string, opts: ExperimentOptions): PooledRunner {
+  const openTrace = (path: string, o: { timestampColumn: string | undefined }) => openTraceFile(isAbsolute(path) ? path : resolve(baseDir, path), path, o.timestampColumn);
+  const pool = workerPoolRunner(baseDir, inProcessRunner(openTrace), opts.workers ?? availableParallelism());
+  const inner: Runner = opts.merged ?? (opts.shard ? shardRunner(pool, opts.shard) : pool);
+  const runner = inner as PooledRunner;
+  runner.close = pool.close;
+  return runner;
+}
+
+/** Runs `replications` of each scenario (common random numbers across scenarios), with a progress bar. */
+async function runAll(runner: Runner, scenarios: readonly Scenario[], replications: number, seedOf: (s: Scenario) => Seed, label: string): Promise<DetailedRun[][]> {
+  const tasks: RunTask[] = [];
+  for (const s of scenarios) for (let i = 0; i < replications; i++) tasks.push({ scenario: s, seed: replicationSeed(seedOf(s), i) });
+  const progress = progressReporter(label);
+  let out: DetailedRun[];
+  try {
+    out = await runner(tasks, (d, t) => progress.update(d / t));
+  } finally {
+    progress.done();
+  }
+  return scenarios.map((_, k) => out.slice(k * replications, (k + 1) * replications));
+}
+
+function checkReplications(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new InputError([`--replications: expected a whole number of at least 1, got ${n}`]);
+}
+
+/** Shapes of the stages on the main path, for theory (builds the system without running it). */
+function shapesOf(scenario: Scenario, baseDir: string): { shapes: StageShape[]; arrivalScv: number | undefined } {
+  const sys = new ServingSystem(scenario, {
+    openTrace: (path, o) => openTraceFile(isAbsolute(path) ? path : resolve(baseDir, path), path, o.timestampColumn),
+  });
+  const shapes = sys.nodes.map((n) => {
+    const st = n.stage;
+    const spec = sys.built.find((b) => b.stage === st)!.spec;
+    return {
+      name: st.name,
+      servers: st.servers,
+      meanS: st.serviceTime.meanS(1),
+      scv: st.serviceTime.scv,
+      maxBatch: st.maxBatch,
+      routing: st.routing,
+      fanout: st.fanout !== undefined,
+      boundedQueue: st.queueCapacity !== Infinity,
+      filtered: spec.cache !== undefined || spec.fallback !== undefined || spec.precompute !== undefined,
+      fullBatchS: st.serviceTime.meanS(st.maxBatch),
+    };
+  });
+  return { shapes, arrivalScv: sys.arrivals.interarrivalScv };
+}
+
+function theoryFor(scenario: Scenario, baseDir: string, a: Aggregate): TheoryRow[] {
+  const { shapes, arrivalScv } = shapesOf(scenario, baseDir);
+  return theoryRows(scenario, a.first, shapes, (name) => {
+    const e = estimateAt(a.figures, `stages.${name}.queueWaitMs.mean`);
+    return e === undefined ? { value: NaN } : Number.isFinite(e.ci95) ? { value: e.mean, ci95: e.ci95 } : { value: e.mean };
+  }, arrivalScv);
+}
+
+/** Checks a report path before anything runs. */
+function checkReportPath(path: string | undefined): void {
+  if (path === undefined) return;
+  const ext = extname(path).toLowerCase();
+  if (!['.html', '.htm', '.md', '.markdown'].includes(ext)) throw new InputError([`--report ${path}: expected a file ending in .html or .md`]);
+}
+
+/**
+ * Writes a report (HTML or Markdown by extension) whole: rendered first, then renamed
+ * into place. The renderers load only when asked for (Vega takes ~0.3 s to import).
+ */
+async function writeReport(path: string, report: Report): Promise<string> {
+  const ext = extname(path).toLowerCase();
+  let text: string;
+  if (ext === '.html' || ext === '.htm') text = (await import('../report/html.ts')).renderHtml(report);
+  else text = (await import('../report/markdown.ts')).renderMarkdown(report);
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+  return `Report written to ${path}\n`;
+}
+
+const est = (a: Aggregate, path: string): string => {
+  const e = estimateAt(a.figures, path);
+  if (e === undefined || !Number.isFinite(e.mean)) return '–';
+  return Number.isFinite(e.ci95) ? `${fmtNum(e.mean)} ± ${fmtNum(e.ci95)}` : fmtNum(e.mean);
+};
+
+/** Theory rows for one plain run (its own figures as the simulated values). */
+export function theoryForRun(scenario: Scenario, baseDir: string, result: RunResult): TheoryRow[] {
+  const { shapes, arrivalScv } = shapesOf(scenario, baseDir);
+  return theoryRows(scenario, result, shapes, (name) => ({ value: result.stages[name]?.queueWaitMs.mean ?? NaN }), arrivalScv);
+}
+
+/** Theory rows as text under a run's tables. */
+export function theoryText(rows: readonly TheoryRow[]): string {
+  if (rows.length === 0) return '';
+  const lines = ['', 'Theory beside simulation (mean queue wait)'];
+  for (const r of rows) {
+    const sim = Number.isFinite(r.simulated.value) ? `${fmtNum(r.simulated.value)}${r.simulated.ci95 !== undefined && Number.isFinite(r.simulated.ci95) ? ` ± ${fmtNum(r.simulated.ci95)}` : ''} ms` : '–';
+    lines.push(`  ${r.stage}: ${r.model} says ${Number.isFinite(r.analytic) ? `${fmtNum(r.analytic)} ms` : 'unbounded'}, simulation ${sim}`);
+    lines.push(`    ${r.note}`);
+  }
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------
+// run --replications
+
+/** `servesim run --replications N`: mean and 95 % CI of every figure, sketches merged exactly. */
+export async function runReplicated(ref: string, opts: ExperimentOptions): Promise<string> {
+  checkReplications(opts.replications);
+  checkReportPath(opts.report);
+  const file = await loadRawFile(ref);
+  const scenario = file.validate(opts.set);
+  const runner = runnerFor(file.baseDir, opts);
+  const [runs] = await runAll(runner, [scenario], opts.replications, () => opts.seed ?? scenario.seed ?? 1, `running ${opts.replications} replications`).finally(() => runner.close());
+  const a = aggregate(runs!);
+  const theory = theoryFor(scenario, file.baseDir, a);
+  let text = '';
+  if (opts.report) {
+    const report = buildReport(
+      `servesim · ${scenario.name ?? ref}`,
+      `${opts.replications} replications of ${scenario.name ?? ref}; figures are means with 95% confidence intervals.`,
+      [{ name: scenario.name ?? ref, aggregate: a }],
+      theory,
+      a.first.warnings,
+    );
+    text += await writeReport(opts.report, report);
+  }
+  if (opts.json) {
+    return `${JSON.stringify({ scenario: scenario.name ?? 'scenario', replications: a.replications, seeds: a.seeds, figures: a.figures, pooled: a.pooled, theory, warnings: a.first.warnings }, null, 2)}\n`;
+  }
+  const lines = [
+    `servesim · ${scenario.name ?? ref} · ${a.replications} replications (seeds ${a.seeds[0]} …), figures as mean ± 95% confidence half-width`,
+    '',
+    `End-to-end latency (ms): mean ${est(a, 'latencyMs.mean')} · p50 ${est(a, 'latencyMs.p50')} · p90 ${est(a, 'latencyMs.p90')} · p99 ${est(a, 'latencyMs.p99')} · p99.9 ${est(a, 'latencyMs.p999')}`,
+    `Pooled over all ${a.pooled.count.toLocaleString('en-US')} requests: p50 ${fmtNum(a.pooled.latencyMs.p50)} · p99 ${fmtNum(a.pooled.latencyMs.p99)} · p99.9 ${fmtNum(a.pooled.latencyMs.p999)} · max ${fmtNum(a.pooled.latencyMs.max)}`,
+    `Throughput ${est(a, 'throughputRps')} req/s · drop rate ${est(a, 'dropRate')}`,
+  ];
+  if (a.first.slo) lines.push(`SLO ${a.first.slo.target}: attainment ${est(a, 'slo.attainment')}`);
+  if (a.first.cost.perHour > 0) lines.push(`Cost $/hour ${est(a, 'cost.perHour')} · $ per million requests ${est(a, 'cost.perMillionRequests')}`);
+  for (const name of Object.keys(a.first.stages)) {
+    lines.push(`Stage ${name}: utilization ${est(a, `stages.${name}.utilization`)} · mean wait ${est(a, `stages.${name}.queueWaitMs.mean`)} ms · p99 wait ${est(a, `stages.${name}.queueWaitMs.p99`)} ms`);
+  }
+  lines.push(theoryText(theory));
+  for (const w of a.first.warnings) lines.push('', `warning: ${w}`);
+  return `${lines.join('\n')}\n${text}`;
+}
+
+// ---------------------------------------------------------------------------
+// compare
+
+/** The configurations a compare runs: several files, or one file's `variants`. */
+function variantsOf(files: RawFile[], set: Override[]): Array<{ name: string; scenario: Scenario; baseDir: string }> {
+  if (files.length > 1) {
+    return files.map((f, i) => {
+      const s = f.validate(set);
+      return { name: s.name ?? `${f.ref}#${i}`, scenario: s, baseDir: f.baseDir };
+    });
+  }
+  const f = files[0]!;
+  const variants = f.raw.variants;
+  if (variants === undefined || variants === null || typeof variants !== 'object' || Object.keys(variants).length === 0) {
+    throw new InputError([`${f.ref}: compare needs two or more scenario files, or one file with variants: { name: { path: value } }`]);
+  }
+  const base = f.validate(set);
+  const out = [{ name: 'base', scenario: base, baseDir: f.baseDir }];
+  for (const [name, changes] of Object.entries(variants as Record<string, Record<string, unknown>>)) {
+    const raw = structuredClone(f.raw);
+    delete raw.variants;
+    applyOverrides(raw, [...set, ...Object.entries(changes ?? {}).map(([path, value]) => ({ path, value }))]);
+    const s = f.validateRaw(raw, `variants.${name}`);
+    const same = JSON.stringify({ ...s, name: undefined, variants: undefined }) === JSON.stringify({ ...base, name: undefined, variants: undefined });
+    if (same) throw new InputError([`${f.ref}: variants.${name}: changes nothing (every value it sets equals the base scenario's)`]);
+    out.push({ name, scenario: s, baseDir: f.baseDir });
+  }
+  return out;
+}
+
+/** `servesim compare`: every variant on the same random numbers; paired differences against the first. */
+export async function compareCmd(refs: string[], opts: ExperimentOptions): Promise<string> {
+  checkReplications(opts.replications);
+  checkReportPath(opts.report);
+  const files = await Promise.all(refs.map((r) => loadRawFile(r)));
+  const variants = variantsOf(files, opts.set);
+  // Common random numbers: every variant runs replication i with the same seed.
+  const rootSeed = opts.seed ?? variants[0]!.scenario.seed ?? 1;
+  const runner = runnerFor(variants[0]!.baseDir, opts);
+  const runs = await runAll(runner, variants.map((v) => v.scenario), opts.replications, () => rootSeed, `comparing ${variants.length} variants`).finally(() => runner.close());
+  const aggs = runs.map((r) => aggregate(r));
+  const diffs: Array<{ name: string; differences: PairedDifference[] }> = variants.slice(1).map((v, k) => ({ name: v.name, differences: pairedDifferences(runs[0]!, runs[k + 1]!) }));
+  let text = '';
+  if (opts.report) {
+    const theory = variants.flatMap((v, k) => theoryFor(v.scenario, v.baseDir, aggs[k]!).map((t) => ({ ...t, stage: `${v.name} · ${t.stage}` })));
+    const notes = diffs.flatMap((d) => d.differences.filter((x) => x.significant).map((x) => `${d.name} − ${variants[0]!.name}: ${x.figure} ${x.difference >= 0 ? '+' : ''}${fmtNum(x.difference)} ± ${fmtNum(x.ci95)} (significant)`));
+    const report = buildReport(
+      `servesim compare · ${variants.map((v) => v.name).join(' vs ')}`,
+      `${variants.length} variants, ${opts.replications} replications each on common random numbers (the same arrivals, users and attributes); differences are paired, against ${variants[0]!.name}.`,
+      variants.map((v, k) => ({ name: v.name, aggregate: aggs[k]! })),
+      theory,
+      notes,
+    );
+    text += await writeReport(opts.report, report);
+  }
+  if (opts.json) {
+    return `${JSON.stringify({ replications: opts.replications, seed: rootSeed, variants: variants.map((v, k) => ({ name: v.name, figures: aggs[k]!.figures, pooled: aggs[k]!.pooled })), differences: diffs }, null, 2)}\n`;
+  }
+  const lines = [`servesim compare · ${opts.replications} replication${opts.replications === 1 ? '' : 's'} per variant on common random numbers (seed ${rootSeed})`, ''];
+  const cols = ['variant', 'p50 ms', 'p99 ms', 'throughput /s', 'drop rate', '$/M requests'];
+  const rows = variants.map((v, k) => [v.name, est(aggs[k]!, 'latencyMs.p50'), est(aggs[k]!, 'latencyMs.p99'), est(aggs[k]!, 'throughputRps'), est(aggs[k]!, 'dropRate'), est(aggs[k]!, 'cost.perMillionRequests')]);
+  const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i]!.length)));
+  lines.push(cols.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+  for (const r of rows) lines.push(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+  for (const d of diffs) {
+    lines.push('', `${d.name} minus ${variants[0]!.name} (paired, 95% CI):`);
+    for (const x of d.differences) {
+      const verdict = x.significant ? 'significant' : x.ci95 === 0 && x.difference === 0 ? 'identical' : 'not significant';
+      lines.push(`  ${x.figure.padEnd(24)} ${x.difference >= 0 ? '+' : ''}${fmtNum(x.difference)} ± ${fmtNum(x.ci95)}  ${verdict}`);
+    }
+  }
+  if (opts.replications < 2) lines.push('', 'note: with one replication there is no interval; use --replications 10 or more to judge significance.');
+  return `${lines.join('\n')}\n${text}`;
+}
+
+// ---------------------------------------------------------------------------
+// sweep
+
+/** `servesim sweep`: the latency–throughput curve over a varied value, its knee, and the highest load within the SLO. */
+export async function sweepCmd(ref: string, opts: ExperimentOptions & { vary: string; steps: number }): Promise<string> {
+  checkReplications(opts.replications);
+  checkReportPath(opts.report);
+  const file = await loadRawFile(ref);
+  const base = file.validate(opts.set);
+  const raw = structuredClone(file.raw);
+  applyOverrides(raw, opts.set);
+  const vary = parseVary(opts.vary, raw, opts.steps);
+  const scenarios = vary.values.map((x) => file.validate([...opts.set, { path: vary.path, value: x }], `--vary ${vary.path}=${x}`));
+  const runner = runnerFor(file.baseDir, opts);
+  const seed = opts.seed ?? base.seed ?? 1;
+  const runs = await runAll(runner, scenarios, opts.replications, () => seed, `sweeping ${vary.path} over ${vary.values.length} points`).finally(() => runner.close());
+  const points: SweepPoint[] = vary.values.map((x, k) => ({ x, aggregate: aggregate(runs[k]!) }));
+  const analysis = analyseSweep(points);
+  let text = '';
+  if (opts.report) {
+    const report = buildReport(
+      `servesim sweep · ${vary.path}`,
+      `${vary.path} from ${vary.values[0]} to ${vary.values[vary.values.length - 1]} in ${vary.values.length} points, ${opts.replications} replication(s) each. Knee at ${analysis.kneeX ?? '–'}; highest value within the SLO: ${analysis.maxXMeetingSlo ?? '–'}.`,
+      points.map((p) => ({ name: `${vary.path}=${p.x}`, aggregate: p.aggregate })),
+      [],
+      [],
+    );
+    text += await writeReport(opts.report, report);
+  }
+  if (opts.json) {
+    return `${JSON.stringify({ vary: vary.path, replications: opts.replications, points: points.map((p) => ({ x: p.x, figures: p.aggregate.figures })), analysis }, null, 2)}\n`;
+  }
+  const lines = [`servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`, ''];
+  const cols = [vary.path, 'throughput /s', 'p50 ms', 'p99 ms', 'drop rate', ...(base.slo ? [`SLO ${base.slo.target}`] : [])];
+  const rows = points.map((p) => {
+    const att = estimateAt(p.aggregate.figures, 'slo.attainment')?.mean ?? NaN;
+    return [String(p.x), est(p.aggregate, 'throughputRps'), est(p.aggregate, 'latencyMs.p50'), est(p.aggregate, 'latencyMs.p99'), est(p.aggregate, 'dropRate'), ...(base.slo ? [att >= base.slo.fraction ? `met (${fmtPct(att)})` : `missed (${fmtPct(att)})`] : [])];
+  });
+  const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i]!.length)));
+  lines.push(cols.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+  for (const r of rows) lines.push(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+  lines.push('');
+  if (analysis.kneeX !== undefined) lines.push(`Knee of the p99 curve at ${vary.path} = ${analysis.kneeX} (Kneedle: beyond it, latency climbs faster than the load).`);
+  if (base.slo) lines.push(analysis.maxXMeetingSlo !== undefined ? `Highest ${vary.path} that still meets ${base.slo.target}: ${analysis.maxXMeetingSlo}` : `No point meets ${base.slo.target}.`);
+  else lines.push('(add an slo: to the scenario to find the highest value that meets it)');
+  return `${lines.join('\n')}\n${text}`;
+}
+
+// ---------------------------------------------------------------------------
+// plan
+
+function describeAssignment(a: Record<string, number | string>): string {
+  return Object.entries(a)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+}
+
+function whyFails(p: PlanPoint, target: string, fraction: number): string {
+  const att = estimateAt(p.aggregate.figures, 'slo.attainment')?.mean ?? NaN;
+  return `p99 ${est(p.aggregate, 'latencyMs.p99')} ms, ${fmtPct(att)} of requests within target (needs ${fmtPct(fraction)} for ${target})`;
+}
+
+/** `servesim plan`: the cheapest configuration meeting an SLO at a load, found by bisection on counts. */
+export async function planCmd(ref: string, opts: ExperimentOptions & { slo: string; qps?: number; vary: string[] }): Promise<string> {
+  checkReplications(opts.replications);
+  checkReportPath(opts.report);
+  if (opts.shard) throw new InputError(['--shard: plan bisects, so each step depends on the last; split a plan by running one per listed choice (e.g. one per --vary stages.x.hardware=...) instead']);
+  const slo = parseSlo(opts.slo);
+  if (typeof slo === 'string') throw new InputError([`--slo: ${slo}`]);
+  const file = await loadRawFile(ref);
+  const extra: Override[] = [...opts.set, { path: 'slo', value: opts.slo }];
+  if (opts.qps !== undefined) {
+    if (!(opts.qps > 0)) throw new InputError([`--qps: expected a rate above 0, got ${opts.qps}`]);
+    extra.push({ path: 'arrivals.qps', value: opts.qps });
+  }
+  file.validate(extra);
+  const raw = structuredClone(file.raw);
+  applyOverrides(raw, extra);
+  if (opts.vary.length === 0) throw new InputError(['plan needs --vary <path>=lo..hi for a count to size (e.g. --vary stages.ranker.replicas=1..256)']);
+  const varies = opts.vary.map((v) => parseVary(v, raw, 2));
+  const counts = varies.filter((v) => v.integerRange);
+  const lists = varies.filter((v) => !v.integerRange);
+  if (counts.length !== 1) throw new InputError([`plan sizes exactly one count: give one --vary path=lo..hi with whole numbers (got ${counts.length}), and lists (a,b,c) for the rest`]);
+  const count: Vary = counts[0]!;
+  const runner = runnerFor(file.baseDir, opts);
+  const seed = opts.seed ?? 1;
+  let sims = 0;
+  const scenarioOf = (a: Record<string, number | string>) =>
+    file.validate([...extra, ...Object.entries(a).map(([path, value]) => ({ path, value }))], describeAssignment(a));
+  const progress = progressReporter('planning');
+  let result: PlanResult;
+  const scenarios = new Map<string, Scenario>();
+  try {
+    result = await planCheapest(count, lists, slo.fraction, async (a) => {
+      sims++;
+      progress.update(Math.min(0.95, sims / (Math.ceil(Math.log2(count.hi! - count.lo! + 1)) + 2) / Math.max(1, lists.reduce((n, l) => n * l.values.length, 1))));
+      const s = scenarioOf(a);
+      scenarios.set(JSON.stringify(a), s);
+      const [runs] = await runAll(runner, [s], opts.replications, () => seed, '');
+      return aggregate(runs!);
+    });
+  } finally {
+    progress.done();
+    await runner.close();
+  }
+  const perCountRange = Math.ceil(Math.log2(count.hi! - count.lo! + 1)) + 1;
+  let text = '';
+  if (opts.report) {
+    const tradeoff: TradeoffPoint[] = result.evaluated.map((p) => ({
+      label: describeAssignment(p.assignment),
+      costPerHourUsd: p.cost,
+      p99Ms: estimateAt(p.aggregate.figures, 'latencyMs.p99')?.mean ?? NaN,
+      meetsSlo: p.meets,
+    }));
+    const shown = [result.best, result.nextCheaper].filter((p): p is PlanPoint => p !== undefined);
+    const theory = result.best ? theoryFor(scenarios.get(JSON.stringify(result.best.assignment))!, file.baseDir, result.best.aggregate) : [];
+    const report = buildReport(
+      `servesim plan · ${slo.target}${opts.qps !== undefined ? ` at ${opts.qps} QPS` : ''}`,
+      result.best ? `Cheapest configuration meeting ${slo.target}: ${describeAssignment(result.best.assignment)}.` : `No configuration in the ranges meets ${slo.target}.`,
+      shown.map((p) => ({ name: describeAssignment(p.assignment), aggregate: p.aggregate })),
+      theory,
+      [`${result.evaluated.length} configurations simulated (bisection: at most ${perCountRange} per combination).`],
+      tradeoff,
+    );
+    text += await writeReport(opts.report, report);
+  }
+  if (opts.json) {
+    const pt = (p: PlanPoint | undefined) => (p ? { assignment: p.assignment, meets: p.meets, costPerHourUsd: result.costIsReplicas ? null : p.cost, figures: p.aggregate.figures } : null);
+    return `${JSON.stringify({ slo: slo.target, qps: opts.qps ?? null, replications: opts.replications, best: pt(result.best), nextCheaper: pt(result.nextCheaper), perCombination: result.perCombination.map((c) => ({ assignment: c.assignment, minimum: pt(c.minimum) })), simulations: result.evaluated.length }, null, 2)}\n`;
+  }
+  const lines = [`servesim plan · ${slo.target}${opts.qps !== undefined ? ` at ${opts.qps} QPS` : ''} · ${opts.replications} replication(s) per configuration`, ''];
+  const costText = (p: PlanPoint) => (result.costIsReplicas ? `${p.cost} replicas (no hardware priced)` : `${fmtUsd(p.cost)}/hour (${fmtUsd(p.cost * 730)}/month)`);
+  if (result.best === undefined) {
+    lines.push(`No configuration in the ranges meets ${slo.target}.`);
+    for (const c of result.perCombination) lines.push(`  ${describeAssignment(c.largestTried.assignment)}: ${whyFails(c.largestTried, slo.target, slo.fraction)}`);
+  } else {
+    const b = result.best;
+    lines.push(`Cheapest: ${describeAssignment(b.assignment)} at ${costText(b)}`);
+    lines.push(`  p50 ${est(b.aggregate, 'latencyMs.p50')} ms · p99 ${est(b.aggregate, 'latencyMs.p99')} ms · ${fmtPct(estimateAt(b.aggregate.figures, 'slo.attainment')?.mean ?? NaN)} within target · utilization ${est(b.aggregate, `stages.${count.path.split('.')[1]}.utilization`)}`);
+    if (result.nextCheaper) lines.push(`One fewer (${describeAssignment(result.nextCheaper.assignment)}) fails: ${whyFails(result.nextCheaper, slo.target, slo.fraction)}`);
+    else lines.push(`(${count.lo} is the bottom of the range: nothing cheaper was tried)`);
+    for (const c of result.perCombination) {
+      if (c.minimum === b) continue;
+      lines.push(c.minimum ? `Also: ${describeAssignment(c.minimum.assignment)} meets it at ${costText(c.minimum)}` : `${describeAssignment(c.largestTried.assignment)} cannot meet it: ${whyFails(c.largestTried, slo.target, slo.fraction)}`);
+    }
+  }
+  lines.push('', `${result.evaluated.length} configurations simulated: bisection on ${count.path} (${count.lo}..${count.hi}) needs at most ${perCountRange} per combination instead of ${count.hi! - count.lo! + 1}.`);
+  return `${lines.join('\n')}\n${text}`;
+}

@@ -1,0 +1,99 @@
+import type { Aggregate, Estimate } from '../experiments/aggregate.ts';
+import { estimateAt } from '../experiments/aggregate.ts';
+import { sloFraction } from '../experiments/sweep.ts';
+import type { Figure, Report, ReportVariant, TheoryRow, TradeoffPoint } from './model.ts';
+
+const CDF_QUANTILES = [0.001, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99, 0.995, 0.999, 0.9995, 0.9999];
+
+function fig(e: Estimate | undefined): Figure {
+  if (e === undefined) return { value: NaN };
+  return Number.isFinite(e.ci95) ? { value: e.mean, ci95: e.ci95 } : { value: e.mean };
+}
+
+/** A report variant from the replications of one configuration. */
+export function variantOf(name: string, a: Aggregate): ReportVariant {
+  const f = a.figures;
+  const at = (p: string) => fig(estimateAt(f, p));
+  const cdf: Array<[number, number]> = [];
+  for (const q of CDF_QUANTILES) {
+    const ms = a.latency.quantile(q) * 1000;
+    if (Number.isFinite(ms) && (cdf.length === 0 || ms >= cdf[cdf.length - 1]![0])) cdf.push([ms, q]);
+  }
+  const r = a.first;
+  const stageNames = Object.keys(r.stages);
+  const s = r.timeSeries;
+  const slo = r.slo;
+  return {
+    name,
+    cdf,
+    latencyMs: { mean: at('latencyMs.mean'), p50: at('latencyMs.p50'), p90: at('latencyMs.p90'), p99: at('latencyMs.p99'), p999: at('latencyMs.p999') },
+    throughputRps: at('throughputRps'),
+    dropRate: at('dropRate'),
+    costPerHourUsd: at('cost.perHour'),
+    costPerMillionUsd: at('cost.perMillionRequests'),
+    ...(slo ? { slo: { target: slo.target, attainment: at('slo.attainment'), met: (estimateAt(f, 'slo.attainment')?.mean ?? NaN) >= sloFraction(slo.target) } } : {}),
+    ...(r.quality !== null ? { quality: at('quality') } : {}),
+    stages: stageNames
+      .filter((n) => r.stages[n]!.timeInStageMs !== undefined)
+      .map((n) => ({
+        name: n,
+        timeMs: estimateAt(f, `stages.${n}.timeInStageMs.mean`)?.mean ?? NaN,
+        waitMs: estimateAt(f, `stages.${n}.queueWaitMs.mean`)?.mean ?? NaN,
+        utilization: estimateAt(f, `stages.${n}.utilization`)?.mean ?? NaN,
+        replicas: estimateAt(f, `stages.${n}.meanReplicas`)?.mean ?? NaN,
+      })),
+    series: {
+      startS: s.startS,
+      p99Ms: s.p99Ms,
+      throughputRps: s.completions.map((c) => c / s.windowS),
+      stages: stageNames.map((n) => ({ name: n, replicas: s.stages[n]!.replicas, queueLength: s.stages[n]!.queueLength })),
+    },
+  };
+}
+
+const show = (x: Figure, digits = 3): string => {
+  if (!Number.isFinite(x.value)) return '–';
+  const v = Math.abs(x.value) >= 100 ? x.value.toFixed(0) : x.value.toPrecision(digits);
+  return x.ci95 !== undefined && Number.isFinite(x.ci95) ? `${v} ± ${Math.abs(x.ci95) >= 100 ? x.ci95.toFixed(0) : x.ci95.toPrecision(2)}` : v;
+};
+
+/** The summary table of a report: one row per variant. */
+export function summaryTable(variants: readonly ReportVariant[]): Report['table'] {
+  const anySlo = variants.some((v) => v.slo);
+  const anyQuality = variants.some((v) => v.quality);
+  const columns = ['variant', 'p50 ms', 'p99 ms', 'p99.9 ms', 'throughput /s', 'drop rate', '$/hour', '$/M requests', ...(anySlo ? ['SLO attainment', 'SLO'] : []), ...(anyQuality ? ['quality'] : [])];
+  const rows = variants.map((v) => [
+    v.name,
+    show(v.latencyMs.p50),
+    show(v.latencyMs.p99),
+    show(v.latencyMs.p999),
+    show(v.throughputRps),
+    show(v.dropRate),
+    show(v.costPerHourUsd),
+    show(v.costPerMillionUsd),
+    ...(anySlo ? (v.slo ? [show(v.slo.attainment, 4), v.slo.met ? 'met' : 'MISSED'] : ['', '']) : []),
+    ...(anyQuality ? [v.quality ? show(v.quality, 4) : ''] : []),
+  ]);
+  return { columns, rows };
+}
+
+/** A whole report from named configurations (variants, sweep or plan points). */
+export function buildReport(title: string, summary: string, named: ReadonlyArray<{ name: string; aggregate: Aggregate }>, theory: TheoryRow[], notes: string[], tradeoff?: TradeoffPoint[]): Report {
+  const variants = named.map((n) => variantOf(n.name, n.aggregate));
+  return {
+    title,
+    summary,
+    variants,
+    tradeoff:
+      tradeoff ??
+      variants.map((v) => ({
+        label: v.name,
+        costPerHourUsd: v.costPerHourUsd.value,
+        p99Ms: v.latencyMs.p99.value,
+        meetsSlo: v.slo ? v.slo.met : null,
+      })),
+    theory,
+    table: summaryTable(variants),
+    notes,
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Text helpers shared by the HTML and Markdown renderers: number formatting, escaping,
+ * and the theory table both renderers show. Pure and locale-independent, so a report
+ * renders byte for byte the same on every machine.
+ */
+import type { Figure, Report } from './model.ts';
+
+/** Groups thousands with commas, independent of the machine's locale. */
+function group(intText: string): string {
+  return intText.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/**
+ * A number with about three significant digits: 0.123, 12.3, 1,234; "–" when not finite.
+ * Same convention as the CLI's tables (src/cli/format.ts), kept here so the report layer
+ * does not depend on the CLI.
+ */
+export function fmtNum(x: number): string {
+  if (!Number.isFinite(x)) return '–';
+  const a = Math.abs(x);
+  if (a === 0) return '0';
+  if (a >= 100) return group(x.toFixed(0));
+  if (a >= 10) return x.toFixed(1);
+  if (a >= 1) return x.toFixed(2);
+  // Trailing zeros carry no information here: 0.3, not 0.300.
+  return x.toPrecision(3).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+}
+
+/** A figure and its 95 % confidence half-width when it has one: "12.3 ± 0.41". */
+export function fmtFigure(f: Figure): string {
+  const v = fmtNum(f.value);
+  return f.ci95 !== undefined && Number.isFinite(f.ci95) ? `${v} ± ${fmtNum(f.ci95)}` : v;
+}
+
+/** Escapes text for HTML element content and double-quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/**
+ * JSON safe to place inside a <script> element: `<`, `>` and `&` become \u escapes, so a
+ * string holding "</script>" or "<!--" cannot end or change the element, and U+2028/2029
+ * are escaped for older JavaScript parsers. JSON.parse gives back the same value.
+ * Non-finite numbers become null, as JSON.stringify makes them.
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+/** True when a column of formatted cells holds numbers (so it is right-aligned). */
+export function isNumericColumn(cells: string[]): boolean {
+  const filled = cells.map((c) => c.trim()).filter((c) => c !== '' && c !== '–');
+  return filled.length > 0 && filled.every((c) => /^[-+−]?\$?\d/.test(c));
+}
+
+/** The theory rows as a formatted table: analytic figure, simulated figure, and how far apart. */
+export function theoryTable(report: Report): { columns: string[]; rows: string[][] } {
+  const columns = ['Stage', 'Model', 'Quantity', 'Analytic', 'Simulated', 'Difference', 'Note'];
+  const rows = report.theory.map((t) => {
+    const diff = (t.simulated.value - t.analytic) / t.analytic;
+    const diffText = Number.isFinite(diff) ? `${diff >= 0 ? '+' : ''}${(diff * 100).toFixed(1)}%` : '–';
+    return [t.stage, t.model, t.quantity, fmtNum(t.analytic), fmtFigure(t.simulated), diffText, t.note];
+  });
+  return { columns, rows };
+}

@@ -1,0 +1,73 @@
+/**
+ * The data a report shows, whatever produced it (one run, replications, a comparison,
+ * a sweep or a plan). Builders in src/report fill it; renderers (HTML, Markdown) draw it.
+ * Plain JSON: it can be embedded in an HTML file as is.
+ */
+
+/** A figure with an optional 95 % confidence interval (from replications). */
+export interface Figure {
+  value: number;
+  /** Half-width of the 95 % confidence interval; absent for a single run. */
+  ci95?: number;
+}
+
+/** One variant (architecture, configuration, or sweep/plan point) and its figures. */
+export interface ReportVariant {
+  name: string;
+  /** Latency CDF: pairs [latency ms, cumulative share], increasing. */
+  cdf: Array<[number, number]>;
+  latencyMs: { mean: Figure; p50: Figure; p90: Figure; p99: Figure; p999: Figure };
+  throughputRps: Figure;
+  dropRate: Figure;
+  /** Cost per hour and per million requests (USD); NaN when no hardware is named. */
+  costPerHourUsd: Figure;
+  costPerMillionUsd: Figure;
+  /** SLO attainment and verdict, when the scenario has an SLO. */
+  slo?: { target: string; attainment: Figure; met: boolean };
+  quality?: Figure;
+  /** Where latency goes: mean time in each stage (ms), in path order. */
+  stages: Array<{ name: string; timeMs: number; waitMs: number; utilization: number; replicas: number }>;
+  /** Per-window series of one run (the first replication). */
+  series: {
+    startS: number[];
+    p99Ms: Array<number | null>;
+    throughputRps: number[];
+    /** Per stage: replicas and queue length per window. */
+    stages: Array<{ name: string; replicas: number[]; queueLength: number[] }>;
+  };
+}
+
+/** A closed-form estimate beside the simulated figure, with the assumptions in words. */
+export interface TheoryRow {
+  stage: string;
+  /** e.g. "M/M/c (Erlang C)" or "M/G/1 (Pollaczek–Khinchine)". */
+  model: string;
+  quantity: string;
+  analytic: number;
+  simulated: Figure;
+  /** Plain words: why the two agree, or which assumption breaks and by how much they differ. */
+  note: string;
+}
+
+/** A point of a sweep or a plan, for the cost-versus-p99 chart. */
+export interface TradeoffPoint {
+  label: string;
+  costPerHourUsd: number;
+  p99Ms: number;
+  meetsSlo: boolean | null;
+}
+
+/** A whole report. */
+export interface Report {
+  title: string;
+  /** One paragraph saying what was run and what it shows. */
+  summary: string;
+  variants: ReportVariant[];
+  /** Cost against p99 for every variant or plan/sweep point; the Pareto frontier is derived from it. */
+  tradeoff: TradeoffPoint[];
+  theory: TheoryRow[];
+  /** The summary table, already formatted. */
+  table: { columns: string[]; rows: string[][] };
+  /** Warnings and notes shown under the table. */
+  notes: string[];
+}

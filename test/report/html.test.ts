@@ -1,0 +1,168 @@
+/**
+ * The HTML report opened in a real headless Chromium: it draws every chart with data, logs
+ * no error or warning, requests nothing but its own file, and shows the summary table.
+ * The run leaves a screenshot in test-output/report.png for a person to look at.
+ */
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { compileCharts, renderHtml } from '../../src/report/html.ts';
+import type { Report } from '../../src/report/model.ts';
+import { launchChromium, type Browser } from './browser.ts';
+import { fixtureReport } from './fixture.ts';
+
+const CHART_IDS = ['chart-cdf', 'chart-timeline', 'chart-resources', 'chart-tradeoff', 'chart-stages'];
+const SCREENSHOT = resolve('test-output/report.png');
+
+let browser: Browser;
+let dir: string;
+
+interface Opened {
+  page: Page;
+  url: string;
+  /** Console errors and warnings, and uncaught page errors. */
+  problems: string[];
+  requests: string[];
+  charts: Record<string, { drawn: string | null; marks: number }>;
+}
+
+/** Writes the report to a file, opens it and waits until every chart has settled. */
+async function open(report: Report, name: string): Promise<Opened> {
+  const file = join(dir, name);
+  writeFileSync(file, renderHtml(report));
+  const url = pathToFileURL(file).href;
+  const page = await browser.context.newPage();
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(url, { waitUntil: 'load' });
+  // The test's tsconfig has no DOM types, so the page-side check is a string expression.
+  await page.waitForFunction(
+    "[...document.querySelectorAll('[data-chart]')].every((el) => el.hasAttribute('data-drawn'))",
+    undefined,
+    { timeout: 10_000 },
+  );
+  const charts: Opened['charts'] = {};
+  for (const el of await page.locator('[data-chart]').all()) {
+    const id = (await el.getAttribute('id')) ?? '';
+    charts[id] = { drawn: await el.getAttribute('data-drawn'), marks: Number(await el.getAttribute('data-marks')) };
+  }
+  return { page, url, problems, requests, charts };
+}
+
+describe('HTML report in headless Chromium', () => {
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'servesim-report-'));
+    browser = await launchChromium();
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('draws every chart with data, quietly and offline, and shows the table', async () => {
+    const report = fixtureReport();
+    const { page, url, problems, requests, charts } = await open(report, 'report.html');
+    try {
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([url]);
+      expect(Object.keys(charts).sort()).toEqual([...CHART_IDS].sort());
+      for (const id of CHART_IDS) {
+        expect(charts[id], id).toMatchObject({ drawn: 'true' });
+        expect(charts[id]!.marks, id).toBeGreaterThan(0);
+      }
+      // Reference: 3 variants × 300 CDF points, plus the p50/p99 rules and their 2 labels each.
+      expect(charts['chart-cdf']!.marks).toBe(3 * 300 + 4);
+      // Every chart draws SVG (axes, legends) into its container.
+      for (const id of CHART_IDS) expect(await page.locator(`#${id} svg`).count(), id).toBe(1);
+
+      const rows = await page.locator('table.summary tbody tr').allInnerTexts();
+      expect(rows).toHaveLength(report.variants.length);
+      for (const v of report.variants) expect(rows.some((r) => r.startsWith(v.name)), v.name).toBe(true);
+      expect(await page.locator('table.theory tbody tr').count()).toBe(report.theory.length);
+      expect(await page.locator('.notes li').count()).toBe(report.notes.length);
+
+      // The embedded data reads back as the report (NaN becomes null in JSON).
+      const embedded = JSON.parse((await page.locator('#servesim-report').textContent()) ?? '');
+      expect(embedded).toEqual(JSON.parse(JSON.stringify(report)));
+
+      mkdirSync('test-output', { recursive: true });
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
+    } finally {
+      await page.close();
+    }
+  }, 20_000);
+
+  it('shows a note for a chart without data and keeps hostile strings as text', async () => {
+    const hostile = 'p99 </script><script>window.__pwned = 1</script> & <b>bold</b> \u2028 "quoted"';
+    const report = fixtureReport({ tradeoff: [], title: hostile, notes: [hostile] });
+    report.variants[0]!.name = `a </script> ${hostile}`;
+    const { page, problems, requests, url, charts } = await open(report, 'empty.html');
+    try {
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([url]);
+      expect(charts['chart-tradeoff']).toEqual({ drawn: 'empty', marks: 0 });
+      await expect(page.locator('#chart-tradeoff .no-data').innerText()).resolves.toMatch(/No cost-versus-p99 points/);
+      for (const id of CHART_IDS.filter((i) => i !== 'chart-tradeoff')) {
+        expect(charts[id], id).toMatchObject({ drawn: 'true' });
+        expect(charts[id]!.marks, id).toBeGreaterThan(0);
+      }
+      expect(await page.evaluate('window.__pwned')).toBeUndefined();
+      expect(await page.locator('h1').textContent()).toBe(hostile);
+      const embedded = JSON.parse((await page.locator('#servesim-report').textContent()) ?? '') as Report;
+      expect(embedded.title).toBe(hostile);
+      expect(embedded.variants[0]!.name).toBe(report.variants[0]!.name);
+      mkdirSync('test-output', { recursive: true });
+      await page.screenshot({ path: resolve('test-output/report-edge-cases.png'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  }, 20_000);
+
+  it('draws one variant with one latency, one window and one point without a warning', async () => {
+    const base = fixtureReport();
+    const v = base.variants[0]!;
+    const one: Report = {
+      ...base,
+      variants: [
+        {
+          ...v,
+          cdf: [[5, 1]],
+          stages: [v.stages[0]!],
+          series: { startS: [0], p99Ms: [5], throughputRps: [10], stages: [{ name: v.stages[0]!.name, replicas: [1], queueLength: [0] }] },
+        },
+      ],
+      tradeoff: [{ label: 'only', costPerHourUsd: 3, p99Ms: 5, meetsSlo: true }],
+      theory: [],
+      notes: [],
+    };
+    const { page, problems, charts } = await open(one, 'minimal.html');
+    try {
+      expect(problems).toEqual([]);
+      for (const id of CHART_IDS) {
+        expect(charts[id], id).toMatchObject({ drawn: 'true' });
+        expect(charts[id]!.marks, id).toBeGreaterThan(0);
+      }
+      await expect(page.locator('#theory .no-data').innerText()).resolves.toMatch(/No closed-form model/);
+    } finally {
+      await page.close();
+    }
+  }, 20_000);
+});
+
+describe('chart specs', () => {
+  it('compile without Vega-Lite warnings', () => {
+    // A warning means a spec draws something other than meant (an ignored channel, a bad scale).
+    expect(compileCharts(fixtureReport()).warnings).toEqual([]);
+    expect(compileCharts(fixtureReport({ tradeoff: [], theory: [], notes: [] })).warnings).toEqual([]);
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * The Markdown report: the summary table as a GitHub table, notes and theory rows, and the
+ * same bytes for the same report.
+ */
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../../src/report/markdown.ts';
+import type { Report } from '../../src/report/model.ts';
+import { fixtureReport } from './fixture.ts';
+
+/** A report small enough to spell out its whole Markdown. */
+function tinyReport(): Report {
+  const base = fixtureReport();
+  return {
+    ...base,
+    title: 'Tiny',
+    summary: 'One line\nsplit in two.',
+    table: {
+      columns: ['Variant', 'p99 (ms)', 'Cost/hour', 'SLO'],
+      rows: [
+        ['a|b', '12.5', '$1.20', 'met'],
+        ['c', '130', '–', 'missed'],
+      ],
+    },
+    theory: [
+      {
+        stage: 'gpu',
+        model: 'M/M/1',
+        quantity: 'mean wait (ms)',
+        analytic: 10,
+        simulated: { value: 10.4, ci95: 0.25 },
+        note: 'Assumptions hold.',
+      },
+    ],
+    notes: ['First note.', 'Second\nnote.'],
+  };
+}
+
+describe('renderMarkdown', () => {
+  it('writes title, summary, table, notes and theory exactly', () => {
+    expect(renderMarkdown(tinyReport())).toBe(
+      [
+        '# Tiny',
+        '',
+        'One line split in two.',
+        '',
+        '## Summary',
+        '',
+        '| Variant | p99 (ms) | Cost/hour | SLO |',
+        '| --- | ---: | ---: | --- |',
+        '| a\\|b | 12.5 | $1.20 | met |',
+        '| c | 130 | – | missed |',
+        '',
+        '- First note.',
+        '- Second note.',
+        '',
+        '## Theory against simulation',
+        '',
+        '| Stage | Model | Quantity | Analytic | Simulated | Difference | Note |',
+        '| --- | --- | --- | ---: | ---: | ---: | --- |',
+        // Reference: (10.4 - 10) / 10 = +4.0 %.
+        '| gpu | M/M/1 | mean wait (ms) | 10.0 | 10.4 ± 0.25 | +4.0% | Assumptions hold. |',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('has one table row per variant of the fixture', () => {
+    const report = fixtureReport();
+    const md = renderMarkdown(report);
+    const lines = md.split('\n');
+    const header = lines.indexOf(`| ${report.table.columns.join(' | ')} |`);
+    expect(header).toBeGreaterThan(0);
+    const rows = lines.slice(header + 2, header + 2 + report.variants.length);
+    expect(rows.map((r) => r.split(' | ')[0])).toEqual(report.variants.map((v) => `| ${v.name}`));
+    expect(lines[header + 2 + report.variants.length]).toBe('');
+  });
+
+  it('gives the same bytes for the same report', () => {
+    const a = renderMarkdown(fixtureReport());
+    const b = renderMarkdown(structuredClone(fixtureReport()));
+    expect(b).toBe(a);
+  });
+
+  it('leaves out the theory section when there are no theory rows', () => {
+    const md = renderMarkdown({ ...tinyReport(), theory: [], notes: [] });
+    expect(md).not.toContain('Theory');
+    expect(md.endsWith('| c | 130 | – | missed |\n')).toBe(true);
+  });
+});
