@@ -6,7 +6,7 @@ export interface TraceRecord {
   wholeS: number;
   fracS: number;
   /** Values of the trace's attribute columns, in `attributeNames` order. */
-  attrs: Float64Array;
+  attrs: number[];
   /** 1-based line number in the file, for messages. */
   line: number;
 }
@@ -15,7 +15,11 @@ export interface TraceRecord {
 export interface TraceReader {
   /** Names of the numeric columns kept as request attributes. */
   readonly attributeNames: readonly string[];
-  /** The next record, or undefined at the end. Throws InputError naming the line on bad data. */
+  /**
+   * The next record, or undefined at the end. Throws InputError naming the line on bad
+   * data. The record object may be reused by the following call: copy what you keep
+   * (its `attrs` array is fresh each time and may be kept).
+   */
   next(): TraceRecord | undefined;
 }
 
@@ -40,6 +44,9 @@ export class TraceCsvParser {
   private attrNames: string[] = [];
   private lineNo = 0;
   private classified = false;
+  private readonly rec: TraceRecord = { wholeS: 0, fracS: 0, attrs: [], line: 0 };
+  private starts = new Int32Array(0);
+  private ends = new Int32Array(0);
 
   constructor(
     private readonly source: string,
@@ -61,6 +68,8 @@ export class TraceCsvParser {
     if (line.includes('"')) this.fail(this.lineNo, 'quoted CSV fields are not supported in traces');
     const cols = line.split(',').map((c) => c.trim());
     this.header = cols;
+    this.starts = new Int32Array(cols.length);
+    this.ends = new Int32Array(cols.length);
     if (this.timestampColumn !== undefined) {
       this.tsCol = cols.indexOf(this.timestampColumn);
       if (this.tsCol < 0) this.fail(this.lineNo, `no column named "${this.timestampColumn}" (columns: ${cols.join(', ')})`);
@@ -88,27 +97,114 @@ export class TraceCsvParser {
   /** Parses one data line (empty lines are skipped: returns undefined). */
   parseLine(line: string): TraceRecord | undefined {
     this.lineNo++;
-    if (line.trim() === '') return undefined;
-    if (line.includes('"')) this.fail(this.lineNo, 'quoted CSV fields are not supported in traces');
-    const fields = line.split(',');
-    if (fields.length !== this.header!.length) {
-      this.fail(this.lineNo, `expected ${this.header!.length} fields like the header, got ${fields.length}`);
-    }
+    // PERF: this runs once per replayed request. Plain comparisons and unary + instead
+    // of trim()/regexes on the common path; the slow, careful checks run only when the
+    // fast reading fails, to produce the message.
+    if (line.length === 0 || (line.length < 3 && line.trim() === '')) return undefined;
+    if (line.indexOf('"') >= 0) this.fail(this.lineNo, 'quoted CSV fields are not supported in traces');
+    const nCols = this.header!.length;
     if (!this.classified) {
+      const fields = line.split(',');
+      if (fields.length !== nCols) this.fail(this.lineNo, `expected ${nCols} fields like the header, got ${fields.length}`);
       this.classified = true;
       this.classify(fields);
     }
-    const ts = parseTimestamp(fields[this.tsCol]!);
-    if (ts === undefined) this.fail(this.lineNo, `cannot read the timestamp ${JSON.stringify(fields[this.tsCol]!.trim())} (expected seconds or an ISO date-time like 2023-11-16 18:17:03.98)`);
-    const attrs = new Float64Array(this.attrCols.length);
-    for (let k = 0; k < this.attrCols.length; k++) {
-      const raw = fields[this.attrCols[k]!]!;
-      const v = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(v)) this.fail(this.lineNo, `column "${this.attrNames[k]}" should be a number, got ${JSON.stringify(raw.trim())}`);
-      attrs[k] = v;
+    // PERF: fields are found with indexOf and read in place (no split, no substrings)
+    // with a decimal reader; anything it cannot read falls back to the careful path.
+    const ends = this.ends;
+    let from = 0;
+    for (let c = 0; c < nCols; c++) {
+      const end = c === nCols - 1 ? line.length : line.indexOf(',', from);
+      if (end < 0 || (c === nCols - 1 && line.indexOf(',', from) >= 0)) {
+        this.fail(this.lineNo, `expected ${nCols} fields like the header, got ${line.split(',').length}`);
+      }
+      this.starts[c] = from;
+      ends[c] = end;
+      from = end + 1;
     }
-    return { wholeS: ts.wholeS, fracS: ts.fracS, attrs, line: this.lineNo };
+    let wholeS: number;
+    let fracS: number;
+    const n = readDecimal(line, this.starts[this.tsCol]!, ends[this.tsCol]!);
+    if (n === n) {
+      // Seconds as a plain number: already as precise as a double can hold it.
+      wholeS = n;
+      fracS = 0;
+    } else {
+      const raw = line.slice(this.starts[this.tsCol]!, ends[this.tsCol]!);
+      const plain = raw.trim() === '' ? NaN : Number(raw);
+      if (Number.isFinite(plain)) {
+        wholeS = plain;
+        fracS = 0;
+      } else {
+        const ts = parseTimestamp(raw);
+        if (ts === undefined) this.fail(this.lineNo, `cannot read the timestamp ${JSON.stringify(raw.trim())} (expected seconds or an ISO date-time like 2023-11-16 18:17:03.98)`);
+        wholeS = ts.wholeS;
+        fracS = ts.fracS;
+      }
+    }
+    const cols = this.attrCols;
+    // PERF: a plain array: V8 allocates it several times faster than a Float64Array.
+    const attrs: number[] = [];
+    for (let k = 0; k < cols.length; k++) {
+      const c = cols[k]!;
+      let v = readDecimal(line, this.starts[c]!, ends[c]!);
+      if (!(v === v)) {
+        const f = line.slice(this.starts[c]!, ends[c]!);
+        v = f.trim() === '' ? NaN : Number(f);
+        if (!Number.isFinite(v)) this.fail(this.lineNo, `column "${this.attrNames[k]}" should be a number, got ${JSON.stringify(f.trim())}`);
+      }
+      attrs.push(v);
+    }
+    // PERF: one record object per parser, refilled for every line (no garbage per row).
+    const rec = this.rec;
+    rec.wholeS = wholeS;
+    rec.fracS = fracS;
+    rec.attrs = attrs;
+    rec.line = this.lineNo;
+    return rec;
   }
+}
+
+/**
+ * Reads a plain decimal (`-12.5`, `3`, `0.25`) from line[start, end) without making a
+ * substring; NaN for anything else (exponents, spaces, dates), which callers then
+ * read the careful way. Digits beyond 15 are rare in traces and also fall back.
+ */
+function readDecimal(line: string, start: number, end: number): number {
+  if (end <= start || end - start > 17) return NaN;
+  let i = start;
+  let neg = false;
+  if (line.charCodeAt(i) === 45) {
+    neg = true;
+    i++;
+  }
+  let intPart = 0;
+  let digits = 0;
+  for (; i < end; i++) {
+    const d = line.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    intPart = intPart * 10 + d;
+    digits++;
+  }
+  let value = intPart;
+  if (i < end) {
+    if (line.charCodeAt(i) !== 46) return NaN; // not '.'
+    i++;
+    let frac = 0;
+    let scale = 1;
+    for (; i < end; i++) {
+      const d = line.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return NaN;
+      frac = frac * 10 + d;
+      scale *= 10;
+      digits++;
+    }
+    // One division of two exact integers: the nearest double, as Number() gives.
+    value = (intPart * scale + frac) / scale;
+    if (intPart * scale + frac > Number.MAX_SAFE_INTEGER) return NaN;
+  }
+  if (digits === 0) return NaN;
+  return neg ? -value : value;
 }
 
 /** A reader over a whole trace held in memory (tests, the browser). */
@@ -121,6 +217,7 @@ export function traceFromText(text: string, source: string, timestampColumn?: st
   // Read the first record eagerly so attribute names are known before the run starts.
   let first: TraceRecord | undefined;
   while (i < lines.length && first === undefined) first = parser.parseLine(lines[i++]!);
+  if (first !== undefined) first = { ...first };
   return {
     attributeNames: parser.attributeNames,
     next() {

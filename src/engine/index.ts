@@ -7,3 +7,4 @@ export { TimeWeighted } from './stats/time-weighted.ts';
 export * from './distributions/index.ts';
 export { LruCache } from './lru-cache.ts';
 export { meanCi95, tCritical95 } from './stats/confidence.ts';
+export { selectKth } from './stats/select.ts';

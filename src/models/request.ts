@@ -17,7 +17,7 @@ export class Request {
   /** Quality figure of the last model that served it; NaN when none did. */
   quality = NaN;
   /** Numeric attributes from the arrivals (a trace's columns), or null. */
-  attrs: Float64Array | null = null;
+  attrs: readonly number[] | null = null;
   /** The client call this request is an attempt of, when clients retry; null otherwise. */
   call: object | null = null;
   /** The user (entity) the request belongs to; −1 when the scenario has no users. */
@@ -32,16 +32,8 @@ export class Request {
   freshnessS = NaN;
   /** True once a fallback rule sent it to a lighter model or a heuristic. */
   degraded = false;
-  // Fan-out (scatter-gather): a sub-request points at its parent; a hedge at its twin.
-  parent: Request | null = null;
-  twin: Request | null = null;
-  /** A sub-request whose answer (or failure) has been counted, or made moot by its twin. */
-  settled = false;
-  shard = 0;
-  subsDone = 0;
-  subsFailed = 0;
-  /** The parent has left the fan-out stage (quorum reached, or impossible). */
-  scatterDone = false;
+  /** Fan-out: what a sub-request knows of its parent; null for every other request. */
+  sub: SubRequest | null = null;
 
   constructor(
     /** Run-local id, in arrival order. */
@@ -50,6 +42,29 @@ export class Request {
     readonly arrivalS: number,
     /** False for warm-up requests, which no reported figure includes. */
     readonly measured: boolean,
+  ) {}
+}
+
+/** The answers a fan-out parent has gathered (shared by its sub-requests). */
+export class Gather {
+  done = 0;
+  failed = 0;
+  /** The parent has left the fan-out stage (quorum reached, or impossible). */
+  finished = false;
+  constructor(readonly parent: Request) {}
+}
+
+/**
+ * A sub-request's link to its parent's gather, its shard, and (when hedged) its twin.
+ * Kept out of Request so that ordinary requests stay small.
+ */
+export class SubRequest {
+  twin: Request | null = null;
+  /** Its answer (or failure) has been counted, or made moot by its twin. */
+  settled = false;
+  constructor(
+    readonly gather: Gather,
+    readonly shard: number,
   ) {}
 }
 

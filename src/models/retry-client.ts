@@ -23,7 +23,7 @@ export class Call {
     readonly id: number,
     readonly arrivalS: number,
     readonly measured: boolean,
-    readonly attrs: Float64Array | null,
+    readonly attrs: readonly number[] | null,
     /** The user the call belongs to (every attempt carries it). */
     readonly key = -1,
   ) {}

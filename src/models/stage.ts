@@ -1,6 +1,6 @@
 import { QuantileSketch, RingQueue, TimeWeighted, type Sampler, type Simulation } from '../engine/index.ts';
 import type { RoutingPolicyName } from '../config/schema.ts';
-import { Request, type DropSink, type RequestSink } from './request.ts';
+import { Gather, Request, SubRequest, type DropSink, type RequestSink } from './request.ts';
 import { routerRegistry, type Router } from './routing/index.ts';
 import type { ServiceTime } from './service-time.ts';
 
@@ -295,7 +295,7 @@ export class Stage {
 
   /** Counts and hands on a request this stage turns away (a sub-request fails its parent instead). */
   private reject(req: Request, timedOut: boolean): void {
-    if (req.parent !== null) {
+    if (req.sub !== null) {
       this.subFailed(req, timedOut);
       return;
     }
@@ -311,21 +311,19 @@ export class Stage {
 
   private scatter(parent: Request, f: { shards: number; quorum: number; hedgeAfterS: number }): void {
     parent.enqueuedS = this.sim.now;
-    parent.subsDone = 0;
-    parent.subsFailed = 0;
-    parent.scatterDone = false;
-    for (let i = 0; i < f.shards && !parent.scatterDone; i++) {
-      const sub = this.subOf(parent, i);
+    const gather = new Gather(parent);
+    for (let i = 0; i < f.shards && !gather.finished; i++) {
+      const sub = this.subOf(gather, i);
       if (parent.measured) this.subRequests++;
       if (f.hedgeAfterS !== Infinity) this.sim.schedule(f.hedgeAfterS, this.hedge, sub);
       this.acceptInto(this.groups[i]!, sub);
     }
   }
 
-  private subOf(parent: Request, shard: number): Request {
+  private subOf(gather: Gather, shard: number): Request {
+    const parent = gather.parent;
     const sub = new Request(parent.id, parent.arrivalS, parent.measured);
-    sub.parent = parent;
-    sub.shard = shard;
+    sub.sub = new SubRequest(gather, shard);
     sub.key = parent.key;
     sub.attrs = parent.attrs;
     sub.candidates = parent.candidates;
@@ -333,39 +331,41 @@ export class Stage {
   }
 
   /** Sends a backup copy of a sub-request that has not answered yet (Dean & Barroso's hedged request). */
-  private readonly hedge = (sub: Request): void => {
-    const parent = sub.parent!;
-    if (sub.settled || parent.scatterDone || sub.twin !== null) return;
-    const backup = this.subOf(parent, sub.shard);
-    backup.twin = sub;
-    sub.twin = backup;
-    if (parent.measured) this.hedges++;
-    this.acceptInto(this.groups[sub.shard]!, backup);
+  private readonly hedge = (req: Request): void => {
+    const s = req.sub!;
+    if (s.settled || s.gather.finished || s.twin !== null) return;
+    const backup = this.subOf(s.gather, s.shard);
+    backup.sub!.twin = req;
+    s.twin = backup;
+    if (req.measured) this.hedges++;
+    this.acceptInto(this.groups[s.shard]!, backup);
   };
 
   /** A sub-request answered: the parent leaves once `quorum` shards have. */
-  private gather(sub: Request): void {
-    if (sub.settled) return; // its twin answered first, or the parent has left: wasted work
-    sub.settled = true;
-    if (sub.twin !== null) sub.twin.settled = true;
-    const parent = sub.parent!;
-    parent.subsDone++;
-    if (!parent.scatterDone && parent.subsDone >= this.fanout!.quorum) {
-      parent.scatterDone = true;
-      this.forward(parent);
+  private gather(req: Request): void {
+    const s = req.sub!;
+    if (s.settled) return; // its twin answered first, or the parent has left: wasted work
+    s.settled = true;
+    if (s.twin !== null) s.twin.sub!.settled = true;
+    const g = s.gather;
+    g.done++;
+    if (!g.finished && g.done >= this.fanout!.quorum) {
+      g.finished = true;
+      this.forward(g.parent);
     }
   }
 
   /** A sub-request was turned away: the parent fails once the quorum cannot be reached. */
-  private subFailed(sub: Request, timedOut: boolean): void {
-    if (sub.settled) return;
-    sub.settled = true;
-    if (sub.twin !== null && !sub.twin.settled) return; // the other copy may still answer
-    const parent = sub.parent!;
-    parent.subsFailed++;
-    if (!parent.scatterDone && this.fanout!.shards - parent.subsFailed < this.fanout!.quorum) {
-      parent.scatterDone = true;
-      this.reject(parent, timedOut);
+  private subFailed(req: Request, timedOut: boolean): void {
+    const s = req.sub!;
+    if (s.settled) return;
+    s.settled = true;
+    if (s.twin !== null && !s.twin.sub!.settled) return; // the other copy may still answer
+    const g = s.gather;
+    g.failed++;
+    if (!g.finished && this.fanout!.shards - g.failed < this.fanout!.quorum) {
+      g.finished = true;
+      this.reject(g.parent, timedOut);
     }
   }
 
@@ -464,7 +464,7 @@ export class Stage {
     r.waiting = false;
     r.expired = true;
     r.group = null;
-    if (r.measured && r.parent === null) this.lostOldest++;
+    if (r.measured && r.sub === null) this.lostOldest++;
     this.reject(r, false);
   }
 
@@ -505,7 +505,7 @@ export class Stage {
   };
 
   private forward(req: Request): void {
-    if (req.parent !== null) {
+    if (req.sub !== null) {
       this.gather(req);
       return;
     }

@@ -12,7 +12,7 @@ export interface ArrivalProcess {
   /** Names of the numeric attributes each request carries (traces); empty or absent otherwise. */
   readonly attributeNames?: readonly string[];
   /** Attributes of the arrival most recently returned by `next`, in `attributeNames` order. */
-  attributes?(): Float64Array | null;
+  attributes?(): readonly number[] | null;
 }
 
 /** What an arrival process may need from outside the simulation (files live behind this boundary). */

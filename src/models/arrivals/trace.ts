@@ -1,6 +1,6 @@
 import { randomExponential } from 'd3-random';
 import { InputError } from '../../config/errors.ts';
-import type { TraceReader, TraceRecord } from '../../config/trace-csv.ts';
+import type { TraceReader } from '../../config/trace-csv.ts';
 import type { ArrivalFactory } from './arrival-process.ts';
 
 /** The `trace` arrivals spec (see src/config/schema.ts). */
@@ -23,14 +23,20 @@ export interface TraceArrivalsSpec {
 function traceMeanRate(open: () => TraceReader, file: string): number {
   const reader = open();
   let n = 0;
-  let first: TraceRecord | undefined;
-  let last: TraceRecord | undefined;
+  let w0 = 0;
+  let f0 = 0;
+  let w1 = 0;
+  let f1 = 0;
   for (let r = reader.next(); r !== undefined; r = reader.next()) {
-    if (first === undefined) first = r;
-    last = r;
+    if (n === 0) {
+      w0 = r.wholeS;
+      f0 = r.fracS;
+    }
+    w1 = r.wholeS;
+    f1 = r.fracS;
     n++;
   }
-  const span = first && last ? last.wholeS - first.wholeS + (last.fracS - first.fracS) : 0;
+  const span = n > 0 ? w1 - w0 + (f1 - f0) : 0;
   if (n < 2 || !(span > 0)) throw new InputError([`${file}: needs at least two rows at different times to have a mean rate (timing: poisson)`]);
   return (n - 1) / span;
 }
@@ -50,7 +56,7 @@ export const makeTrace: ArrivalFactory<TraceArrivalsSpec> = (spec, sim, context)
     const rate = traceMeanRate(open, spec.file) * spec.rate;
     const reader = open();
     const gap = randomExponential.source(sim.random.stream('arrivals'))(rate);
-    let current: Float64Array | null = null;
+    let current: readonly number[] | null = null;
     let started = false;
     return {
       meanRateRps: rate,
@@ -74,9 +80,11 @@ export const makeTrace: ArrivalFactory<TraceArrivalsSpec> = (spec, sim, context)
     };
   }
   const reader = open();
-  let first: TraceRecord | undefined;
+  let started = false;
+  let w0 = 0;
+  let f0 = 0;
   let prevT = 0;
-  let current: Float64Array | null = null;
+  let current: readonly number[] | null = null;
   return {
     meanRateRps: NaN,
     interarrivalScv: undefined,
@@ -88,9 +96,13 @@ export const makeTrace: ArrivalFactory<TraceArrivalsSpec> = (spec, sim, context)
         current = null;
         return Infinity;
       }
-      if (first === undefined) first = r;
+      if (!started) {
+        started = true;
+        w0 = r.wholeS;
+        f0 = r.fracS;
+      }
       // Whole seconds and fractions subtract apart: no precision lost to the epoch.
-      const t = (r.wholeS - first.wholeS + (r.fracS - first.fracS)) / spec.rate;
+      const t = (r.wholeS - w0 + (r.fracS - f0)) / spec.rate;
       if (t < prevT) {
         throw new InputError([`${spec.file}:${r.line}: timestamps must not go back in time (this row is ${((prevT - t) * spec.rate).toFixed(6)} s before the previous one); sort the trace by time`]);
       }

@@ -1,0 +1,51 @@
+/**
+ * Parallel replications (issue 6): 8 replications of the M/M/4 at 1M requests each,
+ * once in this thread and once on a pool of 2 worker threads (this machine's cores),
+ * the same code the CLI runs for `--replications`. Speed-up = time on 1 / time on 2;
+ * target ≥ 1.6. Both produce identical results, which the benchmark checks.
+ */
+import { availableParallelism } from 'node:os';
+import { aggregate } from '../src/experiments/aggregate.ts';
+import { inProcessRunner, replicationSeed } from '../src/experiments/runner.ts';
+import { workerPoolRunner } from '../src/cli/worker-pool.ts';
+import { isMain, median, runStandalone, type Benchmark, type Figure } from './harness.ts';
+import { mm4Scenario } from './mm4.ts';
+
+const REPLICATIONS = 8;
+const REQUESTS = 1_000_000;
+const REPS = 3;
+
+export const parallel: Benchmark = {
+  name: 'parallel',
+  description: `${REPLICATIONS} replications of the M/M/4 at ${REQUESTS / 1e6}M requests: 1 thread against 2 worker threads`,
+  async run(): Promise<Figure[]> {
+    const scenario = mm4Scenario(REQUESTS);
+    const tasks = Array.from({ length: REPLICATIONS }, (_, i) => ({ scenario, seed: replicationSeed(7, i) }));
+    const one = inProcessRunner();
+    const pool = workerPoolRunner('.', one, 2);
+    await one(tasks.slice(0, 1)); // warm-up of this thread's JIT
+    await pool(tasks.slice(0, 2)); // start the workers and warm them up, untimed
+    const t1: number[] = [];
+    const t2: number[] = [];
+    let same = true;
+    for (let k = 0; k < REPS; k++) {
+      let s = performance.now();
+      const a = await one(tasks);
+      t1.push((performance.now() - s) / 1000);
+      s = performance.now();
+      const b = await pool(tasks);
+      t2.push((performance.now() - s) / 1000);
+      same &&= JSON.stringify(aggregate(a).figures) === JSON.stringify(aggregate(b).figures);
+    }
+    await pool.close();
+    if (!same) throw new Error('replications on worker threads differ from the same replications in one thread');
+    const speedup = median(t1) / median(t2);
+    return [
+      { name: '8 replications, 1 thread', value: median(t1), unit: 's' },
+      { name: '8 replications, 2 worker threads', value: median(t2), unit: 's', note: `cores available: ${availableParallelism()}; results identical to one thread` },
+      { name: 'speed-up on 2 cores', value: speedup, unit: 'x', target: { op: '>=', value: 1.6 } },
+    ];
+  },
+};
+
+if (isMain(import.meta.url)) await runStandalone(parallel);
