@@ -40,7 +40,8 @@ export function parseVary(text: string, raw: Record<string, unknown>, steps: num
     const values: number[] = [];
     for (let i = 0; i < n; i++) {
       const v = n === 1 ? lo : lo + ((hi - lo) * i) / (n - 1);
-      const x = integer ? Math.round(v) : +v.toPrecision(12);
+      // Four significant digits: points a person can read and type back in.
+      const x = integer ? Math.round(v) : +v.toPrecision(4);
       if (!values.includes(x)) values.push(x);
     }
     return { path, values, integerRange: integer, lo, hi };
