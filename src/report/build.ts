@@ -29,8 +29,9 @@ export function variantOf(name: string, a: Aggregate): ReportVariant {
     latencyMs: { mean: at('latencyMs.mean'), p50: at('latencyMs.p50'), p90: at('latencyMs.p90'), p99: at('latencyMs.p99'), p999: at('latencyMs.p999') },
     throughputRps: at('throughputRps'),
     dropRate: at('dropRate'),
-    costPerHourUsd: at('cost.perHour'),
-    costPerMillionUsd: at('cost.perMillionRequests'),
+    // No hardware priced anywhere: no cost to show (not a cost of zero).
+    costPerHourUsd: r.cost.perHour > 0 ? at('cost.perHour') : { value: NaN },
+    costPerMillionUsd: r.cost.perHour > 0 ? at('cost.perMillionRequests') : { value: NaN },
     ...(slo ? { slo: { target: slo.target, attainment: at('slo.attainment'), met: (estimateAt(f, 'slo.attainment')?.mean ?? NaN) >= sloFraction(slo.target) } } : {}),
     ...(r.quality !== null ? { quality: at('quality') } : {}),
     stages: stageNames
