@@ -26,7 +26,8 @@ import { shardRunner, type Shard } from './shard.ts';
 /** Options every experiment command shares. */
 export interface ExperimentOptions {
   seed?: Seed;
-  replications: number;
+  /** Replications per configuration: the command line's, else the scenario's `replications`, else 1. */
+  replications?: number;
   workers?: number;
   json?: boolean;
   report?: string;
@@ -62,6 +63,29 @@ async function runAll(runner: Runner, scenarios: readonly Scenario[], replicatio
     progress.done();
   }
   return scenarios.map((_, k) => out.slice(k * replications, (k + 1) * replications));
+}
+
+/** The replications to run: given on the command line, else the scenario's default, else 1. */
+function resolveReplications<T extends { replications?: number | undefined }>(opts: T, raw: Record<string, unknown>): T & { replications: number } {
+  const fromFile = typeof raw.replications === 'number' ? raw.replications : undefined;
+  return { ...opts, replications: opts.replications ?? fromFile ?? 1 };
+}
+
+/** A scenario's narrative, wrapped for a terminal, as the first lines of its output. */
+export function narrativeText(raw: Record<string, unknown>): string {
+  const n = raw.narrative;
+  if (typeof n !== 'string' || n.trim() === '') return '';
+  const words = n.trim().split(/\s+/);
+  const lines: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (line.length + w.length + 1 > 92 && line !== '') {
+      lines.push(line);
+      line = w;
+    } else line = line === '' ? w : `${line} ${w}`;
+  }
+  if (line !== '') lines.push(line);
+  return `${lines.join('\n')}\n\n`;
 }
 
 function checkReplications(n: number): void {
@@ -122,6 +146,12 @@ async function writeReport(path: string, report: Report): Promise<string> {
   return `Report written to ${path}\n`;
 }
 
+const estScaled = (a: Aggregate, path: string, k: number): string => {
+  const e = estimateAt(a.figures, path);
+  if (e === undefined || !Number.isFinite(e.mean)) return '–';
+  return Number.isFinite(e.ci95) ? `${fmtNum(e.mean * k)} ± ${fmtNum(e.ci95 * k)}` : fmtNum(e.mean * k);
+};
+
 const est = (a: Aggregate, path: string): string => {
   const e = estimateAt(a.figures, path);
   if (e === undefined || !Number.isFinite(e.mean)) return '–';
@@ -150,10 +180,11 @@ export function theoryText(rows: readonly TheoryRow[]): string {
 // run --replications
 
 /** `servesim run --replications N`: mean and 95 % CI of every figure, sketches merged exactly. */
-export async function runReplicated(ref: string, opts: ExperimentOptions): Promise<string> {
-  checkReplications(opts.replications);
-  checkReportPath(opts.report);
+export async function runReplicated(ref: string, given: ExperimentOptions): Promise<string> {
+  checkReportPath(given.report);
   const file = await loadRawFile(ref);
+  const opts = resolveReplications(given, file.raw);
+  checkReplications(opts.replications);
   const scenario = file.validate(opts.set);
   const runner = runnerFor(file.baseDir, opts);
   const [runs] = await runAll(runner, [scenario], opts.replications, () => opts.seed ?? scenario.seed ?? 1, `running ${opts.replications} replications`).finally(() => runner.close());
@@ -174,7 +205,7 @@ export async function runReplicated(ref: string, opts: ExperimentOptions): Promi
     return `${JSON.stringify({ scenario: scenario.name ?? 'scenario', replications: a.replications, seeds: a.seeds, figures: a.figures, pooled: a.pooled, theory, warnings: a.first.warnings }, null, 2)}\n`;
   }
   const lines = [
-    `servesim · ${scenario.name ?? ref} · ${a.replications} replications (seeds ${a.seeds[0]} …), figures as mean ± 95% confidence half-width`,
+    `${narrativeText(file.raw)}servesim · ${scenario.name ?? ref} · ${a.replications} replications (seeds ${a.seeds[0]} …), figures as mean ± 95% confidence half-width`,
     '',
     `End-to-end latency (ms): mean ${est(a, 'latencyMs.mean')} · p50 ${est(a, 'latencyMs.p50')} · p90 ${est(a, 'latencyMs.p90')} · p99 ${est(a, 'latencyMs.p99')} · p99.9 ${est(a, 'latencyMs.p999')}`,
     `Pooled over all ${a.pooled.count.toLocaleString('en-US')} requests: p50 ${fmtNum(a.pooled.latencyMs.p50)} · p99 ${fmtNum(a.pooled.latencyMs.p99)} · p99.9 ${fmtNum(a.pooled.latencyMs.p999)} · max ${fmtNum(a.pooled.latencyMs.max)}`,
@@ -221,10 +252,11 @@ function variantsOf(files: RawFile[], set: Override[]): Array<{ name: string; sc
 }
 
 /** `servesim compare`: every variant on the same random numbers; paired differences against the first. */
-export async function compareCmd(refs: string[], opts: ExperimentOptions): Promise<string> {
-  checkReplications(opts.replications);
-  checkReportPath(opts.report);
+export async function compareCmd(refs: string[], given: ExperimentOptions): Promise<string> {
+  checkReportPath(given.report);
   const files = await Promise.all(refs.map((r) => loadRawFile(r)));
+  const opts = resolveReplications(given, files[0]!.raw);
+  checkReplications(opts.replications);
   const variants = variantsOf(files, opts.set);
   // Common random numbers: every variant runs replication i with the same seed.
   const rootSeed = opts.seed ?? variants[0]!.scenario.seed ?? 1;
@@ -248,9 +280,28 @@ export async function compareCmd(refs: string[], opts: ExperimentOptions): Promi
   if (opts.json) {
     return `${JSON.stringify({ replications: opts.replications, seed: rootSeed, variants: variants.map((v, k) => ({ name: v.name, figures: aggs[k]!.figures, pooled: aggs[k]!.pooled })), differences: diffs }, null, 2)}\n`;
   }
-  const lines = [`servesim compare · ${opts.replications} replication${opts.replications === 1 ? '' : 's'} per variant on common random numbers (seed ${rootSeed})`, ''];
-  const cols = ['variant', 'p50 ms', 'p99 ms', 'throughput /s', 'drop rate', '$/M requests'];
-  const rows = variants.map((v, k) => [v.name, est(aggs[k]!, 'latencyMs.p50'), est(aggs[k]!, 'latencyMs.p99'), est(aggs[k]!, 'throughputRps'), est(aggs[k]!, 'dropRate'), est(aggs[k]!, 'cost.perMillionRequests')]);
+  const lines = [`${files.length === 1 ? narrativeText(files[0]!.raw) : ''}servesim compare · ${opts.replications} replication${opts.replications === 1 ? '' : 's'} per variant on common random numbers (seed ${rootSeed})`, ''];
+  const has = (path: string) => aggs.some((a) => Number.isFinite(estimateAt(a.figures, path)?.mean ?? NaN) && (estimateAt(a.figures, path)?.mean ?? 0) !== 0);
+  const allExtra: Array<[string, string]> = [
+    ['timed out', 'requests.timedOut'],
+    ['SLO attainment', 'slo.attainment'],
+    ['quality', 'quality'],
+    ['freshness h', 'freshness.meanS'],
+    ['coverage', 'coverage'],
+    ['degraded', 'degradedShare'],
+    ['attempts/req', 'retries.attemptRatePerRequest'],
+  ];
+  const extraCols = allExtra.filter(([, p]) => has(p));
+  const cols = ['variant', 'p50 ms', 'p99 ms', 'throughput /s', 'drop rate', '$/M requests', ...extraCols.map(([c]) => c)];
+  const rows = variants.map((v, k) => [
+    v.name,
+    est(aggs[k]!, 'latencyMs.p50'),
+    est(aggs[k]!, 'latencyMs.p99'),
+    est(aggs[k]!, 'throughputRps'),
+    est(aggs[k]!, 'dropRate'),
+    est(aggs[k]!, 'cost.perMillionRequests'),
+    ...extraCols.map(([c, p]) => (c === 'freshness h' ? estScaled(aggs[k]!, p, 1 / 3600) : est(aggs[k]!, p))),
+  ]);
   const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i]!.length)));
   lines.push(cols.map((c, i) => c.padEnd(widths[i]!)).join('  '));
   for (const r of rows) lines.push(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
@@ -268,48 +319,109 @@ export async function compareCmd(refs: string[], opts: ExperimentOptions): Promi
 // ---------------------------------------------------------------------------
 // sweep
 
-/** `servesim sweep`: the latency–throughput curve over a varied value, its knee, and the highest load within the SLO. */
-export async function sweepCmd(ref: string, opts: ExperimentOptions & { vary: string; steps: number }): Promise<string> {
-  checkReplications(opts.replications);
-  checkReportPath(opts.report);
+/** Where the first two variants' order on `path` flips along a sweep (e.g. GPU cheaper per request from this load on). */
+function crossover(xs: ReadonlyArray<number | string>, a: readonly Aggregate[], b: readonly Aggregate[], path: string): number | string | undefined {
+  let prev: number | undefined;
+  for (let i = 0; i < xs.length; i++) {
+    const d = (estimateAt(b[i]!.figures, path)?.mean ?? NaN) - (estimateAt(a[i]!.figures, path)?.mean ?? NaN);
+    if (!Number.isFinite(d)) continue;
+    const sign = Math.sign(d);
+    if (prev !== undefined && sign !== 0 && sign !== prev) return xs[i];
+    if (sign !== 0) prev = sign;
+  }
+  return undefined;
+}
+
+/**
+ * `servesim sweep`: the latency–throughput curve over a varied value, its knee, and the
+ * highest load within the SLO; for every variant when the file declares some (all on
+ * the same random numbers), with where their cost and p99 orders cross.
+ */
+export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: string; steps: number }): Promise<string> {
+  checkReportPath(given.report);
   const file = await loadRawFile(ref);
+  const opts = resolveReplications(given, file.raw);
+  checkReplications(opts.replications);
   const base = file.validate(opts.set);
   const raw = structuredClone(file.raw);
   applyOverrides(raw, opts.set);
   const vary = parseVary(opts.vary, raw, opts.steps);
-  const scenarios = vary.values.map((x) => file.validate([...opts.set, { path: vary.path, value: x }], `--vary ${vary.path}=${x}`));
+  const hasVariants = raw.variants !== undefined && raw.variants !== null && Object.keys(raw.variants as object).length > 0;
+  const variantSets: Array<{ name: string; changes: Override[] }> = [{ name: hasVariants ? 'base' : '', changes: [] }];
+  if (hasVariants) {
+    for (const [name, changes] of Object.entries(raw.variants as Record<string, Record<string, unknown>>)) {
+      variantSets.push({ name, changes: Object.entries(changes ?? {}).map(([path, value]) => ({ path, value })) });
+    }
+  }
+  const scenarios: Scenario[] = [];
+  for (const v of variantSets) {
+    for (const x of vary.values) {
+      scenarios.push(file.validate([...opts.set, ...v.changes, { path: vary.path, value: x }], `${v.name ? `variants.${v.name}, ` : ''}--vary ${vary.path}=${x}`));
+    }
+  }
   const runner = runnerFor(file.baseDir, opts);
   const seed = opts.seed ?? base.seed ?? 1;
   const runs = await runAll(runner, scenarios, opts.replications, () => seed, `sweeping ${vary.path} over ${vary.values.length} points`).finally(() => runner.close());
-  const points: SweepPoint[] = vary.values.map((x, k) => ({ x, aggregate: aggregate(runs[k]!) }));
-  const analysis = analyseSweep(points);
+  const n = vary.values.length;
+  const curves = variantSets.map((v, k) => {
+    const points: SweepPoint[] = vary.values.map((x, i) => ({ x, aggregate: aggregate(runs[k * n + i]!) }));
+    return { name: v.name, points, analysis: analyseSweep(points) };
+  });
+  const crossings =
+    curves.length >= 2
+      ? {
+          costPerMillion: crossover(vary.values, curves[0]!.points.map((p) => p.aggregate), curves[1]!.points.map((p) => p.aggregate), 'cost.perMillionRequests'),
+          p99: crossover(vary.values, curves[0]!.points.map((p) => p.aggregate), curves[1]!.points.map((p) => p.aggregate), 'latencyMs.p99'),
+        }
+      : undefined;
   let text = '';
   if (opts.report) {
+    const label = (c: (typeof curves)[number], x: number | string) => `${c.name ? `${c.name} ` : ''}${vary.path}=${x}`;
     const report = buildReport(
       `servesim sweep · ${vary.path}`,
-      `${vary.path} from ${vary.values[0]} to ${vary.values[vary.values.length - 1]} in ${vary.values.length} points, ${opts.replications} replication(s) each. Knee at ${analysis.kneeX ?? '–'}; highest value within the SLO: ${analysis.maxXMeetingSlo ?? '–'}.`,
-      points.map((p) => ({ name: `${vary.path}=${p.x}`, aggregate: p.aggregate })),
+      `${vary.path} from ${vary.values[0]} to ${vary.values[n - 1]} in ${n} points, ${opts.replications} replication(s) each${curves.length > 1 ? `, for ${curves.length} variants` : ''}.`,
+      curves.flatMap((c) => c.points.map((p) => ({ name: label(c, p.x), aggregate: p.aggregate }))),
       [],
-      [],
+      curves.map((c) => `${c.name || 'sweep'}: knee at ${c.analysis.kneeX ?? '–'}; highest value within the SLO: ${c.analysis.maxXMeetingSlo ?? '–'}`),
     );
     text += await writeReport(opts.report, report);
   }
   if (opts.json) {
-    return `${JSON.stringify({ vary: vary.path, replications: opts.replications, points: points.map((p) => ({ x: p.x, figures: p.aggregate.figures })), analysis }, null, 2)}\n`;
+    const curveJson = (c: (typeof curves)[number]) => ({ points: c.points.map((p) => ({ x: p.x, figures: p.aggregate.figures })), analysis: c.analysis });
+    const body = curves.length === 1 ? curveJson(curves[0]!) : { variants: curves.map((c) => ({ name: c.name, ...curveJson(c) })), crossings };
+    return `${JSON.stringify({ vary: vary.path, replications: opts.replications, ...body }, null, 2)}\n`;
   }
-  const lines = [`servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`, ''];
-  const cols = [vary.path, 'throughput /s', 'p50 ms', 'p99 ms', 'drop rate', ...(base.slo ? [`SLO ${base.slo.target}`] : [])];
-  const rows = points.map((p) => {
-    const att = estimateAt(p.aggregate.figures, 'slo.attainment')?.mean ?? NaN;
-    return [String(p.x), est(p.aggregate, 'throughputRps'), est(p.aggregate, 'latencyMs.p50'), est(p.aggregate, 'latencyMs.p99'), est(p.aggregate, 'dropRate'), ...(base.slo ? [att >= base.slo.fraction ? `met (${fmtPct(att)})` : `missed (${fmtPct(att)})`] : [])];
-  });
-  const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i]!.length)));
-  lines.push(cols.map((c, i) => c.padEnd(widths[i]!)).join('  '));
-  for (const r of rows) lines.push(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
-  lines.push('');
-  if (analysis.kneeX !== undefined) lines.push(`Knee of the p99 curve at ${vary.path} = ${analysis.kneeX} (Kneedle: beyond it, latency climbs faster than the load).`);
-  if (base.slo) lines.push(analysis.maxXMeetingSlo !== undefined ? `Highest ${vary.path} that still meets ${base.slo.target}: ${analysis.maxXMeetingSlo}` : `No point meets ${base.slo.target}.`);
-  else lines.push('(add an slo: to the scenario to find the highest value that meets it)');
+  const lines = [`${narrativeText(file.raw)}servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`];
+  const anyCost = curves.some((c) => c.points.some((p) => (estimateAt(p.aggregate.figures, 'cost.perHour')?.mean ?? 0) > 0));
+  for (const c of curves) {
+    lines.push('');
+    if (c.name) lines.push(`${c.name}:`);
+    const cols = [vary.path, 'throughput /s', 'p50 ms', 'p99 ms', 'drop rate', ...(anyCost ? ['$/M requests'] : []), ...(base.slo ? [`SLO ${base.slo.target}`] : [])];
+    const rows = c.points.map((p) => {
+      const att = estimateAt(p.aggregate.figures, 'slo.attainment')?.mean ?? NaN;
+      return [
+        String(p.x),
+        est(p.aggregate, 'throughputRps'),
+        est(p.aggregate, 'latencyMs.p50'),
+        est(p.aggregate, 'latencyMs.p99'),
+        est(p.aggregate, 'dropRate'),
+        ...(anyCost ? [est(p.aggregate, 'cost.perMillionRequests')] : []),
+        ...(base.slo ? [att >= base.slo.fraction ? `met (${fmtPct(att)})` : `missed (${fmtPct(att)})`] : []),
+      ];
+    });
+    const widths = cols.map((col, i) => Math.max(col.length, ...rows.map((r) => r[i]!.length)));
+    lines.push(cols.map((col, i) => col.padEnd(widths[i]!)).join('  '));
+    for (const r of rows) lines.push(r.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
+    if (c.analysis.kneeX !== undefined) lines.push(`Knee of the p99 curve at ${vary.path} = ${c.analysis.kneeX} (Kneedle: beyond it, latency climbs faster than the load).`);
+    if (base.slo) lines.push(c.analysis.maxXMeetingSlo !== undefined ? `Highest ${vary.path} that still meets ${base.slo.target}: ${c.analysis.maxXMeetingSlo}` : `No point meets ${base.slo.target}.`);
+  }
+  if (crossings) {
+    const [a, b] = [curves[0]!.name, curves[1]!.name];
+    lines.push('');
+    lines.push(crossings.costPerMillion !== undefined ? `Cost per million requests: ${a} and ${b} swap places at ${vary.path} = ${crossings.costPerMillion}.` : `Cost per million requests: the order of ${a} and ${b} does not change over this range.`);
+    if (crossings.p99 !== undefined) lines.push(`p99: ${a} and ${b} swap places at ${vary.path} = ${crossings.p99}.`);
+  }
+  if (!base.slo) lines.push('', '(add an slo: to the scenario to find the highest value that meets it)');
   return `${lines.join('\n')}\n${text}`;
 }
 
@@ -328,9 +440,10 @@ function whyFails(p: PlanPoint, target: string, fraction: number): string {
 }
 
 /** `servesim plan`: the cheapest configuration meeting an SLO at a load, found by bisection on counts. */
-export async function planCmd(ref: string, opts: ExperimentOptions & { slo: string; qps?: number; vary: string[] }): Promise<string> {
+export async function planCmd(ref: string, given: ExperimentOptions & { slo: string; qps?: number; vary: string[] }): Promise<string> {
+  checkReportPath(given.report);
+  const opts = resolveReplications(given, (await loadRawFile(ref)).raw);
   checkReplications(opts.replications);
-  checkReportPath(opts.report);
   if (opts.shard) throw new InputError(['--shard: plan bisects, so each step depends on the last; split a plan by running one per listed choice (e.g. one per --vary stages.x.hardware=...) instead']);
   const slo = parseSlo(opts.slo);
   if (typeof slo === 'string') throw new InputError([`--slo: ${slo}`]);

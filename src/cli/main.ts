@@ -7,9 +7,9 @@ import { progressReporter } from './progress.ts';
 import { isAbsolute, resolve } from 'node:path';
 import { writeSeriesCsv } from './csv-output.ts';
 import { explainScenario } from './explain.ts';
-import { builtinDescription, builtinNames, DEFAULT_SCENARIO, loadForExplain, loadScenario, loadScenarioFile } from './scenario-source.ts';
+import { builtinDescription, builtinNames, DEFAULT_SCENARIO, loadForExplain, loadRawFile, loadScenario, loadScenarioFile } from './scenario-source.ts';
 import { openTraceFile } from './trace-file.ts';
-import { compareCmd, planCmd, runReplicated, sweepCmd, theoryForRun, theoryText, type ExperimentOptions } from './experiments.ts';
+import { compareCmd, narrativeText, planCmd, runReplicated, sweepCmd, theoryForRun, theoryText, type ExperimentOptions } from './experiments.ts';
 import { mergedRunner, parseShard, readPartials, ShardComplete, stringifyPartial, type PartialResult } from './shard.ts';
 import type { Runner } from '../experiments/runner.ts';
 import { writeFileSync } from 'node:fs';
@@ -76,7 +76,7 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
     .option('--json', 'print the result as one JSON object (the machine contract)')
     .option('--set <path=value>', 'override a scenario value, e.g. --set stages.model.replicas=8 (repeatable)', collect, [] as Override[])
     .option('--csv <dir>', 'also write the per-window time series as CSV files into <dir>')
-    .addOption(new Option('--replications <n>', 'independent replications: figures as mean ± 95% CI').argParser(parseCount).default(1))
+    .addOption(new Option('--replications <n>', 'independent replications: figures as mean ± 95% CI (default: the scenario\'s, else 1)').argParser(parseCount))
     .addOption(new Option('--workers <n>', 'worker threads for replications (default: the machine\'s cores)').argParser(parseCount))
     .option('--report <file>', 'write a report: .html (self-contained, with charts) or .md')
     .addOption(new Option('--shard <i/n>', 'run only part i of n of the replications and write it for servesim merge').argParser(parseShard))
@@ -84,7 +84,15 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
     .action(
       wrap((async (ref: string, opts: { seed?: number | string; json?: boolean; set: Override[]; csv?: string } & ExperimentOptions) => {
         if (merged) opts.merged = merged;
-        if (opts.replications > 1 || opts.report !== undefined || opts.shard !== undefined || merged) return runReplicated(ref, opts);
+        // A scenario that declares a sweep or variants is an experiment: run does it.
+        const file = await loadRawFile(ref);
+        const sweep = file.raw.sweep as { vary?: unknown; steps?: unknown } | undefined;
+        if (sweep && typeof sweep.vary === 'string') {
+          return sweepCmd(ref, { ...opts, vary: sweep.vary, steps: typeof sweep.steps === 'number' ? sweep.steps : 10 });
+        }
+        if (file.raw.variants !== undefined) return compareCmd([ref], opts);
+        const reps = opts.replications ?? (typeof file.raw.replications === 'number' ? file.raw.replications : 1);
+        if (reps > 1 || opts.report !== undefined || opts.shard !== undefined || merged) return runReplicated(ref, opts);
         const { scenario, baseDir } = await loadScenarioFile(ref, opts.set);
         const progress = progressReporter(`running ${scenario.name ?? ref}`);
         let result;
@@ -101,14 +109,14 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
         const note = written.length > 0 ? `\nTime series written to ${written.join(', ')}\n` : '';
         if (opts.json) return `${JSON.stringify(result, null, 2)}\n`;
         const theory = theoryText(theoryForRun(scenario, baseDir, result));
-        return `${formatRun(scenario, result)}${theory ? `\n${theory}` : ''}\n${note}`;
+        return `${narrativeText(file.raw)}${formatRun(scenario, result)}${theory ? `\n${theory}` : ''}\n${note}`;
       }) as Action),
     );
 
   const experiment = (cmd: Command) =>
     cmd
       .addOption(new Option('--seed <n>', 'root seed (overrides the scenario\'s)').argParser(parseSeed))
-      .addOption(new Option('--replications <n>', 'independent replications per configuration').argParser(parseCount).default(1))
+      .addOption(new Option('--replications <n>', 'independent replications per configuration (default: the scenario\'s, else 1)').argParser(parseCount))
       .addOption(new Option('--workers <n>', 'worker threads (default: the machine\'s cores)').argParser(parseCount))
       .option('--json', 'print the result as JSON')
       .option('--report <file>', 'write a report: .html (self-contained, with charts) or .md')

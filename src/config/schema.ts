@@ -267,6 +267,12 @@ export const scenarioSchema = z
     users: usersSpec.optional(),
     /** Named overrides of this scenario (`path: value`), compared by `servesim compare`. */
     variants: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+    /** What the scenario asks and what its numbers answer; printed above the result. */
+    narrative: z.string().optional(),
+    /** Makes `servesim run` sweep one value (for every variant, if any). */
+    sweep: z.strictObject({ vary: z.string(), steps: positiveInt().optional() }).optional(),
+    /** Replications `servesim run` does by default (the command line's --replications wins). */
+    replications: positiveInt().optional(),
     timeSeries: timeSeriesSpec.optional(),
   })
   .superRefine((s, ctx) => {
