@@ -170,7 +170,8 @@ export function theoryText(rows: readonly TheoryRow[]): string {
   const lines = ['', 'Theory beside simulation (mean queue wait)'];
   for (const r of rows) {
     const sim = Number.isFinite(r.simulated.value) ? `${fmtNum(r.simulated.value)}${r.simulated.ci95 !== undefined && Number.isFinite(r.simulated.ci95) ? ` ± ${fmtNum(r.simulated.ci95)}` : ''} ms` : '–';
-    lines.push(`  ${r.stage}: ${r.model} says ${Number.isFinite(r.analytic) ? `${fmtNum(r.analytic)} ms` : 'unbounded'}, simulation ${sim}`);
+    const says = Number.isFinite(r.analytic) ? `${r.model} says ${fmtNum(r.analytic)} ms` : Number.isNaN(r.analytic) ? 'no closed form applies' : 'theory says the wait grows without bound';
+    lines.push(`  ${r.stage}: ${says}, simulation ${sim}`);
     lines.push(`    ${r.note}`);
   }
   return lines.join('\n');
