@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { InputError } from '../config/errors.ts';
-import { TraceCsvParser, type TraceReader, type TraceRecord } from '../config/trace-csv.ts';
+import { traceReader, type TraceReader } from '../config/trace-csv.ts';
 
 const CHUNK = 1 << 20;
 
@@ -49,28 +49,5 @@ export function openTraceFile(path: string, shownAs: string, timestampColumn: st
     return l.length > 0 && l.charCodeAt(l.length - 1) === 13 ? l.slice(0, -1) : l;
   };
 
-  const parser = new TraceCsvParser(shownAs, timestampColumn);
-  const header = nextLine();
-  if (header === undefined || header.trim() === '') throw new InputError([`${shownAs}: the trace is empty (expected a header line)`]);
-  parser.readHeader(header);
-  // Read the first record now so attribute names are known before the run starts.
-  let first: TraceRecord | undefined;
-  let l: string | undefined;
-  while (first === undefined && (l = nextLine()) !== undefined) first = parser.parseLine(l);
-  if (first !== undefined) first = { ...first }; // the parser reuses its record object
-  return {
-    attributeNames: parser.attributeNames,
-    next() {
-      if (first !== undefined) {
-        const r = first;
-        first = undefined;
-        return r;
-      }
-      for (let l = nextLine(); l !== undefined; l = nextLine()) {
-        const r = parser.parseLine(l);
-        if (r !== undefined) return r;
-      }
-      return undefined;
-    },
-  };
+  return traceReader(nextLine, shownAs, timestampColumn);
 }

@@ -207,17 +207,19 @@ function readDecimal(line: string, start: number, end: number): number {
   return neg ? -value : value;
 }
 
-/** A reader over a whole trace held in memory (tests, the browser). */
-export function traceFromText(text: string, source: string, timestampColumn?: string): TraceReader {
-  const lines = text.split(/\r?\n/);
+/**
+ * A trace reader over any source of lines: the header, then records. The first record
+ * is read at once so that attribute names are known before the run starts.
+ */
+export function traceReader(nextLine: () => string | undefined, source: string, timestampColumn?: string): TraceReader {
   const parser = new TraceCsvParser(source, timestampColumn);
-  if (lines.length === 0 || lines[0]!.trim() === '') throw new InputError([`${source}: the trace is empty (expected a header line)`]);
-  parser.readHeader(lines[0]!);
-  let i = 1;
-  // Read the first record eagerly so attribute names are known before the run starts.
+  const header = nextLine();
+  if (header === undefined || header.trim() === '') throw new InputError([`${source}: the trace is empty (expected a header line)`]);
+  parser.readHeader(header);
   let first: TraceRecord | undefined;
-  while (i < lines.length && first === undefined) first = parser.parseLine(lines[i++]!);
-  if (first !== undefined) first = { ...first };
+  let l: string | undefined;
+  while (first === undefined && (l = nextLine()) !== undefined) first = parser.parseLine(l);
+  if (first !== undefined) first = { ...first }; // the parser reuses its record object
   return {
     attributeNames: parser.attributeNames,
     next() {
@@ -226,11 +228,18 @@ export function traceFromText(text: string, source: string, timestampColumn?: st
         first = undefined;
         return r;
       }
-      while (i < lines.length) {
-        const r = parser.parseLine(lines[i++]!);
+      for (let line = nextLine(); line !== undefined; line = nextLine()) {
+        const r = parser.parseLine(line);
         if (r !== undefined) return r;
       }
       return undefined;
     },
   };
+}
+
+/** A reader over a whole trace held in memory (tests, the browser). */
+export function traceFromText(text: string, source: string, timestampColumn?: string): TraceReader {
+  const lines = text.split(/\r?\n/);
+  let i = 0;
+  return traceReader(() => (i < lines.length ? lines[i++] : undefined), source, timestampColumn);
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../support/cli.ts';
+import { cli, expectInputError } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'servesim-bad6-'));
 function file(name: string, text: string): string {
@@ -19,13 +19,6 @@ stages:
     service: { dist: exponential, mean: "10ms" }
 `;
 
-async function expectInputError(argv: string[], ...messages: string[]): Promise<void> {
-  const r = await cli(...argv);
-  expect(r.code, r.stderr).toBe(2);
-  expect(r.stdout).toBe('');
-  for (const m of messages) expect(r.stderr).toContain(m);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-}
 
 describe('bad experiment input: clear messages and exit code 2', () => {
   const f = file('base.yaml', BASE);

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../support/cli.ts';
+import { cli, expectInputError } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'servesim-bad4-'));
 
@@ -20,13 +20,6 @@ stages:
     service: { dist: linear, base: "50ms", per: { Tokens: "1ms" } }
 `;
 
-async function expectInputError(argv: string[], ...messages: string[]): Promise<void> {
-  const r = await cli(...argv);
-  expect(r.code, r.stderr).toBe(2);
-  expect(r.stdout).toBe('');
-  for (const m of messages) expect(r.stderr).toContain(m);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-}
 
 describe('bad traffic input: clear messages and exit code 2', () => {
   it('a good trace runs (and relative paths resolve against the scenario file)', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../support/cli.ts';
+import { cli, expectInputError } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'servesim-bad-'));
 
@@ -21,15 +21,6 @@ stages:
     service: { dist: exponential, mean: "100ms" }
 `;
 
-/** Every bad input: exit code 2, one line per problem on stderr, no stack, nothing on stdout. */
-async function expectInputError(argv: string[], ...messages: string[]): Promise<string> {
-  const r = await cli(...argv);
-  expect(r.code).toBe(2);
-  expect(r.stdout).toBe('');
-  for (const m of messages) expect(r.stderr).toContain(m);
-  expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
-  return r.stderr;
-}
 
 describe('bad input gives one clear message per problem and exit code 2', () => {
   it('bad duration names the path, the line and the value', async () => {
