@@ -21,7 +21,7 @@ export class EventHeap {
   private args: unknown[];
   private n = 0;
 
-  constructor(initialCapacity = 1024) {
+  constructor(initialCapacity = 64) {
     const cap = Math.max(4, initialCapacity);
     this.times = new Float64Array(cap);
     this.seqs = new Float64Array(cap);

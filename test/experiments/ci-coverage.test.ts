@@ -8,7 +8,7 @@ import { replicationSeed } from '../../src/experiments/runner.ts';
  * Do the 95 % intervals cover? M/M/1 at ρ = 0.5 (λ = 500/s, mean service 1 ms): the
  * mean sojourn is 1/(μ − λ) = 2 ms (Reference: any queueing text, e.g. Kleinrock vol. 1).
  * (Milliseconds rather than seconds only keep each run's time series short.)
- * 1,000 independent sets of 10 replications, each replication 1,000 requests after a
+ * 1,000 independent sets of 10 replications, each replication 600 requests after a
  * 200-request warm-up (the relaxation time at this load is about 12 service times, so
  * the start-up bias is negligible against the interval). Each set gives a t-interval from its 10 means; the
  * share of sets whose interval holds 2 ms must be 95 %. With 1,000 sets that share has
@@ -17,7 +17,7 @@ import { replicationSeed } from '../../src/experiments/runner.ts';
 const base: Scenario = {
   name: 'mm1-coverage',
   arrivals: { process: 'poisson', qps: 500 },
-  stop: { requests: 1200 },
+  stop: { requests: 800 },
   warmup: { requests: 200 },
   stages: [{ name: 'server', replicas: 1, service: { dist: 'exponential', mean: 0.001 } }],
 };
