@@ -1,26 +1,26 @@
+import { SingleBar } from 'cli-progress';
+
 /**
- * A progress line on stderr for long runs: shown only when stderr is a terminal
- * and the run has lasted `afterMs`, so pipes, CI logs and quick runs stay silent.
+ * A progress bar on stderr for long runs (cli-progress): shown only when stderr is a
+ * terminal and the work has lasted `afterMs`, so pipes, CI logs and quick runs stay
+ * silent and stdout is never touched.
  */
 export function progressReporter(label: string, afterMs = 2000): { update: (f: number) => void; done: () => void } {
   const stream = process.stderr;
   if (!stream.isTTY) return { update: () => {}, done: () => {} };
   const start = Date.now();
-  let shown = false;
-  let lastDraw = 0;
+  let bar: SingleBar | undefined;
   return {
     update(f) {
-      const now = Date.now();
-      if (now - start < afterMs || now - lastDraw < 100) return;
-      lastDraw = now;
-      shown = true;
-      const width = 30;
-      const fill = Math.round(f * width);
-      const etaS = f > 0 ? ((now - start) / f - (now - start)) / 1000 : NaN;
-      stream.write(`\r${label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${(f * 100).toFixed(0)}%  eta ${Number.isFinite(etaS) ? etaS.toFixed(0) : '?'}s `);
+      if (bar === undefined) {
+        if (Date.now() - start < afterMs) return;
+        bar = new SingleBar({ stream, format: `${label} [{bar}] {percentage}% · eta {eta_formatted}`, hideCursor: true, clearOnComplete: true, fps: 10 });
+        bar.start(1000, 0);
+      }
+      bar.update(Math.round(Math.min(1, Math.max(0, f)) * 1000));
     },
     done() {
-      if (shown) stream.write('\r\x1b[2K');
+      bar?.stop();
     },
   };
 }
