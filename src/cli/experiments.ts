@@ -103,14 +103,14 @@ function shapesOf(scenario: Scenario, baseDir: string): { shapes: StageShape[]; 
     return {
       name: st.name,
       servers: st.servers,
-      meanS: st.serviceTime.meanS(1),
+      meanS: st.serviceTime.meanS(1, st.typicalCandidates),
       scv: st.serviceTime.scv,
       maxBatch: st.maxBatch,
       routing: st.routing,
       fanout: st.fanout !== undefined,
       boundedQueue: st.queueCapacity !== Infinity,
       filtered: spec.cache !== undefined || spec.fallback !== undefined || spec.precompute !== undefined,
-      fullBatchS: st.serviceTime.meanS(st.maxBatch),
+      fullBatchS: st.serviceTime.meanS(st.maxBatch, st.typicalCandidates),
     };
   });
   return { shapes, arrivalScv: sys.arrivals.interarrivalScv };
@@ -222,6 +222,27 @@ export async function runReplicated(ref: string, given: ExperimentOptions): Prom
   return `${lines.join('\n')}\n${text}`;
 }
 
+/**
+ * `servesim validate` for experiment files: the base, every variant and the sweep's
+ * path and ends must all be valid (what `run` would refuse, validate refuses too).
+ */
+export async function validateExperiment(ref: string, set: Override[]): Promise<string> {
+  const file = await loadRawFile(ref);
+  const base = file.validate(set);
+  const notes: string[] = [];
+  if (file.raw.variants !== undefined) notes.push(`${variantsOf([file], set).length - 1} variants`);
+  const sweep = file.raw.sweep as { vary?: string; steps?: number } | undefined;
+  if (sweep?.vary !== undefined) {
+    const raw = structuredClone(file.raw);
+    applyOverrides(raw, set);
+    const vary = parseVary(sweep.vary, raw, sweep.steps ?? 10);
+    for (const x of [vary.values[0]!, vary.values[vary.values.length - 1]!]) file.validate([...set, { path: vary.path, value: x }], `sweep ${vary.path}=${x}`);
+    notes.push(`a sweep of ${vary.path} over ${vary.values.length} points`);
+  }
+  const stages = `${base.stages.length} stage${base.stages.length === 1 ? '' : 's'}`;
+  return `${ref}: ok (${[stages, ...notes].join(', ')})\n`;
+}
+
 // ---------------------------------------------------------------------------
 // compare
 
@@ -239,7 +260,7 @@ function variantsOf(files: RawFile[], set: Override[]): Array<{ name: string; sc
     throw new InputError([`${f.ref}: compare needs two or more scenario files, or one file with variants: { name: { path: value } }`]);
   }
   const base = f.validate(set);
-  const out = [{ name: 'base', scenario: base, baseDir: f.baseDir }];
+  const out = [{ name: typeof f.raw.baseName === 'string' ? f.raw.baseName : 'base', scenario: base, baseDir: f.baseDir }];
   for (const [name, changes] of Object.entries(variants as Record<string, Record<string, unknown>>)) {
     const raw = structuredClone(f.raw);
     delete raw.variants;
@@ -300,7 +321,7 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
     est(aggs[k]!, 'latencyMs.p99'),
     est(aggs[k]!, 'throughputRps'),
     est(aggs[k]!, 'dropRate'),
-    est(aggs[k]!, 'cost.perMillionRequests'),
+    (estimateAt(aggs[k]!.figures, 'cost.perHour')?.mean ?? 0) > 0 ? est(aggs[k]!, 'cost.perMillionRequests') : '–',
     ...extraCols.map(([c, p]) => (c === 'freshness h' ? estScaled(aggs[k]!, p, 1 / 3600) : est(aggs[k]!, p))),
   ]);
   const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i]!.length)));
@@ -309,7 +330,7 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
   for (const d of diffs) {
     lines.push('', `${d.name} minus ${variants[0]!.name} (paired, 95% CI):`);
     for (const x of d.differences) {
-      const verdict = x.significant ? 'significant' : x.ci95 === 0 && x.difference === 0 ? 'identical' : 'not significant';
+      const verdict = x.significant ? 'significant' : x.ci95 === 0 && x.difference === 0 ? 'identical' : Number.isNaN(x.ci95) ? 'no interval with one replication' : 'not significant';
       lines.push(`  ${x.figure.padEnd(24)} ${x.difference >= 0 ? '+' : ''}${fmtNum(x.difference)} ± ${fmtNum(x.ci95)}  ${verdict}`);
     }
   }
@@ -324,9 +345,12 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
 function crossover(xs: ReadonlyArray<number | string>, a: readonly Aggregate[], b: readonly Aggregate[], path: string): number | string | undefined {
   let prev: number | undefined;
   for (let i = 0; i < xs.length; i++) {
-    const d = (estimateAt(b[i]!.figures, path)?.mean ?? NaN) - (estimateAt(a[i]!.figures, path)?.mean ?? NaN);
+    const va = estimateAt(a[i]!.figures, path)?.mean ?? NaN;
+    const vb = estimateAt(b[i]!.figures, path)?.mean ?? NaN;
+    const d = vb - va;
     if (!Number.isFinite(d)) continue;
-    const sign = Math.sign(d);
+    // Within 0.5 % the two are tied: noise must not read as a crossing.
+    const sign = Math.abs(d) <= 0.005 * Math.max(Math.abs(va), Math.abs(vb)) ? 0 : Math.sign(d);
     if (prev !== undefined && sign !== 0 && sign !== prev) return xs[i];
     if (sign !== 0) prev = sign;
   }
@@ -348,7 +372,7 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
   applyOverrides(raw, opts.set);
   const vary = parseVary(opts.vary, raw, opts.steps);
   const hasVariants = raw.variants !== undefined && raw.variants !== null && Object.keys(raw.variants as object).length > 0;
-  const variantSets: Array<{ name: string; changes: Override[] }> = [{ name: hasVariants ? 'base' : '', changes: [] }];
+  const variantSets: Array<{ name: string; changes: Override[] }> = [{ name: hasVariants ? (typeof raw.baseName === 'string' ? raw.baseName : 'base') : '', changes: [] }];
   if (hasVariants) {
     for (const [name, changes] of Object.entries(raw.variants as Record<string, Record<string, unknown>>)) {
       variantSets.push({ name, changes: Object.entries(changes ?? {}).map(([path, value]) => ({ path, value })) });
@@ -414,6 +438,7 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
     lines.push(cols.map((col, i) => col.padEnd(widths[i]!)).join('  '));
     for (const r of rows) lines.push(r.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
     if (c.analysis.kneeX !== undefined) lines.push(`Knee of the p99 curve at ${vary.path} = ${c.analysis.kneeX} (Kneedle: beyond it, latency climbs faster than the load).`);
+    else if (typeof vary.values[0] === 'number') lines.push(`The p99 does not rise over this range: no knee.`);
     if (base.slo) lines.push(c.analysis.maxXMeetingSlo !== undefined ? `Highest ${vary.path} that still meets ${base.slo.target}: ${c.analysis.maxXMeetingSlo}` : `No point meets ${base.slo.target}.`);
   }
   if (crossings) {
@@ -464,7 +489,7 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo: str
   if (counts.length !== 1) throw new InputError([`plan sizes exactly one count: give one --vary path=lo..hi with whole numbers (got ${counts.length}), and lists (a,b,c) for the rest`]);
   const count: Vary = counts[0]!;
   const runner = runnerFor(file.baseDir, opts);
-  const seed = opts.seed ?? 1;
+  const seed = opts.seed ?? (typeof file.raw.seed === 'number' || typeof file.raw.seed === 'string' ? file.raw.seed : 1);
   let sims = 0;
   const scenarioOf = (a: Record<string, number | string>) =>
     file.validate([...extra, ...Object.entries(a).map(([path, value]) => ({ path, value }))], describeAssignment(a));

@@ -11,6 +11,9 @@ function describeStage(st: Scenario['stages'][number]): string {
   parts.push(`${st.replicas} replica${st.replicas === 1 ? '' : 's'}${st.fanout ? ` per shard × ${st.fanout.shards} shards` : ''}`);
   if (st.batching && st.batching.maxBatch > 1) parts.push(`batches of up to ${st.batching.maxBatch}`);
   if (st.routing && st.routing.policy !== 'shared') parts.push(`${st.routing.policy} routing`);
+  if (st.autoscale) parts.push(`autoscaled ${st.autoscale.min}–${st.autoscale.max} on ${st.autoscale.metric} (target ${st.autoscale.target})`);
+  if (st.buffer) parts.push(`a buffer${st.buffer.retention ? ` keeping ${st.buffer.retention}` : ''}`);
+  if (st.deadline !== undefined) parts.push(`deadline ${formatDuration(st.deadline)}`);
   if (st.candidates !== undefined) parts.push(`→ ${st.candidates} candidates`);
   if (st.keep !== undefined) parts.push(`keeps ${st.keep}`);
   const front: string[] = [];
@@ -35,11 +38,21 @@ export function explainScenario(raw: Record<string, unknown>, scenario: Scenario
     if (st.precompute?.miss.to) standby.add(st.precompute.miss.to);
   }
   const main = scenario.stages.filter((st) => !standby.has(st.name));
-  lines.push('');
+  if (lines.length > 0) lines.push('');
   lines.push('A request goes:');
   lines.push(`  arrivals (${scenario.arrivals.process})`);
   for (const st of main) lines.push(`  → ${describeStage(st)}`);
   for (const st of scenario.stages.filter((s) => standby.has(s.name))) lines.push(`  standby: ${describeStage(st)}`);
+  const variants = raw.variants as Record<string, Record<string, unknown>> | undefined;
+  if (variants && Object.keys(variants).length > 0) {
+    lines.push('');
+    lines.push('Variants (each run on the same random numbers as the base):');
+    for (const [name, changes] of Object.entries(variants)) {
+      lines.push(`  ${name}: ${Object.entries(changes ?? {}).map(([p, v]) => `${p} = ${JSON.stringify(v)}`).join(', ')}`);
+    }
+  }
+  const sweep = raw.sweep as { vary?: string; steps?: number } | undefined;
+  if (sweep?.vary) lines.push('', `Sweep: ${sweep.vary} in ${sweep.steps ?? 10} steps${variants ? ', for every variant' : ''}.`);
   lines.push('');
   lines.push('The scenario in full (what runs):');
   lines.push(stringify(raw, { lineWidth: 0 }).trimEnd());

@@ -111,7 +111,10 @@ export function formatRun(s: Scenario, r: RunResult): string {
   if (r.coverage !== null) lines.push(`Coverage: ${fmtPct(r.coverage)} of lookups found a precomputed prediction; the rest took the fallback`);
   if (r.degradedShare > 0) lines.push(`Degraded: ${fmtPct(r.degradedShare)} of requests were sent to a lighter model or a heuristic by a fallback rule`);
   if (r.hedgeExtraLoad !== null && r.hedgeExtraLoad > 0) lines.push(`Hedging sent ${fmtPct(r.hedgeExtraLoad)} extra sub-requests`);
-  if (r.quality !== null) lines.push(`Quality ${r.qualityMetric} ${r.quality.toFixed(4)} (request-weighted, of the model that served each request)`);
+  if (r.quality !== null) {
+    const metric = r.qualityMetric && r.qualityMetric !== 'quality' ? `${r.qualityMetric} ` : '';
+    lines.push(`Quality ${metric}${r.quality.toFixed(4)} (request-weighted, of the model that served each request)`);
+  }
   lines.push('');
   const waitMs = Object.values(r.stages).reduce((a, st) => a + st.queueWaitMs.mean * (st.completed / Math.max(1, r.requests.completed)), 0);
   if (r.requests.completed > 0 && l.mean > 0) {

@@ -9,7 +9,7 @@ import { writeSeriesCsv } from './csv-output.ts';
 import { explainScenario } from './explain.ts';
 import { builtinDescription, builtinNames, DEFAULT_SCENARIO, loadForExplain, loadRawFile, loadScenario, loadScenarioFile } from './scenario-source.ts';
 import { openTraceFile } from './trace-file.ts';
-import { compareCmd, narrativeText, planCmd, runReplicated, sweepCmd, theoryForRun, theoryText, type ExperimentOptions } from './experiments.ts';
+import { compareCmd, narrativeText, planCmd, runReplicated, sweepCmd, theoryForRun, theoryText, validateExperiment, type ExperimentOptions } from './experiments.ts';
 import { mergedRunner, parseShard, readPartials, ShardComplete, stringifyPartial, type PartialResult } from './shard.ts';
 import type { Runner } from '../experiments/runner.ts';
 import { writeFileSync } from 'node:fs';
@@ -173,10 +173,7 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
     .argument('<scenario>', 'path or built-in name')
     .option('--set <path=value>', 'override a scenario value (repeatable)', collect, [] as Override[])
     .action(
-      wrap((async (ref: string, opts: { set: Override[] }) => {
-        const s = await loadScenario(ref, opts.set);
-        return `${ref}: ok (${s.stages.length} stage${s.stages.length === 1 ? '' : 's'})\n`;
-      }) as Action),
+      wrap((async (ref: string, opts: { set: Override[] }) => validateExperiment(ref, opts.set)) as Action),
     );
 
   program

@@ -10,7 +10,7 @@ import type { Scenario } from '../config/schema.ts';
 export const BUILTIN_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios');
 
 /** The scenario `servesim run` uses when given none. */
-export const DEFAULT_SCENARIO = 'realtime-ranker';
+export const DEFAULT_SCENARIO = 'accuracy-vs-latency';
 
 const TEXT_EXT = new Set(['.yaml', '.yml', '.json']);
 const MODULE_EXT = new Set(['.ts', '.mts', '.js', '.mjs']);

@@ -267,6 +267,8 @@ export const scenarioSchema = z
     users: usersSpec.optional(),
     /** Named overrides of this scenario (`path: value`), compared by `servesim compare`. */
     variants: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+    /** Name of the base configuration in comparisons (default "base"). */
+    baseName: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, { error: 'a name starts with a letter and uses letters, digits, "-" and "_"' }).optional(),
     /** What the scenario asks and what its numbers answer; printed above the result. */
     narrative: z.string().optional(),
     /** Makes `servesim run` sweep one value (for every variant, if any). */

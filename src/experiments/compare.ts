@@ -44,12 +44,14 @@ export function pairedDifferences(baseline: readonly DetailedRun[], variant: rea
     if (a.some((x) => !Number.isFinite(x)) || b.some((x) => !Number.isFinite(x))) continue;
     const d = b.map((x, i) => x - a[i]!);
     const { mean, ci95 } = meanCi95(d);
-    const allZero = d.every((x) => x === 0);
+    // Differences at rounding level (same model, same draws, other summation order) are none.
+    const scale = Math.max(...a.map(Math.abs), ...b.map(Math.abs), 1e-300);
+    const allZero = d.every((x) => Math.abs(x) <= 1e-9 * scale);
     out.push({
       figure: f,
       baseline: a.reduce((s, x) => s + x, 0) / a.length,
       variant: b.reduce((s, x) => s + x, 0) / b.length,
-      difference: mean,
+      difference: allZero ? 0 : mean,
       ci95: allZero ? 0 : ci95,
       significant: !allZero && Number.isFinite(ci95) && Math.abs(mean) > ci95,
     });

@@ -56,7 +56,10 @@ export async function planCheapest(count: Vary, lists: readonly Vary[], sloFract
       costIsReplicas = true;
       cost = Number(assignment[count.path]);
     }
-    const p: PlanPoint = { assignment, aggregate, meets: att >= sloFraction, cost };
+    // A configuration that cannot keep up (an overloaded pool with an unbounded queue)
+    // fails whatever a finite run measured: its latency only grows with run length.
+    const overloaded = aggregate.first.warnings.some((w) => w.includes('is overloaded'));
+    const p: PlanPoint = { assignment, aggregate, meets: att >= sloFraction && !overloaded, cost };
     cache.set(key, p);
     evaluated.push(p);
     return p;

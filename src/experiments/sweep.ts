@@ -19,15 +19,19 @@ export interface SweepAnalysis {
 /**
  * Reads a sweep ordered by x. The knee follows Kneedle (Satopää et al., 2011): with x
  * and p99 scaled to [0, 1], the knee of an increasing convex curve is the point
- * farthest below the straight line from the first point to the last. The highest
- * load within the SLO is the last point whose SLO was met before the first miss.
+ * farthest below the straight line from the first point to the last (none when the
+ * p99 does not rise by 10 % over the range). The highest load within the SLO is the
+ * highest point whose SLO was met.
  */
 export function analyseSweep(points: readonly SweepPoint[]): SweepAnalysis {
   const numeric = points.every((p) => typeof p.x === 'number');
   let kneeX: number | string | undefined;
-  if (numeric && points.length >= 3) {
+  const p99s = points.map((p) => estimateAt(p.aggregate.figures, 'latencyMs.p99')?.mean ?? NaN);
+  // A knee only makes sense on a curve that rises: a p99 that stays flat or falls has none.
+  const rises = p99s.length >= 3 && p99s[p99s.length - 1]! > 1.1 * Math.min(...p99s);
+  if (numeric && rises) {
     const xs = points.map((p) => p.x as number);
-    const ys = points.map((p) => estimateAt(p.aggregate.figures, 'latencyMs.p99')?.mean ?? NaN);
+    const ys = p99s;
     const [x0, x1] = [xs[0]!, xs[xs.length - 1]!];
     const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
     let best = -Infinity;
@@ -41,6 +45,7 @@ export function analyseSweep(points: readonly SweepPoint[]): SweepAnalysis {
       }
     });
   }
+  // The highest value whose SLO is met (points in increasing order of x).
   let maxX: number | string | undefined;
   let target: string | undefined;
   for (const p of points) {
@@ -48,9 +53,7 @@ export function analyseSweep(points: readonly SweepPoint[]): SweepAnalysis {
     if (slo === null) break;
     target = slo.target;
     const att = estimateAt(p.aggregate.figures, 'slo.attainment')?.mean ?? NaN;
-    const frac = sloFraction(slo.target);
-    if (att >= frac) maxX = p.x;
-    else break;
+    if (att >= sloFraction(slo.target)) maxX = p.x;
   }
   return { kneeX, maxXMeetingSlo: maxX, sloTarget: target };
 }

@@ -64,6 +64,11 @@ export function theoryRows(scenario: Scenario, result: RunResult, shapes: readon
       poissonIn = false;
       return;
     }
+    if (rho >= 1 && st.filtered) {
+      rows.push({ stage: st.name, model: '—', quantity: 'mean wait (ms)', analytic: NaN, simulated: sim, note: `all the traffic would be ${(rho * 100).toFixed(0)}% of capacity; a cache, fallback or prediction store in front takes part of it, so only the simulation can say what reaches the stage and how long it waits` });
+      poissonIn = false;
+      return;
+    }
     if (rho >= 1) {
       rows.push({ stage: st.name, model: '—', quantity: 'mean wait (ms)', analytic: Infinity, simulated: sim, note: `offered load is ${(rho * 100).toFixed(0)}% of capacity: no steady state, waits grow with the run` });
       poissonIn = false;

@@ -6,7 +6,8 @@ import type { Stage } from './stage.ts';
  * batches back to back.
  */
 export function stageCapacityRps(st: Stage, replicas = st.replicas): number {
-  return (replicas * st.concurrency * st.maxBatch) / st.serviceTime.meanS(st.maxBatch);
+  // A fan-out stage serves every request once on each shard: its capacity is one shard's.
+  return (replicas * st.concurrency * st.maxBatch) / st.serviceTime.meanS(st.maxBatch, st.typicalCandidates);
 }
 
 /**
@@ -16,7 +17,13 @@ export function stageCapacityRps(st: Stage, replicas = st.replicas): number {
  * rate reaching a stage is the arrival rate, capped by the capacity of any
  * overloaded stage before it that sheds the excess (bounded queue or deadline).
  */
-export function overloadWarnings(arrivalRateRps: number, stages: readonly Stage[], autoscalers: ReadonlyMap<string, Autoscaler> = new Map()): string[] {
+export function overloadWarnings(
+  arrivalRateRps: number,
+  stages: readonly Stage[],
+  autoscalers: ReadonlyMap<string, Autoscaler> = new Map(),
+  /** Stages behind a cache, fallback or prediction store: not all traffic reaches them, and a fallback bounds the queue. */
+  shielded: ReadonlySet<string> = new Set(),
+): string[] {
   const warnings: string[] = [];
   let rate = arrivalRateRps;
   if (!Number.isFinite(rate)) return warnings; // traces: no long-run rate is known up front
@@ -24,7 +31,7 @@ export function overloadWarnings(arrivalRateRps: number, stages: readonly Stage[
     // An autoscaled stage can grow to its maximum.
     const capacityRps = stageCapacityRps(st, autoscalers.get(st.name)?.maxReplicas ?? st.replicas);
     const rho = rate / capacityRps;
-    const unbounded = st.queueCapacity === Infinity && st.deadlineS === Infinity && st.systemDeadlineS === Infinity;
+    const unbounded = st.queueCapacity === Infinity && st.deadlineS === Infinity && st.systemDeadlineS === Infinity && !shielded.has(st.name);
     if (rho >= 1 && unbounded) {
       warnings.push(
         `stage "${st.name}" is overloaded: ${fmt(rate)} req/s arrive but its server(s) complete at most ` +

@@ -13,8 +13,12 @@ export interface ServiceTime {
    * is a single request, else `many` (attribute-driven times read the requests).
    */
   sample(batch: number, one: Request | null, many: readonly Request[] | null): number;
-  /** Expected duration (seconds) of a call on `batch` requests. */
-  meanS(batch: number): number;
+  /**
+   * Expected duration (seconds) of a call on `batch` requests that carry `candidates`
+   * candidates each (default 1). Attribute-driven parts other than candidates are not
+   * known before the run and are left out.
+   */
+  meanS(batch: number, candidates?: number): number;
   /** Squared coefficient of variation of an unbatched call (for Pollaczek–Khinchine), when known. */
   readonly scv: number | undefined;
 }
@@ -68,6 +72,9 @@ export function linearServiceTime(
       scv: n?.scv ?? 0,
     };
   }
+  const perCandidate = per.filter(([idx]) => idx < 0).reduce((a, [, sec]) => a + sec, 0);
+  const onlyCandidates = per.every(([idx]) => idx < 0);
+  const meanWith = (b: number, candidates = 1) => baseS + b * (perItemS + perCandidate * candidates);
   const itemS = (r: Request): number => {
     const a = r.attrs;
     let t = perItemS;
@@ -86,9 +93,9 @@ export function linearServiceTime(
   };
   return {
     sample: n === undefined ? (_b, one, many) => exact(one, many) : (_b, one, many) => exact(one, many) * n.draw(),
-    // The mean over requests is not known before the run; the attribute-free part is.
-    meanS: mean,
-    scv: undefined,
+    // The mean over trace attributes is not known before the run; candidates are.
+    meanS: meanWith,
+    scv: onlyCandidates ? (n?.scv ?? 0) : undefined,
   };
 }
 

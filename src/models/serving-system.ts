@@ -56,6 +56,14 @@ export function countsSummary(counts: Float64Array): { mean: number; p50: number
   return { mean: sum / n, p50: at(0.5), p99: at(0.99), max };
 }
 
+/** A span in the units a scenario would write: "200s", "45m", "24h". */
+function fmtSpan(s: number): string {
+  if (s >= 3600 && Number.isInteger(s / 3600)) return `${s / 3600}h`;
+  if (s >= 3600) return `${(s / 3600).toFixed(1)}h`;
+  if (s >= 60) return `${Math.round(s / 60)}m`;
+  return `${Math.round(s)}s`;
+}
+
 /** A window of 1 s, or a round multiple of it keeping a long run to at most 10,000 windows. */
 function defaultWindowS(expectedS: number): number {
   if (!(expectedS > MAX_DEFAULT_WINDOWS) || !Number.isFinite(expectedS)) return 1;
@@ -276,6 +284,7 @@ export class ServingSystem {
         ? { stage: byName.get(t.to)!.stage }
         : { heuristic: { latency: makeDistribution(t.heuristic!.latency).source(this.sim.random.stream(stream)), quality: t.heuristic!.quality } };
     const nodes: StageNode[] = [];
+    let carried = 1; // candidates a request carries along the main path
     for (const b of this.built) {
       b.stage.onDrop = this.drop;
       if (standby.has(b.stage.name)) {
@@ -310,9 +319,12 @@ export class ServingSystem {
               }
             : undefined,
           { out: sp.candidates, keep: sp.keep },
-          b.stage.serviceTime.meanS(1),
+          b.stage.serviceTime.meanS(1, carried),
         ),
       );
+      b.stage.typicalCandidates = carried;
+      if (sp.candidates !== undefined) carried = sp.candidates;
+      if (sp.keep !== undefined) carried = Math.min(carried, sp.keep);
     }
     nodes.forEach((n, i) => {
       n.next = i < nodes.length - 1 ? nodes[i + 1]!.enter : this.complete;
@@ -432,6 +444,7 @@ export class ServingSystem {
     // Per node: where time goes, hit ratio, coverage; and the precompute jobs' bill.
     const hwCat = hardwareCatalog(this.scenario.hardware);
     const jobs: Array<{ stage: string; usd: number }> = [];
+    const extraWarnings: string[] = [];
     let covered = 0;
     let missed = 0;
     let degraded = 0;
@@ -447,6 +460,11 @@ export class ServingSystem {
         st.coverage = n.covered + n.missed > 0 ? n.covered / (n.covered + n.missed) : null;
         const durationS = precomputeDurationS(pre, this.scenario.users?.count ?? 0);
         st.precomputeJob = { durationS, everyS: pre.every, workers: pre.workers };
+        if (span < pre.every) {
+          extraWarnings.push(
+            `stage "${n.name}": the run measures ${fmtSpan(span)} of the batch job's ${fmtSpan(pre.every)} cycle, so freshness, coverage and the job's bill describe that stretch, not an average day; run a whole cycle (stop: { duration: "${fmtSpan(pre.every)}" }) for daily figures`,
+          );
+        }
         const hw = pre.hardware !== undefined ? hwCat[pre.hardware] : undefined;
         if (hw !== undefined) {
           // Worker-hours of every job overlapping the measured span [start, endS].
@@ -532,7 +550,15 @@ export class ServingSystem {
       warmupEndS: start,
       endS,
       events: this.sim.eventsFired,
-      warnings: overloadWarnings(this.arrivals.meanRateRps, this.stages, this.autoscalers),
+      warnings: [
+        ...overloadWarnings(
+          this.arrivals.meanRateRps,
+          this.stages,
+          this.autoscalers,
+          new Set(this.built.filter((b) => b.spec.cache || b.spec.fallback || b.spec.precompute).map((b) => b.stage.name)),
+        ),
+        ...extraWarnings,
+      ],
       timeSeries: this.series.result(endS, start),
     };
   }

@@ -122,6 +122,8 @@ export class StageNode {
       }
       this.onLookup(hit);
       if (hit) {
+        // A hit serves what the stage's model computed earlier: its quality, not none.
+        if (this.stage.quality === this.stage.quality) req.quality = this.stage.quality;
         this.sim.schedule(this.cacheCfg!.hitLatency(), this.exit, req);
         return;
       }

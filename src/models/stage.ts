@@ -112,6 +112,8 @@ export class Stage {
   onDone: RequestSink = () => {};
   /** Called with each request this stage drops (queue full, deadline passed, or lost from a buffer). */
   onDrop: DropSink = () => {};
+  /** Candidates a request carries when it reaches this stage (set when the path is wired). */
+  typicalCandidates = 1;
   /** Called before any time-weighted quantity changes (the time series closes finished windows). */
   beforeChange: (nowS: number) => void = () => {};
 
@@ -185,9 +187,10 @@ export class Stage {
     this.busy = new TimeWeighted(t0);
     this.queueLength = new TimeWeighted(t0);
     this.inServiceCount = new TimeWeighted(t0);
+    const shards = cfg.fanout?.shards ?? 1;
     this.slots = new TimeWeighted(t0, this.servers);
     this.readyReplicas = new TimeWeighted(t0, cfg.replicas);
-    this.billedReplicas = new TimeWeighted(t0, cfg.replicas);
+    this.billedReplicas = new TimeWeighted(t0, cfg.replicas * shards);
     if (cfg.fanout !== undefined) {
       this.groups = Array.from({ length: cfg.fanout.shards }, () => new QueueGroup(this, cfg.replicas * cfg.concurrency));
       this.router = undefined;
@@ -376,17 +379,24 @@ export class Stage {
     if (this.queueLength.current !== this.waitingTotal) this.queueLength.set(now, this.waitingTotal);
     if (this.inServiceCount.current !== this.inServiceTotal) this.inServiceCount.set(now, this.inServiceTotal);
     const draining = this.drainingNow();
-    const billed = this.ready + this.provisioningNow + draining;
+    const billed = (this.ready + this.provisioningNow + draining) * this.shards;
     if (this.billedReplicas.current !== billed) this.billedReplicas.set(now, billed);
-    const serving = (this.ready + draining) * this.concurrency;
+    const serving = (this.ready + draining) * this.concurrency * this.shards;
     if (this.slots.current !== serving) this.slots.set(now, serving);
   }
 
   /** Removed replicas still finishing their work (billed, and counted as serving capacity). */
   private drainingNow(): number {
     if (this.router !== undefined) return this.drainingGroups.size;
+    // Fan-out stages do not scale (validation refuses it): their shards never drain.
+    if (this.fanout !== undefined) return 0;
     const readySlots = this.ready * this.concurrency;
     return this.busySlots > readySlots ? Math.ceil((this.busySlots - readySlots) / this.concurrency) : 0;
+  }
+
+  /** Shards of a fan-out stage (1 otherwise): replicas are per shard, so bills and slots count every shard. */
+  private get shards(): number {
+    return this.fanout === undefined ? 1 : this.fanout.shards;
   }
 
   /** When the oldest live request of `g` has waited `maxWait` (drops expired heads first). */

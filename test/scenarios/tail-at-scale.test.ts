@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { cli } from '../support/cli.ts';
+
+/** A figure of `compare --json`: the mean over replications and its 95% half-width. */
+interface Est {
+  mean: number;
+  ci95: number;
+}
+interface Variant {
+  name: string;
+  figures: { slo: { attainment: Est }; hedgeExtraLoad: Est; latencyMs: { p50: Est; p90: Est } };
+}
+
+async function variants(...extra: string[]): Promise<Map<string, Variant['figures']>> {
+  const r = await cli('run', 'tail-at-scale', '--json', ...extra);
+  expect(r.code).toBe(0);
+  const out = JSON.parse(r.stdout) as { replications: number; variants: Variant[] };
+  expect(out.replications).toBe(3);
+  return new Map(out.variants.map((v) => [v.name, v.figures]));
+}
+
+/** The scenario as shipped, run once and shared by the tests that read it. */
+let shipped: ReturnType<typeof variants> | undefined;
+const asShipped = () => (shipped ??= variants());
+
+/**
+ * Reference: Dean & Barroso, "The Tail at Scale" (CACM 2013). Every shard answers in
+ * 10 ms except with probability 1/100 in 1 s; a request waits for all 100 shards.
+ * 3 replications of 4,500 measured requests: 13,500 requests, so a share near 0.63
+ * has a standard error of √(0.63·0.37/13500) = 0.4%.
+ */
+describe('scenario tail-at-scale', () => {
+  it('hedging takes the share over 1 s from 63% to about 1%', async () => {
+    const v = await variants('--set', 'slo=latency < 1s for 99%');
+    // Without hedging a request is fast only if all 100 shards are: 0.99^100 = 36.6%.
+    // ±2% is 5 standard errors.
+    const overBase = 1 - v.get('base')!.slo.attainment.mean;
+    expect(Math.abs(overBase - (1 - 0.99 ** 100))).toBeLessThan(0.02);
+    // Hedged, a shard is slow only if the call and its backup both are (1e-4), so
+    // 1 − (1 − 1e-4)^100 = 1.0% of requests; 2% leaves room for a backup that queues.
+    const overHedged = 1 - v.get('hedged')!.slo.attainment.mean;
+    expect(overHedged).toBeLessThan(0.02);
+    expect(overHedged).toBeLessThan(overBase / 20);
+  });
+
+  it('for about 1% extra sub-requests, and the median drops from 1 s to 60 ms', async () => {
+    const v = await asShipped();
+    const base = v.get('base')!;
+    const hedged = v.get('hedged')!;
+    expect(base.hedgeExtraLoad.mean).toBe(0);
+    // Backups go to the 1% of calls still running at 50 ms (plus the few that queued).
+    expect(hedged.hedgeExtraLoad.mean).toBeGreaterThan(0.008);
+    expect(hedged.hedgeExtraLoad.mean).toBeLessThan(0.02);
+    // 63% of requests have a slow shard: unhedged they wait the full second, hedged they
+    // take the 50 ms wait plus a 10 ms backup (quantiles within the sketch's 0.1%).
+    expect(base.latencyMs.p50.mean).toBeGreaterThan(998);
+    expect(hedged.latencyMs.p50.mean).toBeGreaterThan(59.9);
+    expect(hedged.latencyMs.p50.mean).toBeLessThan(60.1);
+    // The scenario's own SLO (p99 < 100 ms): hedging meets 98% of it where the base meets 37%.
+    expect(base.slo.attainment.mean).toBeLessThan(0.4);
+    expect(hedged.slo.attainment.mean).toBeGreaterThan(0.97);
+  });
+
+  it('hedging needs headroom: with 3 replicas per shard backups queue and p90 leaves 60 ms', async () => {
+    const v = await asShipped();
+    const hedged = v.get('hedged')!;
+    const thin = v.get('hedged-3-replicas')!;
+    // With 3 replicas a shard is full when two slow calls overlap with a third call
+    // (about 0.2% of the time); across 100 shards that catches about 1 request in 5,
+    // whose backup waits up to a second. Observed: 82% within 100 ms against 98%.
+    expect(thin.slo.attainment.mean + thin.slo.attainment.ci95).toBeLessThan(hedged.slo.attainment.mean - hedged.slo.attainment.ci95);
+    expect(thin.latencyMs.p90.mean).toBeGreaterThan(150);
+    expect(hedged.latencyMs.p90.mean).toBeLessThan(61);
+  });
+});
