@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli/main.ts';
 
 /** Files whose blocks are generated. */
-export const DOC_FILES = ['README.md'];
+export const DOC_FILES = ['README.md', 'docs/capacity-planning.md'];
 
 const BLOCK = /<!-- servesim: (.+?) -->\n```[^\n]*\n[\s\S]*?```\n<!-- \/servesim -->/g;
 
