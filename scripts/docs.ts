@@ -29,6 +29,13 @@ function words(line: string): string[] {
   return out;
 }
 
+/** A command line as a reader would type it in a shell: words with shell-special characters quoted. */
+function shellLine(line: string): string {
+  return words(line)
+    .map((w) => (/[\s<>|&;()*?$'"`\\]/.test(w) ? `"${w.replace(/(["\\$`])/g, '\\$1')}"` : w))
+    .join(' ');
+}
+
 /** Runs one servesim command in-process and returns what it printed (stdout, then stderr). */
 export async function runCommand(line: string): Promise<string> {
   let out = '';
@@ -48,7 +55,7 @@ export async function regenerate(text: string): Promise<string> {
     const cmd = b[1]!.trim();
     const output = await runCommand(cmd);
     out += text.slice(last, b.index);
-    out += `<!-- servesim: ${cmd} -->\n\`\`\`\n$ npx servesim ${cmd}\n${output}\n\`\`\`\n<!-- /servesim -->`;
+    out += `<!-- servesim: ${cmd} -->\n\`\`\`\n$ npx servesim ${shellLine(cmd)}\n${output}\n\`\`\`\n<!-- /servesim -->`;
     last = b.index! + b[0].length;
   }
   return out + text.slice(last);

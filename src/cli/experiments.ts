@@ -72,9 +72,11 @@ function resolveReplications<T extends { replications?: number | undefined }>(op
 }
 
 /** A scenario's narrative, wrapped for a terminal, as the first lines of its output. */
-export function narrativeText(raw: Record<string, unknown>): string {
+export function narrativeText(raw: Record<string, unknown>, set: readonly Override[] = [], seed?: Seed): string {
   const n = raw.narrative;
   if (typeof n !== 'string' || n.trim() === '') return '';
+  const changes = [...set.map((o) => `${o.path}=${typeof o.value === 'string' ? o.value : JSON.stringify(o.value)}`), ...(seed !== undefined ? [`seed ${seed}`] : [])];
+  const caveat = changes.length > 0 ? `(Run with ${changes.join(', ')}: the narrative below describes the scenario as written, not this run.)\n\n` : '';
   const words = n.trim().split(/\s+/);
   const lines: string[] = [];
   let line = '';
@@ -85,7 +87,7 @@ export function narrativeText(raw: Record<string, unknown>): string {
     } else line = line === '' ? w : `${line} ${w}`;
   }
   if (line !== '') lines.push(line);
-  return `${lines.join('\n')}\n\n`;
+  return `${caveat}${lines.join('\n')}\n\n`;
 }
 
 function checkReplications(n: number): void {
@@ -155,7 +157,10 @@ const estScaled = (a: Aggregate, path: string, k: number): string => {
 const est = (a: Aggregate, path: string): string => {
   const e = estimateAt(a.figures, path);
   if (e === undefined || !Number.isFinite(e.mean)) return '–';
-  return Number.isFinite(e.ci95) ? `${fmtNum(e.mean)} ± ${fmtNum(e.ci95)}` : fmtNum(e.mean);
+  if (!Number.isFinite(e.ci95)) return fmtNum(e.mean);
+  // Rounding-level spread (the same deterministic value summed in another order) is none.
+  const ci = Math.abs(e.ci95) <= 1e-9 * Math.abs(e.mean) ? 0 : e.ci95;
+  return `${fmtNum(e.mean)} ± ${fmtNum(ci)}`;
 };
 
 /** Theory rows for one plain run (its own figures as the simulated values). */
@@ -195,7 +200,7 @@ export async function runReplicated(ref: string, given: ExperimentOptions): Prom
   if (opts.report) {
     const report = buildReport(
       `servesim · ${scenario.name ?? ref}`,
-      `${opts.replications} replications of ${scenario.name ?? ref}; figures are means with 95% confidence intervals.`,
+      opts.replications > 1 ? `${opts.replications} replications of ${scenario.name ?? ref}; figures are means with 95% confidence intervals.` : `One run of ${scenario.name ?? ref} (add --replications N for confidence intervals).`,
       [{ name: scenario.name ?? ref, aggregate: a }],
       theory,
       a.first.warnings,
@@ -206,7 +211,7 @@ export async function runReplicated(ref: string, given: ExperimentOptions): Prom
     return `${JSON.stringify({ scenario: scenario.name ?? 'scenario', replications: a.replications, seeds: a.seeds, figures: a.figures, pooled: a.pooled, theory, warnings: a.first.warnings }, null, 2)}\n`;
   }
   const lines = [
-    `${narrativeText(file.raw)}servesim · ${scenario.name ?? ref} · ${a.replications} replications (seeds ${a.seeds[0]} …), figures as mean ± 95% confidence half-width`,
+    `${narrativeText(file.raw, opts.set, opts.seed)}servesim · ${scenario.name ?? ref} · ${a.replications} replications (seeds ${a.seeds[0]} …), figures as mean ± 95% confidence half-width`,
     '',
     `End-to-end latency (ms): mean ${est(a, 'latencyMs.mean')} · p50 ${est(a, 'latencyMs.p50')} · p90 ${est(a, 'latencyMs.p90')} · p99 ${est(a, 'latencyMs.p99')} · p99.9 ${est(a, 'latencyMs.p999')}`,
     `Pooled over all ${a.pooled.count.toLocaleString('en-US')} requests: p50 ${fmtNum(a.pooled.latencyMs.p50)} · p99 ${fmtNum(a.pooled.latencyMs.p99)} · p99.9 ${fmtNum(a.pooled.latencyMs.p999)} · max ${fmtNum(a.pooled.latencyMs.max)}`,
@@ -302,7 +307,7 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
   if (opts.json) {
     return `${JSON.stringify({ replications: opts.replications, seed: rootSeed, variants: variants.map((v, k) => ({ name: v.name, figures: aggs[k]!.figures, pooled: aggs[k]!.pooled })), differences: diffs }, null, 2)}\n`;
   }
-  const lines = [`${files.length === 1 ? narrativeText(files[0]!.raw) : ''}servesim compare · ${opts.replications} replication${opts.replications === 1 ? '' : 's'} per variant on common random numbers (seed ${rootSeed})`, ''];
+  const lines = [`${files.length === 1 ? narrativeText(files[0]!.raw, opts.set, opts.seed) : ''}servesim compare · ${opts.replications} replication${opts.replications === 1 ? '' : 's'} per variant on common random numbers (seed ${rootSeed})${variants[0]!.scenario.slo ? ` · SLO ${variants[0]!.scenario.slo.target}` : ''}`, ''];
   const has = (path: string) => aggs.some((a) => Number.isFinite(estimateAt(a.figures, path)?.mean ?? NaN) && (estimateAt(a.figures, path)?.mean ?? 0) !== 0);
   const allExtra: Array<[string, string]> = [
     ['timed out', 'requests.timedOut'],
@@ -416,7 +421,7 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
     const body = curves.length === 1 ? curveJson(curves[0]!) : { variants: curves.map((c) => ({ name: c.name, ...curveJson(c) })), crossings };
     return `${JSON.stringify({ vary: vary.path, replications: opts.replications, ...body }, null, 2)}\n`;
   }
-  const lines = [`${narrativeText(file.raw)}servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`];
+  const lines = [`${narrativeText(file.raw, opts.set, opts.seed)}servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`];
   const anyCost = curves.some((c) => c.points.some((p) => (estimateAt(p.aggregate.figures, 'cost.perHour')?.mean ?? 0) > 0));
   for (const c of curves) {
     lines.push('');
@@ -438,7 +443,7 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
     lines.push(cols.map((col, i) => col.padEnd(widths[i]!)).join('  '));
     for (const r of rows) lines.push(r.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
     if (c.analysis.kneeX !== undefined) lines.push(`Knee of the p99 curve at ${vary.path} = ${c.analysis.kneeX} (Kneedle: beyond it, latency climbs faster than the load).`);
-    else if (typeof vary.values[0] === 'number') lines.push(`The p99 does not rise over this range: no knee.`);
+    else if (typeof vary.values[0] === 'number') lines.push(`The p99 does not rise by half over this range: no knee.`);
     if (base.slo) lines.push(c.analysis.maxXMeetingSlo !== undefined ? `Highest ${vary.path} that still meets ${base.slo.target}: ${c.analysis.maxXMeetingSlo}` : `No point meets ${base.slo.target}.`);
   }
   if (crossings) {
@@ -542,7 +547,8 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo: str
   } else {
     const b = result.best;
     lines.push(`Cheapest: ${describeAssignment(b.assignment)} at ${costText(b)}`);
-    lines.push(`  p50 ${est(b.aggregate, 'latencyMs.p50')} ms · p99 ${est(b.aggregate, 'latencyMs.p99')} ms · ${fmtPct(estimateAt(b.aggregate.figures, 'slo.attainment')?.mean ?? NaN)} within target · utilization ${est(b.aggregate, `stages.${count.path.split('.')[1]}.utilization`)}`);
+    const util = estimateAt(b.aggregate.figures, `stages.${count.path.split('.')[1]}.utilization`)?.mean ?? NaN;
+    lines.push(`  p50 ${est(b.aggregate, 'latencyMs.p50')} ms · p99 ${est(b.aggregate, 'latencyMs.p99')} ms · ${fmtPct(estimateAt(b.aggregate.figures, 'slo.attainment')?.mean ?? NaN)} within target · ${fmtPct(util)} busy`);
     if (result.nextCheaper) lines.push(`One fewer (${describeAssignment(result.nextCheaper.assignment)}) fails: ${whyFails(result.nextCheaper, slo.target, slo.fraction)}`);
     else lines.push(`(${count.lo} is the bottom of the range: nothing cheaper was tried)`);
     for (const c of result.perCombination) {

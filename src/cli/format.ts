@@ -37,7 +37,7 @@ export function fmtPct(x: number): string {
   if (!Number.isFinite(x)) return '–';
   if (x > 0 && x < 0.001) return `${(x * 100).toPrecision(2)}%`;
   // Near 100 % the tenths hide what an SLO is about (99.95 % is not 100.0 %).
-  if (x > 0.99 && x < 1) return `${(Math.floor(x * 10000) / 100).toFixed(2)}%`;
+  if (x > 0.9 && x < 1) return `${(Math.floor(x * 10000) / 100).toFixed(2)}%`;
   return `${(x * 100).toFixed(1)}%`;
 }
 

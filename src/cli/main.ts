@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../config/errors.ts';
 import { parseOverride, type Override } from '../config/overrides.ts';
 import { runScenario } from '../models/index.ts';
@@ -31,7 +31,8 @@ function parseSeed(v: string): number | string {
 
 function parseCount(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InputError([`expected a whole number of at least 1, got "${v}"`]);
+  // Commander names the option in its message: "option '--replications <n>' argument 'x' is invalid."
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got "${v}"`);
   return n;
 }
 
@@ -109,7 +110,7 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
         const note = written.length > 0 ? `\nTime series written to ${written.join(', ')}\n` : '';
         if (opts.json) return `${JSON.stringify(result, null, 2)}\n`;
         const theory = theoryText(theoryForRun(scenario, baseDir, result));
-        return `${narrativeText(file.raw)}${formatRun(scenario, result)}${theory ? `\n${theory}` : ''}\n${note}`;
+        return `${narrativeText(file.raw, opts.set, opts.seed)}${formatRun(scenario, result)}${theory ? `\n${theory}` : ''}\n${note}`;
       }) as Action),
     );
 

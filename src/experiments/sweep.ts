@@ -20,7 +20,7 @@ export interface SweepAnalysis {
  * Reads a sweep ordered by x. The knee follows Kneedle (Satopää et al., 2011): with x
  * and p99 scaled to [0, 1], the knee of an increasing convex curve is the point
  * farthest below the straight line from the first point to the last (none when the
- * p99 does not rise by 10 % over the range). The highest load within the SLO is the
+ * p99 does not rise by half over the range: a near-straight line has no knee). The highest load within the SLO is the
  * highest point whose SLO was met.
  */
 export function analyseSweep(points: readonly SweepPoint[]): SweepAnalysis {
@@ -28,7 +28,7 @@ export function analyseSweep(points: readonly SweepPoint[]): SweepAnalysis {
   let kneeX: number | string | undefined;
   const p99s = points.map((p) => estimateAt(p.aggregate.figures, 'latencyMs.p99')?.mean ?? NaN);
   // A knee only makes sense on a curve that rises: a p99 that stays flat or falls has none.
-  const rises = p99s.length >= 3 && p99s[p99s.length - 1]! > 1.1 * Math.min(...p99s);
+  const rises = p99s.length >= 3 && p99s[p99s.length - 1]! > 1.5 * Math.min(...p99s);
   if (numeric && rises) {
     const xs = points.map((p) => p.x as number);
     const ys = p99s;

@@ -33,7 +33,7 @@ describe('batch-vs-realtime', () => {
     const r = await runGolden('batch-vs-realtime');
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as CompareJson;
-    expect(out.variants.map((v) => v.name)).toEqual(['base', 'realtime']);
+    expect(out.variants.map((v) => v.name)).toEqual(['precomputed', 'realtime']);
     const [batch, realtime] = out.variants.map((v) => v.figures) as [Figures, Figures];
 
     // Latency: a 1 ms key-value lookup against a Transformer call of at least 18 ms on a
