@@ -24,7 +24,13 @@ export function writeSeriesCsv(dir: string, s: SeriesResult): string[] {
     ),
   ]);
   for (const [name, st] of Object.entries(s.stages)) {
-    files.push([`stage-${name}.csv`, csv(['start_s', 'queue_length', 'replicas', 'utilization'], [s.startS, st.queueLength, st.replicas, st.utilization])]);
+    const cols: Array<ReadonlyArray<number | null>> = [s.startS, st.queueLength, st.replicas, st.utilization];
+    const head = ['start_s', 'queue_length', 'replicas', 'utilization'];
+    if (st.hitRatio !== undefined) {
+      head.push('hit_ratio');
+      cols.push(st.hitRatio);
+    }
+    files.push([`stage-${name}.csv`, csv(head, cols)]);
   }
   mkdirSync(dir, { recursive: true });
   for (const [f, text] of files) writeFileSync(join(dir, f), text);
