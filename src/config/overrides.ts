@@ -38,11 +38,14 @@ export function splitPath(path: string): Array<string | number> {
  * Applies overrides to a raw (unvalidated) scenario object, in place. A named
  * list element can be addressed by its `name` (`stages.model.replicas`). Missing
  * objects on the way are created, so the schema then judges the result: a typo in
- * a key becomes an "unknown key" error, never a silent default.
+ * a key becomes an "unknown key" error, never a silent default. Returns each override
+ * with its path resolved to keys and indices, so errors can name the override.
  */
-export function applyOverrides(raw: Record<string, unknown>, overrides: readonly Override[]): void {
+export function applyOverrides(raw: Record<string, unknown>, overrides: readonly Override[]): Array<{ override: string; path: Array<string | number> }> {
+  const set: Array<{ override: string; path: Array<string | number> }> = [];
   for (const { path, value } of overrides) {
     const keys = splitPath(path);
+    const resolved: Array<string | number> = [];
     let cur: unknown = raw;
     for (let i = 0; i < keys.length; i++) {
       let key = keys[i]!;
@@ -55,6 +58,7 @@ export function applyOverrides(raw: Record<string, unknown>, overrides: readonly
         }
         key = idx;
       }
+      resolved.push(key);
       if (cur === null || typeof cur !== 'object') throw new InputError([`--set ${path}: "${keys.slice(0, i).join('.')}" is not an object`]);
       const obj = cur as Record<string | number, unknown>;
       if (last) obj[key] = value;
@@ -63,5 +67,7 @@ export function applyOverrides(raw: Record<string, unknown>, overrides: readonly
         cur = obj[key];
       }
     }
+    set.push({ override: `--set ${path}`, path: resolved });
   }
+  return set;
 }

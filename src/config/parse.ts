@@ -67,13 +67,16 @@ export function rawFromObject(obj: unknown, sourceName: string): RawScenario {
  * InputError listing every problem, each with its location and path.
  */
 export function validateScenario(rs: RawScenario, overrides: readonly Override[] = []): Scenario {
-  expandScenario(rs, overrides);
+  expandTopology(rs.raw, (p) => rs.locate(p) ?? rs.sourceName);
+  const applied = applyOverrides(rs.raw, overrides);
   const res = scenarioSchema.safeParse(rs.raw);
   if (res.success) return res.data;
   const problems = describeIssues(scenarioSchema, res.error.issues, rs.raw);
   throw new InputError(
     problems.map((p) => {
-      const where = rs.locate(p.path) ?? rs.sourceName;
+      // A problem in a value an override set is the override's, not the file's.
+      const fromOverride = applied.find((a) => a.path.length <= p.path.length && a.path.every((k, i) => k === p.path[i]));
+      const where = fromOverride?.override ?? rs.locate(p.path) ?? rs.sourceName;
       return `${where}: ${formatProblem(p)}`;
     }),
   );
