@@ -1,0 +1,106 @@
+/**
+ * What the playground's worker does, without the worker: validate a scenario text with
+ * `--set`-style overrides exactly as the CLI does, run it once, and return the figures the
+ * page shows (the RunResult, the report variant its charts draw, the theory rows). Pure:
+ * no DOM, no Node, so it runs in a Web Worker, in the page, and in tests alike.
+ */
+import { InputError } from '../../src/config/errors.ts';
+import type { Override } from '../../src/config/overrides.ts';
+import { parseScenarioText, validateScenario, type TextSource } from '../../src/config/parse.ts';
+import type { Scenario } from '../../src/config/schema.ts';
+import { aggregate } from '../../src/experiments/aggregate.ts';
+import { theoryRows, type StageShape } from '../../src/experiments/theory.ts';
+import { ServingSystem, type RunResult } from '../../src/models/index.ts';
+import { variantOf } from '../../src/report/build.ts';
+import type { ReportVariant, TheoryRow } from '../../src/report/model.ts';
+
+/** One run the page asks for: the scenario text, its name for messages, and the knob overrides. */
+export interface RunRequest {
+  /** Increases with every request; replies carry it so a stale reply is recognised. */
+  id: number;
+  source: TextSource;
+  overrides: Override[];
+}
+
+/** What one run gives the page. Plain data: it crosses postMessage as is. */
+export interface RunOutput {
+  result: RunResult;
+  /** The run as a report variant (CDF, series, stages), for src/report/charts.ts. */
+  variant: ReportVariant;
+  theory: TheoryRow[];
+  /** Wall time of the simulation itself (ms), without validation and theory. */
+  wallMs: number;
+}
+
+/**
+ * Validates a scenario text with overrides: the same parse, topology expansion, overrides
+ * and schema as `servesim run <file> --set ...`, so the same problems in the same words.
+ * Throws an InputError listing every problem.
+ */
+export function loadScenario(source: TextSource, overrides: readonly Override[]): Scenario {
+  return validateScenario(parseScenarioText(source), overrides);
+}
+
+/**
+ * The stages on the main path as queueing theory sees them: the shapes the CLI's
+ * theoryForRun (src/cli/experiments.ts) takes from a ServingSystem built but not run.
+ * Trace arrivals cannot be opened here, so they never reach this (the run refuses first).
+ */
+export function stageShapes(scenario: Scenario): { shapes: StageShape[]; arrivalScv: number | undefined } {
+  const sys = new ServingSystem(scenario);
+  const shapes = sys.nodes.map((n) => {
+    const st = n.stage;
+    const spec = sys.built.find((b) => b.stage === st)!.spec;
+    return {
+      name: st.name,
+      servers: st.servers,
+      meanS: st.serviceTime.meanS(1, st.typicalCandidates),
+      scv: st.serviceTime.scv,
+      maxBatch: st.maxBatch,
+      routing: st.routing,
+      fanout: st.fanout !== undefined,
+      boundedQueue: st.queueCapacity !== Infinity,
+      filtered: spec.cache !== undefined || spec.fallback !== undefined || spec.precompute !== undefined,
+      fullBatchS: st.serviceTime.meanS(st.maxBatch, st.typicalCandidates),
+    };
+  });
+  return { shapes, arrivalScv: sys.arrivals.interarrivalScv };
+}
+
+/** Theory beside one run, as `servesim run` prints it (the run's own figures as the simulated values). */
+export function theoryForRun(scenario: Scenario, result: RunResult): TheoryRow[] {
+  const { shapes, arrivalScv } = stageShapes(scenario);
+  return theoryRows(scenario, result, shapes, (name) => ({ value: result.stages[name]?.queueWaitMs.mean ?? NaN }), arrivalScv);
+}
+
+/**
+ * Runs a validated scenario once at its own seed (as `servesim run` does) and returns the
+ * page's figures. `onProgress` gets the share done now and then (every 65,536 arrivals).
+ */
+export function simulate(scenario: Scenario, onProgress?: (fraction: number) => void): RunOutput {
+  const t0 = performance.now();
+  const sys = new ServingSystem(scenario, onProgress ? { onProgress } : {});
+  const result = sys.run();
+  const wallMs = performance.now() - t0;
+  const variant = variantOf('this run', aggregate([{ result, latency: sys.latency.toData() }]));
+  return { result, variant, theory: theoryForRun(scenario, result), wallMs };
+}
+
+/** A reply of the worker. */
+export type WorkerReply =
+  | { type: 'progress'; id: number; fraction: number }
+  | { type: 'done'; id: number; output: RunOutput }
+  | { type: 'invalid'; id: number; problems: string[] }
+  | { type: 'failed'; id: number; message: string };
+
+/** Handles one request: validate, run, reply (progress, then the output or the problems). */
+export function handle(req: RunRequest, reply: (r: WorkerReply) => void): void {
+  try {
+    const scenario = loadScenario(req.source, req.overrides);
+    const output = simulate(scenario, (fraction) => reply({ type: 'progress', id: req.id, fraction }));
+    reply({ type: 'done', id: req.id, output });
+  } catch (err) {
+    if (err instanceof InputError) reply({ type: 'invalid', id: req.id, problems: [...err.problems] });
+    else reply({ type: 'failed', id: req.id, message: err instanceof Error ? err.message : String(err) });
+  }
+}
