@@ -336,7 +336,9 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
     lines.push('', `${d.name} minus ${variants[0]!.name} (paired, 95% CI):`);
     for (const x of d.differences) {
       const verdict = x.significant ? 'significant' : x.ci95 === 0 && x.difference === 0 ? 'identical' : Number.isNaN(x.ci95) ? 'no interval with one replication' : 'not significant';
-      lines.push(`  ${x.figure.padEnd(24)} ${x.difference >= 0 ? '+' : ''}${fmtNum(x.difference)} ± ${fmtNum(x.ci95)}  ${verdict}`);
+      // An interval at rounding level (a deterministic figure) is shown as none.
+      const ci = Math.abs(x.ci95) <= 1e-9 * Math.abs(x.difference) ? 0 : x.ci95;
+      lines.push(`  ${x.figure.padEnd(24)} ${x.difference >= 0 ? '+' : ''}${fmtNum(x.difference)} ± ${Number.isNaN(ci) ? '–' : fmtNum(ci)}  ${verdict}`);
     }
   }
   if (opts.replications < 2) lines.push('', 'note: with one replication there is no interval; use --replications 10 or more to judge significance.');
