@@ -330,8 +330,8 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
     ...extraCols.map(([c, p]) => (c === 'freshness h' ? estScaled(aggs[k]!, p, 1 / 3600) : est(aggs[k]!, p))),
   ]);
   const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i]!.length)));
-  lines.push(cols.map((c, i) => c.padEnd(widths[i]!)).join('  '));
-  for (const r of rows) lines.push(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+  lines.push(cols.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+  for (const r of rows) lines.push(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
   for (const d of diffs) {
     lines.push('', `${d.name} minus ${variants[0]!.name} (paired, 95% CI):`);
     for (const x of d.differences) {
@@ -442,8 +442,8 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
       ];
     });
     const widths = cols.map((col, i) => Math.max(col.length, ...rows.map((r) => r[i]!.length)));
-    lines.push(cols.map((col, i) => col.padEnd(widths[i]!)).join('  '));
-    for (const r of rows) lines.push(r.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
+    lines.push(cols.map((col, i) => col.padEnd(widths[i]!)).join('  ').trimEnd());
+    for (const r of rows) lines.push(r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
     if (c.analysis.kneeX !== undefined) lines.push(`Knee of the p99 curve at ${vary.path} = ${c.analysis.kneeX} (Kneedle: beyond it, latency climbs faster than the load).`);
     else if (typeof vary.values[0] === 'number') lines.push(`The p99 does not rise by half over this range: no knee.`);
     if (base.slo) lines.push(c.analysis.maxXMeetingSlo !== undefined ? `Highest ${vary.path} that still meets ${base.slo.target}: ${c.analysis.maxXMeetingSlo}` : `No point meets ${base.slo.target}.`);
