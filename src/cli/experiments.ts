@@ -295,9 +295,11 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
   if (opts.report) {
     const theory = variants.flatMap((v, k) => theoryFor(v.scenario, v.baseDir, aggs[k]!).map((t) => ({ ...t, stage: `${v.name} · ${t.stage}` })));
     const notes = diffs.flatMap((d) => d.differences.filter((x) => x.significant).map((x) => `${d.name} − ${variants[0]!.name}: ${x.figure} ${x.difference >= 0 ? '+' : ''}${fmtNum(x.difference)} ± ${fmtNum(x.ci95)} (significant)`));
+    const narrative = files.length === 1 && typeof files[0]!.raw.narrative === 'string' ? `${files[0]!.raw.narrative.trim()} ` : '';
+    const title = files.length === 1 && typeof files[0]!.raw.name === 'string' ? `${files[0]!.raw.name}: ` : '';
     const report = buildReport(
-      `servesim compare · ${variants.map((v) => v.name).join(' vs ')}`,
-      `${variants.length} variants, ${opts.replications} replications each on common random numbers (the same arrivals, users and attributes); differences are paired, against ${variants[0]!.name}.`,
+      `servesim compare · ${title}${variants.map((v) => v.name).join(' vs ')}`,
+      `${narrative}${variants.length} variants, ${opts.replications} replications each on common random numbers (the same arrivals, users and attributes); differences are paired, against ${variants[0]!.name}.`,
       variants.map((v, k) => ({ name: v.name, aggregate: aggs[k]! })),
       theory,
       notes,

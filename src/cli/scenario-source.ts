@@ -35,8 +35,11 @@ function builtinPath(name: string): string | undefined {
 function resolveFile(ref: string): string {
   const path = resolve(ref);
   if (existsSync(path) && statSync(path).isFile()) return path;
-  const builtin = !ref.includes('/') && !ref.includes('\\') ? builtinPath(ref) : undefined;
+  const looksLikePath = ref.includes('/') || ref.includes('\\') || /\.(ya?ml|json|m?ts|m?js)$/i.test(ref);
+  const builtin = looksLikePath ? undefined : builtinPath(ref);
   if (builtin === undefined) {
+    // A path gets a plain answer; a bare word may have been meant as a built-in name.
+    if (looksLikePath) throw new InputError([`${ref}: no such scenario file`]);
     throw new InputError([`${ref}: no such scenario file, and no built-in scenario of that name (built-in: ${builtinNames().join(', ')})`]);
   }
   return builtin;

@@ -81,7 +81,11 @@ describe('bad input gives one clear message per problem and exit code 2', () => 
   });
 
   it('missing file', async () => {
-    await expectInputError(['run', join(dir, 'nope.yaml')], 'nope.yaml: no such scenario file, and no built-in scenario of that name');
+    await expectInputError(['run', join(dir, 'nope.yaml')], 'nope.yaml: no such scenario file');
+  });
+
+  it('a bare word that is neither a file nor a built-in lists the built-ins', async () => {
+    await expectInputError(['run', 'nope'], 'nope: no such scenario file, and no built-in scenario of that name (built-in: accuracy-vs-latency,');
   });
 
   it('unparseable YAML names the line', async () => {
