@@ -232,6 +232,15 @@ function timeAxis(domain: [number, number], title: string | null) {
 function timelineChart(report: Report): ChartDef {
   const rows = timelineRows(report);
   const domain = timeDomain(report);
+  // A log axis when the windows' p99s span more than two decades (a variant whose requests
+  // wait minutes would otherwise flatten every other variant onto the floor).
+  const finite = rows.map((r) => r.p99Ms).filter((v) => Number.isFinite(v) && v > 0);
+  const [lo, hi] = finite.length > 0 ? extent(finite) : [0, 0];
+  const logY = lo > 0 && hi / lo > 100;
+  const logTicks = logY ? logAxis(lo / 1.25, hi * 1.25) : null;
+  const p99Y = logTicks
+    ? { field: 'p99Ms', type: 'quantitative' as const, title: 'p99 latency (ms, log scale)', scale: { type: 'log' as const, domain: logTicks.domain, nice: false }, axis: { format: '~g', values: logTicks.ticks } }
+    : { field: 'p99Ms', type: 'quantitative' as const, title: 'p99 latency (ms)' };
   return {
     id: 'chart-timeline',
     title: 'Latency and throughput over time',
@@ -250,7 +259,7 @@ function timelineChart(report: Report): ChartDef {
                 mark: { type: 'line', strokeWidth: 1.6, invalid: 'break-paths-show-domains' },
                 encoding: {
                   x: timeAxis(domain, null),
-                  y: { field: 'p99Ms', type: 'quantitative', title: 'p99 latency (ms)' },
+                  y: p99Y,
                   color: variantColor(report),
                 },
               },
