@@ -82,11 +82,34 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
     .option('--report <file>', 'write a report: .html (self-contained, with charts) or .md')
     .addOption(new Option('--shard <i/n>', 'run only part i of n of the replications and write it for servesim merge').argParser(parseShard))
     .option('--out <file>', 'where --shard writes its part (default: stdout)')
+    .option('--variant <name>', 'run one configuration of a file that declares variants, as a plain run (with its time series)')
     .action(
-      wrap((async (ref: string, opts: { seed?: number | string; json?: boolean; set: Override[]; csv?: string } & ExperimentOptions) => {
+      wrap((async (ref: string, opts: { seed?: number | string; json?: boolean; set: Override[]; csv?: string; variant?: string } & ExperimentOptions) => {
         if (merged) opts.merged = merged;
-        // A scenario that declares a sweep or variants is an experiment: run does it.
+        // A scenario that declares a sweep or variants is an experiment: run does it,
+        // unless --variant asks for one configuration of it as a plain run.
         const file = await loadRawFile(ref);
+        // What the narrative's caveat names: the user's own changes, not the variant's expansion.
+        const shownSet: Override[] = [...(opts.variant !== undefined ? [{ path: 'variant', value: opts.variant }] : []), ...opts.set];
+        if (opts.variant !== undefined) {
+          const variants = (file.raw.variants ?? {}) as Record<string, Record<string, unknown>>;
+          const base = typeof file.raw.baseName === 'string' ? file.raw.baseName : 'base';
+          const names = [base, ...Object.keys(variants)];
+          if (!names.includes(opts.variant)) {
+            throw new InputError([`--variant ${opts.variant}: ${ref} has no such variant (it has: ${names.join(', ')})`]);
+          }
+          const changes = opts.variant === base ? {} : variants[opts.variant]!;
+          opts.set = [
+            ...opts.set,
+            ...Object.entries(changes).map(([path, value]) => ({ path, value })),
+            { path: 'variants', value: undefined },
+            { path: 'sweep', value: undefined },
+            { path: 'replications', value: undefined },
+          ];
+          file.raw.variants = undefined;
+          file.raw.sweep = undefined;
+          file.raw.replications = undefined;
+        }
         const sweep = file.raw.sweep as { vary?: unknown; steps?: unknown } | undefined;
         if (sweep && typeof sweep.vary === 'string') {
           return sweepCmd(ref, { ...opts, vary: sweep.vary, steps: typeof sweep.steps === 'number' ? sweep.steps : 10 });
@@ -110,7 +133,7 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
         const note = written.length > 0 ? `\nTime series written to ${written.join(', ')}\n` : '';
         if (opts.json) return `${JSON.stringify(result, null, 2)}\n`;
         const theory = theoryText(theoryForRun(scenario, baseDir, result));
-        return `${narrativeText(file.raw, opts.set, opts.seed)}${formatRun(scenario, result)}${theory ? `\n${theory}` : ''}\n${note}`;
+        return `${narrativeText(file.raw, shownSet, opts.seed)}${formatRun(scenario, result)}${theory ? `\n${theory}` : ''}\n${note}`;
       }) as Action),
     );
 

@@ -66,3 +66,21 @@ describe('servesim run', () => {
     expect(res.stderr.trim()).toBe('servesim: does-not-exist.yaml: no such scenario file');
   });
 });
+
+describe('run --variant', () => {
+  it('runs one configuration of a variants file as a plain run, with its time series', async () => {
+    const r = await cli('run', 'spike-10x', '--variant', 'degrade', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.degradedShare).toBeGreaterThan(0.5); // the degrade variant's fallback is on
+    expect(j.timeSeries.startS.length).toBeGreaterThan(100);
+    const base = JSON.parse((await cli('run', 'spike-10x', '--variant', 'base', '--json')).stdout);
+    expect(base.degradedShare).toBe(0);
+  });
+
+  it('an unknown variant lists the known ones', async () => {
+    const r = await cli('run', 'spike-10x', '--variant', 'nope');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--variant nope: spike-10x has no such variant (it has: base, autoscale, cache, degrade, buffer)');
+  });
+});
