@@ -7,35 +7,7 @@ import { parse, View, type Spec as VgSpec } from 'vega';
 import { compile } from 'vega-lite';
 import { buildCharts, type ChartDef, type ChartId } from '../../src/report/charts.ts';
 import type { Report } from '../../src/report/model.ts';
-
-type CompileLogger = NonNullable<NonNullable<Parameters<typeof compile>[1]>['logger']>;
-
-/** Keeps Vega-Lite's compile warnings instead of printing them (a warning means a spec draws something other than meant). */
-class QuietLog implements CompileLogger {
-  readonly warnings: string[] = [];
-  private current = 2;
-  level(): number;
-  level(level: number): this;
-  level(level?: number): number | this {
-    if (level === undefined) return this.current;
-    this.current = level;
-    return this;
-  }
-  error(...args: unknown[]): this {
-    this.warnings.push(`error: ${args.map(String).join(' ')}`);
-    return this;
-  }
-  warn(...args: unknown[]): this {
-    this.warnings.push(args.map(String).join(' '));
-    return this;
-  }
-  info(): this {
-    return this;
-  }
-  debug(): this {
-    return this;
-  }
-}
+import { WarningLog } from '../../src/report/compile-log.ts';
 
 /** Data items drawn under a scenegraph node (points, line vertices, bars), as the HTML report counts them. */
 function countMarks(node: { marktype?: string; role?: string; items?: unknown[] }): number {
@@ -56,7 +28,7 @@ const views = new Map<ChartId, View>();
  * test can see that every chart shows data. Returns Vega-Lite's warnings.
  */
 export async function drawCharts(root: HTMLElement, report: Report): Promise<string[]> {
-  const log = new QuietLog();
+  const log = new WarningLog();
   for (const chart of buildCharts(report)) {
     const el = root.querySelector<HTMLElement>(`#${chart.id}`);
     if (el === null) continue;
@@ -74,7 +46,7 @@ export async function drawCharts(root: HTMLElement, report: Report): Promise<str
   return log.warnings;
 }
 
-async function drawOne(el: HTMLElement, chart: ChartDef, log: QuietLog): Promise<void> {
+async function drawOne(el: HTMLElement, chart: ChartDef, log: WarningLog): Promise<void> {
   const canvas = document.createElement('div');
   canvas.className = 'chart-canvas';
   el.append(canvas);

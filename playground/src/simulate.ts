@@ -9,7 +9,7 @@ import type { Override } from '../../src/config/overrides.ts';
 import { parseScenarioText, validateScenario, type TextSource } from '../../src/config/parse.ts';
 import type { Scenario } from '../../src/config/schema.ts';
 import { aggregate } from '../../src/experiments/aggregate.ts';
-import { theoryRows, type StageShape } from '../../src/experiments/theory.ts';
+import { theoryForRun as theoryForSystem } from '../../src/experiments/theory.ts';
 import { ServingSystem, type RunResult } from '../../src/models/index.ts';
 import { variantOf } from '../../src/report/build.ts';
 import type { ReportVariant, TheoryRow } from '../../src/report/model.ts';
@@ -41,36 +41,10 @@ export function loadScenario(source: TextSource, overrides: readonly Override[])
   return validateScenario(parseScenarioText(source), overrides);
 }
 
-/**
- * The stages on the main path as queueing theory sees them: the shapes the CLI's
- * theoryForRun (src/cli/experiments.ts) takes from a ServingSystem built but not run.
- * Trace arrivals cannot be opened here, so they never reach this (the run refuses first).
- */
-export function stageShapes(scenario: Scenario): { shapes: StageShape[]; arrivalScv: number | undefined } {
-  const sys = new ServingSystem(scenario);
-  const shapes = sys.nodes.map((n) => {
-    const st = n.stage;
-    const spec = sys.built.find((b) => b.stage === st)!.spec;
-    return {
-      name: st.name,
-      servers: st.servers,
-      meanS: st.serviceTime.meanS(1, st.typicalCandidates),
-      scv: st.serviceTime.scv,
-      maxBatch: st.maxBatch,
-      routing: st.routing,
-      fanout: st.fanout !== undefined,
-      boundedQueue: st.queueCapacity !== Infinity,
-      filtered: spec.cache !== undefined || spec.fallback !== undefined || spec.precompute !== undefined,
-      fullBatchS: st.serviceTime.meanS(st.maxBatch, st.typicalCandidates),
-    };
-  });
-  return { shapes, arrivalScv: sys.arrivals.interarrivalScv };
-}
-
-/** Theory beside one run, as `servesim run` prints it (the run's own figures as the simulated values). */
+/** Theory beside one run, as `servesim run` prints it (the shared code of src/experiments/theory.ts). */
 export function theoryForRun(scenario: Scenario, result: RunResult): TheoryRow[] {
-  const { shapes, arrivalScv } = stageShapes(scenario);
-  return theoryRows(scenario, result, shapes, (name) => ({ value: result.stages[name]?.queueWaitMs.mean ?? NaN }), arrivalScv);
+  // Trace arrivals cannot be opened here, so they never reach this (the run refuses first).
+  return theoryForSystem(scenario, new ServingSystem(scenario), result);
 }
 
 /**

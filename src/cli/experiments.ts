@@ -12,7 +12,7 @@ import { pairedDifferences, type PairedDifference } from '../experiments/compare
 import { planCheapest, type PlanPoint, type PlanResult } from '../experiments/plan.ts';
 import { inProcessRunner, replicationSeed, type Runner, type RunTask } from '../experiments/runner.ts';
 import { analyseSweep, sloFraction, type SweepPoint } from '../experiments/sweep.ts';
-import { theoryRows, type StageShape } from '../experiments/theory.ts';
+import { stageShapes, theoryForRun as theoryForSystem, theoryRows } from '../experiments/theory.ts';
 import { parseVary, type Vary } from '../experiments/vary.ts';
 import { buildReport } from '../report/build.ts';
 import type { Report, TheoryRow, TradeoffPoint } from '../report/model.ts';
@@ -94,32 +94,15 @@ function checkReplications(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new InputError([`--replications: expected a whole number of at least 1, got ${n}`]);
 }
 
-/** Shapes of the stages on the main path, for theory (builds the system without running it). */
-function shapesOf(scenario: Scenario, baseDir: string): { shapes: StageShape[]; arrivalScv: number | undefined } {
-  const sys = new ServingSystem(scenario, {
+/** The scenario built (not run) in its folder, for theory's view of its stages. */
+function builtSystem(scenario: Scenario, baseDir: string): ServingSystem {
+  return new ServingSystem(scenario, {
     openTrace: (path, o) => openTraceFile(isAbsolute(path) ? path : resolve(baseDir, path), path, o.timestampColumn),
   });
-  const shapes = sys.nodes.map((n) => {
-    const st = n.stage;
-    const spec = sys.built.find((b) => b.stage === st)!.spec;
-    return {
-      name: st.name,
-      servers: st.servers,
-      meanS: st.serviceTime.meanS(1, st.typicalCandidates),
-      scv: st.serviceTime.scv,
-      maxBatch: st.maxBatch,
-      routing: st.routing,
-      fanout: st.fanout !== undefined,
-      boundedQueue: st.queueCapacity !== Infinity,
-      filtered: spec.cache !== undefined || spec.fallback !== undefined || spec.precompute !== undefined,
-      fullBatchS: st.serviceTime.meanS(st.maxBatch, st.typicalCandidates),
-    };
-  });
-  return { shapes, arrivalScv: sys.arrivals.interarrivalScv };
 }
 
 function theoryFor(scenario: Scenario, baseDir: string, a: Aggregate): TheoryRow[] {
-  const { shapes, arrivalScv } = shapesOf(scenario, baseDir);
+  const { shapes, arrivalScv } = stageShapes(builtSystem(scenario, baseDir));
   return theoryRows(scenario, a.first, shapes, (name) => {
     const e = estimateAt(a.figures, `stages.${name}.queueWaitMs.mean`);
     return e === undefined ? { value: NaN } : Number.isFinite(e.ci95) ? { value: e.mean, ci95: e.ci95 } : { value: e.mean };
@@ -165,8 +148,7 @@ const est = (a: Aggregate, path: string): string => {
 
 /** Theory rows for one plain run (its own figures as the simulated values). */
 export function theoryForRun(scenario: Scenario, baseDir: string, result: RunResult): TheoryRow[] {
-  const { shapes, arrivalScv } = shapesOf(scenario, baseDir);
-  return theoryRows(scenario, result, shapes, (name) => ({ value: result.stages[name]?.queueWaitMs.mean ?? NaN }), arrivalScv);
+  return theoryForSystem(scenario, builtSystem(scenario, baseDir), result);
 }
 
 /** Theory rows as text under a run's tables. */

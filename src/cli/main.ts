@@ -7,7 +7,7 @@ import { progressReporter } from './progress.ts';
 import { isAbsolute, resolve } from 'node:path';
 import { writeSeriesCsv } from './csv-output.ts';
 import { explainScenario } from './explain.ts';
-import { builtinDescription, builtinNames, DEFAULT_SCENARIO, loadForExplain, loadRawFile, loadScenario, loadScenarioFile } from './scenario-source.ts';
+import { builtinDescription, builtinNames, DEFAULT_SCENARIO, loadForExplain, loadRawFile, loadScenarioFile } from './scenario-source.ts';
 import { openTraceFile } from './trace-file.ts';
 import { compareCmd, narrativeText, planCmd, runReplicated, sweepCmd, theoryForRun, theoryText, validateExperiment, type ExperimentOptions } from './experiments.ts';
 import { mergedRunner, parseShard, readPartials, ShardComplete, stringifyPartial, type PartialResult } from './shard.ts';

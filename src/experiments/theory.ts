@@ -1,5 +1,5 @@
 import type { Scenario } from '../config/schema.ts';
-import type { RunResult } from '../models/index.ts';
+import type { RunResult, ServingSystem } from '../models/index.ts';
 import type { TheoryRow, Figure } from '../report/model.ts';
 import { mg1MeanWait, mgcMeanWaitApprox, mmcMeanWait } from './queueing.ts';
 
@@ -103,4 +103,34 @@ export function theoryRows(scenario: Scenario, result: RunResult, shapes: readon
     poissonIn = poissonIn && Math.abs(scv - 1) < 1e-9 && !st.boundedQueue && st.maxBatch === 1 && !st.fanout && !st.filtered && st.routing === 'shared';
   });
   return rows;
+}
+
+/**
+ * The stages on a system's main path as queueing theory sees them (their configuration:
+ * build the system without running it). Shared by the CLI and the browser playground.
+ */
+export function stageShapes(sys: ServingSystem): { shapes: StageShape[]; arrivalScv: number | undefined } {
+  const shapes = sys.nodes.map((n) => {
+    const st = n.stage;
+    const spec = sys.built.find((b) => b.stage === st)!.spec;
+    return {
+      name: st.name,
+      servers: st.servers,
+      meanS: st.serviceTime.meanS(1, st.typicalCandidates),
+      scv: st.serviceTime.scv,
+      maxBatch: st.maxBatch,
+      routing: st.routing,
+      fanout: st.fanout !== undefined,
+      boundedQueue: st.queueCapacity !== Infinity,
+      filtered: spec.cache !== undefined || spec.fallback !== undefined || spec.precompute !== undefined,
+      fullBatchS: st.serviceTime.meanS(st.maxBatch, st.typicalCandidates),
+    };
+  });
+  return { shapes, arrivalScv: sys.arrivals.interarrivalScv };
+}
+
+/** Theory beside one run (its own figures as the simulated values), `sys` being the scenario built but not run. */
+export function theoryForRun(scenario: Scenario, sys: ServingSystem, result: RunResult): TheoryRow[] {
+  const { shapes, arrivalScv } = stageShapes(sys);
+  return theoryRows(scenario, result, shapes, (name) => ({ value: result.stages[name]?.queueWaitMs.mean ?? NaN }), arrivalScv);
 }

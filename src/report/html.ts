@@ -20,36 +20,8 @@ import { dirname, join } from 'node:path';
 import { compile } from 'vega-lite';
 import type { Report } from './model.ts';
 import { buildCharts, FONT, type ChartDef } from './charts.ts';
+import { WarningLog } from './compile-log.ts';
 import { escapeHtml, isNumericColumn, jsonForScript, theoryTable } from './format.ts';
-
-type CompileLogger = NonNullable<NonNullable<Parameters<typeof compile>[1]>['logger']>;
-
-/** Keeps Vega-Lite's compile warnings instead of printing them (only the CLI prints). */
-class WarningLog implements CompileLogger {
-  readonly warnings: string[] = [];
-  private current = 2;
-  level(): number;
-  level(level: number): this;
-  level(level?: number): number | this {
-    if (level === undefined) return this.current;
-    this.current = level;
-    return this;
-  }
-  error(...args: unknown[]): this {
-    this.warnings.push(`error: ${args.map(String).join(' ')}`);
-    return this;
-  }
-  warn(...args: unknown[]): this {
-    this.warnings.push(args.map(String).join(' '));
-    return this;
-  }
-  info(): this {
-    return this;
-  }
-  debug(): this {
-    return this;
-  }
-}
 
 /** A chart compiled to a Vega spec, ready for the page's draw script. */
 export interface CompiledChart {

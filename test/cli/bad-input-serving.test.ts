@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HARDWARE } from '../../src/catalog/hardware.ts';
 import { DEFAULT_MODELS } from '../../src/catalog/models.ts';
-import { cli } from '../support/cli.ts';
+import { cli, expectInputError } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'servesim-bad3-'));
 
@@ -21,16 +21,11 @@ stages:
     routing: { policy: power-of-two }
 `;
 
-async function expectInputError(text: string, ...messages: string[]): Promise<string> {
+/** Writes `text` as a scenario file and checks `run` refuses it (the shared promise of bad input). */
+async function expectScenarioError(text: string, ...messages: string[]): Promise<string> {
   const f = join(dir, `s${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(f, text);
-  const r = await cli('run', f);
-  expect(r.stderr).toBe(r.stderr); // (for the failure message)
-  expect(r.code).toBe(2);
-  expect(r.stdout).toBe('');
-  for (const m of messages) expect(r.stderr).toContain(m);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-  return r.stderr;
+  return expectInputError(['run', f], ...messages);
 }
 
 describe('bad serving input: clear messages and exit code 2', () => {
@@ -41,55 +36,55 @@ describe('bad serving input: clear messages and exit code 2', () => {
   });
 
   it('unknown hardware lists the known names', async () => {
-    const err = await expectInputError(GOOD.replace('g5.xlarge', 'g9.huge'), 'stages[0].hardware: unknown hardware "g9.huge"; known: ');
+    const err = await expectScenarioError(GOOD.replace('g5.xlarge', 'g9.huge'), 'stages[0].hardware: unknown hardware "g9.huge"; known: ');
     for (const name of Object.keys(DEFAULT_HARDWARE)) expect(err).toContain(name);
   });
 
   it('unknown model lists the known names', async () => {
-    const err = await expectInputError(GOOD.replace('deep-ranker', 'gpt-7'), 'stages[0].model: unknown model "gpt-7"; known: ');
+    const err = await expectScenarioError(GOOD.replace('deep-ranker', 'gpt-7'), 'stages[0].model: unknown model "gpt-7"; known: ');
     for (const name of Object.keys(DEFAULT_MODELS)) expect(err).toContain(name);
   });
 
   it('maxBatch below 1', async () => {
-    await expectInputError(GOOD.replace('maxBatch: 16', 'maxBatch: 0'), 'stages[0].batching.maxBatch: expected a whole number of at least 1, got 0');
+    await expectScenarioError(GOOD.replace('maxBatch: 16', 'maxBatch: 0'), 'stages[0].batching.maxBatch: expected a whole number of at least 1, got 0');
   });
 
   it('a negative maxWait', async () => {
-    await expectInputError(GOOD.replace('maxWait: "2ms"', 'maxWait: "-2ms"'), 'stages[0].batching.maxWait: must not be negative, got "-2ms"');
+    await expectScenarioError(GOOD.replace('maxWait: "2ms"', 'maxWait: "-2ms"'), 'stages[0].batching.maxWait: must not be negative, got "-2ms"');
   });
 
   it('an SLO that does not parse', async () => {
-    await expectInputError(GOOD.replace('p99 < 100ms', 'fast please'), 'slo: expected an SLO like "p99 < 100ms" or "latency < 100ms for 99.9%", got "fast please"');
+    await expectScenarioError(GOOD.replace('p99 < 100ms', 'fast please'), 'slo: expected an SLO like "p99 < 100ms" or "latency < 100ms for 99.9%", got "fast please"');
   });
 
   it('an SLO with a percentile out of range', async () => {
-    await expectInputError(GOOD.replace('p99 < 100ms', 'p100 < 100ms'), 'slo: expected an SLO like', 'between 0 and 100');
+    await expectScenarioError(GOOD.replace('p99 < 100ms', 'p100 < 100ms'), 'slo: expected an SLO like', 'between 0 and 100');
   });
 
   it('an unknown routing policy', async () => {
-    await expectInputError(GOOD.replace('power-of-two', 'fastest'), 'stages[0].routing.policy: expected one of "shared", "round-robin", "random", "least-outstanding", "power-of-two", got "fastest"');
+    await expectScenarioError(GOOD.replace('power-of-two', 'fastest'), 'stages[0].routing.policy: expected one of "shared", "round-robin", "random", "least-outstanding", "power-of-two", got "fastest"');
   });
 
   it('a model without hardware (its latency profile depends on the device)', async () => {
-    await expectInputError(GOOD.replace('    hardware: g5.xlarge\n', ''), 'stages[0].hardware: missing: model "deep-ranker" needs a hardware name');
+    await expectScenarioError(GOOD.replace('    hardware: g5.xlarge\n', ''), 'stages[0].hardware: missing: model "deep-ranker" needs a hardware name');
   });
 
   it('batching with a per-request distribution', async () => {
     const t = GOOD.replace('    model: deep-ranker\n', '    service: { dist: exponential, mean: "10ms" }\n');
-    await expectInputError(t, 'stages[0].service.dist: batching (maxBatch 16) needs a batch-aware service time');
+    await expectScenarioError(t, 'stages[0].service.dist: batching (maxBatch 16) needs a batch-aware service time');
   });
 
   it('a batch table that does not reach maxBatch', async () => {
     const t = GOOD.replace('    model: deep-ranker\n', '    service: { dist: table, points: [[1, "5ms"], [8, "9ms"]] }\n');
-    await expectInputError(t, 'stages[0].service.points: the table stops at batch 8 but batching.maxBatch is 16');
+    await expectScenarioError(t, 'stages[0].service.points: the table stops at batch 8 but batching.maxBatch is 16');
   });
 
   it('a hardware entry in the scenario with a bad device', async () => {
     const t = `${GOOD}hardware:\n  my-tpu: { device: tpu, usdPerHour: 1 }\n`;
-    await expectInputError(t, 'hardware.my-tpu.device: expected "cpu" or "gpu", got "tpu"');
+    await expectScenarioError(t, 'hardware.my-tpu.device: expected "cpu" or "gpu", got "tpu"');
   });
 
   it('the error names the line of the offending value', async () => {
-    await expectInputError(GOOD.replace('g5.xlarge', 'g9.huge'), ':8:15: stages[0].hardware');
+    await expectScenarioError(GOOD.replace('g5.xlarge', 'g9.huge'), ':8:15: stages[0].hardware');
   });
 });
