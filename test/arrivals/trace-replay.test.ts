@@ -5,7 +5,7 @@ import { scenarioFromText } from '../../src/config/parse.ts';
 import { runScenario } from '../../src/models/index.ts';
 import { openTraceFile } from '../../src/cli/trace-file.ts';
 
-const TRACES = resolve(__dirname, '../../../shared/traces');
+const TRACES = resolve(__dirname, '../../examples/traces');
 
 /**
  * An independent replay: parse the CSV with a few lines of our own, then run the
