@@ -12,7 +12,9 @@ import { openTraceFile } from './trace-file.ts';
 import { compareCmd, narrativeText, planCmd, runReplicated, sweepCmd, theoryForRun, theoryText, validateExperiment, type ExperimentOptions } from './experiments.ts';
 import { mergedRunner, parseShard, readPartials, ShardComplete, stringifyPartial, type PartialResult } from './shard.ts';
 import type { Runner } from '../experiments/runner.ts';
-import { writeFileSync } from 'node:fs';
+import type { Scenario } from '../config/schema.ts';
+import { availableParallelism } from 'node:os';
+import { checkOutputDir, checkOutputFile, OutputError, writeFileAtomic } from './write-file.ts';
 
 /** Where the CLI writes; tests pass their own. */
 export interface Io {
@@ -25,19 +27,101 @@ const stdio: Io = {
   err: (t) => process.stderr.write(t),
 };
 
-function parseSeed(v: string): number | string {
-  return /^-?\d+$/.test(v) ? Number(v) : v;
+/**
+ * `--seed`: a whole number that a double holds exactly (|n| ≤ 2^53 − 1; above that,
+ * neighbouring seeds would silently be the same run), or a word. The engine hashes
+ * every seed as text (Alea's Mash over "<seed>/<stream>"), so a word is as good a seed
+ * as a number; what looks like a number but is not a whole one ("1e3", "1.5", "+5",
+ * "0x10") is refused rather than hashed as a word by surprise.
+ */
+export function parseSeed(v: string): number | string {
+  if (/^-?\d+$/.test(v)) {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n)) {
+      throw new InvalidArgumentError(`a seed number must be at most 9007199254740991 (2^53 - 1) in size, got "${v}": larger ones cannot be told apart; give a smaller number or a word`);
+    }
+    return n;
+  }
+  if (v.trim() === '') throw new InvalidArgumentError(`expected a whole number or a word, got "${v}"`);
+  if (/^[-+]?(\d|\.\d)/.test(v) || /^[-+]?(infinity|nan)$/i.test(v)) {
+    throw new InvalidArgumentError(`expected a whole number, got "${v}" (a seed is a whole number or a word; decimals and exponents are refused)`);
+  }
+  if (!/^[\x21-\x7e]{1,200}$/.test(v)) throw new InvalidArgumentError('a seed word is 1 to 200 printable characters without spaces');
+  return v;
 }
 
 function parseCount(v: string): number {
   const n = Number(v);
   // Commander names the option in its message: "option '--replications <n>' argument 'x' is invalid."
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got "${v}"`);
+  if (!/^\s*\d+\s*$/.test(v) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got "${v}"`);
   return n;
+}
+
+/** Most replications one command runs: each keeps its figures and sketches (about 10 KB). */
+export const MAX_REPLICATIONS = 10_000;
+
+function parseReplications(v: string): number {
+  const n = parseCount(v);
+  if (n > MAX_REPLICATIONS) throw new InvalidArgumentError(`at most ${MAX_REPLICATIONS.toLocaleString('en-US')}, got ${v} (each replication is kept in memory, about 10 KB); confidence intervals narrow little beyond a few hundred`);
+  return n;
+}
+
+/** The options a command may carry that the checks below look at. */
+interface FlagOptions {
+  report?: string;
+  out?: string;
+  csv?: string;
+  shard?: unknown;
+  replications?: number;
+  workers?: number;
+  forceWorkers?: boolean;
+}
+
+/**
+ * Problems with flags that can be seen before any file is read: flags that would do
+ * nothing in this combination, too many workers, and output paths that could not be
+ * written (checked now, so no simulation is spent on a result that cannot be saved).
+ */
+export function flagProblems(o: FlagOptions, cores = availableParallelism()): string[] {
+  const problems: string[] = [];
+  const attempt = (f: () => void) => {
+    try {
+      f();
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      problems.push(...err.problems);
+    }
+  };
+  if (o.out !== undefined && o.shard === undefined) problems.push(`--out ${o.out}: only a --shard i/n run writes a part file; without --shard the result is printed (add --report for a file)`);
+  if (o.shard !== undefined && o.report !== undefined) problems.push(`--report ${o.report} with --shard: a shard writes only its part, not a report; give --report to servesim merge`);
+  if (o.csv !== undefined) {
+    if (o.report !== undefined) problems.push(`--csv ${o.csv} with --report: the report runs through replications, which write no time series; run --csv without --report`);
+    if (o.replications !== undefined && o.replications > 1) problems.push(`--csv ${o.csv} with --replications ${o.replications}: --csv writes the time series of one run; drop one of the two`);
+    if (o.shard !== undefined) problems.push(`--csv ${o.csv} with --shard: a shard writes only its part; drop --csv`);
+  }
+  if (o.forceWorkers && o.workers === undefined) problems.push('--force-workers without --workers: it only allows a --workers count above the machine\'s cores');
+  if (o.workers !== undefined && o.workers > cores && !o.forceWorkers) {
+    problems.push(`--workers ${o.workers}: this machine has ${cores} core${cores === 1 ? '' : 's'}; more workers than cores add memory (each holds its own simulation, tens of MB) but no speed. Use --workers ${cores} or fewer, or add --force-workers`);
+  }
+  if (o.report !== undefined) attempt(() => checkOutputFile('--report', o.report!, ['.html', '.htm', '.md', '.markdown'], '.html or .md'));
+  if (o.out !== undefined && o.shard !== undefined) attempt(() => checkOutputFile('--out', o.out!, ['.json'], '.json'));
+  if (o.csv !== undefined) attempt(() => checkOutputDir('--csv', o.csv!));
+  return problems;
 }
 
 function collect(v: string, prev: Override[]): Override[] {
   return [...prev, parseOverride(v)];
+}
+
+/**
+ * The scenario as the run header shows it: a description is prose about the file as
+ * written ("on 4 replicas"), so after --set or --variant it is marked as such, with
+ * what this run changed (the tables below show the values the run used).
+ */
+export function asRun(scenario: Scenario, changes: readonly Override[]): Scenario {
+  if (changes.length === 0 || !scenario.description) return scenario;
+  const shown = changes.map((o) => (o.path === 'variant' ? `variant ${String(o.value)}` : `${o.path}=${typeof o.value === 'string' ? o.value : JSON.stringify(o.value)}`));
+  return { ...scenario, description: `${scenario.description} [as written; this run: ${shown.join(', ')}]` };
 }
 
 /** Output of a command: text for stdout. Errors are thrown, never printed here. */
@@ -61,7 +145,12 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
     .version('0.1.0')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
-    .showHelpAfterError('(run servesim --help for usage)');
+    .showHelpAfterError('(run servesim --help for usage)')
+    // Every command's flags and output paths are checked before it reads or runs anything.
+    .hook('preAction', (_program, cmd) => {
+      const problems = flagProblems(cmd.opts() as FlagOptions);
+      if (problems.length > 0) throw new InputError(problems);
+    });
 
   const wrap =
     (fn: Action) =>
@@ -73,12 +162,13 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
     .command('run')
     .description(`run a scenario file or a built-in scenario (default: ${DEFAULT_SCENARIO})`)
     .argument('[scenario]', 'path to a .yaml/.json/.ts scenario, or a built-in name', DEFAULT_SCENARIO)
-    .addOption(new Option('--seed <n>', 'root seed (overrides the scenario\'s)').argParser(parseSeed))
+    .addOption(new Option('--seed <n>', 'root seed (overrides the scenario\'s): a whole number up to 2^53-1, or a word').argParser(parseSeed))
     .option('--json', 'print the result as one JSON object (the machine contract)')
     .option('--set <path=value>', 'override a scenario value, e.g. --set stages.model.replicas=8 (repeatable)', collect, [] as Override[])
     .option('--csv <dir>', 'also write the per-window time series as CSV files into <dir>')
-    .addOption(new Option('--replications <n>', 'independent replications: figures as mean ± 95% CI (default: the scenario\'s, else 1)').argParser(parseCount))
-    .addOption(new Option('--workers <n>', 'worker threads for replications (default: the machine\'s cores)').argParser(parseCount))
+    .addOption(new Option('--replications <n>', 'independent replications (at most 10,000): figures as mean ± 95% CI (default: the scenario\'s, else 1)').argParser(parseReplications))
+    .addOption(new Option('--workers <n>', 'worker threads for replications (default and most: the machine\'s cores)').argParser(parseCount))
+    .option('--force-workers', 'allow --workers above the machine\'s cores')
     .option('--report <file>', 'write a report: .html (self-contained, with charts) or .md')
     .addOption(new Option('--shard <i/n>', 'run only part i of n of the replications and write it for servesim merge').argParser(parseShard))
     .option('--out <file>', 'where --shard writes its part (default: stdout)')
@@ -91,6 +181,11 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
         const file = await loadRawFile(ref);
         // What the narrative's caveat names: the user's own changes, not the variant's expansion.
         const shownSet: Override[] = [...(opts.variant !== undefined ? [{ path: 'variant', value: opts.variant }] : []), ...opts.set];
+        const declaresSweep = file.raw.sweep !== undefined && file.raw.sweep !== null;
+        const declaresVariants = file.raw.variants !== undefined && file.raw.variants !== null;
+        if (opts.variant !== undefined && !declaresSweep && !declaresVariants) {
+          throw new InputError([`--variant ${opts.variant}: ${ref} declares no variants and no sweep, so it runs as one configuration already; drop --variant`]);
+        }
         if (opts.variant !== undefined) {
           const variants = (file.raw.variants ?? {}) as Record<string, Record<string, unknown>>;
           const base = typeof file.raw.baseName === 'string' ? file.raw.baseName : 'base';
@@ -110,12 +205,19 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
           file.raw.sweep = undefined;
           file.raw.replications = undefined;
         }
+        // Flags that would do nothing with what this file asks for.
+        const reps = opts.replications ?? (typeof file.raw.replications === 'number' ? file.raw.replications : 1);
+        const experiment = file.raw.sweep !== undefined ? 'a sweep' : file.raw.variants !== undefined ? 'variants' : undefined;
+        const problems: string[] = [];
+        if (opts.csv !== undefined && experiment !== undefined) problems.push(`--csv ${opts.csv}: ${ref} declares ${experiment}, many runs with no one time series; add --variant <name> to run one configuration with --csv`);
+        else if (opts.csv !== undefined && reps > 1 && opts.replications === undefined) problems.push(`--csv ${opts.csv}: ${ref} asks for ${reps} replications, and --csv writes the time series of one run; add --replications 1`);
+        if (opts.workers !== undefined && experiment === undefined && reps <= 1 && !merged) problems.push(`--workers ${opts.workers} with one replication: a single run uses one thread; add --replications N or drop --workers`);
+        if (problems.length > 0) throw new InputError(problems);
         const sweep = file.raw.sweep as { vary?: unknown; steps?: unknown } | undefined;
         if (sweep && typeof sweep.vary === 'string') {
           return sweepCmd(ref, { ...opts, vary: sweep.vary, steps: typeof sweep.steps === 'number' ? sweep.steps : 10 });
         }
         if (file.raw.variants !== undefined) return compareCmd([ref], opts);
-        const reps = opts.replications ?? (typeof file.raw.replications === 'number' ? file.raw.replications : 1);
         if (reps > 1 || opts.report !== undefined || opts.shard !== undefined || merged) return runReplicated(ref, opts);
         const { scenario, baseDir } = await loadScenarioFile(ref, opts.set);
         const progress = progressReporter(`running ${scenario.name ?? ref}`);
@@ -133,15 +235,16 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
         const note = written.length > 0 ? `\nTime series written to ${written.join(', ')}\n` : '';
         if (opts.json) return `${JSON.stringify(result, null, 2)}\n`;
         const theory = theoryText(theoryForRun(scenario, baseDir, result));
-        return `${narrativeText(file.raw, shownSet, opts.seed)}${formatRun(scenario, result)}${theory ? `\n${theory}` : ''}\n${note}`;
+        return `${narrativeText(file.raw, shownSet, opts.seed)}${formatRun(asRun(scenario, shownSet), result)}${theory ? `\n${theory}` : ''}\n${note}`;
       }) as Action),
     );
 
   const experiment = (cmd: Command) =>
     cmd
-      .addOption(new Option('--seed <n>', 'root seed (overrides the scenario\'s)').argParser(parseSeed))
-      .addOption(new Option('--replications <n>', 'independent replications per configuration (default: the scenario\'s, else 1)').argParser(parseCount))
-      .addOption(new Option('--workers <n>', 'worker threads (default: the machine\'s cores)').argParser(parseCount))
+      .addOption(new Option('--seed <n>', 'root seed (overrides the scenario\'s): a whole number up to 2^53-1, or a word').argParser(parseSeed))
+      .addOption(new Option('--replications <n>', 'independent replications per configuration (at most 10,000; default: the scenario\'s, else 1)').argParser(parseReplications))
+      .addOption(new Option('--workers <n>', 'worker threads (default and most: the machine\'s cores)').argParser(parseCount))
+      .option('--force-workers', 'allow --workers above the machine\'s cores')
       .option('--json', 'print the result as JSON')
       .option('--report <file>', 'write a report: .html (self-contained, with charts) or .md')
       .option('--set <path=value>', 'override a scenario value (repeatable)', collect, [] as Override[])
@@ -227,6 +330,22 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
 }
 
 /**
+ * Writes a command's output file atomically (see write-file.ts). On failure (a full
+ * disk, a folder gone since the check) prints one line naming the path and returns
+ * false: the caller exits 1. Nothing is left behind, not even a temp file.
+ */
+export function writeOutput(io: Io, path: string, text: string): boolean {
+  try {
+    writeFileAtomic(path, text);
+    return true;
+  } catch (err) {
+    if (!(err instanceof OutputError)) throw err;
+    io.err(`servesim: ${err.message}\n`);
+    return false;
+  }
+}
+
+/**
  * Runs the CLI and returns its exit code: 0 on success, 2 for bad input (with one
  * line per problem and no stack trace), 1 for an internal error. Output is
  * written only once a command has fully succeeded, so nothing half-written
@@ -252,7 +371,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
       const outFile = outAt >= 0 ? argv[outAt + 1] : argv.find((a) => a.startsWith('--out='))?.slice(6);
       const text = `${stringifyPartial(partial)}\n`;
       if (outFile) {
-        writeFileSync(outFile, text);
+        if (!writeOutput(io, outFile, text)) return 1;
         io.err(`servesim: shard ${partial.shard.i}/${partial.shard.n}: ${partial.runs.length} of ${partial.total} runs written to ${outFile}; combine the parts with servesim merge\n`);
       } else io.out(text);
       return 0;
@@ -260,6 +379,11 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
     if (err instanceof InputError) {
       for (const p of err.problems) io.err(`servesim: ${p}\n`);
       return 2;
+    }
+    if (err instanceof OutputError) {
+      // A full disk or a folder gone mid-run: not the input's fault, nor a bug; nothing was left half-written.
+      io.err(`servesim: ${err.message}\n`);
+      return 1;
     }
     const e = err as Error;
     io.err(`servesim: internal error: ${e?.message ?? String(err)}\n`);
