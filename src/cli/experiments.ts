@@ -51,8 +51,17 @@ function runnerFor(baseDir: string, opts: ExperimentOptions): PooledRunner {
   return runner;
 }
 
+/** Most simulations one command keeps at once: every run's figures and sketches stay until the end (about 10 KB each). */
+export const MAX_SIMULATIONS = 20_000;
+
 /** Runs `replications` of each scenario (common random numbers across scenarios), with a progress bar. */
 async function runAll(runner: Runner, scenarios: readonly Scenario[], replications: number, seedOf: (s: Scenario) => Seed, label: string): Promise<DetailedRun[][]> {
+  const total = scenarios.length * replications;
+  if (total > MAX_SIMULATIONS) {
+    throw new InputError([
+      `this command would run ${total.toLocaleString('en-US')} simulations (${scenarios.length.toLocaleString('en-US')} configurations × ${replications.toLocaleString('en-US')} replications); at most ${MAX_SIMULATIONS.toLocaleString('en-US')} are kept in memory at once (about 10 KB each): use fewer replications, points or variants`,
+    ]);
+  }
   const tasks: RunTask[] = [];
   for (const s of scenarios) for (let i = 0; i < replications; i++) tasks.push({ scenario: s, seed: replicationSeed(seedOf(s), i) });
   const progress = progressReporter(label);

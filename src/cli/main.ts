@@ -66,6 +66,15 @@ function parseReplications(v: string): number {
   return n;
 }
 
+/** Most points of a sweep: a curve needs tens; each point is a configuration run `replications` times. */
+const MAX_STEPS = 1_000;
+
+function parseSteps(v: string): number {
+  const n = parseCount(v);
+  if (n > MAX_STEPS) throw new InvalidArgumentError(`at most ${MAX_STEPS.toLocaleString('en-US')} points, got ${v}`);
+  return n;
+}
+
 /** The options a command may carry that the checks below look at. */
 interface FlagOptions {
   report?: string;
@@ -264,7 +273,7 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
       .description('vary one value over a range: the latency-throughput curve, its knee, the highest load within the SLO')
       .argument('<scenario>', 'path or built-in name')
       .requiredOption('--vary <path=lo..hi>', 'the value to vary, e.g. arrivals.qps=100..5000')
-      .addOption(new Option('--steps <n>', 'points in the range').argParser(parseCount).default(10)),
+      .addOption(new Option('--steps <n>', 'points in the range (at most 1,000)').argParser(parseSteps).default(10)),
   ).action(wrap((async (ref: string, opts: ExperimentOptions & { vary: string; steps: number }) => sweepCmd(ref, { ...opts, ...(merged ? { merged } : {}) })) as Action));
 
   experiment(

@@ -100,6 +100,11 @@ describe('caps', () => {
     await expectInputError(['run', file10k], 'replications: at most 10,000, got 20000');
   });
 
+  it('--steps above 1,000, and more than 20,000 simulations in all', async () => {
+    await expectInputError(['sweep', f, '--vary', 'arrivals.qps=10..50', '--steps', '5000'], "option '--steps <n>'", 'at most 1,000 points');
+    await expectInputError(['sweep', f, '--vary', 'arrivals.qps=10..50.5', '--steps', '1000', '--replications', '30'], 'would run 30,000 simulations (1,000 configurations × 30 replications)');
+  });
+
   it('--workers above the cores unless forced', () => {
     expect(flagProblems({ workers: 64, replications: 2 }, 2)).toEqual([expect.stringContaining('--workers 64: this machine has 2 cores')]);
     expect(flagProblems({ workers: 64, replications: 2, forceWorkers: true }, 2)).toEqual([]);
