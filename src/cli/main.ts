@@ -84,6 +84,10 @@ interface FlagOptions {
   replications?: number;
   workers?: number;
   forceWorkers?: boolean;
+  json?: boolean;
+  vary?: string | string[];
+  /** True when --steps was given on the command line (it has a default). */
+  stepsGiven?: boolean;
 }
 
 /**
@@ -102,6 +106,8 @@ export function flagProblems(o: FlagOptions, cores = availableParallelism()): st
     }
   };
   if (o.out !== undefined && o.shard === undefined) problems.push(`--out ${o.out}: only a --shard i/n run writes a part file; without --shard the result is printed (add --report for a file)`);
+  if (o.shard !== undefined && o.json) problems.push('--json with --shard: a shard\'s part is JSON already; give --json to servesim merge');
+  if (o.stepsGiven && typeof o.vary === 'string' && !o.vary.includes('..')) problems.push(`--steps with --vary ${o.vary}: a list of values gives its own points; --steps spaces a range lo..hi`);
   if (o.shard !== undefined && o.report !== undefined) problems.push(`--report ${o.report} with --shard: a shard writes only its part, not a report; give --report to servesim merge`);
   if (o.csv !== undefined) {
     if (o.report !== undefined) problems.push(`--csv ${o.csv} with --report: the report runs through replications, which write no time series; run --csv without --report`);
@@ -157,7 +163,7 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
     .showHelpAfterError('(run servesim --help for usage)')
     // Every command's flags and output paths are checked before it reads or runs anything.
     .hook('preAction', (_program, cmd) => {
-      const problems = flagProblems(cmd.opts() as FlagOptions);
+      const problems = flagProblems({ ...(cmd.opts() as FlagOptions), stepsGiven: cmd.getOptionValueSource('steps') === 'cli' });
       if (problems.length > 0) throw new InputError(problems);
     });
 

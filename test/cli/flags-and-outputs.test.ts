@@ -74,6 +74,12 @@ describe('flags that would do nothing are refused, naming both', () => {
     expect(readdirSync(join(dir, 'c')).sort()).toEqual(['series.csv', 'stage-ranker.csv']);
   });
 
+  it('--json with --shard, --steps with a list', async () => {
+    await expectInputError(['run', f, '--replications', '2', '--shard', '0/2', '--json'], '--json with --shard', 'give --json to servesim merge');
+    await expectInputError(['sweep', f, '--vary', 'stages.ranker.replicas=2,3', '--steps', '4'], '--steps with --vary stages.ranker.replicas=2,3');
+    expect((await cli('sweep', f, '--vary', 'stages.ranker.replicas=2,3', '--json')).code).toBe(0);
+  });
+
   it('--out without --shard', async () => {
     await expectInputError(['compare', f, f, '--out', join(dir, 'p.json')], '--out', 'only a --shard i/n run writes a part file');
   });
