@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -100,22 +100,31 @@ print(json.dumps({'sent': sent, 'signal': os.WTERMSIG(status) if os.WIFSIGNALED(
 // A full disk: a 64 KB tmpfs (needs root and mount rights, else skipped).
 const mnt = mkdtempSync(join(tmpdir(), 'servesim-full-'));
 const mounted = process.getuid?.() === 0 && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt]).status === 0;
+const scenario = join(tmpdir(), `servesim-full-${process.pid}.yaml`);
 afterAll(() => {
   if (mounted) spawnSync('umount', [mnt]);
+  rmSync(mnt, { recursive: true, force: true });
+  rmSync(scenario, { force: true });
 });
 
 describe('a full disk', () => {
   it.skipIf(!mounted)('report, CSV and shard part: exit 1 naming the path, no temp file, nothing half-written', () => {
-    const scenario = join(tmpdir(), `servesim-full-${process.pid}.yaml`);
-    // A 2,000-request run: its CSV series (~20 KB) and report (~50 KB+) overflow 64 KB with the filler.
-    writeFileSync(scenario, 'arrivals: { process: poisson, qps: 50 }\nstop: { requests: 2000 }\ntimeSeries: { window: 0.1s }\nstages:\n  - name: m\n    replicas: 2\n    service: { dist: exponential, mean: "10ms" }\n');
+    writeFileSync(scenario, 'arrivals: { process: poisson, qps: 50 }\nstop: { requests: 2000 }\nstages:\n  - name: m\n    replicas: 2\n    service: { dist: exponential, mean: "10ms" }\n');
+    // Fill the disk to the last byte: every output's first write fails.
     mkdirSync(join(mnt, 'keep'));
-    writeFileSync(join(mnt, 'keep', 'filler'), Buffer.alloc(40 * 1024));
+    const fd = openSync(join(mnt, 'keep', 'filler'), 'w');
+    try {
+      for (;;) writeSync(fd, Buffer.alloc(1024));
+    } catch (err) {
+      expect((err as NodeJS.ErrnoException).code).toBe('ENOSPC');
+    } finally {
+      closeSync(fd);
+    }
     // The CSV's two files are written together: whichever overflows, neither is left.
     const cases: Array<[string[], string]> = [
       [['run', scenario, '--csv', join(mnt, 'csv')], join(mnt, 'csv', 's')],
-      [['run', scenario, '--replications', '2', '--workers', '1', '--report', join(mnt, 'r.html')], join(mnt, 'r.html')],
-      [['run', scenario, '--replications', '2', '--workers', '1', '--shard', '0/2', '--out', join(mnt, 'p.json')], join(mnt, 'p.json')],
+      [['run', scenario, '--replications', '2', '--report', join(mnt, 'r.md')], join(mnt, 'r.md')],
+      [['run', scenario, '--replications', '2', '--shard', '0/2', '--out', join(mnt, 'p.json')], join(mnt, 'p.json')],
     ];
     for (const [args, path] of cases) {
       const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
