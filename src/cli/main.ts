@@ -75,6 +75,19 @@ function parseSteps(v: string): number {
   return n;
 }
 
+/** A sweep varies one value: a second --vary would silently replace the first. */
+function parseOneVary(v: string, prev: string | undefined): string {
+  if (prev !== undefined) throw new InvalidArgumentError(`a sweep varies one value, and --vary ${prev} is given already; run one sweep per value (or declare variants in the file for a second dimension)`);
+  return v;
+}
+
+/** A rate in requests per second: a finite number above 0. */
+function parseRate(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a rate above 0 in requests per second, got "${v}"`);
+  return n;
+}
+
 /** The options a command may carry that the checks below look at. */
 interface FlagOptions {
   report?: string;
@@ -278,7 +291,7 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
       .command('sweep')
       .description('vary one value over a range: the latency-throughput curve, its knee, the highest load within the SLO')
       .argument('<scenario>', 'path or built-in name')
-      .requiredOption('--vary <path=lo..hi>', 'the value to vary, e.g. arrivals.qps=100..5000')
+      .addOption(new Option('--vary <path=lo..hi>', 'the value to vary, e.g. arrivals.qps=100..5000').makeOptionMandatory().argParser(parseOneVary))
       .addOption(new Option('--steps <n>', 'points in the range (at most 1,000)').argParser(parseSteps).default(10)),
   ).action(wrap((async (ref: string, opts: ExperimentOptions & { vary: string; steps: number }) => sweepCmd(ref, { ...opts, ...(merged ? { merged } : {}) })) as Action));
 
@@ -288,7 +301,7 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
       .description('find the cheapest configuration that meets an SLO at a load (bisection on counts)')
       .argument('<scenario>', 'path or built-in name')
       .requiredOption('--slo <objective>', 'e.g. "p99<100ms" or "latency<100ms for 99.9%"')
-      .addOption(new Option('--qps <rate>', 'arrival rate to plan for (sets arrivals.qps)').argParser(Number))
+      .addOption(new Option('--qps <rate>', 'arrival rate to plan for (sets arrivals.qps)').argParser(parseRate))
       .option('--vary <path=range|list>', 'a count to size (stages.x.replicas=1..256) and lists to choose from (stages.x.hardware=a,b)', (v: string, prev: string[]) => [...prev, v], [] as string[]),
   ).action(wrap((async (ref: string, opts: ExperimentOptions & { slo: string; qps?: number; vary: string[] }) => planCmd(ref, opts)) as Action));
 

@@ -80,6 +80,11 @@ describe('flags that would do nothing are refused, naming both', () => {
     expect((await cli('sweep', f, '--vary', 'stages.ranker.replicas=2,3', '--json')).code).toBe(0);
   });
 
+  it('a second --vary in a sweep (it replaced the first), a --qps that is not a rate', async () => {
+    await expectInputError(['sweep', f, '--vary', 'arrivals.qps=10..50', '--vary', 'stages.ranker.replicas=1..3'], 'a sweep varies one value, and --vary arrivals.qps=10..50 is given already');
+    await expectInputError(['plan', f, '--slo', 'p99<1s', '--vary', 'stages.ranker.replicas=1..4', '--qps', '1e400'], "option '--qps <rate>'", 'expected a rate above 0');
+  });
+
   it('--out without --shard', async () => {
     await expectInputError(['compare', f, f, '--out', join(dir, 'p.json')], '--out', 'only a --shard i/n run writes a part file');
   });
