@@ -22,6 +22,7 @@ import { openTraceFile } from './trace-file.ts';
 import { workerPoolRunner, type PooledRunner } from './worker-pool.ts';
 import { shardRunner, type Shard } from './shard.ts';
 import { checkOutputFile, writeFileAtomic } from './write-file.ts';
+import { MAX_REPLICATIONS } from './flags.ts';
 
 /** Options every experiment command shares. */
 export interface ExperimentOptions {
@@ -99,8 +100,16 @@ export function narrativeText(raw: Record<string, unknown>, set: readonly Overri
   return `${caveat}${lines.join('\n')}\n\n`;
 }
 
-/** Most replications one command runs (as the --replications flag allows): each is kept, about 10 KB. */
-const MAX_REPLICATIONS = 10_000;
+/**
+ * The scenario as the run header shows it: a description is prose about the file as
+ * written ("on 4 replicas"), so after --set or --variant it is marked as such, with
+ * what this run changed (the tables below show the values the run used).
+ */
+export function asRun(scenario: Scenario, changes: readonly Override[]): Scenario {
+  if (changes.length === 0 || !scenario.description) return scenario;
+  const shown = changes.map((o) => (o.path === 'variant' ? `variant ${String(o.value)}` : `${o.path}=${typeof o.value === 'string' ? o.value : JSON.stringify(o.value)}`));
+  return { ...scenario, description: `${scenario.description} [as written; this run: ${shown.join(', ')}]` };
+}
 
 /** Checks the replication count, whether it came from the flag or from the scenario's `replications`. */
 function checkReplications(n: number): void {

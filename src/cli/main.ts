@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../config/errors.ts';
 import { parseOverride, type Override } from '../config/overrides.ts';
 import { runScenario } from '../models/index.ts';
@@ -9,12 +9,11 @@ import { writeSeriesCsv } from './csv-output.ts';
 import { explainScenario } from './explain.ts';
 import { builtinDescription, builtinNames, DEFAULT_SCENARIO, loadForExplain, loadRawFile, loadScenarioFile } from './scenario-source.ts';
 import { openTraceFile } from './trace-file.ts';
-import { compareCmd, narrativeText, planCmd, runReplicated, sweepCmd, theoryForRun, theoryText, validateExperiment, type ExperimentOptions } from './experiments.ts';
+import { asRun, compareCmd, narrativeText, planCmd, runReplicated, sweepCmd, theoryForRun, theoryText, validateExperiment, type ExperimentOptions } from './experiments.ts';
 import { mergedRunner, parseShard, readPartials, ShardComplete, stringifyPartial, type PartialResult } from './shard.ts';
 import type { Runner } from '../experiments/runner.ts';
-import type { Scenario } from '../config/schema.ts';
-import { availableParallelism } from 'node:os';
-import { checkOutputDir, checkOutputFile, OutputError, writeFileAtomic } from './write-file.ts';
+import { OutputError, writeOutputFile } from './write-file.ts';
+import { checkVariantFlag, flagProblems, parseCount, parseOneVary, parseRate, parseReplications, parseSeed, parseSteps, runFlagProblems, type FlagOptions } from './flags.ts';
 
 /** Where the CLI writes; tests pass their own. */
 export interface Io {
@@ -27,129 +26,8 @@ const stdio: Io = {
   err: (t) => process.stderr.write(t),
 };
 
-/**
- * `--seed`: a whole number that a double holds exactly (|n| ≤ 2^53 − 1; above that,
- * neighbouring seeds would silently be the same run), or a word. The engine hashes
- * every seed as text (Alea's Mash over "<seed>/<stream>"), so a word is as good a seed
- * as a number; what looks like a number but is not a whole one ("1e3", "1.5", "+5",
- * "0x10") is refused rather than hashed as a word by surprise.
- */
-export function parseSeed(v: string): number | string {
-  if (/^-?\d+$/.test(v)) {
-    const n = Number(v);
-    if (!Number.isSafeInteger(n)) {
-      throw new InvalidArgumentError(`a seed number must be at most 9007199254740991 (2^53 - 1) in size, got "${v}": larger ones cannot be told apart; give a smaller number or a word`);
-    }
-    return n;
-  }
-  if (v.trim() === '') throw new InvalidArgumentError(`expected a whole number or a word, got "${v}"`);
-  if (/^[-+]?(\d|\.\d)/.test(v) || /^[-+]?(infinity|nan)$/i.test(v)) {
-    throw new InvalidArgumentError(`expected a whole number, got "${v}" (a seed is a whole number or a word; decimals and exponents are refused)`);
-  }
-  if (!/^[\x21-\x7e]{1,200}$/.test(v)) throw new InvalidArgumentError('a seed word is 1 to 200 printable characters without spaces');
-  return v;
-}
-
-function parseCount(v: string): number {
-  const n = Number(v);
-  // Commander names the option in its message: "option '--replications <n>' argument 'x' is invalid."
-  if (!/^\s*\d+\s*$/.test(v) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got "${v}"`);
-  return n;
-}
-
-/** Most replications one command runs: each keeps its figures and sketches (about 10 KB). */
-export const MAX_REPLICATIONS = 10_000;
-
-function parseReplications(v: string): number {
-  const n = parseCount(v);
-  if (n > MAX_REPLICATIONS) throw new InvalidArgumentError(`at most ${MAX_REPLICATIONS.toLocaleString('en-US')}, got ${v} (each replication is kept in memory, about 10 KB); confidence intervals narrow little beyond a few hundred`);
-  return n;
-}
-
-/** Most points of a sweep: a curve needs tens; each point is a configuration run `replications` times. */
-const MAX_STEPS = 1_000;
-
-function parseSteps(v: string): number {
-  const n = parseCount(v);
-  if (n > MAX_STEPS) throw new InvalidArgumentError(`at most ${MAX_STEPS.toLocaleString('en-US')} points, got ${v}`);
-  return n;
-}
-
-/** A sweep varies one value: a second --vary would silently replace the first. */
-function parseOneVary(v: string, prev: string | undefined): string {
-  if (prev !== undefined) throw new InvalidArgumentError(`a sweep varies one value, and --vary ${prev} is given already; run one sweep per value (or declare variants in the file for a second dimension)`);
-  return v;
-}
-
-/** A rate in requests per second: a finite number above 0. */
-function parseRate(v: string): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a rate above 0 in requests per second, got "${v}"`);
-  return n;
-}
-
-/** The options a command may carry that the checks below look at. */
-interface FlagOptions {
-  report?: string;
-  out?: string;
-  csv?: string;
-  shard?: unknown;
-  replications?: number;
-  workers?: number;
-  forceWorkers?: boolean;
-  json?: boolean;
-  vary?: string | string[];
-  /** True when --steps was given on the command line (it has a default). */
-  stepsGiven?: boolean;
-}
-
-/**
- * Problems with flags that can be seen before any file is read: flags that would do
- * nothing in this combination, too many workers, and output paths that could not be
- * written (checked now, so no simulation is spent on a result that cannot be saved).
- */
-export function flagProblems(o: FlagOptions, cores = availableParallelism()): string[] {
-  const problems: string[] = [];
-  const attempt = (f: () => void) => {
-    try {
-      f();
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      problems.push(...err.problems);
-    }
-  };
-  if (o.out !== undefined && o.shard === undefined) problems.push(`--out ${o.out}: only a --shard i/n run writes a part file; without --shard the result is printed (add --report for a file)`);
-  if (o.shard !== undefined && o.json) problems.push('--json with --shard: a shard\'s part is JSON already; give --json to servesim merge');
-  if (o.stepsGiven && typeof o.vary === 'string' && !o.vary.includes('..')) problems.push(`--steps with --vary ${o.vary}: a list of values gives its own points; --steps spaces a range lo..hi`);
-  if (o.shard !== undefined && o.report !== undefined) problems.push(`--report ${o.report} with --shard: a shard writes only its part, not a report; give --report to servesim merge`);
-  if (o.csv !== undefined) {
-    if (o.report !== undefined) problems.push(`--csv ${o.csv} with --report: the report runs through replications, which write no time series; run --csv without --report`);
-    if (o.replications !== undefined && o.replications > 1) problems.push(`--csv ${o.csv} with --replications ${o.replications}: --csv writes the time series of one run; drop one of the two`);
-    if (o.shard !== undefined) problems.push(`--csv ${o.csv} with --shard: a shard writes only its part; drop --csv`);
-  }
-  if (o.forceWorkers && o.workers === undefined) problems.push('--force-workers without --workers: it only allows a --workers count above the machine\'s cores');
-  if (o.workers !== undefined && o.workers > cores && !o.forceWorkers) {
-    problems.push(`--workers ${o.workers}: this machine has ${cores} core${cores === 1 ? '' : 's'}; more workers than cores add memory (each holds its own simulation, tens of MB) but no speed. Use --workers ${cores} or fewer, or add --force-workers`);
-  }
-  if (o.report !== undefined) attempt(() => checkOutputFile('--report', o.report!, ['.html', '.htm', '.md', '.markdown'], '.html or .md'));
-  if (o.out !== undefined && o.shard !== undefined) attempt(() => checkOutputFile('--out', o.out!, ['.json'], '.json'));
-  if (o.csv !== undefined) attempt(() => checkOutputDir('--csv', o.csv!));
-  return problems;
-}
-
 function collect(v: string, prev: Override[]): Override[] {
   return [...prev, parseOverride(v)];
-}
-
-/**
- * The scenario as the run header shows it: a description is prose about the file as
- * written ("on 4 replicas"), so after --set or --variant it is marked as such, with
- * what this run changed (the tables below show the values the run used).
- */
-export function asRun(scenario: Scenario, changes: readonly Override[]): Scenario {
-  if (changes.length === 0 || !scenario.description) return scenario;
-  const shown = changes.map((o) => (o.path === 'variant' ? `variant ${String(o.value)}` : `${o.path}=${typeof o.value === 'string' ? o.value : JSON.stringify(o.value)}`));
-  return { ...scenario, description: `${scenario.description} [as written; this run: ${shown.join(', ')}]` };
 }
 
 /** Output of a command: text for stdout. Errors are thrown, never printed here. */
@@ -209,12 +87,8 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
         const file = await loadRawFile(ref);
         // What the narrative's caveat names: the user's own changes, not the variant's expansion.
         const shownSet: Override[] = [...(opts.variant !== undefined ? [{ path: 'variant', value: opts.variant }] : []), ...opts.set];
-        const declaresSweep = file.raw.sweep !== undefined && file.raw.sweep !== null;
-        const declaresVariants = file.raw.variants !== undefined && file.raw.variants !== null;
-        if (opts.variant !== undefined && !declaresSweep && !declaresVariants) {
-          throw new InputError([`--variant ${opts.variant}: ${ref} declares no variants and no sweep, so it runs as one configuration already; drop --variant`]);
-        }
         if (opts.variant !== undefined) {
+          checkVariantFlag(ref, file.raw, opts.variant);
           const variants = (file.raw.variants ?? {}) as Record<string, Record<string, unknown>>;
           const base = typeof file.raw.baseName === 'string' ? file.raw.baseName : 'base';
           const names = [base, ...Object.keys(variants)];
@@ -235,11 +109,7 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
         }
         // Flags that would do nothing with what this file asks for.
         const reps = opts.replications ?? (typeof file.raw.replications === 'number' ? file.raw.replications : 1);
-        const experiment = file.raw.sweep !== undefined ? 'a sweep' : file.raw.variants !== undefined ? 'variants' : undefined;
-        const problems: string[] = [];
-        if (opts.csv !== undefined && experiment !== undefined) problems.push(`--csv ${opts.csv}: ${ref} declares ${experiment}, many runs with no one time series; add --variant <name> to run one configuration with --csv`);
-        else if (opts.csv !== undefined && reps > 1 && opts.replications === undefined) problems.push(`--csv ${opts.csv}: ${ref} asks for ${reps} replications, and --csv writes the time series of one run; add --replications 1`);
-        if (opts.workers !== undefined && experiment === undefined && reps <= 1 && !merged) problems.push(`--workers ${opts.workers} with one replication: a single run uses one thread; add --replications N or drop --workers`);
+        const problems = runFlagProblems(ref, file.raw, opts, reps, merged !== undefined);
         if (problems.length > 0) throw new InputError(problems);
         const sweep = file.raw.sweep as { vary?: unknown; steps?: unknown } | undefined;
         if (sweep && typeof sweep.vary === 'string') {
@@ -358,22 +228,6 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
 }
 
 /**
- * Writes a command's output file atomically (see write-file.ts). On failure (a full
- * disk, a folder gone since the check) prints one line naming the path and returns
- * false: the caller exits 1. Nothing is left behind, not even a temp file.
- */
-export function writeOutput(io: Io, path: string, text: string): boolean {
-  try {
-    writeFileAtomic(path, text);
-    return true;
-  } catch (err) {
-    if (!(err instanceof OutputError)) throw err;
-    io.err(`servesim: ${err.message}\n`);
-    return false;
-  }
-}
-
-/**
  * Runs the CLI and returns its exit code: 0 on success, 2 for bad input (with one
  * line per problem and no stack trace), 1 for an internal error. Output is
  * written only once a command has fully succeeded, so nothing half-written
@@ -399,7 +253,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
       const outFile = outAt >= 0 ? argv[outAt + 1] : argv.find((a) => a.startsWith('--out='))?.slice(6);
       const text = `${stringifyPartial(partial)}\n`;
       if (outFile) {
-        if (!writeOutput(io, outFile, text)) return 1;
+        if (!writeOutputFile(outFile, text, io.err)) return 1;
         io.err(`servesim: shard ${partial.shard.i}/${partial.shard.n}: ${partial.runs.length} of ${partial.total} runs written to ${outFile}; combine the parts with servesim merge\n`);
       } else io.out(text);
       return 0;

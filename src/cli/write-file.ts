@@ -202,3 +202,19 @@ export function writeFilesInto(dir: string, files: ReadonlyArray<{ name: string;
   }
   return paths.map((p) => p.path);
 }
+
+/**
+ * Writes a command's output file (a shard's part) atomically; on failure (a full disk,
+ * a folder gone since the check) prints one line naming the path with `err` and
+ * returns false, for the caller to exit 1. Nothing is left behind, not even a temp file.
+ */
+export function writeOutputFile(path: string, text: string, err: (line: string) => void): boolean {
+  try {
+    writeFileAtomic(path, text);
+    return true;
+  } catch (e) {
+    if (!(e instanceof OutputError)) throw e;
+    err(`servesim: ${e.message}\n`);
+    return false;
+  }
+}

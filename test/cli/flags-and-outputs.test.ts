@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { flagProblems, parseSeed } from '../../src/cli/main.ts';
+import { flagProblems, parseSeed } from '../../src/cli/flags.ts';
 import { OutputError, writeFileAtomic, writeFilesInto } from '../../src/cli/write-file.ts';
 import { cli, expectInputError } from '../support/cli.ts';
 
