@@ -77,6 +77,7 @@ export function checkOutputFile(flag: string, path: string, exts: readonly strin
   if (path.trim() === '') throw new InputError([`${flag}: expected a file name, got an empty one`]);
   const ext = extname(path).toLowerCase();
   if (!exts.includes(ext)) throw new InputError([`${flag} ${path}: expected a file ending in ${shownExts}`]);
+  if (/[\\/]$/.test(path)) throw new InputError([`${flag} ${path}: names a folder (it ends in "/"); give a file name`]);
   const full = resolve(path);
   let st: Stats | undefined;
   try {
