@@ -65,11 +65,21 @@ async function runAll(runner: Runner, scenarios: readonly Scenario[], replicatio
   }
   const tasks: RunTask[] = [];
   for (const s of scenarios) for (let i = 0; i < replications; i++) tasks.push({ scenario: s, seed: replicationSeed(seedOf(s), i) });
-  const progress = progressReporter(label);
+  // An empty label: the caller (plan) shows its own bar, and two would overwrite each other.
+  const progress = label === '' ? { update: () => {}, done: () => {} } : progressReporter(label);
+  let done = 0;
+  // Worker threads leave this thread idle: the bar appears after its delay even before
+  // the first simulation ends (a long replication would otherwise show nothing).
+  const tick = setInterval(() => progress.update(done / tasks.length), 250);
+  tick.unref();
   let out: DetailedRun[];
   try {
-    out = await runner(tasks, (d, t) => progress.update(d / t));
+    out = await runner(tasks, (d, t) => {
+      done = d;
+      progress.update(d / t);
+    });
   } finally {
+    clearInterval(tick);
     progress.done();
   }
   return scenarios.map((_, k) => out.slice(k * replications, (k + 1) * replications));
