@@ -29,6 +29,7 @@ export function parseSeed(v: string): number | string {
   return v;
 }
 
+/** A count flag: a plain whole number of at least 1 (`1e3`, `0x10` and `2.0` are refused). */
 export function parseCount(v: string): number {
   const n = Number(v);
   // Commander names the option in its message: "option '--replications <n>' argument 'x' is invalid."
@@ -39,6 +40,7 @@ export function parseCount(v: string): number {
 /** Most replications one command runs: each keeps its figures and sketches (about 10 KB). */
 export const MAX_REPLICATIONS = 10_000;
 
+/** `--replications`: a count up to MAX_REPLICATIONS. */
 export function parseReplications(v: string): number {
   const n = parseCount(v);
   if (n > MAX_REPLICATIONS) throw new InvalidArgumentError(`at most ${MAX_REPLICATIONS.toLocaleString('en-US')}, got ${v} (each replication is kept in memory, about 10 KB); confidence intervals narrow little beyond a few hundred`);
@@ -48,6 +50,7 @@ export function parseReplications(v: string): number {
 /** Most points of a sweep: a curve needs tens; each point is a configuration run `replications` times. */
 const MAX_STEPS = 1_000;
 
+/** `--steps`: a count up to MAX_STEPS. */
 export function parseSteps(v: string): number {
   const n = parseCount(v);
   if (n > MAX_STEPS) throw new InvalidArgumentError(`at most ${MAX_STEPS.toLocaleString('en-US')} points, got ${v}`);
