@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFilesInto } from './write-file.ts';
 import type { SeriesResult } from '../models/time-series.ts';
 
 function csv(header: string[], columns: Array<ReadonlyArray<number | null>>): string {
@@ -12,7 +11,8 @@ function csv(header: string[], columns: Array<ReadonlyArray<number | null>>): st
 /**
  * Writes a run's time series as CSV files in `dir`: `series.csv` with the
  * system-wide figures per window, and `stage-<name>.csv` per stage. Every file is
- * rendered before any is written, so a failure leaves nothing half-written.
+ * rendered before any is written, then all are written atomically together (temp
+ * files, then renames), so a failure leaves nothing half-written. Returns the paths.
  */
 export function writeSeriesCsv(dir: string, s: SeriesResult): string[] {
   const files: Array<[string, string]> = [];
@@ -32,7 +32,8 @@ export function writeSeriesCsv(dir: string, s: SeriesResult): string[] {
     }
     files.push([`stage-${name}.csv`, csv(head, cols)]);
   }
-  mkdirSync(dir, { recursive: true });
-  for (const [f, text] of files) writeFileSync(join(dir, f), text);
-  return files.map(([f]) => join(dir, f));
+  return writeFilesInto(
+    dir,
+    files.map(([name, text]) => ({ name, text })),
+  );
 }

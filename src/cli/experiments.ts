@@ -1,4 +1,3 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { extname, isAbsolute, resolve } from 'node:path';
 import type { Seed } from '../engine/index.ts';
@@ -22,6 +21,8 @@ import { loadRawFile, type RawFile } from './scenario-source.ts';
 import { openTraceFile } from './trace-file.ts';
 import { workerPoolRunner, type PooledRunner } from './worker-pool.ts';
 import { shardRunner, type Shard } from './shard.ts';
+import { checkOutputFile, writeFileAtomic } from './write-file.ts';
+import { MAX_REPLICATIONS } from './flags.ts';
 
 /** Options every experiment command shares. */
 export interface ExperimentOptions {
@@ -51,15 +52,34 @@ function runnerFor(baseDir: string, opts: ExperimentOptions): PooledRunner {
   return runner;
 }
 
+/** Most simulations one command keeps at once: every run's figures and sketches stay until the end (about 10 KB each). */
+export const MAX_SIMULATIONS = 20_000;
+
 /** Runs `replications` of each scenario (common random numbers across scenarios), with a progress bar. */
 async function runAll(runner: Runner, scenarios: readonly Scenario[], replications: number, seedOf: (s: Scenario) => Seed, label: string): Promise<DetailedRun[][]> {
+  const total = scenarios.length * replications;
+  if (total > MAX_SIMULATIONS) {
+    throw new InputError([
+      `this command would run ${total.toLocaleString('en-US')} simulations (${scenarios.length.toLocaleString('en-US')} configurations × ${replications.toLocaleString('en-US')} replications); at most ${MAX_SIMULATIONS.toLocaleString('en-US')} are kept in memory at once (about 10 KB each): use fewer replications, points or variants`,
+    ]);
+  }
   const tasks: RunTask[] = [];
   for (const s of scenarios) for (let i = 0; i < replications; i++) tasks.push({ scenario: s, seed: replicationSeed(seedOf(s), i) });
-  const progress = progressReporter(label);
+  // An empty label: the caller (plan) shows its own bar, and two would overwrite each other.
+  const progress = label === '' ? { update: () => {}, done: () => {} } : progressReporter(label);
+  let done = 0;
+  // Worker threads leave this thread idle: the bar appears after its delay even before
+  // the first simulation ends (a long replication would otherwise show nothing).
+  const tick = setInterval(() => progress.update(done / tasks.length), 250);
+  tick.unref();
   let out: DetailedRun[];
   try {
-    out = await runner(tasks, (d, t) => progress.update(d / t));
+    out = await runner(tasks, (d, t) => {
+      done = d;
+      progress.update(d / t);
+    });
   } finally {
+    clearInterval(tick);
     progress.done();
   }
   return scenarios.map((_, k) => out.slice(k * replications, (k + 1) * replications));
@@ -90,8 +110,21 @@ export function narrativeText(raw: Record<string, unknown>, set: readonly Overri
   return `${caveat}${lines.join('\n')}\n\n`;
 }
 
+/**
+ * The scenario as the run header shows it: a description is prose about the file as
+ * written ("on 4 replicas"), so after --set or --variant it is marked as such, with
+ * what this run changed (the tables below show the values the run used).
+ */
+export function asRun(scenario: Scenario, changes: readonly Override[]): Scenario {
+  if (changes.length === 0 || !scenario.description) return scenario;
+  const shown = changes.map((o) => (o.path === 'variant' ? `variant ${String(o.value)}` : `${o.path}=${typeof o.value === 'string' ? o.value : JSON.stringify(o.value)}`));
+  return { ...scenario, description: `${scenario.description} [as written; this run: ${shown.join(', ')}]` };
+}
+
+/** Checks the replication count, whether it came from the flag or from the scenario's `replications`. */
 function checkReplications(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new InputError([`--replications: expected a whole number of at least 1, got ${n}`]);
+  if (n > MAX_REPLICATIONS) throw new InputError([`replications: at most ${MAX_REPLICATIONS.toLocaleString('en-US')}, got ${n} (each replication is kept in memory, about 10 KB)`]);
 }
 
 /** The scenario built (not run) in its folder, for theory's view of its stages. */
@@ -109,25 +142,22 @@ function theoryFor(scenario: Scenario, baseDir: string, a: Aggregate): TheoryRow
   }, arrivalScv);
 }
 
-/** Checks a report path before anything runs. */
+/** Checks a report path before anything runs: its extension, and that its folder takes a file. */
 function checkReportPath(path: string | undefined): void {
-  if (path === undefined) return;
-  const ext = extname(path).toLowerCase();
-  if (!['.html', '.htm', '.md', '.markdown'].includes(ext)) throw new InputError([`--report ${path}: expected a file ending in .html or .md`]);
+  if (path !== undefined) checkOutputFile('--report', path, ['.html', '.htm', '.md', '.markdown'], '.html or .md');
 }
 
 /**
- * Writes a report (HTML or Markdown by extension) whole: rendered first, then renamed
- * into place. The renderers load only when asked for (Vega takes ~0.3 s to import).
+ * Writes a report (HTML or Markdown by extension) whole: rendered first, then written
+ * atomically (temp file, fsync, rename). The renderers load only when asked for (Vega
+ * takes ~0.3 s to import).
  */
 async function writeReport(path: string, report: Report): Promise<string> {
   const ext = extname(path).toLowerCase();
   let text: string;
   if (ext === '.html' || ext === '.htm') text = (await import('../report/html.ts')).renderHtml(report);
   else text = (await import('../report/markdown.ts')).renderMarkdown(report);
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  writeFileAtomic(path, text);
   return `Report written to ${path}\n`;
 }
 
@@ -453,7 +483,10 @@ function describeAssignment(a: Record<string, number | string>): string {
 
 function whyFails(p: PlanPoint, target: string, fraction: number): string {
   const att = estimateAt(p.aggregate.figures, 'slo.attainment')?.mean ?? NaN;
-  return `p99 ${est(p.aggregate, 'latencyMs.p99')} ms, ${fmtPct(att)} of requests within target (needs ${fmtPct(fraction)} for ${target})`;
+  if (p.overloaded === undefined) return `p99 ${est(p.aggregate, 'latencyMs.p99')} ms, ${fmtPct(att)} of requests within target (needs ${fmtPct(fraction)} for ${target})`;
+  // The warning's first sentence names the stage and its load; the rest is advice for a plain run.
+  const cause = p.overloaded.split('. ')[0]!.replace(' is overloaded: ', ': ');
+  return `refused as overloaded, ${cause}, so its latency grows with the run's length (this finite run measured p99 ${est(p.aggregate, 'latencyMs.p99')} ms, ${fmtPct(att)} within target)`;
 }
 
 /** `servesim plan`: the cheapest configuration meeting an SLO at a load, found by bisection on counts. */
@@ -461,6 +494,9 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo: str
   checkReportPath(given.report);
   const opts = resolveReplications(given, (await loadRawFile(ref)).raw);
   checkReplications(opts.replications);
+  if (opts.workers !== undefined && opts.replications <= 1) {
+    throw new InputError([`--workers ${opts.workers} with one replication: plan simulates one configuration at a time, so workers only help with --replications N`]);
+  }
   if (opts.shard) throw new InputError(['--shard: plan bisects, so each step depends on the last; split a plan by running one per listed choice (e.g. one per --vary stages.x.hardware=...) instead']);
   const slo = parseSlo(opts.slo);
   if (typeof slo === 'string') throw new InputError([`--slo: ${slo}`]);
@@ -522,7 +558,7 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo: str
     text += await writeReport(opts.report, report);
   }
   if (opts.json) {
-    const pt = (p: PlanPoint | undefined) => (p ? { assignment: p.assignment, meets: p.meets, costPerHourUsd: result.costIsReplicas ? null : p.cost, figures: p.aggregate.figures } : null);
+    const pt = (p: PlanPoint | undefined) => (p ? { assignment: p.assignment, meets: p.meets, ...(p.overloaded !== undefined ? { overloaded: p.overloaded } : {}), costPerHourUsd: result.costIsReplicas ? null : p.cost, figures: p.aggregate.figures } : null);
     return `${JSON.stringify({ slo: slo.target, qps: opts.qps ?? null, replications: opts.replications, best: pt(result.best), nextCheaper: pt(result.nextCheaper), perCombination: result.perCombination.map((c) => ({ assignment: c.assignment, minimum: pt(c.minimum) })), simulations: result.evaluated.length }, null, 2)}\n`;
   }
   const lines = [`servesim plan · ${slo.target}${opts.qps !== undefined ? ` at ${opts.qps} QPS` : ''} · ${opts.replications} replication(s) per configuration`, ''];

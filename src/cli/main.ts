@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../config/errors.ts';
 import { parseOverride, type Override } from '../config/overrides.ts';
 import { runScenario } from '../models/index.ts';
@@ -9,10 +9,11 @@ import { writeSeriesCsv } from './csv-output.ts';
 import { explainScenario } from './explain.ts';
 import { builtinDescription, builtinNames, DEFAULT_SCENARIO, loadForExplain, loadRawFile, loadScenarioFile } from './scenario-source.ts';
 import { openTraceFile } from './trace-file.ts';
-import { compareCmd, narrativeText, planCmd, runReplicated, sweepCmd, theoryForRun, theoryText, validateExperiment, type ExperimentOptions } from './experiments.ts';
+import { asRun, compareCmd, narrativeText, planCmd, runReplicated, sweepCmd, theoryForRun, theoryText, validateExperiment, type ExperimentOptions } from './experiments.ts';
 import { mergedRunner, parseShard, readPartials, ShardComplete, stringifyPartial, type PartialResult } from './shard.ts';
 import type { Runner } from '../experiments/runner.ts';
-import { writeFileSync } from 'node:fs';
+import { OutputError, writeOutputFile } from './write-file.ts';
+import { checkVariantFlag, flagProblems, parseCount, parseOneVary, parseRate, parseReplications, parseSeed, parseSteps, runFlagProblems, type FlagOptions } from './flags.ts';
 
 /** Where the CLI writes; tests pass their own. */
 export interface Io {
@@ -24,17 +25,6 @@ const stdio: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
 };
-
-function parseSeed(v: string): number | string {
-  return /^-?\d+$/.test(v) ? Number(v) : v;
-}
-
-function parseCount(v: string): number {
-  const n = Number(v);
-  // Commander names the option in its message: "option '--replications <n>' argument 'x' is invalid."
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got "${v}"`);
-  return n;
-}
 
 function collect(v: string, prev: Override[]): Override[] {
   return [...prev, parseOverride(v)];
@@ -61,7 +51,12 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
     .version('0.1.0')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
-    .showHelpAfterError('(run servesim --help for usage)');
+    .showHelpAfterError('(run servesim --help for usage)')
+    // Every command's flags and output paths are checked before it reads or runs anything.
+    .hook('preAction', (_program, cmd) => {
+      const problems = flagProblems({ ...(cmd.opts() as FlagOptions), stepsGiven: cmd.getOptionValueSource('steps') === 'cli' });
+      if (problems.length > 0) throw new InputError(problems);
+    });
 
   const wrap =
     (fn: Action) =>
@@ -73,12 +68,13 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
     .command('run')
     .description(`run a scenario file or a built-in scenario (default: ${DEFAULT_SCENARIO})`)
     .argument('[scenario]', 'path to a .yaml/.json/.ts scenario, or a built-in name', DEFAULT_SCENARIO)
-    .addOption(new Option('--seed <n>', 'root seed (overrides the scenario\'s)').argParser(parseSeed))
+    .addOption(new Option('--seed <n>', 'root seed (overrides the scenario\'s): a whole number up to 2^53-1, or a word').argParser(parseSeed))
     .option('--json', 'print the result as one JSON object (the machine contract)')
     .option('--set <path=value>', 'override a scenario value, e.g. --set stages.model.replicas=8 (repeatable)', collect, [] as Override[])
     .option('--csv <dir>', 'also write the per-window time series as CSV files into <dir>')
-    .addOption(new Option('--replications <n>', 'independent replications: figures as mean ± 95% CI (default: the scenario\'s, else 1)').argParser(parseCount))
-    .addOption(new Option('--workers <n>', 'worker threads for replications (default: the machine\'s cores)').argParser(parseCount))
+    .addOption(new Option('--replications <n>', 'independent replications (at most 10,000): figures as mean ± 95% CI (default: the scenario\'s, else 1)').argParser(parseReplications))
+    .addOption(new Option('--workers <n>', 'worker threads for replications (default and most: the machine\'s cores)').argParser(parseCount))
+    .option('--force-workers', 'allow --workers above the machine\'s cores')
     .option('--report <file>', 'write a report: .html (self-contained, with charts) or .md')
     .addOption(new Option('--shard <i/n>', 'run only part i of n of the replications and write it for servesim merge').argParser(parseShard))
     .option('--out <file>', 'where --shard writes its part (default: stdout)')
@@ -92,6 +88,7 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
         // What the narrative's caveat names: the user's own changes, not the variant's expansion.
         const shownSet: Override[] = [...(opts.variant !== undefined ? [{ path: 'variant', value: opts.variant }] : []), ...opts.set];
         if (opts.variant !== undefined) {
+          checkVariantFlag(ref, file.raw, opts.variant);
           const variants = (file.raw.variants ?? {}) as Record<string, Record<string, unknown>>;
           const base = typeof file.raw.baseName === 'string' ? file.raw.baseName : 'base';
           const names = [base, ...Object.keys(variants)];
@@ -110,12 +107,15 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
           file.raw.sweep = undefined;
           file.raw.replications = undefined;
         }
+        // Flags that would do nothing with what this file asks for.
+        const reps = opts.replications ?? (typeof file.raw.replications === 'number' ? file.raw.replications : 1);
+        const problems = runFlagProblems(ref, file.raw, opts, reps, merged !== undefined);
+        if (problems.length > 0) throw new InputError(problems);
         const sweep = file.raw.sweep as { vary?: unknown; steps?: unknown } | undefined;
         if (sweep && typeof sweep.vary === 'string') {
           return sweepCmd(ref, { ...opts, vary: sweep.vary, steps: typeof sweep.steps === 'number' ? sweep.steps : 10 });
         }
         if (file.raw.variants !== undefined) return compareCmd([ref], opts);
-        const reps = opts.replications ?? (typeof file.raw.replications === 'number' ? file.raw.replications : 1);
         if (reps > 1 || opts.report !== undefined || opts.shard !== undefined || merged) return runReplicated(ref, opts);
         const { scenario, baseDir } = await loadScenarioFile(ref, opts.set);
         const progress = progressReporter(`running ${scenario.name ?? ref}`);
@@ -133,15 +133,16 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
         const note = written.length > 0 ? `\nTime series written to ${written.join(', ')}\n` : '';
         if (opts.json) return `${JSON.stringify(result, null, 2)}\n`;
         const theory = theoryText(theoryForRun(scenario, baseDir, result));
-        return `${narrativeText(file.raw, shownSet, opts.seed)}${formatRun(scenario, result)}${theory ? `\n${theory}` : ''}\n${note}`;
+        return `${narrativeText(file.raw, shownSet, opts.seed)}${formatRun(asRun(scenario, shownSet), result)}${theory ? `\n${theory}` : ''}\n${note}`;
       }) as Action),
     );
 
   const experiment = (cmd: Command) =>
     cmd
-      .addOption(new Option('--seed <n>', 'root seed (overrides the scenario\'s)').argParser(parseSeed))
-      .addOption(new Option('--replications <n>', 'independent replications per configuration (default: the scenario\'s, else 1)').argParser(parseCount))
-      .addOption(new Option('--workers <n>', 'worker threads (default: the machine\'s cores)').argParser(parseCount))
+      .addOption(new Option('--seed <n>', 'root seed (overrides the scenario\'s): a whole number up to 2^53-1, or a word').argParser(parseSeed))
+      .addOption(new Option('--replications <n>', 'independent replications per configuration (at most 10,000; default: the scenario\'s, else 1)').argParser(parseReplications))
+      .addOption(new Option('--workers <n>', 'worker threads (default and most: the machine\'s cores)').argParser(parseCount))
+      .option('--force-workers', 'allow --workers above the machine\'s cores')
       .option('--json', 'print the result as JSON')
       .option('--report <file>', 'write a report: .html (self-contained, with charts) or .md')
       .option('--set <path=value>', 'override a scenario value (repeatable)', collect, [] as Override[])
@@ -160,8 +161,8 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
       .command('sweep')
       .description('vary one value over a range: the latency-throughput curve, its knee, the highest load within the SLO')
       .argument('<scenario>', 'path or built-in name')
-      .requiredOption('--vary <path=lo..hi>', 'the value to vary, e.g. arrivals.qps=100..5000')
-      .addOption(new Option('--steps <n>', 'points in the range').argParser(parseCount).default(10)),
+      .addOption(new Option('--vary <path=lo..hi>', 'the value to vary, e.g. arrivals.qps=100..5000').makeOptionMandatory().argParser(parseOneVary))
+      .addOption(new Option('--steps <n>', 'points in the range (at most 1,000)').argParser(parseSteps).default(10)),
   ).action(wrap((async (ref: string, opts: ExperimentOptions & { vary: string; steps: number }) => sweepCmd(ref, { ...opts, ...(merged ? { merged } : {}) })) as Action));
 
   experiment(
@@ -170,7 +171,7 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
       .description('find the cheapest configuration that meets an SLO at a load (bisection on counts)')
       .argument('<scenario>', 'path or built-in name')
       .requiredOption('--slo <objective>', 'e.g. "p99<100ms" or "latency<100ms for 99.9%"')
-      .addOption(new Option('--qps <rate>', 'arrival rate to plan for (sets arrivals.qps)').argParser(Number))
+      .addOption(new Option('--qps <rate>', 'arrival rate to plan for (sets arrivals.qps)').argParser(parseRate))
       .option('--vary <path=range|list>', 'a count to size (stages.x.replicas=1..256) and lists to choose from (stages.x.hardware=a,b)', (v: string, prev: string[]) => [...prev, v], [] as string[]),
   ).action(wrap((async (ref: string, opts: ExperimentOptions & { slo: string; qps?: number; vary: string[] }) => planCmd(ref, opts)) as Action));
 
@@ -252,7 +253,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
       const outFile = outAt >= 0 ? argv[outAt + 1] : argv.find((a) => a.startsWith('--out='))?.slice(6);
       const text = `${stringifyPartial(partial)}\n`;
       if (outFile) {
-        writeFileSync(outFile, text);
+        if (!writeOutputFile(outFile, text, io.err)) return 1;
         io.err(`servesim: shard ${partial.shard.i}/${partial.shard.n}: ${partial.runs.length} of ${partial.total} runs written to ${outFile}; combine the parts with servesim merge\n`);
       } else io.out(text);
       return 0;
@@ -260,6 +261,11 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
     if (err instanceof InputError) {
       for (const p of err.problems) io.err(`servesim: ${p}\n`);
       return 2;
+    }
+    if (err instanceof OutputError) {
+      // A full disk or a folder gone mid-run: not the input's fault, nor a bug; nothing was left half-written.
+      io.err(`servesim: ${err.message}\n`);
+      return 1;
     }
     const e = err as Error;
     io.err(`servesim: internal error: ${e?.message ?? String(err)}\n`);

@@ -20,6 +20,7 @@ export type PooledRunner = Runner & { close(): Promise<void> };
 export function workerPoolRunner(baseDir: string, fallback: Runner, workers = availableParallelism()): PooledRunner {
   let pool: Worker[] = [];
   let nextId = 0;
+  let closing = false;
   const pending = new Map<number, { resolve: (r: DetailedRun) => void; reject: (e: Error) => void }>();
   const start = (n: number) => {
     while (pool.length < n) {
@@ -31,9 +32,17 @@ export function workerPoolRunner(baseDir: string, fallback: Runner, workers = av
         if (m.error) p.reject(m.error.problems ? new InputError(m.error.problems) : new Error(m.error.message));
         else p.resolve(m.out!);
       });
-      w.on('error', (e) => {
+      // A thread that dies (out of memory, a crash) fails the batch instead of leaving it
+      // waiting for an answer that never comes; it leaves the pool, so a later batch
+      // (plan runs many) starts a fresh one.
+      const fail = (e: Error) => {
+        pool = pool.filter((x) => x !== w);
         for (const p of pending.values()) p.reject(e);
         pending.clear();
+      };
+      w.on('error', fail);
+      w.on('exit', (code) => {
+        if (!closing) fail(new Error(`a worker thread stopped unexpectedly (exit code ${code})`));
       });
       pool.push(w);
     }
@@ -67,7 +76,9 @@ export function workerPoolRunner(baseDir: string, fallback: Runner, workers = av
   runner.close = async () => {
     const p = pool;
     pool = [];
+    closing = true;
     await Promise.all(p.map((w) => w.terminate()));
+    closing = false;
   };
   return runner;
 }

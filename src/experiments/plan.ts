@@ -6,6 +6,12 @@ export interface PlanPoint {
   assignment: Record<string, number | string>;
   aggregate: Aggregate;
   meets: boolean;
+  /**
+   * Why the configuration was refused whatever its measured attainment: the overload
+   * warning of a stage that cannot keep up with an unbounded queue (its figures depend
+   * on the run length). Undefined when not overloaded.
+   */
+  overloaded?: string;
   /** Hourly bill of the configuration (USD); the replica count when no hardware is priced. */
   cost: number;
 }
@@ -58,8 +64,8 @@ export async function planCheapest(count: Vary, lists: readonly Vary[], sloFract
     }
     // A configuration that cannot keep up (an overloaded pool with an unbounded queue)
     // fails whatever a finite run measured: its latency only grows with run length.
-    const overloaded = aggregate.first.warnings.some((w) => w.includes('is overloaded'));
-    const p: PlanPoint = { assignment, aggregate, meets: att >= sloFraction && !overloaded, cost };
+    const overloaded = aggregate.first.warnings.find((w) => w.includes('is overloaded'));
+    const p: PlanPoint = { assignment, aggregate, meets: att >= sloFraction && overloaded === undefined, cost, ...(overloaded !== undefined ? { overloaded } : {}) };
     cache.set(key, p);
     evaluated.push(p);
     return p;
