@@ -2,6 +2,15 @@ import { randomExponential } from 'd3-random';
 import { InputError } from '../../config/errors.ts';
 import type { TraceReader } from '../../config/trace-csv.ts';
 import type { ArrivalFactory } from './arrival-process.ts';
+import { shownField } from '../../config/shown.ts';
+
+/**
+ * Latest arrival a replay may schedule, in seconds after its first row: 2^53 µs. Beyond
+ * it a double no longer resolves a microsecond, so service times would be rounded
+ * away; a timestamp this far out is a unit mistake (milliseconds read as seconds) or a
+ * corrupt row.
+ */
+export const MAX_REPLAY_OFFSET_S = 2 ** 53 / 1e6;
 
 /** The `trace` arrivals spec (see src/config/schema.ts). */
 export interface TraceArrivalsSpec {
@@ -37,7 +46,7 @@ function traceMeanRate(open: () => TraceReader, file: string): number {
     n++;
   }
   const span = n > 0 ? w1 - w0 + (f1 - f0) : 0;
-  if (n < 2 || !(span > 0)) throw new InputError([`${file}: needs at least two rows at different times to have a mean rate (timing: poisson)`]);
+  if (n < 2 || !(span > 0)) throw new InputError([`${shownField(file)}: needs at least two rows at different times to have a mean rate (timing: poisson)`]);
   return (n - 1) / span;
 }
 
@@ -103,8 +112,11 @@ export const makeTrace: ArrivalFactory<TraceArrivalsSpec> = (spec, sim, context)
       }
       // Whole seconds and fractions subtract apart: no precision lost to the epoch.
       const t = (r.wholeS - w0 + (r.fracS - f0)) / spec.rate;
+      if (!(t <= MAX_REPLAY_OFFSET_S)) {
+        throw new InputError([`${shownField(spec.file)}:${r.line}: this row arrives ${t.toExponential(3)} s after the first; a replay spans at most ${MAX_REPLAY_OFFSET_S.toExponential(2)} s (about 285 years), where simulated time still resolves a microsecond: are the timestamps in seconds?`]);
+      }
       if (t < prevT) {
-        throw new InputError([`${spec.file}:${r.line}: timestamps must not go back in time (this row is ${((prevT - t) * spec.rate).toFixed(6)} s before the previous one); sort the trace by time`]);
+        throw new InputError([`${shownField(spec.file)}:${r.line}: timestamps must not go back in time (this row is ${((prevT - t) * spec.rate).toFixed(6)} s before the previous one); sort the trace by time`]);
       }
       prevT = t;
       current = r.attrs;
