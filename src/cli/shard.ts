@@ -31,7 +31,7 @@ export interface Shard {
 
 /** Parses `--shard i/n` (0 ≤ i < n ≤ MAX_SHARDS). */
 export function parseShard(text: string): Shard {
-  const m = /^(\d{1,9})\/(\d{1,9})$/.exec(text.trim());
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const i = m ? Number(m[1]) : NaN;
   const n = m ? Number(m[2]) : NaN;
   if (!m || !(n >= 1) || !(i >= 0 && i < n)) throw new InputError([`--shard ${shownField(text)}: expected i/n with 0 ≤ i < n, e.g. --shard 0/4`]);
@@ -390,6 +390,9 @@ export function readPartials(files: readonly string[]): MergedParts {
 /** A runner that serves the merged shards' runs, checking each task is the one that was run. */
 export function mergedRunner(runs: Map<number, { key: string; run: DetailedRun }>, total: number): Runner {
   return async (tasks) => {
+    if (tasks.some((t) => t.scenario.arrivals.process === 'trace')) {
+      throw new InputError([`the parts' experiment replays a trace (arrivals.file): merge never opens a file named inside a part, and shards of a trace replay are never written`]);
+    }
     if (tasks.length !== total) throw new InputError([`the merged shards hold ${total} runs but their experiment needs ${tasks.length}: were they made by this version of servesim?`]);
     return tasks.map((t, index) => {
       const r = runs.get(index);
