@@ -71,8 +71,7 @@ function realOrSelf(p: string): string {
  * byte of the file is read.
  */
 export function resolveTracePath(access: TraceAccess, path: string): string {
-  const shown = JSON.stringify(shownField(path));
-  const field = `${access.scenario}: arrivals.file ${shown}`;
+  const field = `${shownField(access.scenario, 200)}: arrivals.file: ${shownField(path)}`;
   const named = access.named.includes(path);
   if (!named && access.baseDir === null) {
     throw new InputError([`${field}: a scenario carried by a part file cannot open a trace (merge never reads a file named inside a part)`]);
