@@ -189,6 +189,15 @@ function wholeNumber(x: unknown, field: string, max = Number.MAX_SAFE_INTEGER): 
 /** Keys an override path may not reach: they would change every object, not the scenario. */
 const FORBIDDEN_KEY = /(^|[.[\]])(__proto__|constructor|prototype)($|[.[\]])/;
 
+// eslint-disable-next-line no-control-regex -- control characters are what is refused
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Plain data no deeper than a scenario ever is (deeper nesting would only exhaust the stack later). */
+function checkDepth(x: unknown, field: string, depth = 0): void {
+  if (depth > 64) fail(field, 'nested too deep for a scenario');
+  if (x !== null && typeof x === 'object') for (const v of Object.values(x)) checkDepth(v, field, depth + 1);
+}
+
 function checkExperiment(e: unknown): Experiment {
   if (!isObject(e)) fail('experiment', 'missing (parts of this format carry their experiment)');
   if (e.command !== 'run' && e.command !== 'compare' && e.command !== 'sweep') fail('experiment.command', `expected run, compare or sweep, got ${show(e.command)}`);
@@ -196,17 +205,20 @@ function checkExperiment(e: unknown): Experiment {
   if (!Array.isArray(refs) || refs.length < 1 || refs.length > 1000 || !refs.every((r) => typeof r === 'string' && r.length > 0 && r.length <= 4096)) {
     fail('experiment.refs', 'expected a list of scenario names');
   }
+  if (refs.some((r) => CONTROL.test(r as string))) fail('experiment.refs', 'a scenario name holds control characters');
   if (e.command !== 'compare' && refs.length !== 1) fail('experiment.refs', `${e.command} takes one scenario, got ${refs.length}`);
   if (!Array.isArray(e.scenarios) || e.scenarios.length !== refs.length || !e.scenarios.every(isObject)) fail('experiment.scenarios', 'expected one scenario mapping per ref');
+  e.scenarios.forEach((sc, k) => checkDepth(sc, `experiment.scenarios[${k}]`));
   if (!Array.isArray(e.set)) fail('experiment.set', 'expected a list of overrides');
   e.set.forEach((o: unknown, k) => {
     if (!isObject(o) || typeof o.path !== 'string' || o.path.length === 0 || o.path.length > 1000) fail(`experiment.set[${k}]`, 'expected { path, value }');
     if (FORBIDDEN_KEY.test(o.path)) fail(`experiment.set[${k}].path`, `${show(o.path)} reaches a prototype key`);
+    checkDepth(o.value, `experiment.set[${k}].value`);
   });
-  if (e.variant !== undefined && (typeof e.variant !== 'string' || e.variant.length > 1000)) fail('experiment.variant', `expected a name, got ${show(e.variant)}`);
-  if (e.seed !== undefined && !(typeof e.seed === 'string' || (typeof e.seed === 'number' && Number.isSafeInteger(e.seed)))) fail('experiment.seed', `expected an integer or a string, got ${show(e.seed)}`);
+  if (e.variant !== undefined && (typeof e.variant !== 'string' || e.variant.length > 1000 || CONTROL.test(e.variant))) fail('experiment.variant', `expected a name, got ${show(e.variant)}`);
+  if (e.seed !== undefined && !((typeof e.seed === 'string' && e.seed.length <= 1000 && !CONTROL.test(e.seed)) || (typeof e.seed === 'number' && Number.isInteger(e.seed)))) fail('experiment.seed', `expected an integer or a string, got ${show(e.seed)}`);
   if (e.replications !== undefined && (wholeNumber(e.replications, 'experiment.replications') < 1)) fail('experiment.replications', 'expected at least 1');
-  if (e.command === 'sweep' && (typeof e.vary !== 'string' || e.vary.length > 10_000)) fail('experiment.vary', `expected path=lo..hi, got ${show(e.vary)}`);
+  if (e.command === 'sweep' && (typeof e.vary !== 'string' || e.vary.length > 10_000 || CONTROL.test(e.vary))) fail('experiment.vary', `expected path=lo..hi, got ${show(e.vary)}`);
   if (e.steps !== undefined && wholeNumber(e.steps, 'experiment.steps', 1_000_000) < 1) fail('experiment.steps', 'expected at least 1');
   return e as unknown as Experiment;
 }
@@ -255,8 +267,7 @@ function checkTree(x: unknown, field: string, depth: number): void {
     // NaN (x !== x) is how a figure with nothing to measure travels.
     if (x === x && !(Number.isFinite(x) && x >= 0)) fail(field, `expected a finite figure ≥ 0, got ${show(x)}`);
   } else if (typeof x === 'string') {
-    // eslint-disable-next-line no-control-regex -- control characters are what is refused
-    if (x.length > 10_000 || /[\u0000-\u001f\u007f-\u009f]/.test(x)) fail(field, 'expected one line of plain text');
+    if (x.length > 10_000 || CONTROL.test(x)) fail(field, 'expected one line of plain text');
   } else if (Array.isArray(x)) {
     for (let k = 0; k < x.length; k++) checkTree(x[k], `${field}[${k}]`, depth + 1);
   } else if (isObject(x)) {
@@ -270,7 +281,7 @@ function checkRun(run: unknown, field: string): DetailedRun {
   if (!isObject(run) || !isObject(run.result)) fail(field, 'expected { result, latency }');
   const r = run.result;
   checkTree(r, `${field}.result`, 0);
-  if (!(typeof r.seed === 'string' || (typeof r.seed === 'number' && Number.isSafeInteger(r.seed)))) fail(`${field}.result.seed`, `expected an integer or a string, got ${show(r.seed)}`);
+  if (!((typeof r.seed === 'string' && r.seed.length <= 2000 && !CONTROL.test(r.seed)) || (typeof r.seed === 'number' && Number.isInteger(r.seed)))) fail(`${field}.result.seed`, `expected an integer or a string, got ${show(r.seed)}`);
   if (!isObject(r.requests)) fail(`${field}.result.requests`, 'missing');
   const q = r.requests;
   const [arrived, completed, dropped, timedOut, inFlight] = (['arrived', 'completed', 'dropped', 'timedOut', 'inFlight'] as const).map((k) => wholeNumber(q[k], `${field}.result.requests.${k}`));
