@@ -3,6 +3,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError } from '../config/errors.ts';
 import type { Override } from '../config/overrides.ts';
+import { shownField } from '../config/shown.ts';
 import { expandScenario, parseScenarioText, rawFromObject, validateScenario, type RawScenario } from '../config/parse.ts';
 import type { Scenario } from '../config/schema.ts';
 
@@ -59,7 +60,7 @@ async function loadRaw(ref: string, file: string): Promise<RawScenario> {
     try {
       mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
     } catch (err) {
-      throw new InputError([`${ref}: cannot load the module: ${(err as Error).message.split('\n')[0]}`]);
+      throw new InputError([`${ref}: cannot load the module: ${shownField(String((err as Error)?.message ?? err).split('\n')[0]!, 160)}`]);
     }
     return rawFromObject(mod.default, ref);
   }

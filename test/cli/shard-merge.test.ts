@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkPart, experimentHash, MAX_SHARDS, parseShard, type PartialResult } from '../../src/cli/shard.ts';
+import { canonicalJson, checkPart, experimentHash, makePartial, MAX_SHARDS, parseShard, stringifyPartial, type Experiment, type PartialResult } from '../../src/cli/shard.ts';
 import { cli, expectInputError } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'servesim-shard-'));
@@ -251,5 +251,18 @@ describe('checkPart', () => {
         p.experimentSha256 = experimentHash(p.experiment);
       }),
     ).toContain('experiment.command');
+  });
+
+  it('canonical JSON does not depend on key order, and keeps NaN and infinities apart', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, NaN], c: Infinity } })).toBe('{"a":{"c":{"$num":"Infinity"},"d":[1,{"$num":"NaN"}]},"b":1}');
+    expect(canonicalJson({ a: 1, b: 2 })).toBe(canonicalJson({ b: 2, a: 1 }));
+    expect(canonicalJson({ a: undefined, b: [undefined] })).toBe('{"b":[null]}');
+  });
+
+  it("a written part's hash is the hash of what merge reads back, infinities included", () => {
+    const experiment: Experiment = { command: 'run', refs: ['x.yaml'], scenarios: [{ stages: [{ name: 'm', queue: { capacity: Infinity } }], gone: undefined }], set: [{ path: 'seed', value: 3 }] };
+    const p = makePartial({ shard: { i: 0, n: 1 }, total: 0, runs: [] }, experiment);
+    const back = checkPart(JSON.parse(stringifyPartial(p), (_k, v: unknown) => (v !== null && typeof v === 'object' && '$num' in v ? Number((v as { $num: string }).$num) : v)));
+    expect(back.experimentSha256).toBe(p.experimentSha256);
   });
 });
