@@ -271,8 +271,84 @@ function checkTree(x: unknown, field: string, depth: number): void {
   } else if (Array.isArray(x)) {
     for (let k = 0; k < x.length; k++) checkTree(x[k], `${field}[${k}]`, depth + 1);
   } else if (isObject(x)) {
-    for (const [k, v] of Object.entries(x)) if (!(depth === 0 && k === 'seed')) checkTree(v, `${field}.${k}`, depth + 1);
+    for (const [k, v] of Object.entries(x)) {
+      if (k.length > 1000 || CONTROL.test(k)) fail(field, 'a key holds control characters');
+      if (!(depth === 0 && k === 'seed')) checkTree(v, `${field}.${k}`, depth + 1);
+    }
   } else if (x !== null && typeof x !== 'boolean') fail(field, `unexpected ${typeof x}`);
+}
+
+/**
+ * The shape of a run's result, as far as merge and every renderer read it: the keys
+ * each needs and their types (numbers are judged by checkTree). Keys not listed are
+ * allowed (a result gains keys over versions), but must still pass checkTree.
+ */
+type Shape = 'number' | 'string' | 'boolean' | { obj: Record<string, Shape>; opt?: Record<string, Shape> } | { arr: Shape } | { rec: Shape } | { nullable: Shape };
+const N = 'number';
+const S = 'string';
+const obj = (o: Record<string, Shape>, opt?: Record<string, Shape>): Shape => (opt ? { obj: o, opt } : { obj: o });
+const nullable = (x: Shape): Shape => ({ nullable: x });
+const arr = (x: Shape): Shape => ({ arr: x });
+const trio = obj({ mean: N, p50: N, p99: N });
+const STAGE = obj(
+  { replicas: N, servers: N, utilization: N, meanQueueLength: N, maxQueueLength: N, queueWaitMs: trio, dropped: N, timedOut: N, completed: N, batchSize: trio, model: nullable(S), hardware: nullable(S), costPerHourUsd: N, quality: nullable(obj({ metric: S, value: N })), meanReplicas: N, maxReplicas: N },
+  { scalingDecisions: N, ackMs: trio, lostOldest: N, timeInStageMs: trio, hitRatio: nullable(N), coverage: nullable(N), precomputeJob: obj({ durationS: N, everyS: N, workers: N }, { costUsd: N }), hedgeExtraLoad: N },
+);
+const SERIES = obj({
+  windowS: N,
+  warmupEndS: N,
+  startS: arr(N),
+  arrivals: arr(N),
+  completions: arr(N),
+  drops: arr(N),
+  p50Ms: arr(nullable(N)),
+  p99Ms: arr(nullable(N)),
+  costPerHourUsd: arr(N),
+  stages: { rec: obj({ queueLength: arr(N), replicas: arr(N), utilization: arr(N) }, { hitRatio: arr(nullable(N)) }) },
+});
+const RESULT = obj({
+  scenario: S,
+  requests: obj({ arrived: N, completed: N, dropped: N, timedOut: N, inFlight: N }),
+  dropRate: N,
+  throughputRps: N,
+  latencyMs: obj({ mean: N, p50: N, p90: N, p95: N, p99: N, p999: N, max: N }),
+  stages: { rec: STAGE },
+  cost: obj({ total: N, perHour: N, perMillionRequests: N, paidUtilization: N, unpricedStages: arr(S) }),
+  slo: nullable(obj({ target: S, attainment: N, goodputRps: N, met: 'boolean' })),
+  quality: nullable(N),
+  qualityMetric: nullable(S),
+  freshness: nullable(obj({ meanS: N, p50S: N, p99S: N })),
+  coverage: nullable(N),
+  degradedShare: N,
+  hedgeExtraLoad: nullable(N),
+  retries: nullable(obj({ attempts: N, retries: N, budgetDenied: N, wastedAnswers: N, attemptsPerRequest: obj({ mean: N, p99: N, max: N }), attemptRatePerRequest: N })),
+  timeSeries: SERIES,
+  measuredS: N,
+  warmupEndS: N,
+  endS: N,
+  events: N,
+  warnings: arr(S),
+});
+
+function checkShape(x: unknown, shape: Shape, field: string): void {
+  if (typeof shape === 'string') {
+    if (typeof x !== shape) fail(field, `expected a ${shape}, got ${x === null ? 'null' : Array.isArray(x) ? 'a list' : typeof x}`);
+  } else if ('nullable' in shape) {
+    if (x !== null) checkShape(x, shape.nullable, field);
+  } else if ('arr' in shape) {
+    if (!Array.isArray(x)) fail(field, 'expected a list');
+    for (let k = 0; k < x.length; k++) checkShape(x[k], shape.arr, `${field}[${k}]`);
+  } else if ('rec' in shape) {
+    if (!isObject(x)) fail(field, 'expected a mapping');
+    for (const [k, v] of Object.entries(x)) checkShape(v, shape.rec, `${field}.${k}`);
+  } else {
+    if (!isObject(x)) fail(field, 'expected a mapping');
+    for (const [k, s] of Object.entries(shape.obj)) {
+      if (!(k in x)) fail(`${field}.${k}`, 'missing');
+      checkShape(x[k], s, `${field}.${k}`);
+    }
+    for (const [k, s] of Object.entries(shape.opt ?? {})) if (k in x) checkShape(x[k], s, `${field}.${k}`);
+  }
 }
 
 const sameNumber = (a: unknown, b: number): boolean => typeof a === 'number' && (a === b || (a !== a && b !== b));
@@ -281,12 +357,18 @@ function checkRun(run: unknown, field: string): DetailedRun {
   if (!isObject(run) || !isObject(run.result)) fail(field, 'expected { result, latency }');
   const r = run.result;
   checkTree(r, `${field}.result`, 0);
+  checkShape(r, RESULT, `${field}.result`);
+  const ts = r.timeSeries as { startS: unknown[] } & Record<string, unknown>;
+  for (const k of ['arrivals', 'completions', 'drops', 'p50Ms', 'p99Ms', 'costPerHourUsd'] as const) {
+    if ((ts[k] as unknown[]).length !== ts.startS.length) fail(`${field}.result.timeSeries.${k}`, `has ${(ts[k] as unknown[]).length} windows, startS ${ts.startS.length}`);
+  }
   if (!((typeof r.seed === 'string' && r.seed.length <= 2000 && !CONTROL.test(r.seed)) || (typeof r.seed === 'number' && Number.isInteger(r.seed)))) fail(`${field}.result.seed`, `expected an integer or a string, got ${show(r.seed)}`);
   if (!isObject(r.requests)) fail(`${field}.result.requests`, 'missing');
   const q = r.requests;
   const [arrived, completed, dropped, timedOut, inFlight] = (['arrived', 'completed', 'dropped', 'timedOut', 'inFlight'] as const).map((k) => wholeNumber(q[k], `${field}.result.requests.${k}`));
   if (arrived !== completed! + dropped! + inFlight!) fail(`${field}.result.requests`, `arrived (${arrived}) must equal completed + dropped + inFlight (${completed} + ${dropped} + ${inFlight})`);
   if (timedOut! > dropped!) fail(`${field}.result.requests.timedOut`, `${timedOut} is more than dropped (${dropped})`);
+  if (!sameNumber(r.dropRate, arrived! > 0 ? dropped! / arrived! : 0)) fail(`${field}.result.dropRate`, `${show(r.dropRate)} is not dropped / arrived`);
   const latency = checkSketch(run.latency, `${field}.latency`);
   if (latency.count !== completed) fail(`${field}.latency.count`, `is ${latency.count} but ${completed} requests completed`);
   // The result's latency figures are read off its sketch: they must be the very numbers the sketch gives.
@@ -408,6 +490,11 @@ export function mergedRunner(runs: Map<number, { key: string; run: DetailedRun }
     return tasks.map((t, index) => {
       const r = runs.get(index);
       if (r === undefined || r.key !== taskKey(t) || r.run.result.seed !== t.seed) throw new InputError([`run ${index} of the shards is not the run their experiment asks for (made by another version of servesim?)`]);
+      // A result has one entry per stage of its scenario, in order: renderers look each up.
+      const names = t.scenario.stages.map((st) => st.name).join('\n');
+      if (Object.keys(r.run.result.stages).join('\n') !== names || Object.keys(r.run.result.timeSeries.stages).join('\n') !== names) {
+        throw new InputError([`run ${index} of the shards: its stages are not its scenario's (${t.scenario.stages.length} stages)`]);
+      }
       return r.run;
     });
   };
