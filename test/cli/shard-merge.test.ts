@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson, checkPart, experimentHash, makePartial, MAX_SHARDS, parseShard, stringifyPartial, type Experiment, type PartialResult } from '../../src/cli/shard.ts';
 import { cli, expectInputError } from '../support/cli.ts';
@@ -210,6 +211,39 @@ describe('merge treats parts as data', () => {
     truncateSync(big, 300 * 2 ** 20); // sparse: no disk used
     await expectInputError(['merge', big], 'over the 256 MB limit');
     await expectInputError(['merge', join(dir, 'nope.json')], 'nope.json: cannot read the part (no such file)');
+  });
+
+  it('any mutation of a part gives exit 0 or 2, never an internal error (fast-check)', async () => {
+    // Every place in the part, and values of every kind a tamperer might put there.
+    const paths: Array<Array<string | number>> = [];
+    const walk = (x: unknown, p: Array<string | number>) => {
+      if (p.length > 0) paths.push(p);
+      if (x !== null && typeof x === 'object') for (const [k, v] of Object.entries(x)) walk(v, [...p, Array.isArray(x) ? Number(k) : k]);
+    };
+    walk(p0, []);
+    const value = fc.oneof(fc.constantFrom(-1, 0.5, 1e308, 1e9, -0, null, true, {}, [], { $num: 'NaN' }, { $num: 'Infinity' }, '\u001b[2J', ''), fc.integer(), fc.double(), fc.string());
+    const mutation = fc.record({ at: fc.nat(paths.length - 1), del: fc.boolean(), value });
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.constantFrom('--json', 'text'), async (ms, mode) => {
+        const p = structuredClone(p0) as unknown as Record<string, unknown>;
+        for (const m of ms) {
+          const path = paths[m.at]!;
+          let cur: unknown = p;
+          for (const k of path.slice(0, -1)) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[k] : undefined;
+          if (cur === null || typeof cur !== 'object') continue;
+          const last = path[path.length - 1]!;
+          if (m.del) delete (cur as Record<string | number, unknown>)[last];
+          else (cur as Record<string | number, unknown>)[last] = m.value;
+        }
+        const file = join(dir, 'fuzzed.json');
+        writeFileSync(file, JSON.stringify(p));
+        const r = await cli('merge', file, p1File, ...(mode === '--json' ? ['--json'] : []));
+        expect([0, 2], r.stderr).toContain(r.code);
+        expect(r.stderr).not.toContain('internal error');
+      }),
+      // 150 runs of about 10 ms: enough to reach every field several times, a second or two in all.
+      { numRuns: 150, seed: 11 },
+    );
   });
 
   it('merge writes only where its own flags say', async () => {
