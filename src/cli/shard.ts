@@ -438,7 +438,11 @@ function readPart(file: string): PartialResult {
   try {
     parsed = parseJson(text);
   } catch (err) {
-    throw new InputError([`${name}: not a part: cannot read it as JSON (${shownField((err as Error).message)})`]);
+    // Node's message may quote the file's first bytes: say where, never what.
+    const msg = (err as Error).message;
+    const at = /at position (\d+)/.exec(msg)?.[1];
+    const where = at !== undefined ? ` (at byte ${at})` : /end of JSON/.test(msg) ? ' (it ends early: cut off?)' : '';
+    throw new InputError([`${name}: not a part: cannot read it as JSON${where}`]);
   }
   try {
     return checkPart(parsed);
