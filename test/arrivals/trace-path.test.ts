@@ -4,7 +4,7 @@
  * before a byte of a refused file is read; nothing hangs on a FIFO or a device.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -117,6 +117,10 @@ describe('trace defects: located refusals', () => {
     await expectInputError(['run', scenario('nan.yaml', 'nan.csv', 'time,Tokens\n0,1\nNaN,1\n')], 'nan.csv:3: cannot read the timestamp "NaN"');
     await expectInputError(['run', scenario('huge.yaml', 'huge.csv', 'time,Tokens\n0,1\n1e300,1\n')], 'huge.csv:3: this row arrives 1.000e+300 s after the first');
     await expectInputError(['run', scenario('back.yaml', 'back.csv', 'time,Tokens\n0,1\n5,1\n4,1\n')], 'back.csv:4: timestamps must not go back in time');
+    // timing: poisson reads the whole trace first for its mean rate: the same bound applies there.
+    const poisson = scenario('huge-p.yaml', 'huge-p.csv', 'time,Tokens\n0,1\n1,1\n1e300,1\n');
+    writeFileSync(poisson, readFileSync(poisson, 'utf8').replace('file: "huge-p.csv"', 'file: "huge-p.csv", timing: poisson'));
+    await expectInputError(['run', poisson], 'huge-p.csv:4: this row arrives 1.000e+300 s after the first');
   });
 
   it('a binary file is not a trace', async () => {

@@ -28,6 +28,10 @@ export interface TraceArrivalsSpec {
   timing?: 'trace' | 'poisson' | undefined;
 }
 
+function tooFar(file: string, line: number, offsetS: number): string {
+  return `${shownField(file)}:${line}: this row arrives ${offsetS.toExponential(3)} s after the first; a replay spans at most ${MAX_REPLAY_OFFSET_S.toExponential(2)} s (about 285 years), where simulated time still resolves a microsecond: are the timestamps in seconds?`;
+}
+
 /** Mean arrival rate of a trace: (rows − 1) / (last − first timestamp), read in one pass. */
 function traceMeanRate(open: () => TraceReader, file: string): number {
   const reader = open();
@@ -43,6 +47,7 @@ function traceMeanRate(open: () => TraceReader, file: string): number {
     }
     w1 = r.wholeS;
     f1 = r.fracS;
+    if (!(Math.abs(w1 - w0 + (f1 - f0)) <= MAX_REPLAY_OFFSET_S)) throw new InputError([tooFar(file, r.line, w1 - w0 + (f1 - f0))]);
     n++;
   }
   const span = n > 0 ? w1 - w0 + (f1 - f0) : 0;
@@ -112,9 +117,7 @@ export const makeTrace: ArrivalFactory<TraceArrivalsSpec> = (spec, sim, context)
       }
       // Whole seconds and fractions subtract apart: no precision lost to the epoch.
       const t = (r.wholeS - w0 + (r.fracS - f0)) / spec.rate;
-      if (!(t <= MAX_REPLAY_OFFSET_S)) {
-        throw new InputError([`${shownField(spec.file)}:${r.line}: this row arrives ${t.toExponential(3)} s after the first; a replay spans at most ${MAX_REPLAY_OFFSET_S.toExponential(2)} s (about 285 years), where simulated time still resolves a microsecond: are the timestamps in seconds?`]);
-      }
+      if (!(t <= MAX_REPLAY_OFFSET_S)) throw new InputError([tooFar(spec.file, r.line, t)]);
       if (t < prevT) {
         throw new InputError([`${shownField(spec.file)}:${r.line}: timestamps must not go back in time (this row is ${((prevT - t) * spec.rate).toFixed(6)} s before the previous one); sort the trace by time`]);
       }
