@@ -22,7 +22,7 @@ export const parallel: Benchmark = {
     const scenario = mm4Scenario(REQUESTS);
     const tasks = Array.from({ length: REPLICATIONS }, (_, i) => ({ scenario, seed: replicationSeed(7, i) }));
     const one = inProcessRunner();
-    const pool = workerPoolRunner('.', one, 2);
+    const pool = workerPoolRunner({ scenario: 'mm4', baseDir: '.', named: [] }, one, 2);
     await one(tasks.slice(0, 1)); // warm-up of this thread's JIT
     await pool(tasks.slice(0, 2)); // start the workers and warm them up, untimed
     const t1: number[] = [];

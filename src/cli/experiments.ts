@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { extname, isAbsolute, resolve } from 'node:path';
+import { extname } from 'node:path';
 import type { Seed } from '../engine/index.ts';
 import { InputError } from '../config/errors.ts';
 import { applyOverrides, type Override } from '../config/overrides.ts';
@@ -18,7 +18,8 @@ import type { Report, TheoryRow, TradeoffPoint } from '../report/model.ts';
 import { fmtNum, fmtPct, fmtUsd } from './format.ts';
 import { progressReporter } from './progress.ts';
 import { loadRawFile, type RawFile } from './scenario-source.ts';
-import { openTraceFile } from './trace-file.ts';
+import { checkTraceFile, traceAccess, traceOpener } from './trace-file.ts';
+import type { TraceOpener } from '../config/trace-csv.ts';
 import { workerPoolRunner, type PooledRunner } from './worker-pool.ts';
 import { shardRunner, type Shard } from './shard.ts';
 import { checkOutputFile, writeFileAtomic } from './write-file.ts';
@@ -37,15 +38,26 @@ export interface ExperimentOptions {
   shard?: Shard;
   /** Serve runs from merged shards instead of simulating. */
   merged?: Runner;
+  /** How scenario references are read (merge gives one that serves a part's content; default: the files). */
+  load?: (ref: string) => Promise<RawFile>;
+  /** `--trace-root`: a folder scenarios may read traces from besides their own (see trace-file.ts). */
+  traceRoot?: string;
+  /** Trace paths the user typed (`--set arrivals.file=`); default: those in `set`. */
+  namedTraces?: string[];
+}
+
+/** The trace opener of a scenario read by a command: the trust model's path rule (trace-file.ts). */
+function openerFor(file: RawFile, opts: ExperimentOptions): TraceOpener {
+  return traceOpener(traceAccess(file, opts));
 }
 
 /**
  * A runner for a scenario folder: worker threads when asked for more than one (close
  * it when done); only a shard's part with --shard; the merged shards' runs in merge.
  */
-function runnerFor(baseDir: string, opts: ExperimentOptions): PooledRunner {
-  const openTrace = (path: string, o: { timestampColumn: string | undefined }) => openTraceFile(isAbsolute(path) ? path : resolve(baseDir, path), path, o.timestampColumn);
-  const pool = workerPoolRunner(baseDir, inProcessRunner(openTrace), opts.workers ?? availableParallelism());
+function runnerFor(file: RawFile, opts: ExperimentOptions): PooledRunner {
+  const access = traceAccess(file, opts);
+  const pool = workerPoolRunner(access, inProcessRunner(traceOpener(access)), opts.workers ?? availableParallelism());
   const inner: Runner = opts.merged ?? (opts.shard ? shardRunner(pool, opts.shard) : pool);
   const runner = inner as PooledRunner;
   runner.close = pool.close;
@@ -128,14 +140,12 @@ function checkReplications(n: number): void {
 }
 
 /** The scenario built (not run) in its folder, for theory's view of its stages. */
-function builtSystem(scenario: Scenario, baseDir: string): ServingSystem {
-  return new ServingSystem(scenario, {
-    openTrace: (path, o) => openTraceFile(isAbsolute(path) ? path : resolve(baseDir, path), path, o.timestampColumn),
-  });
+function builtSystem(scenario: Scenario, openTrace: TraceOpener): ServingSystem {
+  return new ServingSystem(scenario, { openTrace });
 }
 
-function theoryFor(scenario: Scenario, baseDir: string, a: Aggregate): TheoryRow[] {
-  const { shapes, arrivalScv } = stageShapes(builtSystem(scenario, baseDir));
+function theoryFor(scenario: Scenario, openTrace: TraceOpener, a: Aggregate): TheoryRow[] {
+  const { shapes, arrivalScv } = stageShapes(builtSystem(scenario, openTrace));
   return theoryRows(scenario, a.first, shapes, (name) => {
     const e = estimateAt(a.figures, `stages.${name}.queueWaitMs.mean`);
     return e === undefined ? { value: NaN } : Number.isFinite(e.ci95) ? { value: e.mean, ci95: e.ci95 } : { value: e.mean };
@@ -177,8 +187,8 @@ const est = (a: Aggregate, path: string): string => {
 };
 
 /** Theory rows for one plain run (its own figures as the simulated values). */
-export function theoryForRun(scenario: Scenario, baseDir: string, result: RunResult): TheoryRow[] {
-  return theoryForSystem(scenario, builtSystem(scenario, baseDir), result);
+export function theoryForRun(scenario: Scenario, openTrace: TraceOpener, result: RunResult): TheoryRow[] {
+  return theoryForSystem(scenario, builtSystem(scenario, openTrace), result);
 }
 
 /** Theory rows as text under a run's tables. */
@@ -200,14 +210,14 @@ export function theoryText(rows: readonly TheoryRow[]): string {
 /** `servesim run --replications N`: mean and 95 % CI of every figure, sketches merged exactly. */
 export async function runReplicated(ref: string, given: ExperimentOptions): Promise<string> {
   checkReportPath(given.report);
-  const file = await loadRawFile(ref);
+  const file = await (given.load ?? loadRawFile)(ref);
   const opts = resolveReplications(given, file.raw);
   checkReplications(opts.replications);
   const scenario = file.validate(opts.set);
-  const runner = runnerFor(file.baseDir, opts);
+  const runner = runnerFor(file, opts);
   const [runs] = await runAll(runner, [scenario], opts.replications, () => opts.seed ?? scenario.seed ?? 1, `running ${opts.replications} replications`).finally(() => runner.close());
   const a = aggregate(runs!);
-  const theory = theoryFor(scenario, file.baseDir, a);
+  const theory = theoryFor(scenario, openerFor(file, opts), a);
   let text = '';
   if (opts.report) {
     const report = buildReport(
@@ -243,17 +253,27 @@ export async function runReplicated(ref: string, given: ExperimentOptions): Prom
  * `servesim validate` for experiment files: the base, every variant and the sweep's
  * path and ends must all be valid (what `run` would refuse, validate refuses too).
  */
-export async function validateExperiment(ref: string, set: Override[]): Promise<string> {
+export async function validateExperiment(ref: string, set: Override[], traceRoot?: string): Promise<string> {
   const file = await loadRawFile(ref);
   const base = file.validate(set);
   const notes: string[] = [];
-  if (file.raw.variants !== undefined) notes.push(`${variantsOf([file], set).length - 1} variants`);
+  // Trace files must exist, be readable, lie where the path rule allows, and start with a header and a row.
+  const access = traceAccess(file, { set, traceRoot });
+  const checkTrace = (s: Scenario) => {
+    if (s.arrivals.process === 'trace') checkTraceFile(access, s.arrivals.file, s.arrivals.timestamp);
+  };
+  checkTrace(base);
+  if (file.raw.variants !== undefined) {
+    const variants = variantsOf([file], set);
+    variants.forEach((v) => checkTrace(v.scenario));
+    notes.push(`${variants.length - 1} variants`);
+  }
   const sweep = file.raw.sweep as { vary?: string; steps?: number } | undefined;
   if (sweep?.vary !== undefined) {
     const raw = structuredClone(file.raw);
     applyOverrides(raw, set);
     const vary = parseVary(sweep.vary, raw, sweep.steps ?? 10);
-    for (const x of [vary.values[0]!, vary.values[vary.values.length - 1]!]) file.validate([...set, { path: vary.path, value: x }], `sweep ${vary.path}=${x}`);
+    for (const x of [vary.values[0]!, vary.values[vary.values.length - 1]!]) checkTrace(file.validate([...set, { path: vary.path, value: x }], `sweep ${vary.path}=${x}`));
     notes.push(`a sweep of ${vary.path} over ${vary.values.length} points`);
   }
   const stages = `${base.stages.length} stage${base.stages.length === 1 ? '' : 's'}`;
@@ -264,11 +284,11 @@ export async function validateExperiment(ref: string, set: Override[]): Promise<
 // compare
 
 /** The configurations a compare runs: several files, or one file's `variants`. */
-function variantsOf(files: RawFile[], set: Override[]): Array<{ name: string; scenario: Scenario; baseDir: string }> {
+function variantsOf(files: RawFile[], set: Override[]): Array<{ name: string; scenario: Scenario; file: RawFile }> {
   if (files.length > 1) {
     return files.map((f, i) => {
       const s = f.validate(set);
-      return { name: s.name ?? `${f.ref}#${i}`, scenario: s, baseDir: f.baseDir };
+      return { name: s.name ?? `${f.ref}#${i}`, scenario: s, file: f };
     });
   }
   const f = files[0]!;
@@ -277,7 +297,7 @@ function variantsOf(files: RawFile[], set: Override[]): Array<{ name: string; sc
     throw new InputError([`${f.ref}: compare needs two or more scenario files, or one file with variants: { name: { path: value } }`]);
   }
   const base = f.validate(set);
-  const out = [{ name: typeof f.raw.baseName === 'string' ? f.raw.baseName : 'base', scenario: base, baseDir: f.baseDir }];
+  const out = [{ name: typeof f.raw.baseName === 'string' ? f.raw.baseName : 'base', scenario: base, file: f }];
   for (const [name, changes] of Object.entries(variants as Record<string, Record<string, unknown>>)) {
     const raw = structuredClone(f.raw);
     delete raw.variants;
@@ -285,7 +305,7 @@ function variantsOf(files: RawFile[], set: Override[]): Array<{ name: string; sc
     const s = f.validateRaw(raw, `variants.${name}`);
     const same = JSON.stringify({ ...s, name: undefined, variants: undefined }) === JSON.stringify({ ...base, name: undefined, variants: undefined });
     if (same) throw new InputError([`${f.ref}: variants.${name}: changes nothing (every value it sets equals the base scenario's)`]);
-    out.push({ name, scenario: s, baseDir: f.baseDir });
+    out.push({ name, scenario: s, file: f });
   }
   return out;
 }
@@ -293,19 +313,19 @@ function variantsOf(files: RawFile[], set: Override[]): Array<{ name: string; sc
 /** `servesim compare`: every variant on the same random numbers; paired differences against the first. */
 export async function compareCmd(refs: string[], given: ExperimentOptions): Promise<string> {
   checkReportPath(given.report);
-  const files = await Promise.all(refs.map((r) => loadRawFile(r)));
+  const files = await Promise.all(refs.map((r) => (given.load ?? loadRawFile)(r)));
   const opts = resolveReplications(given, files[0]!.raw);
   checkReplications(opts.replications);
   const variants = variantsOf(files, opts.set);
   // Common random numbers: every variant runs replication i with the same seed.
   const rootSeed = opts.seed ?? variants[0]!.scenario.seed ?? 1;
-  const runner = runnerFor(variants[0]!.baseDir, opts);
+  const runner = runnerFor(variants[0]!.file, opts);
   const runs = await runAll(runner, variants.map((v) => v.scenario), opts.replications, () => rootSeed, `comparing ${variants.length} variants`).finally(() => runner.close());
   const aggs = runs.map((r) => aggregate(r));
   const diffs: Array<{ name: string; differences: PairedDifference[] }> = variants.slice(1).map((v, k) => ({ name: v.name, differences: pairedDifferences(runs[0]!, runs[k + 1]!) }));
   let text = '';
   if (opts.report) {
-    const theory = variants.flatMap((v, k) => theoryFor(v.scenario, v.baseDir, aggs[k]!).map((t) => ({ ...t, stage: `${v.name} · ${t.stage}` })));
+    const theory = variants.flatMap((v, k) => theoryFor(v.scenario, openerFor(v.file, opts), aggs[k]!).map((t) => ({ ...t, stage: `${v.name} · ${t.stage}` })));
     const notes = diffs.flatMap((d) => d.differences.filter((x) => x.significant).map((x) => `${d.name} − ${variants[0]!.name}: ${x.figure} ${x.difference >= 0 ? '+' : ''}${fmtNum(x.difference)} ± ${fmtNum(x.ci95)} (significant)`));
     const narrative = files.length === 1 && typeof files[0]!.raw.narrative === 'string' ? `${files[0]!.raw.narrative.trim()} ` : '';
     const title = files.length === 1 && typeof files[0]!.raw.name === 'string' ? `${files[0]!.raw.name}: ` : '';
@@ -385,7 +405,7 @@ function crossover(xs: ReadonlyArray<number | string>, a: readonly Aggregate[], 
  */
 export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: string; steps: number }): Promise<string> {
   checkReportPath(given.report);
-  const file = await loadRawFile(ref);
+  const file = await (given.load ?? loadRawFile)(ref);
   const opts = resolveReplications(given, file.raw);
   checkReplications(opts.replications);
   const base = file.validate(opts.set);
@@ -405,7 +425,7 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
       scenarios.push(file.validate([...opts.set, ...v.changes, { path: vary.path, value: x }], `${v.name ? `variants.${v.name}, ` : ''}--vary ${vary.path}=${x}`));
     }
   }
-  const runner = runnerFor(file.baseDir, opts);
+  const runner = runnerFor(file, opts);
   const seed = opts.seed ?? base.seed ?? 1;
   const runs = await runAll(runner, scenarios, opts.replications, () => seed, `sweeping ${vary.path} over ${vary.values.length} points`).finally(() => runner.close());
   const n = vary.values.length;
@@ -515,7 +535,7 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo: str
   const lists = varies.filter((v) => !v.integerRange);
   if (counts.length !== 1) throw new InputError([`plan sizes exactly one count: give one --vary path=lo..hi with whole numbers (got ${counts.length}), and lists (a,b,c) for the rest`]);
   const count: Vary = counts[0]!;
-  const runner = runnerFor(file.baseDir, opts);
+  const runner = runnerFor(file, opts);
   const seed = opts.seed ?? (typeof file.raw.seed === 'number' || typeof file.raw.seed === 'string' ? file.raw.seed : 1);
   let sims = 0;
   const scenarioOf = (a: Record<string, number | string>) =>
@@ -546,7 +566,7 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo: str
       meetsSlo: p.meets,
     }));
     const shown = [result.best, result.nextCheaper].filter((p): p is PlanPoint => p !== undefined);
-    const theory = result.best ? theoryFor(scenarios.get(JSON.stringify(result.best.assignment))!, file.baseDir, result.best.aggregate) : [];
+    const theory = result.best ? theoryFor(scenarios.get(JSON.stringify(result.best.assignment))!, openerFor(file, opts), result.best.aggregate) : [];
     const report = buildReport(
       `servesim plan · ${slo.target}${opts.qps !== undefined ? ` at ${opts.qps} QPS` : ''}`,
       result.best ? `Cheapest configuration meeting ${slo.target}: ${describeAssignment(result.best.assignment)}.` : `No configuration in the ranges meets ${slo.target}.`,

@@ -4,14 +4,12 @@ import { parseOverride, type Override } from '../config/overrides.ts';
 import { runScenario } from '../models/index.ts';
 import { formatRun } from './format.ts';
 import { progressReporter } from './progress.ts';
-import { isAbsolute, resolve } from 'node:path';
 import { writeSeriesCsv } from './csv-output.ts';
 import { explainScenario } from './explain.ts';
-import { builtinDescription, builtinNames, DEFAULT_SCENARIO, loadForExplain, loadRawFile, loadScenarioFile } from './scenario-source.ts';
-import { openTraceFile } from './trace-file.ts';
+import { builtinDescription, builtinNames, DEFAULT_SCENARIO, loadForExplain, loadRawFile, loadScenarioFile, rawFileFromData, recordingLoader, type RawFile } from './scenario-source.ts';
+import { namedTracePaths, traceAccess, traceOpener } from './trace-file.ts';
 import { asRun, compareCmd, narrativeText, planCmd, runReplicated, sweepCmd, theoryForRun, theoryText, validateExperiment, type ExperimentOptions } from './experiments.ts';
-import { mergedRunner, parseShard, readPartials, ShardComplete, stringifyPartial, type PartialResult } from './shard.ts';
-import type { Runner } from '../experiments/runner.ts';
+import { makePartial, mergedRunner, parseShard, readPartials, ShardComplete, stringifyPartial, type Experiment, type ShardCommand } from './shard.ts';
 import { OutputError, writeOutputFile } from './write-file.ts';
 import { checkVariantFlag, flagProblems, parseCount, parseOneVary, parseRate, parseReplications, parseSeed, parseSteps, runFlagProblems, type FlagOptions } from './flags.ts';
 
@@ -34,18 +32,108 @@ function collect(v: string, prev: Override[]): Override[] {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- commander passes untyped arguments
 type Action = (...args: any[]) => Promise<string>;
 
-/** Removes `--shard x` and `--out x` (and their `=` forms) from an argument list. */
-function withoutShardFlags(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--shard' || a === '--out') i++;
-    else if (!a.startsWith('--shard=') && !a.startsWith('--out=')) out.push(a);
+type RunOptions = ExperimentOptions & { variant?: string; vary?: string; steps?: number };
+
+/**
+ * Runs an experiment command; with --shard, the ShardComplete it ends with carries the
+ * experiment as data (the scenarios' content as read, the flags that shape it), which
+ * is what merge rebuilds from: never a command line.
+ */
+async function recorded<T extends RunOptions>(command: ShardCommand, refs: string[], opts: T, fn: (opts: T) => Promise<string>): Promise<string> {
+  if (opts.shard === undefined) return fn(opts);
+  const rec = recordingLoader();
+  const set = [...opts.set];
+  try {
+    return await fn({ ...opts, load: rec.load });
+  } catch (err) {
+    if (err instanceof ShardComplete) {
+      const e: Experiment = { command, refs, scenarios: refs.map((r) => rec.content(r) ?? {}), set };
+      if (opts.variant !== undefined) e.variant = opts.variant;
+      if (opts.seed !== undefined) e.seed = opts.seed;
+      if (opts.replications !== undefined) e.replications = opts.replications;
+      if (command === 'sweep') {
+        e.vary = opts.vary!;
+        e.steps = opts.steps!;
+      }
+      err.experiment = e;
+    }
+    throw err;
   }
+}
+
+/**
+ * `run` of a scenario that is an experiment: a file declaring a sweep or variants,
+ * replications, a report, a shard or a merge. Undefined for a plain run. `opts.set`
+ * gains the changes of `--variant`.
+ */
+async function runAsExperiment(ref: string, file: RawFile, opts: RunOptions): Promise<string | undefined> {
+  if (opts.variant !== undefined) {
+    checkVariantFlag(ref, file.raw, opts.variant);
+    const variants = (file.raw.variants ?? {}) as Record<string, Record<string, unknown>>;
+    const base = typeof file.raw.baseName === 'string' ? file.raw.baseName : 'base';
+    const names = [base, ...Object.keys(variants)];
+    if (!names.includes(opts.variant)) {
+      throw new InputError([`--variant ${opts.variant}: ${ref} has no such variant (it has: ${names.join(', ')})`]);
+    }
+    const changes = opts.variant === base ? {} : variants[opts.variant]!;
+    opts.set = [
+      ...opts.set,
+      ...Object.entries(changes).map(([path, value]) => ({ path, value })),
+      { path: 'variants', value: undefined },
+      { path: 'sweep', value: undefined },
+      { path: 'replications', value: undefined },
+    ];
+    file.raw.variants = undefined;
+    file.raw.sweep = undefined;
+    file.raw.replications = undefined;
+  }
+  // Flags that would do nothing with what this file asks for.
+  const reps = opts.replications ?? (typeof file.raw.replications === 'number' ? file.raw.replications : 1);
+  const problems = runFlagProblems(ref, file.raw, opts, reps, opts.merged !== undefined);
+  if (problems.length > 0) throw new InputError(problems);
+  const sweep = file.raw.sweep as { vary?: unknown; steps?: unknown } | undefined;
+  if (sweep && typeof sweep.vary === 'string') {
+    return sweepCmd(ref, { ...opts, vary: sweep.vary, steps: typeof sweep.steps === 'number' ? sweep.steps : 10 });
+  }
+  if (file.raw.variants !== undefined) return compareCmd([ref], opts);
+  if (reps > 1 || opts.report !== undefined || opts.shard !== undefined || opts.merged) return runReplicated(ref, opts);
+  return undefined;
+}
+
+/**
+ * `servesim merge`: the experiment the parts carry, rebuilt from their data alone and
+ * served the parts' runs. Only merge's own flags say where output goes; no scenario is
+ * read from disk, no module loaded, no trace opened.
+ */
+async function mergeCmd(files: string[], flags: { json?: boolean; report?: string }): Promise<string> {
+  const parts = readPartials(files);
+  const e = parts.experiment;
+  const load = async (ref: string): Promise<RawFile> => {
+    const k = e.refs.indexOf(ref);
+    if (k < 0) throw new InputError([`${parts.source}: experiment: no scenario ${JSON.stringify(ref)} among its refs`]);
+    return rawFileFromData(ref, e.scenarios[k]!, parts.source);
+  };
+  const opts: RunOptions = {
+    set: e.set,
+    ...(e.seed !== undefined ? { seed: e.seed } : {}),
+    ...(e.replications !== undefined ? { replications: e.replications } : {}),
+    ...(e.variant !== undefined ? { variant: e.variant } : {}),
+    ...(flags.json ? { json: true } : {}),
+    ...(flags.report !== undefined ? { report: flags.report } : {}),
+    merged: mergedRunner(parts.runs, parts.total),
+    load,
+    // A part's overrides are not the user's command line: none of its paths is trusted.
+    namedTraces: [],
+    workers: 1,
+  };
+  if (e.command === 'compare') return compareCmd(e.refs, opts);
+  if (e.command === 'sweep') return sweepCmd(e.refs[0]!, { ...opts, vary: e.vary!, steps: e.steps ?? 10 });
+  const out = await runAsExperiment(e.refs[0]!, await load(e.refs[0]!), opts);
+  if (out === undefined) throw new InputError([`${parts.source}: the experiment is a plain run, which is never sharded`]);
   return out;
 }
 
-function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): Command {
+function buildProgram(io: Io, setOutput: (s: string) => void): Command {
   const program = new Command('servesim')
     .description('Discrete-event simulator for ML serving trade-offs.')
     .version('0.1.0')
@@ -79,52 +167,28 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
     .addOption(new Option('--shard <i/n>', 'run only part i of n of the replications and write it for servesim merge').argParser(parseShard))
     .option('--out <file>', 'where --shard writes its part (default: stdout)')
     .option('--variant <name>', 'run one configuration of a file that declares variants, as a plain run (with its time series)')
+    .option('--trace-root <dir>', 'a folder the scenario may read trace files from besides its own')
     .action(
-      wrap((async (ref: string, opts: { seed?: number | string; json?: boolean; set: Override[]; csv?: string; variant?: string } & ExperimentOptions) => {
-        if (merged) opts.merged = merged;
+      wrap((async (ref: string, opts: { seed?: number | string; json?: boolean; set: Override[]; csv?: string; variant?: string } & ExperimentOptions) =>
+        recorded('run', [ref], opts, async (opts) => {
+        // Trace paths the user typed: taken before --variant adds the file's own changes.
+        opts.namedTraces = namedTracePaths(opts.set);
         // A scenario that declares a sweep or variants is an experiment: run does it,
         // unless --variant asks for one configuration of it as a plain run.
-        const file = await loadRawFile(ref);
+        const file = await (opts.load ?? loadRawFile)(ref);
         // What the narrative's caveat names: the user's own changes, not the variant's expansion.
         const shownSet: Override[] = [...(opts.variant !== undefined ? [{ path: 'variant', value: opts.variant }] : []), ...opts.set];
-        if (opts.variant !== undefined) {
-          checkVariantFlag(ref, file.raw, opts.variant);
-          const variants = (file.raw.variants ?? {}) as Record<string, Record<string, unknown>>;
-          const base = typeof file.raw.baseName === 'string' ? file.raw.baseName : 'base';
-          const names = [base, ...Object.keys(variants)];
-          if (!names.includes(opts.variant)) {
-            throw new InputError([`--variant ${opts.variant}: ${ref} has no such variant (it has: ${names.join(', ')})`]);
-          }
-          const changes = opts.variant === base ? {} : variants[opts.variant]!;
-          opts.set = [
-            ...opts.set,
-            ...Object.entries(changes).map(([path, value]) => ({ path, value })),
-            { path: 'variants', value: undefined },
-            { path: 'sweep', value: undefined },
-            { path: 'replications', value: undefined },
-          ];
-          file.raw.variants = undefined;
-          file.raw.sweep = undefined;
-          file.raw.replications = undefined;
-        }
-        // Flags that would do nothing with what this file asks for.
-        const reps = opts.replications ?? (typeof file.raw.replications === 'number' ? file.raw.replications : 1);
-        const problems = runFlagProblems(ref, file.raw, opts, reps, merged !== undefined);
-        if (problems.length > 0) throw new InputError(problems);
-        const sweep = file.raw.sweep as { vary?: unknown; steps?: unknown } | undefined;
-        if (sweep && typeof sweep.vary === 'string') {
-          return sweepCmd(ref, { ...opts, vary: sweep.vary, steps: typeof sweep.steps === 'number' ? sweep.steps : 10 });
-        }
-        if (file.raw.variants !== undefined) return compareCmd([ref], opts);
-        if (reps > 1 || opts.report !== undefined || opts.shard !== undefined || merged) return runReplicated(ref, opts);
+        const experiment = await runAsExperiment(ref, file, opts);
+        if (experiment !== undefined) return experiment;
         const { scenario, baseDir } = await loadScenarioFile(ref, opts.set);
+        const openTrace = traceOpener(traceAccess({ ref, baseDir }, opts));
         const progress = progressReporter(`running ${scenario.name ?? ref}`);
         let result;
         try {
           result = runScenario(scenario, {
             ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
             onProgress: progress.update,
-            openTrace: (path, o) => openTraceFile(isAbsolute(path) ? path : resolve(baseDir, path), path, o.timestampColumn),
+            openTrace,
           });
         } finally {
           progress.done();
@@ -132,9 +196,9 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
         const written = opts.csv !== undefined ? writeSeriesCsv(opts.csv, result.timeSeries) : [];
         const note = written.length > 0 ? `\nTime series written to ${written.join(', ')}\n` : '';
         if (opts.json) return `${JSON.stringify(result, null, 2)}\n`;
-        const theory = theoryText(theoryForRun(scenario, baseDir, result));
+        const theory = theoryText(theoryForRun(scenario, openTrace, result));
         return `${narrativeText(file.raw, shownSet, opts.seed)}${formatRun(asRun(scenario, shownSet), result)}${theory ? `\n${theory}` : ''}\n${note}`;
-      }) as Action),
+      })) as Action),
     );
 
   const experiment = (cmd: Command) =>
@@ -147,14 +211,15 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
       .option('--report <file>', 'write a report: .html (self-contained, with charts) or .md')
       .option('--set <path=value>', 'override a scenario value (repeatable)', collect, [] as Override[])
       .addOption(new Option('--shard <i/n>', 'run only part i of n of the simulations and write it for servesim merge').argParser(parseShard))
-      .option('--out <file>', 'where --shard writes its part (default: stdout)');
+      .option('--out <file>', 'where --shard writes its part (default: stdout)')
+      .option('--trace-root <dir>', 'a folder the scenario may read trace files from besides its own');
 
   experiment(
     program
       .command('compare')
       .description('run variants on common random numbers and report paired differences (files, or one file with variants)')
       .argument('<scenarios...>', 'two or more scenario files, or one file declaring variants'),
-  ).action(wrap((async (refs: string[], opts: ExperimentOptions) => compareCmd(refs, { ...opts, ...(merged ? { merged } : {}) })) as Action));
+  ).action(wrap((async (refs: string[], opts: ExperimentOptions) => recorded('compare', refs, opts, (o) => compareCmd(refs, o))) as Action));
 
   experiment(
     program
@@ -163,7 +228,7 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
       .argument('<scenario>', 'path or built-in name')
       .addOption(new Option('--vary <path=lo..hi>', 'the value to vary, e.g. arrivals.qps=100..5000').makeOptionMandatory().argParser(parseOneVary))
       .addOption(new Option('--steps <n>', 'points in the range (at most 1,000)').argParser(parseSteps).default(10)),
-  ).action(wrap((async (ref: string, opts: ExperimentOptions & { vary: string; steps: number }) => sweepCmd(ref, { ...opts, ...(merged ? { merged } : {}) })) as Action));
+  ).action(wrap((async (ref: string, opts: ExperimentOptions & { vary: string; steps: number }) => recorded('sweep', [ref], opts, (o) => sweepCmd(ref, o))) as Action));
 
   experiment(
     program
@@ -177,28 +242,20 @@ function buildProgram(io: Io, setOutput: (s: string) => void, merged?: Runner): 
 
   program
     .command('merge')
-    .description('combine the parts written by --shard i/n runs into the full result, exactly')
+    .description('combine the parts written by --shard i/n runs into the full result, exactly (parts are data: checked, never executed)')
     .argument('<parts...>', 'the files the shards wrote')
     .option('--json', 'print the result as JSON')
     .option('--report <file>', 'write a report: .html or .md')
-    .action(
-      wrap((async (files: string[], opts: { json?: boolean; report?: string }) => {
-        const { argv, runs, total } = readPartials(files);
-        const extra = [...(opts.json ? ['--json'] : []), ...(opts.report ? ['--report', opts.report] : [])];
-        let out = '';
-        const sub = buildProgram(io, (t) => (out = t), mergedRunner(runs, total));
-        await sub.parseAsync([...argv.filter((a) => a !== '--json'), ...extra], { from: 'user' });
-        return out;
-      }) as Action),
-    );
+    .action(wrap((async (files: string[], opts: { json?: boolean; report?: string }) => mergeCmd(files, opts)) as Action));
 
   program
     .command('validate')
-    .description('check a scenario file without running it')
+    .description('check a scenario file (and its trace files) without running it')
     .argument('<scenario>', 'path or built-in name')
     .option('--set <path=value>', 'override a scenario value (repeatable)', collect, [] as Override[])
+    .option('--trace-root <dir>', 'a folder the scenario may read trace files from besides its own')
     .action(
-      wrap((async (ref: string, opts: { set: Override[] }) => validateExperiment(ref, opts.set)) as Action),
+      wrap((async (ref: string, opts: { set: Override[]; traceRoot?: string }) => validateExperiment(ref, opts.set, opts.traceRoot)) as Action),
     );
 
   program
@@ -247,8 +304,9 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
       // Commander already printed its message (or the help/version text).
       return err.exitCode === 0 ? 0 : 2;
     }
-    if (err instanceof ShardComplete) {
-      const partial: PartialResult = { ...err.partial, argv: withoutShardFlags(argv) };
+    // (A ShardComplete without its experiment is a bug: it falls through to the internal error below.)
+    if (err instanceof ShardComplete && err.experiment !== undefined) {
+      const partial = makePartial(err.partial, err.experiment);
       const outAt = argv.indexOf('--out');
       const outFile = outAt >= 0 ? argv[outAt + 1] : argv.find((a) => a.startsWith('--out='))?.slice(6);
       const text = `${stringifyPartial(partial)}\n`;

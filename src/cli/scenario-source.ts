@@ -3,6 +3,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError } from '../config/errors.ts';
 import type { Override } from '../config/overrides.ts';
+import { shownField } from '../config/shown.ts';
 import { expandScenario, parseScenarioText, rawFromObject, validateScenario, type RawScenario } from '../config/parse.ts';
 import type { Scenario } from '../config/schema.ts';
 
@@ -45,7 +46,12 @@ function resolveFile(ref: string): string {
   return builtin;
 }
 
-/** Reads a scenario file into a raw (unvalidated) scenario: YAML or JSON text, or a TypeScript module's default export. */
+/**
+ * Reads a scenario file into a raw (unvalidated) scenario: YAML or JSON text (data), or
+ * a TypeScript/JavaScript module's default export. A module is CODE and runs when
+ * imported: it is loaded only here, for a file the user named on the command line
+ * (built-in names are YAML only, and merge never gets here: parts carry data).
+ */
 async function loadRaw(ref: string, file: string): Promise<RawScenario> {
   const ext = extname(file).toLowerCase();
   if (TEXT_EXT.has(ext)) return parseScenarioText({ name: ref, text: readFileSync(file, 'utf8') });
@@ -54,7 +60,7 @@ async function loadRaw(ref: string, file: string): Promise<RawScenario> {
     try {
       mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
     } catch (err) {
-      throw new InputError([`${ref}: cannot load the module: ${(err as Error).message.split('\n')[0]}`]);
+      throw new InputError([`${ref}: cannot load the module: ${shownField(String((err as Error)?.message ?? err).split('\n')[0]!, 160)}`]);
     }
     return rawFromObject(mod.default, ref);
   }
@@ -102,6 +108,46 @@ export interface RawFile {
   validate(overrides: readonly Override[], context?: string): Scenario;
   /** Validates a raw object derived from `raw`; errors are prefixed with `context`. */
   validateRaw(raw: Record<string, unknown>, context: string): Scenario;
+  /** Set when the scenario came from a part file (merge): there is no folder, and no trace may be opened. */
+  fromPart?: string;
+}
+
+/** Reads scenario files through `loadRawFile`, remembering the content of each (what a shard's part carries). */
+export function recordingLoader(): { load: (ref: string) => Promise<RawFile>; content: (ref: string) => Record<string, unknown> | undefined } {
+  const seen = new Map<string, Record<string, unknown>>();
+  return {
+    load: async (ref) => {
+      const f = await loadRawFile(ref);
+      if (!seen.has(ref)) seen.set(ref, structuredClone(f.raw));
+      return f;
+    },
+    content: (ref) => seen.get(ref),
+  };
+}
+
+/**
+ * A scenario carried as data (by a part file), validated exactly like a file's content
+ * but never read from disk: no module is loaded and no trace can be opened.
+ */
+export function rawFileFromData(ref: string, raw: Record<string, unknown>, source: string): RawFile {
+  const where = `${source} (scenario ${ref})`;
+  const rs = (r: Record<string, unknown>): RawScenario => ({ raw: structuredClone(r), sourceName: where, locate: () => where });
+  const withContext = <T>(context: string | undefined, fn: () => T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof InputError && context !== undefined) throw new InputError(err.problems.map((p) => `${context}: ${p}`));
+      throw err;
+    }
+  };
+  return {
+    ref,
+    baseDir: '',
+    fromPart: source,
+    raw: structuredClone(raw),
+    validate: (overrides, context) => withContext(context, () => validateScenario(rs(raw), overrides)),
+    validateRaw: (r, context) => withContext(context, () => validateScenario(rs(r), [])),
+  };
 }
 
 /** Reads a scenario file once for commands that validate it several ways. */

@@ -4,6 +4,7 @@ import { InputError } from '../config/errors.ts';
 import type { DetailedRun } from '../models/index.ts';
 import type { Runner, RunTask } from '../experiments/runner.ts';
 import type { WorkerTask } from './worker.ts';
+import type { TraceAccess } from './trace-file.ts';
 
 type Reply = { id: number; out?: DetailedRun; error?: { message: string; problems?: string[] } };
 
@@ -17,7 +18,7 @@ export type PooledRunner = Runner & { close(): Promise<void> };
  * one worker or one task it runs in this thread instead: the same code without the
  * start-up cost.
  */
-export function workerPoolRunner(baseDir: string, fallback: Runner, workers = availableParallelism()): PooledRunner {
+export function workerPoolRunner(traces: TraceAccess, fallback: Runner, workers = availableParallelism()): PooledRunner {
   let pool: Worker[] = [];
   let nextId = 0;
   let closing = false;
@@ -62,7 +63,7 @@ export function workerPoolRunner(baseDir: string, fallback: Runner, workers = av
           const id = nextId++;
           const result = await new Promise<DetailedRun>((resolve, reject) => {
             pending.set(id, { resolve, reject });
-            const msg: WorkerTask = { id, task: tasks[index]!, baseDir };
+            const msg: WorkerTask = { id, task: tasks[index]!, traces };
             w.postMessage(msg);
           });
           out[index] = result;

@@ -1,14 +1,13 @@
 import { parentPort } from 'node:worker_threads';
-import { isAbsolute, resolve } from 'node:path';
 import { runScenarioDetailed } from '../models/index.ts';
 import type { RunTask } from '../experiments/runner.ts';
-import { openTraceFile } from './trace-file.ts';
+import { traceOpener, type TraceAccess } from './trace-file.ts';
 
-/** A task sent to a worker: what to run, and where relative trace paths resolve. */
+/** A task sent to a worker: what to run, and which trace files it may open (the same rule as the main thread). */
 export interface WorkerTask {
   id: number;
   task: RunTask;
-  baseDir: string;
+  traces: TraceAccess;
 }
 
 // Each message is one simulation; the answer carries its index so the pool can keep order.
@@ -16,7 +15,7 @@ parentPort!.on('message', (msg: WorkerTask) => {
   try {
     const out = runScenarioDetailed(msg.task.scenario, {
       seed: msg.task.seed,
-      openTrace: (path, o) => openTraceFile(isAbsolute(path) ? path : resolve(msg.baseDir, path), path, o.timestampColumn),
+      openTrace: traceOpener(msg.traces),
     });
     parentPort!.postMessage({ id: msg.id, out });
   } catch (err) {

@@ -1,4 +1,5 @@
 import { InputError } from './errors.ts';
+import { shownField } from './shown.ts';
 import { parseTimestamp } from './timestamp.ts';
 
 /** One arrival of a trace: its timestamp (split for precision) and numeric attributes. */
@@ -21,6 +22,8 @@ export interface TraceReader {
    * (its `attrs` array is fresh each time and may be kept).
    */
   next(): TraceRecord | undefined;
+  /** Releases the file early (a reader closes itself at the end of its rows). */
+  close?(): void;
 }
 
 /** Opens a trace by the path a scenario gives (resolved by whoever opens it). */
@@ -62,9 +65,17 @@ export class TraceCsvParser {
     throw new InputError([`${this.source}:${line}: ${msg}`]);
   }
 
+  /** The header's columns for a message: names cleaned and cut, never the raw line. */
+  private columnsShown(): string {
+    const cols = this.header!;
+    return shownField(cols.slice(0, 12).map((c) => shownField(c, 24)).join(', ') + (cols.length > 12 ? `, … (${cols.length} columns)` : ''), 80);
+  }
+
   /** Reads the header line. */
   readHeader(line: string): void {
     this.lineNo++;
+    // A NUL is never in a CSV header: the file is binary (an image, an archive, /proc data).
+    if (line.includes('\u0000')) this.fail(this.lineNo, 'is not a text CSV file (it holds binary data)');
     if (line.includes('"')) this.fail(this.lineNo, 'quoted CSV fields are not supported in traces');
     const cols = line.split(',').map((c) => c.trim());
     this.header = cols;
@@ -72,11 +83,11 @@ export class TraceCsvParser {
     this.ends = new Int32Array(cols.length);
     if (this.timestampColumn !== undefined) {
       this.tsCol = cols.indexOf(this.timestampColumn);
-      if (this.tsCol < 0) this.fail(this.lineNo, `no column named "${this.timestampColumn}" (columns: ${cols.join(', ')})`);
+      if (this.tsCol < 0) this.fail(this.lineNo, `no column named "${shownField(this.timestampColumn, 40)}" (columns: ${this.columnsShown()})`);
     } else {
       this.tsCol = cols.findIndex((c) => AUTO_TIMESTAMP.test(c));
       if (this.tsCol < 0) {
-        this.fail(this.lineNo, `has no timestamp column (columns: ${cols.join(', ')}); name a column TIMESTAMP or time, or set arrivals.timestamp`);
+        this.fail(this.lineNo, `has no timestamp column (columns: ${this.columnsShown()}); name a column TIMESTAMP or time, or set arrivals.timestamp`);
       }
     }
   }
@@ -137,7 +148,7 @@ export class TraceCsvParser {
         fracS = 0;
       } else {
         const ts = parseTimestamp(raw);
-        if (ts === undefined) this.fail(this.lineNo, `cannot read the timestamp ${JSON.stringify(raw.trim())} (expected seconds or an ISO date-time like 2023-11-16 18:17:03.98)`);
+        if (ts === undefined) this.fail(this.lineNo, `cannot read the timestamp ${JSON.stringify(shownField(raw.trim(), 40))} (expected seconds or an ISO date-time like 2023-11-16 18:17:03.98)`);
         wholeS = ts.wholeS;
         fracS = ts.fracS;
       }
@@ -151,8 +162,11 @@ export class TraceCsvParser {
       if (!(v === v)) {
         const f = line.slice(this.starts[c]!, ends[c]!);
         v = f.trim() === '' ? NaN : Number(f);
-        if (!Number.isFinite(v)) this.fail(this.lineNo, `column "${this.attrNames[k]}" should be a number, got ${JSON.stringify(f.trim())}`);
+        if (!Number.isFinite(v)) this.fail(this.lineNo, `column "${shownField(this.attrNames[k]!, 40)}" should be a number, got ${JSON.stringify(shownField(f.trim(), 40))}`);
       }
+      // Attributes are amounts (tokens, bytes, items) that scale service times: a
+      // negative one would schedule work in the past.
+      if (v < 0) this.fail(this.lineNo, `column "${shownField(this.attrNames[k]!, 40)}" is ${v}: trace attributes (token counts, sizes) must not be negative`);
       attrs.push(v);
     }
     // PERF: one record object per parser, refilled for every line (no garbage per row).
@@ -211,7 +225,7 @@ function readDecimal(line: string, start: number, end: number): number {
  * A trace reader over any source of lines: the header, then records. The first record
  * is read at once so that attribute names are known before the run starts.
  */
-export function traceReader(nextLine: () => string | undefined, source: string, timestampColumn?: string): TraceReader {
+export function traceReader(nextLine: () => string | undefined, source: string, timestampColumn?: string, close?: () => void): TraceReader {
   const parser = new TraceCsvParser(source, timestampColumn);
   const header = nextLine();
   if (header === undefined || header.trim() === '') throw new InputError([`${source}: the trace is empty (expected a header line)`]);
@@ -219,8 +233,10 @@ export function traceReader(nextLine: () => string | undefined, source: string, 
   let first: TraceRecord | undefined;
   let l: string | undefined;
   while (first === undefined && (l = nextLine()) !== undefined) first = parser.parseLine(l);
-  if (first !== undefined) first = { ...first }; // the parser reuses its record object
+  if (first === undefined) throw new InputError([`${source}: has no rows (only a header): a trace needs at least one arrival`]);
+  first = { ...first }; // the parser reuses its record object
   return {
+    ...(close !== undefined ? { close } : {}),
     attributeNames: parser.attributeNames,
     next() {
       if (first !== undefined) {

@@ -15,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/cli/scenario-source.ts';
 import { theoryForRun } from '../../src/cli/experiments.ts';
+import { traceAccess, traceOpener } from '../../src/cli/trace-file.ts';
 import { mmcMeanWait } from '../../src/experiments/queueing.ts';
 import type { RunResult } from '../../src/models/index.ts';
 import { fmtNum } from '../../src/report/format.ts';
@@ -132,7 +133,7 @@ describe('playground in headless Chromium', () => {
     }
     // The theory panel is the CLI's: Erlang C for the M/M/4, beside the simulated wait.
     const scenario = await loadScenario('realtime-ranker');
-    const cliTheory = theoryForRun(scenario, '.', cliResult)[0]!;
+    const cliTheory = theoryForRun(scenario, traceOpener(traceAccess({ ref: 'realtime-ranker', baseDir: '.' }, { set: [] })), cliResult)[0]!;
     const row = await theoryRow(page);
     expect(row.slice(0, 5)).toEqual(['ranker', cliTheory.model, cliTheory.quantity, fmtNum(cliTheory.analytic), fmtNum(cliTheory.simulated.value)]);
     const drawn = await charts(page);

@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { theoryForRun as cliTheory } from '../../src/cli/experiments.ts';
 import { loadScenario } from '../../src/cli/scenario-source.ts';
+import { traceAccess, traceOpener } from '../../src/cli/trace-file.ts';
 import type { RunResult } from '../../src/models/index.ts';
 import { theoryForRun as pageTheory } from '../../playground/src/simulate.ts';
 
@@ -24,7 +25,7 @@ describe('playground theory', () => {
       const result = { throughputRps: 123, stages } as unknown as RunResult;
       const rows = pageTheory(scenario, result);
       expect(rows.length).toBeGreaterThan(0);
-      expect(rows).toEqual(cliTheory(scenario, 'src/scenarios', result));
+      expect(rows).toEqual(cliTheory(scenario, traceOpener(traceAccess({ ref: name, baseDir: 'src/scenarios' }, { set: [] })), result));
     });
   }
 });

@@ -2,6 +2,15 @@ import { randomExponential } from 'd3-random';
 import { InputError } from '../../config/errors.ts';
 import type { TraceReader } from '../../config/trace-csv.ts';
 import type { ArrivalFactory } from './arrival-process.ts';
+import { shownField } from '../../config/shown.ts';
+
+/**
+ * Latest arrival a replay may schedule, in seconds after its first row: 2^53 µs. Beyond
+ * it a double no longer resolves a microsecond, so service times would be rounded
+ * away; a timestamp this far out is a unit mistake (milliseconds read as seconds) or a
+ * corrupt row.
+ */
+export const MAX_REPLAY_OFFSET_S = 2 ** 53 / 1e6;
 
 /** The `trace` arrivals spec (see src/config/schema.ts). */
 export interface TraceArrivalsSpec {
@@ -19,6 +28,10 @@ export interface TraceArrivalsSpec {
   timing?: 'trace' | 'poisson' | undefined;
 }
 
+function tooFar(file: string, line: number, offsetS: number): string {
+  return `${shownField(file)}:${line}: this row arrives ${offsetS.toExponential(3)} s after the first; a replay spans at most ${MAX_REPLAY_OFFSET_S.toExponential(2)} s (about 285 years), where simulated time still resolves a microsecond: are the timestamps in seconds?`;
+}
+
 /** Mean arrival rate of a trace: (rows − 1) / (last − first timestamp), read in one pass. */
 function traceMeanRate(open: () => TraceReader, file: string): number {
   const reader = open();
@@ -34,10 +47,11 @@ function traceMeanRate(open: () => TraceReader, file: string): number {
     }
     w1 = r.wholeS;
     f1 = r.fracS;
+    if (!(Math.abs(w1 - w0 + (f1 - f0)) <= MAX_REPLAY_OFFSET_S)) throw new InputError([tooFar(file, r.line, w1 - w0 + (f1 - f0))]);
     n++;
   }
   const span = n > 0 ? w1 - w0 + (f1 - f0) : 0;
-  if (n < 2 || !(span > 0)) throw new InputError([`${file}: needs at least two rows at different times to have a mean rate (timing: poisson)`]);
+  if (n < 2 || !(span > 0)) throw new InputError([`${shownField(file)}: needs at least two rows at different times to have a mean rate (timing: poisson)`]);
   return (n - 1) / span;
 }
 
@@ -103,8 +117,9 @@ export const makeTrace: ArrivalFactory<TraceArrivalsSpec> = (spec, sim, context)
       }
       // Whole seconds and fractions subtract apart: no precision lost to the epoch.
       const t = (r.wholeS - w0 + (r.fracS - f0)) / spec.rate;
+      if (!(t <= MAX_REPLAY_OFFSET_S)) throw new InputError([tooFar(spec.file, r.line, t)]);
       if (t < prevT) {
-        throw new InputError([`${spec.file}:${r.line}: timestamps must not go back in time (this row is ${((prevT - t) * spec.rate).toFixed(6)} s before the previous one); sort the trace by time`]);
+        throw new InputError([`${shownField(spec.file)}:${r.line}: timestamps must not go back in time (this row is ${((prevT - t) * spec.rate).toFixed(6)} s before the previous one); sort the trace by time`]);
       }
       prevT = t;
       current = r.attrs;
