@@ -3,6 +3,7 @@ import { DEFAULT_HARDWARE } from '../catalog/hardware.ts';
 import { DEFAULT_MODELS } from '../catalog/models.ts';
 import type { HardwareEntry, ModelEntry } from '../catalog/types.ts';
 import { duration, positiveNumber, show } from './fields.ts';
+import { hasEntry } from './keys.ts';
 
 /** A hardware entry a scenario adds or replaces (`hardware: { name: {...} }`). */
 export const hardwareSpec = z.strictObject({
@@ -26,9 +27,13 @@ export const modelSpec = z.strictObject({
 type HardwareSpec = z.output<typeof hardwareSpec>;
 type ModelSpec = z.output<typeof modelSpec>;
 
-/** The hardware catalog of a scenario: the defaults plus its own entries. */
+/**
+ * The hardware catalog of a scenario: the defaults plus its own entries. A record
+ * without a prototype, so a user's name can never find an inherited `toString`;
+ * look names up with `hasEntry`.
+ */
 export function hardwareCatalog(own: Record<string, HardwareSpec> | undefined): Record<string, HardwareEntry> {
-  const out: Record<string, HardwareEntry> = { ...(DEFAULT_HARDWARE as Record<string, HardwareEntry>) };
+  const out: Record<string, HardwareEntry> = Object.assign(Object.create(null) as Record<string, HardwareEntry>, DEFAULT_HARDWARE);
   for (const [name, h] of Object.entries(own ?? {})) {
     out[name] = {
       device: h.device,
@@ -41,9 +46,9 @@ export function hardwareCatalog(own: Record<string, HardwareSpec> | undefined): 
   return out;
 }
 
-/** The model catalog of a scenario: the defaults plus its own entries (latencies in ms). */
+/** The model catalog of a scenario: the defaults plus its own entries (latencies in ms); no prototype, as above. */
 export function modelCatalog(own: Record<string, ModelSpec> | undefined): Record<string, ModelEntry> {
-  const out: Record<string, ModelEntry> = { ...(DEFAULT_MODELS as Record<string, ModelEntry>) };
+  const out: Record<string, ModelEntry> = Object.assign(Object.create(null) as Record<string, ModelEntry>, DEFAULT_MODELS);
   for (const [name, m] of Object.entries(own ?? {})) {
     const latency: ModelEntry['latency'] = {};
     for (const kind of ['cpu', 'gpu'] as const) {
@@ -87,14 +92,14 @@ export function checkCatalogRefs(s: CatalogUser, ctx: z.RefinementCtx): void {
     const at = (...p: Array<string | number>) => ['stages', i, ...p];
     let hwEntry: HardwareEntry | undefined;
     if (st.hardware !== undefined) {
-      hwEntry = hw[st.hardware];
+      hwEntry = hasEntry(hw, st.hardware) ? hw[st.hardware] : undefined;
       if (hwEntry === undefined) {
         ctx.addIssue({ code: 'custom', path: at('hardware'), message: `unknown hardware ${show(st.hardware)}; known: ${Object.keys(hw).join(', ')} (add your own under the scenario's "hardware" key)` });
       }
     }
     let modelEntry: ModelEntry | undefined;
     if (st.model !== undefined) {
-      modelEntry = models[st.model];
+      modelEntry = hasEntry(models, st.model) ? models[st.model] : undefined;
       if (modelEntry === undefined) {
         ctx.addIssue({ code: 'custom', path: at('model'), message: `unknown model ${show(st.model)}; known: ${Object.keys(models).join(', ')} (add your own under the scenario's "models" key)` });
       }
@@ -109,7 +114,7 @@ export function checkCatalogRefs(s: CatalogUser, ctx: z.RefinementCtx): void {
       }
     }
     const jobHw = st.precompute?.hardware;
-    if (jobHw !== undefined && hw[jobHw] === undefined) {
+    if (jobHw !== undefined && !hasEntry(hw, jobHw)) {
       ctx.addIssue({ code: 'custom', path: at('precompute', 'hardware'), message: `unknown hardware ${show(jobHw)}; known: ${Object.keys(hw).join(', ')}` });
     }
     const maxBatch = st.batching?.maxBatch ?? 1;

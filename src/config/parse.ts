@@ -1,8 +1,10 @@
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isMap, isNode, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { InputError } from './errors.ts';
 import { applyOverrides, type Override } from './overrides.ts';
 import { scenarioSchema, type Scenario, type ScenarioInput } from './schema.ts';
-import { describeIssues, formatProblem } from './validate.ts';
+import { capProblems, describeIssues, formatProblem } from './validate.ts';
+import { shownField } from './shown.ts';
+import { FORBIDDEN_KEYS, forbiddenKeyMessage } from './keys.ts';
 import { expandTopology } from '../scenarios/topologies/index.ts';
 
 /** Where a text came from, for messages (`scenarios/mm4.yaml`). */
@@ -19,39 +21,178 @@ export interface RawScenario {
   sourceName: string;
 }
 
+/**
+ * Largest scenario file read (bytes). A scenario is a page of settings; 4 MB leaves
+ * room for huge variant lists while a stray multi-gigabyte file is refused before it
+ * is read whole.
+ */
+export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
+/** Deepest nesting of lists and mappings accepted (a real scenario nests about 6 levels). */
+export const MAX_NESTING = 64;
+/**
+ * How many times the aliases of a file may expand an anchor (yaml's `maxAliasCount`):
+ * enough for sharing a service block between stages, far too little for a
+ * "billion laughs" bomb.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+/** Checks a scenario text's size before it is parsed. */
+export function checkScenarioSize(name: string, bytes: number): void {
+  if (bytes > MAX_SCENARIO_BYTES) {
+    throw new InputError([`${name}: the file is ${(bytes / 1024 / 1024).toFixed(1)} MB; a scenario file may be at most ${MAX_SCENARIO_BYTES / 1024 / 1024} MB`]);
+  }
+}
+
+type Loc = (offset: number) => string;
+
+/**
+ * Walks the YAML tree once, iteratively (no recursion, so hostile nesting cannot
+ * overflow the stack), checking what the schema cannot: nesting depth, explicit tags
+ * (`!!js/function`, `!!binary`: a scenario is plain data), keys that are plain
+ * scalars, forbidden and duplicate keys, and aliases that resolve. Indexes every
+ * mapping's keys so locating a path costs O(depth), not O(keys) per step.
+ * PERF: yaml's own `uniqueKeys` check and `getIn` are linear per key, hence quadratic
+ * over a mapping; a 40k-key file took minutes.
+ */
+function checkTree(doc: Document, at: Loc, problems: string[], index: WeakMap<Node, Map<string, Node | null>>): Node | undefined {
+  let firstAlias: Node | undefined;
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: doc.contents, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (!isNode(node)) continue;
+    const pos = node.range?.[0] ?? 0;
+    if (node.tag !== undefined && !isAlias(node)) {
+      const tag = node.tag.replace(/^tag:yaml\.org,2002:/, '!!');
+      problems.push(`${at(pos)}: YAML tags such as ${shownField(tag)} are not accepted: a scenario holds plain values`);
+      continue;
+    }
+    if (isAlias(node)) {
+      firstAlias ??= node;
+      if (node.resolve(doc) === undefined) problems.push(`${at(pos)}: the alias *${shownField(node.source)} names no anchor defined before it (&${shownField(node.source)})`);
+      continue;
+    }
+    if (depth > MAX_NESTING) {
+      problems.push(`${at(pos)}: nested more than ${MAX_NESTING} levels deep`);
+      continue;
+    }
+    if (isMap(node)) {
+      const keys = new Map<string, Node | null>();
+      index.set(node, keys);
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const k = pair.key;
+        const kpos = isNode(k) ? (k.range?.[0] ?? pos) : pos;
+        if (!isScalar(k) || (k.value !== null && typeof k.value === 'object') || k.tag !== undefined) {
+          problems.push(`${at(kpos)}: a key must be a plain word or number, not a list, mapping, alias or tagged value`);
+          continue;
+        }
+        const key = String(k.value);
+        if (FORBIDDEN_KEYS.has(key)) problems.push(`${at(kpos)}: ${forbiddenKeyMessage(key)}`);
+        else if (keys.has(key)) problems.push(`${at(kpos)}: the key "${shownField(key)}" appears twice in this mapping`);
+        keys.set(key, isNode(pair.value) ? pair.value : null);
+        stack.push({ node: pair.value, depth: depth + 1 });
+      }
+    } else if (isSeq(node)) {
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i], depth: depth + 1 });
+    }
+  }
+  return firstAlias;
+}
+
+/** Turns a YAML parser error into a one-line message. */
+function parserMessage(message: string): string {
+  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  // The parser recurses per nesting level and reports the overflow as an error.
+  return /call stack/i.test(first) ? `nested too deeply (at most ${MAX_NESTING} levels)` : first;
+}
+
 /** Parses YAML or JSON text (JSON is read by the YAML parser, which keeps positions). */
 export function parseScenarioText(src: TextSource): RawScenario {
+  checkScenarioSize(src.name, Buffer.byteLength(src.text, 'utf8'));
   const lineCounter = new LineCounter();
-  const doc = parseDocument(src.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at: Loc = (offset) => {
+    const pos = lineCounter.linePos(offset);
+    return `${src.name}:${pos.line}:${pos.col}`;
+  };
+  let doc: Document;
+  try {
+    doc = parseDocument(src.text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  } catch (err) {
+    // The parser recurses per nesting level; hostile nesting can still overflow it.
+    throw new InputError([`${src.name}: cannot read the file: ${parserMessage((err as Error).message)}`]);
+  }
   if (doc.errors.length > 0) {
     throw new InputError(
-      doc.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
-        const where = pos ? `${src.name}:${pos.line}:${pos.col}` : src.name;
-        const msg = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-        return `${where}: cannot read the file: ${msg}`;
-      }),
+      capProblems(
+        doc.errors.map((e) => {
+          const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
+          const where = pos ? `${src.name}:${pos.line}:${pos.col}` : src.name;
+          return `${where}: cannot read the file: ${parserMessage(e.message)}`;
+        }),
+      ),
     );
   }
-  const raw: unknown = doc.toJS();
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new InputError([`${src.name}: expected a scenario (a mapping of keys such as arrivals, stop, stages), got ${raw === null ? 'an empty file' : Array.isArray(raw) ? 'a list' : typeof raw}`]);
+  const problems: string[] = [];
+  const index = new WeakMap<Node, Map<string, Node | null>>();
+  const firstAlias = checkTree(doc, at, problems, index);
+  if (problems.length > 0) throw new InputError(capProblems(problems));
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    const msg = (err as Error).message;
+    const where = firstAlias?.range ? at(firstAlias.range[0]) : src.name;
+    if (/alias count/i.test(msg)) throw new InputError([`${where}: aliases (*name) expand to too much data (at most ${MAX_ALIAS_COUNT} expansions of an anchor; is this an alias bomb?)`]);
+    throw new InputError([`${where}: cannot read the file: ${shownField(msg.split('\n')[0]!)}`]);
   }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InputError([`${src.name}: expected a scenario (a mapping of keys such as arrivals, stop, stages), got ${raw === null || raw === undefined ? 'an empty file' : Array.isArray(raw) ? 'a list' : typeof raw}`]);
+  }
+  const located = (node: unknown): string | undefined => (isNode(node) && node.range ? at(node.range[0]) : undefined);
   return {
     raw: raw as Record<string, unknown>,
     sourceName: src.name,
     locate(path) {
-      // Walk up the path until a node with a position is found.
-      for (let n = path.length; n >= 0; n--) {
-        const node = doc.getIn(path.slice(0, n) as Iterable<unknown>, true);
-        if (isNode(node) && node.range) {
-          const pos = lineCounter.linePos(node.range[0]);
-          return `${src.name}:${pos.line}:${pos.col}`;
-        }
+      // Follow the path as far as the text has it; the deepest node found is the place.
+      let node: unknown = doc.contents;
+      let best = located(node);
+      for (const key of path) {
+        if (isAlias(node)) node = node.resolve(doc);
+        if (isMap(node)) node = index.get(node)?.get(String(key)) ?? undefined;
+        else if (isSeq(node) && typeof key === 'number') node = node.items[key];
+        else node = undefined;
+        if (node === undefined || node === null) break;
+        best = located(node) ?? best;
       }
-      return undefined;
+      return best;
     },
   };
+}
+
+/**
+ * Every key of an object tree (a TypeScript scenario's default export), checked for
+ * forbidden keys; iterative, with the same nesting bound as YAML.
+ */
+function checkObjectKeys(obj: unknown, sourceName: string): void {
+  const problems: string[] = [];
+  const stack: Array<{ v: unknown; path: string; depth: number }> = [{ v: obj, path: '', depth: 1 }];
+  while (stack.length > 0) {
+    const { v, path, depth } = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > MAX_NESTING) {
+      problems.push(`${sourceName}: ${path}: nested more than ${MAX_NESTING} levels deep`);
+      continue;
+    }
+    if (Array.isArray(v)) v.forEach((e, i) => stack.push({ v: e, path: `${path}[${i}]`, depth: depth + 1 }));
+    else {
+      for (const key of Object.keys(v)) {
+        const p = path === '' ? key : `${path}.${key}`;
+        if (FORBIDDEN_KEYS.has(key)) problems.push(`${sourceName}: ${shownField(p)}: ${forbiddenKeyMessage(key)}`);
+        else stack.push({ v: (v as Record<string, unknown>)[key], path: p, depth: depth + 1 });
+      }
+    }
+  }
+  if (problems.length > 0) throw new InputError(capProblems(problems));
 }
 
 /** Wraps an object (from a TypeScript module) as a raw scenario without positions. */
@@ -59,6 +200,7 @@ export function rawFromObject(obj: unknown, sourceName: string): RawScenario {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
     throw new InputError([`${sourceName}: the default export must be a scenario object (use defineScenario({...}))`]);
   }
+  checkObjectKeys(obj, sourceName);
   return { raw: structuredClone(obj) as Record<string, unknown>, sourceName, locate: () => sourceName };
 }
 
@@ -73,12 +215,14 @@ export function validateScenario(rs: RawScenario, overrides: readonly Override[]
   if (res.success) return res.data;
   const problems = describeIssues(scenarioSchema, res.error.issues, rs.raw);
   throw new InputError(
-    problems.map((p) => {
-      // A problem in a value an override set is the override's, not the file's.
-      const fromOverride = applied.find((a) => a.path.length <= p.path.length && a.path.every((k, i) => k === p.path[i]));
-      const where = fromOverride?.override ?? rs.locate(p.path) ?? rs.sourceName;
-      return `${where}: ${formatProblem(p)}`;
-    }),
+    capProblems(
+      problems.map((p) => {
+        // A problem in a value an override set is the override's, not the file's.
+        const fromOverride = applied.find((a) => a.path.length <= p.path.length && a.path.every((k, i) => k === p.path[i]));
+        const where = fromOverride?.override ?? rs.locate(p.path) ?? rs.sourceName;
+        return `${where}: ${formatProblem(p)}`;
+      }),
+    ),
   );
 }
 
