@@ -5,6 +5,7 @@ import type { Seed } from '../engine/index.ts';
 import { InputError } from '../config/errors.ts';
 import { applyOverrides, type Override } from '../config/overrides.ts';
 import { parseSlo } from '../config/slo.ts';
+import { shownField, shownText } from '../config/shown.ts';
 import type { Scenario } from '../config/schema.ts';
 import { ServingSystem, type DetailedRun, type RunResult } from '../models/index.ts';
 import { aggregate, estimateAt, type Aggregate } from '../experiments/aggregate.ts';
@@ -75,9 +76,9 @@ function resolveReplications<T extends { replications?: number | undefined }>(op
 export function narrativeText(raw: Record<string, unknown>, set: readonly Override[] = [], seed?: Seed): string {
   const n = raw.narrative;
   if (typeof n !== 'string' || n.trim() === '') return '';
-  const changes = [...set.map((o) => `${o.path}=${typeof o.value === 'string' ? o.value : JSON.stringify(o.value)}`), ...(seed !== undefined ? [`seed ${seed}`] : [])];
+  const changes = [...set.map((o) => shownField(`${o.path}=${typeof o.value === 'string' ? o.value : JSON.stringify(o.value)}`, Infinity)), ...(seed !== undefined ? [`seed ${seed}`] : [])];
   const caveat = changes.length > 0 ? `(Run with ${changes.join(', ')}: the narrative below describes the scenario as written, not this run.)\n\n` : '';
-  const words = n.trim().split(/\s+/);
+  const words = shownText(n).trim().split(/\s+/); // no control character reaches the terminal
   const lines: string[] = [];
   let line = '';
   for (const w of words) {
