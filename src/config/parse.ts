@@ -67,7 +67,7 @@ function checkTree(doc: Document, at: Loc, problems: string[], index: WeakMap<No
       continue;
     }
     if (isAlias(node)) {
-      firstAlias ??= node;
+      if (firstAlias === undefined || (node.range?.[0] ?? 0) < (firstAlias.range?.[0] ?? 0)) firstAlias = node;
       if (node.resolve(doc) === undefined) problems.push(`${at(pos)}: the alias *${shownField(node.source)} names no anchor defined before it (&${shownField(node.source)})`);
       continue;
     }
@@ -78,6 +78,7 @@ function checkTree(doc: Document, at: Loc, problems: string[], index: WeakMap<No
     if (isMap(node)) {
       const keys = new Map<string, Node | null>();
       index.set(node, keys);
+      const children: unknown[] = [];
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const k = pair.key;
@@ -90,8 +91,10 @@ function checkTree(doc: Document, at: Loc, problems: string[], index: WeakMap<No
         if (FORBIDDEN_KEYS.has(key)) problems.push(`${at(kpos)}: ${forbiddenKeyMessage(key)}`);
         else if (keys.has(key)) problems.push(`${at(kpos)}: the key "${shownField(key)}" appears twice in this mapping`);
         keys.set(key, isNode(pair.value) ? pair.value : null);
-        stack.push({ node: pair.value, depth: depth + 1 });
+        children.push(pair.value);
       }
+      // Pushed last to first, so problems come out in the order of the file.
+      for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], depth: depth + 1 });
     } else if (isSeq(node)) {
       for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i], depth: depth + 1 });
     }
