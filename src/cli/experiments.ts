@@ -249,15 +249,24 @@ function variantsOf(files: RawFile[], set: Override[]): Array<{ name: string; sc
   }
   const base = f.validate(set);
   const out = [{ name: typeof f.raw.baseName === 'string' ? f.raw.baseName : 'base', scenario: base, baseDir: f.baseDir }];
+  // Every variant is checked before any problem is reported: all problems in one pass.
+  const problems: string[] = [];
   for (const [name, changes] of Object.entries(variants as Record<string, Record<string, unknown>>)) {
-    const raw = structuredClone(f.raw);
-    delete raw.variants;
-    applyOverrides(raw, [...set, ...Object.entries(changes ?? {}).map(([path, value]) => ({ path, value }))]);
-    const s = f.validateRaw(raw, `variants.${name}`);
-    const same = JSON.stringify({ ...s, name: undefined, variants: undefined }) === JSON.stringify({ ...base, name: undefined, variants: undefined });
-    if (same) throw new InputError([`${f.ref}: variants.${name}: changes nothing (every value it sets equals the base scenario's)`]);
-    out.push({ name, scenario: s, baseDir: f.baseDir });
+    try {
+      const raw = structuredClone(f.raw);
+      delete raw.variants;
+      applyOverrides(raw, [...set, ...Object.entries(changes ?? {}).map(([path, value]) => ({ path, value }))]);
+      const s = f.validateRaw(raw, `variants.${name}`);
+      const same = JSON.stringify({ ...s, name: undefined, variants: undefined }) === JSON.stringify({ ...base, name: undefined, variants: undefined });
+      if (same) throw new InputError([`${f.ref}: variants.${name}: changes nothing (every value it sets equals the base scenario's)`]);
+      out.push({ name, scenario: s, baseDir: f.baseDir });
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      // A bad path in the variant reads like a --set one: say whose it is.
+      problems.push(...err.problems.map((p) => (p.startsWith('--set ') ? `${f.ref}: variants.${name}: ${p.slice(6)}` : p)));
+    }
   }
+  if (problems.length > 0) throw new InputError(problems);
   return out;
 }
 

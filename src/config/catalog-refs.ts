@@ -78,6 +78,9 @@ interface CatalogUser {
   }>;
 }
 
+// A failed hardware entry's stub has no device (see intactView): no profile check then.
+const isDevice = (d: unknown): d is 'cpu' | 'gpu' => d === 'cpu' || d === 'gpu';
+
 const PER_REQUEST = new Set(['exponential', 'deterministic', 'uniform', 'lognormal', 'gamma', 'empirical']);
 
 /**
@@ -109,7 +112,7 @@ export function checkCatalogRefs(s: CatalogUser, ctx: z.RefinementCtx): void {
         ctx.addIssue({ code: 'custom', path: at(), message: 'give the stage a service time (service: {...}) or a catalog model (model: ...) with its hardware' });
       } else if (st.hardware === undefined) {
         ctx.addIssue({ code: 'custom', path: at('hardware'), message: `missing: model ${show(st.model)} needs a hardware name to pick its cpu or gpu latency profile (or give a service time)` });
-      } else if (modelEntry && hwEntry && modelEntry.latency[hwEntry.device] === undefined) {
+      } else if (modelEntry && hwEntry && isDevice(hwEntry.device) && modelEntry.latency[hwEntry.device] === undefined) {
         ctx.addIssue({ code: 'custom', path: at('model'), message: `model ${show(st.model)} has no ${hwEntry.device} latency profile, so it cannot run on ${show(st.hardware)}; give a service time or pick other hardware` });
       }
     }

@@ -212,21 +212,37 @@ export function rawFromObject(obj: unknown, sourceName: string): RawScenario {
  * InputError listing every problem, each with its location and path.
  */
 export function validateScenario(rs: RawScenario, overrides: readonly Override[] = []): Scenario {
-  expandTopology(rs.raw, (p) => rs.locate(p) ?? rs.sourceName);
+  // A bad shorthand is one problem among the others, not a stop: validate the rest too.
+  const badTopology = tryExpandTopology(rs);
   const applied = applyOverrides(rs.raw, overrides);
   const res = scenarioSchema.safeParse(rs.raw);
-  if (res.success) return res.data;
-  const problems = describeIssues(scenarioSchema, res.error.issues, rs.raw);
+  if (res.success && badTopology.length === 0) return res.data;
+  let problems = res.success ? [] : describeIssues(scenarioSchema, res.error.issues, rs.raw);
+  // The shorthand would have given the stages; do not blame their absence on the user.
+  if (badTopology.length > 0) problems = problems.filter((p) => !(p.path.length === 1 && p.path[0] === 'stages' && p.message.startsWith('missing')));
   throw new InputError(
-    capProblems(
-      problems.map((p) => {
+    capProblems([
+      ...badTopology,
+      ...problems.map((p) => {
         // A problem in a value an override set is the override's, not the file's.
         const fromOverride = applied.find((a) => a.path.length <= p.path.length && a.path.every((k, i) => k === p.path[i]));
         const where = fromOverride?.override ?? rs.locate(p.path) ?? rs.sourceName;
         return `${where}: ${formatProblem(p)}`;
       }),
-    ),
+    ]),
   );
+}
+
+/** Expands a topology shorthand; a bad one is removed and returned as its problem. */
+function tryExpandTopology(rs: RawScenario): string[] {
+  try {
+    expandTopology(rs.raw, (p) => rs.locate(p) ?? rs.sourceName);
+    return [];
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    delete rs.raw.topology;
+    return [...err.problems];
+  }
 }
 
 /**
@@ -234,7 +250,13 @@ export function validateScenario(rs: RawScenario, overrides: readonly Override[]
  * place (what `servesim explain` shows). Returns the shorthand's name, if any.
  */
 export function expandScenario(rs: RawScenario, overrides: readonly Override[] = []): string | undefined {
-  const name = expandTopology(rs.raw, (p) => rs.locate(p) ?? rs.sourceName);
+  let name: string | undefined;
+  try {
+    name = expandTopology(rs.raw, (p) => rs.locate(p) ?? rs.sourceName);
+  } catch (err) {
+    // Left in place: validation reports it together with every other problem.
+    if (!(err instanceof InputError)) throw err;
+  }
   applyOverrides(rs.raw, overrides);
   return name;
 }

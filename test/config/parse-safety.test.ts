@@ -117,14 +117,15 @@ describe('hostile YAML', () => {
     expect(r.stderr).toContain('the file is 10.0 MB; a scenario file may be at most 4 MB');
   });
 
-  it('40,000 unknown keys: the first 20 problems, located, and a count of the rest', () => {
-    const lines = [...BASE, ...Array.from({ length: 40_000 }, (_, i) => `key_${i}: ${i}`)];
+  // 4,000 keys keep this test fast; test/hostile/cases/unknown-keys-40k.yaml times 40,000 end to end.
+  it('4,000 unknown keys: the first 20 problems, located, and a count of the rest', () => {
+    const lines = [...BASE, ...Array.from({ length: 4_000 }, (_, i) => `key_${i}: ${i}`)];
     const rs = parseScenarioText({ name: 'big.yaml', text: `${lines.join('\n')}\n` });
     const p = problemsOf(() => validateScenario(rs));
     expect(p).toHaveLength(21);
     expect(p[0]).toMatch(/^big\.yaml:7:8: key_0: unknown key \(did you mean "\w+"\?\); allowed here: name, /);
     expect(p[19]).toMatch(/^big\.yaml:26:9: key_19: unknown key/);
-    expect(p[20]).toBe('… and 39980 more problems (showing the first 20 of 40000)');
+    expect(p[20]).toBe('… and 3980 more problems (showing the first 20 of 4000)');
   });
 });
 
