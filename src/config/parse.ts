@@ -43,6 +43,16 @@ export function checkScenarioSize(name: string, bytes: number): void {
   }
 }
 
+/**
+ * Checks a text's UTF-8 size against the limit (also in the browser: the playground
+ * parses scenarios too, without Buffer). A UTF-16 unit is at most 3 UTF-8 bytes, so a
+ * short text needs no counting.
+ */
+function checkTextSize(name: string, text: string): void {
+  if (text.length * 3 <= MAX_SCENARIO_BYTES) return;
+  checkScenarioSize(name, new TextEncoder().encode(text).length);
+}
+
 type Loc = (offset: number) => string;
 
 /**
@@ -111,7 +121,7 @@ function parserMessage(message: string): string {
 
 /** Parses YAML or JSON text (JSON is read by the YAML parser, which keeps positions). */
 export function parseScenarioText(src: TextSource): RawScenario {
-  checkScenarioSize(src.name, Buffer.byteLength(src.text, 'utf8'));
+  checkTextSize(src.name, src.text);
   const lineCounter = new LineCounter();
   const at: Loc = (offset) => {
     const pos = lineCounter.linePos(offset);
