@@ -117,6 +117,14 @@ describe('hostile YAML', () => {
     expect(r.stderr).toContain('the file is 10.0 MB; a scenario file may be at most 4 MB');
   });
 
+  it('a dense file under the size limit is refused by its count of words and list items, before parsing', () => {
+    const t0 = performance.now();
+    expect(problems(`x: [${Array(200_000).fill('1').join(',')}]\n`)).toEqual(['s.yaml: has 200,001 words and list items; a scenario file may have at most 150,000 (put large data, such as recorded arrivals, in a CSV trace)']);
+    expect(problems(`x: [${Array(200_000).fill('*a').join(' ')}]\n`)[0]).toMatch(/^s\.yaml: has 200,001 words and list items/);
+    // Generous: the count takes milliseconds; parsing the list would take seconds.
+    expect(performance.now() - t0).toBeLessThan(1_000);
+  });
+
   // 4,000 keys keep this test fast; test/hostile/cases/unknown-keys-40k.yaml times 40,000 end to end.
   it('4,000 unknown keys: the first 20 problems, located, and a count of the rest', () => {
     const lines = [...BASE, ...Array.from({ length: 4_000 }, (_, i) => `key_${i}: ${i}`)];
