@@ -2,6 +2,7 @@ import { closest } from 'fastest-levenshtein';
 import type { z } from 'zod';
 import { formatPath } from './errors.ts';
 import { show } from './fields.ts';
+import { shownField } from './shown.ts';
 
 type Issue = z.core.$ZodIssue;
 
@@ -114,7 +115,8 @@ export function describeIssues(schema: z.ZodType, issues: readonly Issue[], inpu
 
 /** Formats a problem as `path: message` (the path may be empty for the whole file). */
 export function formatProblem(p: Problem): string {
-  const where = formatPath(p.path);
+  // A path holds user keys: shown without control characters and cut if very long.
+  const where = shownField(formatPath(p.path), 160);
   return where === '' ? p.message : `${where}: ${p.message}`;
 }
 
