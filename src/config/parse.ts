@@ -89,21 +89,23 @@ type Loc = (offset: number) => string;
  * PERF: yaml's own `uniqueKeys` check and `getIn` are linear per key, hence quadratic
  * over a mapping; a 40k-key file took minutes.
  */
-function checkTree(doc: Document, at: Loc, problems: string[], index: WeakMap<Node, Map<string, Node | null>>): Node | undefined {
-  let firstAlias: Node | undefined;
+function checkTree(doc: Document, at: Loc, problems: string[], index: WeakMap<Node, Map<string, Node | null>>): number | undefined {
+  const aliases: Array<{ name: string; pos: number }> = [];
+  // First definition of each anchor (an alias may only name an anchor before it).
+  const anchors = new Map<string, number>();
   const stack: Array<{ node: unknown; depth: number }> = [{ node: doc.contents, depth: 1 }];
   while (stack.length > 0) {
     const { node, depth } = stack.pop()!;
     if (!isNode(node)) continue;
     const pos = node.range?.[0] ?? 0;
+    if (!isAlias(node) && node.anchor !== undefined && !(pos >= (anchors.get(node.anchor) ?? Infinity))) anchors.set(node.anchor, pos);
     if (node.tag !== undefined && !isAlias(node)) {
       const tag = node.tag.replace(/^tag:yaml\.org,2002:/, '!!');
       problems.push(`${at(pos)}: YAML tags such as ${shownField(tag)} are not accepted: a scenario holds plain values`);
       continue;
     }
     if (isAlias(node)) {
-      if (firstAlias === undefined || (node.range?.[0] ?? 0) < (firstAlias.range?.[0] ?? 0)) firstAlias = node;
-      if (node.resolve(doc) === undefined) problems.push(`${at(pos)}: the alias *${shownField(node.source)} names no anchor defined before it (&${shownField(node.source)})`);
+      aliases.push({ name: node.source, pos });
       continue;
     }
     if (depth > MAX_NESTING) {
@@ -134,7 +136,13 @@ function checkTree(doc: Document, at: Loc, problems: string[], index: WeakMap<No
       for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i], depth: depth + 1 });
     }
   }
-  return firstAlias;
+  // PERF: yaml's Alias.resolve scans the document per alias (quadratic over many aliases);
+  // comparing offsets with the first definition of each anchor is linear.
+  aliases.sort((a, b) => a.pos - b.pos);
+  for (const a of aliases.filter((x) => !((anchors.get(x.name) ?? Infinity) < x.pos))) {
+    problems.push(`${at(a.pos)}: the alias *${shownField(a.name)} names no anchor defined before it (&${shownField(a.name)})`);
+  }
+  return aliases[0]?.pos;
 }
 
 /** Turns a YAML parser error into a one-line message. */
@@ -180,7 +188,7 @@ export function parseScenarioText(src: TextSource): RawScenario {
     raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
     const msg = (err as Error).message;
-    const where = firstAlias?.range ? at(firstAlias.range[0]) : src.name;
+    const where = firstAlias !== undefined ? at(firstAlias) : src.name;
     if (/alias count/i.test(msg)) throw new InputError([`${where}: aliases (*name) expand to too much data (at most ${MAX_ALIAS_COUNT} expansions of an anchor; is this an alias bomb?)`]);
     throw new InputError([`${where}: cannot read the file: ${shownField(msg.split('\n')[0]!)}`]);
   }
