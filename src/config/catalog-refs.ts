@@ -4,6 +4,7 @@ import { DEFAULT_MODELS } from '../catalog/models.ts';
 import type { HardwareEntry, ModelEntry } from '../catalog/types.ts';
 import { duration, positiveNumber, show } from './fields.ts';
 import { hasEntry } from './keys.ts';
+import { someNames } from './topology.ts';
 
 /** A hardware entry a scenario adds or replaces (`hardware: { name: {...} }`). */
 export const hardwareSpec = z.strictObject({
@@ -97,14 +98,14 @@ export function checkCatalogRefs(s: CatalogUser, ctx: z.RefinementCtx): void {
     if (st.hardware !== undefined) {
       hwEntry = hasEntry(hw, st.hardware) ? hw[st.hardware] : undefined;
       if (hwEntry === undefined) {
-        ctx.addIssue({ code: 'custom', path: at('hardware'), message: `unknown hardware ${show(st.hardware)}; known: ${Object.keys(hw).join(', ')} (add your own under the scenario's "hardware" key)` });
+        ctx.addIssue({ code: 'custom', path: at('hardware'), message: `unknown hardware ${show(st.hardware)}; known: ${someNames(Object.keys(hw))} (add your own under the scenario's "hardware" key)` });
       }
     }
     let modelEntry: ModelEntry | undefined;
     if (st.model !== undefined) {
       modelEntry = hasEntry(models, st.model) ? models[st.model] : undefined;
       if (modelEntry === undefined) {
-        ctx.addIssue({ code: 'custom', path: at('model'), message: `unknown model ${show(st.model)}; known: ${Object.keys(models).join(', ')} (add your own under the scenario's "models" key)` });
+        ctx.addIssue({ code: 'custom', path: at('model'), message: `unknown model ${show(st.model)}; known: ${someNames(Object.keys(models))} (add your own under the scenario's "models" key)` });
       }
     }
     if (st.service === undefined) {
@@ -118,7 +119,7 @@ export function checkCatalogRefs(s: CatalogUser, ctx: z.RefinementCtx): void {
     }
     const jobHw = st.precompute?.hardware;
     if (jobHw !== undefined && !hasEntry(hw, jobHw)) {
-      ctx.addIssue({ code: 'custom', path: at('precompute', 'hardware'), message: `unknown hardware ${show(jobHw)}; known: ${Object.keys(hw).join(', ')}` });
+      ctx.addIssue({ code: 'custom', path: at('precompute', 'hardware'), message: `unknown hardware ${show(jobHw)}; known: ${someNames(Object.keys(hw))}` });
     }
     const maxBatch = st.batching?.maxBatch ?? 1;
     if (maxBatch > 1 && st.service !== undefined) {
