@@ -92,20 +92,25 @@ const PER_REQUEST = new Set(['exponential', 'deterministic', 'uniform', 'lognorm
 export function checkCatalogRefs(s: CatalogUser, ctx: z.RefinementCtx): void {
   const hw = hardwareCatalog(s.hardware);
   const models = modelCatalog(s.models);
+  // Listed once, not per problem: thousands of stages with a typo stay linear.
+  let hwList: string | undefined;
+  let modelList: string | undefined;
+  const hwNames = () => (hwList ??= someNames(Object.keys(hw)));
+  const modelNames = () => (modelList ??= someNames(Object.keys(models)));
   s.stages.forEach((st, i) => {
     const at = (...p: Array<string | number>) => ['stages', i, ...p];
     let hwEntry: HardwareEntry | undefined;
     if (st.hardware !== undefined) {
       hwEntry = hasEntry(hw, st.hardware) ? hw[st.hardware] : undefined;
       if (hwEntry === undefined) {
-        ctx.addIssue({ code: 'custom', path: at('hardware'), message: `unknown hardware ${show(st.hardware)}; known: ${someNames(Object.keys(hw))} (add your own under the scenario's "hardware" key)` });
+        ctx.addIssue({ code: 'custom', path: at('hardware'), message: `unknown hardware ${show(st.hardware)}; known: ${hwNames()} (add your own under the scenario's "hardware" key)` });
       }
     }
     let modelEntry: ModelEntry | undefined;
     if (st.model !== undefined) {
       modelEntry = hasEntry(models, st.model) ? models[st.model] : undefined;
       if (modelEntry === undefined) {
-        ctx.addIssue({ code: 'custom', path: at('model'), message: `unknown model ${show(st.model)}; known: ${someNames(Object.keys(models))} (add your own under the scenario's "models" key)` });
+        ctx.addIssue({ code: 'custom', path: at('model'), message: `unknown model ${show(st.model)}; known: ${modelNames()} (add your own under the scenario's "models" key)` });
       }
     }
     if (st.service === undefined) {
@@ -119,7 +124,7 @@ export function checkCatalogRefs(s: CatalogUser, ctx: z.RefinementCtx): void {
     }
     const jobHw = st.precompute?.hardware;
     if (jobHw !== undefined && !hasEntry(hw, jobHw)) {
-      ctx.addIssue({ code: 'custom', path: at('precompute', 'hardware'), message: `unknown hardware ${show(jobHw)}; known: ${someNames(Object.keys(hw))}` });
+      ctx.addIssue({ code: 'custom', path: at('precompute', 'hardware'), message: `unknown hardware ${show(jobHw)}; known: ${hwNames()}` });
     }
     const maxBatch = st.batching?.maxBatch ?? 1;
     if (maxBatch > 1 && st.service !== undefined) {
