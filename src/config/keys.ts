@@ -14,3 +14,24 @@ export function forbiddenKeyMessage(key: string): string {
 export function hasEntry(registry: object, name: unknown): name is string {
   return typeof name === 'string' && Object.hasOwn(registry, name);
 }
+
+/**
+ * The path of the first forbidden key in a parsed value (a `--set` value such as
+ * `{__proto__: {...}}`), or undefined. Iterative: depth costs no stack.
+ */
+export function findForbiddenKey(value: unknown): { path: string; key: string } | undefined {
+  const stack: Array<{ v: unknown; path: string }> = [{ v: value, path: '' }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) v.forEach((e, i) => stack.push({ v: e, path: `${path}[${i}]` }));
+    else {
+      for (const key of Object.keys(v)) {
+        const p = path === '' ? key : `${path}.${key}`;
+        if (FORBIDDEN_KEYS.has(key)) return { path: p, key };
+        stack.push({ v: (v as Record<string, unknown>)[key], path: p });
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,6 +1,6 @@
 import { parse as parseYamlScalar } from 'yaml';
 import { InputError } from './errors.ts';
-import { FORBIDDEN_KEYS, forbiddenKeyMessage } from './keys.ts';
+import { FORBIDDEN_KEYS, findForbiddenKey, forbiddenKeyMessage } from './keys.ts';
 import { shownField } from './shown.ts';
 
 /** One `--set path=value` override. */
@@ -21,6 +21,8 @@ export function parseOverride(text: string): Override {
   } catch {
     value = raw;
   }
+  const bad = findForbiddenKey(value);
+  if (bad !== undefined) throw new InputError([`--set ${shownField(path)}: in the value, ${shownField(bad.path)}: ${forbiddenKeyMessage(bad.key)}`]);
   return { path, value: value ?? raw };
 }
 

@@ -43,6 +43,7 @@ describe('prototype pollution', () => {
     { what: '--set __proto__.x', argv: () => ['run', file('a.yaml', BASE), '--set', '__proto__.polluted=1'], message: 'the key "__proto__" is not allowed' },
     { what: '--set constructor.prototype.x', argv: () => ['run', file('a.yaml', BASE), '--set', 'constructor.prototype.polluted=1'], message: 'the key "constructor" is not allowed' },
     { what: '--set stages[0].__proto__.x', argv: () => ['run', file('a.yaml', BASE), '--set', 'stages[0].__proto__.polluted=1'], message: 'the key "__proto__" is not allowed' },
+    { what: '--set with a __proto__ key in its value', argv: () => ['run', file('a.yaml', BASE), '--set', 'hardware={__proto__: {polluted: 1}}'], message: '--set hardware: in the value, __proto__: the key "__proto__" is not allowed' },
     { what: 'a variant named __proto__', argv: () => ['compare', file('v.yaml', [...BASE, 'variants:', '  __proto__: { polluted: 1 }'])], message: 'v.yaml:8:3: the key "__proto__" is not allowed' },
     { what: 'a variant path __proto__.x', argv: () => ['compare', file('w.yaml', [...BASE, 'variants:', '  a: { "__proto__.polluted": 1 }'])], message: 'the key "__proto__" is not allowed' },
     { what: 'a variant path constructor.prototype.x', argv: () => ['compare', file('w2.yaml', [...BASE, 'variants:', '  a: { "constructor.prototype.polluted": 1 }'])], message: 'the key "constructor" is not allowed' },
