@@ -4,6 +4,7 @@ import type { Seed } from '../engine/index.ts';
 import { InputError } from '../config/errors.ts';
 import { applyOverrides, type Override } from '../config/overrides.ts';
 import { parseSlo } from '../config/slo.ts';
+import { shownField, shownText } from '../config/shown.ts';
 import type { Scenario } from '../config/schema.ts';
 import { ServingSystem, type DetailedRun, type RunResult } from '../models/index.ts';
 import { aggregate, estimateAt, type Aggregate } from '../experiments/aggregate.ts';
@@ -107,9 +108,9 @@ function resolveReplications<T extends { replications?: number | undefined }>(op
 export function narrativeText(raw: Record<string, unknown>, set: readonly Override[] = [], seed?: Seed): string {
   const n = raw.narrative;
   if (typeof n !== 'string' || n.trim() === '') return '';
-  const changes = [...set.map((o) => `${o.path}=${typeof o.value === 'string' ? o.value : JSON.stringify(o.value)}`), ...(seed !== undefined ? [`seed ${seed}`] : [])];
+  const changes = [...set.map((o) => shownField(`${o.path}=${typeof o.value === 'string' ? o.value : JSON.stringify(o.value)}`, Infinity)), ...(seed !== undefined ? [`seed ${seed}`] : [])];
   const caveat = changes.length > 0 ? `(Run with ${changes.join(', ')}: the narrative below describes the scenario as written, not this run.)\n\n` : '';
-  const words = n.trim().split(/\s+/);
+  const words = shownText(n).trim().split(/\s+/); // no control character reaches the terminal
   const lines: string[] = [];
   let line = '';
   for (const w of words) {
@@ -298,15 +299,24 @@ function variantsOf(files: RawFile[], set: Override[]): Array<{ name: string; sc
   }
   const base = f.validate(set);
   const out = [{ name: typeof f.raw.baseName === 'string' ? f.raw.baseName : 'base', scenario: base, file: f }];
+  // Every variant is checked before any problem is reported: all problems in one pass.
+  const problems: string[] = [];
   for (const [name, changes] of Object.entries(variants as Record<string, Record<string, unknown>>)) {
-    const raw = structuredClone(f.raw);
-    delete raw.variants;
-    applyOverrides(raw, [...set, ...Object.entries(changes ?? {}).map(([path, value]) => ({ path, value }))]);
-    const s = f.validateRaw(raw, `variants.${name}`);
-    const same = JSON.stringify({ ...s, name: undefined, variants: undefined }) === JSON.stringify({ ...base, name: undefined, variants: undefined });
-    if (same) throw new InputError([`${f.ref}: variants.${name}: changes nothing (every value it sets equals the base scenario's)`]);
-    out.push({ name, scenario: s, file: f });
+    try {
+      const raw = structuredClone(f.raw);
+      delete raw.variants;
+      applyOverrides(raw, [...set, ...Object.entries(changes ?? {}).map(([path, value]) => ({ path, value }))]);
+      const s = f.validateRaw(raw, `variants.${name}`);
+      const same = JSON.stringify({ ...s, name: undefined, variants: undefined }) === JSON.stringify({ ...base, name: undefined, variants: undefined });
+      if (same) throw new InputError([`${f.ref}: variants.${name}: changes nothing (every value it sets equals the base scenario's)`]);
+      out.push({ name, scenario: s, file: f });
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      // A bad path in the variant reads like a --set one: say whose it is.
+      problems.push(...err.problems.map((p) => (p.startsWith('--set ') ? `${f.ref}: variants.${name}: ${p.slice(6)}` : p)));
+    }
   }
+  if (problems.length > 0) throw new InputError(problems);
   return out;
 }
 

@@ -1,12 +1,13 @@
 import { stringify } from 'yaml';
 import type { Scenario } from '../config/schema.ts';
 import { formatDuration } from '../config/duration.ts';
+import { term } from './format.ts';
 import { topologyRegistry, type TopologyName } from '../scenarios/topologies/index.ts';
 
 /** One stage in words: what runs where, and what stands in front of it. */
 function describeStage(st: Scenario['stages'][number]): string {
   const parts: string[] = [];
-  const runs = [st.model, st.hardware && `on ${st.hardware}`].filter(Boolean).join(' ');
+  const runs = [st.model && term(st.model), st.hardware && `on ${term(st.hardware)}`].filter(Boolean).join(' ');
   if (runs) parts.push(runs);
   parts.push(`${st.replicas} replica${st.replicas === 1 ? '' : 's'}${st.fanout ? ` per shard × ${st.fanout.shards} shards` : ''}`);
   if (st.batching && st.batching.maxBatch > 1) parts.push(`batches of up to ${st.batching.maxBatch}`);
@@ -19,8 +20,8 @@ function describeStage(st: Scenario['stages'][number]): string {
   const front: string[] = [];
   if (st.precompute) front.push(`predictions precomputed every ${formatDuration(st.precompute.every)}`);
   if (st.cache) front.push(`a cache of ${st.cache.capacity} entries`);
-  if (st.fallback) front.push(`a fallback to ${st.fallback.to ?? 'a heuristic'}`);
-  return `${st.name} (${parts.join(', ')}${front.length > 0 ? `; in front: ${front.join(', ')}` : ''})`;
+  if (st.fallback) front.push(`a fallback to ${st.fallback.to !== undefined ? term(st.fallback.to) : 'a heuristic'}`);
+  return `${term(st.name)} (${parts.join(', ')}${front.length > 0 ? `; in front: ${front.join(', ')}` : ''})`;
 }
 
 /**
@@ -48,11 +49,11 @@ export function explainScenario(raw: Record<string, unknown>, scenario: Scenario
     lines.push('');
     lines.push('Variants (each run on the same random numbers as the base):');
     for (const [name, changes] of Object.entries(variants)) {
-      lines.push(`  ${name}: ${Object.entries(changes ?? {}).map(([p, v]) => `${p} = ${JSON.stringify(v)}`).join(', ')}`);
+      lines.push(`  ${term(name)}: ${Object.entries(changes ?? {}).map(([p, v]) => `${term(p)} = ${JSON.stringify(v)}`).join(', ')}`);
     }
   }
   const sweep = raw.sweep as { vary?: string; steps?: number } | undefined;
-  if (sweep?.vary) lines.push('', `Sweep: ${sweep.vary} in ${sweep.steps ?? 10} steps${variants ? ', for every variant' : ''}.`);
+  if (sweep?.vary) lines.push('', `Sweep: ${term(sweep.vary)} in ${sweep.steps ?? 10} steps${variants ? ', for every variant' : ''}.`);
   lines.push('');
   lines.push('The scenario in full (what runs):');
   lines.push(stringify(raw, { lineWidth: 0 }).trimEnd());

@@ -2,6 +2,15 @@ import Table from 'cli-table3';
 import type { RunResult } from '../models/result.ts';
 import type { Scenario } from '../config/schema.ts';
 import { formatDuration } from '../config/duration.ts';
+import { shownField, shownText } from '../config/shown.ts';
+
+/**
+ * A user's string (scenario, stage, model or hardware name, description) for one
+ * terminal line: control characters, ANSI escapes included, replaced by U+FFFD.
+ */
+export function term(text: string): string {
+  return shownField(text, Infinity);
+}
 
 /** Groups thousands with commas, independent of the machine's locale. */
 export function group(intText: string): string {
@@ -66,7 +75,7 @@ function warmupText(s: Scenario): string {
 /** The human report of one run: what a newcomer reads in seconds. */
 export function formatRun(s: Scenario, r: RunResult): string {
   const lines: string[] = [];
-  lines.push(`servesim · ${r.scenario}${s.description ? ` — ${s.description}` : ''}`);
+  lines.push(`servesim · ${term(r.scenario)}${s.description ? ` — ${term(s.description)}` : ''}`);
   lines.push(
     `seed ${r.seed} · ${fmtCount(r.requests.arrived)} requests measured over ${fmtNum(r.measuredS)} s of simulated time (${warmupText(s)})`,
   );
@@ -87,7 +96,7 @@ export function formatRun(s: Scenario, r: RunResult): string {
   if (r.cost.perHour > 0) {
     lines.push(
       `Cost ${fmtUsd(r.cost.perHour)}/hour at this capacity · ${fmtUsd(r.cost.perMillionRequests)} per million requests · paid capacity ${fmtPct(r.cost.paidUtilization)} busy` +
-        (r.cost.unpricedStages.length > 0 ? ` (no hardware named for: ${r.cost.unpricedStages.join(', ')})` : ''),
+        (r.cost.unpricedStages.length > 0 ? ` (no hardware named for: ${r.cost.unpricedStages.map(term).join(', ')})` : ''),
     );
   }
   if (r.retries) {
@@ -98,10 +107,10 @@ export function formatRun(s: Scenario, r: RunResult): string {
   }
   for (const [name, st] of Object.entries(r.stages)) {
     if (st.scalingDecisions !== undefined) {
-      lines.push(`Autoscaling "${name}": ${fmtNum(st.meanReplicas)} replicas on average, at most ${st.maxReplicas}, ${st.scalingDecisions} scaling decisions`);
+      lines.push(`Autoscaling "${term(name)}": ${fmtNum(st.meanReplicas)} replicas on average, at most ${st.maxReplicas}, ${st.scalingDecisions} scaling decisions`);
     }
     if (st.ackMs !== undefined) {
-      lines.push(`Buffer "${name}": producers acknowledged in ${fmtNum(st.ackMs.mean)} ms on average (p99 ${fmtNum(st.ackMs.p99)} ms); ${fmtCount(st.lostOldest ?? 0)} messages lost to retention`);
+      lines.push(`Buffer "${term(name)}": producers acknowledged in ${fmtNum(st.ackMs.mean)} ms on average (p99 ${fmtNum(st.ackMs.p99)} ms); ${fmtCount(st.lostOldest ?? 0)} messages lost to retention`);
     }
   }
   if (r.freshness !== null) {
@@ -112,7 +121,7 @@ export function formatRun(s: Scenario, r: RunResult): string {
   if (r.degradedShare > 0) lines.push(`Degraded: ${fmtPct(r.degradedShare)} of requests were sent to a lighter model or a heuristic by a fallback rule`);
   if (r.hedgeExtraLoad !== null && r.hedgeExtraLoad > 0) lines.push(`Hedging sent ${fmtPct(r.hedgeExtraLoad)} extra sub-requests`);
   if (r.quality !== null) {
-    const metric = r.qualityMetric && r.qualityMetric !== 'quality' ? `${r.qualityMetric} ` : '';
+    const metric = r.qualityMetric && r.qualityMetric !== 'quality' ? `${term(r.qualityMetric)} ` : '';
     lines.push(`Quality ${metric}${r.quality.toFixed(4)} (request-weighted, of the model that served each request)`);
   }
   lines.push('');
@@ -144,8 +153,8 @@ export function formatRun(s: Scenario, r: RunResult): string {
     'dropped',
   ];
   const rows = entries.map(([name, st]) => [
-    name,
-    ...(showRunsOn ? [[st.model, st.hardware].filter((x) => x !== null).join(' on ')] : []),
+    term(name),
+    ...(showRunsOn ? [[st.model, st.hardware].filter((x) => x !== null).map(term).join(' on ')] : []),
     st.scalingDecisions !== undefined ? `${fmtNum(st.meanReplicas)} avg` : `${st.replicas}`,
     fmtPct(st.utilization),
     ...(showTime ? (st.timeInStageMs ? [fmtNum(st.timeInStageMs.mean), fmtNum(st.timeInStageMs.p99)] : ['standby', '']) : []),
@@ -160,7 +169,7 @@ export function formatRun(s: Scenario, r: RunResult): string {
   lines.push(table(head, rows, showRunsOn ? 2 : 1));
   for (const w of r.warnings) {
     lines.push('');
-    lines.push(`warning: ${w}`);
+    lines.push(`warning: ${shownText(w)}`);
   }
   return lines.join('\n');
 }

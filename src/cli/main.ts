@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../config/errors.ts';
+import { shownText } from '../config/shown.ts';
 import { parseOverride, type Override } from '../config/overrides.ts';
 import { runScenario } from '../models/index.ts';
 import { formatRun } from './format.ts';
@@ -297,7 +298,9 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
   });
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    io.out(output);
+    // Last line of defence for the terminal: no control character from a user's string
+    // (an ANSI escape in a name) is printed; JSON output has none but newlines anyway.
+    io.out(shownText(output));
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
@@ -317,7 +320,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
       return 0;
     }
     if (err instanceof InputError) {
-      for (const p of err.problems) io.err(`servesim: ${p}\n`);
+      for (const p of err.problems) io.err(`servesim: ${shownText(p)}\n`);
       return 2;
     }
     if (err instanceof OutputError) {

@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError } from '../config/errors.ts';
 import type { Override } from '../config/overrides.ts';
 import { shownField } from '../config/shown.ts';
-import { expandScenario, parseScenarioText, rawFromObject, validateScenario, type RawScenario } from '../config/parse.ts';
+import { checkScenarioSize, expandScenario, parseScenarioText, rawFromObject, validateScenario, type RawScenario } from '../config/parse.ts';
 import type { Scenario } from '../config/schema.ts';
 
 /** Folder of the built-in scenarios. */
@@ -54,7 +54,10 @@ function resolveFile(ref: string): string {
  */
 async function loadRaw(ref: string, file: string): Promise<RawScenario> {
   const ext = extname(file).toLowerCase();
-  if (TEXT_EXT.has(ext)) return parseScenarioText({ name: ref, text: readFileSync(file, 'utf8') });
+  if (TEXT_EXT.has(ext)) {
+    checkScenarioSize(ref, statSync(file).size); // before reading it whole
+    return parseScenarioText({ name: ref, text: readFileSync(file, 'utf8') });
+  }
   if (MODULE_EXT.has(ext)) {
     let mod: { default?: unknown };
     try {

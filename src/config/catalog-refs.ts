@@ -3,6 +3,8 @@ import { DEFAULT_HARDWARE } from '../catalog/hardware.ts';
 import { DEFAULT_MODELS } from '../catalog/models.ts';
 import type { HardwareEntry, ModelEntry } from '../catalog/types.ts';
 import { duration, positiveNumber, show } from './fields.ts';
+import { hasEntry } from './keys.ts';
+import { someNames } from './topology.ts';
 
 /** A hardware entry a scenario adds or replaces (`hardware: { name: {...} }`). */
 export const hardwareSpec = z.strictObject({
@@ -26,9 +28,13 @@ export const modelSpec = z.strictObject({
 type HardwareSpec = z.output<typeof hardwareSpec>;
 type ModelSpec = z.output<typeof modelSpec>;
 
-/** The hardware catalog of a scenario: the defaults plus its own entries. */
+/**
+ * The hardware catalog of a scenario: the defaults plus its own entries. A record
+ * without a prototype, so a user's name can never find an inherited `toString`;
+ * look names up with `hasEntry`.
+ */
 export function hardwareCatalog(own: Record<string, HardwareSpec> | undefined): Record<string, HardwareEntry> {
-  const out: Record<string, HardwareEntry> = { ...(DEFAULT_HARDWARE as Record<string, HardwareEntry>) };
+  const out: Record<string, HardwareEntry> = Object.assign(Object.create(null) as Record<string, HardwareEntry>, DEFAULT_HARDWARE);
   for (const [name, h] of Object.entries(own ?? {})) {
     out[name] = {
       device: h.device,
@@ -41,9 +47,9 @@ export function hardwareCatalog(own: Record<string, HardwareSpec> | undefined): 
   return out;
 }
 
-/** The model catalog of a scenario: the defaults plus its own entries (latencies in ms). */
+/** The model catalog of a scenario: the defaults plus its own entries (latencies in ms); no prototype, as above. */
 export function modelCatalog(own: Record<string, ModelSpec> | undefined): Record<string, ModelEntry> {
-  const out: Record<string, ModelEntry> = { ...(DEFAULT_MODELS as Record<string, ModelEntry>) };
+  const out: Record<string, ModelEntry> = Object.assign(Object.create(null) as Record<string, ModelEntry>, DEFAULT_MODELS);
   for (const [name, m] of Object.entries(own ?? {})) {
     const latency: ModelEntry['latency'] = {};
     for (const kind of ['cpu', 'gpu'] as const) {
@@ -73,6 +79,9 @@ interface CatalogUser {
   }>;
 }
 
+// A failed hardware entry's stub has no device (see intactView): no profile check then.
+const isDevice = (d: unknown): d is 'cpu' | 'gpu' => d === 'cpu' || d === 'gpu';
+
 const PER_REQUEST = new Set(['exponential', 'deterministic', 'uniform', 'lognormal', 'gamma', 'empirical']);
 
 /**
@@ -83,20 +92,25 @@ const PER_REQUEST = new Set(['exponential', 'deterministic', 'uniform', 'lognorm
 export function checkCatalogRefs(s: CatalogUser, ctx: z.RefinementCtx): void {
   const hw = hardwareCatalog(s.hardware);
   const models = modelCatalog(s.models);
+  // Listed once, not per problem: thousands of stages with a typo stay linear.
+  let hwList: string | undefined;
+  let modelList: string | undefined;
+  const hwNames = () => (hwList ??= someNames(Object.keys(hw)));
+  const modelNames = () => (modelList ??= someNames(Object.keys(models)));
   s.stages.forEach((st, i) => {
     const at = (...p: Array<string | number>) => ['stages', i, ...p];
     let hwEntry: HardwareEntry | undefined;
     if (st.hardware !== undefined) {
-      hwEntry = hw[st.hardware];
+      hwEntry = hasEntry(hw, st.hardware) ? hw[st.hardware] : undefined;
       if (hwEntry === undefined) {
-        ctx.addIssue({ code: 'custom', path: at('hardware'), message: `unknown hardware ${show(st.hardware)}; known: ${Object.keys(hw).join(', ')} (add your own under the scenario's "hardware" key)` });
+        ctx.addIssue({ code: 'custom', path: at('hardware'), message: `unknown hardware ${show(st.hardware)}; known: ${hwNames()} (add your own under the scenario's "hardware" key)` });
       }
     }
     let modelEntry: ModelEntry | undefined;
     if (st.model !== undefined) {
-      modelEntry = models[st.model];
+      modelEntry = hasEntry(models, st.model) ? models[st.model] : undefined;
       if (modelEntry === undefined) {
-        ctx.addIssue({ code: 'custom', path: at('model'), message: `unknown model ${show(st.model)}; known: ${Object.keys(models).join(', ')} (add your own under the scenario's "models" key)` });
+        ctx.addIssue({ code: 'custom', path: at('model'), message: `unknown model ${show(st.model)}; known: ${modelNames()} (add your own under the scenario's "models" key)` });
       }
     }
     if (st.service === undefined) {
@@ -104,13 +118,13 @@ export function checkCatalogRefs(s: CatalogUser, ctx: z.RefinementCtx): void {
         ctx.addIssue({ code: 'custom', path: at(), message: 'give the stage a service time (service: {...}) or a catalog model (model: ...) with its hardware' });
       } else if (st.hardware === undefined) {
         ctx.addIssue({ code: 'custom', path: at('hardware'), message: `missing: model ${show(st.model)} needs a hardware name to pick its cpu or gpu latency profile (or give a service time)` });
-      } else if (modelEntry && hwEntry && modelEntry.latency[hwEntry.device] === undefined) {
+      } else if (modelEntry && hwEntry && isDevice(hwEntry.device) && modelEntry.latency[hwEntry.device] === undefined) {
         ctx.addIssue({ code: 'custom', path: at('model'), message: `model ${show(st.model)} has no ${hwEntry.device} latency profile, so it cannot run on ${show(st.hardware)}; give a service time or pick other hardware` });
       }
     }
     const jobHw = st.precompute?.hardware;
-    if (jobHw !== undefined && hw[jobHw] === undefined) {
-      ctx.addIssue({ code: 'custom', path: at('precompute', 'hardware'), message: `unknown hardware ${show(jobHw)}; known: ${Object.keys(hw).join(', ')}` });
+    if (jobHw !== undefined && !hasEntry(hw, jobHw)) {
+      ctx.addIssue({ code: 'custom', path: at('precompute', 'hardware'), message: `unknown hardware ${show(jobHw)}; known: ${hwNames()}` });
     }
     const maxBatch = st.batching?.maxBatch ?? 1;
     if (maxBatch > 1 && st.service !== undefined) {

@@ -4,7 +4,8 @@ import { parseDurationS } from './duration.ts';
 /** Renders a user's value for an error message: strings quoted, the rest as JSON. */
 export function show(v: unknown): string {
   if (v === undefined) return 'nothing';
-  if (typeof v === 'string') return JSON.stringify(v);
+  // JSON escapes control characters; a long value is cut, so a message never echoes a whole file.
+  if (typeof v === 'string') return JSON.stringify(v.length > 80 ? `${v.slice(0, 79)}…` : v);
   if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'an object';

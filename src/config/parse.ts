@@ -1,8 +1,10 @@
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isMap, isNode, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { InputError } from './errors.ts';
 import { applyOverrides, type Override } from './overrides.ts';
 import { scenarioSchema, type Scenario, type ScenarioInput } from './schema.ts';
-import { describeIssues, formatProblem } from './validate.ts';
+import { capProblems, describeIssues, formatProblem } from './validate.ts';
+import { shownField } from './shown.ts';
+import { FORBIDDEN_KEYS, forbiddenKeyMessage } from './keys.ts';
 import { expandTopology } from '../scenarios/topologies/index.ts';
 
 /** Where a text came from, for messages (`scenarios/mm4.yaml`). */
@@ -19,39 +21,225 @@ export interface RawScenario {
   sourceName: string;
 }
 
+/**
+ * Largest scenario file read (bytes). A scenario is a page of settings; 4 MB leaves
+ * room for huge variant lists while a stray multi-gigabyte file is refused before it
+ * is read whole.
+ */
+export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
+/**
+ * Most words (runs of non-space characters) plus commas in a scenario text: a bound on
+ * the values a YAML parser builds, checked before the parser (a few microseconds per
+ * token) sees the text, so a dense file under the size limit still answers in a second
+ * or two. 40,000 `key: value` lines (80,000 words) or an empirical distribution of
+ * 70,000 values fit; larger data belongs in a CSV trace.
+ */
+export const MAX_SCENARIO_ITEMS = 150_000;
+/** Deepest nesting of lists and mappings accepted (a real scenario nests about 6 levels). */
+export const MAX_NESTING = 64;
+/**
+ * How many times the aliases of a file may expand an anchor (yaml's `maxAliasCount`):
+ * enough for sharing a service block between stages, far too little for a
+ * "billion laughs" bomb.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+/** Checks a scenario text's size before it is parsed. */
+export function checkScenarioSize(name: string, bytes: number): void {
+  if (bytes > MAX_SCENARIO_BYTES) {
+    throw new InputError([`${name}: the file is ${(bytes / 1024 / 1024).toFixed(1)} MB; a scenario file may be at most ${MAX_SCENARIO_BYTES / 1024 / 1024} MB`]);
+  }
+}
+
+/** Counts words and commas (an upper bound on the tokens a parser will see). */
+function checkItemCount(name: string, text: string): void {
+  let n = 0;
+  let inWord = false;
+  // PERF: a charCode loop scans 4 MB in a few milliseconds, without a regex's allocations.
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const space = c === 32 || c === 10 || c === 13 || c === 9;
+    if (c === 44) n++;
+    if (!space && !inWord) n++;
+    inWord = !space;
+  }
+  if (n > MAX_SCENARIO_ITEMS) {
+    throw new InputError([`${name}: has ${n.toLocaleString('en-US')} words and list items; a scenario file may have at most ${MAX_SCENARIO_ITEMS.toLocaleString('en-US')} (put large data, such as recorded arrivals, in a CSV trace)`]);
+  }
+}
+
+/**
+ * Checks a text's UTF-8 size against the limit (also in the browser: the playground
+ * parses scenarios too, without Buffer). A UTF-16 unit is at most 3 UTF-8 bytes, so a
+ * short text needs no counting.
+ */
+function checkTextSize(name: string, text: string): void {
+  if (text.length * 3 <= MAX_SCENARIO_BYTES) return;
+  checkScenarioSize(name, new TextEncoder().encode(text).length);
+}
+
+type Loc = (offset: number) => string;
+
+/**
+ * Walks the YAML tree once, iteratively (no recursion, so hostile nesting cannot
+ * overflow the stack), checking what the schema cannot: nesting depth, explicit tags
+ * (`!!js/function`, `!!binary`: a scenario is plain data), keys that are plain
+ * scalars, forbidden and duplicate keys, and aliases that resolve. Indexes every
+ * mapping's keys so locating a path costs O(depth), not O(keys) per step.
+ * PERF: yaml's own `uniqueKeys` check and `getIn` are linear per key, hence quadratic
+ * over a mapping; a 40k-key file took minutes.
+ */
+function checkTree(doc: Document, at: Loc, problems: string[], index: WeakMap<Node, Map<string, Node | null>>): number | undefined {
+  const aliases: Array<{ name: string; pos: number }> = [];
+  // First definition of each anchor (an alias may only name an anchor before it).
+  const anchors = new Map<string, number>();
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: doc.contents, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (!isNode(node)) continue;
+    const pos = node.range?.[0] ?? 0;
+    if (!isAlias(node) && node.anchor !== undefined && !(pos >= (anchors.get(node.anchor) ?? Infinity))) anchors.set(node.anchor, pos);
+    if (node.tag !== undefined && !isAlias(node)) {
+      const tag = node.tag.replace(/^tag:yaml\.org,2002:/, '!!');
+      problems.push(`${at(pos)}: YAML tags such as ${shownField(tag)} are not accepted: a scenario holds plain values`);
+      continue;
+    }
+    if (isAlias(node)) {
+      aliases.push({ name: node.source, pos });
+      continue;
+    }
+    if (depth > MAX_NESTING) {
+      problems.push(`${at(pos)}: nested more than ${MAX_NESTING} levels deep`);
+      continue;
+    }
+    if (isMap(node)) {
+      const keys = new Map<string, Node | null>();
+      index.set(node, keys);
+      const children: unknown[] = [];
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const k = pair.key;
+        const kpos = isNode(k) ? (k.range?.[0] ?? pos) : pos;
+        if (!isScalar(k) || (k.value !== null && typeof k.value === 'object') || k.tag !== undefined) {
+          problems.push(`${at(kpos)}: a key must be a plain word or number, not a list, mapping, alias or tagged value`);
+          continue;
+        }
+        const key = String(k.value);
+        if (FORBIDDEN_KEYS.has(key)) problems.push(`${at(kpos)}: ${forbiddenKeyMessage(key)}`);
+        else if (keys.has(key)) problems.push(`${at(kpos)}: the key "${shownField(key)}" appears twice in this mapping`);
+        keys.set(key, isNode(pair.value) ? pair.value : null);
+        children.push(pair.value);
+      }
+      // Pushed last to first, so problems come out in the order of the file.
+      for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], depth: depth + 1 });
+    } else if (isSeq(node)) {
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i], depth: depth + 1 });
+    }
+  }
+  // PERF: yaml's Alias.resolve scans the document per alias (quadratic over many aliases);
+  // comparing offsets with the first definition of each anchor is linear.
+  aliases.sort((a, b) => a.pos - b.pos);
+  for (const a of aliases.filter((x) => !((anchors.get(x.name) ?? Infinity) < x.pos))) {
+    problems.push(`${at(a.pos)}: the alias *${shownField(a.name)} names no anchor defined before it (&${shownField(a.name)})`);
+  }
+  return aliases[0]?.pos;
+}
+
+/** Turns a YAML parser error into a one-line message. */
+function parserMessage(message: string): string {
+  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  // The parser recurses per nesting level and reports the overflow as an error.
+  return /call stack/i.test(first) ? `nested too deeply (at most ${MAX_NESTING} levels)` : first;
+}
+
 /** Parses YAML or JSON text (JSON is read by the YAML parser, which keeps positions). */
 export function parseScenarioText(src: TextSource): RawScenario {
+  checkTextSize(src.name, src.text);
+  checkItemCount(src.name, src.text);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(src.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at: Loc = (offset) => {
+    const pos = lineCounter.linePos(offset);
+    return `${src.name}:${pos.line}:${pos.col}`;
+  };
+  let doc: Document;
+  try {
+    doc = parseDocument(src.text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  } catch (err) {
+    // The parser recurses per nesting level; hostile nesting can still overflow it.
+    throw new InputError([`${src.name}: cannot read the file: ${parserMessage((err as Error).message)}`]);
+  }
   if (doc.errors.length > 0) {
     throw new InputError(
-      doc.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
-        const where = pos ? `${src.name}:${pos.line}:${pos.col}` : src.name;
-        const msg = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-        return `${where}: cannot read the file: ${msg}`;
-      }),
+      capProblems(
+        doc.errors.map((e) => {
+          const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
+          const where = pos ? `${src.name}:${pos.line}:${pos.col}` : src.name;
+          return `${where}: cannot read the file: ${parserMessage(e.message)}`;
+        }),
+      ),
     );
   }
-  const raw: unknown = doc.toJS();
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new InputError([`${src.name}: expected a scenario (a mapping of keys such as arrivals, stop, stages), got ${raw === null ? 'an empty file' : Array.isArray(raw) ? 'a list' : typeof raw}`]);
+  const problems: string[] = [];
+  const index = new WeakMap<Node, Map<string, Node | null>>();
+  const firstAlias = checkTree(doc, at, problems, index);
+  if (problems.length > 0) throw new InputError(capProblems(problems));
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    const msg = (err as Error).message;
+    const where = firstAlias !== undefined ? at(firstAlias) : src.name;
+    if (/alias count/i.test(msg)) throw new InputError([`${where}: aliases (*name) expand to too much data (at most ${MAX_ALIAS_COUNT} expansions of an anchor; is this an alias bomb?)`]);
+    throw new InputError([`${where}: cannot read the file: ${shownField(msg.split('\n')[0]!)}`]);
   }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InputError([`${src.name}: expected a scenario (a mapping of keys such as arrivals, stop, stages), got ${raw === null || raw === undefined ? 'an empty file' : Array.isArray(raw) ? 'a list' : typeof raw}`]);
+  }
+  const located = (node: unknown): string | undefined => (isNode(node) && node.range ? at(node.range[0]) : undefined);
   return {
     raw: raw as Record<string, unknown>,
     sourceName: src.name,
     locate(path) {
-      // Walk up the path until a node with a position is found.
-      for (let n = path.length; n >= 0; n--) {
-        const node = doc.getIn(path.slice(0, n) as Iterable<unknown>, true);
-        if (isNode(node) && node.range) {
-          const pos = lineCounter.linePos(node.range[0]);
-          return `${src.name}:${pos.line}:${pos.col}`;
-        }
+      // Follow the path as far as the text has it; the deepest node found is the place.
+      let node: unknown = doc.contents;
+      let best = located(node);
+      for (const key of path) {
+        if (isAlias(node)) node = node.resolve(doc);
+        if (isMap(node)) node = index.get(node)?.get(String(key)) ?? undefined;
+        else if (isSeq(node) && typeof key === 'number') node = node.items[key];
+        else node = undefined;
+        if (node === undefined || node === null) break;
+        best = located(node) ?? best;
       }
-      return undefined;
+      return best;
     },
   };
+}
+
+/**
+ * Every key of an object tree (a TypeScript scenario's default export), checked for
+ * forbidden keys; iterative, with the same nesting bound as YAML.
+ */
+function checkObjectKeys(obj: unknown, sourceName: string): void {
+  const problems: string[] = [];
+  const stack: Array<{ v: unknown; path: string; depth: number }> = [{ v: obj, path: '', depth: 1 }];
+  while (stack.length > 0) {
+    const { v, path, depth } = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > MAX_NESTING) {
+      problems.push(`${sourceName}: ${path}: nested more than ${MAX_NESTING} levels deep`);
+      continue;
+    }
+    if (Array.isArray(v)) v.forEach((e, i) => stack.push({ v: e, path: `${path}[${i}]`, depth: depth + 1 }));
+    else {
+      for (const key of Object.keys(v)) {
+        const p = path === '' ? key : `${path}.${key}`;
+        if (FORBIDDEN_KEYS.has(key)) problems.push(`${sourceName}: ${shownField(p)}: ${forbiddenKeyMessage(key)}`);
+        else stack.push({ v: (v as Record<string, unknown>)[key], path: p, depth: depth + 1 });
+      }
+    }
+  }
+  if (problems.length > 0) throw new InputError(capProblems(problems));
 }
 
 /** Wraps an object (from a TypeScript module) as a raw scenario without positions. */
@@ -59,6 +247,7 @@ export function rawFromObject(obj: unknown, sourceName: string): RawScenario {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
     throw new InputError([`${sourceName}: the default export must be a scenario object (use defineScenario({...}))`]);
   }
+  checkObjectKeys(obj, sourceName);
   return { raw: structuredClone(obj) as Record<string, unknown>, sourceName, locate: () => sourceName };
 }
 
@@ -67,19 +256,37 @@ export function rawFromObject(obj: unknown, sourceName: string): RawScenario {
  * InputError listing every problem, each with its location and path.
  */
 export function validateScenario(rs: RawScenario, overrides: readonly Override[] = []): Scenario {
-  expandTopology(rs.raw, (p) => rs.locate(p) ?? rs.sourceName);
+  // A bad shorthand is one problem among the others, not a stop: validate the rest too.
+  const badTopology = tryExpandTopology(rs);
   const applied = applyOverrides(rs.raw, overrides);
   const res = scenarioSchema.safeParse(rs.raw);
-  if (res.success) return res.data;
-  const problems = describeIssues(scenarioSchema, res.error.issues, rs.raw);
+  if (res.success && badTopology.length === 0) return res.data;
+  let problems = res.success ? [] : describeIssues(scenarioSchema, res.error.issues, rs.raw);
+  // The shorthand would have given the stages; do not blame their absence on the user.
+  if (badTopology.length > 0) problems = problems.filter((p) => !(p.path.length === 1 && p.path[0] === 'stages' && p.message.startsWith('missing')));
   throw new InputError(
-    problems.map((p) => {
-      // A problem in a value an override set is the override's, not the file's.
-      const fromOverride = applied.find((a) => a.path.length <= p.path.length && a.path.every((k, i) => k === p.path[i]));
-      const where = fromOverride?.override ?? rs.locate(p.path) ?? rs.sourceName;
-      return `${where}: ${formatProblem(p)}`;
-    }),
+    capProblems([
+      ...badTopology,
+      ...problems.map((p) => {
+        // A problem in a value an override set is the override's, not the file's.
+        const fromOverride = applied.find((a) => a.path.length <= p.path.length && a.path.every((k, i) => k === p.path[i]));
+        const where = fromOverride?.override ?? rs.locate(p.path) ?? rs.sourceName;
+        return `${where}: ${formatProblem(p)}`;
+      }),
+    ]),
   );
+}
+
+/** Expands a topology shorthand; a bad one is removed and returned as its problem. */
+function tryExpandTopology(rs: RawScenario): string[] {
+  try {
+    expandTopology(rs.raw, (p) => rs.locate(p) ?? rs.sourceName);
+    return [];
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    delete rs.raw.topology;
+    return [...err.problems];
+  }
 }
 
 /**
@@ -87,7 +294,13 @@ export function validateScenario(rs: RawScenario, overrides: readonly Override[]
  * place (what `servesim explain` shows). Returns the shorthand's name, if any.
  */
 export function expandScenario(rs: RawScenario, overrides: readonly Override[] = []): string | undefined {
-  const name = expandTopology(rs.raw, (p) => rs.locate(p) ?? rs.sourceName);
+  let name: string | undefined;
+  try {
+    name = expandTopology(rs.raw, (p) => rs.locate(p) ?? rs.sourceName);
+  } catch (err) {
+    // Left in place: validation reports it together with every other problem.
+    if (!(err instanceof InputError)) throw err;
+  }
   applyOverrides(rs.raw, overrides);
   return name;
 }

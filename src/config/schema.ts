@@ -3,6 +3,7 @@ import { duration, nonNegativeInt, nonNegativeNumber, positiveDuration, positive
 import { formatDuration } from './duration.ts';
 import { hardwareSpec, modelSpec, checkCatalogRefs } from './catalog-refs.ts';
 import { sloSpec } from './slo.ts';
+import { intactView } from './validate.ts';
 import { distributionSpec } from './distributions-spec.ts';
 import { autoscaleSpec, bufferSpec, retrySpec, timeSeriesSpec } from './elastic.ts';
 import { cacheSpec, checkTopology, fallbackSpec, fanoutSpec, precomputeSpec, usersSpec } from './topology.ts';
@@ -277,7 +278,10 @@ export const scenarioSchema = z
     replications: positiveInt().optional(),
     timeSeries: timeSeriesSpec.optional(),
   })
-  .superRefine((s, ctx) => {
+  .superRefine((whole, ctx) => {
+    // Runs even when fields failed (every problem in one pass), on the parts that parsed.
+    const s = intactView(whole, ctx.issues);
+    if (s === undefined) return;
     checkCatalogRefs(s, ctx);
     checkTopology(s, ctx);
     if (s.stop === undefined && s.arrivals.process !== 'trace') {
@@ -301,7 +305,7 @@ export const scenarioSchema = z
     if (w?.duration !== undefined && s.stop?.duration !== undefined && w.duration >= s.stop.duration) {
       ctx.addIssue({ code: 'custom', path: ['warmup', 'duration'], message: 'warm-up must be shorter than the run (stop.duration)' });
     }
-  });
+  }, { when: () => true });
 
 /**
  * A scenario as written (durations as strings): the type `defineScenario` checks.

@@ -79,6 +79,16 @@ export function precomputeDurationS(p: PrecomputeSpec, population: number): numb
   return rounds * ((p.base ?? 0) + p.perItem * p.batch);
 }
 
+/** Names for a message: the first 20, then a count, so a huge scenario cannot make a huge message. */
+export function someNames(names: readonly string[], max = 20): string {
+  const shown = names.slice(0, max).join(', ');
+  return names.length > max ? `${shown}, … (${names.length} in all)` : shown;
+}
+
+function shownCycle(names: readonly string[]): string {
+  return names.length > 12 ? `${names.slice(0, 10).join(' → ')} → … → ${names[names.length - 1]} (${names.length - 1} stages)` : names.join(' → ');
+}
+
 /** The part of a scenario the topology checks read. */
 interface TopologyUser {
   users?: { count: number } | undefined;
@@ -102,6 +112,7 @@ interface TopologyUser {
  */
 export function checkTopology(s: TopologyUser, ctx: z.RefinementCtx): void {
   const names = s.stages.map((st) => st.name);
+  const known = new Set(names);
   const targetOf = new Map<string, string>();
   s.stages.forEach((st, i) => {
     const at = (...p: Array<string | number>) => ['stages', i, ...p];
@@ -112,7 +123,7 @@ export function checkTopology(s: TopologyUser, ctx: z.RefinementCtx): void {
       if (to === undefined) continue;
       const path = key === 'fallback' ? at('fallback', 'to') : at('precompute', 'miss', 'to');
       if (to === st.name) ctx.addIssue({ code: 'custom', path, message: `a stage cannot fall back to itself ("${to}")` });
-      else if (!names.includes(to)) ctx.addIssue({ code: 'custom', path, message: `names no stage: "${to}" (stages: ${names.join(', ')})` });
+      else if (!known.has(to)) ctx.addIssue({ code: 'custom', path, message: `names no stage: ${show(to)} (stages: ${someNames(names)})` });
       else targetOf.set(st.name, to);
     }
     if ((st.cache !== undefined || st.precompute !== undefined) && s.users === undefined) {
@@ -129,18 +140,28 @@ export function checkTopology(s: TopologyUser, ctx: z.RefinementCtx): void {
     }
   });
   // Diversion cycles: following "falls back to" from any stage must never come back.
+  // Each stage is walked once (done stages end a walk), so a long chain stays linear;
+  // every stage on a cycle is reported, as before.
+  const done = new Set<string>();
+  const indexOf = new Map(names.map((n, i) => [n, i] as const));
   for (const start of targetOf.keys()) {
-    const seen = [start];
-    let cur = targetOf.get(start);
-    while (cur !== undefined) {
-      if (cur === start) {
-        ctx.addIssue({ code: 'custom', path: ['stages', names.indexOf(start)], message: `fallbacks form a cycle: ${[...seen, start].join(' → ')}` });
-        break;
-      }
-      if (seen.includes(cur)) break;
-      seen.push(cur);
+    if (done.has(start)) continue;
+    const path: string[] = [];
+    const onPath = new Map<string, number>();
+    let cur: string | undefined = start;
+    while (cur !== undefined && !done.has(cur) && !onPath.has(cur)) {
+      onPath.set(cur, path.length);
+      path.push(cur);
       cur = targetOf.get(cur);
     }
+    if (cur !== undefined && onPath.has(cur)) {
+      const cycle = path.slice(onPath.get(cur));
+      for (let k = 0; k < cycle.length; k++) {
+        const from = [...cycle.slice(k), ...cycle.slice(0, k)];
+        ctx.addIssue({ code: 'custom', path: ['stages', indexOf.get(from[0]!) ?? 0], message: `fallbacks form a cycle: ${shownCycle([...from, from[0]!])}` });
+      }
+    }
+    for (const n of path) done.add(n);
   }
   // Candidates along the main path (standby stages are off it): a filter cannot keep more than arrive.
   const standby = new Set(targetOf.values());

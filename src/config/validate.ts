@@ -2,6 +2,7 @@ import { closest } from 'fastest-levenshtein';
 import type { z } from 'zod';
 import { formatPath } from './errors.ts';
 import { show } from './fields.ts';
+import { shownField } from './shown.ts';
 
 type Issue = z.core.$ZodIssue;
 
@@ -56,8 +57,12 @@ export interface Problem {
   message: string;
 }
 
-/** Turns zod issues into one plain message per problem, each with its path. */
-export function describeIssues(schema: z.ZodType, issues: readonly Issue[], input: unknown): Problem[] {
+/**
+ * Turns zod issues into one plain message per problem, each with its path. Past
+ * `detailed` problems (only the first ones are shown) unknown keys get no
+ * did-you-mean hint. PERF: a file of 40k typos would otherwise pay 40k fuzzy matches.
+ */
+export function describeIssues(schema: z.ZodType, issues: readonly Issue[], input: unknown, detailed = MAX_PROBLEMS_SHOWN): Problem[] {
   const out: Problem[] = [];
   for (const iss of issues) {
     const path = [...iss.path];
@@ -65,6 +70,10 @@ export function describeIssues(schema: z.ZodType, issues: readonly Issue[], inpu
       case 'unrecognized_keys': {
         const known = knownKeys(schema, path, input);
         for (const key of iss.keys) {
+          if (out.length >= detailed) {
+            out.push({ path: [...path, key], message: 'unknown key' });
+            continue;
+          }
           const near = known.length > 0 ? closest(key, known) : undefined;
           const hint = near !== undefined && near !== key ? ` (did you mean "${near}"?)` : '';
           const list = known.length > 0 ? `; allowed here: ${known.join(', ')}` : '';
@@ -106,6 +115,77 @@ export function describeIssues(schema: z.ZodType, issues: readonly Issue[], inpu
 
 /** Formats a problem as `path: message` (the path may be empty for the whole file). */
 export function formatProblem(p: Problem): string {
-  const where = formatPath(p.path);
+  // A path holds user keys: shown without control characters and cut if very long.
+  const where = shownField(formatPath(p.path), 160);
   return where === '' ? p.message : `${where}: ${p.message}`;
+}
+
+/** Most problems listed in one message; a file with thousands of typos gets the first ones and a count. */
+export const MAX_PROBLEMS_SHOWN = 20;
+
+/** The first `max` problems, plus one line counting the rest. */
+export function capProblems(problems: readonly string[], max = MAX_PROBLEMS_SHOWN): string[] {
+  if (problems.length <= max) return [...problems];
+  const rest = problems.length - max;
+  return [...problems.slice(0, max), `… and ${rest} more problem${rest === 1 ? '' : 's'} (showing the first ${max} of ${problems.length})`];
+}
+
+type Rec = Record<string, unknown>;
+// A batch-aware service time (so no batching check fires) without a table to check.
+const SERVICE_STUB = { dist: 'linear', base: 0 };
+const isRec = (v: unknown): v is Rec => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The scenario as the whole-scenario checks (catalog names, stage graph, warm-up against
+ * run length) may read it after some fields failed their own checks, so that every
+ * problem is reported in one pass instead of some only after others are fixed. Returns
+ * `value` itself when nothing failed for good. Otherwise each part with a problem inside is
+ * left out or replaced by a neutral stub that cannot raise a problem of its own: a failed
+ * stage field is dropped (a failed service, model or hardware leaves a stub service time),
+ * a failed catalog entry keeps its name, a failed `stop`/`warmup` becomes empty, a failed
+ * `arrivals` ends with its file like a trace.
+ * Returns undefined when the stages themselves are unreadable (nothing to cross-check).
+ */
+export function intactView<T>(value: T, issues: ReadonlyArray<{ path?: readonly PropertyKey[] | undefined; continue?: boolean | undefined }>): T | undefined {
+  // Continuable issues (a refinement such as "at least 1", an unknown key) leave the value
+  // as parsed, so the checks read it as zod would have run them; the others may leave a
+  // raw or missing value behind.
+  const hard = issues.filter((iss) => iss.continue !== true);
+  if (hard.length === 0) return value;
+  const s = value as unknown;
+  if (!isRec(s) || !Array.isArray(s.stages)) return undefined;
+  const broken = (...prefix: PropertyKey[]) => hard.some((iss) => prefix.every((k, i) => iss.path?.[i] === k));
+  const out: Rec = { ...s };
+  out.stages = s.stages.map((st: unknown, i: number) => {
+    if (!isRec(st)) return { name: `stages[${i}]`, service: SERVICE_STUB };
+    const bad = (key: string) => broken('stages', i, key);
+    if (!['name', 'model', 'hardware', 'service', 'replicas', 'batching', 'precompute', 'fallback', 'fanout', 'autoscale', 'cache', 'candidates', 'keep'].some(bad)) return st;
+    const v: Rec = { ...st };
+    // "stages[i]" is no valid stage name, so it never matches another stage by accident.
+    if (bad('name') && typeof v.name !== 'string') v.name = `stages[${i}]`;
+    // With a service time in place, the model and hardware names (if they parsed) are
+    // still checked, and no "give the stage a service time" follows from a failed one.
+    if (bad('model')) delete v.model;
+    if (bad('hardware')) delete v.hardware;
+    if (bad('model') || bad('hardware') || bad('service')) v.service = SERVICE_STUB;
+    for (const key of ['replicas', 'batching', 'precompute', 'fallback', 'fanout', 'autoscale', 'candidates', 'keep']) if (bad(key)) delete v[key];
+    if (bad('cache')) v.cache = {};
+    return v;
+  });
+  for (const key of ['hardware', 'models'] as const) {
+    if (!broken(key)) continue;
+    const cat = isRec(s[key]) ? (s[key] as Rec) : {};
+    const view: Rec = Object.create(null) as Rec;
+    for (const [name, entry] of Object.entries(cat)) {
+      if (!broken(key, name)) view[name] = entry;
+      // A stub entry: the name exists; a device no model lacks (none), and profiles for both devices.
+      else if (key === 'hardware') view[name] = { device: undefined, usdPerHour: 1 };
+      else view[name] = { latency: { cpu: { base: 0, perItem: 0 }, gpu: { base: 0, perItem: 0 } } };
+    }
+    out[key] = view;
+  }
+  for (const key of ['stop', 'warmup'] as const) if (broken(key)) out[key] = {};
+  if (broken('arrivals')) out.arrivals = { process: 'trace' };
+  if (broken('users')) out.users = { count: 1 };
+  return out as T;
 }

@@ -3,6 +3,7 @@
  * and the theory table both renderers show. Pure and locale-independent, so a report
  * renders byte for byte the same on every machine.
  */
+import { shownText } from '../config/shown.ts';
 import type { Figure, Report } from './model.ts';
 
 /** Groups thousands with commas, independent of the machine's locale. */
@@ -32,9 +33,13 @@ export function fmtFigure(f: Figure): string {
   return f.ci95 !== undefined && Number.isFinite(f.ci95) ? `${v} ± ${fmtNum(f.ci95)}` : v;
 }
 
-/** Escapes text for HTML element content and double-quoted attribute values. */
+/**
+ * Escapes text for HTML element content and double-quoted attribute values; control
+ * characters (NUL, ESC, ...; not tab and newline) become U+FFFD, as the HTML parser would
+ * otherwise drop or mangle them.
+ */
 export function escapeHtml(text: string): string {
-  return text
+  return shownText(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -2,17 +2,38 @@
  * The Markdown report, for a design doc: title, summary, the summary table, notes and the
  * theory table. No charts. Deterministic: the same report gives the same bytes.
  */
+import { shownField } from '../config/shown.ts';
 import type { Report } from './model.ts';
 import { isNumericColumn, theoryTable } from './format.ts';
 
-/** Makes text safe inside a table cell: pipes escaped, line breaks folded into spaces. */
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\s*[\r\n]+\s*/g, ' ').trim();
+/**
+ * User text (names, narratives, notes) as literal Markdown text on one line: no raw HTML
+ * passes (`<`, `>` and `&` become entities); backslashes, backticks, pipes and brackets
+ * (no code spans, cell breaks or links) are escaped; line breaks and tabs fold into spaces
+ * and other control characters become U+FFFD. At the start of a block (`block`), a
+ * character that would open a heading, quote or list is escaped too.
+ */
+export function mdText(text: string, block = false): string {
+  const oneLine = text.replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' ').replace(/\t/g, ' ').trim();
+  const safe = shownField(oneLine, Infinity)
+    .replace(/\\/g, '\\\\')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/`/g, '\\`')
+    .replace(/\|/g, '\\|')
+    .replace(/[[\]]/g, '\\$&');
+  return block ? safe.replace(/^([#+\-*=]|\d+[.)])/, '\\$1') : safe;
 }
 
-/** Folds line breaks in running text (a summary or note) so it stays one paragraph or item. */
+/** Makes text safe inside a table cell (see mdText). */
+function cell(text: string): string {
+  return mdText(text);
+}
+
+/** Makes running text (a summary or note) safe and one paragraph or item (see mdText). */
 function inline(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  return mdText(text, true);
 }
 
 /** A GitHub-flavoured Markdown table; numeric columns (after the first) are right-aligned. */

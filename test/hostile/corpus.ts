@@ -7,11 +7,15 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { parse } from 'yaml';
 import type { DriverReply, DriverRequest } from './driver.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+// tsx's loader by absolute URL: worker threads inherit the driver's --import and would
+// otherwise resolve a bare `tsx` against the case's folder, where it is not installed.
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 export const CASES_DIR = join(HERE, 'cases');
 
 /** A generated file, for inputs too big to keep in the repository. */
@@ -101,7 +105,7 @@ export class Driver {
 
   private start(): Promise<void> {
     const child = fork(join(HERE, 'driver.ts'), [], {
-      execArgv: ['--import', 'tsx', '--max-old-space-size=1024'],
+      execArgv: ['--import', TSX, '--max-old-space-size=1024'],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, SERVESIM_DEBUG: '' },
     });

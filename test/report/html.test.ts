@@ -3,12 +3,14 @@
  * no error or warning, requests nothing but its own file, and shows the summary table.
  * The run leaves a screenshot in test-output/report.png for a person to look at.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { shownText } from '../../src/config/shown.ts';
 import { compileCharts, renderHtml } from '../../src/report/html.ts';
 import type { Report } from '../../src/report/model.ts';
 import { launchChromium, type Browser } from './browser.ts';
@@ -23,7 +25,7 @@ let dir: string;
 interface Opened {
   page: Page;
   url: string;
-  /** Console errors and warnings, and uncaught page errors. */
+  /** Console errors and warnings, uncaught page errors, dialogs (alert) and CSP violations. */
   problems: string[];
   requests: string[];
   charts: Record<string, { drawn: string | null; marks: number }>;
@@ -41,7 +43,13 @@ async function open(report: Report, name: string): Promise<Opened> {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
   page.on('request', (r) => requests.push(r.url()));
+  // Every CSP violation, including ones the console might not show (a blocked eval).
+  await page.addInitScript("window.__csp = []; document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));");
   await page.goto(url, { waitUntil: 'load' });
   // The test's tsconfig has no DOM types, so the page-side check is a string expression.
   await page.waitForFunction(
@@ -54,6 +62,7 @@ async function open(report: Report, name: string): Promise<Opened> {
     const id = (await el.getAttribute('id')) ?? '';
     charts[id] = { drawn: await el.getAttribute('data-drawn'), marks: Number(await el.getAttribute('data-marks')) };
   }
+  for (const v of (await page.evaluate('window.__csp')) as string[]) problems.push(`CSP violation: ${v}`);
   return { page, url, problems, requests, charts };
 }
 
@@ -102,10 +111,47 @@ describe('HTML report in headless Chromium', () => {
     }
   }, 20_000);
 
+  it('enforces a CSP that runs only its own scripts, by hash', async () => {
+    const html = renderHtml(fixtureReport());
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1] ?? '';
+    const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src ')) ?? '';
+    expect(csp).toMatch(/^default-src 'none';/);
+    expect(csp).not.toMatch(/unsafe-eval/);
+    expect(csp).not.toMatch(/unsafe-inline/);
+    expect(scriptSrc).toMatch(/^script-src( 'sha256-[A-Za-z0-9+/=]+')+$/);
+    // One hash per executable script element (the JSON data elements are not scripts).
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+    expect(scripts).toHaveLength(3);
+    const hashes = scriptSrc.split(' ').slice(1);
+    expect(hashes).toEqual(scripts.map((js) => `'sha256-${createHash('sha256').update(js, 'utf8').digest('base64')}'`));
+
+    // The browser enforces it: a script added to the page is refused, while the charts draw.
+    const tampered = html.replace('</body>', '<script>window.__injected = 1</script>\n</body>');
+    const file = join(dir, 'tampered.html');
+    writeFileSync(file, tampered);
+    const page = await browser.context.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') violations.push(m.text());
+    });
+    try {
+      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+      await page.waitForFunction("[...document.querySelectorAll('[data-chart]')].every((el) => el.hasAttribute('data-drawn'))", undefined, { timeout: 10_000 });
+      expect(await page.evaluate('window.__injected')).toBeUndefined();
+      expect(violations.join('\n')).toMatch(/Content Security Policy/);
+      expect(await page.locator('#chart-cdf').getAttribute('data-drawn')).toBe('true');
+    } finally {
+      await page.close();
+    }
+  }, 20_000);
+
   it('shows a note for a chart without data and keeps hostile strings as text', async () => {
-    const hostile = 'p99 </script><script>window.__pwned = 1</script> & <b>bold</b> \u2028 "quoted"';
+    const hostile = 'p99 </script><script>window.__pwned = 1</script> & <b>bold</b> \u2028 "quoted" <script>alert(1)</script> "><img src=x onerror=alert(1)> \u001b[31mred\u001b[0m \u0007 \u0000';
     const report = fixtureReport({ tradeoff: [], title: hostile, notes: [hostile] });
     report.variants[0]!.name = `a </script> ${hostile}`;
+    report.variants[1]!.stages[0]!.name = `stage ${hostile}`;
+    report.summary = hostile;
+    report.table.rows[0]![0] = hostile;
     const { page, problems, requests, url, charts } = await open(report, 'empty.html');
     try {
       expect(problems).toEqual([]);
@@ -117,7 +163,10 @@ describe('HTML report in headless Chromium', () => {
         expect(charts[id]!.marks, id).toBeGreaterThan(0);
       }
       expect(await page.evaluate('window.__pwned')).toBeUndefined();
-      expect(await page.locator('h1').textContent()).toBe(hostile);
+      expect(await page.locator('img').count()).toBe(0);
+      expect(await page.locator('main script, main b').count()).toBe(0);
+      // Shown as text, control characters replaced by U+FFFD.
+      expect(await page.locator('h1').textContent()).toBe(shownText(hostile));
       const embedded = JSON.parse((await page.locator('#servesim-report').textContent()) ?? '') as Report;
       expect(embedded.title).toBe(hostile);
       expect(embedded.variants[0]!.name).toBe(report.variants[0]!.name);

@@ -3,7 +3,7 @@
  * same bytes for the same report.
  */
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../../src/report/markdown.ts';
+import { mdText, renderMarkdown } from '../../src/report/markdown.ts';
 import type { Report } from '../../src/report/model.ts';
 import { fixtureReport } from './fixture.ts';
 
@@ -68,7 +68,8 @@ describe('renderMarkdown', () => {
     const report = fixtureReport();
     const md = renderMarkdown(report);
     const lines = md.split('\n');
-    const header = lines.indexOf(`| ${report.table.columns.join(' | ')} |`);
+    // The fixture's "SLO p99 < 250 ms" column is escaped like any text.
+    const header = lines.indexOf(`| ${report.table.columns.map((c) => mdText(c)).join(' | ')} |`);
     expect(header).toBeGreaterThan(0);
     const rows = lines.slice(header + 2, header + 2 + report.variants.length);
     expect(rows.map((r) => r.split(' | ')[0])).toEqual(report.variants.map((v) => `| ${v.name}`));
@@ -85,5 +86,21 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown({ ...tinyReport(), theory: [], notes: [] });
     expect(md).not.toContain('Theory');
     expect(md.endsWith('| c | 130 | – | missed |\n')).toBe(true);
+  });
+
+  it('passes no raw HTML, code span, link or control character from user strings', () => {
+    const hostile = '<script>alert(1)</script> "><img src=x onerror=alert(1)> `code` [x](javascript:alert(1)) a|b \u001b[31mred\u001b[0m\u0007 & \\';
+    const report = { ...tinyReport(), title: hostile, summary: `# ${hostile}`, notes: [`- ${hostile}`] };
+    report.table = { columns: ['Variant', 'p99 (ms)'], rows: [[hostile, '1']] };
+    const md = renderMarkdown(report);
+    expect(md).not.toMatch(/[<>\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(md).not.toMatch(/(^|[^\\])`/m);
+    expect(md).not.toMatch(/(^|[^\\])[[\]|]x/m);
+    const escaped = '&lt;script&gt;alert(1)&lt;/script&gt; "&gt;&lt;img src=x onerror=alert(1)&gt; \\`code\\` \\[x\\](javascript:alert(1)) a\\|b \ufffd\\[31mred\ufffd\\[0m\ufffd &amp; \\\\';
+    expect(md.split('\n')[0]).toBe(`# ${escaped}`);
+    // Block starts are escaped, so the summary is no heading and the note no nested list.
+    expect(md).toContain(`\n\\# ${escaped}\n`);
+    expect(md).toContain(`\n- \\- ${escaped}\n`);
+    expect(md).toContain(`| ${escaped} | 1 |`);
   });
 });

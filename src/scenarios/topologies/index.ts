@@ -1,4 +1,6 @@
 import { InputError } from '../../config/errors.ts';
+import { show } from '../../config/fields.ts';
+import { hasEntry } from '../../config/keys.ts';
 import { batch } from './batch.ts';
 import { cascade } from './cascade.ts';
 import { hybrid } from './hybrid.ts';
@@ -20,8 +22,9 @@ export function expandTopology(raw: Record<string, unknown>, where: (path: Prope
   const t = raw.topology;
   if (t === undefined) return undefined;
   const names = Object.keys(topologyRegistry);
-  if (typeof t !== 'string' || !(t in topologyRegistry)) {
-    throw new InputError([`${where(['topology'])}: topology: expected one of ${names.map((n) => `"${n}"`).join(', ')}, got ${JSON.stringify(t)}`]);
+  // Own keys only: `topology: constructor` must not find Object.prototype.constructor.
+  if (!hasEntry(topologyRegistry, t)) {
+    throw new InputError([`${where(['topology'])}: topology: expected one of ${names.map((n) => `"${n}"`).join(', ')}, got ${show(t)}`]);
   }
   const name = t as TopologyName;
   delete raw.topology;
