@@ -128,29 +128,35 @@ export function recordingLoader(): { load: (ref: string) => Promise<RawFile>; co
   };
 }
 
+/** Runs `fn`, prefixing the problems of an InputError it throws with `context` when given. */
+function withContext<T>(context: string | undefined, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof InputError && context !== undefined) throw new InputError(err.problems.map((p) => `${context}: ${p}`));
+    throw err;
+  }
+}
+
+/** A RawFile over a raw scenario already read: every validation works on a copy. */
+function rawFileOf(ref: string, rs: RawScenario, baseDir: string): RawFile {
+  return {
+    ref,
+    baseDir,
+    raw: structuredClone(rs.raw),
+    validate: (overrides, context) => withContext(context, () => validateScenario({ ...rs, raw: structuredClone(rs.raw) }, overrides)),
+    validateRaw: (raw, context) => withContext(context, () => validateScenario({ ...rs, raw: structuredClone(raw) }, [])),
+  };
+}
+
 /**
  * A scenario carried as data (by a part file), validated exactly like a file's content
- * but never read from disk: no module is loaded and no trace can be opened.
+ * (forbidden keys included) but never read from disk: no module is loaded and no trace
+ * can be opened.
  */
 export function rawFileFromData(ref: string, raw: Record<string, unknown>, source: string): RawFile {
   const where = `${source} (scenario ${ref})`;
-  const rs = (r: Record<string, unknown>): RawScenario => ({ raw: structuredClone(r), sourceName: where, locate: () => where });
-  const withContext = <T>(context: string | undefined, fn: () => T): T => {
-    try {
-      return fn();
-    } catch (err) {
-      if (err instanceof InputError && context !== undefined) throw new InputError(err.problems.map((p) => `${context}: ${p}`));
-      throw err;
-    }
-  };
-  return {
-    ref,
-    baseDir: '',
-    fromPart: source,
-    raw: structuredClone(raw),
-    validate: (overrides, context) => withContext(context, () => validateScenario(rs(raw), overrides)),
-    validateRaw: (r, context) => withContext(context, () => validateScenario(rs(r), [])),
-  };
+  return { ...rawFileOf(ref, rawFromObject(raw, where), ''), fromPart: source };
 }
 
 /** Reads a scenario file once for commands that validate it several ways. */
@@ -158,21 +164,7 @@ export async function loadRawFile(ref: string): Promise<RawFile> {
   const file = resolveFile(ref);
   const rs = await loadRaw(ref, file);
   expandScenario(rs, []);
-  const withContext = <T>(context: string | undefined, fn: () => T): T => {
-    try {
-      return fn();
-    } catch (err) {
-      if (err instanceof InputError && context !== undefined) throw new InputError(err.problems.map((p) => `${context}: ${p}`));
-      throw err;
-    }
-  };
-  return {
-    ref,
-    baseDir: dirname(file),
-    raw: structuredClone(rs.raw),
-    validate: (overrides, context) => withContext(context, () => validateScenario({ ...rs, raw: structuredClone(rs.raw) }, overrides)),
-    validateRaw: (raw, context) => withContext(context, () => validateScenario({ ...rs, raw: structuredClone(raw) }, [])),
-  };
+  return rawFileOf(ref, rs, dirname(file));
 }
 
 /** The one-line description of a built-in scenario. */
