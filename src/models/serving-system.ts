@@ -329,6 +329,8 @@ export class ServingSystem {
         worst.index,
         `its queue is unbounded and grows by about ${fmtRate(worst.heldPerS)} requests a second, so by the time arrivals stop (${fmtRate(spanS)} s) ` +
           `the run would hold about ${fmtCount(total)} requests, more than a run may hold`,
+        rate,
+        'arrive',
       ),
     ]);
   }
@@ -354,17 +356,18 @@ export class ServingSystem {
         worst,
         `the run now holds ${fmtCount(total)} requests (${fmtCount(st.waiting)} waiting there) at ${fmtRate(nowS)} s of simulated time ` +
           `after ${fmtCount(this.arrivedTotal)} arrivals, the most a run may hold`,
+        nowS > 0 ? this.arrivedTotal / nowS : NaN,
+        'arrived on average so far',
       ),
     ]);
   }
 
   /** The overload message: the stage, its load against capacity, what it holds (`held`), and what to change. */
-  private overloadMessage(index: number, held: string): string {
+  private overloadMessage(index: number, held: string, rate: number, rateWhat: string): string {
     const st = this.stages[index]!;
-    const rate = this.arrivals.meanRateRps;
     const cap = stageCapacityRps(st, this.autoscalers.get(st.name)?.maxReplicas ?? st.replicas);
     const load = Number.isFinite(rate)
-      ? `${fmtRate(rate)} requests/s arrive and it completes at most ${fmtRate(cap)} requests/s (${fmtRate((rate / cap) * 100)}% of its capacity)`
+      ? `${fmtRate(rate)} requests/s ${rateWhat} and it completes at most ${fmtRate(cap)} requests/s (${fmtRate((rate / cap) * 100)}% of its capacity)`
       : `it completes at most ${fmtRate(cap)} requests/s`;
     const what = Number.isFinite(rate) && rate < cap ? `stage "${st.name}" holds the most requests: ${load}` : `stage "${st.name}" is overloaded: ${load}`;
     const where = `stages[${index}]`;
