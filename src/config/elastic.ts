@@ -37,7 +37,7 @@ export const autoscaleSpec = z
     const sync = a.syncPeriod ?? 15;
     for (const key of ['scaleUpWindow', 'scaleDownWindow'] as const) {
       const w = a[key] ?? (key === 'scaleDownWindow' ? 300 : 0);
-      if (typeof w === 'number' && typeof sync === 'number' && sync > 0 && w / sync > LIMITS.syncsPerWindow) {
+      if (typeof w === 'number' && typeof sync === 'number' && sync >= LIMITS.minSyncPeriodS && w / sync > LIMITS.syncsPerWindow) {
         ctx.addIssue({
           code: 'custom',
           path: [a[key] === undefined ? 'syncPeriod' : key],
