@@ -15,6 +15,7 @@ import { InputError } from '../src/config/errors.ts';
 import { scenarioFromText } from '../src/config/parse.ts';
 import type { Scenario } from '../src/config/schema.ts';
 import { runScenario } from '../src/models/index.ts';
+import { isMain } from './harness.ts';
 
 /** What the child reports; sizes in bytes. */
 export interface LimitsReport {
@@ -82,21 +83,24 @@ function scenarioOf(kind: string, arg: string | undefined, arg2: string | undefi
   }
 }
 
-const [kind = '', arg, arg2] = process.argv.slice(2);
-const { scenario, size } = scenarioOf(kind, arg, arg2);
-const report: LimitsReport = { case: [kind, arg, arg2].filter(Boolean).join(' '), size, maxRssBytes: 0, runS: 0, outcome: 'ok' };
-if (scenario !== null) {
-  const t0 = performance.now();
-  try {
-    const r = runScenario(scenario, { seed: 1 });
-    report.completed = r.requests.completed;
-    report.events = r.events;
-  } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-    report.outcome = 'refused';
-    report.message = e.problems.join('\n');
+// Only when run as the child: the benchmark imports the constants above.
+if (isMain(import.meta.url)) {
+  const [kind = '', arg, arg2] = process.argv.slice(2);
+  const { scenario, size } = scenarioOf(kind, arg, arg2);
+  const report: LimitsReport = { case: [kind, arg, arg2].filter(Boolean).join(' '), size, maxRssBytes: 0, runS: 0, outcome: 'ok' };
+  if (scenario !== null) {
+    const t0 = performance.now();
+    try {
+      const r = runScenario(scenario, { seed: 1 });
+      report.completed = r.requests.completed;
+      report.events = r.events;
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      report.outcome = 'refused';
+      report.message = e.problems.join('\n');
+    }
+    report.runS = (performance.now() - t0) / 1000;
   }
-  report.runS = (performance.now() - t0) / 1000;
+  report.maxRssBytes = process.resourceUsage().maxRSS * 1024;
+  process.stdout.write(JSON.stringify(report) + '\n');
 }
-report.maxRssBytes = process.resourceUsage().maxRSS * 1024;
-process.stdout.write(JSON.stringify(report) + '\n');
