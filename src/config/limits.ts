@@ -22,8 +22,14 @@ export const LIMITS = {
   minSyncPeriodS: 0.1,
   /** Syncs an autoscaler's stabilization window may hold (window ÷ syncPeriod): each sync loops over them. */
   syncsPerWindow: 10_000,
-  /** Time-series windows per run. */
+  /** Time-series windows per run, with a window the scenario sets. */
   windows: 100_000,
+  /**
+   * Time-series windows per run with the default window (1 s, widened to keep a run
+   * whose length is known to 10,000): only a run whose length is unknown up front (a
+   * trace replay) or far beyond the expected gets near it; about 150 bytes a window.
+   */
+  defaultWindows: 1_000_000,
   /** Batch-job cycles of a prediction store over the run (its bill loops over them). */
   precomputeCycles: 1_000_000,
   /** Arrivals per run (stop.requests, or qps × stop.duration): about 10 minutes of CPU at a few million a second. */

@@ -210,6 +210,8 @@ export class ServingSystem {
     );
     const expectedS = arrivalsS + drainS;
     const windowS = scenario.timeSeries?.window ?? defaultWindowS(expectedS);
+    const given = scenario.timeSeries?.window !== undefined;
+    const maxWindows = given ? LIMITS.windows : LIMITS.defaultWindows;
     this.series = new TimeSeriesRecorder(
       windowS,
       this.built.map((b) => ({
@@ -221,13 +223,12 @@ export class ServingSystem {
         billedReplicas: b.stage.billedReplicas,
         usdPerHour: b.hardware?.usdPerHour ?? 0,
       })),
-      LIMITS.windows,
+      maxWindows,
       (nowS) => {
-        const given = scenario.timeSeries?.window !== undefined;
         const fit = JSON.stringify(formatDuration(roundUp((10 * nowS) / LIMITS.windows)));
         throw new InputError([
-          `timeSeries.window: the run reached ${fmtRate(nowS)} s of simulated time, ${fmtCount(LIMITS.windows)} windows of ` +
-            `${JSON.stringify(formatDuration(windowS))}${given ? '' : ' (the default for the run length expected)'}, the most a run may record: ` +
+          `timeSeries.window: the run reached ${fmtRate(nowS)} s of simulated time, ${fmtCount(maxWindows)} windows of ` +
+            `${JSON.stringify(formatDuration(windowS))}${given ? '' : ' (the default window)'}, the most a run may record: ` +
             `set timeSeries: { window: ${fit} } or longer${given ? '' : ', or find why the run lasts this long (a queue draining long after arrivals stop?)'}`,
         ]);
       },
@@ -282,6 +283,10 @@ export class ServingSystem {
       } else this.arrivalsDone = true;
     } else this.arrivalsDone = true;
     if (this.inFlight >= this.maxInFlight || this.heldInStages() >= this.maxInFlight) this.refuseOverload(now);
+    if (this.arrivedTotal > LIMITS.arrivals) {
+      // Validation caps what it can foresee; a trace or schedule is only known now.
+      throw new InputError([`${this.stopField()}: the run passed ${fmtCount(LIMITS.arrivals)} arrivals, the most a run may simulate: stop it sooner`]);
+    }
     if (this.onProgress !== undefined && (this.arrivedTotal & (PROGRESS_EVERY - 1)) === 0) this.reportProgress(now);
     const key = this.userOf === undefined ? -1 : this.userOf();
     if (this.client !== undefined) {
