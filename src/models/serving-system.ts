@@ -377,7 +377,7 @@ export class ServingSystem {
     const what = Number.isFinite(rate) && rate < cap ? `stage "${st.name}" holds the most requests: ${load}` : `stage "${st.name}" is overloaded: ${load}`;
     const where = `stages[${index}]`;
     return (
-      `${what}; ${held} (limits.maxInFlight: ${fmtCount(this.maxInFlight)}, about ${fmtRate((this.maxInFlight * 400) / 1e9)} GB). ` +
+      `${what}; ${held} (limits.maxInFlight: ${fmtCount(this.maxInFlight)}, about ${fmtBytes(this.maxInFlight * BYTES_PER_REQUEST)}). ` +
       `Add replicas (${where}.replicas), bound the queue (${where}.queue: { capacity: N }) or set a deadline so the excess is dropped, ` +
       `or stop sooner (${this.stopField()}); limits: { maxInFlight: N } raises the bound if the memory is there.`
     );
@@ -680,6 +680,13 @@ export class ServingSystem {
       timeSeries: this.series.result(endS, start),
     };
   }
+}
+
+/** Memory a held request takes, measured (bench/README.md): about 300 to 430 bytes of RSS. */
+const BYTES_PER_REQUEST = 400;
+
+function fmtBytes(b: number): string {
+  return b >= 1e9 ? `${fmtRate(b / 1e9)} GB` : `${fmtRate(Math.max(1, b / 1e6))} MB`;
 }
 
 function fmtRate(x: number): string {
