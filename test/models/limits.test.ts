@@ -126,6 +126,24 @@ describe('limits during a run', () => {
     expect(msg).toMatch(/the run now holds [\d,]+ requests/);
   });
 
+  it("sizes the default windows for an overloaded queue's drain, not only for the arrivals", () => {
+    // 20,000 arrivals in ~200 s, then ~19,800 s of draining at 1 request/s. Sized for
+    // the arrivals alone, 1 s windows made ~20,000 windows (2M requests: 2M windows, 2.4 GB).
+    const r = runScenario(
+      pool({
+        arrivals: { process: 'poisson', qps: 100 },
+        stop: { requests: 20_000 },
+        stages: [{ name: 'ranker', replicas: 1, service: { dist: 'exponential', mean: 1 } }],
+      }),
+    );
+    expect(r.endS).toBeGreaterThan(19_000);
+    // Expected: 200 s of arrivals + 19,800 s of drain = 20,000 s, so 2 s windows (at most 10,000).
+    expect(r.timeSeries.windowS).toBe(2);
+    // The drain's real length varies by about √20,000 s around the expected: 10,046 windows
+    // with this seed. Sized for the arrivals alone it would be ~20,000.
+    expect(r.timeSeries.startS.length).toBeLessThan(11_000);
+  });
+
   it('caps time-series windows when validation could not tell the run length', () => {
     const msg = runError(
       pool({
