@@ -266,6 +266,8 @@ export class ServingSystem {
 
   private readonly arrive = (): void => {
     const now = this.sim.now;
+    // Validation refuses such spans when it can foresee them; a schedule or trace shows them only now.
+    if (now >= MAX_TIME_S) throw new InputError([`${this.stopField()}: ${precisionMessage(now)}`]);
     const index = this.arrivedTotal++;
     const measured = index >= this.warmupRequests && now >= this.warmupS;
     if (measured) {
@@ -277,10 +279,8 @@ export class ServingSystem {
     const attrs = this.arrivals.attributes?.() ?? null;
     if (this.arrivedTotal < this.stopRequests) {
       const next = this.arrivals.next(now);
-      if (next < this.stopS) {
-        if (next >= MAX_TIME_S) throw new InputError([`${this.stopField()}: ${precisionMessage(next)}`]);
-        this.sim.scheduleAt(next, this.arrive);
-      } else this.arrivalsDone = true;
+      if (next < this.stopS) this.sim.scheduleAt(next, this.arrive);
+      else this.arrivalsDone = true;
     } else this.arrivalsDone = true;
     if (this.inFlight >= this.maxInFlight || this.heldInStages() >= this.maxInFlight) this.refuseOverload(now);
     if (this.arrivedTotal > LIMITS.arrivals) {

@@ -162,7 +162,6 @@ describe('limits during a run', () => {
       pool({
         arrivals: { process: 'schedule', steps: [{ at: 0, qps: 1e-12 }] },
         stop: { requests: 10 },
-        timeSeries: { window: 1e12 },
         stages: [{ name: 'ranker', replicas: 1, service: { dist: 'deterministic', value: 0.001 } }],
       }),
     );
