@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { distributionSpec } from './distributions-spec.ts';
 import { duration, nonNegativeNumber, positiveDuration, positiveInt, positiveNumber, show } from './fields.ts';
+import { formatDuration } from './duration.ts';
+import { LIMITS, atMost } from './limits.ts';
 
 /** Metrics an autoscaler can follow (Kubernetes HPA: a resource metric or a per-pod average). */
 export const AUTOSCALE_METRICS = ['utilization', 'inflight', 'queue'] as const;
@@ -17,9 +19,13 @@ export const autoscaleSpec = z
   .strictObject({
     metric: z.enum(AUTOSCALE_METRICS, { error: (iss) => `expected one of ${AUTOSCALE_METRICS.map((m) => `"${m}"`).join(', ')}, got ${show(iss.input)}` }),
     target: positiveNumber(),
-    min: positiveInt(),
-    max: positiveInt(),
-    syncPeriod: positiveDuration().optional(),
+    min: positiveInt().superRefine(atMost(LIMITS.replicas, 'replicas per stage')),
+    max: positiveInt().superRefine(atMost(LIMITS.replicas, 'replicas per stage')),
+    syncPeriod: positiveDuration()
+      .refine((v) => v >= LIMITS.minSyncPeriodS, {
+        error: (iss) => `must be at least ${JSON.stringify(formatDuration(LIMITS.minSyncPeriodS))} (one decision per sync; Kubernetes syncs every 15s), got ${JSON.stringify(formatDuration(iss.input as number))}`,
+      })
+      .optional(),
     scaleUpWindow: duration().optional(),
     scaleDownWindow: duration().optional(),
     tolerance: nonNegativeNumber().optional(),
@@ -27,6 +33,18 @@ export const autoscaleSpec = z
   })
   .superRefine((a, ctx) => {
     if (a.min > a.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `min replicas (${a.min}) must not be above max replicas (${a.max})` });
+    // Every sync scans the recommendations of the longer stabilization window.
+    const sync = a.syncPeriod ?? 15;
+    for (const key of ['scaleUpWindow', 'scaleDownWindow'] as const) {
+      const w = a[key] ?? (key === 'scaleDownWindow' ? 300 : 0);
+      if (typeof w === 'number' && typeof sync === 'number' && sync >= LIMITS.minSyncPeriodS && w / sync > LIMITS.syncsPerWindow) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [a[key] === undefined ? 'syncPeriod' : key],
+          message: `a ${JSON.stringify(formatDuration(w))} ${key} holds ${Math.ceil(w / sync).toLocaleString('en-US')} syncs of ${JSON.stringify(formatDuration(sync))}; at most ${LIMITS.syncsPerWindow.toLocaleString('en-US')}: lengthen syncPeriod or shorten ${key}`,
+        });
+      }
+    }
     if (a.metric === 'utilization' && a.target > 1) {
       ctx.addIssue({ code: 'custom', path: ['target'], message: `a utilization target is a share of capacity between 0 and 1, got ${a.target}` });
     }
@@ -53,7 +71,7 @@ export type BufferSpec = z.output<typeof bufferSpec>;
  */
 export const retrySpec = z.strictObject({
   timeout: positiveDuration(),
-  maxAttempts: positiveInt(),
+  maxAttempts: positiveInt().superRefine(atMost(LIMITS.maxAttempts, 'attempts per call')),
   backoff: z
     .strictObject({ base: duration(), max: duration().optional(), jitter: z.enum(['full', 'none']).optional() })
     .optional(),

@@ -7,6 +7,7 @@ import { intactView } from './validate.ts';
 import { distributionSpec } from './distributions-spec.ts';
 import { autoscaleSpec, bufferSpec, retrySpec, timeSeriesSpec } from './elastic.ts';
 import { cacheSpec, checkTopology, fallbackSpec, fanoutSpec, precomputeSpec, usersSpec } from './topology.ts';
+import { LIMITS, atMost, checkRunLimits, fmtCount } from './limits.ts';
 
 // Service-time distributions live in distributions-spec.ts (other spec files use them too).
 export { distributionSpec, type DistributionSpec, type DistributionKind } from './distributions-spec.ts';
@@ -206,7 +207,7 @@ const stageSpec = z.strictObject({
   name: z
     .string({ error: (iss) => `expected a stage name, got ${show(iss.input)}` })
     .regex(NAME_RE, { error: (iss) => `a stage name starts with a letter and uses letters, digits, "-" and "_", got ${show(iss.input)}` }),
-  replicas: positiveInt(),
+  replicas: positiveInt().superRefine(atMost(LIMITS.replicas, 'replicas per stage (each can hold its own queue)')),
   concurrency: positiveInt().optional(),
   queue: z.strictObject({ capacity: nonNegativeInt().optional() }).optional(),
   service: serviceSpec.optional(),
@@ -214,7 +215,7 @@ const stageSpec = z.strictObject({
   hardware: z.string({ error: (iss) => `expected a hardware name, got ${show(iss.input)}` }).optional(),
   batching: z
     .strictObject({
-      maxBatch: positiveInt(),
+      maxBatch: positiveInt().superRefine(atMost(LIMITS.maxBatch, 'requests per batch')),
       maxWait: z
         .string({ error: (iss) => `expected a duration like "2ms", got ${show(iss.input)}` })
         .transform((v, ctx) => {
@@ -277,6 +278,10 @@ export const scenarioSchema = z
     /** Replications `servesim run` does by default (the command line's --replications wins). */
     replications: positiveInt().optional(),
     timeSeries: timeSeriesSpec.optional(),
+    /** Memory bound of a run: most requests held at once (sub-requests of a fan-out count each). */
+    limits: z
+      .strictObject({ maxInFlight: positiveInt().superRefine(atMost(LIMITS.maxInFlight, 'requests in flight (about 400 bytes each)')).optional() })
+      .optional(),
   })
   .superRefine((whole, ctx) => {
     // Runs even when fields failed (every problem in one pass), on the parts that parsed.
@@ -300,11 +305,26 @@ export const scenarioSchema = z
     });
     const w = s.warmup;
     if (w?.requests !== undefined && s.stop?.requests !== undefined && w.requests >= s.stop.requests) {
-      ctx.addIssue({ code: 'custom', path: ['warmup', 'requests'], message: `warm-up (${w.requests} requests) must be shorter than the run (stop.requests: ${s.stop.requests})` });
+      const stop = s.stop.requests;
+      const fit = Math.floor(stop / 10);
+      ctx.addIssue({
+        code: 'custom',
+        path: ['warmup', 'requests'],
+        message:
+          `warm-up (${fmtCount(w.requests)} requests) must be shorter than the run (stop.requests: ${fmtCount(stop)}): ` +
+          (fit > 0 ? `lower it too, e.g. --set warmup.requests=${fit} (a tenth of the run), ` : 'set --set warmup.requests=0, ') +
+          `or raise stop.requests above ${fmtCount(w.requests)}`,
+      });
     }
     if (w?.duration !== undefined && s.stop?.duration !== undefined && w.duration >= s.stop.duration) {
-      ctx.addIssue({ code: 'custom', path: ['warmup', 'duration'], message: 'warm-up must be shorter than the run (stop.duration)' });
+      const fit = formatDuration(s.stop.duration / 10);
+      ctx.addIssue({
+        code: 'custom',
+        path: ['warmup', 'duration'],
+        message: `warm-up (${shownS(w.duration)}) must be shorter than the run (stop.duration: ${shownS(s.stop.duration)}): lower it too, e.g. --set warmup.duration=${fit} (a tenth of the run), or lengthen stop.duration`,
+      });
     }
+    checkRunLimits(s, ctx);
   }, { when: () => true });
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { distributionSpec } from './distributions-spec.ts';
 import { duration, nonNegativeInt, nonNegativeNumber, positiveDuration, positiveInt, positiveNumber, show } from './fields.ts';
+import { LIMITS, atMost } from './limits.ts';
 
 /** Who sends requests: `count` known users with Zipf (`zipf: s`) or uniform (`zipf: 0`) popularity. */
 export const usersSpec = z
@@ -67,7 +68,7 @@ export type PrecomputeSpec = z.output<typeof precomputeSpec>;
 
 /** Scatter-gather to `shards` shards (each `replicas` replicas), done when `quorum` answer; optional hedging. */
 export const fanoutSpec = z.strictObject({
-  shards: positiveInt(),
+  shards: positiveInt().superRefine(atMost(LIMITS.shards, 'shards (each request becomes one sub-request per shard)')),
   quorum: positiveInt().optional(),
   hedgeAfter: positiveDuration().optional(),
 });

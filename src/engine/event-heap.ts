@@ -131,6 +131,72 @@ export class EventHeap {
     return this.args[0];
   }
 
+  /**
+   * Removes every entry for which `dead(fn, arg)` is true, in O(n): the survivors are
+   * packed to the front and the heap is rebuilt bottom-up (Floyd). Keys are unique
+   * (time, sequence) pairs, so the order in which the survivors pop is unchanged.
+   */
+  removeWhere(dead: (fn: EventCallback<never>, arg: unknown) => boolean): number {
+    const times = this.times;
+    const seqs = this.seqs;
+    const fns = this.fns;
+    const args = this.args;
+    const n = this.n;
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      if (dead(fns[i]!, args[i])) continue;
+      times[m] = times[i]!;
+      seqs[m] = seqs[i]!;
+      fns[m] = fns[i];
+      args[m] = args[i];
+      m++;
+    }
+    fns.fill(undefined, m, n); // release the removed entries' references
+    args.fill(undefined, m, n);
+    this.n = m;
+    for (let i = (m >> 1) - 1; i >= 0; i--) this.siftDown(i);
+    return n - m;
+  }
+
+  /** Moves the entry at `i` down until its children are not earlier (heap rebuild). */
+  private siftDown(i: number): void {
+    const times = this.times;
+    const seqs = this.seqs;
+    const fns = this.fns;
+    const args = this.args;
+    const n = this.n;
+    const t = times[i]!;
+    const s = seqs[i]!;
+    const f = fns[i];
+    const a = args[i];
+    const half = n >> 1;
+    while (i < half) {
+      let c = 2 * i + 1;
+      let ct = times[c]!;
+      let cs = seqs[c]!;
+      const r = c + 1;
+      if (r < n) {
+        const rt = times[r]!;
+        const rs = seqs[r]!;
+        if (rt < ct || (rt === ct && rs < cs)) {
+          c = r;
+          ct = rt;
+          cs = rs;
+        }
+      }
+      if (t < ct || (t === ct && s < cs)) break;
+      times[i] = ct;
+      seqs[i] = cs;
+      fns[i] = fns[c];
+      args[i] = args[c];
+      i = c;
+    }
+    times[i] = t;
+    seqs[i] = s;
+    fns[i] = f;
+    args[i] = a;
+  }
+
   /** Removes every entry. */
   clear(): void {
     this.fns.fill(undefined, 0, this.n);

@@ -12,19 +12,45 @@ export interface Timer {
 class TimerImpl<A> implements Timer {
   active = true;
   constructor(
-    readonly fn: EventCallback<A>,
-    readonly arg: A,
+    readonly owner: Simulation,
+    public fn: EventCallback<A> | null,
+    public arg: A | undefined,
   ) {}
   cancel(): void {
+    if (!this.active) return;
     this.active = false;
+    // Drop what the callback would have touched (often a whole request), so a
+    // cancelled timer holds nothing while its heap entry waits to be removed.
+    this.fn = null;
+    this.arg = undefined;
+    this.owner.timerCancelled();
   }
 }
 
 function fireTimer(timer: TimerImpl<unknown>): void {
-  if (!timer.active) return;
+  if (!timer.active) {
+    timer.owner.deadTimerSurfaced();
+    return;
+  }
+  const fn = timer.fn!;
+  const arg = timer.arg;
   timer.active = false;
-  timer.fn(timer.arg);
+  timer.fn = null;
+  timer.arg = undefined;
+  fn(arg);
 }
+
+function isDeadTimer(fn: EventCallback<never>, arg: unknown): boolean {
+  return fn === (fireTimer as EventCallback<never>) && !(arg as TimerImpl<unknown>).active;
+}
+
+/**
+ * Cancelled timers stay in the heap (lazy deletion) until they are at least this many
+ * and at least half of it; then they are all removed in one O(n) pass. The heap so never
+ * holds more than about twice the live events, and each cancellation costs O(1)
+ * amortized; small heaps are never compacted.
+ */
+const COMPACT_MIN_DEAD = 1024;
 
 /** Options of a simulation run. */
 export interface SimulationOptions {
@@ -52,13 +78,20 @@ export class Simulation {
   private seq = 0;
   private stopped = false;
   private readonly counters = new Map<string, number>();
+  /** Cancelled timers still in the heap. */
+  private dead = 0;
 
   constructor(options: SimulationOptions) {
     this.random = new RandomStreams(options.seed);
   }
 
-  /** Number of pending events (cancelled timers included until they surface). */
+  /** Number of pending events (cancelled timers excluded). */
   get pending(): number {
+    return this.heap.size - this.dead;
+  }
+
+  /** Entries held in the event heap: pending events plus cancelled timers not yet removed. */
+  get heapEntries(): number {
     return this.heap.size;
   }
 
@@ -77,8 +110,32 @@ export class Simulation {
 
   /** Like `schedule`, but returns a handle that can cancel the event. */
   timer<A>(delayS: number, fn: EventCallback<A>, arg?: A): Timer {
-    const t = new TimerImpl<A>(fn, arg as A);
+    const t = new TimerImpl<A>(this, fn, arg);
     this.schedule(delayS, fireTimer as EventCallback<TimerImpl<A>>, t);
+    return t;
+  }
+
+  /** @internal A timer of this simulation was cancelled before it fired. */
+  timerCancelled(): void {
+    if (++this.dead >= COMPACT_MIN_DEAD && 2 * this.dead > this.heap.size) {
+      this.heap.removeWhere(isDeadTimer);
+      this.dead = 0;
+    }
+  }
+
+  /**
+   * @internal A cancelled timer reached the top of the heap and was popped: it was
+   * never an event, so it is not counted as one.
+   */
+  deadTimerSurfaced(): void {
+    this.dead--;
+    this.eventsFired--;
+  }
+
+  /** Like `scheduleAt`, but returns a handle that can cancel the event. */
+  timerAt<A>(timeS: number, fn: EventCallback<A>, arg?: A): Timer {
+    const t = new TimerImpl<A>(this, fn, arg);
+    this.scheduleAt(timeS, fireTimer as EventCallback<TimerImpl<A>>, t);
     return t;
   }
 

@@ -86,7 +86,12 @@ export function theoryRows(scenario: Scenario, result: RunResult, shapes: readon
     }
     const analyticMs = wait * 1000;
     const diff = analyticMs > 0 ? sim.value / analyticMs - 1 : NaN;
-    const within = sim.ci95 !== undefined && Number.isFinite(sim.ci95) ? Math.abs(sim.value - analyticMs) <= Math.max(sim.ci95, 0.02 * analyticMs) : Math.abs(diff) < 0.05;
+    const within =
+      analyticMs === 0 && sim.value === 0
+        ? true // both exactly 0: no relative difference to take
+        : sim.ci95 !== undefined && Number.isFinite(sim.ci95)
+          ? Math.abs(sim.value - analyticMs) <= Math.max(sim.ci95, 0.02 * analyticMs)
+          : Math.abs(diff) < 0.05;
     let note: string;
     const approx = model.includes('approx');
     if (breaks.length === 0 && approx) {

@@ -45,6 +45,41 @@ export function overloadWarnings(
   return warnings;
 }
 
+/** A stage whose unbounded queue grows for as long as arrivals last. */
+export interface QueueGrowth {
+  /** Index of the stage in `stages`. */
+  index: number;
+  /** Rate reaching the stage and its capacity, requests per second. */
+  rateRps: number;
+  capacityRps: number;
+  /** Requests (sub-requests of a fan-out each) added to the stage per second of arrivals. */
+  heldPerS: number;
+}
+
+/**
+ * The stages whose unbounded queue (no capacity, no deadline, nothing in front)
+ * receives more than they can complete, and how fast each fills: the same reading of
+ * the pipeline as `overloadWarnings`. A queue grows at (rate − capacity) by the law of
+ * large numbers, so over a long run this predicts what the run will hold.
+ */
+export function unboundedGrowth(
+  arrivalRateRps: number,
+  stages: readonly Stage[],
+  autoscalers: ReadonlyMap<string, Autoscaler> = new Map(),
+  shielded: ReadonlySet<string> = new Set(),
+): QueueGrowth[] {
+  const out: QueueGrowth[] = [];
+  let rate = arrivalRateRps;
+  if (!Number.isFinite(rate)) return out;
+  stages.forEach((st, index) => {
+    const capacityRps = stageCapacityRps(st, autoscalers.get(st.name)?.maxReplicas ?? st.replicas);
+    const unbounded = st.queueCapacity === Infinity && st.deadlineS === Infinity && st.systemDeadlineS === Infinity && !shielded.has(st.name);
+    if (rate > capacityRps && unbounded) out.push({ index, rateRps: rate, capacityRps, heldPerS: (rate - capacityRps) * (st.fanout?.shards ?? 1) });
+    if (rate > capacityRps) rate = capacityRps;
+  });
+  return out;
+}
+
 function fmt(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toPrecision(3);
 }

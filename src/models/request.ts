@@ -1,3 +1,5 @@
+import type { Timer } from '../engine/index.ts';
+
 /**
  * One request travelling through the serving topology. Flat fields only, set in the
  * constructor so every request shares one hidden class (V8 keeps the hot path
@@ -14,6 +16,8 @@ export class Request {
   expired = false;
   /** Absolute deadline at the current stage (seconds); Infinity when none. */
   deadlineS = Infinity;
+  /** The pending deadline timer at the current stage, cancelled when it leaves the queue; null when none. */
+  deadlineTimer: Timer | null = null;
   /** Quality figure of the last model that served it; NaN when none did. */
   quality = NaN;
   /** Numeric attributes from the arrivals (a trace's columns), or null. */
@@ -51,6 +55,8 @@ export class Gather {
   failed = 0;
   /** The parent has left the fan-out stage (quorum reached, or impossible). */
   finished = false;
+  /** Hedge timers of its sub-requests, cancelled together once the parent leaves; null without hedging. */
+  hedgeTimers: Timer[] | null = null;
   constructor(readonly parent: Request) {}
 }
 
@@ -60,6 +66,8 @@ export class Gather {
  */
 export class SubRequest {
   twin: Request | null = null;
+  /** Its pending hedge timer (first copies only), cancelled once it settles; null when none. */
+  hedgeTimer: Timer | null = null;
   /** Its answer (or failure) has been counted, or made moot by its twin. */
   settled = false;
   constructor(

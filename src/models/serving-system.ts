@@ -5,7 +5,10 @@ import { makeArrivals, type ArrivalProcess } from './arrivals/index.ts';
 import { Autoscaler } from './autoscaler.ts';
 import { buildStages, type BuiltStage } from './build-stage.ts';
 import { costOf } from './cost.ts';
-import { overloadWarnings } from './load-check.ts';
+import { overloadWarnings, stageCapacityRps, unboundedGrowth } from './load-check.ts';
+import { InputError } from '../config/errors.ts';
+import { LIMITS, MAX_TIME_S, fmtCount, precisionMessage, roundUp } from '../config/limits.ts';
+import { formatDuration } from '../config/duration.ts';
 import { Request } from './request.ts';
 import type { RetriesResult, RunResult, SloResult, StageResult } from './result.ts';
 import { Call, RetryClient } from './retry-client.ts';
@@ -128,6 +131,8 @@ export class ServingSystem {
   private finishedTotal = 0;
   private readonly userOf: (() => number) | undefined;
   private readonly entry: (req: Request) => void;
+  /** Most requests (sub-requests of a fan-out each) held at once before the run is refused. */
+  private readonly maxInFlight: number;
 
   constructor(
     readonly scenario: Scenario,
@@ -142,6 +147,7 @@ export class ServingSystem {
     this.warmupRequests = scenario.warmup?.requests ?? 0;
     this.warmupS = scenario.warmup?.duration ?? 0;
     this.sloLatencyS = scenario.slo?.latencyS ?? Infinity;
+    this.maxInFlight = scenario.limits?.maxInFlight ?? LIMITS.defaultMaxInFlight;
 
     this.built = buildStages(scenario, this.sim, this.arrivals.attributeNames ?? []);
     this.stages = this.built.map((b) => b.stage);
@@ -195,9 +201,19 @@ export class ServingSystem {
             this.callFailed,
           );
 
-    const expectedS = Math.min(this.stopS, this.stopRequests / this.arrivals.meanRateRps);
+    const arrivalsS = Math.min(this.stopS, this.stopRequests / this.arrivals.meanRateRps);
+    // An overloaded unbounded queue drains long after arrivals stop: the default
+    // windows cover that drain too (held at the end ÷ the bottleneck's capacity).
+    const drainS = unboundedGrowth(this.arrivals.meanRateRps, this.stages, this.autoscalers, this.shielded()).reduce(
+      (sum, g) => sum + (g.heldPerS * arrivalsS) / (g.capacityRps * (this.stages[g.index]!.fanout?.shards ?? 1)),
+      0,
+    );
+    const expectedS = arrivalsS + drainS;
+    const windowS = scenario.timeSeries?.window ?? defaultWindowS(expectedS);
+    const given = scenario.timeSeries?.window !== undefined;
+    const maxWindows = given ? LIMITS.windows : LIMITS.defaultWindows;
     this.series = new TimeSeriesRecorder(
-      scenario.timeSeries?.window ?? defaultWindowS(expectedS),
+      windowS,
       this.built.map((b) => ({
         name: b.stage.name,
         queueLength: b.stage.queueLength,
@@ -207,6 +223,15 @@ export class ServingSystem {
         billedReplicas: b.stage.billedReplicas,
         usdPerHour: b.hardware?.usdPerHour ?? 0,
       })),
+      maxWindows,
+      (nowS) => {
+        const fit = JSON.stringify(formatDuration(roundUp((10 * nowS) / LIMITS.windows)));
+        throw new InputError([
+          `timeSeries.window: the run reached ${fmtRate(nowS)} s of simulated time, ${fmtCount(maxWindows)} windows of ` +
+            `${JSON.stringify(formatDuration(windowS))}${given ? '' : ' (the default window)'}, the most a run may record: ` +
+            `set timeSeries: { window: ${fit} } or longer${given ? '' : ', or find why the run lasts this long (a queue draining long after arrivals stop?)'}`,
+        ]);
+      },
     );
     for (const st of this.stages) st.beforeChange = (now) => this.series.advance(now);
 
@@ -241,6 +266,8 @@ export class ServingSystem {
 
   private readonly arrive = (): void => {
     const now = this.sim.now;
+    // Validation refuses such spans when it can foresee them; a schedule or trace shows them only now.
+    if (now >= MAX_TIME_S) throw new InputError([`${this.stopField()}: ${precisionMessage(now)}`]);
     const index = this.arrivedTotal++;
     const measured = index >= this.warmupRequests && now >= this.warmupS;
     if (measured) {
@@ -255,6 +282,11 @@ export class ServingSystem {
       if (next < this.stopS) this.sim.scheduleAt(next, this.arrive);
       else this.arrivalsDone = true;
     } else this.arrivalsDone = true;
+    if (this.inFlight >= this.maxInFlight || this.heldInStages() >= this.maxInFlight) this.refuseOverload(now);
+    if (this.arrivedTotal > LIMITS.arrivals) {
+      // Validation caps what it can foresee; a trace or schedule is only known now.
+      throw new InputError([`${this.stopField()}: the run passed ${fmtCount(LIMITS.arrivals)} arrivals, the most a run may simulate: stop it sooner`]);
+    }
     if (this.onProgress !== undefined && (this.arrivedTotal & (PROGRESS_EVERY - 1)) === 0) this.reportProgress(now);
     const key = this.userOf === undefined ? -1 : this.userOf();
     if (this.client !== undefined) {
@@ -266,6 +298,90 @@ export class ServingSystem {
     req.key = key;
     this.entry(req);
   };
+
+  /** Requests waiting or in service in every stage (each sub-request of a fan-out, each abandoned attempt). */
+  private heldInStages(): number {
+    let held = 0;
+    for (const st of this.stages) held += st.waiting + st.inService;
+    return held;
+  }
+
+  /** The field that sets the run's length, for messages. */
+  private stopField(): string {
+    return this.scenario.stop?.duration !== undefined ? 'stop.duration' : this.scenario.stop?.requests !== undefined ? 'stop.requests' : 'stop';
+  }
+
+  /** Stages behind a cache, fallback or prediction store (not all traffic reaches them). */
+  private shielded(): Set<string> {
+    return new Set(this.built.filter((b) => b.spec.cache || b.spec.fallback || b.spec.precompute).map((b) => b.stage.name));
+  }
+
+  /**
+   * Refuses, before running, a run whose unbounded queues would fill past the bound
+   * on held requests before arrivals stop: such a queue grows at (rate − capacity), so
+   * the run would only stop at the bound after minutes and gigabytes.
+   */
+  private refuseForeseenOverload(): void {
+    const rate = this.arrivals.meanRateRps;
+    const spanS = Math.min(this.stopS, this.stopRequests / rate);
+    if (!Number.isFinite(spanS)) return;
+    const growth = unboundedGrowth(rate, this.stages, this.autoscalers, this.shielded());
+    const total = growth.reduce((sum, g) => sum + g.heldPerS * spanS, 0);
+    if (total < this.maxInFlight) return;
+    const worst = growth.reduce((a, b) => (b.heldPerS > a.heldPerS ? b : a));
+    throw new InputError([
+      this.overloadMessage(
+        worst.index,
+        `its queue is unbounded and grows by about ${fmtRate(worst.heldPerS)} requests a second, so by the time arrivals stop (${fmtRate(spanS)} s) ` +
+          `the run would hold about ${fmtCount(total)} requests, more than a run may hold`,
+        rate,
+        'arrive',
+      ),
+    ]);
+  }
+
+  /**
+   * Stops the run: it holds as many requests as memory allows (about 2 GB by default).
+   * Names the stage holding most of them, its load against its capacity, and what to
+   * change.
+   */
+  private refuseOverload(nowS: number): never {
+    let worst = 0;
+    let held = -1;
+    this.stages.forEach((st, i) => {
+      if (st.waiting + st.inService > held) {
+        held = st.waiting + st.inService;
+        worst = i;
+      }
+    });
+    const total = Math.max(this.inFlight, this.heldInStages());
+    const st = this.stages[worst]!;
+    throw new InputError([
+      this.overloadMessage(
+        worst,
+        `the run now holds ${fmtCount(total)} requests (${fmtCount(st.waiting)} waiting there) at ${fmtRate(nowS)} s of simulated time ` +
+          `after ${fmtCount(this.arrivedTotal)} arrivals, the most a run may hold`,
+        nowS > 0 ? this.arrivedTotal / nowS : NaN,
+        'arrived on average so far',
+      ),
+    ]);
+  }
+
+  /** The overload message: the stage, its load against capacity, what it holds (`held`), and what to change. */
+  private overloadMessage(index: number, held: string, rate: number, rateWhat: string): string {
+    const st = this.stages[index]!;
+    const cap = stageCapacityRps(st, this.autoscalers.get(st.name)?.maxReplicas ?? st.replicas);
+    const load = Number.isFinite(rate)
+      ? `${fmtRate(rate)} requests/s ${rateWhat} and it completes at most ${fmtRate(cap)} requests/s (${fmtRate((rate / cap) * 100)}% of its capacity)`
+      : `it completes at most ${fmtRate(cap)} requests/s`;
+    const what = Number.isFinite(rate) && rate < cap ? `stage "${st.name}" holds the most requests: ${load}` : `stage "${st.name}" is overloaded: ${load}`;
+    const where = `stages[${index}]`;
+    return (
+      `${what}; ${held} (limits.maxInFlight: ${fmtCount(this.maxInFlight)}, about ${fmtBytes(this.maxInFlight * BYTES_PER_REQUEST)}). ` +
+      `Add replicas (${where}.replicas), bound the queue (${where}.queue: { capacity: N }) or set a deadline so the excess is dropped, ` +
+      `or stop sooner (${this.stopField()}); limits: { maxInFlight: N } raises the bound if the memory is there.`
+    );
+  }
 
   /**
    * Wires the stage graph: stages named as a fallback or miss target are standby (off
@@ -395,7 +511,9 @@ export class ServingSystem {
 
   /** Runs to the end (arrivals stop, then in-flight requests drain) and reports. */
   run(): RunResult {
+    this.refuseForeseenOverload();
     if (!(this.arrivalsDone && this.inFlight === 0)) this.sim.run();
+    if (this.sim.now >= MAX_TIME_S) throw new InputError([`${this.stopField()}: ${precisionMessage(this.sim.now)}`]);
     this.onProgress?.(1);
     return this.result();
   }
@@ -555,13 +673,24 @@ export class ServingSystem {
           this.arrivals.meanRateRps,
           this.stages,
           this.autoscalers,
-          new Set(this.built.filter((b) => b.spec.cache || b.spec.fallback || b.spec.precompute).map((b) => b.stage.name)),
+          this.shielded(),
         ),
         ...extraWarnings,
       ],
       timeSeries: this.series.result(endS, start),
     };
   }
+}
+
+/** Memory a held request takes, measured (bench/README.md): about 300 to 430 bytes of RSS. */
+const BYTES_PER_REQUEST = 400;
+
+function fmtBytes(b: number): string {
+  return b >= 1e9 ? `${fmtRate(b / 1e9)} GB` : `${fmtRate(Math.max(1, b / 1e6))} MB`;
+}
+
+function fmtRate(x: number): string {
+  return x >= 100 ? fmtCount(x) : String(+x.toPrecision(3));
 }
 
 /** Runs a validated scenario once and returns its result. */

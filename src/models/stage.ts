@@ -63,6 +63,32 @@ class QueueGroup {
   ) {}
 }
 
+/** Cancels a request's pending deadline timer (it left the queue in time). */
+function clearDeadline(r: Request): void {
+  if (r.deadlineTimer !== null) {
+    r.deadlineTimer.cancel();
+    r.deadlineTimer = null;
+  }
+}
+
+/** Cancels a sub-request's pending hedge timer (it settled: no backup is needed). */
+function cancelHedge(s: SubRequest): void {
+  if (s.hedgeTimer !== null) {
+    s.hedgeTimer.cancel();
+    s.hedgeTimer = null;
+  }
+}
+
+/** The parent leaves the fan-out: no shard's hedge matters any more. */
+function finishGather(g: Gather): void {
+  g.finished = true;
+  const timers = g.hedgeTimers;
+  if (timers !== null) {
+    for (const t of timers) t.cancel();
+    g.hedgeTimers = null;
+  }
+}
+
 /** A batch in service. */
 class Batch {
   constructor(
@@ -291,7 +317,9 @@ export class Stage {
     g.queue.push(req);
     g.live++;
     this.waitingTotal++;
-    if (deadline !== Infinity) this.sim.scheduleAt(Math.max(deadline, now), this.expire, req);
+    // A timer, cancelled when the request leaves the queue: holding it until it fires
+    // would keep every served request in memory for the whole deadline.
+    if (deadline !== Infinity) req.deadlineTimer = this.sim.timerAt(Math.max(deadline, now), this.expire, req);
     if (g.freeSlots > 0) this.dispatch(g, now, null); // arms the batch-wait timer
     this.sync(now);
   }
@@ -318,7 +346,13 @@ export class Stage {
     for (let i = 0; i < f.shards && !gather.finished; i++) {
       const sub = this.subOf(gather, i);
       if (parent.measured) this.subRequests++;
-      if (f.hedgeAfterS !== Infinity) this.sim.schedule(f.hedgeAfterS, this.hedge, sub);
+      if (f.hedgeAfterS !== Infinity) {
+        // Cancelled once the sub-request settles or the parent leaves: memory then
+        // follows requests in flight, not rate × hedgeAfter.
+        const t = this.sim.timer(f.hedgeAfterS, this.hedge, sub);
+        sub.sub!.hedgeTimer = t;
+        (gather.hedgeTimers ??= []).push(t);
+      }
       this.acceptInto(this.groups[i]!, sub);
     }
   }
@@ -336,6 +370,7 @@ export class Stage {
   /** Sends a backup copy of a sub-request that has not answered yet (Dean & Barroso's hedged request). */
   private readonly hedge = (req: Request): void => {
     const s = req.sub!;
+    s.hedgeTimer = null;
     if (s.settled || s.gather.finished || s.twin !== null) return;
     const backup = this.subOf(s.gather, s.shard);
     backup.sub!.twin = req;
@@ -349,11 +384,15 @@ export class Stage {
     const s = req.sub!;
     if (s.settled) return; // its twin answered first, or the parent has left: wasted work
     s.settled = true;
-    if (s.twin !== null) s.twin.sub!.settled = true;
+    cancelHedge(s);
+    if (s.twin !== null) {
+      s.twin.sub!.settled = true;
+      cancelHedge(s.twin.sub!);
+    }
     const g = s.gather;
     g.done++;
     if (!g.finished && g.done >= this.fanout!.quorum) {
-      g.finished = true;
+      finishGather(g);
       this.forward(g.parent);
     }
   }
@@ -364,10 +403,11 @@ export class Stage {
     if (s.settled) return;
     s.settled = true;
     if (s.twin !== null && !s.twin.sub!.settled) return; // the other copy may still answer
+    cancelHedge(s);
     const g = s.gather;
     g.failed++;
     if (!g.finished && this.fanout!.shards - g.failed < this.fanout!.quorum) {
-      g.finished = true;
+      finishGather(g);
       this.reject(g.parent, timedOut);
     }
   }
@@ -455,6 +495,7 @@ export class Stage {
     g.live--;
     this.waitingTotal--;
     r.waiting = false;
+    clearDeadline(r);
     if (r.measured) this.wait.record(now - r.enqueuedS);
     return r;
   }
@@ -472,6 +513,7 @@ export class Stage {
     g.live--;
     this.waitingTotal--;
     r.waiting = false;
+    clearDeadline(r);
     r.expired = true;
     r.group = null;
     if (r.measured && r.sub === null) this.lostOldest++;
@@ -535,9 +577,13 @@ export class Stage {
     // Stale timers (the request was served, or now waits elsewhere) do nothing.
     if (!req.waiting || req.group === null || (req.group as QueueGroup).stage !== this || this.sim.now < req.deadlineS) return;
     const g = req.group as QueueGroup;
+    req.deadlineTimer = null; // it fired
     req.waiting = false;
     req.expired = true; // stays in the ring as a tombstone until it reaches the head
     req.group = null;
+    // Deadlines mostly expire oldest first: drop tombstones at the head now, so a
+    // queue whose slots stay busy does not hold every expired request.
+    while (g.queue.length > 0 && g.queue.peek()!.expired) g.queue.shift();
     g.live--;
     this.waitingTotal--;
     if (g.draining) this.retireIfEmpty(g);

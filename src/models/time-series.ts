@@ -79,6 +79,12 @@ export class TimeSeriesRecorder {
   constructor(
     windowS: number,
     private readonly probes: readonly SeriesStageProbe[],
+    /** Most windows a run may make; memory and output grow with them. */
+    private readonly maxWindows = Infinity,
+    /** Called (and must throw) when time reaches window number `maxWindows`. */
+    private readonly tooManyWindows: (nowS: number) => never = (nowS) => {
+      throw new RangeError(`time series: ${nowS} s is past window ${maxWindows}`);
+    },
   ) {
     this.windowS = windowS;
     this.stageSeries = probes.map(() => ({ queueLength: [], replicas: [], utilization: [] }));
@@ -103,6 +109,7 @@ export class TimeSeriesRecorder {
   }
 
   private ensure(idx: number): void {
+    if (idx >= this.maxWindows) this.tooManyWindows(idx * this.windowS);
     while (this.arrivals.length <= idx) {
       this.startS.push(this.arrivals.length * this.windowS);
       this.arrivals.push(0);
@@ -136,6 +143,7 @@ export class TimeSeriesRecorder {
   /** A cache lookup at stage number `stage` (in probe order) at `nowS`. */
   lookup(stage: number, nowS: number, hit: boolean): void {
     const k = Math.floor(nowS / this.windowS);
+    if (k >= this.maxWindows) this.tooManyWindows(nowS);
     let c = this.cacheCounts.get(stage);
     if (c === undefined) {
       c = { lookups: [], hits: [] };

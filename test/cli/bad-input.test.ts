@@ -72,7 +72,7 @@ describe('bad input gives one clear message per problem and exit code 2', () => 
 
   it('warm-up longer than the run', async () => {
     const f = scenarioFile('warm.yaml', `${GOOD}warmup: { requests: 5000 }\n`);
-    await expectInputError(['run', f], 'warmup.requests: warm-up (5000 requests) must be shorter than the run (stop.requests: 1000)');
+    await expectInputError(['run', f], 'warmup.requests: warm-up (5,000 requests) must be shorter than the run (stop.requests: 1,000): lower it too, e.g. --set warmup.requests=100');
   });
 
   it('stop needs exactly one of requests or duration', async () => {
