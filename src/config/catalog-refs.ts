@@ -97,6 +97,8 @@ export function checkCatalogRefs(s: CatalogUser, ctx: z.RefinementCtx): void {
   let modelList: string | undefined;
   const hwNames = () => (hwList ??= someNames(Object.keys(hw)));
   const modelNames = () => (modelList ??= someNames(Object.keys(models)));
+  const withUnknownKeys = new Set(ctx.issues.filter((iss) => iss.code === 'unrecognized_keys' && iss.path?.length === 2 && iss.path[0] === 'stages').map((iss) => iss.path![1]));
+  const hasUnknownKey = (i: number) => withUnknownKeys.has(i);
   s.stages.forEach((st, i) => {
     const at = (...p: Array<string | number>) => ['stages', i, ...p];
     let hwEntry: HardwareEntry | undefined;
@@ -114,8 +116,10 @@ export function checkCatalogRefs(s: CatalogUser, ctx: z.RefinementCtx): void {
       }
     }
     if (st.service === undefined) {
+      // A stage with an unknown key may hold its service under a misspelled name
+      // (`servce:`): the unknown-key message already says what to fix.
       if (st.model === undefined) {
-        ctx.addIssue({ code: 'custom', path: at(), message: 'give the stage a service time (service: {...}) or a catalog model (model: ...) with its hardware' });
+        if (!hasUnknownKey(i)) ctx.addIssue({ code: 'custom', path: at(), message: 'give the stage a service time (service: {...}) or a catalog model (model: ...) with its hardware' });
       } else if (st.hardware === undefined) {
         ctx.addIssue({ code: 'custom', path: at('hardware'), message: `missing: model ${show(st.model)} needs a hardware name to pick its cpu or gpu latency profile (or give a service time)` });
       } else if (modelEntry && hwEntry && isDevice(hwEntry.device) && modelEntry.latency[hwEntry.device] === undefined) {

@@ -45,7 +45,7 @@ describe('every problem in one pass', () => {
       expect.stringMatching(/^s\.yaml:7:15: stages\[0\]\.hardware: unknown hardware "nope"; known: /),
       's.yaml:13:21: stages[1].fallback.to: names no stage: "zzz" (stages: model, model)',
       's.yaml:10:11: stages[1].name: stage name "model" is already used by stages[0]',
-      's.yaml:3:21: warmup.requests: warm-up (200 requests) must be shorter than the run (stop.requests: 100)',
+      's.yaml:3:21: warmup.requests: warm-up (200 requests) must be shorter than the run (stop.requests: 100): lower it too, e.g. --set warmup.requests=10 (a tenth of the run), or raise stop.requests above 200',
     ]);
   });
 
