@@ -216,7 +216,7 @@ function checkExperiment(e: unknown): Experiment {
     checkDepth(o.value, `experiment.set[${k}].value`);
   });
   if (e.variant !== undefined && (typeof e.variant !== 'string' || e.variant.length > 1000 || CONTROL.test(e.variant))) fail('experiment.variant', `expected a name, got ${show(e.variant)}`);
-  if (e.seed !== undefined && !((typeof e.seed === 'string' && e.seed.length <= 1000 && !CONTROL.test(e.seed)) || (typeof e.seed === 'number' && Number.isInteger(e.seed)))) fail('experiment.seed', `expected an integer or a string, got ${show(e.seed)}`);
+  if (e.seed !== undefined && !((typeof e.seed === 'string' && e.seed.length <= 1000 && !CONTROL.test(e.seed)) || (typeof e.seed === 'number' && Number.isSafeInteger(e.seed)))) fail('experiment.seed', `expected an integer or a string, got ${show(e.seed)}`);
   if (e.replications !== undefined && (wholeNumber(e.replications, 'experiment.replications') < 1)) fail('experiment.replications', 'expected at least 1');
   if (e.command === 'sweep' && (typeof e.vary !== 'string' || e.vary.length > 10_000 || CONTROL.test(e.vary))) fail('experiment.vary', `expected path=lo..hi, got ${show(e.vary)}`);
   if (e.steps !== undefined && wholeNumber(e.steps, 'experiment.steps', 1_000_000) < 1) fail('experiment.steps', 'expected at least 1');
@@ -362,7 +362,7 @@ function checkRun(run: unknown, field: string): DetailedRun {
   for (const k of ['arrivals', 'completions', 'drops', 'p50Ms', 'p99Ms', 'costPerHourUsd'] as const) {
     if ((ts[k] as unknown[]).length !== ts.startS.length) fail(`${field}.result.timeSeries.${k}`, `has ${(ts[k] as unknown[]).length} windows, startS ${ts.startS.length}`);
   }
-  if (!((typeof r.seed === 'string' && r.seed.length <= 2000 && !CONTROL.test(r.seed)) || (typeof r.seed === 'number' && Number.isInteger(r.seed)))) fail(`${field}.result.seed`, `expected an integer or a string, got ${show(r.seed)}`);
+  if (!((typeof r.seed === 'string' && r.seed.length <= 2000 && !CONTROL.test(r.seed)) || (typeof r.seed === 'number' && Number.isSafeInteger(r.seed)))) fail(`${field}.result.seed`, `expected an integer or a string, got ${show(r.seed)}`);
   if (!isObject(r.requests)) fail(`${field}.result.requests`, 'missing');
   const q = r.requests;
   const [arrived, completed, dropped, timedOut, inFlight] = (['arrived', 'completed', 'dropped', 'timedOut', 'inFlight'] as const).map((k) => wholeNumber(q[k], `${field}.result.requests.${k}`));

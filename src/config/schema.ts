@@ -256,7 +256,12 @@ export const scenarioSchema = z
   .strictObject({
     name: z.string().optional(),
     description: z.string().optional(),
-    seed: z.union([z.number().int(), z.string()], { error: (iss) => `expected a whole number or a string, got ${show(iss.input)}` }).optional(),
+    // Whole numbers beyond 2^53 - 1 are not exact in a double (2^53 and 2^53 + 1 would be one seed).
+    seed: z
+      .union([z.number().int({ error: (iss) => (iss.code === 'too_big' || iss.code === 'too_small' ? 'a whole-number seed must be at most 2^53 - 1 = 9007199254740991 in size (write a larger one as a string)' : undefined) }), z.string().max(200, { error: 'a seed word must be at most 200 characters' })], {
+        error: (iss) => `expected a whole number or a string, got ${show(iss.input)}`,
+      })
+      .optional(),
     arrivals: arrivalsSpec,
     stop: requestsOrDuration('stop').optional(),
     warmup: requestsOrDuration('warmup').optional(),
