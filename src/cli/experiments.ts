@@ -327,6 +327,12 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
   const opts = resolveReplications(given, files[0]!.raw);
   checkReplications(opts.replications);
   const variants = variantsOf(files, opts.set);
+  // One runner opens every variant's traces, against the first file's folder: a trace
+  // replay named by a file elsewhere would be read from the wrong folder, so refuse it.
+  const elsewhere = variants.filter((v) => v.scenario.arrivals.process === 'trace' && v.file.baseDir !== variants[0]!.file.baseDir);
+  if (elsewhere.length > 0) {
+    throw new InputError(elsewhere.map((v) => `${v.file.ref}: replays a trace, but is not in the folder of ${variants[0]!.file.ref}: compare trace replays from one folder (or one file with variants)`));
+  }
   // Common random numbers: every variant runs replication i with the same seed.
   const rootSeed = opts.seed ?? variants[0]!.scenario.seed ?? 1;
   const runner = runnerFor(variants[0]!.file, opts);

@@ -4,7 +4,7 @@
  * it must give. `runCase` plays one in a fresh folder through the driver child process.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -163,8 +163,11 @@ export async function runCase(driver: Driver, c: HostileCase): Promise<CaseOutco
   try {
     const written = new Set<string>();
     for (const [name, text] of Object.entries(c.files ?? {})) {
+      // A name may hold folders (`a/s.yaml`): they are the case's too.
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
       writeFileSync(join(dir, name), text);
       written.add(name);
+      for (let d = dirname(name); d !== '.'; d = dirname(d)) written.add(`${d}/`);
     }
     for (const [name, g] of Object.entries(c.generate ?? {})) {
       writeFileSync(join(dir, name), GENERATORS[g.kind](g.n));
