@@ -35,9 +35,13 @@ function builtinPath(name: string): string | undefined {
 /** The file a scenario reference names: a path, or a built-in scenario's file. */
 function resolveFile(ref: string): string {
   const path = resolve(ref);
-  if (existsSync(path) && statSync(path).isFile()) return path;
+  const exists = existsSync(path);
+  if (exists && statSync(path).isFile()) return path;
   const looksLikePath = ref.includes('/') || ref.includes('\\') || /\.(ya?ml|json|m?ts|m?js)$/i.test(ref);
   const builtin = looksLikePath ? undefined : builtinPath(ref);
+  // A folder, FIFO or device is never read (a FIFO would wait for a writer forever);
+  // a bare word that is also a built-in name (a folder `mm4` here) means the built-in.
+  if (exists && builtin === undefined) throw new InputError([`${shownField(ref)}: not a regular file (a scenario is a .yaml, .yml, .json or .ts file)`]);
   if (builtin === undefined) {
     // A path gets a plain answer; a bare word may have been meant as a built-in name.
     if (looksLikePath) throw new InputError([`${ref}: no such scenario file`]);
@@ -67,7 +71,7 @@ async function loadRaw(ref: string, file: string): Promise<RawScenario> {
     }
     return rawFromObject(mod.default, ref);
   }
-  throw new InputError([`${ref}: unknown scenario file type "${ext}" (use .yaml, .yml, .json or .ts)`]);
+  throw new InputError([`${ref}: unknown scenario file type "${ext}" (use .yaml, .yml or .json, or a .ts, .mts, .js or .mjs module)`]);
 }
 
 /** A loaded scenario and the folder its relative paths (traces) resolve against. */
