@@ -169,9 +169,17 @@ export function parseScenarioText(src: TextSource): RawScenario {
     throw new InputError([`${src.name}: cannot read the file: ${parserMessage((err as Error).message)}`]);
   }
   if (doc.errors.length > 0) {
+    // One stack overflow surfaces as an error per unwound level: say each kind once.
+    const said = new Set<string>();
+    const errors = doc.errors.filter((e) => {
+      const m = parserMessage(e.message);
+      const again = said.has(m) && m.startsWith('nested too deeply');
+      said.add(m);
+      return !again;
+    });
     throw new InputError(
       capProblems(
-        doc.errors.map((e) => {
+        errors.map((e) => {
           const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
           const where = pos ? `${src.name}:${pos.line}:${pos.col}` : src.name;
           return `${where}: cannot read the file: ${parserMessage(e.message)}`;

@@ -54,6 +54,8 @@ export const GENERATORS = {
   'long-line': (n: number) => `name: "${'x'.repeat(n)}"\n${VALID_HEAD}`,
   /** n levels of nested flow sequences as a field's value. */
   'deep-nesting': (n: number) => `${VALID_HEAD}extra: ${'['.repeat(n)}${']'.repeat(n)}\n`,
+  /** A JSON scenario whose one field is n nested lists. */
+  'deep-json': (n: number) => `{"x": ${'['.repeat(n)}${']'.repeat(n)}}`,
   /** A trace with n rows one millisecond apart. */
   'trace-rows': (n: number) => `time\n${Array.from({ length: n }, (_, i) => (i / 1000).toFixed(3)).join('\n')}\n`,
 } as const satisfies Record<string, (n: number) => string>;
