@@ -3,8 +3,18 @@ import type { TraceOpener } from '../../config/trace-csv.ts';
 
 /** A source of arrival instants. */
 export interface ArrivalProcess {
-  /** Long-run mean arrival rate (per second), for load checks and theory; NaN when unknown (traces). */
+  /**
+   * Long-run mean arrival rate (per second) as known without reading anything, for the
+   * load check before a run; NaN for a trace replay, whose rate is in its file.
+   */
   readonly meanRateRps: number;
+  /**
+   * The process's own long-run mean rate (per second): `meanRateRps` where that is
+   * known; a trace replay reads its file once, on the first call, for
+   * (rows − 1) / (last − first timestamp) × rate (NaN with fewer than two rows at
+   * different times). Theory reads this, never the scenario's `qps` key.
+   */
+  meanRate(): number;
   /** Squared coefficient of variation of inter-arrival gaps (1 for Poisson), when known. */
   readonly interarrivalScv: number | undefined;
   /** Time of the next arrival after one at `nowS`, or `Infinity` when none is left. */

@@ -84,6 +84,7 @@ export const makeSpike: ArrivalFactory<SpikeSpec> = (spec, sim) => {
   const next = thinnedPoisson((t) => spikeRateRps(spec, t), pieces, sim.random.stream('arrivals'));
   return {
     meanRateRps: spec.qps,
+    meanRate: () => spec.qps,
     interarrivalScv: spec.factor === 1 ? 1 : undefined,
     next,
   };

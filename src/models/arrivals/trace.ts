@@ -32,8 +32,11 @@ function tooFar(file: string, line: number, offsetS: number): string {
   return `${shownField(file)}:${line}: this row arrives ${offsetS.toExponential(3)} s after the first; a replay spans at most ${MAX_REPLAY_OFFSET_S.toExponential(2)} s (about 285 years), where simulated time still resolves a microsecond: are the timestamps in seconds?`;
 }
 
-/** Mean arrival rate of a trace: (rows − 1) / (last − first timestamp), read in one pass. */
-function traceMeanRate(open: () => TraceReader, file: string): number {
+/**
+ * Rows of a trace and the time from its first to its last timestamp (seconds), read in
+ * one pass: its mean rate is (rows − 1) / span, one gap fewer than rows.
+ */
+function traceExtent(open: () => TraceReader, file: string): { rows: number; spanS: number } {
   const reader = open();
   let n = 0;
   let w0 = 0;
@@ -50,9 +53,13 @@ function traceMeanRate(open: () => TraceReader, file: string): number {
     if (!(Math.abs(w1 - w0 + (f1 - f0)) <= MAX_REPLAY_OFFSET_S)) throw new InputError([tooFar(file, r.line, w1 - w0 + (f1 - f0))]);
     n++;
   }
-  const span = n > 0 ? w1 - w0 + (f1 - f0) : 0;
-  if (n < 2 || !(span > 0)) throw new InputError([`${shownField(file)}: needs at least two rows at different times to have a mean rate (timing: poisson)`]);
-  return (n - 1) / span;
+  return { rows: n, spanS: n > 0 ? w1 - w0 + (f1 - f0) : 0 };
+}
+
+/** Mean arrival rate of a trace at its recorded times: (rows − 1) / span; NaN with fewer than two rows at different times. */
+function traceMeanRate(open: () => TraceReader, file: string): number {
+  const { rows, spanS } = traceExtent(open, file);
+  return rows >= 2 && spanS > 0 ? (rows - 1) / spanS : NaN;
 }
 
 /**
@@ -67,13 +74,16 @@ export const makeTrace: ArrivalFactory<TraceArrivalsSpec> = (spec, sim, context)
   if (openTrace === undefined) throw new InputError([`arrivals.file: this environment cannot open trace files`]);
   const open = () => openTrace(spec.file, { timestampColumn: spec.timestamp });
   if (spec.timing === 'poisson') {
-    const rate = traceMeanRate(open, spec.file) * spec.rate;
+    const recorded = traceMeanRate(open, spec.file);
+    if (Number.isNaN(recorded)) throw new InputError([`${shownField(spec.file)}: needs at least two rows at different times to have a mean rate (timing: poisson)`]);
+    const rate = recorded * spec.rate;
     const reader = open();
     const gap = randomExponential.source(sim.random.stream('arrivals'))(rate);
     let current: readonly number[] | null = null;
     let started = false;
     return {
       meanRateRps: rate,
+      meanRate: () => rate,
       interarrivalScv: 1,
       attributeNames: reader.attributeNames,
       attributes: () => current,
@@ -99,8 +109,11 @@ export const makeTrace: ArrivalFactory<TraceArrivalsSpec> = (spec, sim, context)
   let f0 = 0;
   let prevT = 0;
   let current: readonly number[] | null = null;
+  let meanRps: number | undefined;
   return {
+    // Unknown until the file is read: the load check before a run does not read it twice.
     meanRateRps: NaN,
+    meanRate: () => (meanRps ??= traceMeanRate(open, spec.file) * spec.rate),
     interarrivalScv: undefined,
     attributeNames: reader.attributeNames,
     attributes: () => current,
