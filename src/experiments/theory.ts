@@ -21,8 +21,12 @@ export interface StageShape {
   boundedQueue: boolean;
   /** Something in front changes who reaches the stage (cache, fallback, precompute). */
   filtered: boolean;
-  /** The rate reaching the stage and its capacity, as the load check reads them (`stageLoads`). */
-  load: StageLoad;
+  /**
+   * The rate reaching the stage over [fromS, toS] of the run (from the arrival
+   * process's own mean rate over that window) and its capacity, as the load check reads
+   * them (`stageLoads`); toS = Infinity gives the long-run reading.
+   */
+  loadOver: (fromS: number, toS: number) => StageLoad;
 }
 
 /**
@@ -32,19 +36,19 @@ export interface StageShape {
  * dropped, over the measured span; each shard of a hedged fan-out also gets the backup
  * copies), with the reason.
  */
-export function stageArrivalRate(st: StageShape, overloadedBefore: string | undefined, result: RunResult): { lambda: number; measuredBecause: string | undefined } {
-  const because = !Number.isFinite(st.load.rateRps)
+export function stageArrivalRate(st: StageShape, load: StageLoad, overloadedBefore: string | undefined, result: RunResult): { lambda: number; measuredBecause: string | undefined } {
+  const because = !Number.isFinite(load.rateRps)
     ? 'the arrival rate is known only from the run'
     : overloadedBefore !== undefined
       ? `stage "${overloadedBefore}" before it is overloaded, so this one receives its throughput`
-      : st.load.boundOnly
+      : load.boundOnly
         ? st.filtered
           ? 'a cache, fallback or prediction store takes part of the traffic'
           : 'a cache, fallback or prediction store before it passes an unknown share'
         : st.hedged
           ? 'hedged sub-requests add backup copies'
           : undefined;
-  if (because === undefined) return { lambda: st.load.rateRps, measuredBecause: undefined };
+  if (because === undefined) return { lambda: load.rateRps, measuredBecause: undefined };
   const r = result.stages[st.name];
   const lambda = r !== undefined && result.measuredS > 0 ? ((r.completed + r.dropped) / result.measuredS) * (1 + (r.hedgeExtraLoad ?? 0)) : NaN;
   return { lambda, measuredBecause: because };
@@ -61,17 +65,23 @@ const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
  * Where an assumption breaks the row still shows what the formula would say, and the
  * note names the assumption and how far the simulation lands from it.
  */
-export function theoryRows(_scenario: Scenario, result: RunResult, shapes: readonly StageShape[], simulatedWaitMs: (stage: string) => Figure, arrivalScv: number | undefined): TheoryRow[] {
+export function theoryRows(scenario: Scenario, result: RunResult, shapes: readonly StageShape[], simulatedWaitMs: (stage: string) => Figure, arrivalScv: number | undefined): TheoryRow[] {
   const rows: TheoryRow[] = [];
+  // The measured span, up to where arrivals stop: the rate the run actually offered
+  // (a spike or part of a day is not the long-run mean); the long run if it is empty.
+  const fromS = result.warmupEndS;
+  const untilS = Math.min(result.endS, scenario.stop?.duration ?? Infinity);
+  const [a, b] = untilS > fromS ? [fromS, untilS] : [0, Infinity];
   let poissonIn = arrivalScv === 1;
   let overloadedBefore: string | undefined;
   shapes.forEach((st, i) => {
     const sim = simulatedWaitMs(st.name);
-    const { lambda, measuredBecause } = stageArrivalRate(st, overloadedBefore, result);
+    const load = st.loadOver(a, b);
+    const { lambda, measuredBecause } = stageArrivalRate(st, load, overloadedBefore, result);
     const lambdaNote = measuredBecause === undefined ? '' : ` (λ = ${fmtRate(lambda)} req/s, measured at the stage: ${measuredBecause})`;
-    const rho = lambda / st.load.capacityRps;
+    const rho = lambda / load.capacityRps;
     // The offered rate, not λ: a stage that can complete less than reaches it passes on only its throughput.
-    if (overloadedBefore === undefined && st.load.rateRps > st.load.maxCapacityRps && !st.load.boundOnly) overloadedBefore = st.name;
+    if (overloadedBefore === undefined && load.rateRps > load.maxCapacityRps && !load.boundOnly) overloadedBefore = st.name;
     const breaks: string[] = [];
     if (!poissonIn) breaks.push(i === 0 ? 'arrivals are not Poisson (burstier or smoother)' : 'arrivals to this stage are not Poisson (they come out of the stages before)');
     if (st.maxBatch > 1) breaks.push(`requests are batched (up to ${st.maxBatch}), so service time depends on the queue`);
@@ -145,7 +155,7 @@ export function theoryRows(_scenario: Scenario, result: RunResult, shapes: reado
 /**
  * The stages on a system's main path as queueing theory sees them (their configuration:
  * build the system without running it), with the rate reaching each from the arrival
- * process's own mean rate (`meanRate()`) through `stageLoads`, the load check's reading.
+ * process's own mean rate (`meanRate`) through `stageLoads`, the load check's reading.
  * Shared by the CLI and the browser playground.
  */
 export function stageShapes(sys: ServingSystem): { shapes: StageShape[]; arrivalScv: number | undefined } {
@@ -153,7 +163,14 @@ export function stageShapes(sys: ServingSystem): { shapes: StageShape[]; arrival
   const stages = sys.nodes.map((n) => n.stage);
   const isFiltered = (sp: ReturnType<typeof specOf>) => sp.cache !== undefined || sp.fallback !== undefined || sp.precompute !== undefined;
   const filtered = new Set(stages.filter((st) => isFiltered(specOf(st))).map((st) => st.name));
-  const loads = stageLoads(sys.arrivals.meanRate(), stages, sys.autoscalers, filtered);
+  const loadsOver = (fromS: number, toS: number) => stageLoads(sys.arrivals.meanRate(fromS, toS), stages, sys.autoscalers, filtered);
+  // Theory asks once per stage for the same window: a trace replay reads its file once.
+  let cached: { key: string; loads: StageLoad[] } | undefined;
+  const loadAt = (i: number, fromS: number, toS: number): StageLoad => {
+    const key = `${fromS}:${toS}`;
+    if (cached?.key !== key) cached = { key, loads: loadsOver(fromS, toS) };
+    return cached.loads[i]!;
+  };
   const shapes = stages.map((st, i): StageShape => ({
     name: st.name,
     servers: st.replicas * st.concurrency,
@@ -165,7 +182,7 @@ export function stageShapes(sys: ServingSystem): { shapes: StageShape[]; arrival
     hedged: st.fanout !== undefined && st.fanout.hedgeAfterS !== Infinity,
     boundedQueue: st.queueCapacity !== Infinity,
     filtered: filtered.has(st.name),
-    load: loads[i]!,
+    loadOver: (fromS, toS) => loadAt(i, fromS, toS),
   }));
   return { shapes, arrivalScv: sys.arrivals.interarrivalScv };
 }

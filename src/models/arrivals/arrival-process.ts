@@ -9,12 +9,13 @@ export interface ArrivalProcess {
    */
   readonly meanRateRps: number;
   /**
-   * The process's own long-run mean rate (per second): `meanRateRps` where that is
-   * known; a trace replay reads its file once, on the first call, for
-   * (rows − 1) / (last − first timestamp) × rate (NaN with fewer than two rows at
-   * different times). Theory reads this, never the scenario's `qps` key.
+   * The process's own mean rate (per second) over [fromS, toS] of simulated time: the
+   * expected arrivals in that window over its length; with `toS` Infinity (the
+   * default), the long-run rate. A trace replay reads its file for it: (rows in the
+   * window − 1) / (time from the first of them to the last), NaN with fewer than two
+   * at different times. Theory reads this, never the scenario's `qps` key.
    */
-  meanRate(): number;
+  meanRate(fromS?: number, toS?: number): number;
   /** Squared coefficient of variation of inter-arrival gaps (1 for Poisson), when known. */
   readonly interarrivalScv: number | undefined;
   /** Time of the next arrival after one at `nowS`, or `Infinity` when none is left. */

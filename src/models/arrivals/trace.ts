@@ -33,33 +33,34 @@ function tooFar(file: string, line: number, offsetS: number): string {
 }
 
 /**
- * Rows of a trace and the time from its first to its last timestamp (seconds), read in
- * one pass: its mean rate is (rows − 1) / span, one gap fewer than rows.
+ * Mean arrival rate of a trace, read in one pass: (rows − 1) / (last − first
+ * timestamp) over the rows whose offset from the first row, divided by `speed`, falls
+ * in [fromS, toS] (the whole trace by default); NaN with fewer than two such rows at
+ * different times.
  */
-function traceExtent(open: () => TraceReader, file: string): { rows: number; spanS: number } {
+function traceMeanRate(open: () => TraceReader, file: string, speed = 1, fromS = 0, toS = Infinity): number {
   const reader = open();
   let n = 0;
+  let started = false;
   let w0 = 0;
   let f0 = 0;
-  let w1 = 0;
-  let f1 = 0;
+  let first = 0;
+  let last = 0;
   for (let r = reader.next(); r !== undefined; r = reader.next()) {
-    if (n === 0) {
+    if (!started) {
+      started = true;
       w0 = r.wholeS;
       f0 = r.fracS;
     }
-    w1 = r.wholeS;
-    f1 = r.fracS;
-    if (!(Math.abs(w1 - w0 + (f1 - f0)) <= MAX_REPLAY_OFFSET_S)) throw new InputError([tooFar(file, r.line, w1 - w0 + (f1 - f0))]);
+    const offsetS = r.wholeS - w0 + (r.fracS - f0);
+    if (!(Math.abs(offsetS) <= MAX_REPLAY_OFFSET_S)) throw new InputError([tooFar(file, r.line, offsetS)]);
+    const t = offsetS / speed;
+    if (t < fromS || t > toS) continue;
+    if (n === 0) first = t;
+    last = t;
     n++;
   }
-  return { rows: n, spanS: n > 0 ? w1 - w0 + (f1 - f0) : 0 };
-}
-
-/** Mean arrival rate of a trace at its recorded times: (rows − 1) / span; NaN with fewer than two rows at different times. */
-function traceMeanRate(open: () => TraceReader, file: string): number {
-  const { rows, spanS } = traceExtent(open, file);
-  return rows >= 2 && spanS > 0 ? (rows - 1) / spanS : NaN;
+  return n >= 2 && last > first ? (n - 1) / (last - first) : NaN;
 }
 
 /**
@@ -74,9 +75,8 @@ export const makeTrace: ArrivalFactory<TraceArrivalsSpec> = (spec, sim, context)
   if (openTrace === undefined) throw new InputError([`arrivals.file: this environment cannot open trace files`]);
   const open = () => openTrace(spec.file, { timestampColumn: spec.timestamp });
   if (spec.timing === 'poisson') {
-    const recorded = traceMeanRate(open, spec.file);
-    if (Number.isNaN(recorded)) throw new InputError([`${shownField(spec.file)}: needs at least two rows at different times to have a mean rate (timing: poisson)`]);
-    const rate = recorded * spec.rate;
+    const rate = traceMeanRate(open, spec.file) * spec.rate;
+    if (Number.isNaN(rate)) throw new InputError([`${shownField(spec.file)}: needs at least two rows at different times to have a mean rate (timing: poisson)`]);
     const reader = open();
     const gap = randomExponential.source(sim.random.stream('arrivals'))(rate);
     let current: readonly number[] | null = null;
@@ -109,11 +109,10 @@ export const makeTrace: ArrivalFactory<TraceArrivalsSpec> = (spec, sim, context)
   let f0 = 0;
   let prevT = 0;
   let current: readonly number[] | null = null;
-  let meanRps: number | undefined;
   return {
     // Unknown until the file is read: the load check before a run does not read it twice.
     meanRateRps: NaN,
-    meanRate: () => (meanRps ??= traceMeanRate(open, spec.file) * spec.rate),
+    meanRate: (fromS = 0, toS = Infinity) => traceMeanRate(open, spec.file, spec.rate, fromS, toS),
     interarrivalScv: undefined,
     attributeNames: reader.attributeNames,
     attributes: () => current,
