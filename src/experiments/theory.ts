@@ -19,6 +19,8 @@ export interface StageShape {
   /** A fan-out whose slow sub-requests get backup copies: the copies add load only the run measures. */
   hedged: boolean;
   boundedQueue: boolean;
+  /** A deadline turns away requests that wait too long. */
+  deadline: boolean;
   /** Something in front changes who reaches the stage (cache, fallback, precompute). */
   filtered: boolean;
   /**
@@ -111,6 +113,13 @@ export function theoryRows(scenario: Scenario, result: RunResult, shapes: readon
       poissonIn = false;
       return;
     }
+    if (rho >= 1 && (st.boundedQueue || st.deadline)) {
+      // M/M/c/K at ρ ≥ 1 is a finite chain: it has a steady state, at full load.
+      const shed = st.boundedQueue ? 'its bounded queue turns the excess away' : 'its deadline turns away what waits too long';
+      rows.push({ stage: st.name, model: '—', quantity: 'mean wait (ms)', analytic: NaN, simulated: sim, note: `offered load is ${(rho * 100).toFixed(0)}% of capacity and ${shed}, so the stage runs full with a steady state that no open-queue formula here describes${lambdaNote}` });
+      poissonIn = false;
+      return;
+    }
     if (rho >= 1) {
       rows.push({ stage: st.name, model: '—', quantity: 'mean wait (ms)', analytic: Infinity, simulated: sim, note: `offered load is ${(rho * 100).toFixed(0)}% of capacity: no steady state, waits grow with the run${lambdaNote}` });
       poissonIn = false;
@@ -181,6 +190,7 @@ export function stageShapes(sys: ServingSystem): { shapes: StageShape[]; arrival
     fanout: st.fanout !== undefined,
     hedged: st.fanout !== undefined && st.fanout.hedgeAfterS !== Infinity,
     boundedQueue: st.queueCapacity !== Infinity,
+    deadline: st.deadlineS !== Infinity || st.systemDeadlineS !== Infinity,
     filtered: filtered.has(st.name),
     loadOver: (fromS, toS) => loadAt(i, fromS, toS),
   }));
