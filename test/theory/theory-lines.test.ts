@@ -79,6 +79,18 @@ ${pool(2, 50)}`);
     expect(row('model').note).toContain('arrivals are not Poisson');
   });
 
+  it('spike: the base rate plus the spike’s extra arrivals, spread over the span run', () => {
+    const { row } = theoryOf(`name: spike
+arrivals: { process: spike, qps: 20, factor: 3, at: "10s", duration: "20s" }
+stop: { duration: "60s" }
+${pool(2, 50)}`);
+    // Reference: 20/s plus (3 − 1) · 20/s for 20 s = 800 extra arrivals over 60 s:
+    // 20 + 800/60 = 33.3/s; M/M/2 at a = 1.67 (ρ = 83 %), not at the base 20/s.
+    const lambda = 20 + 800 / 60;
+    expectSame(row('model').analytic, mmcMeanWait(2, lambda, 20) * 1000);
+    expect(row('model').note).toContain('arrivals are not Poisson');
+  });
+
   it('trace: (rows − 1) over the span of the rows, not completions over the run', () => {
     const dir = mkdtempSync(join(tmpdir(), 'servesim-theory-'));
     const file = join(dir, 'eight.csv');
@@ -150,5 +162,25 @@ stages:
     expect(row('shards').model).toBe('M/G/1 (Pollaczek–Khinchine)');
     expectSame(row('shards').analytic, pollaczekKhinchineWait(8, 0.1, 0.01) * 1000);
     expect(row('shards').analytic).toBeCloseTo(400, 6);
+  });
+
+  it('hedged: each shard also gets the backup copies, at the rate the run measured', () => {
+    const { row, result } = theoryOf(`name: hedged
+arrivals: { process: poisson, qps: 4 }
+stop: { requests: 3000 }
+stages:
+  - name: shards
+    replicas: 1
+    fanout: { shards: 4, hedgeAfter: "200ms" }
+    service: { dist: exponential, mean: "100ms" }
+`);
+    const st = result.stages['shards']!;
+    // Parents reaching the stage per second, times (1 + backups per sub-request): the
+    // rate one shard receives. At 4/s a shard is 40 % busy without hedges; the backups
+    // (hedgeExtraLoad, a few tenths) push it higher.
+    const lambda = ((st.completed + st.dropped) / result.measuredS) * (1 + st.hedgeExtraLoad!);
+    expect(st.hedgeExtraLoad!).toBeGreaterThan(0.05);
+    expectSame(row('shards').analytic, pollaczekKhinchineWait(lambda, 0.1, 0.01) * 1000);
+    expect(row('shards').note).toContain('hedged sub-requests add backup copies');
   });
 });
