@@ -1,11 +1,14 @@
 import type { Scenario } from '../config/schema.ts';
 import type { RunResult, ServingSystem } from '../models/index.ts';
+import { stageLoads, type StageLoad } from '../models/load-check.ts';
+import type { Stage } from '../models/stage.ts';
 import type { TheoryRow, Figure } from '../report/model.ts';
 import { mg1MeanWait, mgcMeanWaitApprox, mmcMeanWait } from './queueing.ts';
 
-/** What theory needs to know of a stage: servers, mean and scv of one service, and what breaks the formulas. */
+/** What theory needs to know of a stage: servers, mean and scv of one service, what reaches it, and what breaks the formulas. */
 export interface StageShape {
   name: string;
+  /** Slots behind one queue: replicas × concurrency (one shard's, for a fan-out, whose shards each see every request). */
   servers: number;
   meanS: number;
   /** Squared coefficient of variation of one service; undefined when unknown (attribute-driven). */
@@ -13,11 +16,44 @@ export interface StageShape {
   maxBatch: number;
   routing: string;
   fanout: boolean;
+  /** A fan-out whose slow sub-requests get backup copies: the copies add load only the run measures. */
+  hedged: boolean;
   boundedQueue: boolean;
+  /** A deadline turns away requests that wait too long. */
+  deadline: boolean;
   /** Something in front changes who reaches the stage (cache, fallback, precompute). */
   filtered: boolean;
-  /** Mean duration of a full batch (seconds), for the capacity of a batching stage. */
-  fullBatchS: number;
+  /**
+   * The rate reaching the stage over [fromS, toS] of the run (from the arrival
+   * process's own mean rate over that window) and its capacity, as the load check reads
+   * them (`stageLoads`); toS = Infinity gives the long-run reading.
+   */
+  loadOver: (fromS: number, toS: number) => StageLoad;
+}
+
+/**
+ * The arrival rate a stage's closed form takes, per second, and where it comes from:
+ * the long-run rate reaching it (`StageLoad.rateRps`) where that is known before the
+ * run, else the rate the run measured at the stage (requests that reached it, served or
+ * dropped, over the measured span; each shard of a hedged fan-out also gets the backup
+ * copies), with the reason.
+ */
+export function stageArrivalRate(st: StageShape, load: StageLoad, overloadedBefore: string | undefined, result: RunResult): { lambda: number; measuredBecause: string | undefined } {
+  const because = !Number.isFinite(load.rateRps)
+    ? 'the arrival rate is known only from the run'
+    : overloadedBefore !== undefined
+      ? `stage "${overloadedBefore}" before it is overloaded, so this one receives its throughput`
+      : load.boundOnly
+        ? st.filtered
+          ? 'a cache, fallback or prediction store takes part of the traffic'
+          : 'a cache, fallback or prediction store before it passes an unknown share'
+        : st.hedged
+          ? 'hedged sub-requests add backup copies'
+          : undefined;
+  if (because === undefined) return { lambda: load.rateRps, measuredBecause: undefined };
+  const r = result.stages[st.name];
+  const lambda = r !== undefined && result.measuredS > 0 ? ((r.completed + r.dropped) / result.measuredS) * (1 + (r.hedgeExtraLoad ?? 0)) : NaN;
+  return { lambda, measuredBecause: because };
 }
 
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
@@ -26,20 +62,28 @@ const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
  * Closed-form estimates of each stage's mean queue wait beside the simulated figure:
  * M/M/c via Erlang C where service is exponential, M/G/1 via Pollaczek–Khinchine for a
  * single server, M/G/c by Allen–Cunneen otherwise; all assume Poisson arrivals at the
- * stage, one shared FIFO queue, no batching, an unbounded queue and a stable load. Where
- * an assumption breaks the row still shows what the formula would say, and the note
- * names the assumption and how far the simulation lands from it.
+ * stage, one shared FIFO queue, no batching, an unbounded queue and a stable load. λ is
+ * the rate reaching the stage (`stageArrivalRate`), never the scenario's `qps` key.
+ * Where an assumption breaks the row still shows what the formula would say, and the
+ * note names the assumption and how far the simulation lands from it.
  */
 export function theoryRows(scenario: Scenario, result: RunResult, shapes: readonly StageShape[], simulatedWaitMs: (stage: string) => Figure, arrivalScv: number | undefined): TheoryRow[] {
   const rows: TheoryRow[] = [];
-  const lambda = scenario.arrivals.process === 'trace' ? result.throughputRps : 'qps' in scenario.arrivals ? (scenario.arrivals as { qps: number }).qps : result.throughputRps;
+  // The measured span, up to where arrivals stop: the rate the run actually offered
+  // (a spike or part of a day is not the long-run mean); the long run if it is empty.
+  const fromS = result.warmupEndS;
+  const untilS = Math.min(result.endS, scenario.stop?.duration ?? Infinity);
+  const [a, b] = untilS > fromS ? [fromS, untilS] : [0, Infinity];
   let poissonIn = arrivalScv === 1;
+  let overloadedBefore: string | undefined;
   shapes.forEach((st, i) => {
     const sim = simulatedWaitMs(st.name);
-    // Capacity counts full batches where the stage batches: ρ < 1 there can hold even
-    // when one request at a time would not keep up.
-    const capacityRps = (st.servers * st.maxBatch) / (st.maxBatch > 1 ? st.fullBatchS : st.meanS);
-    const rho = lambda / capacityRps;
+    const load = st.loadOver(a, b);
+    const { lambda, measuredBecause } = stageArrivalRate(st, load, overloadedBefore, result);
+    const lambdaNote = measuredBecause === undefined ? '' : ` (λ = ${fmtRate(lambda)} req/s, measured at the stage: ${measuredBecause})`;
+    const rho = lambda / load.capacityRps;
+    // The offered rate, not λ: a stage that can complete less than reaches it passes on only its throughput.
+    if (overloadedBefore === undefined && load.rateRps > load.maxCapacityRps && !load.boundOnly) overloadedBefore = st.name;
     const breaks: string[] = [];
     if (!poissonIn) breaks.push(i === 0 ? 'arrivals are not Poisson (burstier or smoother)' : 'arrivals to this stage are not Poisson (they come out of the stages before)');
     if (st.maxBatch > 1) breaks.push(`requests are batched (up to ${st.maxBatch}), so service time depends on the queue`);
@@ -52,6 +96,11 @@ export function theoryRows(scenario: Scenario, result: RunResult, shapes: readon
     let model: string;
     let wait: number;
     const unbatchedRho = (lambda * st.meanS) / st.servers;
+    if (!(lambda >= 0)) {
+      rows.push({ stage: st.name, model: '—', quantity: 'mean wait (ms)', analytic: NaN, simulated: sim, note: `no rate reaching the stage is known: the run measured none (${measuredBecause ?? 'no arrival rate'})` });
+      poissonIn = false;
+      return;
+    }
     if (st.maxBatch > 1 && unbatchedRho >= 1 && rho < 1) {
       rows.push({
         stage: st.name,
@@ -59,18 +108,20 @@ export function theoryRows(scenario: Scenario, result: RunResult, shapes: readon
         quantity: 'mean wait (ms)',
         analytic: NaN,
         simulated: sim,
-        note: `requests are batched: one at a time the stage would be ${(unbatchedRho * 100).toFixed(0)}% loaded (no queueing formula applies), yet full batches bring it to ${(rho * 100).toFixed(0)}%; only the simulation can say what the wait is`,
+        note: `requests are batched: one at a time the stage would be ${(unbatchedRho * 100).toFixed(0)}% loaded (no queueing formula applies), yet full batches bring it to ${(rho * 100).toFixed(0)}%; only the simulation can say what the wait is${lambdaNote}`,
       });
       poissonIn = false;
       return;
     }
-    if (rho >= 1 && st.filtered) {
-      rows.push({ stage: st.name, model: '—', quantity: 'mean wait (ms)', analytic: NaN, simulated: sim, note: `all the traffic would be ${(rho * 100).toFixed(0)}% of capacity; a cache, fallback or prediction store in front takes part of it, so only the simulation can say what reaches the stage and how long it waits` });
+    if (rho >= 1 && (st.boundedQueue || st.deadline)) {
+      // M/M/c/K at ρ ≥ 1 is a finite chain: it has a steady state, at full load.
+      const shed = st.boundedQueue ? 'its bounded queue turns the excess away' : 'its deadline turns away what waits too long';
+      rows.push({ stage: st.name, model: '—', quantity: 'mean wait (ms)', analytic: NaN, simulated: sim, note: `offered load is ${(rho * 100).toFixed(0)}% of capacity and ${shed}, so the stage runs full with a steady state that no open-queue formula here describes${lambdaNote}` });
       poissonIn = false;
       return;
     }
     if (rho >= 1) {
-      rows.push({ stage: st.name, model: '—', quantity: 'mean wait (ms)', analytic: Infinity, simulated: sim, note: `offered load is ${(rho * 100).toFixed(0)}% of capacity: no steady state, waits grow with the run` });
+      rows.push({ stage: st.name, model: '—', quantity: 'mean wait (ms)', analytic: Infinity, simulated: sim, note: `offered load is ${(rho * 100).toFixed(0)}% of capacity: no steady state, waits grow with the run${lambdaNote}` });
       poissonIn = false;
       return;
     }
@@ -103,7 +154,7 @@ export function theoryRows(scenario: Scenario, result: RunResult, shapes: readon
     } else {
       note = `${breaks.join('; ')}: the formula is only a reference here; the simulation is ${Number.isFinite(diff) ? pct(diff) : 'not comparable'} from it`;
     }
-    rows.push({ stage: st.name, model, quantity: 'mean wait (ms)', analytic: analyticMs, simulated: sim, note });
+    rows.push({ stage: st.name, model, quantity: 'mean wait (ms)', analytic: analyticMs, simulated: sim, note: note + lambdaNote });
     // Burke: an M/M/c stage with an unbounded queue passes Poisson arrivals on.
     poissonIn = poissonIn && Math.abs(scv - 1) < 1e-9 && !st.boundedQueue && st.maxBatch === 1 && !st.fanout && !st.filtered && st.routing === 'shared';
   });
@@ -112,26 +163,42 @@ export function theoryRows(scenario: Scenario, result: RunResult, shapes: readon
 
 /**
  * The stages on a system's main path as queueing theory sees them (their configuration:
- * build the system without running it). Shared by the CLI and the browser playground.
+ * build the system without running it), with the rate reaching each from the arrival
+ * process's own mean rate (`meanRate`) through `stageLoads`, the load check's reading.
+ * Shared by the CLI and the browser playground.
  */
 export function stageShapes(sys: ServingSystem): { shapes: StageShape[]; arrivalScv: number | undefined } {
-  const shapes = sys.nodes.map((n) => {
-    const st = n.stage;
-    const spec = sys.built.find((b) => b.stage === st)!.spec;
-    return {
-      name: st.name,
-      servers: st.servers,
-      meanS: st.serviceTime.meanS(1, st.typicalCandidates),
-      scv: st.serviceTime.scv,
-      maxBatch: st.maxBatch,
-      routing: st.routing,
-      fanout: st.fanout !== undefined,
-      boundedQueue: st.queueCapacity !== Infinity,
-      filtered: spec.cache !== undefined || spec.fallback !== undefined || spec.precompute !== undefined,
-      fullBatchS: st.serviceTime.meanS(st.maxBatch, st.typicalCandidates),
-    };
-  });
+  const specOf = (st: Stage) => sys.built.find((b) => b.stage === st)!.spec;
+  const stages = sys.nodes.map((n) => n.stage);
+  const isFiltered = (sp: ReturnType<typeof specOf>) => sp.cache !== undefined || sp.fallback !== undefined || sp.precompute !== undefined;
+  const filtered = new Set(stages.filter((st) => isFiltered(specOf(st))).map((st) => st.name));
+  const loadsOver = (fromS: number, toS: number) => stageLoads(sys.arrivals.meanRate(fromS, toS), stages, sys.autoscalers, filtered);
+  // Theory asks once per stage for the same window: a trace replay reads its file once.
+  let cached: { key: string; loads: StageLoad[] } | undefined;
+  const loadAt = (i: number, fromS: number, toS: number): StageLoad => {
+    const key = `${fromS}:${toS}`;
+    if (cached?.key !== key) cached = { key, loads: loadsOver(fromS, toS) };
+    return cached.loads[i]!;
+  };
+  const shapes = stages.map((st, i): StageShape => ({
+    name: st.name,
+    servers: st.replicas * st.concurrency,
+    meanS: st.serviceTime.meanS(1, st.typicalCandidates),
+    scv: st.serviceTime.scv,
+    maxBatch: st.maxBatch,
+    routing: st.routing,
+    fanout: st.fanout !== undefined,
+    hedged: st.fanout !== undefined && st.fanout.hedgeAfterS !== Infinity,
+    boundedQueue: st.queueCapacity !== Infinity,
+    deadline: st.deadlineS !== Infinity || st.systemDeadlineS !== Infinity,
+    filtered: filtered.has(st.name),
+    loadOver: (fromS, toS) => loadAt(i, fromS, toS),
+  }));
   return { shapes, arrivalScv: sys.arrivals.interarrivalScv };
+}
+
+function fmtRate(x: number): string {
+  return Number.isFinite(x) ? String(+x.toPrecision(3)) : String(x);
 }
 
 /** Theory beside one run (its own figures as the simulated values), `sys` being the scenario built but not run. */

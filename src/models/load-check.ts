@@ -3,19 +3,65 @@ import type { Stage } from './stage.ts';
 
 /**
  * Highest rate a stage can complete, requests per second: every slot running full
- * batches back to back.
+ * batches back to back, replicas × concurrency × maxBatch / (mean time of a full
+ * batch). A fan-out stage serves every request once on each shard, and each shard has
+ * `replicas` replicas: its capacity is one shard's, compared with the parent rate.
  */
 export function stageCapacityRps(st: Stage, replicas = st.replicas): number {
-  // A fan-out stage serves every request once on each shard: its capacity is one shard's.
   return (replicas * st.concurrency * st.maxBatch) / st.serviceTime.meanS(st.maxBatch, st.typicalCandidates);
+}
+
+/** What reaches one stage and what it can complete: the one reading of the pipeline that the load check and theory share. */
+export interface StageLoad {
+  /**
+   * Long-run rate of requests reaching the stage, per second (each shard of a fan-out
+   * sees every request, so this is also one shard's rate, before hedges): the arrival
+   * rate, capped by the capacity of every overloaded stage before (it completes at most
+   * its capacity, whatever it does with the excess). NaN when the arrival rate is unknown.
+   */
+  rateRps: number;
+  /** `stageCapacityRps` at the configured replicas. */
+  capacityRps: number;
+  /** `stageCapacityRps` at the most replicas an autoscaler may reach (= `capacityRps` when not autoscaled). */
+  maxCapacityRps: number;
+  /**
+   * `rateRps` is only an upper bound, the run alone tells the real rate: a cache,
+   * fallback or prediction store at this stage takes an unknown share, or one before it
+   * was offered more than its model completes (its hits then pass more than that).
+   */
+  boundOnly: boolean;
+}
+
+/**
+ * The rate reaching each stage of `stages` (the main path, in order) and its capacity.
+ * `shielded` names the stages behind a cache, fallback or prediction store; what they
+ * let through unserved still goes on to the next stage.
+ */
+export function stageLoads(
+  arrivalRateRps: number,
+  stages: readonly Stage[],
+  autoscalers: ReadonlyMap<string, Autoscaler> = new Map(),
+  shielded: ReadonlySet<string> = new Set(),
+): StageLoad[] {
+  let rate = arrivalRateRps;
+  let unsure = false; // what reaches the stage is an upper bound from here on
+  return stages.map((st) => {
+    const capacityRps = stageCapacityRps(st);
+    const maxCapacityRps = stageCapacityRps(st, autoscalers.get(st.name)?.maxReplicas ?? st.replicas);
+    const load: StageLoad = { rateRps: rate, capacityRps, maxCapacityRps, boundOnly: unsure || shielded.has(st.name) };
+    if (rate > maxCapacityRps) {
+      rate = maxCapacityRps;
+      if (shielded.has(st.name)) unsure = true;
+    }
+    return load;
+  });
 }
 
 /**
  * Plain-words warnings for stages whose offered load reaches their capacity with an
  * unbounded queue and no deadline. Such a queue grows for as long as arrivals last,
  * so waiting times grow with run length and describe the run, not the system. The
- * rate reaching a stage is the arrival rate, capped by the capacity of any
- * overloaded stage before it that sheds the excess (bounded queue or deadline).
+ * rate reaching a stage is read by `stageLoads`.
  */
 export function overloadWarnings(
   arrivalRateRps: number,
@@ -25,14 +71,13 @@ export function overloadWarnings(
   shielded: ReadonlySet<string> = new Set(),
 ): string[] {
   const warnings: string[] = [];
-  let rate = arrivalRateRps;
-  if (!Number.isFinite(rate)) return warnings; // traces: no long-run rate is known up front
-  for (const st of stages) {
+  if (!Number.isFinite(arrivalRateRps)) return warnings; // traces: no long-run rate is known up front
+  stageLoads(arrivalRateRps, stages, autoscalers, shielded).forEach((load, i) => {
+    const st = stages[i]!;
     // An autoscaled stage can grow to its maximum.
-    const capacityRps = stageCapacityRps(st, autoscalers.get(st.name)?.maxReplicas ?? st.replicas);
+    const { rateRps: rate, maxCapacityRps: capacityRps } = load;
     const rho = rate / capacityRps;
-    const unbounded = st.queueCapacity === Infinity && st.deadlineS === Infinity && st.systemDeadlineS === Infinity && !shielded.has(st.name);
-    if (rho >= 1 && unbounded) {
+    if (rho >= 1 && unboundedQueue(st, shielded)) {
       warnings.push(
         `stage "${st.name}" is overloaded: ${fmt(rate)} req/s arrive but its server(s) complete at most ` +
           `${fmt(capacityRps)} req/s (utilization ${fmt(rho * 100)}%), and its queue is unbounded. The queue grows for as ` +
@@ -40,9 +85,13 @@ export function overloadWarnings(
           `lower the load, or bound the queue (queue: { capacity: N }) to see drops instead.`,
       );
     }
-    if (rho > 1) rate = capacityRps;
-  }
+  });
   return warnings;
+}
+
+/** No queue bound, no deadline and nothing in front: the excess of an overload stays. */
+function unboundedQueue(st: Stage, shielded: ReadonlySet<string>): boolean {
+  return st.queueCapacity === Infinity && st.deadlineS === Infinity && st.systemDeadlineS === Infinity && !shielded.has(st.name);
 }
 
 /** A stage whose unbounded queue grows for as long as arrivals last. */
@@ -69,13 +118,12 @@ export function unboundedGrowth(
   shielded: ReadonlySet<string> = new Set(),
 ): QueueGrowth[] {
   const out: QueueGrowth[] = [];
-  let rate = arrivalRateRps;
-  if (!Number.isFinite(rate)) return out;
-  stages.forEach((st, index) => {
-    const capacityRps = stageCapacityRps(st, autoscalers.get(st.name)?.maxReplicas ?? st.replicas);
-    const unbounded = st.queueCapacity === Infinity && st.deadlineS === Infinity && st.systemDeadlineS === Infinity && !shielded.has(st.name);
-    if (rate > capacityRps && unbounded) out.push({ index, rateRps: rate, capacityRps, heldPerS: (rate - capacityRps) * (st.fanout?.shards ?? 1) });
-    if (rate > capacityRps) rate = capacityRps;
+  if (!Number.isFinite(arrivalRateRps)) return out;
+  stageLoads(arrivalRateRps, stages, autoscalers, shielded).forEach(({ rateRps, maxCapacityRps }, index) => {
+    const st = stages[index]!;
+    if (rateRps > maxCapacityRps && unboundedQueue(st, shielded)) {
+      out.push({ index, rateRps, capacityRps: maxCapacityRps, heldPerS: (rateRps - maxCapacityRps) * (st.fanout?.shards ?? 1) });
+    }
   });
   return out;
 }

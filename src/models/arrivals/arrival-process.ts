@@ -3,8 +3,19 @@ import type { TraceOpener } from '../../config/trace-csv.ts';
 
 /** A source of arrival instants. */
 export interface ArrivalProcess {
-  /** Long-run mean arrival rate (per second), for load checks and theory; NaN when unknown (traces). */
+  /**
+   * Long-run mean arrival rate (per second) as known without reading anything, for the
+   * load check before a run; NaN for a trace replay, whose rate is in its file.
+   */
   readonly meanRateRps: number;
+  /**
+   * The process's own mean rate (per second) over [fromS, toS] of simulated time: the
+   * expected arrivals in that window over its length; with `toS` Infinity (the
+   * default), the long-run rate. A trace replay reads its file for it: (rows in the
+   * window − 1) / (time from the first of them to the last), NaN with fewer than two
+   * at different times. Theory reads this, never the scenario's `qps` key.
+   */
+  meanRate(fromS?: number, toS?: number): number;
   /** Squared coefficient of variation of inter-arrival gaps (1 for Poisson), when known. */
   readonly interarrivalScv: number | undefined;
   /** Time of the next arrival after one at `nowS`, or `Infinity` when none is left. */

@@ -111,6 +111,7 @@ export const makeBursty: ArrivalFactory<BurstySpec> = (spec, sim) => {
   };
   return {
     meanRateRps: burstyMeanRateRps(spec),
+    meanRate: (fromS = 0, toS = Infinity) => (toS === Infinity ? burstyMeanRateRps(spec) : burstyExpectedCount(spec, fromS, toS) / (toS - fromS)),
     interarrivalScv: burstyInterarrivalScv(spec),
     next: (nowS) => {
       if (nowS < clockS) throw new RangeError(`bursty arrivals cannot go back in time (asked for after ${nowS} s, already at ${clockS} s)`);

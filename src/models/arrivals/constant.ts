@@ -8,6 +8,7 @@ export const makeConstant: ArrivalFactory<{ process: 'constant'; qps: number }> 
   let k = 0;
   return {
     meanRateRps: spec.qps,
+    meanRate: () => spec.qps,
     interarrivalScv: 0,
     next: () => ++k / spec.qps,
   };

@@ -52,6 +52,7 @@ export const makeDiurnal: ArrivalFactory<DiurnalSpec> = (spec, sim) => {
   const next = thinnedPoisson((t) => diurnalRateRps(spec, t), [{ untilS: Infinity, boundRps: peakRps }], sim.random.stream('arrivals'));
   return {
     meanRateRps: spec.qps,
+    meanRate: (fromS = 0, toS = Infinity) => (toS === Infinity ? spec.qps : diurnalExpectedCount(spec, fromS, toS) / (toS - fromS)),
     interarrivalScv: spec.amplitude === 0 ? 1 : undefined,
     next,
   };

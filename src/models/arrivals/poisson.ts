@@ -10,6 +10,7 @@ export const makePoisson: ArrivalFactory<{ process: 'poisson'; qps: number }> = 
   const gap = randomExponential.source(sim.random.stream('arrivals'))(spec.qps);
   return {
     meanRateRps: spec.qps,
+    meanRate: () => spec.qps,
     interarrivalScv: 1,
     next: (nowS) => nowS + gap(),
   };

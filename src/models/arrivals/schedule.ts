@@ -94,6 +94,7 @@ export const makeSchedule: ArrivalFactory<ScheduleSpec> = (spec, sim) => {
   const constant = steps.every((st) => st.qps === steps[0]!.qps);
   return {
     meanRateRps: scheduleMeanRateRps(spec),
+    meanRate: (fromS = 0, toS = Infinity) => (toS === Infinity ? scheduleMeanRateRps(spec) : scheduleExpectedCount(spec, fromS, toS) / (toS - fromS)),
     // A schedule of one rate is plain Poisson; otherwise gaps are not identically distributed.
     interarrivalScv: constant ? 1 : undefined,
     next: (nowS) => {

@@ -68,7 +68,7 @@ export function spikeExpectedCount(spec: SpikeSpec, fromS: number, toS: number):
  *
  * `meanRateRps` is the long-run rate, the base `qps`: the spike is a transient, which
  * adds (factor − 1)·qps·(duration − ramp) arrivals in all, so a run of length T sees
- * an average of qps + that / T (`spikeExpectedCount(spec, 0, T) / T`). The SCV is
+ * an average of qps + that / T (`spikeExpectedCount(spec, 0, T) / T`, `meanRate(0, T)`). The SCV is
  * left undefined, as the gaps are not identically distributed (it is 1 if factor is 1).
  */
 export const makeSpike: ArrivalFactory<SpikeSpec> = (spec, sim) => {
@@ -84,6 +84,7 @@ export const makeSpike: ArrivalFactory<SpikeSpec> = (spec, sim) => {
   const next = thinnedPoisson((t) => spikeRateRps(spec, t), pieces, sim.random.stream('arrivals'));
   return {
     meanRateRps: spec.qps,
+    meanRate: (fromS = 0, toS = Infinity) => (toS === Infinity ? spec.qps : spikeExpectedCount(spec, fromS, toS) / (toS - fromS)),
     interarrivalScv: spec.factor === 1 ? 1 : undefined,
     next,
   };

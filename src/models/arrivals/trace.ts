@@ -32,27 +32,35 @@ function tooFar(file: string, line: number, offsetS: number): string {
   return `${shownField(file)}:${line}: this row arrives ${offsetS.toExponential(3)} s after the first; a replay spans at most ${MAX_REPLAY_OFFSET_S.toExponential(2)} s (about 285 years), where simulated time still resolves a microsecond: are the timestamps in seconds?`;
 }
 
-/** Mean arrival rate of a trace: (rows − 1) / (last − first timestamp), read in one pass. */
-function traceMeanRate(open: () => TraceReader, file: string): number {
+/**
+ * Mean arrival rate of a trace, read in one pass: (rows − 1) / (last − first
+ * timestamp) over the rows whose offset from the first row, divided by `speed`, falls
+ * in [fromS, toS] (the whole trace by default); NaN with fewer than two such rows at
+ * different times.
+ */
+function traceMeanRate(open: () => TraceReader, file: string, speed = 1, fromS = 0, toS = Infinity): number {
   const reader = open();
   let n = 0;
+  let started = false;
   let w0 = 0;
   let f0 = 0;
-  let w1 = 0;
-  let f1 = 0;
+  let first = 0;
+  let last = 0;
   for (let r = reader.next(); r !== undefined; r = reader.next()) {
-    if (n === 0) {
+    if (!started) {
+      started = true;
       w0 = r.wholeS;
       f0 = r.fracS;
     }
-    w1 = r.wholeS;
-    f1 = r.fracS;
-    if (!(Math.abs(w1 - w0 + (f1 - f0)) <= MAX_REPLAY_OFFSET_S)) throw new InputError([tooFar(file, r.line, w1 - w0 + (f1 - f0))]);
+    const offsetS = r.wholeS - w0 + (r.fracS - f0);
+    if (!(Math.abs(offsetS) <= MAX_REPLAY_OFFSET_S)) throw new InputError([tooFar(file, r.line, offsetS)]);
+    const t = offsetS / speed;
+    if (t < fromS || t > toS) continue;
+    if (n === 0) first = t;
+    last = t;
     n++;
   }
-  const span = n > 0 ? w1 - w0 + (f1 - f0) : 0;
-  if (n < 2 || !(span > 0)) throw new InputError([`${shownField(file)}: needs at least two rows at different times to have a mean rate (timing: poisson)`]);
-  return (n - 1) / span;
+  return n >= 2 && last > first ? (n - 1) / (last - first) : NaN;
 }
 
 /**
@@ -68,12 +76,14 @@ export const makeTrace: ArrivalFactory<TraceArrivalsSpec> = (spec, sim, context)
   const open = () => openTrace(spec.file, { timestampColumn: spec.timestamp });
   if (spec.timing === 'poisson') {
     const rate = traceMeanRate(open, spec.file) * spec.rate;
+    if (Number.isNaN(rate)) throw new InputError([`${shownField(spec.file)}: needs at least two rows at different times to have a mean rate (timing: poisson)`]);
     const reader = open();
     const gap = randomExponential.source(sim.random.stream('arrivals'))(rate);
     let current: readonly number[] | null = null;
     let started = false;
     return {
       meanRateRps: rate,
+      meanRate: () => rate,
       interarrivalScv: 1,
       attributeNames: reader.attributeNames,
       attributes: () => current,
@@ -100,7 +110,9 @@ export const makeTrace: ArrivalFactory<TraceArrivalsSpec> = (spec, sim, context)
   let prevT = 0;
   let current: readonly number[] | null = null;
   return {
+    // Unknown until the file is read: the load check before a run does not read it twice.
     meanRateRps: NaN,
+    meanRate: (fromS = 0, toS = Infinity) => traceMeanRate(open, spec.file, spec.rate, fromS, toS),
     interarrivalScv: undefined,
     attributeNames: reader.attributeNames,
     attributes: () => current,
