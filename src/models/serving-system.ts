@@ -204,8 +204,9 @@ export class ServingSystem {
     const arrivalsS = Math.min(this.stopS, this.stopRequests / this.arrivals.meanRateRps);
     // An overloaded unbounded queue drains long after arrivals stop: the default
     // windows cover that drain too (held at the end ÷ the bottleneck's capacity).
-    const drainS = unboundedGrowth(this.arrivals.meanRateRps, this.stages, this.autoscalers, this.shielded()).reduce(
-      (sum, g) => sum + (g.heldPerS * arrivalsS) / (g.capacityRps * (this.stages[g.index]!.fanout?.shards ?? 1)),
+    const main = this.mainPath();
+    const drainS = unboundedGrowth(this.arrivals.meanRateRps, main, this.autoscalers, this.shielded()).reduce(
+      (sum, g) => sum + (g.heldPerS * arrivalsS) / (g.capacityRps * (main[g.index]!.fanout?.shards ?? 1)),
       0,
     );
     const expectedS = arrivalsS + drainS;
@@ -312,6 +313,15 @@ export class ServingSystem {
   }
 
   /** Stages behind a cache, fallback or prediction store (not all traffic reaches them). */
+  /**
+   * The stages every request passes, in order: not the standby stages a fallback or a
+   * prediction miss diverts to, which see only the diverted share (the load check and
+   * theory would otherwise offer them the whole arrival rate).
+   */
+  private mainPath(): Stage[] {
+    return this.nodes.map((n) => n.stage);
+  }
+
   private shielded(): Set<string> {
     return new Set(this.built.filter((b) => b.spec.cache || b.spec.fallback || b.spec.precompute).map((b) => b.stage.name));
   }
@@ -325,13 +335,14 @@ export class ServingSystem {
     const rate = this.arrivals.meanRateRps;
     const spanS = Math.min(this.stopS, this.stopRequests / rate);
     if (!Number.isFinite(spanS)) return;
-    const growth = unboundedGrowth(rate, this.stages, this.autoscalers, this.shielded());
+    const main = this.mainPath();
+    const growth = unboundedGrowth(rate, main, this.autoscalers, this.shielded());
     const total = growth.reduce((sum, g) => sum + g.heldPerS * spanS, 0);
     if (total < this.maxInFlight) return;
     const worst = growth.reduce((a, b) => (b.heldPerS > a.heldPerS ? b : a));
     throw new InputError([
       this.overloadMessage(
-        worst.index,
+        this.stages.indexOf(main[worst.index]!),
         `its queue is unbounded and grows by about ${fmtRate(worst.heldPerS)} requests a second, so by the time arrivals stop (${fmtRate(spanS)} s) ` +
           `the run would hold about ${fmtCount(total)} requests, more than a run may hold`,
         rate,
@@ -671,7 +682,7 @@ export class ServingSystem {
       warnings: [
         ...overloadWarnings(
           this.arrivals.meanRateRps,
-          this.stages,
+          this.mainPath(),
           this.autoscalers,
           this.shielded(),
         ),

@@ -67,4 +67,26 @@ stages:
     expect(warnings.filter((w) => w.includes('is overloaded'))).toHaveLength(1);
     expect(warnings[0]).toContain('stage "front"');
   });
+  it('a fallback target is off the main path: offered only what is diverted, never the whole rate', () => {
+    const scenario = scenarioFromText({
+      name: 'fallback.yaml',
+      text: `name: fallback
+arrivals: { process: poisson, qps: 100 }
+stop: { requests: 5000 }
+stages:
+  - name: ranker
+    replicas: 4
+    service: { dist: exponential, mean: "20ms" }
+    fallback: { queueLength: 50, to: lite }
+  - name: lite
+    replicas: 1
+    service: { dist: exponential, mean: "50ms" }
+`,
+    });
+    const result = runScenario(scenario);
+    // Reference: the ranker runs at 100 × 0.02 / 4 = 50 % and its queue seldom reaches 50,
+    // so "lite" (20 req/s) gets almost nothing; before, the check offered it all 100 req/s
+    // and warned it was at 500 %.
+    expect(result.warnings.filter((w) => w.includes('lite'))).toEqual([]);
+  });
 });
