@@ -14,7 +14,7 @@ import { inProcessRunner, replicationSeed, type Runner, type RunTask } from '../
 import { analyseSweep, sloFraction, type SweepPoint } from '../experiments/sweep.ts';
 import { stageShapes, theoryForRun as theoryForSystem, theoryRows } from '../experiments/theory.ts';
 import { parseVary, type Vary } from '../experiments/vary.ts';
-import { buildReport } from '../report/build.ts';
+import { buildReport, sweepSection } from '../report/build.ts';
 import { fmtDifference, fmtEstimate } from '../report/format.ts';
 import type { Report, TheoryRow, TradeoffPoint } from '../report/model.ts';
 import { fmtNum, fmtPct, fmtUsd } from './format.ts';
@@ -455,13 +455,15 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
   let text = '';
   if (opts.report) {
     const label = (c: (typeof curves)[number], x: number | string) => `${c.name ? `${c.name} ` : ''}${vary.path}=${x}`;
+    const theoryAt = curves.map((c, k) => c.points.map((p, i) => theoryFor(scenarios[k * n + i]!, openerFor(file, opts), p.aggregate)));
     const report = buildReport(
       `servesim sweep · ${vary.path}`,
       `${vary.path} from ${vary.values[0]} to ${vary.values[n - 1]} in ${n} points, ${opts.replications} replication(s) each${curves.length > 1 ? `, for ${curves.length} variants` : ''}.`,
       curves.flatMap((c) => c.points.map((p) => ({ name: label(c, p.x), aggregate: p.aggregate }))),
-      [],
+      curves.flatMap((c, k) => c.points.flatMap((p, i) => theoryAt[k]![i]!.map((t) => ({ ...t, stage: `${label(c, p.x)} · ${t.stage}` })))),
       curves.map((c) => `${c.name || 'sweep'}: knee at ${c.analysis.kneeX ?? '–'}; highest value within the SLO: ${c.analysis.maxXMeetingSlo ?? '–'}`),
     );
+    report.sweep = sweepSection(vary.path, curves, theoryAt);
     text += await writeReport(opts.report, report);
   }
   if (opts.json) {
@@ -576,6 +578,7 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo: str
       costPerHourUsd: p.cost,
       p99Ms: estimateAt(p.aggregate.figures, 'latencyMs.p99')?.mean ?? NaN,
       meetsSlo: p.meets,
+      chosen: p === result.best,
     }));
     const shown = [result.best, result.nextCheaper].filter((p): p is PlanPoint => p !== undefined);
     const theory = result.best ? theoryFor(scenarios.get(JSON.stringify(result.best.assignment))!, openerFor(file, opts), result.best.aggregate) : [];
