@@ -697,16 +697,16 @@ export function sweepRows(report: Report): Array<{ curve: string; x: number | st
 }
 
 /** Rows of the theory panel: simulated and closed-form mean wait per curve, stage and point. */
-export function sweepTheoryRows(report: Report): Array<{ series: string; x: number | string; waitMs: number; source: 'simulated' | 'theory' }> {
+export function sweepTheoryRows(report: Report): Array<{ series: string; model: string; x: number | string; waitMs: number; source: 'simulated' | 'theory' }> {
   const curves = report.sweep?.curves ?? [];
   const many = curves.length > 1;
   return curves.flatMap((c) =>
     c.points.flatMap((p) =>
       p.theory.flatMap((t) => {
-        const series = `${many ? `${c.name || 'base'} · ` : ''}${t.stage} (${t.model})`;
+        const series = `${many ? `${c.name || 'base'} · ` : ''}${t.stage}`;
         return [
-          { series, x: p.x, waitMs: drawn(t.analyticWaitMs), source: 'theory' as const },
-          ...(Number.isFinite(t.simulatedWaitMs.value) ? [{ series, x: p.x, waitMs: drawn(t.simulatedWaitMs.value), source: 'simulated' as const }] : []),
+          { series, model: t.model, x: p.x, waitMs: drawn(t.analyticWaitMs), source: 'theory' as const },
+          ...(Number.isFinite(t.simulatedWaitMs.value) ? [{ series, model: t.model, x: p.x, waitMs: drawn(t.simulatedWaitMs.value), source: 'simulated' as const }] : []),
         ];
       }),
     ),
@@ -721,7 +721,8 @@ function sweepChart(report: Report): ChartDef {
   const path = sweep?.path ?? '';
   const xs = [...new Set(rows.flatMap((r) => (typeof r.x === 'number' ? [r.x] : [])))];
   // Up to 12 points, a tick at each (their values are what the reader looks up); beyond, 8 round ones.
-  const xAxis = xs.length <= 12 ? { values: xs, format: '~r', labelOverlap: 'greedy' as const } : { tickCount: 8, labelOverlap: 'greedy' as const };
+  // The format names its precision: without one, Vega rounds labels to the ticks' spacing (119 read "100").
+  const xAxis = xs.length <= 12 ? { values: xs, format: ',.6~r', labelOverlap: 'greedy' as const } : { tickCount: 8, labelOverlap: 'greedy' as const };
   const x = { field: 'x', title: path, ...(numeric ? { type: 'quantitative' as const, scale: { zero: false, nice: false }, axis: xAxis } : { type: 'ordinal' as const, sort: null }) };
   const names = distinctLabels((sweep?.curves ?? []).map((c) => c.name || 'sweep'));
   const knees = (sweep?.curves ?? []).flatMap((c, k) => (c.kneeX !== undefined ? [{ curve: names[k]!, x: c.kneeX, text: `knee at ${c.kneeX}` }] : []));
@@ -770,9 +771,10 @@ function sweepChart(report: Report): ChartDef {
       },
     ],
   };
-  const waitColor = { field: 'series', type: 'nominal' as const, title: 'Stage (model)', scale: { range: STAGE_COLORS } };
+  const waitColor = { field: 'series', type: 'nominal' as const, title: 'Stage', scale: { range: STAGE_COLORS } };
   const waitTooltip = [
     { field: 'series', title: 'Stage' },
+    { field: 'model', title: 'Model' },
     { field: 'x', title: path },
     { field: 'source', title: 'Source' },
     { field: 'waitMs', type: 'quantitative' as const, title: 'Mean wait (ms)', format: ',.4~r' },
@@ -802,7 +804,7 @@ function sweepChart(report: Report): ChartDef {
       (rows.some((r) => r.hi > r.lo) ? ' with its 95% interval' : '') +
       (knees.length > 0 ? '; the red dashed line is the knee (Kneedle), beyond which latency climbs faster than the load' : '') +
       '.' +
-      (theory.length > 0 ? ' Below: the mean wait in the queue, simulated (points) and from the closed-form model (dashed line), for each stage a model covers.' : ''),
+      (theory.length > 0 ? ' Below: the mean wait in the queue, simulated (points) and from the closed-form model (dashed line), for each stage a model covers (the theory table below names the model).' : ''),
     emptyNote: 'No sweep point has a p99.',
     spec:
       rows.length === 0
