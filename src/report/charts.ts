@@ -97,7 +97,7 @@ function drawn(x: number): number {
   return Number.isFinite(x) ? +x.toPrecision(5) : x;
 }
 
-/** Longest variant label drawn on an axis or in a legend (about 130 px at 11 px). */
+/** Longest variant label drawn on an axis or in a legend: about 136 px at 11 px, under the axes' 140 px limit. */
 const LABEL_CHARS = 22;
 
 /**
@@ -624,7 +624,7 @@ function stagesChart(report: Report): ChartDef {
     .map((v) => ({ variant: v.name, meanMs: v.latencyMs.mean.value }));
   // Rows come in variant order and sort: null keeps it. (A sort array would be compiled into
   // an expression holding the names, which Vega-Lite fails to parse for some characters.)
-  const yVariant = { field: 'variant', type: 'nominal' as const, sort: null, title: null, axis: { labelLimit: 120 } };
+  const yVariant = { field: 'variant', type: 'nominal' as const, sort: null, title: null, axis: { labelLimit: 140 } };
   return {
     id: 'chart-stages',
     title: 'Where latency goes',
@@ -683,7 +683,7 @@ function stagesChart(report: Report): ChartDef {
 }
 
 /** Rows of the p99-against-load chart: one per curve and point with a p99. */
-export function sweepRows(report: Report): Array<{ curve: string; x: number | string; p99Ms: number; lo: number; hi: number }> {
+export function sweepRows(report: Report): Array<{ curve: string; x: number | string; p99Ms: number; lo: number; hi: number; theoryP99Ms: number | null }> {
   const curves = report.sweep?.curves ?? [];
   const names = distinctLabels(curves.map((c) => c.name || 'sweep'));
   return curves.flatMap((c, k) =>
@@ -691,7 +691,8 @@ export function sweepRows(report: Report): Array<{ curve: string; x: number | st
       .filter((p) => Number.isFinite(p.p99Ms.value))
       .map((p) => {
         const ci = p.p99Ms.ci95 !== undefined && Number.isFinite(p.p99Ms.ci95) ? p.p99Ms.ci95 : 0;
-        return { curve: names[k]!, x: p.x, p99Ms: drawn(p.p99Ms.value), lo: drawn(p.p99Ms.value - ci), hi: drawn(p.p99Ms.value + ci) };
+        const theory = p.theoryP99Ms !== undefined && Number.isFinite(p.theoryP99Ms) ? drawn(p.theoryP99Ms) : null;
+        return { curve: names[k]!, x: p.x, p99Ms: drawn(p.p99Ms.value), lo: drawn(p.p99Ms.value - ci), hi: drawn(p.p99Ms.value + ci), theoryP99Ms: theory };
       }),
   );
 }
@@ -750,8 +751,22 @@ function sweepChart(report: Report): ChartDef {
         ? [
             {
               data: { values: rows },
-              mark: { type: 'rule' as const, strokeWidth: 1.4 },
+              mark: { type: 'rule' as const, strokeWidth: 1.4, ...(many ? {} : { color: VARIANT_COLORS[0] }) },
               encoding: { x, y: { field: 'lo', type: 'quantitative' as const }, y2: { field: 'hi' }, ...color },
+            },
+          ]
+        : []),
+      ...(rows.some((r) => r.theoryP99Ms !== null)
+        ? [
+            {
+              data: { values: rows.filter((r) => r.theoryP99Ms !== null) },
+              mark: { type: 'line' as const, strokeWidth: 1.6, strokeDash: [6, 4], ...(many ? {} : { color: '#37474f' }) },
+              encoding: {
+                x,
+                y: { field: 'theoryP99Ms', type: 'quantitative' as const },
+                ...color,
+                tooltip: [{ field: 'x', title: path }, { field: 'theoryP99Ms', type: 'quantitative' as const, title: 'theory p99 (ms)', format: ',.4~r' }],
+              },
             },
           ]
         : []),
@@ -802,6 +817,7 @@ function sweepChart(report: Report): ChartDef {
     caption:
       'The p99 at each point of the sweep' +
       (rows.some((r) => r.hi > r.lo) ? ' with its 95% interval' : '') +
+      (rows.some((r) => r.theoryP99Ms !== null) ? '; the grey dashed line is the closed-form p99' : '') +
       (knees.length > 0 ? '; the red dashed line is the knee (Kneedle), beyond which latency climbs faster than the load' : '') +
       '.' +
       (theory.length > 0 ? ' Below: the mean wait in the queue, simulated (points) and from the closed-form model (dashed line), for each stage a model covers (the theory table below names the model).' : ''),

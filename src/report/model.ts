@@ -68,6 +68,11 @@ export interface SweepPointFigures {
   x: number | string;
   p99Ms: Figure;
   /**
+   * Closed-form p99 of the end-to-end latency, where the path has one (e.g. one M/M/c
+   * stage: P(T > t) from Erlang C and the exponential service); drawn beside the simulated p99.
+   */
+  theoryP99Ms?: number;
+  /**
    * Closed-form mean wait beside the simulated one, per stage with a finite analytic
    * figure (e.g. Erlang C for an M/M/c stage); empty when no model applies.
    */

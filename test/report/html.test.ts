@@ -267,5 +267,9 @@ describe('chart specs', () => {
     const chosen = fixtureReport().tradeoff.map((t, i) => ({ ...t, chosen: i === 3 }));
     expect(compileCharts(fixtureReport({ sweep: two, tradeoff: chosen })).warnings).toEqual([]);
     expect(compileCharts(fixtureReport({ sweep: listed })).warnings).toEqual([]);
+    // A closed-form p99 beside the simulated one (as Erlang C gives for one M/M/c stage).
+    const withP99 = { ...sweep, curves: [{ ...sweep.curves[0]!, points: sweep.curves[0]!.points.map((p) => ({ ...p, theoryP99Ms: p.p99Ms.value * 0.97 })) }] };
+    expect(compileCharts(fixtureReport({ sweep: withP99 })).warnings).toEqual([]);
+    expect(compileCharts(fixtureReport({ sweep: two })).compiled.find((c) => c.id === 'chart-sweep')).toBeDefined();
   });
 });
