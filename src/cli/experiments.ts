@@ -14,7 +14,8 @@ import { inProcessRunner, replicationSeed, type Runner, type RunTask } from '../
 import { analyseSweep, sloFraction, type SweepPoint } from '../experiments/sweep.ts';
 import { stageShapes, theoryForRun as theoryForSystem, theoryRows } from '../experiments/theory.ts';
 import { parseVary, type Vary } from '../experiments/vary.ts';
-import { buildReport } from '../report/build.ts';
+import { buildReport, sweepSection } from '../report/build.ts';
+import { fmtDifference, fmtEstimate } from '../report/format.ts';
 import type { Report, TheoryRow, TradeoffPoint } from '../report/model.ts';
 import { fmtNum, fmtPct, fmtUsd } from './format.ts';
 import { progressReporter } from './progress.ts';
@@ -175,16 +176,13 @@ async function writeReport(path: string, report: Report): Promise<string> {
 const estScaled = (a: Aggregate, path: string, k: number): string => {
   const e = estimateAt(a.figures, path);
   if (e === undefined || !Number.isFinite(e.mean)) return '–';
-  return Number.isFinite(e.ci95) ? `${fmtNum(e.mean * k)} ± ${fmtNum(e.ci95 * k)}` : fmtNum(e.mean * k);
+  return fmtEstimate(e.mean * k, e.ci95 * k, fmtNum);
 };
 
 const est = (a: Aggregate, path: string): string => {
   const e = estimateAt(a.figures, path);
   if (e === undefined || !Number.isFinite(e.mean)) return '–';
-  if (!Number.isFinite(e.ci95)) return fmtNum(e.mean);
-  // Rounding-level spread (the same deterministic value summed in another order) is none.
-  const ci = Math.abs(e.ci95) <= 1e-9 * Math.abs(e.mean) ? 0 : e.ci95;
-  return `${fmtNum(e.mean)} ± ${fmtNum(ci)}`;
+  return fmtEstimate(e.mean, e.ci95, fmtNum);
 };
 
 /** Theory rows for one plain run (its own figures as the simulated values). */
@@ -197,7 +195,7 @@ export function theoryText(rows: readonly TheoryRow[]): string {
   if (rows.length === 0) return '';
   const lines = ['', 'Theory beside simulation (mean queue wait)'];
   for (const r of rows) {
-    const sim = Number.isFinite(r.simulated.value) ? `${fmtNum(r.simulated.value)}${r.simulated.ci95 !== undefined && Number.isFinite(r.simulated.ci95) ? ` ± ${fmtNum(r.simulated.ci95)}` : ''} ms` : '–';
+    const sim = Number.isFinite(r.simulated.value) ? `${fmtEstimate(r.simulated.value, r.simulated.ci95, fmtNum)} ms` : '–';
     const says = Number.isFinite(r.analytic) ? `${r.model} says ${fmtNum(r.analytic)} ms` : Number.isNaN(r.analytic) ? 'no closed form applies' : 'theory says the wait grows without bound';
     lines.push(`  ${r.stage}: ${says}, simulation ${sim}`);
     lines.push(`    ${r.note}`);
@@ -342,7 +340,7 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
   let text = '';
   if (opts.report) {
     const theory = variants.flatMap((v, k) => theoryFor(v.scenario, openerFor(v.file, opts), aggs[k]!).map((t) => ({ ...t, stage: `${v.name} · ${t.stage}` })));
-    const notes = diffs.flatMap((d) => d.differences.filter((x) => x.significant).map((x) => `${d.name} − ${variants[0]!.name}: ${x.figure} ${x.difference >= 0 ? '+' : ''}${fmtNum(x.difference)} ± ${fmtNum(x.ci95)} (significant)`));
+    const notes = diffs.flatMap((d) => d.differences.map((x) => ({ x, f: fmtDifference(x, fmtNum) })).filter(({ f }) => f.verdict === 'significant').map(({ x, f }) => `${d.name} − ${variants[0]!.name}: ${x.figure} ${f.text} (significant)`));
     const narrative = files.length === 1 && typeof files[0]!.raw.narrative === 'string' ? `${files[0]!.raw.narrative.trim()} ` : '';
     const title = files.length === 1 && typeof files[0]!.raw.name === 'string' ? `${files[0]!.raw.name}: ` : '';
     const report = buildReport(
@@ -385,10 +383,8 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
   for (const d of diffs) {
     lines.push('', `${d.name} minus ${variants[0]!.name} (paired, 95% CI):`);
     for (const x of d.differences) {
-      const verdict = x.significant ? 'significant' : x.ci95 === 0 && x.difference === 0 ? 'identical' : Number.isNaN(x.ci95) ? 'no interval with one replication' : 'not significant';
-      // An interval at rounding level (a deterministic figure) is shown as none.
-      const ci = Math.abs(x.ci95) <= 1e-9 * Math.abs(x.difference) ? 0 : x.ci95;
-      lines.push(`  ${x.figure.padEnd(24)} ${x.difference >= 0 ? '+' : ''}${fmtNum(x.difference)} ± ${Number.isNaN(ci) ? '–' : fmtNum(ci)}  ${verdict}`);
+      const { text: diffText, verdict } = fmtDifference(x, fmtNum);
+      lines.push(`  ${x.figure.padEnd(24)} ${diffText}  ${verdict}`);
     }
   }
   if (opts.replications < 2) lines.push('', 'note: with one replication there is no interval; use --replications 10 or more to judge significance.');
@@ -459,13 +455,15 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
   let text = '';
   if (opts.report) {
     const label = (c: (typeof curves)[number], x: number | string) => `${c.name ? `${c.name} ` : ''}${vary.path}=${x}`;
+    const theoryAt = curves.map((c, k) => c.points.map((p, i) => theoryFor(scenarios[k * n + i]!, openerFor(file, opts), p.aggregate)));
     const report = buildReport(
       `servesim sweep · ${vary.path}`,
       `${vary.path} from ${vary.values[0]} to ${vary.values[n - 1]} in ${n} points, ${opts.replications} replication(s) each${curves.length > 1 ? `, for ${curves.length} variants` : ''}.`,
       curves.flatMap((c) => c.points.map((p) => ({ name: label(c, p.x), aggregate: p.aggregate }))),
-      [],
+      curves.flatMap((c, k) => c.points.flatMap((p, i) => theoryAt[k]![i]!.map((t) => ({ ...t, stage: `${label(c, p.x)} · ${t.stage}` })))),
       curves.map((c) => `${c.name || 'sweep'}: knee at ${c.analysis.kneeX ?? '–'}; highest value within the SLO: ${c.analysis.maxXMeetingSlo ?? '–'}`),
     );
+    report.sweep = sweepSection(vary.path, curves, theoryAt);
     text += await writeReport(opts.report, report);
   }
   if (opts.json) {
@@ -580,6 +578,7 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo: str
       costPerHourUsd: p.cost,
       p99Ms: estimateAt(p.aggregate.figures, 'latencyMs.p99')?.mean ?? NaN,
       meetsSlo: p.meets,
+      chosen: p === result.best,
     }));
     const shown = [result.best, result.nextCheaper].filter((p): p is PlanPoint => p !== undefined);
     const theory = result.best ? theoryFor(scenarios.get(JSON.stringify(result.best.assignment))!, openerFor(file, opts), result.best.aggregate) : [];

@@ -1,7 +1,8 @@
 import type { Aggregate, Estimate } from '../experiments/aggregate.ts';
 import { estimateAt } from '../experiments/aggregate.ts';
 import { sloFraction } from '../experiments/sweep.ts';
-import type { Figure, Report, ReportVariant, TheoryRow, TradeoffPoint } from './model.ts';
+import { fmtEstimate } from './format.ts';
+import type { Figure, Report, ReportVariant, SweepSection, TheoryRow, TradeoffPoint } from './model.ts';
 
 const CDF_QUANTILES = [0.001, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99, 0.995, 0.999, 0.9995, 0.9999];
 
@@ -43,19 +44,60 @@ export function variantOf(name: string, a: Aggregate): ReportVariant {
         utilization: estimateAt(f, `stages.${n}.utilization`)?.mean ?? NaN,
         replicas: estimateAt(f, `stages.${n}.meanReplicas`)?.mean ?? NaN,
       })),
-    series: {
+    series: decimateSeries({
       startS: s.startS,
       p99Ms: s.p99Ms,
       throughputRps: s.completions.map((c) => c / s.windowS),
       stages: stageNames.map((n) => ({ name: n, replicas: s.stages[n]!.replicas, queueLength: s.stages[n]!.queueLength })),
-    },
+    }),
   };
 }
 
+/**
+ * At most this many points per series: about 3 px each across a chart 740 px wide. More
+ * draw nothing more and weigh a lot (the mm4 sweep's ten 4,000-window runs made an 18.8 MB page).
+ */
+export const MAX_SERIES_POINTS = 250;
+
+/** Largest non-missing value of a slice; null when every value is missing. */
+function maxOf(xs: ReadonlyArray<number | null>): number | null {
+  let m: number | null = null;
+  for (const x of xs) if (x !== null && Number.isFinite(x) && (m === null || x > m)) m = x;
+  return m;
+}
+
+/**
+ * A series cut to at most MAX_SERIES_POINTS points, each merging k consecutive windows
+ * (k the smallest that fits): it starts where its first window starts; throughput is the
+ * windows' mean, so the requests completed are kept; p99, replicas and queue length are
+ * the windows' largest, so a spike drawn at full resolution stays as high. A series
+ * that fits is returned as it is.
+ */
+export function decimateSeries(series: ReportVariant['series'], maxPoints = MAX_SERIES_POINTS): ReportVariant['series'] {
+  const n = series.startS.length;
+  if (n <= maxPoints) return series;
+  const k = Math.ceil(n / maxPoints);
+  const starts: number[] = [];
+  for (let i = 0; i < n; i += k) starts.push(i);
+  const slice = <T>(xs: readonly T[], i: number) => xs.slice(i, Math.min(n, i + k));
+  const mean = (xs: readonly number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+  return {
+    startS: starts.map((i) => series.startS[i]!),
+    p99Ms: starts.map((i) => maxOf(slice(series.p99Ms, i))),
+    throughputRps: starts.map((i) => mean(slice(series.throughputRps, i))),
+    stages: series.stages.map((st) => ({
+      name: st.name,
+      replicas: starts.map((i) => maxOf(slice(st.replicas, i)) ?? Number.NaN),
+      queueLength: starts.map((i) => maxOf(slice(st.queueLength, i)) ?? Number.NaN),
+    })),
+  };
+}
+
+/** A figure as a summary-table cell: `digits` significant digits, the half-width 2, "± 0" at rounding level. */
 const show = (x: Figure, digits = 3): string => {
   if (!Number.isFinite(x.value)) return '–';
-  const v = Math.abs(x.value) >= 100 ? x.value.toFixed(0) : x.value.toPrecision(digits);
-  return x.ci95 !== undefined && Number.isFinite(x.ci95) ? `${v} ± ${Math.abs(x.ci95) >= 100 ? x.ci95.toFixed(0) : x.ci95.toPrecision(2)}` : v;
+  const num = (d: number) => (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(d));
+  return fmtEstimate(x.value, x.ci95, num(digits), num(2));
 };
 
 /** The summary table of a report: one row per variant. */
@@ -96,5 +138,31 @@ export function buildReport(title: string, summary: string, named: ReadonlyArray
     theory,
     table: summaryTable(variants),
     notes,
+  };
+}
+
+/**
+ * The sweep section of a report: per curve, each point's p99 and the theory rows with a
+ * finite analytic wait (`theory[k][i]` belongs to curve k, point i), and the knee.
+ */
+export function sweepSection(
+  path: string,
+  curves: ReadonlyArray<{ name: string; points: ReadonlyArray<{ x: number | string; aggregate: Aggregate }>; analysis: { kneeX?: number | string | undefined; maxXMeetingSlo?: number | string | undefined } }>,
+  theory: ReadonlyArray<ReadonlyArray<readonly TheoryRow[]>> = [],
+): SweepSection {
+  return {
+    path,
+    curves: curves.map((c, k) => ({
+      name: c.name,
+      points: c.points.map((p, i) => ({
+        x: p.x,
+        p99Ms: fig(estimateAt(p.aggregate.figures, 'latencyMs.p99')),
+        theory: (theory[k]?.[i] ?? [])
+          .filter((t) => Number.isFinite(t.analytic))
+          .map((t) => ({ stage: t.stage, model: t.model, analyticWaitMs: t.analytic, simulatedWaitMs: t.simulated })),
+      })),
+      ...(c.analysis.kneeX !== undefined ? { kneeX: c.analysis.kneeX } : {}),
+      ...(c.analysis.maxXMeetingSlo !== undefined ? { maxXMeetingSlo: c.analysis.maxXMeetingSlo } : {}),
+    })),
   };
 }

@@ -9,7 +9,7 @@ import type { Report } from './model.ts';
 import { paretoFrontier } from './pareto.ts';
 
 /** The stable ids of the chart containers in the HTML page (tests look them up). */
-export type ChartId = 'chart-cdf' | 'chart-timeline' | 'chart-resources' | 'chart-tradeoff' | 'chart-stages';
+export type ChartId = 'chart-sweep' | 'chart-cdf' | 'chart-timeline' | 'chart-resources' | 'chart-tradeoff' | 'chart-stages';
 
 /** One chart: where it goes, its heading and caption, and its spec (null: no data). */
 export interface ChartDef {
@@ -95,6 +95,54 @@ function variantColor(report: Report) {
  */
 function drawn(x: number): number {
   return Number.isFinite(x) ? +x.toPrecision(5) : x;
+}
+
+/** Longest variant label drawn on an axis or in a legend: about 136 px at 11 px, under the axes' 140 px limit. */
+const LABEL_CHARS = 22;
+
+/**
+ * Short labels for names that must stay told apart (axis rows, legend entries, points),
+ * as many as `names` and just as distinct: dotted paths lose their prefix
+ * ("stages.ranker.replicas=46" reads "replicas=46") and lists of settings the settings all
+ * names share, when that keeps them distinct; a label
+ * still over `max` characters keeps its start and end around an ellipsis, and if two
+ * labels still meet, the later gets its place number. Vega's own truncation keeps only
+ * the start, so "stages.ranker.replicas=45" and "=46" both read "stages.ranker.rep…".
+ */
+export function distinctLabels(names: readonly string[], max = LABEL_CHARS): string[] {
+  const distinct = (xs: readonly string[]) => new Set(xs).size === new Set(names).size;
+  let out = [...names];
+  const short = out.map((n) => n.replace(/(?:[A-Za-z_][\w-]*\.)+([A-Za-z_][\w-]*=)/g, '$1'));
+  if (distinct(short)) out = short;
+  // Lists of settings ("a=1, b=2") lose the parts every name shares, when that keeps them distinct.
+  const parts = out.map((n) => n.split(', '));
+  if (out.length > 1 && parts.every((p) => p.length > 1 && p.length === parts[0]!.length)) {
+    const differ = parts[0]!.map((_, j) => parts.some((p) => p[j] !== parts[0]![j]));
+    const kept = parts.map((p) => p.filter((_, j) => differ[j]).join(', '));
+    if (kept.every((k) => k !== '') && distinct(kept)) out = kept;
+  }
+  out = out.map((n) => {
+    const chars = [...n];
+    if (chars.length <= max) return n;
+    const head = Math.ceil((max - 1) / 2);
+    return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - (max - 1 - head)).join('')}`;
+  });
+  // Equal names stay equal; two different names cut to one text are told apart by place.
+  const first = new Map<string, string>();
+  return out.map((label, i) => {
+    const owner = first.get(label);
+    if (owner === undefined) {
+      first.set(label, names[i]!);
+      return label;
+    }
+    return owner === names[i] ? label : `${label} (${i + 1})`;
+  });
+}
+
+/** The report with its variant names replaced by distinct short labels, for the charts. */
+function withShortNames(report: Report): Report {
+  const labels = distinctLabels(report.variants.map((v) => v.name));
+  return { ...report, variants: report.variants.map((v, i) => ({ ...v, name: labels[i]! })) };
 }
 
 /**
@@ -225,6 +273,9 @@ function timeAxis(domain: [number, number], title: string | null) {
     field: 'tS',
     type: 'quantitative' as const,
     scale: { domain, nice: false },
+    // At most 8 labels, none overlapping, the end ones inside the plot: "320,000" and
+    // "360,000" must not run into each other (or past the edge) on a long run.
+    axis: { tickCount: 8, labelOverlap: 'greedy' as const, labelFlush: true },
     title,
   };
 }
@@ -333,7 +384,7 @@ function resourcesChart(report: Report): ChartDef {
           data: { values },
           mark: { type: 'area' as const, interpolate: 'step-after' as const, opacity: 0.9 },
           encoding: {
-            x: { ...timeAxis(domain ?? [0, 1], null), axis: { labels: false, ticks: false } },
+            x: { ...timeAxis(domain ?? [0, 1], null), axis: { labels: false, ticks: false, tickCount: 8 } },
             y: {
               field: 'replicas',
               type: 'quantitative' as const,
@@ -383,7 +434,7 @@ function resourcesChart(report: Report): ChartDef {
 /** Cost-versus-p99 rows: the finite points, their SLO class and whether they are on the frontier. */
 export function tradeoffRows(
   report: Report,
-): Array<{ label: string; costPerHourUsd: number; p99Ms: number; slo: SloClass; frontier: boolean }> {
+): Array<{ label: string; costPerHourUsd: number; p99Ms: number; slo: SloClass; frontier: boolean; chosen: boolean }> {
   const frontier = paretoFrontier(report.tradeoff);
   return report.tradeoff
     .map((p, i) => ({
@@ -392,6 +443,7 @@ export function tradeoffRows(
       p99Ms: p.p99Ms,
       slo: (p.meetsSlo === null ? 'no SLO' : p.meetsSlo ? 'meets SLO' : 'misses SLO') as SloClass,
       frontier: frontier[i] ?? false,
+      chosen: p.chosen === true,
     }))
     .filter((r) => Number.isFinite(r.costPerHourUsd) && Number.isFinite(r.p99Ms));
 }
@@ -439,11 +491,16 @@ function addTradeoffLabels(spec: VgSpec): void {
 
 function tradeoffChart(report: Report): ChartDef {
   const all = tradeoffRows(report);
-  const rows = all.map((r) => ({
-    ...r,
-    kind: r.frontier ? 'Pareto frontier' : 'dominated',
-    labelText: all.length <= LABEL_ALL_UP_TO || r.frontier ? r.label : '',
-  }));
+  const short = distinctLabels(all.map((r) => r.label), 48);
+  // The chosen point first: the label transform places labels in data order, so it gets
+  // its place before any other label can take it.
+  const rows = all
+    .map((r, i) => ({
+      ...r,
+      kind: r.frontier ? 'Pareto frontier' : 'dominated',
+      labelText: r.chosen ? `chosen: ${short[i]!}` : all.length <= LABEL_ALL_UP_TO || r.frontier ? short[i]! : '',
+    }))
+    .sort((a, b) => Number(b.chosen) - Number(a.chosen));
   const frontier = rows.filter((r) => r.frontier).sort((a, b) => a.p99Ms - b.p99Ms || a.costPerHourUsd - b.costPerHourUsd);
   const [p99Lo, p99Hi] = extent(rows.map((r) => r.p99Ms));
   // A log axis when the p99s span more than a decade, so the fast points are not crushed together.
@@ -473,8 +530,11 @@ function tradeoffChart(report: Report): ChartDef {
     caption:
       'Every variant or plan point. Lower and further left is better; the dashed staircase joins the Pareto frontier ' +
       '(outlined points), where nothing is both cheaper and faster.' +
+      (all.some((r) => r.chosen) ? ' The plan\'s choice is labelled "chosen" and ringed.' : '') +
       (skipped > 0 ? ` ${skipped} point(s) without a cost or p99 are not shown.` : ''),
-    emptyNote: 'No cost-versus-p99 points: name the hardware to price a variant, or run a sweep or plan.',
+    emptyNote: report.sweep
+      ? 'No cost-versus-p99 points: name the hardware of a stage to price the sweep\'s points.'
+      : 'No cost-versus-p99 points: name the hardware to price a variant, or run a sweep or plan.',
     patchVega: addTradeoffLabels,
     spec:
       rows.length === 0
@@ -515,6 +575,17 @@ function tradeoffChart(report: Report): ChartDef {
                   ],
                 },
               },
+              // A ring around the plan's choice, drawn over its point.
+              ...(rows.some((r) => r.chosen)
+                ? [
+                    {
+                      name: 'chosen',
+                      data: { values: rows.filter((r) => r.chosen) },
+                      mark: { type: 'point' as const, filled: false, size: 420, stroke: '#1f2933', strokeWidth: 2 },
+                      encoding: { x, y },
+                    },
+                  ]
+                : []),
             ],
           },
   };
@@ -553,7 +624,7 @@ function stagesChart(report: Report): ChartDef {
     .map((v) => ({ variant: v.name, meanMs: v.latencyMs.mean.value }));
   // Rows come in variant order and sort: null keeps it. (A sort array would be compiled into
   // an expression holding the names, which Vega-Lite fails to parse for some characters.)
-  const yVariant = { field: 'variant', type: 'nominal' as const, sort: null, title: null, axis: { labelLimit: 120 } };
+  const yVariant = { field: 'variant', type: 'nominal' as const, sort: null, title: null, axis: { labelLimit: 140 } };
   return {
     id: 'chart-stages',
     title: 'Where latency goes',
@@ -611,7 +682,157 @@ function stagesChart(report: Report): ChartDef {
   };
 }
 
-/** All the report's charts, in page order. */
+/** Rows of the p99-against-load chart: one per curve and point with a p99. */
+export function sweepRows(report: Report): Array<{ curve: string; x: number | string; p99Ms: number; lo: number; hi: number; theoryP99Ms: number | null }> {
+  const curves = report.sweep?.curves ?? [];
+  const names = distinctLabels(curves.map((c) => c.name || 'sweep'));
+  return curves.flatMap((c, k) =>
+    c.points
+      .filter((p) => Number.isFinite(p.p99Ms.value))
+      .map((p) => {
+        const ci = p.p99Ms.ci95 !== undefined && Number.isFinite(p.p99Ms.ci95) ? p.p99Ms.ci95 : 0;
+        const theory = p.theoryP99Ms !== undefined && Number.isFinite(p.theoryP99Ms) ? drawn(p.theoryP99Ms) : null;
+        return { curve: names[k]!, x: p.x, p99Ms: drawn(p.p99Ms.value), lo: drawn(p.p99Ms.value - ci), hi: drawn(p.p99Ms.value + ci), theoryP99Ms: theory };
+      }),
+  );
+}
+
+/** Rows of the theory panel: simulated and closed-form mean wait per curve, stage and point. */
+export function sweepTheoryRows(report: Report): Array<{ series: string; model: string; x: number | string; waitMs: number; source: 'simulated' | 'theory' }> {
+  const curves = report.sweep?.curves ?? [];
+  const many = curves.length > 1;
+  return curves.flatMap((c) =>
+    c.points.flatMap((p) =>
+      p.theory.flatMap((t) => {
+        const series = `${many ? `${c.name || 'base'} · ` : ''}${t.stage}`;
+        return [
+          { series, model: t.model, x: p.x, waitMs: drawn(t.analyticWaitMs), source: 'theory' as const },
+          ...(Number.isFinite(t.simulatedWaitMs.value) ? [{ series, model: t.model, x: p.x, waitMs: drawn(t.simulatedWaitMs.value), source: 'simulated' as const }] : []),
+        ];
+      }),
+    ),
+  );
+}
+
+function sweepChart(report: Report): ChartDef {
+  const sweep = report.sweep;
+  const rows = sweepRows(report);
+  const theory = sweepTheoryRows(report);
+  const numeric = rows.every((r) => typeof r.x === 'number');
+  const path = sweep?.path ?? '';
+  const xs = [...new Set(rows.flatMap((r) => (typeof r.x === 'number' ? [r.x] : [])))];
+  // Up to 12 points, a tick at each (their values are what the reader looks up); beyond, 8 round ones.
+  // The format names its precision: without one, Vega rounds labels to the ticks' spacing (119 read "100").
+  const xAxis = xs.length <= 12 ? { values: xs, format: ',.6~r', labelOverlap: 'greedy' as const } : { tickCount: 8, labelOverlap: 'greedy' as const };
+  const x = { field: 'x', title: path, ...(numeric ? { type: 'quantitative' as const, scale: { zero: false, nice: false }, axis: xAxis } : { type: 'ordinal' as const, sort: null }) };
+  const names = distinctLabels((sweep?.curves ?? []).map((c) => c.name || 'sweep'));
+  const knees = (sweep?.curves ?? []).flatMap((c, k) => (c.kneeX !== undefined ? [{ curve: names[k]!, x: c.kneeX, text: `knee at ${c.kneeX}` }] : []));
+  const many = names.length > 1;
+  const color = many ? { color: { field: 'curve', type: 'nominal' as const, title: 'Variant', scale: { domain: names, range: VARIANT_COLORS } } } : {};
+  const p99Panel = {
+    width: WIDTH,
+    height: 300,
+    layer: [
+      ...(knees.length > 0
+        ? [
+            {
+              data: { values: knees },
+              mark: { type: 'rule' as const, color: '#c62828', strokeDash: [5, 4], strokeWidth: 1.4 },
+              encoding: { x },
+            },
+            {
+              data: { values: knees },
+              mark: { type: 'text' as const, align: 'left' as const, baseline: 'top' as const, dx: 4, dy: 4, color: '#c62828', fontSize: 11, fontWeight: 600 as const },
+              encoding: { x, y: { value: 0 }, text: { field: 'text' } },
+            },
+          ]
+        : []),
+      ...(rows.some((r) => r.hi > r.lo)
+        ? [
+            {
+              data: { values: rows },
+              mark: { type: 'rule' as const, strokeWidth: 1.4, ...(many ? {} : { color: VARIANT_COLORS[0] }) },
+              encoding: { x, y: { field: 'lo', type: 'quantitative' as const }, y2: { field: 'hi' }, ...color },
+            },
+          ]
+        : []),
+      ...(rows.some((r) => r.theoryP99Ms !== null)
+        ? [
+            {
+              data: { values: rows.filter((r) => r.theoryP99Ms !== null) },
+              mark: { type: 'line' as const, strokeWidth: 1.6, strokeDash: [6, 4], ...(many ? {} : { color: '#37474f' }) },
+              encoding: {
+                x,
+                y: { field: 'theoryP99Ms', type: 'quantitative' as const },
+                ...color,
+                tooltip: [{ field: 'x', title: path }, { field: 'theoryP99Ms', type: 'quantitative' as const, title: 'theory p99 (ms)', format: ',.4~r' }],
+              },
+            },
+          ]
+        : []),
+      {
+        data: { values: rows },
+        mark: { type: 'line' as const, point: { filled: true, size: 50 }, strokeWidth: 2, ...(many ? {} : { color: VARIANT_COLORS[0] }) },
+        encoding: {
+          x,
+          y: { field: 'p99Ms', type: 'quantitative' as const, title: 'p99 latency (ms)', scale: { zero: true } },
+          ...color,
+          tooltip: [
+            ...(many ? [{ field: 'curve', title: 'Variant' }] : []),
+            { field: 'x', title: path },
+            { field: 'p99Ms', type: 'quantitative' as const, title: 'p99 (ms)', format: ',.4~r' },
+          ],
+        },
+      },
+    ],
+  };
+  const waitColor = { field: 'series', type: 'nominal' as const, title: 'Stage', scale: { range: STAGE_COLORS } };
+  const waitTooltip = [
+    { field: 'series', title: 'Stage' },
+    { field: 'model', title: 'Model' },
+    { field: 'x', title: path },
+    { field: 'source', title: 'Source' },
+    { field: 'waitMs', type: 'quantitative' as const, title: 'Mean wait (ms)', format: ',.4~r' },
+  ];
+  // Theory is the dashed line, the simulation the points on it: where they agree, the points sit on the line.
+  const theoryPanel = {
+    width: WIDTH,
+    height: 200,
+    layer: [
+      {
+        data: { values: theory.filter((r) => r.source === 'theory') },
+        mark: { type: 'line' as const, strokeWidth: 1.8, strokeDash: [6, 4] },
+        encoding: { x, y: { field: 'waitMs', type: 'quantitative' as const, title: 'Mean wait (ms)' }, color: waitColor, tooltip: waitTooltip },
+      },
+      {
+        data: { values: theory.filter((r) => r.source === 'simulated') },
+        mark: { type: 'point' as const, filled: true, size: 55, stroke: '#1f2933', strokeWidth: 0.8 },
+        encoding: { x, y: { field: 'waitMs', type: 'quantitative' as const }, color: waitColor, tooltip: waitTooltip },
+      },
+    ],
+  };
+  return {
+    id: 'chart-sweep',
+    title: `p99 latency against ${path || 'the varied value'}`,
+    caption:
+      'The p99 at each point of the sweep' +
+      (rows.some((r) => r.hi > r.lo) ? ' with its 95% interval' : '') +
+      (rows.some((r) => r.theoryP99Ms !== null) ? '; the grey dashed line is the closed-form p99' : '') +
+      (knees.length > 0 ? '; the red dashed line is the knee (Kneedle), beyond which latency climbs faster than the load' : '') +
+      '.' +
+      (theory.length > 0 ? ' Below: the mean wait in the queue, simulated (points) and from the closed-form model (dashed line), for each stage a model covers (the theory table below names the model).' : ''),
+    emptyNote: 'No sweep point has a p99.',
+    spec:
+      rows.length === 0
+        ? null
+        : theory.length > 0
+          ? { config: CONFIG, vconcat: [p99Panel, theoryPanel], resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } } }
+          : { config: CONFIG, ...p99Panel },
+  };
+}
+
+/** All the report's charts, in page order. Charts of variants use distinct short variant labels. */
 export function buildCharts(report: Report): ChartDef[] {
-  return [cdfChart(report), timelineChart(report), resourcesChart(report), tradeoffChart(report), stagesChart(report)];
+  const shown = withShortNames(report);
+  return [sweepChart(report), cdfChart(shown), timelineChart(shown), resourcesChart(shown), tradeoffChart(report), stagesChart(shown)];
 }

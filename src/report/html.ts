@@ -79,12 +79,22 @@ function sha256Source(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }
 
+/**
+ * A numeric cell's text, breakable only before its "± half-width" (each part stays whole),
+ * so a wide table wraps the interval under its value instead of scrolling out of view.
+ */
+function numericCell(text: string): string {
+  const at = text.indexOf(' ± ');
+  if (at < 0) return escapeHtml(text);
+  return `<span class="v">${escapeHtml(text.slice(0, at))}</span> <span class="ci">${escapeHtml(text.slice(at + 1))}</span>`;
+}
+
 function htmlTable(columns: string[], rows: string[][], className: string): string {
   const numeric = columns.map((_, c) => c > 0 && isNumericColumn(rows.map((r) => r[c] ?? '')));
   const cls = (c: number) => (numeric[c] ? ' class="num"' : '');
   const head = columns.map((h, c) => `<th${cls(c)}>${escapeHtml(h)}</th>`).join('');
   const body = rows
-    .map((r) => `<tr>${columns.map((_, c) => `<td${cls(c)}>${escapeHtml(r[c] ?? '')}</td>`).join('')}</tr>`)
+    .map((r) => `<tr>${columns.map((_, c) => `<td${cls(c)}>${numeric[c] ? numericCell(r[c] ?? '') : escapeHtml(r[c] ?? '')}</td>`).join('')}</tr>`)
     .join('\n');
   return `<div class="table-wrap"><table class="${className}">\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
 }
@@ -107,12 +117,14 @@ const STYLE = `
 * { box-sizing: border-box; }
 body { margin: 0; background: #f6f7f9; color: #1f2933; font: 15px/1.5 ${FONT}; }
 main { max-width: 1000px; margin: 0 auto; padding: 32px 28px 48px; }
+@media (min-width: 1280px) { main { max-width: 1180px; } }
 header { margin-bottom: 8px; }
 .kicker { margin: 0; color: #6b7280; font-size: 12px; letter-spacing: .08em; text-transform: uppercase; }
 h1 { margin: 4px 0 10px; font-size: 26px; line-height: 1.25; }
 h2 { margin: 0 0 4px; font-size: 18px; }
 h3 { margin: 24px 0 4px; font-size: 15px; }
-.summary { margin: 0; max-width: 75ch; color: #374151; }
+/* The paragraph only: the summary table shares the class name, and 75ch made it scroll. */
+p.summary { margin: 0; max-width: 75ch; color: #374151; }
 section { background: #fff; border: 1px solid #e3e6ea; border-radius: 8px; padding: 20px 24px; margin-top: 20px; }
 .caption { margin: 0 0 12px; color: #6b7280; font-size: 13px; max-width: 90ch; }
 .chart { overflow-x: auto; min-height: 40px; }
@@ -121,9 +133,13 @@ section { background: #fff; border: 1px solid #e3e6ea; border-radius: 8px; paddi
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: 13.5px; }
 th, td { padding: 7px 10px; text-align: left; vertical-align: top; border-bottom: 1px solid #eceef1; }
-th { font-weight: 600; color: #374151; border-bottom: 2px solid #d5d9de; white-space: nowrap; }
-td:first-child { white-space: nowrap; font-weight: 500; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th { font-weight: 600; color: #374151; border-bottom: 2px solid #d5d9de; }
+td:first-child { font-weight: 500; overflow-wrap: break-word; min-width: 14ch; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num .v, td.num .ci { white-space: nowrap; }
+td.num .ci { color: #6b7280; font-size: 12px; }
+table.summary { font-size: 13px; }
+table.summary th, table.summary td { padding: 6px 8px; }
 tbody tr:hover { background: #f9fafb; }
 table.theory td:last-child { color: #4b5563; min-width: 24ch; }
 .notes { margin: 14px 0 0; padding-left: 20px; color: #374151; font-size: 13.5px; }
@@ -193,7 +209,7 @@ export function renderHtml(report: Report): string {
       : `<ul class="notes">\n${report.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('\n')}\n</ul>`;
   const theoryBody =
     theory.rows.length === 0
-      ? '<p class="no-data">No closed-form model applies to this run.</p>'
+      ? `<p class="no-data">No closed-form model applies to ${report.sweep ? "this sweep's stages" : 'this run'}.</p>`
       : htmlTable(theory.columns, theory.rows, 'theory');
 
   const scripts = [vegaRuntime(), interpreterRuntime(), DRAW_SCRIPT];
@@ -226,7 +242,7 @@ export function renderHtml(report: Report): string {
 ${htmlTable(report.table.columns, report.table.rows, 'summary')}
 ${notes}
 </section>
-<section>
+${report.sweep ? `<section>\n${chart('chart-sweep', 'h2')}\n</section>\n` : ''}<section>
 ${chart('chart-cdf', 'h2')}
 </section>
 <section>

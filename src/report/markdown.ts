@@ -4,7 +4,7 @@
  */
 import { shownField } from '../config/shown.ts';
 import type { Report } from './model.ts';
-import { isNumericColumn, theoryTable } from './format.ts';
+import { fmtFigure, fmtNum, isNumericColumn, theoryTable } from './format.ts';
 
 /**
  * User text (names, narratives, notes) as literal Markdown text on one line: no raw HTML
@@ -43,11 +43,32 @@ export function markdownTable(columns: string[], rows: string[][]): string {
   return [line(columns), `| ${align.join(' | ')} |`, ...rows.map((r) => line(columns.map((_, c) => r[c] ?? '')))].join('\n');
 }
 
+/**
+ * A sweep as text: the p99 at each point (the HTML report's first chart), the closed-form
+ * mean wait beside the simulated one where a model applies, and the knee of each curve.
+ */
+function sweepSection(sweep: NonNullable<Report['sweep']>): string[] {
+  const many = sweep.curves.length > 1;
+  const anyTheory = sweep.curves.some((c) => c.points.some((p) => p.theory.length > 0));
+  const columns = [...(many ? ['variant'] : []), sweep.path, 'p99 ms', ...(anyTheory ? ['stage', 'mean wait ms', 'theory wait ms'] : [])];
+  const rows = sweep.curves.flatMap((c) =>
+    c.points.flatMap((p) => {
+      const head = [...(many ? [c.name] : []), String(p.x), fmtFigure(p.p99Ms)];
+      if (!anyTheory) return [head];
+      if (p.theory.length === 0) return [[...head, '', '', '']];
+      return p.theory.map((t) => [...head, t.stage, fmtFigure(t.simulatedWaitMs), fmtNum(t.analyticWaitMs)]);
+    }),
+  );
+  const knees = sweep.curves.map((c) => `- ${many ? `${c.name}: ` : ''}${c.kneeX !== undefined ? `knee of the p99 curve at ${sweep.path} = ${c.kneeX}` : 'no knee over this range'}`);
+  return [`## p99 against ${mdText(sweep.path)}`, markdownTable(columns, rows), knees.map((k) => mdText(k, false)).join('\n')];
+}
+
 /** Renders a report as Markdown: title, summary, summary table, notes and theory rows. */
 export function renderMarkdown(report: Report): string {
   const parts: string[] = [`# ${inline(report.title)}`, inline(report.summary), '## Summary'];
   parts.push(markdownTable(report.table.columns, report.table.rows));
   if (report.notes.length > 0) parts.push(report.notes.map((n) => `- ${inline(n)}`).join('\n'));
+  if (report.sweep) parts.push(...sweepSection(report.sweep));
   const theory = theoryTable(report);
   if (theory.rows.length > 0) {
     parts.push('## Theory against simulation', markdownTable(theory.columns, theory.rows));

@@ -27,7 +27,11 @@ export interface ReportVariant {
   quality?: Figure;
   /** Where latency goes: mean time in each stage (ms), in path order. */
   stages: Array<{ name: string; timeMs: number; waitMs: number; utilization: number; replicas: number }>;
-  /** Per-window series of one run (the first replication). */
+  /**
+   * Per-window series of one run (the first replication), at most MAX_SERIES_POINTS
+   * (src/report/build.ts) points: a longer run's windows are merged k at a time
+   * (throughput their mean; p99, replicas and queue length their largest).
+   */
   series: {
     startS: number[];
     p99Ms: Array<number | null>;
@@ -55,6 +59,30 @@ export interface TradeoffPoint {
   costPerHourUsd: number;
   p99Ms: number;
   meetsSlo: boolean | null;
+  /** The configuration a plan chose (labelled and marked in the chart). */
+  chosen?: boolean;
+}
+
+/** One point of a sweep curve: the varied value and what the charts draw against it. */
+export interface SweepPointFigures {
+  x: number | string;
+  p99Ms: Figure;
+  /**
+   * Closed-form p99 of the end-to-end latency, where the path has one (e.g. one M/M/c
+   * stage: P(T > t) from Erlang C and the exponential service); drawn beside the simulated p99.
+   */
+  theoryP99Ms?: number;
+  /**
+   * Closed-form mean wait beside the simulated one, per stage with a finite analytic
+   * figure (e.g. Erlang C for an M/M/c stage); empty when no model applies.
+   */
+  theory: Array<{ stage: string; model: string; analyticWaitMs: number; simulatedWaitMs: Figure }>;
+}
+
+/** A sweep: the varied path and one curve per variant (one curve, named '', without variants). */
+export interface SweepSection {
+  path: string;
+  curves: Array<{ name: string; points: SweepPointFigures[]; kneeX?: number | string; maxXMeetingSlo?: number | string }>;
 }
 
 /** A whole report. */
@@ -70,4 +98,6 @@ export interface Report {
   table: { columns: string[]; rows: string[][] };
   /** Warnings and notes shown under the table. */
   notes: string[];
+  /** Present when the report is a sweep: p99 against the varied value, with the knee. */
+  sweep?: SweepSection;
 }

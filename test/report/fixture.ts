@@ -188,3 +188,28 @@ export function fixtureReport(overrides: Partial<Report> = {}): Report {
     ...overrides,
   };
 }
+
+/**
+ * The sweep section of an M/M/4 load sweep (1 s service): p99 with intervals, the knee at
+ * 3.022, and Erlang C's mean wait beside the simulated one at each point.
+ * Reference: Erlang C mean wait at λ = 3.2 (ρ = 0.8) is 0.7455 s.
+ */
+export function fixtureSweep(): NonNullable<Report['sweep']> {
+  const xs = [1, 1.578, 2.156, 2.733, 3.022, 3.311, 3.6];
+  const p99 = [4604, 4651, 4821, 5360, 6068, 7606, 11787];
+  const wait = [7.5, 38, 114, 318, 530, 950, 1980];
+  return {
+    path: 'arrivals.qps',
+    curves: [
+      {
+        name: '',
+        kneeX: 3.022,
+        points: xs.map((x, i) => ({
+          x,
+          p99Ms: { value: p99[i]!, ci95: p99[i]! * 0.04 },
+          theory: [{ stage: 'model', model: 'M/M/c (Erlang C)', analyticWaitMs: wait[i]! * 0.98, simulatedWaitMs: { value: wait[i]!, ci95: wait[i]! * 0.05 } }],
+        })),
+      },
+    ],
+  };
+}

@@ -14,7 +14,8 @@ import { shownText } from '../../src/config/shown.ts';
 import { compileCharts, renderHtml } from '../../src/report/html.ts';
 import type { Report } from '../../src/report/model.ts';
 import { launchChromium, type Browser } from './browser.ts';
-import { fixtureReport } from './fixture.ts';
+import { summaryTable } from '../../src/report/build.ts';
+import { fixtureReport, fixtureSweep } from './fixture.ts';
 
 const CHART_IDS = ['chart-cdf', 'chart-timeline', 'chart-resources', 'chart-tradeoff', 'chart-stages'];
 const SCREENSHOT = resolve('test-output/report.png');
@@ -208,10 +209,67 @@ describe('HTML report in headless Chromium', () => {
   }, 20_000);
 });
 
+describe('a sweep report', () => {
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'servesim-report-'));
+    browser = await launchChromium();
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('draws p99 against the load with the knee marked and theory beside the simulation', async () => {
+    const sweep = fixtureSweep();
+    const { page, problems, charts } = await open(fixtureReport({ sweep, tradeoff: [] }), 'sweep.html');
+    try {
+      expect(problems).toEqual([]);
+      // Reference: 7 points as line vertices and points, 7 interval rules, knee rule and label;
+      // below, 7 theory vertices and 7 simulated points: 7·2 + 7 + 2 + 14 = 37 marks.
+      expect(charts['chart-sweep']).toEqual({ drawn: 'true', marks: 37 });
+      // The sweep chart comes first, right under the summary.
+      const order = await page.locator('[data-chart]').evaluateAll((els) => els.map((e) => e.id));
+      expect(order[0]).toBe('chart-sweep');
+      expect(await page.locator('#chart-sweep svg text', { hasText: 'knee at 3.022' }).count()).toBe(1);
+      // A sweep is not told to run a sweep.
+      expect(await page.locator('#chart-tradeoff').innerText()).not.toContain('run a sweep');
+    } finally {
+      await page.close();
+    }
+  }, 20_000);
+
+  it('fits the summary table in the page at 1400 px: no column scrolls out of view', async () => {
+    const report = fixtureReport({
+      variants: fixtureReport().variants.map((v, i) => ({ ...v, name: `stages.ranker.hardware=c7i.xlarge, stages.ranker.replicas=${40 + i}`, slo: { target: 'p99 < 100ms', attainment: { value: 0.98765, ci95: 0.00321 }, met: false }, quality: { value: 0.7321, ci95: 0.0123 } })),
+    });
+    report.table = summaryTable(report.variants);
+    const { page } = await open(report, 'wide.html');
+    try {
+      await page.setViewportSize({ width: 1400, height: 900 });
+      const [scroll, client] = await page.locator('#summary .table-wrap').evaluate((el) => [el.scrollWidth, el.clientWidth]);
+      expect(scroll).toBeLessThanOrEqual(client!);
+    } finally {
+      await page.close();
+    }
+  }, 20_000);
+});
+
 describe('chart specs', () => {
   it('compile without Vega-Lite warnings', () => {
     // A warning means a spec draws something other than meant (an ignored channel, a bad scale).
     expect(compileCharts(fixtureReport()).warnings).toEqual([]);
     expect(compileCharts(fixtureReport({ tradeoff: [], theory: [], notes: [] })).warnings).toEqual([]);
+    // A sweep of two variants, and one over a list of names (no knee, an ordinal axis), a plan's choice.
+    const sweep = fixtureSweep();
+    const two = { ...sweep, curves: [sweep.curves[0]!, { ...sweep.curves[0]!, name: 'gpu' }] };
+    const listed = { path: 'stages.model.hardware', curves: [{ name: '', points: sweep.curves[0]!.points.slice(0, 2).map((p, i) => ({ ...p, x: ['l4', 'a100'][i]! })) }] };
+    const chosen = fixtureReport().tradeoff.map((t, i) => ({ ...t, chosen: i === 3 }));
+    expect(compileCharts(fixtureReport({ sweep: two, tradeoff: chosen })).warnings).toEqual([]);
+    expect(compileCharts(fixtureReport({ sweep: listed })).warnings).toEqual([]);
+    // A closed-form p99 beside the simulated one (as Erlang C gives for one M/M/c stage).
+    const withP99 = { ...sweep, curves: [{ ...sweep.curves[0]!, points: sweep.curves[0]!.points.map((p) => ({ ...p, theoryP99Ms: p.p99Ms.value * 0.97 })) }] };
+    expect(compileCharts(fixtureReport({ sweep: withP99 })).warnings).toEqual([]);
+    expect(compileCharts(fixtureReport({ sweep: two })).compiled.find((c) => c.id === 'chart-sweep')).toBeDefined();
   });
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { mdText, renderMarkdown } from '../../src/report/markdown.ts';
 import type { Report } from '../../src/report/model.ts';
-import { fixtureReport } from './fixture.ts';
+import { fixtureReport, fixtureSweep } from './fixture.ts';
 
 /** A report small enough to spell out its whole Markdown. */
 function tinyReport(): Report {
@@ -102,5 +102,15 @@ describe('renderMarkdown', () => {
     expect(md).toContain(`\n\\# ${escaped}\n`);
     expect(md).toContain(`\n- \\- ${escaped}\n`);
     expect(md).toContain(`| ${escaped} | 1 |`);
+  });
+});
+
+describe('Markdown sweep report', () => {
+  it('lists p99 against the varied value, theory beside the simulated wait, and the knee', () => {
+    const md = renderMarkdown(fixtureReport({ sweep: fixtureSweep() }));
+    expect(md).toContain('## p99 against arrivals.qps\n\n| arrivals.qps | p99 ms | stage | mean wait ms | theory wait ms |');
+    // Reference: the fixture's point at 3.022: p99 6068 ± 4%, wait 530 ± 5%, theory 0.98 × 530.
+    expect(md).toContain('| 3.022 | 6,068 ± 243 | model | 530 ± 26.5 | 519 |');
+    expect(md).toContain('- knee of the p99 curve at arrivals.qps = 3.022');
   });
 });
