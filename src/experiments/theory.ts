@@ -57,6 +57,18 @@ export function stageArrivalRate(st: StageShape, load: StageLoad, overloadedBefo
 }
 
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
+/** Waits below this (1 µs) are zero for any reader: a ratio against one means nothing. */
+const TINY_MS = 1e-3;
+/**
+ * How far the simulated wait is from the formula's: a percentage, unless the formula's
+ * wait is under 1 µs, where a ratio explodes (a 2e-7 ms reference made "+4255880611%").
+ */
+function gapText(simMs: number, analyticMs: number, fromIt = ' from it'): string {
+  if (!Number.isFinite(simMs) || !Number.isFinite(analyticMs)) return 'not comparable to it';
+  if (analyticMs >= TINY_MS) return `${pct(simMs / analyticMs - 1)}${fromIt}`;
+  if (Math.abs(simMs) < TINY_MS) return 'within 1 µs of it';
+  return `${Number((simMs - analyticMs).toPrecision(3))} ms above it (its wait is under 1 µs: no ratio)`;
+}
 
 /**
  * Closed-form estimates of each stage's mean queue wait beside the simulated figure:
@@ -146,13 +158,13 @@ export function theoryRows(scenario: Scenario, result: RunResult, shapes: readon
     let note: string;
     const approx = model.includes('approx');
     if (breaks.length === 0 && approx) {
-      note = `an approximation for M/G/c (exact only for exponential service; for near-constant service it is known to be off by 10–30% at light load); the simulation is ${Number.isFinite(diff) ? pct(diff) : 'not comparable'} from it`;
+      note = `an approximation for M/G/c (exact only for exponential service; for near-constant service it is known to be off by 10–30% at light load); the simulation is ${gapText(sim.value, analyticMs)}`;
     } else if (breaks.length === 0) {
       note = within
-        ? `assumptions hold (utilization ${(rho * 100).toFixed(0)}%); simulation agrees (${Number.isFinite(diff) ? pct(diff) : 'both ≈ 0'})`
-        : `assumptions hold; simulation differs by ${pct(diff)}: run longer or add replications to narrow the noise`;
+        ? `assumptions hold (utilization ${(rho * 100).toFixed(0)}%); simulation agrees (${gapText(sim.value, analyticMs, '')})`
+        : `assumptions hold; simulation differs by ${gapText(sim.value, analyticMs, '')}: run longer or add replications to narrow the noise`;
     } else {
-      note = `${breaks.join('; ')}: the formula is only a reference here; the simulation is ${Number.isFinite(diff) ? pct(diff) : 'not comparable'} from it`;
+      note = `${breaks.join('; ')}: the formula is only a reference here; the simulation is ${gapText(sim.value, analyticMs)}`;
     }
     rows.push({ stage: st.name, model, quantity: 'mean wait (ms)', analytic: analyticMs, simulated: sim, note: note + lambdaNote });
     // Burke: an M/M/c stage with an unbounded queue passes Poisson arrivals on.
