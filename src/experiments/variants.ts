@@ -1,7 +1,7 @@
 import { InputError } from '../config/errors.ts';
 import { applyOverrides, type Override } from '../config/overrides.ts';
 import { expandScenario, rawFromObject, validateScenario } from '../config/parse.ts';
-import type { Scenario } from '../config/schema.ts';
+import type { Scenario, ScenarioInput } from '../config/schema.ts';
 
 /**
  * A scenario read but not validated, to validate with different overrides (variants,
@@ -40,8 +40,8 @@ function withContext<T>(context: string | undefined, fn: () => T): T {
   }
 }
 
-/** A ScenarioSource over a scenario object in memory (what `defineScenario` takes, as data). */
-export function scenarioSource(input: object, ref = 'scenario'): ScenarioSource {
+/** A ScenarioSource over a scenario object in memory (what `defineScenario` takes); `ref` names it in messages. */
+export function scenarioSource(input: ScenarioInput | Record<string, unknown>, ref = 'scenario'): ScenarioSource {
   const rs = rawFromObject(input, ref);
   expandScenario(rs, []);
   return {
@@ -50,6 +50,14 @@ export function scenarioSource(input: object, ref = 'scenario'): ScenarioSource 
     validate: (overrides, context) => withContext(context, () => validateScenario({ ...rs, raw: structuredClone(rs.raw) }, overrides)),
     validateRaw: (raw, context) => withContext(context, () => validateScenario({ ...rs, raw: structuredClone(raw) }, [])),
   };
+}
+
+/**
+ * Validates a scenario object in memory, every default applied: what `replicate` and
+ * `compare` take. Throws an InputError listing every problem.
+ */
+export function toScenario(input: ScenarioInput | Record<string, unknown>, ref = 'scenario'): Scenario {
+  return scenarioSource(input, ref).validate([]);
 }
 
 /**
