@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compare, compareJson, defineScenario, estimateAt, InputError, replicate, scenarioSource, sweep, toScenario, type CompareResult } from '../../src/index.ts';
+import { compare, compareJson, defineScenario, estimateAt, InputError, plan, planJson, replicate, replicateJson, scenarioSource, sweep, sweepJson, toScenario, type CompareResult } from '../../src/index.ts';
+import { cli } from '../support/cli.ts';
 
 /**
  * The README's "Using servesim as a library" example, run as written: two pools of
@@ -79,5 +83,31 @@ describe('servesim as a library', () => {
   it('refuses a compare of one configuration and a bad scenario with an InputError', async () => {
     await expect(compare([{ name: 'only', scenario: toScenario(pool(2)) }])).rejects.toThrow(InputError);
     expect(() => toScenario({ ...pool(2), stages: [] })).toThrow(InputError);
+  });
+
+  it('the CLI prints the library\'s results: its --json is the *Json projection, byte for byte', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'servesim-lib-'));
+    try {
+      const [a, b] = [join(dir, 'two.json'), join(dir, 'three.json')];
+      writeFileSync(a, JSON.stringify(pool(2)));
+      writeFileSync(b, JSON.stringify(pool(3)));
+      const json = (x: unknown) => `${JSON.stringify(x, null, 2)}\n`;
+      const flags = ['--json', '--replications', '2', '--workers', '1'];
+
+      const rep = await cli('run', a, ...flags);
+      expect(rep.stdout).toBe(json(replicateJson(await replicate(toScenario(pool(2)), { replications: 2 }))));
+
+      const cmp = await cli('compare', a, b, ...flags);
+      expect(cmp.stdout).toBe(json(compareJson(await compare([{ name: '2 replicas', scenario: toScenario(pool(2)) }, { name: '3 replicas', scenario: toScenario(pool(3)) }], { replications: 2 }))));
+
+      const swp = await cli('sweep', b, '--vary', 'arrivals.qps=0.5..2.5', '--steps', '3', ...flags);
+      expect(swp.stdout).toBe(json(sweepJson(await sweep(scenarioSource(pool(3)), { vary: 'arrivals.qps=0.5..2.5', steps: 3 }, { replications: 2 }))));
+
+      const pln = await cli('plan', a, '--slo', 'p99 < 8s', '--vary', 'stages.model.replicas=1..8', ...flags);
+      expect(pln.stdout).toBe(json(planJson(await plan(scenarioSource(pool(2)), { slo: 'p99 < 8s', vary: ['stages.model.replicas=1..8'] }, { replications: 2 }))));
+      expect(JSON.parse(pln.stdout).best.assignment).toEqual({ 'stages.model.replicas': 2 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
