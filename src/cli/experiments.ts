@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import type { Seed } from '../engine/index.ts';
 import { InputError } from '../config/errors.ts';
-import { applyOverrides, type Override } from '../config/overrides.ts';
+import type { Override } from '../config/overrides.ts';
 import { shownField, shownText } from '../config/shown.ts';
 import type { Scenario } from '../config/schema.ts';
 import { ServingSystem, type RunResult } from '../models/index.ts';
@@ -11,10 +11,9 @@ import { compare, compareJson } from '../experiments/compare.ts';
 import { describeAssignment, plan, planJson, type PlanPoint } from '../experiments/plan.ts';
 import { replicate, replicateJson, theoryOfAggregate } from '../experiments/replicate.ts';
 import { inProcessRunner, type ExperimentSettings, type Runner } from '../experiments/runner.ts';
-import { sweep, sweepJson } from '../experiments/sweep.ts';
+import { sweep, sweepJson, sweepValues } from '../experiments/sweep.ts';
 import { theoryForRun as theoryForSystem } from '../experiments/theory.ts';
 import { expandVariants } from '../experiments/variants.ts';
-import { parseVary } from '../experiments/vary.ts';
 import { buildReport } from '../report/build.ts';
 import type { Report, TheoryRow, TradeoffPoint } from '../report/model.ts';
 import { fmtNum, fmtPct, fmtUsd } from './format.ts';
@@ -267,9 +266,7 @@ export async function validateExperiment(ref: string, set: Override[], traceRoot
   }
   const sweep = file.raw.sweep as { vary?: string; steps?: number } | undefined;
   if (sweep?.vary !== undefined) {
-    const raw = structuredClone(file.raw);
-    applyOverrides(raw, set);
-    const vary = parseVary(sweep.vary, raw, sweep.steps ?? 10);
+    const vary = sweepValues(file, { vary: sweep.vary, steps: sweep.steps ?? 10, set });
     for (const x of [vary.values[0]!, vary.values[vary.values.length - 1]!]) checkTrace(file.validate([...set, { path: vary.path, value: x }], `sweep ${vary.path}=${x}`));
     notes.push(`a sweep of ${vary.path} over ${vary.values.length} points`);
   }
@@ -358,9 +355,7 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
 /** The progress bar's label of a sweep; a bad --vary or --set is left for the sweep itself to report. */
 function sweepLabel(file: RawFile, opts: ExperimentOptions & { vary: string; steps: number }): string {
   try {
-    const raw = structuredClone(file.raw);
-    applyOverrides(raw, opts.set);
-    const vary = parseVary(opts.vary, raw, opts.steps);
+    const vary = sweepValues(file, opts);
     return `sweeping ${vary.path} over ${vary.values.length} points`;
   } catch (err) {
     if (err instanceof InputError) return 'sweeping';

@@ -1,7 +1,10 @@
 import { meanCi95, QuantileSketch } from '../engine/index.ts';
 import type { DetailedRun, RunResult } from '../models/index.ts';
 
-/** A figure over replications: their mean and the 95 % confidence half-width (Student t). */
+/**
+ * A figure over replications: their mean and the 95 % confidence half-width (Student t).
+ * NaN when there is none (one replication has no interval); JSON prints NaN as null.
+ */
 export interface Estimate {
   mean: number;
   ci95: number;

@@ -3,7 +3,7 @@ import type { Scenario } from '../config/schema.ts';
 import { aggregate, estimateAt, type Aggregate, type EstimateTree } from './aggregate.ts';
 import { checkReplications, rootSeed, runConfigurations, type ExperimentSettings } from './runner.ts';
 import { declaredVariants, type ScenarioSource } from './variants.ts';
-import { parseVary } from './vary.ts';
+import { parseVary, type Vary } from './vary.ts';
 
 /** One point of a sweep: the varied value and what replications of it gave. */
 export interface SweepPoint {
@@ -121,6 +121,13 @@ function crossover(xs: ReadonlyArray<number | string>, a: readonly Aggregate[], 
   return undefined;
 }
 
+/** The path and values a sweep visits: its `vary` read against the scenario after `set` (a typo gets the closest path). */
+export function sweepValues(source: ScenarioSource, spec: SweepSpec): Vary {
+  const raw = structuredClone(source.raw);
+  applyOverrides(raw, spec.set ?? []);
+  return parseVary(spec.vary, raw, spec.steps);
+}
+
 /**
  * Sweeps one value of a scenario: the latency–throughput curve, its knee and the
  * highest value within the SLO, for every declared variant (all on the same random
@@ -130,9 +137,9 @@ export async function sweep(source: ScenarioSource, spec: SweepSpec, settings: E
   const replications = checkReplications(settings.replications ?? 1);
   const set = spec.set ?? [];
   const base = source.validate(set);
+  const vary = sweepValues(source, spec);
   const raw = structuredClone(source.raw);
   applyOverrides(raw, set);
-  const vary = parseVary(spec.vary, raw, spec.steps);
   const declared = declaredVariants(raw);
   const named = declared.length > 1;
   const scenarios: Scenario[] = [];
