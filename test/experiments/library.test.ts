@@ -110,4 +110,20 @@ describe('servesim as a library', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('plan takes its root seed like every other experiment: --set seed=5 is --seed 5', async () => {
+    // plan used to read the seed from the file as written, ignoring --set seed=.
+    const dir = mkdtempSync(join(tmpdir(), 'servesim-lib-'));
+    try {
+      const a = join(dir, 'two.json');
+      writeFileSync(a, JSON.stringify(pool(2)));
+      const args = [a, '--slo', 'p99 < 8s', '--vary', 'stages.model.replicas=1..4', '--json'];
+      const [bySet, byFlag, asWritten] = [await cli('plan', ...args, '--set', 'seed=5'), await cli('plan', ...args, '--seed', '5'), await cli('plan', ...args)];
+      expect(bySet.code, bySet.stderr).toBe(0);
+      expect(bySet.stdout).toBe(byFlag.stdout);
+      expect(bySet.stdout).not.toBe(asWritten.stdout); // seed 42 draws other numbers
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
