@@ -15,13 +15,13 @@ export { runScenario, ServingSystem, type RunOptions, type RunResult, type Stage
 export { toScenario, scenarioSource, declaredVariants, expandVariants, type ScenarioSource, type NamedScenario, type VariantSpec } from './experiments/index.ts';
 /** How an experiment runs (replications, root seed, runner, progress); the default runner simulates in this thread. */
 export { inProcessRunner, replicationSeed, type ExperimentSettings, type Runner, type RunTask } from './experiments/index.ts';
-/** Figures over replications: mean and 95 % half-width of every numeric figure; `estimateAt` reads one by path. */
-export { estimateAt, type Aggregate, type Estimate, type EstimateTree } from './experiments/index.ts';
+/** Figures over replications: mean and 95 % half-width of every numeric figure, typed like RunResult (`RunEstimates`); `estimateAt` reads one by path. */
+export { estimateAt, type Aggregate, type Estimate, type EstimateTree, type RunEstimates } from './experiments/index.ts';
 /** Replications of one scenario (`servesim run --replications N`). */
 export { replicate, replicateJson, type ReplicateResult, type ReplicateJson } from './experiments/index.ts';
 /** Two or more configurations on common random numbers, with paired differences against the first (`servesim compare`). */
 export { compare, compareJson, type CompareResult, type CompareJson, type CompareVariant, type PairedDifference } from './experiments/index.ts';
 /** One value swept over a range: curve, knee, highest value within the SLO, variants' crossings (`servesim sweep`). */
-export { sweep, sweepJson, type SweepResult, type SweepJson, type SweepSpec, type SweepCurve, type SweepPoint, type SweepAnalysis, type SweepCrossings } from './experiments/index.ts';
+export { sweep, sweepJson, type SweepResult, type SweepJson, type SweepSpec, type SweepCurve, type SweepCurveJson, type SweepVariantsJson, type SweepPoint, type SweepAnalysis, type SweepCrossings } from './experiments/index.ts';
 /** The cheapest configuration meeting an SLO, by bisection on one count (`servesim plan`). */
 export { plan, planJson, type PlanResult, type PlanJson, type PlanSpec, type PlanPoint, type PlanPointJson } from './experiments/index.ts';

@@ -1,7 +1,7 @@
 import { meanCi95, type Seed } from '../engine/index.ts';
 import { InputError } from '../config/errors.ts';
 import type { DetailedRun } from '../models/index.ts';
-import { aggregate, valueAt, type Aggregate, type EstimateTree } from './aggregate.ts';
+import { aggregate, valueAt, type Aggregate, type RunEstimates } from './aggregate.ts';
 import { checkReplications, rootSeed, runConfigurations, type ExperimentSettings } from './runner.ts';
 import type { NamedScenario } from './variants.ts';
 
@@ -64,7 +64,7 @@ export function pairedDifferences(baseline: readonly DetailedRun[], variant: rea
 
 /** One configuration of a compare: its name, scenario and replications summarised. */
 export interface CompareVariant extends NamedScenario {
-  figures: EstimateTree;
+  figures: RunEstimates;
   pooled: Aggregate['pooled'];
   aggregate: Aggregate;
 }
@@ -83,7 +83,7 @@ export interface CompareResult {
 export interface CompareJson {
   replications: number;
   seed: Seed;
-  variants: Array<{ name: string; figures: EstimateTree; pooled: Aggregate['pooled'] }>;
+  variants: Array<{ name: string; figures: RunEstimates; pooled: Aggregate['pooled'] }>;
   differences: CompareResult['differences'];
 }
 
@@ -106,7 +106,7 @@ export async function compare(variants: readonly NamedScenario[], settings: Expe
   return {
     replications,
     seed,
-    variants: variants.map((v, k) => ({ name: v.name, scenario: v.scenario, figures: aggs[k]!.figures, pooled: aggs[k]!.pooled, aggregate: aggs[k]! })),
+    variants: variants.map((v, k) => ({ name: v.name, scenario: v.scenario, figures: aggs[k]!.figures as RunEstimates, pooled: aggs[k]!.pooled, aggregate: aggs[k]! })),
     differences: variants.slice(1).map((v, k) => ({ name: v.name, differences: pairedDifferences(runs[0]!, runs[k + 1]!) })),
   };
 }

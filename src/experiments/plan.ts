@@ -2,7 +2,7 @@ import { InputError } from '../config/errors.ts';
 import { applyOverrides, type Override } from '../config/overrides.ts';
 import type { Scenario } from '../config/schema.ts';
 import { parseSlo, type Slo } from '../config/slo.ts';
-import { aggregate, estimateAt, type Aggregate, type EstimateTree } from './aggregate.ts';
+import { aggregate, estimateAt, type Aggregate, type RunEstimates } from './aggregate.ts';
 import { checkReplications, rootSeed, runConfigurations, type ExperimentSettings } from './runner.ts';
 import type { ScenarioSource } from './variants.ts';
 import { parseVary, type Vary } from './vary.ts';
@@ -134,7 +134,7 @@ export interface PlanPointJson {
   overloaded?: string;
   /** Null when no stage names hardware (cost is then the replica count). */
   costPerHourUsd: number | null;
-  figures: EstimateTree;
+  figures: RunEstimates;
 }
 
 /** What `plan --json` prints. */
@@ -201,6 +201,6 @@ export async function plan(source: ScenarioSource, spec: PlanSpec, settings: Exp
 /** The JSON contract of a plan result (what `plan --json` prints). */
 export function planJson(r: PlanResult): PlanJson {
   const pt = (p: PlanPoint | undefined): PlanPointJson | null =>
-    p ? { assignment: p.assignment, meets: p.meets, ...(p.overloaded !== undefined ? { overloaded: p.overloaded } : {}), costPerHourUsd: r.costIsReplicas ? null : p.cost, figures: p.aggregate.figures } : null;
+    p ? { assignment: p.assignment, meets: p.meets, ...(p.overloaded !== undefined ? { overloaded: p.overloaded } : {}), costPerHourUsd: r.costIsReplicas ? null : p.cost, figures: p.aggregate.figures as RunEstimates } : null;
   return { slo: r.slo.target, qps: r.qps, replications: r.replications, best: pt(r.best), nextCheaper: pt(r.nextCheaper), perCombination: r.perCombination.map((c) => ({ assignment: c.assignment, minimum: pt(c.minimum) })), simulations: r.evaluated.length };
 }

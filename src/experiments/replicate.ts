@@ -3,7 +3,7 @@ import type { Scenario } from '../config/schema.ts';
 import type { TraceOpener } from '../config/trace-csv.ts';
 import { ServingSystem } from '../models/index.ts';
 import type { TheoryRow } from '../report/model.ts';
-import { aggregate, estimateAt, type Aggregate, type EstimateTree } from './aggregate.ts';
+import { aggregate, estimateAt, type Aggregate, type RunEstimates } from './aggregate.ts';
 import { checkReplications, rootSeed, runConfigurations, type ExperimentSettings } from './runner.ts';
 import { stageShapes, theoryRows } from './theory.ts';
 
@@ -12,7 +12,7 @@ export interface ReplicateJson {
   scenario: string;
   replications: number;
   seeds: Seed[];
-  figures: EstimateTree;
+  figures: RunEstimates;
   pooled: Aggregate['pooled'];
   theory: TheoryRow[];
   warnings: string[];
@@ -51,7 +51,7 @@ export async function replicate(scenario: Scenario, settings: ExperimentSettings
   const [runs] = await runConfigurations([scenario], replications, rootSeed(settings.seed, scenario), settings);
   const a = aggregate(runs!);
   const theory = theoryOfAggregate(scenario, a, settings.openTrace);
-  return { scenario: scenario.name ?? 'scenario', replications: a.replications, seeds: a.seeds, figures: a.figures, pooled: a.pooled, theory, warnings: a.first.warnings, aggregate: a };
+  return { scenario: scenario.name ?? 'scenario', replications: a.replications, seeds: a.seeds, figures: a.figures as RunEstimates, pooled: a.pooled, theory, warnings: a.first.warnings, aggregate: a };
 }
 
 /** The JSON contract of a replicate result (what `run --replications N --json` prints). */

@@ -1,6 +1,6 @@
 import { applyOverrides, type Override } from '../config/overrides.ts';
 import type { Scenario } from '../config/schema.ts';
-import { aggregate, estimateAt, type Aggregate, type EstimateTree } from './aggregate.ts';
+import { aggregate, estimateAt, type Aggregate, type RunEstimates } from './aggregate.ts';
 import { checkReplications, rootSeed, runConfigurations, type ExperimentSettings } from './runner.ts';
 import { declaredVariants, type ScenarioSource } from './variants.ts';
 import { parseVary, type Vary } from './vary.ts';
@@ -93,10 +93,22 @@ export interface SweepResult {
   crossings: SweepCrossings | undefined;
 }
 
-type JsonCurve = { points: Array<{ x: number | string; figures: EstimateTree }>; analysis: SweepAnalysis };
+/** One curve as `sweep --json` prints it. */
+export interface SweepCurveJson {
+  points: Array<{ x: number | string; figures: RunEstimates }>;
+  analysis: SweepAnalysis;
+}
 
-/** What `sweep --json` prints: one curve's points, or every variant's with their crossings. */
-export type SweepJson = { vary: string; replications: number } & (JsonCurve | { variants: Array<{ name: string } & JsonCurve>; crossings: SweepCrossings | undefined });
+/** What `sweep --json` prints for a file with variants: every variant's curve and their crossings. */
+export interface SweepVariantsJson {
+  vary: string;
+  replications: number;
+  variants: Array<{ name: string } & SweepCurveJson>;
+  crossings: SweepCrossings | undefined;
+}
+
+/** What `sweep --json` prints: one curve's points, or every variant's (`'variants' in json` tells which). */
+export type SweepJson = ({ vary: string; replications: number } & SweepCurveJson) | SweepVariantsJson;
 
 /** What to sweep: `path=lo..hi` over `steps` points (or `path=a,b,c`), after `set`. */
 export interface SweepSpec {
@@ -161,7 +173,7 @@ export async function sweep(source: ScenarioSource, spec: SweepSpec, settings: E
 
 /** The JSON contract of a sweep result (what `sweep --json` prints). */
 export function sweepJson(r: SweepResult): SweepJson {
-  const curve = (c: SweepCurve): JsonCurve => ({ points: c.points.map((p) => ({ x: p.x, figures: p.aggregate.figures })), analysis: c.analysis });
+  const curve = (c: SweepCurve): SweepCurveJson => ({ points: c.points.map((p) => ({ x: p.x, figures: p.aggregate.figures as RunEstimates })), analysis: c.analysis });
   const body = r.curves.length === 1 ? curve(r.curves[0]!) : { variants: r.curves.map((c) => ({ name: c.name, ...curve(c) })), crossings: r.crossings };
   return { vary: r.vary, replications: r.replications, ...body };
 }

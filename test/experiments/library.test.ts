@@ -59,13 +59,18 @@ describe('servesim as a library', () => {
     expect(await run()).toBe(await run());
   });
 
-  it('replicate gives every figure a mean and a 95% interval', async () => {
+  it('replicate gives every figure a mean and a 95% interval, typed like RunResult', async () => {
     const r = await replicate(toScenario(pool(3)), { replications: 3, seed: 7 });
     expect(r.replications).toBe(3);
     expect(r.seeds).toEqual([7, '7/rep1', '7/rep2']);
-    const p99 = estimateAt(r.figures, 'latencyMs.p99')!;
+    // Typed access (RunEstimates) reads the very leaves estimateAt finds by path.
+    const p99 = r.figures.latencyMs.p99;
+    expect(p99).toBe(estimateAt(r.figures, 'latencyMs.p99'));
     expect(p99.mean).toBeGreaterThan(0);
     expect(p99.ci95).toBeGreaterThan(0);
+    expect(r.figures.stages['model']!.utilization).toBe(estimateAt(r.figures, 'stages.model.utilization'));
+    // No SLO in the scenario: the optional figure is absent, as its type allows.
+    expect(r.figures.slo).toBeUndefined();
     expect(r.pooled.count).toBe(3 * 1_800);
   });
 
