@@ -1,8 +1,27 @@
 /**
- * servesim's public API: define a scenario, validate it, run it.
+ * servesim's public API: define a scenario, validate it, run it, and run experiments
+ * on it (replications, comparisons, sweeps, plans) with typed results.
  * The engine (`src/engine`) is exported separately for simulation building blocks.
  */
 export { defineScenario, scenarioFromText, parseScenarioText, validateScenario } from './config/parse.ts';
 export type { Scenario, ScenarioInput } from './config/schema.ts';
 export { InputError } from './config/errors.ts';
 export { runScenario, ServingSystem, type RunOptions, type RunResult, type StageResult } from './models/index.ts';
+
+// Experiments. Every one runs replication i of every configuration on the same seed
+// (common random numbers) and returns a typed result; `*Json` gives the CLI's --json.
+
+/** Validates a scenario object in memory (`toScenario`), or wraps it for sweeps and plans (`scenarioSource`). */
+export { toScenario, scenarioSource, declaredVariants, expandVariants, type ScenarioSource, type NamedScenario, type VariantSpec } from './experiments/index.ts';
+/** How an experiment runs (replications, root seed, runner, progress); the default runner simulates in this thread. */
+export { inProcessRunner, replicationSeed, type ExperimentSettings, type Runner, type RunTask } from './experiments/index.ts';
+/** Figures over replications: mean and 95 % half-width of every numeric figure, typed like RunResult (`RunEstimates`); `estimateAt` reads one by path. */
+export { estimateAt, type Aggregate, type Estimate, type EstimateTree, type RunEstimates } from './experiments/index.ts';
+/** Replications of one scenario (`servesim run --replications N`). */
+export { replicate, replicateJson, type ReplicateResult, type ReplicateJson } from './experiments/index.ts';
+/** Two or more configurations on common random numbers, with paired differences against the first (`servesim compare`). */
+export { compare, compareJson, type CompareResult, type CompareJson, type CompareVariant, type PairedDifference } from './experiments/index.ts';
+/** One value swept over a range: curve, knee, highest value within the SLO, variants' crossings (`servesim sweep`). */
+export { sweep, sweepJson, type SweepResult, type SweepJson, type SweepSpec, type SweepCurve, type SweepCurveJson, type SweepVariantsJson, type SweepPoint, type SweepAnalysis, type SweepCrossings } from './experiments/index.ts';
+/** The cheapest configuration meeting an SLO, by bisection on one count (`servesim plan`). */
+export { plan, planJson, type PlanResult, type PlanJson, type PlanSpec, type PlanPoint, type PlanPointJson } from './experiments/index.ts';

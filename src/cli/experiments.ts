@@ -2,25 +2,25 @@ import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import type { Seed } from '../engine/index.ts';
 import { InputError } from '../config/errors.ts';
-import { applyOverrides, type Override } from '../config/overrides.ts';
-import { parseSlo } from '../config/slo.ts';
+import type { Override } from '../config/overrides.ts';
 import { shownField, shownText } from '../config/shown.ts';
 import type { Scenario } from '../config/schema.ts';
-import { ServingSystem, type DetailedRun, type RunResult } from '../models/index.ts';
-import { aggregate, estimateAt, type Aggregate } from '../experiments/aggregate.ts';
-import { pairedDifferences, type PairedDifference } from '../experiments/compare.ts';
-import { planCheapest, type PlanPoint, type PlanResult } from '../experiments/plan.ts';
-import { inProcessRunner, replicationSeed, type Runner, type RunTask } from '../experiments/runner.ts';
-import { analyseSweep, sloFraction, type SweepPoint } from '../experiments/sweep.ts';
-import { stageShapes, theoryForRun as theoryForSystem, theoryRows } from '../experiments/theory.ts';
-import { parseVary, type Vary } from '../experiments/vary.ts';
+import { ServingSystem, type RunResult } from '../models/index.ts';
+import { estimateAt, type Aggregate } from '../experiments/aggregate.ts';
+import { compare, compareJson } from '../experiments/compare.ts';
+import { describeAssignment, plan, planJson, type PlanPoint } from '../experiments/plan.ts';
+import { replicate, replicateJson, theoryOfAggregate } from '../experiments/replicate.ts';
+import { inProcessRunner, type ExperimentSettings, type Runner } from '../experiments/runner.ts';
+import { sweep, sweepJson, sweepValues } from '../experiments/sweep.ts';
+import { theoryForRun as theoryForSystem } from '../experiments/theory.ts';
+import { expandVariants } from '../experiments/variants.ts';
 import { buildReport, sweepSection } from '../report/build.ts';
 import { fmtDifference, fmtEstimate } from '../report/format.ts';
 import type { Report, TheoryRow, TradeoffPoint } from '../report/model.ts';
 import { fmtNum, fmtPct, fmtUsd } from './format.ts';
 import { progressReporter } from './progress.ts';
 import { loadRawFile, type RawFile } from './scenario-source.ts';
-import { checkTraceFile, traceAccess, traceOpener } from './trace-file.ts';
+import { checkTraceFile, traceAccess, traceOpener, type TraceAccess } from './trace-file.ts';
 import type { TraceOpener } from '../config/trace-csv.ts';
 import { workerPoolRunner, type PooledRunner } from './worker-pool.ts';
 import { shardRunner, type Shard } from './shard.ts';
@@ -54,49 +54,55 @@ function openerFor(file: RawFile, opts: ExperimentOptions): TraceOpener {
 }
 
 /**
- * A runner for a scenario folder: worker threads when asked for more than one (close
- * it when done); only a shard's part with --shard; the merged shards' runs in merge.
+ * How a command's experiment runs for a scenario folder: worker threads when asked
+ * for more than one, only a shard's part with --shard, the merged shards' runs in
+ * merge; its traces opened under the trust model's path rule. The pool starts on the
+ * first simulation (so every input problem is reported first); `close` ends it.
  */
-function runnerFor(file: RawFile, opts: ExperimentOptions): PooledRunner {
-  const access = traceAccess(file, opts);
-  const pool = workerPoolRunner(access, inProcessRunner(traceOpener(access)), opts.workers ?? availableParallelism());
-  const inner: Runner = opts.merged ?? (opts.shard ? shardRunner(pool, opts.shard) : pool);
-  const runner = inner as PooledRunner;
-  runner.close = pool.close;
-  return runner;
+function settingsFor(file: RawFile, opts: ExperimentOptions & { replications: number }): { settings: ExperimentSettings; close: () => Promise<void> } {
+  let access: TraceAccess | undefined;
+  let opener: TraceOpener | undefined;
+  let pool: PooledRunner | undefined;
+  let inner: Runner | undefined;
+  const accessOf = (): TraceAccess => (access ??= traceAccess(file, opts));
+  const runner: Runner = (tasks, onDone) => {
+    if (inner === undefined) {
+      pool = workerPoolRunner(accessOf(), inProcessRunner(traceOpener(accessOf())), opts.workers ?? availableParallelism());
+      inner = opts.merged ?? (opts.shard ? shardRunner(pool, opts.shard) : pool);
+    }
+    return inner(tasks, onDone);
+  };
+  const openTrace: TraceOpener = (path, o) => (opener ??= traceOpener(accessOf()))(path, o);
+  const settings: ExperimentSettings = { replications: opts.replications, runner, openTrace, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) };
+  return { settings, close: async () => pool?.close() };
 }
 
-/** Most simulations one command keeps at once: every run's figures and sketches stay until the end (about 10 KB each). */
-export const MAX_SIMULATIONS = 20_000;
+/** Most simulations one command keeps at once (see src/experiments/runner.ts). */
+export { MAX_SIMULATIONS } from '../experiments/runner.ts';
 
-/** Runs `replications` of each scenario (common random numbers across scenarios), with a progress bar. */
-async function runAll(runner: Runner, scenarios: readonly Scenario[], replications: number, seedOf: (s: Scenario) => Seed, label: string): Promise<DetailedRun[][]> {
-  const total = scenarios.length * replications;
-  if (total > MAX_SIMULATIONS) {
-    throw new InputError([
-      `this command would run ${total.toLocaleString('en-US')} simulations (${scenarios.length.toLocaleString('en-US')} configurations × ${replications.toLocaleString('en-US')} replications); at most ${MAX_SIMULATIONS.toLocaleString('en-US')} are kept in memory at once (about 10 KB each): use fewer replications, points or variants`,
-    ]);
-  }
-  const tasks: RunTask[] = [];
-  for (const s of scenarios) for (let i = 0; i < replications; i++) tasks.push({ scenario: s, seed: replicationSeed(seedOf(s), i) });
-  // An empty label: the caller (plan) shows its own bar, and two would overwrite each other.
-  const progress = label === '' ? { update: () => {}, done: () => {} } : progressReporter(label);
-  let done = 0;
-  // Worker threads leave this thread idle: the bar appears after its delay even before
-  // the first simulation ends (a long replication would otherwise show nothing).
-  const tick = setInterval(() => progress.update(done / tasks.length), 250);
+/**
+ * Runs an experiment with a progress bar on stderr labelled `label`. Worker threads
+ * leave this thread idle: the bar appears after its delay even before the first
+ * simulation ends (a long replication would otherwise show nothing).
+ */
+async function withProgress<T>(label: string, settings: ExperimentSettings, close: () => Promise<void>, fn: (settings: ExperimentSettings) => Promise<T>, cap = 1): Promise<T> {
+  const progress = progressReporter(label);
+  let fraction = 0;
+  const tick = setInterval(() => progress.update(fraction), 250);
   tick.unref();
-  let out: DetailedRun[];
   try {
-    out = await runner(tasks, (d, t) => {
-      done = d;
-      progress.update(d / t);
+    return await fn({
+      ...settings,
+      onProgress: (d, t) => {
+        fraction = Math.min(cap, d / t);
+        progress.update(fraction);
+      },
     });
   } finally {
     clearInterval(tick);
     progress.done();
+    await close();
   }
-  return scenarios.map((_, k) => out.slice(k * replications, (k + 1) * replications));
 }
 
 /** The replications to run: given on the command line, else the scenario's default, else 1. */
@@ -144,14 +150,6 @@ function checkReplications(n: number): void {
 /** The scenario built (not run) in its folder, for theory's view of its stages. */
 function builtSystem(scenario: Scenario, openTrace: TraceOpener): ServingSystem {
   return new ServingSystem(scenario, { openTrace });
-}
-
-function theoryFor(scenario: Scenario, openTrace: TraceOpener, a: Aggregate): TheoryRow[] {
-  const { shapes, arrivalScv } = stageShapes(builtSystem(scenario, openTrace));
-  return theoryRows(scenario, a.first, shapes, (name) => {
-    const e = estimateAt(a.figures, `stages.${name}.queueWaitMs.mean`);
-    return e === undefined ? { value: NaN } : Number.isFinite(e.ci95) ? { value: e.mean, ci95: e.ci95 } : { value: e.mean };
-  }, arrivalScv);
 }
 
 /** Checks a report path before anything runs: its extension, and that its folder takes a file. */
@@ -213,24 +211,21 @@ export async function runReplicated(ref: string, given: ExperimentOptions): Prom
   const opts = resolveReplications(given, file.raw);
   checkReplications(opts.replications);
   const scenario = file.validate(opts.set);
-  const runner = runnerFor(file, opts);
-  const [runs] = await runAll(runner, [scenario], opts.replications, () => opts.seed ?? scenario.seed ?? 1, `running ${opts.replications} replications`).finally(() => runner.close());
-  const a = aggregate(runs!);
-  const theory = theoryFor(scenario, openerFor(file, opts), a);
+  const { settings, close } = settingsFor(file, opts);
+  const r = await withProgress(`running ${opts.replications} replications`, settings, close, (s) => replicate(scenario, s));
+  const a = r.aggregate;
   let text = '';
   if (opts.report) {
     const report = buildReport(
       `servesim · ${scenario.name ?? ref}`,
       opts.replications > 1 ? `${opts.replications} replications of ${scenario.name ?? ref}; figures are means with 95% confidence intervals.` : `One run of ${scenario.name ?? ref} (add --replications N for confidence intervals).`,
       [{ name: scenario.name ?? ref, aggregate: a }],
-      theory,
-      a.first.warnings,
+      r.theory,
+      r.warnings,
     );
     text += await writeReport(opts.report, report);
   }
-  if (opts.json) {
-    return `${JSON.stringify({ scenario: scenario.name ?? 'scenario', replications: a.replications, seeds: a.seeds, figures: a.figures, pooled: a.pooled, theory, warnings: a.first.warnings }, null, 2)}\n`;
-  }
+  if (opts.json) return `${JSON.stringify(replicateJson(r), null, 2)}\n`;
   const lines = [
     `${narrativeText(file.raw, opts.set, opts.seed)}servesim · ${scenario.name ?? ref} · ${a.replications} replications (seeds ${a.seeds[0]} …), figures as mean ± 95% confidence half-width`,
     '',
@@ -243,8 +238,8 @@ export async function runReplicated(ref: string, given: ExperimentOptions): Prom
   for (const name of Object.keys(a.first.stages)) {
     lines.push(`Stage ${name}: utilization ${est(a, `stages.${name}.utilization`)} · mean wait ${est(a, `stages.${name}.queueWaitMs.mean`)} ms · p99 wait ${est(a, `stages.${name}.queueWaitMs.p99`)} ms`);
   }
-  lines.push(theoryText(theory));
-  for (const w of a.first.warnings) lines.push('', `warning: ${w}`);
+  lines.push(theoryText(r.theory));
+  for (const w of r.warnings) lines.push('', `warning: ${w}`);
   return `${lines.join('\n')}\n${text}`;
 }
 
@@ -263,15 +258,13 @@ export async function validateExperiment(ref: string, set: Override[], traceRoot
   };
   checkTrace(base);
   if (file.raw.variants !== undefined) {
-    const variants = variantsOf([file], set);
+    const variants = expandVariants([file], set);
     variants.forEach((v) => checkTrace(v.scenario));
     notes.push(`${variants.length - 1} variants`);
   }
   const sweep = file.raw.sweep as { vary?: string; steps?: number } | undefined;
   if (sweep?.vary !== undefined) {
-    const raw = structuredClone(file.raw);
-    applyOverrides(raw, set);
-    const vary = parseVary(sweep.vary, raw, sweep.steps ?? 10);
+    const vary = sweepValues(file, { vary: sweep.vary, steps: sweep.steps ?? 10, set });
     for (const x of [vary.values[0]!, vary.values[vary.values.length - 1]!]) checkTrace(file.validate([...set, { path: vary.path, value: x }], `sweep ${vary.path}=${x}`));
     notes.push(`a sweep of ${vary.path} over ${vary.values.length} points`);
   }
@@ -282,64 +275,27 @@ export async function validateExperiment(ref: string, set: Override[], traceRoot
 // ---------------------------------------------------------------------------
 // compare
 
-/** The configurations a compare runs: several files, or one file's `variants`. */
-function variantsOf(files: RawFile[], set: Override[]): Array<{ name: string; scenario: Scenario; file: RawFile }> {
-  if (files.length > 1) {
-    return files.map((f, i) => {
-      const s = f.validate(set);
-      return { name: s.name ?? `${f.ref}#${i}`, scenario: s, file: f };
-    });
-  }
-  const f = files[0]!;
-  const variants = f.raw.variants;
-  if (variants === undefined || variants === null || typeof variants !== 'object' || Object.keys(variants).length === 0) {
-    throw new InputError([`${f.ref}: compare needs two or more scenario files, or one file with variants: { name: { path: value } }`]);
-  }
-  const base = f.validate(set);
-  const out = [{ name: typeof f.raw.baseName === 'string' ? f.raw.baseName : 'base', scenario: base, file: f }];
-  // Every variant is checked before any problem is reported: all problems in one pass.
-  const problems: string[] = [];
-  for (const [name, changes] of Object.entries(variants as Record<string, Record<string, unknown>>)) {
-    try {
-      const raw = structuredClone(f.raw);
-      delete raw.variants;
-      applyOverrides(raw, [...set, ...Object.entries(changes ?? {}).map(([path, value]) => ({ path, value }))]);
-      const s = f.validateRaw(raw, `variants.${name}`);
-      const same = JSON.stringify({ ...s, name: undefined, variants: undefined }) === JSON.stringify({ ...base, name: undefined, variants: undefined });
-      if (same) throw new InputError([`${f.ref}: variants.${name}: changes nothing (every value it sets equals the base scenario's)`]);
-      out.push({ name, scenario: s, file: f });
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      // A bad path in the variant reads like a --set one: say whose it is.
-      problems.push(...err.problems.map((p) => (p.startsWith('--set ') ? `${f.ref}: variants.${name}: ${p.slice(6)}` : p)));
-    }
-  }
-  if (problems.length > 0) throw new InputError(problems);
-  return out;
-}
-
 /** `servesim compare`: every variant on the same random numbers; paired differences against the first. */
 export async function compareCmd(refs: string[], given: ExperimentOptions): Promise<string> {
   checkReportPath(given.report);
   const files = await Promise.all(refs.map((r) => (given.load ?? loadRawFile)(r)));
   const opts = resolveReplications(given, files[0]!.raw);
   checkReplications(opts.replications);
-  const variants = variantsOf(files, opts.set);
+  const variants = expandVariants(files, opts.set);
   // One runner opens every variant's traces, against the first file's folder: a trace
   // replay named by a file elsewhere would be read from the wrong folder, so refuse it.
-  const elsewhere = variants.filter((v) => v.scenario.arrivals.process === 'trace' && v.file.baseDir !== variants[0]!.file.baseDir);
+  const elsewhere = variants.filter((v) => v.scenario.arrivals.process === 'trace' && v.source.baseDir !== variants[0]!.source.baseDir);
   if (elsewhere.length > 0) {
-    throw new InputError(elsewhere.map((v) => `${v.file.ref}: replays a trace, but is not in the folder of ${variants[0]!.file.ref}: compare trace replays from one folder (or one file with variants)`));
+    throw new InputError(elsewhere.map((v) => `${v.source.ref}: replays a trace, but is not in the folder of ${variants[0]!.source.ref}: compare trace replays from one folder (or one file with variants)`));
   }
-  // Common random numbers: every variant runs replication i with the same seed.
-  const rootSeed = opts.seed ?? variants[0]!.scenario.seed ?? 1;
-  const runner = runnerFor(variants[0]!.file, opts);
-  const runs = await runAll(runner, variants.map((v) => v.scenario), opts.replications, () => rootSeed, `comparing ${variants.length} variants`).finally(() => runner.close());
-  const aggs = runs.map((r) => aggregate(r));
-  const diffs: Array<{ name: string; differences: PairedDifference[] }> = variants.slice(1).map((v, k) => ({ name: v.name, differences: pairedDifferences(runs[0]!, runs[k + 1]!) }));
+  const { settings, close } = settingsFor(variants[0]!.source, opts);
+  const r = await withProgress(`comparing ${variants.length} variants`, settings, close, (s) => compare(variants, s));
+  const aggs = r.variants.map((v) => v.aggregate);
+  const diffs = r.differences;
+  const rootSeed = r.seed;
   let text = '';
   if (opts.report) {
-    const theory = variants.flatMap((v, k) => theoryFor(v.scenario, openerFor(v.file, opts), aggs[k]!).map((t) => ({ ...t, stage: `${v.name} · ${t.stage}` })));
+    const theory = variants.flatMap((v, k) => theoryOfAggregate(v.scenario, aggs[k]!, openerFor(v.source, opts)).map((t) => ({ ...t, stage: `${v.name} · ${t.stage}` })));
     const notes = diffs.flatMap((d) => d.differences.map((x) => ({ x, f: fmtDifference(x, fmtNum) })).filter(({ f }) => f.verdict === 'significant').map(({ x, f }) => `${d.name} − ${variants[0]!.name}: ${x.figure} ${f.text} (significant)`));
     const narrative = files.length === 1 && typeof files[0]!.raw.narrative === 'string' ? `${files[0]!.raw.narrative.trim()} ` : '';
     const title = files.length === 1 && typeof files[0]!.raw.name === 'string' ? `${files[0]!.raw.name}: ` : '';
@@ -352,9 +308,7 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
     );
     text += await writeReport(opts.report, report);
   }
-  if (opts.json) {
-    return `${JSON.stringify({ replications: opts.replications, seed: rootSeed, variants: variants.map((v, k) => ({ name: v.name, figures: aggs[k]!.figures, pooled: aggs[k]!.pooled })), differences: diffs }, null, 2)}\n`;
-  }
+  if (opts.json) return `${JSON.stringify(compareJson(r), null, 2)}\n`;
   const lines = [`${files.length === 1 ? narrativeText(files[0]!.raw, opts.set, opts.seed) : ''}servesim compare · ${opts.replications} replication${opts.replications === 1 ? '' : 's'} per variant on common random numbers (seed ${rootSeed})${variants[0]!.scenario.slo ? ` · SLO ${variants[0]!.scenario.slo.target}` : ''}`, ''];
   const has = (path: string) => aggs.some((a) => Number.isFinite(estimateAt(a.figures, path)?.mean ?? NaN) && (estimateAt(a.figures, path)?.mean ?? 0) !== 0);
   const allExtra: Array<[string, string]> = [
@@ -394,20 +348,15 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
 // ---------------------------------------------------------------------------
 // sweep
 
-/** Where the first two variants' order on `path` flips along a sweep (e.g. GPU cheaper per request from this load on). */
-function crossover(xs: ReadonlyArray<number | string>, a: readonly Aggregate[], b: readonly Aggregate[], path: string): number | string | undefined {
-  let prev: number | undefined;
-  for (let i = 0; i < xs.length; i++) {
-    const va = estimateAt(a[i]!.figures, path)?.mean ?? NaN;
-    const vb = estimateAt(b[i]!.figures, path)?.mean ?? NaN;
-    const d = vb - va;
-    if (!Number.isFinite(d)) continue;
-    // Within 0.5 % the two are tied: noise must not read as a crossing.
-    const sign = Math.abs(d) <= 0.005 * Math.max(Math.abs(va), Math.abs(vb)) ? 0 : Math.sign(d);
-    if (prev !== undefined && sign !== 0 && sign !== prev) return xs[i];
-    if (sign !== 0) prev = sign;
+/** The progress bar's label of a sweep; a bad --vary or --set is left for the sweep itself to report. */
+function sweepLabel(file: RawFile, opts: ExperimentOptions & { vary: string; steps: number }): string {
+  try {
+    const vary = sweepValues(file, opts);
+    return `sweeping ${vary.path} over ${vary.values.length} points`;
+  } catch (err) {
+    if (err instanceof InputError) return 'sweeping';
+    throw err;
   }
-  return undefined;
 }
 
 /**
@@ -420,42 +369,17 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
   const file = await (given.load ?? loadRawFile)(ref);
   const opts = resolveReplications(given, file.raw);
   checkReplications(opts.replications);
-  const base = file.validate(opts.set);
-  const raw = structuredClone(file.raw);
-  applyOverrides(raw, opts.set);
-  const vary = parseVary(opts.vary, raw, opts.steps);
-  const hasVariants = raw.variants !== undefined && raw.variants !== null && Object.keys(raw.variants as object).length > 0;
-  const variantSets: Array<{ name: string; changes: Override[] }> = [{ name: hasVariants ? (typeof raw.baseName === 'string' ? raw.baseName : 'base') : '', changes: [] }];
-  if (hasVariants) {
-    for (const [name, changes] of Object.entries(raw.variants as Record<string, Record<string, unknown>>)) {
-      variantSets.push({ name, changes: Object.entries(changes ?? {}).map(([path, value]) => ({ path, value })) });
-    }
-  }
-  const scenarios: Scenario[] = [];
-  for (const v of variantSets) {
-    for (const x of vary.values) {
-      scenarios.push(file.validate([...opts.set, ...v.changes, { path: vary.path, value: x }], `${v.name ? `variants.${v.name}, ` : ''}--vary ${vary.path}=${x}`));
-    }
-  }
-  const runner = runnerFor(file, opts);
-  const seed = opts.seed ?? base.seed ?? 1;
-  const runs = await runAll(runner, scenarios, opts.replications, () => seed, `sweeping ${vary.path} over ${vary.values.length} points`).finally(() => runner.close());
+  const { settings, close } = settingsFor(file, opts);
+  const r = await withProgress(sweepLabel(file, opts), settings, close, (s) => sweep(file, { vary: opts.vary, steps: opts.steps, set: opts.set }, s));
+  const vary = { path: r.vary, values: r.values };
+  const curves = r.curves;
+  const crossings = r.crossings;
   const n = vary.values.length;
-  const curves = variantSets.map((v, k) => {
-    const points: SweepPoint[] = vary.values.map((x, i) => ({ x, aggregate: aggregate(runs[k * n + i]!) }));
-    return { name: v.name, points, analysis: analyseSweep(points) };
-  });
-  const crossings =
-    curves.length >= 2
-      ? {
-          costPerMillion: crossover(vary.values, curves[0]!.points.map((p) => p.aggregate), curves[1]!.points.map((p) => p.aggregate), 'cost.perMillionRequests'),
-          p99: crossover(vary.values, curves[0]!.points.map((p) => p.aggregate), curves[1]!.points.map((p) => p.aggregate), 'latencyMs.p99'),
-        }
-      : undefined;
+  const slo = r.slo;
   let text = '';
   if (opts.report) {
     const label = (c: (typeof curves)[number], x: number | string) => `${c.name ? `${c.name} ` : ''}${vary.path}=${x}`;
-    const theoryAt = curves.map((c, k) => c.points.map((p, i) => theoryFor(scenarios[k * n + i]!, openerFor(file, opts), p.aggregate)));
+    const theoryAt = curves.map((c) => c.points.map((p) => theoryOfAggregate(p.scenario!, p.aggregate, openerFor(file, opts))));
     const report = buildReport(
       `servesim sweep · ${vary.path}`,
       `${vary.path} from ${vary.values[0]} to ${vary.values[n - 1]} in ${n} points, ${opts.replications} replication(s) each${curves.length > 1 ? `, for ${curves.length} variants` : ''}.`,
@@ -466,17 +390,13 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
     report.sweep = sweepSection(vary.path, curves, theoryAt);
     text += await writeReport(opts.report, report);
   }
-  if (opts.json) {
-    const curveJson = (c: (typeof curves)[number]) => ({ points: c.points.map((p) => ({ x: p.x, figures: p.aggregate.figures })), analysis: c.analysis });
-    const body = curves.length === 1 ? curveJson(curves[0]!) : { variants: curves.map((c) => ({ name: c.name, ...curveJson(c) })), crossings };
-    return `${JSON.stringify({ vary: vary.path, replications: opts.replications, ...body }, null, 2)}\n`;
-  }
+  if (opts.json) return `${JSON.stringify(sweepJson(r), null, 2)}\n`;
   const lines = [`${narrativeText(file.raw, opts.set, opts.seed)}servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`];
   const anyCost = curves.some((c) => c.points.some((p) => (estimateAt(p.aggregate.figures, 'cost.perHour')?.mean ?? 0) > 0));
   for (const c of curves) {
     lines.push('');
     if (c.name) lines.push(`${c.name}:`);
-    const cols = [vary.path, 'throughput /s', 'p50 ms', 'p99 ms', 'drop rate', ...(anyCost ? ['$/M requests'] : []), ...(base.slo ? [`SLO ${base.slo.target}`] : [])];
+    const cols = [vary.path, 'throughput /s', 'p50 ms', 'p99 ms', 'drop rate', ...(anyCost ? ['$/M requests'] : []), ...(slo ? [`SLO ${slo.target}`] : [])];
     const rows = c.points.map((p) => {
       const att = estimateAt(p.aggregate.figures, 'slo.attainment')?.mean ?? NaN;
       return [
@@ -486,7 +406,7 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
         est(p.aggregate, 'latencyMs.p99'),
         est(p.aggregate, 'dropRate'),
         ...(anyCost ? [est(p.aggregate, 'cost.perMillionRequests')] : []),
-        ...(base.slo ? [att >= base.slo.fraction ? `met (${fmtPct(att)})` : `missed (${fmtPct(att)})`] : []),
+        ...(slo ? [att >= slo.fraction ? `met (${fmtPct(att)})` : `missed (${fmtPct(att)})`] : []),
       ];
     });
     const widths = cols.map((col, i) => Math.max(col.length, ...rows.map((r) => r[i]!.length)));
@@ -494,7 +414,7 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
     for (const r of rows) lines.push(r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
     if (c.analysis.kneeX !== undefined) lines.push(`Knee of the p99 curve at ${vary.path} = ${c.analysis.kneeX} (Kneedle: beyond it, latency climbs faster than the load).`);
     else if (typeof vary.values[0] === 'number') lines.push(`The p99 does not rise by half over this range: no knee.`);
-    if (base.slo) lines.push(c.analysis.maxXMeetingSlo !== undefined ? `Highest ${vary.path} that still meets ${base.slo.target}: ${c.analysis.maxXMeetingSlo}` : `No point meets ${base.slo.target}.`);
+    if (slo) lines.push(c.analysis.maxXMeetingSlo !== undefined ? `Highest ${vary.path} that still meets ${slo.target}: ${c.analysis.maxXMeetingSlo}` : `No point meets ${slo.target}.`);
   }
   if (crossings) {
     const [a, b] = [curves[0]!.name, curves[1]!.name];
@@ -502,18 +422,12 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
     lines.push(crossings.costPerMillion !== undefined ? `Cost per million requests: ${a} and ${b} swap places at ${vary.path} = ${crossings.costPerMillion}.` : `Cost per million requests: the order of ${a} and ${b} does not change over this range.`);
     if (crossings.p99 !== undefined) lines.push(`p99: ${a} and ${b} swap places at ${vary.path} = ${crossings.p99}.`);
   }
-  if (!base.slo) lines.push('', '(add an slo: to the scenario to find the highest value that meets it)');
+  if (!slo) lines.push('', '(add an slo: to the scenario to find the highest value that meets it)');
   return `${lines.join('\n')}\n${text}`;
 }
 
 // ---------------------------------------------------------------------------
 // plan
-
-function describeAssignment(a: Record<string, number | string>): string {
-  return Object.entries(a)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(', ');
-}
 
 function whyFails(p: PlanPoint, target: string, fraction: number): string {
   const att = estimateAt(p.aggregate.figures, 'slo.attainment')?.mean ?? NaN;
@@ -526,50 +440,18 @@ function whyFails(p: PlanPoint, target: string, fraction: number): string {
 /** `servesim plan`: the cheapest configuration meeting an SLO at a load, found by bisection on counts. */
 export async function planCmd(ref: string, given: ExperimentOptions & { slo: string; qps?: number; vary: string[] }): Promise<string> {
   checkReportPath(given.report);
-  const opts = resolveReplications(given, (await loadRawFile(ref)).raw);
+  const file = await loadRawFile(ref);
+  const opts = resolveReplications(given, file.raw);
   checkReplications(opts.replications);
   if (opts.workers !== undefined && opts.replications <= 1) {
     throw new InputError([`--workers ${opts.workers} with one replication: plan simulates one configuration at a time, so workers only help with --replications N`]);
   }
   if (opts.shard) throw new InputError(['--shard: plan bisects, so each step depends on the last; split a plan by running one per listed choice (e.g. one per --vary stages.x.hardware=...) instead']);
-  const slo = parseSlo(opts.slo);
-  if (typeof slo === 'string') throw new InputError([`--slo: ${slo}`]);
-  const file = await loadRawFile(ref);
-  const extra: Override[] = [...opts.set, { path: 'slo', value: opts.slo }];
-  if (opts.qps !== undefined) {
-    if (!(opts.qps > 0)) throw new InputError([`--qps: expected a rate above 0, got ${opts.qps}`]);
-    extra.push({ path: 'arrivals.qps', value: opts.qps });
-  }
-  file.validate(extra);
-  const raw = structuredClone(file.raw);
-  applyOverrides(raw, extra);
-  if (opts.vary.length === 0) throw new InputError(['plan needs --vary <path>=lo..hi for a count to size (e.g. --vary stages.ranker.replicas=1..256)']);
-  const varies = opts.vary.map((v) => parseVary(v, raw, 2));
-  const counts = varies.filter((v) => v.integerRange);
-  const lists = varies.filter((v) => !v.integerRange);
-  if (counts.length !== 1) throw new InputError([`plan sizes exactly one count: give one --vary path=lo..hi with whole numbers (got ${counts.length}), and lists (a,b,c) for the rest`]);
-  const count: Vary = counts[0]!;
-  const runner = runnerFor(file, opts);
-  const seed = opts.seed ?? (typeof file.raw.seed === 'number' || typeof file.raw.seed === 'string' ? file.raw.seed : 1);
-  let sims = 0;
-  const scenarioOf = (a: Record<string, number | string>) =>
-    file.validate([...extra, ...Object.entries(a).map(([path, value]) => ({ path, value }))], describeAssignment(a));
-  const progress = progressReporter('planning');
-  let result: PlanResult;
-  const scenarios = new Map<string, Scenario>();
-  try {
-    result = await planCheapest(count, lists, slo.fraction, async (a) => {
-      sims++;
-      progress.update(Math.min(0.95, sims / (Math.ceil(Math.log2(count.hi! - count.lo! + 1)) + 2) / Math.max(1, lists.reduce((n, l) => n * l.values.length, 1))));
-      const s = scenarioOf(a);
-      scenarios.set(JSON.stringify(a), s);
-      const [runs] = await runAll(runner, [s], opts.replications, () => seed, '');
-      return aggregate(runs!);
-    });
-  } finally {
-    progress.done();
-    await runner.close();
-  }
+  const { settings, close } = settingsFor(file, opts);
+  // Bisection's steps depend on each other: no bar per batch, one for the plan (kept below 100 % until it ends).
+  const result = await withProgress('planning', settings, close, (s) => plan(file, { slo: opts.slo, ...(opts.qps !== undefined ? { qps: opts.qps } : {}), vary: opts.vary, set: opts.set }, s), 0.95);
+  const slo = result.slo;
+  const count = result.count;
   const perCountRange = Math.ceil(Math.log2(count.hi! - count.lo! + 1)) + 1;
   let text = '';
   if (opts.report) {
@@ -581,7 +463,7 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo: str
       chosen: p === result.best,
     }));
     const shown = [result.best, result.nextCheaper].filter((p): p is PlanPoint => p !== undefined);
-    const theory = result.best ? theoryFor(scenarios.get(JSON.stringify(result.best.assignment))!, openerFor(file, opts), result.best.aggregate) : [];
+    const theory = result.best && result.bestScenario ? theoryOfAggregate(result.bestScenario, result.best.aggregate, openerFor(file, opts)) : [];
     const report = buildReport(
       `servesim plan · ${slo.target}${opts.qps !== undefined ? ` at ${opts.qps} QPS` : ''}`,
       result.best ? `Cheapest configuration meeting ${slo.target}: ${describeAssignment(result.best.assignment)}.` : `No configuration in the ranges meets ${slo.target}.`,
@@ -592,10 +474,7 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo: str
     );
     text += await writeReport(opts.report, report);
   }
-  if (opts.json) {
-    const pt = (p: PlanPoint | undefined) => (p ? { assignment: p.assignment, meets: p.meets, ...(p.overloaded !== undefined ? { overloaded: p.overloaded } : {}), costPerHourUsd: result.costIsReplicas ? null : p.cost, figures: p.aggregate.figures } : null);
-    return `${JSON.stringify({ slo: slo.target, qps: opts.qps ?? null, replications: opts.replications, best: pt(result.best), nextCheaper: pt(result.nextCheaper), perCombination: result.perCombination.map((c) => ({ assignment: c.assignment, minimum: pt(c.minimum) })), simulations: result.evaluated.length }, null, 2)}\n`;
-  }
+  if (opts.json) return `${JSON.stringify(planJson(result), null, 2)}\n`;
   const lines = [`servesim plan · ${slo.target}${opts.qps !== undefined ? ` at ${opts.qps} QPS` : ''} · ${opts.replications} replication(s) per configuration`, ''];
   const costText = (p: PlanPoint) => (result.costIsReplicas ? `${p.cost} replicas (no hardware priced)` : `${fmtUsd(p.cost)}/hour (${fmtUsd(p.cost * 730)}/month)`);
   if (result.best === undefined) {

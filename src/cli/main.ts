@@ -10,6 +10,7 @@ import { explainScenario } from './explain.ts';
 import { builtinDescription, builtinNames, DEFAULT_SCENARIO, loadForExplain, loadRawFile, loadScenarioFile, rawFileFromData, recordingLoader, type RawFile } from './scenario-source.ts';
 import { namedTracePaths, traceAccess, traceOpener } from './trace-file.ts';
 import { asRun, compareCmd, narrativeText, planCmd, runReplicated, sweepCmd, theoryForRun, theoryText, validateExperiment, type ExperimentOptions } from './experiments.ts';
+import { variantNamed } from '../experiments/variants.ts';
 import { makePartial, mergedRunner, parseShard, readPartials, ShardComplete, stringifyPartial, type Experiment, type ShardCommand } from './shard.ts';
 import { OutputError, writeOutputFile } from './write-file.ts';
 import { checkVariantFlag, flagProblems, parseCount, parseOneVary, parseRate, parseReplications, parseSeed, parseSteps, runFlagProblems, type FlagOptions } from './flags.ts';
@@ -70,16 +71,10 @@ async function recorded<T extends RunOptions>(command: ShardCommand, refs: strin
 async function runAsExperiment(ref: string, file: RawFile, opts: RunOptions): Promise<string | undefined> {
   if (opts.variant !== undefined) {
     checkVariantFlag(ref, file.raw, opts.variant);
-    const variants = (file.raw.variants ?? {}) as Record<string, Record<string, unknown>>;
-    const base = typeof file.raw.baseName === 'string' ? file.raw.baseName : 'base';
-    const names = [base, ...Object.keys(variants)];
-    if (!names.includes(opts.variant)) {
-      throw new InputError([`--variant ${opts.variant}: ${ref} has no such variant (it has: ${names.join(', ')})`]);
-    }
-    const changes = opts.variant === base ? {} : variants[opts.variant]!;
+    const { changes } = variantNamed(ref, file.raw, opts.variant);
     opts.set = [
       ...opts.set,
-      ...Object.entries(changes).map(([path, value]) => ({ path, value })),
+      ...changes,
       { path: 'variants', value: undefined },
       { path: 'sweep', value: undefined },
       { path: 'replications', value: undefined },

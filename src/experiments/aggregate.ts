@@ -1,7 +1,10 @@
 import { meanCi95, QuantileSketch } from '../engine/index.ts';
 import type { DetailedRun, RunResult } from '../models/index.ts';
 
-/** A figure over replications: their mean and the 95 % confidence half-width (Student t). */
+/**
+ * A figure over replications: their mean and the 95 % confidence half-width (Student t).
+ * NaN when there is none (one replication has no interval); JSON prints NaN as null.
+ */
 export interface Estimate {
   mean: number;
   ci95: number;
@@ -11,7 +14,21 @@ export interface Estimate {
 export type EstimateTree = { [key: string]: Estimate | EstimateTree };
 
 /** Keys that are not figures to average (series, identities, lists). */
-const SKIP = new Set(['timeSeries', 'seed', 'scenario', 'warnings', 'unpricedStages', 'events']);
+const SKIP = new Set(['timeSeries', 'seed', 'scenario', 'warnings', 'unpricedStages', 'events'] as const);
+type SkippedKey = typeof SKIP extends Set<infer K> ? K : never;
+
+/** The keys of T that `collect` keeps: numbers and objects (not lists, strings, booleans or SKIP keys). */
+type Kept<T, K extends keyof T> = K extends SkippedKey ? never : NonNullable<T[K]> extends number ? K : NonNullable<T[K]> extends readonly unknown[] ? never : NonNullable<T[K]> extends object ? K : never;
+type EstimateOf<V> = NonNullable<V> extends number ? Estimate : Estimates<NonNullable<V>>;
+
+/**
+ * The estimates of a result type T (a RunResult): its tree with every kept number an
+ * Estimate. A figure that may be null or absent (`slo`, `quality`) is optional: it is
+ * there when the first replication has it.
+ */
+export type Estimates<T> = { [K in keyof T as null extends T[K] ? never : undefined extends T[K] ? never : Kept<T, K>]: EstimateOf<T[K]> } & {
+  [K in keyof T as null extends T[K] ? Kept<T, K> : undefined extends T[K] ? Kept<T, K> : never]?: EstimateOf<T[K]>;
+};
 
 function collect(values: readonly unknown[]): Estimate | EstimateTree | undefined {
   const first = values[0];
@@ -24,7 +41,7 @@ function collect(values: readonly unknown[]): Estimate | EstimateTree | undefine
   if (first !== null && typeof first === 'object' && !Array.isArray(first)) {
     const tree: EstimateTree = {};
     for (const key of Object.keys(first)) {
-      if (SKIP.has(key)) continue;
+      if (SKIP.has(key as SkippedKey)) continue;
       const sub = collect(values.map((v) => (v as Record<string, unknown> | null)?.[key]));
       if (sub !== undefined) tree[key] = sub;
     }
@@ -32,6 +49,9 @@ function collect(values: readonly unknown[]): Estimate | EstimateTree | undefine
   }
   return undefined;
 }
+
+/** A run result's figures over replications: what every experiment's JSON prints as `figures`. */
+export type RunEstimates = Estimates<RunResult>;
 
 /**
  * Replications summarised: every numeric figure of RunResult (percentiles included) as

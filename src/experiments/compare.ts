@@ -1,6 +1,9 @@
-import { meanCi95 } from '../engine/index.ts';
+import { meanCi95, type Seed } from '../engine/index.ts';
+import { InputError } from '../config/errors.ts';
 import type { DetailedRun } from '../models/index.ts';
-import { valueAt } from './aggregate.ts';
+import { aggregate, valueAt, type Aggregate, type RunEstimates } from './aggregate.ts';
+import { checkReplications, rootSeed, runConfigurations, type ExperimentSettings } from './runner.ts';
+import type { NamedScenario } from './variants.ts';
 
 /** The figures a comparison reports, by path into RunResult. */
 export const COMPARED_FIGURES = [
@@ -57,4 +60,58 @@ export function pairedDifferences(baseline: readonly DetailedRun[], variant: rea
     });
   }
   return out;
+}
+
+/** One configuration of a compare: its name, scenario and replications summarised. */
+export interface CompareVariant extends NamedScenario {
+  figures: RunEstimates;
+  pooled: Aggregate['pooled'];
+  aggregate: Aggregate;
+}
+
+/** A compare: every configuration on the same seeds, and paired differences of each against the first. */
+export interface CompareResult {
+  replications: number;
+  /** The root seed every configuration's replications derive from. */
+  seed: Seed;
+  variants: CompareVariant[];
+  /** For each configuration after the first: its paired differences against the first. */
+  differences: Array<{ name: string; differences: PairedDifference[] }>;
+}
+
+/** What `compare --json` prints. */
+export interface CompareJson {
+  replications: number;
+  seed: Seed;
+  variants: Array<{ name: string; figures: RunEstimates; pooled: Aggregate['pooled'] }>;
+  differences: CompareResult['differences'];
+}
+
+/**
+ * Runs two or more configurations on common random numbers (replication i of every
+ * one on the same seed) and reports each one's figures and its paired differences
+ * against the first. Names come from `expandVariants` or are the caller's own.
+ */
+export async function compare(variants: readonly NamedScenario[], settings: ExperimentSettings = {}): Promise<CompareResult> {
+  if (variants.length < 2) throw new InputError([`compare needs two or more configurations, got ${variants.length}`]);
+  const replications = checkReplications(settings.replications ?? 1);
+  const seed = rootSeed(settings.seed, variants[0]!.scenario);
+  const runs = await runConfigurations(
+    variants.map((v) => v.scenario),
+    replications,
+    seed,
+    settings,
+  );
+  const aggs = runs.map((r) => aggregate(r));
+  return {
+    replications,
+    seed,
+    variants: variants.map((v, k) => ({ name: v.name, scenario: v.scenario, figures: aggs[k]!.figures as RunEstimates, pooled: aggs[k]!.pooled, aggregate: aggs[k]! })),
+    differences: variants.slice(1).map((v, k) => ({ name: v.name, differences: pairedDifferences(runs[0]!, runs[k + 1]!) })),
+  };
+}
+
+/** The JSON contract of a compare result (what `compare --json` prints). */
+export function compareJson(r: CompareResult): CompareJson {
+  return { replications: r.replications, seed: r.seed, variants: r.variants.map((v) => ({ name: v.name, figures: v.figures, pooled: v.pooled })), differences: r.differences };
 }

@@ -1,5 +1,11 @@
-import { estimateAt, type Aggregate } from './aggregate.ts';
-import type { Vary } from './vary.ts';
+import { InputError } from '../config/errors.ts';
+import { applyOverrides, type Override } from '../config/overrides.ts';
+import type { Scenario } from '../config/schema.ts';
+import { parseSlo, type Slo } from '../config/slo.ts';
+import { aggregate, estimateAt, type Aggregate, type RunEstimates } from './aggregate.ts';
+import { checkReplications, rootSeed, runConfigurations, type ExperimentSettings } from './runner.ts';
+import type { ScenarioSource } from './variants.ts';
+import { parseVary, type Vary } from './vary.ts';
 
 /** One configuration the planner simulated. */
 export interface PlanPoint {
@@ -16,8 +22,8 @@ export interface PlanPoint {
   cost: number;
 }
 
-/** The planner's answer with its evidence. */
-export interface PlanResult {
+/** The bisection's answer with its evidence. */
+export interface PlanSearch {
   /** The cheapest configuration meeting the SLO, or undefined when none in the ranges does. */
   best: PlanPoint | undefined;
   /** The same configuration with one replica fewer (it fails: that is why `best` is the minimum). */
@@ -47,7 +53,7 @@ function combinations(lists: readonly Vary[]): Array<Record<string, number | str
  * when the share of requests within the target, averaged over replications, reaches
  * the objective's share.
  */
-export async function planCheapest(count: Vary, lists: readonly Vary[], sloFraction: number, evaluate: Evaluate): Promise<PlanResult> {
+export async function planCheapest(count: Vary, lists: readonly Vary[], sloFraction: number, evaluate: Evaluate): Promise<PlanSearch> {
   const evaluated: PlanPoint[] = [];
   let costIsReplicas = false;
   const cache = new Map<string, PlanPoint>();
@@ -70,7 +76,7 @@ export async function planCheapest(count: Vary, lists: readonly Vary[], sloFract
     evaluated.push(p);
     return p;
   };
-  const perCombination: PlanResult['perCombination'] = [];
+  const perCombination: PlanSearch['perCombination'] = [];
   for (const combo of combinations(lists)) {
     let lo = count.lo!;
     let hi = count.hi!;
@@ -99,4 +105,102 @@ export async function planCheapest(count: Vary, lists: readonly Vary[], sloFract
     nextCheaper = await at({ ...best.assignment, [count.path]: Number(best.assignment[count.path]) - 1 });
   }
   return { best, nextCheaper, perCombination, evaluated, costIsReplicas };
+}
+
+/** What to plan: an SLO (`"p99 < 100ms"`), optionally at a load, sizing one count (`path=lo..hi`) over lists (`path=a,b`). */
+export interface PlanSpec {
+  slo: string;
+  /** Sets `arrivals.qps`. */
+  qps?: number;
+  vary: readonly string[];
+  set?: readonly Override[];
+}
+
+/** A plan: the cheapest configuration meeting the SLO, the evidence, and what it was asked. */
+export interface PlanResult extends PlanSearch {
+  slo: Slo;
+  qps: number | null;
+  replications: number;
+  /** The count bisected (its path and range). */
+  count: Vary;
+  /** The scenario of `best` as simulated (undefined when nothing meets the SLO). */
+  bestScenario: Scenario | undefined;
+}
+
+/** One configuration as `plan --json` prints it. */
+export interface PlanPointJson {
+  assignment: Record<string, number | string>;
+  meets: boolean;
+  overloaded?: string;
+  /** Null when no stage names hardware (cost is then the replica count). */
+  costPerHourUsd: number | null;
+  figures: RunEstimates;
+}
+
+/** What `plan --json` prints. */
+export interface PlanJson {
+  slo: string;
+  qps: number | null;
+  replications: number;
+  best: PlanPointJson | null;
+  nextCheaper: PlanPointJson | null;
+  perCombination: Array<{ assignment: Record<string, number | string>; minimum: PlanPointJson | null }>;
+  simulations: number;
+}
+
+/** Describes an assignment as `path=value, path=value`. */
+export function describeAssignment(a: Record<string, number | string>): string {
+  return Object.entries(a)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+}
+
+/**
+ * Finds the cheapest configuration of a scenario that meets an SLO: the one count
+ * given as a whole-number range is bisected for each combination of the listed
+ * values (see `planCheapest`); every configuration runs `replications` times on the
+ * same seeds. Progress is reported against an estimate of the simulations needed.
+ */
+export async function plan(source: ScenarioSource, spec: PlanSpec, settings: ExperimentSettings = {}): Promise<PlanResult> {
+  const replications = checkReplications(settings.replications ?? 1);
+  const slo = parseSlo(spec.slo);
+  if (typeof slo === 'string') throw new InputError([`--slo: ${slo}`]);
+  const extra: Override[] = [...(spec.set ?? []), { path: 'slo', value: spec.slo }];
+  if (spec.qps !== undefined) {
+    if (!(spec.qps > 0)) throw new InputError([`--qps: expected a rate above 0, got ${spec.qps}`]);
+    extra.push({ path: 'arrivals.qps', value: spec.qps });
+  }
+  const base = source.validate(extra);
+  const raw = structuredClone(source.raw);
+  applyOverrides(raw, extra);
+  if (spec.vary.length === 0) throw new InputError(['plan needs --vary <path>=lo..hi for a count to size (e.g. --vary stages.ranker.replicas=1..256)']);
+  const varies = spec.vary.map((v) => parseVary(v, raw, 2));
+  const counts = varies.filter((v) => v.integerRange);
+  const lists = varies.filter((v) => !v.integerRange);
+  if (counts.length !== 1) throw new InputError([`plan sizes exactly one count: give one --vary path=lo..hi with whole numbers (got ${counts.length}), and lists (a,b,c) for the rest`]);
+  const count = counts[0]!;
+  const seed = rootSeed(settings.seed, base);
+  // Bisection: the top of the range, then at most ⌈log2(range)⌉ halvings and the next-cheaper check, per combination.
+  const estimate = (Math.ceil(Math.log2(count.hi! - count.lo! + 1)) + 2) * Math.max(1, lists.reduce((n, l) => n * l.values.length, 1));
+  const inner: ExperimentSettings = { ...settings };
+  delete inner.onProgress;
+  let sims = 0;
+  const scenarios = new Map<string, Scenario>();
+  const search = await planCheapest(count, lists, slo.fraction, async (a) => {
+    sims++;
+    settings.onProgress?.(sims, estimate);
+    const s = source.validate([...extra, ...Object.entries(a).map(([path, value]) => ({ path, value }))], describeAssignment(a));
+    scenarios.set(JSON.stringify(a), s);
+    const [runs] = await runConfigurations([s], replications, seed, inner);
+    return aggregate(runs!);
+  });
+  const bestScenario = search.best ? scenarios.get(JSON.stringify(search.best.assignment)) : undefined;
+  return { ...search, slo, qps: spec.qps ?? null, replications, count, bestScenario };
+}
+
+/** The JSON contract of a plan result (what `plan --json` prints). */
+export function planJson(r: PlanResult): PlanJson {
+  const pt = (p: PlanPoint | undefined): PlanPointJson | null =>
+    p ? { assignment: p.assignment, meets: p.meets, ...(p.overloaded !== undefined ? { overloaded: p.overloaded } : {}), costPerHourUsd: r.costIsReplicas ? null : p.cost, figures: p.aggregate.figures as RunEstimates } : null;
+  return { slo: r.slo.target, qps: r.qps, replications: r.replications, best: pt(r.best), nextCheaper: pt(r.nextCheaper), perCombination: r.perCombination.map((c) => ({ assignment: c.assignment, minimum: pt(c.minimum) })), simulations: r.evaluated.length };
 }

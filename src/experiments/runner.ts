@@ -1,4 +1,5 @@
 import type { Seed } from '../engine/index.ts';
+import { InputError } from '../config/errors.ts';
 import type { Scenario } from '../config/schema.ts';
 import { runScenarioDetailed, type DetailedRun } from '../models/index.ts';
 import type { TraceOpener } from '../config/trace-csv.ts';
@@ -35,4 +36,54 @@ export function inProcessRunner(openTrace?: TraceOpener): Runner {
  */
 export function replicationSeed(root: Seed, i: number): Seed {
   return i === 0 ? root : `${String(root)}/rep${i}`;
+}
+
+/** How an experiment runs: replications, root seed, where simulations run, progress. */
+export interface ExperimentSettings {
+  /** Replications per configuration (default 1). */
+  replications?: number;
+  /** Root seed; default the (first) scenario's `seed`, else 1. */
+  seed?: Seed;
+  /** Where simulations run (default: one after another in this thread). */
+  runner?: Runner;
+  /** How trace replays open their files (default: none can be opened). */
+  openTrace?: TraceOpener;
+  /** Called as simulations finish: how many of how many (plan: of an estimate). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Most simulations one experiment keeps at once: every run's figures and sketches stay until the end (about 10 KB each). */
+export const MAX_SIMULATIONS = 20_000;
+
+/**
+ * The root seed of an experiment: the one given, else the scenario's own, else 1.
+ * Replication i then runs on `replicationSeed(root, i)` in every configuration
+ * (common random numbers), so this is the only place a root seed is chosen.
+ */
+export function rootSeed(given: Seed | undefined, scenario: { seed?: Seed | undefined }): Seed {
+  return given ?? scenario.seed ?? 1;
+}
+
+/** A replication count as an experiment takes it: a whole number of at least 1. */
+export function checkReplications(n: number): number {
+  if (!Number.isInteger(n) || n < 1) throw new InputError([`replications: expected a whole number of at least 1, got ${n}`]);
+  return n;
+}
+
+/**
+ * Runs `replications` of each scenario, all on the same root seed (common random
+ * numbers across scenarios); the runs come back grouped by scenario, in replication order.
+ */
+export async function runConfigurations(scenarios: readonly Scenario[], replications: number, root: Seed, settings: ExperimentSettings): Promise<DetailedRun[][]> {
+  const total = scenarios.length * replications;
+  if (total > MAX_SIMULATIONS) {
+    throw new InputError([
+      `this command would run ${total.toLocaleString('en-US')} simulations (${scenarios.length.toLocaleString('en-US')} configurations × ${replications.toLocaleString('en-US')} replications); at most ${MAX_SIMULATIONS.toLocaleString('en-US')} are kept in memory at once (about 10 KB each): use fewer replications, points or variants`,
+    ]);
+  }
+  const tasks: RunTask[] = [];
+  for (const s of scenarios) for (let i = 0; i < replications; i++) tasks.push({ scenario: s, seed: replicationSeed(root, i) });
+  const runner = settings.runner ?? inProcessRunner(settings.openTrace);
+  const out = await runner(tasks, settings.onProgress);
+  return scenarios.map((_, k) => out.slice(k * replications, (k + 1) * replications));
 }

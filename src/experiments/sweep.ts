@@ -1,10 +1,16 @@
-import type { Aggregate } from './aggregate.ts';
-import { estimateAt } from './aggregate.ts';
+import { applyOverrides, type Override } from '../config/overrides.ts';
+import type { Scenario } from '../config/schema.ts';
+import { aggregate, estimateAt, type Aggregate, type RunEstimates } from './aggregate.ts';
+import { checkReplications, rootSeed, runConfigurations, type ExperimentSettings } from './runner.ts';
+import { declaredVariants, type ScenarioSource } from './variants.ts';
+import { parseVary, type Vary } from './vary.ts';
 
 /** One point of a sweep: the varied value and what replications of it gave. */
 export interface SweepPoint {
   x: number | string;
   aggregate: Aggregate;
+  /** The configuration the point ran (for theory beside it; not in the JSON contract). */
+  scenario?: Scenario;
 }
 
 /** A sweep's reading: the knee of the latency curve and the highest load within the SLO. */
@@ -62,4 +68,114 @@ export function analyseSweep(points: readonly SweepPoint[]): SweepAnalysis {
 export function sloFraction(target: string): number {
   const m = /^p([0-9.]+)/.exec(target);
   return m ? Number(m[1]) / 100 : NaN;
+}
+
+/** One configuration's curve over the swept values ('' names the only one of a file without variants). */
+export interface SweepCurve {
+  name: string;
+  points: SweepPoint[];
+  analysis: SweepAnalysis;
+}
+
+/** Where the first two configurations' order flips along the sweep (undefined: it never does). */
+export interface SweepCrossings {
+  costPerMillion: number | string | undefined;
+  p99: number | string | undefined;
+}
+
+/** A sweep: one curve per configuration, and their crossings when there are two or more. */
+export interface SweepResult {
+  /** The varied path (`arrivals.qps`). */
+  vary: string;
+  values: Array<number | string>;
+  replications: number;
+  /** The base scenario's SLO (null when it has none). */
+  slo: Scenario['slo'] | null;
+  curves: SweepCurve[];
+  crossings: SweepCrossings | undefined;
+}
+
+/** One curve as `sweep --json` prints it. */
+export interface SweepCurveJson {
+  points: Array<{ x: number | string; figures: RunEstimates }>;
+  analysis: SweepAnalysis;
+}
+
+/** What `sweep --json` prints for a file with variants: every variant's curve and their crossings. */
+export interface SweepVariantsJson {
+  vary: string;
+  replications: number;
+  variants: Array<{ name: string } & SweepCurveJson>;
+  crossings: SweepCrossings | undefined;
+}
+
+/** What `sweep --json` prints: one curve's points, or every variant's (`'variants' in json` tells which). */
+export type SweepJson = ({ vary: string; replications: number } & SweepCurveJson) | SweepVariantsJson;
+
+/** What to sweep: `path=lo..hi` over `steps` points (or `path=a,b,c`), after `set`. */
+export interface SweepSpec {
+  vary: string;
+  steps: number;
+  set?: readonly Override[];
+}
+
+/** Where the first two variants' order on `path` flips along a sweep (e.g. GPU cheaper per request from this load on). */
+function crossover(xs: ReadonlyArray<number | string>, a: readonly Aggregate[], b: readonly Aggregate[], path: string): number | string | undefined {
+  let prev: number | undefined;
+  for (let i = 0; i < xs.length; i++) {
+    const va = estimateAt(a[i]!.figures, path)?.mean ?? NaN;
+    const vb = estimateAt(b[i]!.figures, path)?.mean ?? NaN;
+    const d = vb - va;
+    if (!Number.isFinite(d)) continue;
+    // Within 0.5 % the two are tied: noise must not read as a crossing.
+    const sign = Math.abs(d) <= 0.005 * Math.max(Math.abs(va), Math.abs(vb)) ? 0 : Math.sign(d);
+    if (prev !== undefined && sign !== 0 && sign !== prev) return xs[i];
+    if (sign !== 0) prev = sign;
+  }
+  return undefined;
+}
+
+/** The path and values a sweep visits: its `vary` read against the scenario after `set` (a typo gets the closest path). */
+export function sweepValues(source: ScenarioSource, spec: SweepSpec): Vary {
+  const raw = structuredClone(source.raw);
+  applyOverrides(raw, spec.set ?? []);
+  return parseVary(spec.vary, raw, spec.steps);
+}
+
+/**
+ * Sweeps one value of a scenario: the latency–throughput curve, its knee and the
+ * highest value within the SLO, for every declared variant (all on the same random
+ * numbers), with where the first two variants' cost and p99 orders cross.
+ */
+export async function sweep(source: ScenarioSource, spec: SweepSpec, settings: ExperimentSettings = {}): Promise<SweepResult> {
+  const replications = checkReplications(settings.replications ?? 1);
+  const set = spec.set ?? [];
+  const base = source.validate(set);
+  const vary = sweepValues(source, spec);
+  const raw = structuredClone(source.raw);
+  applyOverrides(raw, set);
+  const declared = declaredVariants(raw);
+  const named = declared.length > 1;
+  const scenarios: Scenario[] = [];
+  for (const v of declared) {
+    for (const x of vary.values) {
+      scenarios.push(source.validate([...set, ...v.changes, { path: vary.path, value: x }], `${named ? `variants.${v.name}, ` : ''}--vary ${vary.path}=${x}`));
+    }
+  }
+  const runs = await runConfigurations(scenarios, replications, rootSeed(settings.seed, base), settings);
+  const n = vary.values.length;
+  const curves = declared.map((v, k): SweepCurve => {
+    const points: SweepPoint[] = vary.values.map((x, i) => ({ x, aggregate: aggregate(runs[k * n + i]!), scenario: scenarios[k * n + i]! }));
+    return { name: named ? v.name : '', points, analysis: analyseSweep(points) };
+  });
+  const [a, b] = curves.map((c) => c.points.map((p) => p.aggregate));
+  const crossings = a && b ? { costPerMillion: crossover(vary.values, a, b, 'cost.perMillionRequests'), p99: crossover(vary.values, a, b, 'latencyMs.p99') } : undefined;
+  return { vary: vary.path, values: vary.values, replications, slo: base.slo ?? null, curves, crossings };
+}
+
+/** The JSON contract of a sweep result (what `sweep --json` prints). */
+export function sweepJson(r: SweepResult): SweepJson {
+  const curve = (c: SweepCurve): SweepCurveJson => ({ points: c.points.map((p) => ({ x: p.x, figures: p.aggregate.figures as RunEstimates })), analysis: c.analysis });
+  const body = r.curves.length === 1 ? curve(r.curves[0]!) : { variants: r.curves.map((c) => ({ name: c.name, ...curve(c) })), crossings: r.crossings };
+  return { vary: r.vary, replications: r.replications, ...body };
 }
