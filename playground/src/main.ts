@@ -7,12 +7,13 @@
 import './style.css';
 import { InputError } from '../../src/config/errors.ts';
 import type { Override } from '../../src/config/overrides.ts';
+import type { Scenario } from '../../src/config/schema.ts';
 import { expandScenario, parseScenarioText } from '../../src/config/parse.ts';
 import { summaryTable } from '../../src/report/build.ts';
 import { theoryTable } from '../../src/report/format.ts';
 import type { Report, ReportVariant } from '../../src/report/model.ts';
 import { fmtCount, fmtNum, fmtPct, fmtUsd } from '../../src/report/numbers.ts';
-import { sloText } from '../../src/report/slo.ts';
+import { measuredText, sloText } from '../../src/report/run-text.ts';
 import { stageTable } from '../../src/report/stage-table.ts';
 import { ScenarioEditor } from './editor.ts';
 import { locateProblem, type Problem } from './problems.ts';
@@ -88,6 +89,8 @@ interface Painted {
   output: RunOutput;
   overrides: Override[];
   scenarioName: string;
+  /** The run's warm-up, for the line that says what was measured. */
+  warmup: Scenario['warmup'];
 }
 
 let source: Source = { name: DEFAULT_BUILTIN, text: '', builtin: DEFAULT_BUILTIN };
@@ -180,8 +183,9 @@ function validateAndRun(): void {
   const overrides = currentOverrides();
   updateCli(overrides);
   scheduleHash();
+  let scenario: Scenario;
   try {
-    loadScenario(source, overrides);
+    scenario = loadScenario(source, overrides);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     // A run of what the text said before must not paint over the problems.
@@ -190,7 +194,7 @@ function validateAndRun(): void {
     return;
   }
   editor.setProblems([]);
-  startRun(overrides);
+  startRun(overrides, scenario.warmup);
 }
 
 function showInvalid(problems: Problem[]): void {
@@ -208,7 +212,7 @@ function setStatus(state: 'running' | 'done' | 'invalid' | 'failed', text: strin
   ui.statusText.textContent = text;
 }
 
-function startRun(overrides: Override[]): void {
+function startRun(overrides: Override[], warmup: Scenario['warmup']): void {
   const text = source.text;
   const name = source.name;
   runStartedAt = performance.now();
@@ -223,7 +227,7 @@ function startRun(overrides: Override[]): void {
       },
       done: (output) => {
         if (current !== null) previous = current;
-        current = { id, output, overrides, scenarioName: output.result.scenario };
+        current = { id, output, overrides, scenarioName: output.result.scenario, warmup };
         ui.results.dataset.cancelled = String(runner.cancelled);
         const r = output.result;
         const total = performance.now() - runStartedAt;
@@ -468,7 +472,7 @@ function paint(): void {
   const r = cur.output.result;
   ui.title.textContent = r.scenario;
   const desc = typeof raw?.description === 'string' ? raw.description : '';
-  ui.sub.textContent = `${desc ? `${desc} · ` : ''}seed ${r.seed} · ${fmtCount(r.requests.arrived)} requests measured over ${fmtNum(r.measuredS)} s of simulated time${r.warmupEndS > 0 ? ' (after warm-up)' : ''}`;
+  ui.sub.textContent = `${desc ? `${desc} · ` : ''}${measuredText(r, cur.warmup)}`;
   const narrative = typeof raw?.narrative === 'string' ? raw.narrative : '';
   ui.narrative.hidden = narrative === '';
   // As the CLI says: a narrative describes the file as written, not a run with knobs moved.

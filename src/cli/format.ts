@@ -1,10 +1,9 @@
 import Table from 'cli-table3';
 import type { RunResult } from '../models/result.ts';
 import type { Scenario } from '../config/schema.ts';
-import { formatDuration } from '../config/duration.ts';
 import { shownField, shownText } from '../config/shown.ts';
 import { fmtCount, fmtNum, fmtPct, fmtUsd } from '../report/numbers.ts';
-import { sloText } from '../report/slo.ts';
+import { measuredText, sloText } from '../report/run-text.ts';
 import { stageTable } from '../report/stage-table.ts';
 
 /**
@@ -35,19 +34,11 @@ function table(head: string[], rows: string[][], alignLeft = 1): string {
   return t.toString();
 }
 
-function warmupText(s: Scenario): string {
-  if (s.warmup?.requests) return `after ${fmtCount(s.warmup.requests)} warm-up requests`;
-  if (s.warmup?.duration) return `after a ${formatDuration(s.warmup.duration)} warm-up`;
-  return 'no warm-up';
-}
-
 /** The human report of one run: what a newcomer reads in seconds. */
 export function formatRun(s: Scenario, r: RunResult): string {
   const lines: string[] = [];
   lines.push(`servesim · ${term(r.scenario)}${s.description ? ` — ${term(s.description)}` : ''}`);
-  lines.push(
-    `seed ${r.seed} · ${fmtCount(r.requests.arrived)} requests measured over ${fmtNum(r.measuredS)} s of simulated time (${warmupText(s)})`,
-  );
+  lines.push(measuredText(r, s.warmup));
   lines.push('');
   lines.push('End-to-end latency (ms)');
   const l = r.latencyMs;

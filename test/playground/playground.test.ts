@@ -408,6 +408,11 @@ describe('playground in headless Chromium', () => {
       expect(`${await sloCard(page)} (drops count as misses)`).toBe(cliSlo(r.stdout).replace(/ · goodput .*$/, ''));
       await expect(page.locator('#figures .tile[data-key="sloAttainment"]').getAttribute('class')).resolves.toContain('bad');
       expect((await pageStageTable(page))[0]).toEqual(cliTable(r.stdout, 'Stages')[0]);
+      // What was measured, in the CLI's second line: "seed 7 · 360,000 requests measured over … (after 40,000 warm-up requests)".
+      const measured = r.stdout.split('\n')[1]!;
+      expect(measured).toMatch(/^seed 7 · .* \(after 40,000 warm-up requests\)$/);
+      const sub = await page.locator('#result-sub').innerText();
+      expect(sub.slice(-measured.length - 3)).toBe(` · ${measured}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

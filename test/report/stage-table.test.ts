@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/models/result.ts';
 import { fmtCount, fmtNum, fmtNumShort, fmtPct, fmtUsd } from '../../src/report/numbers.ts';
-import { sloText } from '../../src/report/slo.ts';
+import { sloText } from '../../src/report/run-text.ts';
 import { stageTable } from '../../src/report/stage-table.ts';
 
 /** cold-start's golden run: a ranker with a cache and a standby fallback never taken. */
