@@ -387,10 +387,11 @@ function reportOf(cur: Painted, prev: Painted | null): Report {
   };
 }
 
-/** How a change in a key figure reads: "+12.3 ms", or percentage points for a share. */
+/** How a change in a key figure reads: "+12.3 ms", "+$0.41", or percentage points ("+1.20 pp") for a share. */
 type DeltaText = (d: number) => string;
 const deltaIn = (unit: string): DeltaText => (d) => `${fmtNum(d)}${unit}`;
 const deltaPoints: DeltaText = (d) => `${fmtNum(d * 100)} pp`;
+const deltaUsd: DeltaText = (d) => fmtUsd(d);
 
 /** A key figure: its label, value (data-value keeps every digit for tests), and the change from the previous run. */
 function tile(key: string, label: string, value: number, text: string, prevValue: number | undefined, lowerIsBetter: boolean | null, delta: DeltaText = deltaIn('')): HTMLElement {
@@ -433,8 +434,8 @@ function paintFigures(cur: RunOutput, prev: RunOutput | null): void {
     tile('dropRate', 'dropped', r.dropRate, `${fmtPct(r.dropRate)} (${fmtCount(r.requests.dropped)})`, p?.dropRate, true, deltaPoints),
   ];
   if (r.cost.perHour > 0) {
-    tiles.push(tile('costPerHour', 'cost per hour', r.cost.perHour, fmtUsd(r.cost.perHour), p && p.cost.perHour > 0 ? p.cost.perHour : undefined, true));
-    tiles.push(tile('costPerMillion', '$ per million requests', r.cost.perMillionRequests, fmtUsd(r.cost.perMillionRequests), p && p.cost.perHour > 0 ? p.cost.perMillionRequests : undefined, true));
+    tiles.push(tile('costPerHour', 'cost per hour', r.cost.perHour, fmtUsd(r.cost.perHour), p && p.cost.perHour > 0 ? p.cost.perHour : undefined, true, deltaUsd));
+    tiles.push(tile('costPerMillion', '$ per million requests', r.cost.perMillionRequests, fmtUsd(r.cost.perMillionRequests), p && p.cost.perHour > 0 ? p.cost.perMillionRequests : undefined, true, deltaUsd));
   }
   if (r.slo) tiles.push(sloTile(r, p));
   if (r.quality !== null) tiles.push(tile('quality', `quality (${r.qualityMetric ?? ''})`, r.quality, r.quality.toFixed(4), p?.quality ?? undefined, false));
