@@ -6,6 +6,7 @@
  */
 import { DEFAULT_HARDWARE } from '../../src/catalog/hardware.ts';
 import type { Override } from '../../src/config/overrides.ts';
+import { fmtCount } from '../../src/report/numbers.ts';
 
 /** A slider over numbers (linear, or logarithmic for values spanning decades), or a list of choices. */
 export type KnobControl =
@@ -53,8 +54,6 @@ export function roundToStep(x: number, step: number): number {
 const REQUEST_COUNTS = [10_000, 20_000, 50_000, 100_000, 200_000, 400_000, 1_000_000, 2_000_000, 5_000_000];
 const BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
-const countLabel = (n: number) => n.toLocaleString('en-US');
-
 /**
  * The knobs of a raw scenario (topology shorthands already expanded), in display order:
  * traffic, run length and seed, then per stage. A hardware knob offers the catalog's
@@ -84,9 +83,9 @@ export function findKnobs(raw: Obj): Knob[] {
       path: 'stop.requests',
       group: 'Run',
       label: 'Requests',
-      help: `Arrivals before the run stops, warm-up included (stop.requests); the file says ${countLabel(stop.requests)}.`,
+      help: `Arrivals before the run stops, warm-up included (stop.requests); the file says ${fmtCount(stop.requests)}.`,
       base: stop.requests,
-      control: { kind: 'select', options: counts.map((n) => ({ value: n, label: countLabel(n) })) },
+      control: { kind: 'select', options: counts.map((n) => ({ value: n, label: fmtCount(n) })) },
     });
   }
   knobs.push({

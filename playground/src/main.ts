@@ -7,10 +7,14 @@
 import './style.css';
 import { InputError } from '../../src/config/errors.ts';
 import type { Override } from '../../src/config/overrides.ts';
+import type { Scenario } from '../../src/config/schema.ts';
 import { expandScenario, parseScenarioText } from '../../src/config/parse.ts';
 import { summaryTable } from '../../src/report/build.ts';
-import { fmtNum, theoryTable } from '../../src/report/format.ts';
+import { theoryTable } from '../../src/report/format.ts';
 import type { Report, ReportVariant } from '../../src/report/model.ts';
+import { fmtCount, fmtNum, fmtPct, fmtUsd } from '../../src/report/numbers.ts';
+import { measuredText, sloText } from '../../src/report/run-text.ts';
+import { stageTable } from '../../src/report/stage-table.ts';
 import { ScenarioEditor } from './editor.ts';
 import { locateProblem, type Problem } from './problems.ts';
 import { cliCommand, findKnobs, overridesOf, roundToStep, type Knob } from './knobs.ts';
@@ -85,6 +89,8 @@ interface Painted {
   output: RunOutput;
   overrides: Override[];
   scenarioName: string;
+  /** The run's warm-up, for the line that says what was measured. */
+  warmup: Scenario['warmup'];
 }
 
 let source: Source = { name: DEFAULT_BUILTIN, text: '', builtin: DEFAULT_BUILTIN };
@@ -99,9 +105,7 @@ let runStartedAt = 0;
 // ---------------------------------------------------------------------------
 // Formatting.
 
-const count = (n: number) => Math.round(n).toLocaleString('en-US');
-const pct = (x: number, digits = 1) => (Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : '–');
-const usd = (x: number) => (!Number.isFinite(x) ? '–' : x >= 100 ? `$${count(x)}` : x >= 1 ? `$${x.toFixed(2)}` : `$${x.toPrecision(3)}`);
+// Figures use the CLI's formatters (src/report/numbers.ts); only wall time is the page's own.
 const seconds = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 
 // ---------------------------------------------------------------------------
@@ -179,8 +183,9 @@ function validateAndRun(): void {
   const overrides = currentOverrides();
   updateCli(overrides);
   scheduleHash();
+  let scenario: Scenario;
   try {
-    loadScenario(source, overrides);
+    scenario = loadScenario(source, overrides);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     // A run of what the text said before must not paint over the problems.
@@ -189,7 +194,7 @@ function validateAndRun(): void {
     return;
   }
   editor.setProblems([]);
-  startRun(overrides);
+  startRun(overrides, scenario.warmup);
 }
 
 function showInvalid(problems: Problem[]): void {
@@ -207,7 +212,7 @@ function setStatus(state: 'running' | 'done' | 'invalid' | 'failed', text: strin
   ui.statusText.textContent = text;
 }
 
-function startRun(overrides: Override[]): void {
+function startRun(overrides: Override[], warmup: Scenario['warmup']): void {
   const text = source.text;
   const name = source.name;
   runStartedAt = performance.now();
@@ -222,12 +227,12 @@ function startRun(overrides: Override[]): void {
       },
       done: (output) => {
         if (current !== null) previous = current;
-        current = { id, output, overrides, scenarioName: output.result.scenario };
+        current = { id, output, overrides, scenarioName: output.result.scenario, warmup };
         ui.results.dataset.cancelled = String(runner.cancelled);
         const r = output.result;
         const total = performance.now() - runStartedAt;
         ui.progress.style.width = '100%';
-        setStatus('done', `${count(r.requests.arrived)} measured requests · simulated in ${seconds(output.wallMs)} · ${seconds(total)} from the change to the figures`);
+        setStatus('done', `${fmtCount(r.requests.arrived)} measured requests · simulated in ${seconds(output.wallMs)} · ${seconds(total)} from the change to the figures`);
         ui.results.dataset.runId = String(id);
         ui.results.dataset.totalMs = total.toFixed(0);
         paint();
@@ -382,17 +387,37 @@ function reportOf(cur: Painted, prev: Painted | null): Report {
   };
 }
 
+/** How a change in a key figure reads: "+12.3 ms", "+$0.41", or percentage points ("+1.20 pp") for a share. */
+type DeltaText = (d: number) => string;
+const deltaIn = (unit: string): DeltaText => (d) => `${fmtNum(d)}${unit}`;
+const deltaPoints: DeltaText = (d) => `${fmtNum(d * 100)} pp`;
+const deltaUsd: DeltaText = (d) => fmtUsd(d);
+
 /** A key figure: its label, value (data-value keeps every digit for tests), and the change from the previous run. */
-function tile(key: string, label: string, value: number, text: string, prevValue: number | undefined, lowerIsBetter: boolean | null, unit = ''): HTMLElement {
+function tile(key: string, label: string, value: number, text: string, prevValue: number | undefined, lowerIsBetter: boolean | null, delta: DeltaText = deltaIn('')): HTMLElement {
   const t = h('div', { class: 'tile', 'data-key': key, 'data-value': String(value) }, h('span', { class: 'label', text: label }), h('span', { class: 'value', text }));
   if (prevValue !== undefined && Number.isFinite(prevValue) && Number.isFinite(value)) {
     const d = value - prevValue;
     const rel = prevValue !== 0 ? d / Math.abs(prevValue) : NaN;
     const better = lowerIsBetter === null || Math.abs(d) < 1e-12 ? 'same' : (d < 0) === lowerIsBetter ? 'better' : 'worse';
     const relText = Number.isFinite(rel) && Math.abs(d) > 0 ? ` (${rel >= 0 ? '+' : '−'}${Math.abs(rel * 100).toFixed(rel !== 0 && Math.abs(rel) < 0.01 ? 2 : 0)}%)` : '';
-    const dText = Math.abs(d) < 1e-12 ? 'same as previous' : `${d >= 0 ? '+' : '−'}${fmtNum(Math.abs(d))}${unit}${relText} vs previous`;
+    const dText = Math.abs(d) < 1e-12 ? 'same as previous' : `${d >= 0 ? '+' : '−'}${delta(Math.abs(d))}${relText} vs previous`;
     t.append(h('span', { class: `delta ${better}`, text: dText }));
   }
+  return t;
+}
+
+/**
+ * The SLO card, read as the CLI's line: "SLO p99 < 100ms" (the objective, as written),
+ * "MISSED", "87.5% of requests within target" (fmtPct: 99.95 % never reads 100.0 %).
+ */
+function sloTile(r: RunOutput['result'], p: RunOutput['result'] | undefined): HTMLElement {
+  const slo = r.slo!;
+  const text = sloText(slo);
+  const t = tile('sloAttainment', text.title, slo.attainment, text.verdict, p?.slo?.attainment, false, deltaPoints);
+  t.classList.add(slo.met ? 'ok' : 'bad', 'slo');
+  t.title = `${text.line} (drops count as misses)`;
+  t.querySelector('.value')!.after(h('span', { class: 'detail', text: text.attainment }));
   return t;
 }
 
@@ -401,22 +426,20 @@ function paintFigures(cur: RunOutput, prev: RunOutput | null): void {
   const p = prev?.result;
   const L = r.latencyMs;
   const tiles = [
-    tile('p50', 'p50 latency', L.p50, `${fmtNum(L.p50)} ms`, p?.latencyMs.p50, true, ' ms'),
-    tile('p99', 'p99 latency', L.p99, `${fmtNum(L.p99)} ms`, p?.latencyMs.p99, true, ' ms'),
-    tile('p999', 'p99.9 latency', L.p999, `${fmtNum(L.p999)} ms`, p?.latencyMs.p999, true, ' ms'),
-    tile('mean', 'mean latency', L.mean, `${fmtNum(L.mean)} ms`, p?.latencyMs.mean, true, ' ms'),
+    tile('p50', 'p50 latency', L.p50, `${fmtNum(L.p50)} ms`, p?.latencyMs.p50, true, deltaIn(' ms')),
+    tile('p99', 'p99 latency', L.p99, `${fmtNum(L.p99)} ms`, p?.latencyMs.p99, true, deltaIn(' ms')),
+    tile('p999', 'p99.9 latency', L.p999, `${fmtNum(L.p999)} ms`, p?.latencyMs.p999, true, deltaIn(' ms')),
+    tile('mean', 'mean latency', L.mean, `${fmtNum(L.mean)} ms`, p?.latencyMs.mean, true, deltaIn(' ms')),
     tile('throughput', 'throughput', r.throughputRps, `${fmtNum(r.throughputRps)} req/s`, p?.throughputRps, null),
-    tile('dropRate', 'dropped', r.dropRate, `${pct(r.dropRate)} (${count(r.requests.dropped)})`, p?.dropRate, true),
+    tile('dropRate', 'dropped', r.dropRate, `${fmtPct(r.dropRate)} (${fmtCount(r.requests.dropped)})`, p?.dropRate, true, deltaPoints),
   ];
   if (r.cost.perHour > 0) {
-    tiles.push(tile('costPerHour', 'cost per hour', r.cost.perHour, usd(r.cost.perHour), p && p.cost.perHour > 0 ? p.cost.perHour : undefined, true));
-    tiles.push(tile('costPerMillion', '$ per million requests', r.cost.perMillionRequests, usd(r.cost.perMillionRequests), p && p.cost.perHour > 0 ? p.cost.perMillionRequests : undefined, true));
+    tiles.push(tile('costPerHour', 'cost per hour', r.cost.perHour, fmtUsd(r.cost.perHour), p && p.cost.perHour > 0 ? p.cost.perHour : undefined, true, deltaUsd));
+    tiles.push(tile('costPerMillion', '$ per million requests', r.cost.perMillionRequests, fmtUsd(r.cost.perMillionRequests), p && p.cost.perHour > 0 ? p.cost.perMillionRequests : undefined, true, deltaUsd));
   }
-  if (r.slo) tiles.push(tile('sloAttainment', `SLO ${r.slo.target}`, r.slo.attainment, `${pct(r.slo.attainment, 2)} ${r.slo.met ? 'met' : 'MISSED'}`, p?.slo?.attainment, false));
+  if (r.slo) tiles.push(sloTile(r, p));
   if (r.quality !== null) tiles.push(tile('quality', `quality (${r.qualityMetric ?? ''})`, r.quality, r.quality.toFixed(4), p?.quality ?? undefined, false));
   ui.figures.replaceChildren(...tiles);
-  const slo = r.slo ? tiles.find((t) => t.dataset.key === 'sloAttainment') : undefined;
-  slo?.classList.add(r.slo!.met ? 'ok' : 'bad');
 }
 
 function table(columns: string[], rows: string[][], numericFrom = 1, className = ''): HTMLElement {
@@ -425,30 +448,15 @@ function table(columns: string[], rows: string[][], numericFrom = 1, className =
   return h('div', { class: 'table-wrap' }, h('table', { class: className }, h('thead', {}, head), h('tbody', {}, ...body)));
 }
 
+/** The CLI's stage table (src/report/stage-table.ts) as HTML; a cell's figure is in data-value. */
 function paintStages(r: RunOutput['result']): void {
-  const names = Object.keys(r.stages);
-  const anyBatch = names.some((n) => r.stages[n]!.batchSize.mean > 1);
-  const anyRuns = names.some((n) => r.stages[n]!.model !== null || r.stages[n]!.hardware !== null);
-  const anyCache = names.some((n) => r.stages[n]!.hitRatio !== undefined);
-  const cols = ['stage', ...(anyRuns ? ['runs'] : []), 'replicas', 'utilization', 'wait mean ms', 'wait p99 ms', ...(anyBatch ? ['batch mean'] : []), ...(anyCache ? ['hit ratio'] : []), 'avg queue', 'dropped'];
-  const rows = names.map((n) => {
-    const s = r.stages[n]!;
-    const runs = s.model && s.hardware ? `${s.model} on ${s.hardware}` : (s.model ?? s.hardware ?? '');
-    const reps = Math.abs(s.meanReplicas - s.replicas) > 1e-9 ? `${fmtNum(s.meanReplicas)} (mean)` : String(s.replicas);
-    return [
-      n,
-      ...(anyRuns ? [runs] : []),
-      reps,
-      pct(s.utilization),
-      fmtNum(s.queueWaitMs.mean),
-      fmtNum(s.queueWaitMs.p99),
-      ...(anyBatch ? [fmtNum(s.batchSize.mean)] : []),
-      ...(anyCache ? [s.hitRatio === undefined || s.hitRatio === null ? '' : pct(s.hitRatio)] : []),
-      fmtNum(s.meanQueueLength),
-      count(s.dropped),
-    ];
-  });
-  ui.stageTable.replaceChildren(table(cols, rows, anyRuns ? 2 : 1, 'stages'));
+  const t = stageTable(r);
+  const cls = (c: (typeof t.columns)[number]) => (c.align === 'right' ? 'num' : '');
+  const head = h('tr', {}, ...t.columns.map((c) => h('th', { class: cls(c), 'data-key': c.key, 'data-unit': c.unit, text: c.label })));
+  const body = t.rows.map((row) =>
+    h('tr', { 'data-stage': row.stage }, ...row.cells.map((cell, i) => h('td', { class: cls(t.columns[i]!), 'data-value': cell.value === null ? undefined : String(cell.value), text: cell.text }))),
+  );
+  ui.stageTable.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { class: 'stages' }, h('thead', {}, head), h('tbody', {}, ...body))));
 }
 
 function settingsText(o: Override[]): string {
@@ -465,7 +473,7 @@ function paint(): void {
   const r = cur.output.result;
   ui.title.textContent = r.scenario;
   const desc = typeof raw?.description === 'string' ? raw.description : '';
-  ui.sub.textContent = `${desc ? `${desc} · ` : ''}seed ${r.seed} · ${count(r.requests.arrived)} requests measured over ${fmtNum(r.measuredS)} s of simulated time${r.warmupEndS > 0 ? ' (after warm-up)' : ''}`;
+  ui.sub.textContent = `${desc ? `${desc} · ` : ''}${measuredText(r, cur.warmup)}`;
   const narrative = typeof raw?.narrative === 'string' ? raw.narrative : '';
   ui.narrative.hidden = narrative === '';
   // As the CLI says: a narrative describes the file as written, not a run with knobs moved.
@@ -493,7 +501,7 @@ function paint(): void {
   ui.theory.replaceChildren(th.rows.length === 0 ? h('p', { class: 'no-data', text: 'No closed-form model applies to this run.' }) : table(th.columns, th.rows, 3, 'theory'));
   const priced = r.cost.perHour > 0;
   ui.costCaption.textContent = priced
-    ? `The bill at this capacity (${usd(r.cost.perHour)}/hour, ${pct(r.cost.paidUtilization)} of paid capacity busy) against the tail it buys${prev ? ', for this run and the previous one' : ''}.`
+    ? `The bill at this capacity (${fmtUsd(r.cost.perHour)}/hour, ${fmtPct(r.cost.paidUtilization)} of paid capacity busy) against the tail it buys${prev ? ', for this run and the previous one' : ''}.`
     : 'No hardware is named in this scenario, so nothing is billed: give a stage a hardware (and a model) to price it.';
   byId('chart-tradeoff').hidden = !priced;
 

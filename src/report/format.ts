@@ -5,27 +5,13 @@
  */
 import { shownText } from '../config/shown.ts';
 import type { Figure, Report } from './model.ts';
-
-/** Groups thousands with commas, independent of the machine's locale. */
-function group(intText: string): string {
-  return intText.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
+import { fmtNumShort } from './numbers.ts';
 
 /**
- * A number with about three significant digits: 0.123, 12.3, 1,234; "–" when not finite.
- * Same convention as the CLI's tables (src/cli/format.ts), kept here so the report layer
- * does not depend on the CLI.
+ * A number with about three significant digits, as the reports write it: 0.3, 12.3,
+ * 1,234; "–" when not finite. The one set of formatters is src/report/numbers.ts.
  */
-export function fmtNum(x: number): string {
-  if (!Number.isFinite(x)) return '–';
-  const a = Math.abs(x);
-  if (a === 0) return '0';
-  if (a >= 100) return group(x.toFixed(0));
-  if (a >= 10) return x.toFixed(1);
-  if (a >= 1) return x.toFixed(2);
-  // Trailing zeros carry no information here: 0.3, not 0.300.
-  return x.toPrecision(3).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
-}
+export const fmtNum = fmtNumShort;
 
 /**
  * Rounding level: a spread or difference below this share of the figures' size is

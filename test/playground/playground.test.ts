@@ -65,6 +65,31 @@ async function charts(page: Page): Promise<Record<string, { drawn: string | null
   return out;
 }
 
+/** A table of the CLI's text report, by the line that titles it: header first, cells split at two or more spaces. */
+function cliTable(text: string, title: string): string[][] {
+  const lines = text.split('\n');
+  const rows: string[][] = [];
+  for (const l of lines.slice(lines.indexOf(title) + 1)) {
+    if (l.trim() === '') break;
+    rows.push(l.trim().split(/ {2,}/));
+  }
+  return rows;
+}
+
+/** The page's stage table: header first, then one row of cell texts per stage. */
+async function pageStageTable(page: Page): Promise<string[][]> {
+  const rows = [await page.locator('#stage-table thead th').allInnerTexts()];
+  for (const tr of await page.locator('#stage-table tbody tr').all()) rows.push(await tr.locator('td').allInnerTexts());
+  return rows;
+}
+
+/** The SLO card read as one line, the way the CLI writes it: "SLO p99 < 100ms: MISSED · 87.5% of requests within target". */
+async function sloCard(page: Page): Promise<string> {
+  const card = page.locator('#figures .tile[data-key="sloAttainment"]');
+  const [label, value, detail] = await Promise.all(['.label', '.value', '.detail'].map((c) => card.locator(c).innerText()));
+  return `${label}: ${value} · ${detail}`;
+}
+
 /** Cells of the theory table's first row. */
 async function theoryRow(page: Page): Promise<string[]> {
   return page.locator('#theory table tbody tr').first().locator('td').allInnerTexts();
@@ -345,6 +370,53 @@ describe('playground in headless Chromium', () => {
     } finally {
       await other.page.close();
     }
+    expectQuietAndLocal(main);
+  }, 20_000);
+
+  it('shows the CLI\'s stage table and reads the SLO card as the CLI\'s SLO line', async () => {
+    const { page } = main;
+    // Three stages with models, hardware and batching: every optional column but cache hits.
+    await page.selectOption('#scenario-select', 'cascade-1m-to-100');
+    await page.waitForFunction("document.getElementById('result-title').textContent === 'cascade-1m-to-100'", undefined, { timeout: 10_000 });
+    await painted(page);
+    const cascade = await cli('run', 'cascade-1m-to-100');
+    expect(cascade.code, cascade.stderr).toBe(0);
+    const cliStages = cliTable(cascade.stdout, 'Stages');
+    expect(cliStages[0]).toEqual(['stage', 'runs', 'replicas', 'utilization', 'time in stage ms', 'time p99', 'wait mean ms', 'wait p50', 'wait p99', 'batch mean', 'batch p99', 'avg queue', 'dropped']);
+    // The same columns, the same cells, to the digit.
+    expect(await pageStageTable(page)).toEqual(cliStages);
+    const cliSlo = (text: string) => text.split('\n').find((l) => l.startsWith('SLO '))!;
+    // Met at 99.85 %: the card says MET and keeps the digits that matter (not 100.0 %).
+    expect(cliSlo(cascade.stdout)).toMatch(/^SLO p99 < 100ms: MET · 99\.\d\d% of requests/);
+    expect(`${await sloCard(page)} (drops count as misses)`).toBe(cliSlo(cascade.stdout).replace(/ · goodput .*$/, ''));
+
+    // A teacher's M/M/4 with an objective it misses: 82.7 % of requests within 3 s.
+    const text = readFileSync('src/scenarios/mm4.yaml', 'utf8').replace('name: mm4', 'name: mm4-slo').replace('seed: 7', 'seed: 7\nslo: "p99 < 3s"');
+    const dropped = await page.evaluateHandle(
+      `(() => { const dt = new DataTransfer(); dt.items.add(new File([${JSON.stringify(text)}], 'mm4-slo.yaml', { type: 'text/yaml' })); return dt; })()`,
+    );
+    await page.dispatchEvent('main', 'drop', { dataTransfer: dropped });
+    await page.waitForFunction("document.getElementById('result-title').textContent === 'mm4-slo'", undefined, { timeout: 10_000 });
+    await painted(page);
+    const dir = mkdtempSync(join(tmpdir(), 'servesim-slo-'));
+    try {
+      writeFileSync(join(dir, 'mm4-slo.yaml'), text);
+      const r = await cli('run', join(dir, 'mm4-slo.yaml'));
+      expect(r.code, r.stderr).toBe(0);
+      // Reference: the CLI on this file prints "SLO p99 < 3s: MISSED · 82.7% of requests within target ...".
+      expect(cliSlo(r.stdout)).toMatch(/^SLO p99 < 3s: MISSED · 82\.7% of requests within target/);
+      expect(`${await sloCard(page)} (drops count as misses)`).toBe(cliSlo(r.stdout).replace(/ · goodput .*$/, ''));
+      await expect(page.locator('#figures .tile[data-key="sloAttainment"]').getAttribute('class')).resolves.toContain('bad');
+      expect((await pageStageTable(page))[0]).toEqual(cliTable(r.stdout, 'Stages')[0]);
+      // What was measured, in the CLI's second line: "seed 7 · 360,000 requests measured over … (after 40,000 warm-up requests)".
+      const measured = r.stdout.split('\n')[1]!;
+      expect(measured).toMatch(/^seed 7 · .* \(after 40,000 warm-up requests\)$/);
+      const sub = await page.locator('#result-sub').innerText();
+      expect(sub.slice(-measured.length - 3)).toBe(` · ${measured}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await page.screenshot({ path: shot('slo'), fullPage: false });
     expectQuietAndLocal(main);
   }, 20_000);
 });
