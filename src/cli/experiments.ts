@@ -169,12 +169,14 @@ export function filledNarrative(n: string, figures: NarrativeFigures | undefined
 }
 
 /** A scenario's narrative, wrapped for a terminal, as the first lines of its output; placeholders filled from `figures`. */
-export function narrativeText(raw: Record<string, unknown>, set: readonly Override[] = [], seed?: Seed, figures?: NarrativeFigures): string {
+export function narrativeText(raw: Record<string, unknown>, set: readonly Override[] = [], seed?: Seed, figures?: NarrativeFigures, ref?: string): string {
   const given = raw.narrative;
   if (typeof given !== 'string' || given.trim() === '') return '';
-  const n = filledNarrative(given, figures);
+  const n = filledNarrative(given, figures, ref !== undefined ? `${ref}: narrative` : 'narrative');
   const changes = [...set.map((o) => shownField(`${o.path}=${typeof o.value === 'string' ? o.value : JSON.stringify(o.value)}`, Infinity)), ...(seed !== undefined ? [`seed ${seed}`] : [])];
-  const caveat = changes.length > 0 ? `(Run with ${changes.join(', ')}: the narrative below describes the scenario as written, not this run.)\n\n` : '';
+  // The prose was written for the scenario as it is; the figures it quotes are this run's.
+  const quoted = n !== given ? '; the figures it quotes are this run\'s' : ', not this run';
+  const caveat = changes.length > 0 ? `(Run with ${changes.join(', ')}: the narrative below describes the scenario as written${quoted}.)\n\n` : '';
   const words = shownText(n).trim().split(/\s+/); // no control character reaches the terminal
   const lines: string[] = [];
   let line = '';
@@ -285,7 +287,7 @@ export async function runReplicated(ref: string, given: ExperimentOptions): Prom
   }
   if (opts.json) return `${JSON.stringify(replicateJson(r), null, 2)}\n`;
   const lines = [
-    `${narrativeText(file.raw, opts.set, opts.seed, aggregateFigures(file.raw, [{ name: variantNames(file.raw)[0]!, aggregate: a }]))}servesim · ${scenario.name ?? ref} · ${a.replications} replications (seeds ${a.seeds[0]} …), figures as mean ± 95% confidence half-width`,
+    `${narrativeText(file.raw, opts.set, opts.seed, aggregateFigures(file.raw, [{ name: variantNames(file.raw)[0]!, aggregate: a }]), ref)}servesim · ${scenario.name ?? ref} · ${a.replications} replications (seeds ${a.seeds[0]} …), figures as mean ± 95% confidence half-width`,
     '',
     `End-to-end latency (ms): mean ${est(a, 'latencyMs.mean')} · p50 ${est(a, 'latencyMs.p50')} · p90 ${est(a, 'latencyMs.p90')} · p99 ${est(a, 'latencyMs.p99')} · p99.9 ${est(a, 'latencyMs.p999')}`,
     `Pooled over all ${a.pooled.count.toLocaleString('en-US')} requests: p50 ${fmtNum(a.pooled.latencyMs.p50)} · p99 ${fmtNum(a.pooled.latencyMs.p99)} · p99.9 ${fmtNum(a.pooled.latencyMs.p999)} · max ${fmtNum(a.pooled.latencyMs.max)}`,
@@ -360,7 +362,7 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
   if (opts.report) {
     const theory = variants.flatMap((v, k) => theoryOfAggregate(v.scenario, aggs[k]!, openerFor(v.source, opts)).map((t) => ({ ...t, stage: `${v.name} · ${t.stage}` })));
     const notes = diffs.flatMap((d) => d.differences.map((x) => ({ x, f: fmtDifference(x, fmtNum) })).filter(({ f }) => f.verdict === 'significant').map(({ x, f }) => `${d.name} − ${variants[0]!.name}: ${x.figure} ${f.text} (significant)`));
-    const narrative = files.length === 1 && typeof files[0]!.raw.narrative === 'string' ? `${filledNarrative(files[0]!.raw.narrative.trim(), aggregateFigures(files[0]!.raw, variants.map((v, k) => ({ name: v.name, aggregate: aggs[k]! }))))} ` : '';
+    const narrative = files.length === 1 && typeof files[0]!.raw.narrative === 'string' ? `${filledNarrative(files[0]!.raw.narrative.trim(), aggregateFigures(files[0]!.raw, variants.map((v, k) => ({ name: v.name, aggregate: aggs[k]! }))), `${refs[0]}: narrative`)} ` : '';
     const title = files.length === 1 && typeof files[0]!.raw.name === 'string' ? `${files[0]!.raw.name}: ` : '';
     const report = buildReport(
       `servesim compare · ${title}${variants.map((v) => v.name).join(' vs ')}`,
@@ -372,7 +374,7 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
     text += await writeReport(opts.report, report);
   }
   if (opts.json) return `${JSON.stringify(compareJson(r), null, 2)}\n`;
-  const lines = [`${files.length === 1 ? narrativeText(files[0]!.raw, opts.set, opts.seed, aggregateFigures(files[0]!.raw, variants.map((v, k) => ({ name: v.name, aggregate: aggs[k]! })))) : ''}servesim compare · ${opts.replications} replication${opts.replications === 1 ? '' : 's'} per variant on common random numbers (seed ${rootSeed})${variants[0]!.scenario.slo ? ` · SLO ${variants[0]!.scenario.slo.target}` : ''}`, ''];
+  const lines = [`${files.length === 1 ? narrativeText(files[0]!.raw, opts.set, opts.seed, aggregateFigures(files[0]!.raw, variants.map((v, k) => ({ name: v.name, aggregate: aggs[k]! }))), refs[0]) : ''}servesim compare · ${opts.replications} replication${opts.replications === 1 ? '' : 's'} per variant on common random numbers (seed ${rootSeed})${variants[0]!.scenario.slo ? ` · SLO ${variants[0]!.scenario.slo.target}` : ''}`, ''];
   const has = (path: string) => aggs.some((a) => Number.isFinite(estimateAt(a.figures, path)?.mean ?? NaN) && (estimateAt(a.figures, path)?.mean ?? 0) !== 0);
   const allExtra: Array<[string, string]> = [
     ['timed out', 'requests.timedOut'],
@@ -454,7 +456,7 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
     text += await writeReport(opts.report, report);
   }
   if (opts.json) return `${JSON.stringify(sweepJson(r), null, 2)}\n`;
-  const lines = [`${narrativeText(file.raw, opts.set, opts.seed)}servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`];
+  const lines = [`${narrativeText(file.raw, opts.set, opts.seed, undefined, ref)}servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`];
   const anyCost = curves.some((c) => c.points.some((p) => (estimateAt(p.aggregate.figures, 'cost.perHour')?.mean ?? 0) > 0));
   for (const c of curves) {
     lines.push('');

@@ -193,7 +193,7 @@ function buildProgram(io: Io, setOutput: (s: string) => void): Command {
         const note = written.length > 0 ? `\nTime series written to ${written.join(', ')}\n` : '';
         if (opts.json) return `${JSON.stringify(result, null, 2)}\n`;
         const theory = theoryText(theoryForRun(scenario, openTrace, result));
-        return `${narrativeText(file.raw, shownSet, opts.seed, runFigures(file.raw, result, opts.variant))}${formatRun(asRun(scenario, shownSet), result)}${theory ? `\n${theory}` : ''}\n${note}`;
+        return `${narrativeText(file.raw, shownSet, opts.seed, runFigures(file.raw, result, opts.variant), ref)}${formatRun(asRun(scenario, shownSet), result)}${theory ? `\n${theory}` : ''}\n${note}`;
       })) as Action),
     );
 

@@ -19,6 +19,8 @@ export const FORMATS = {
   '%': (x: number) => `${sig(x * 100, 3)}%`,
   /** Milliseconds, three significant digits: 126 ms. */
   ms: (x: number) => `${sig(x, 3)} ms`,
+  /** Seconds as hours, three significant digits: 46440 → 12.9 hours. */
+  h: (x: number) => `${sig(x / 3600, 3)} hours`,
   /** Dollars, three significant digits, trailing zeros kept below $100 as prices are written: $5.40, $28.5, $6,120. */
   $: (x: number) => `$${Math.abs(x) < 100 && x !== 0 ? x.toPrecision(3) : sig(x, 3)}`,
   /** An hourly cost as a month of 730 hours, in whole dollars: 8.39 → $6,124. */
