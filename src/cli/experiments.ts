@@ -13,10 +13,11 @@ import { replicate, replicateJson, theoryOfAggregate } from '../experiments/repl
 import { inProcessRunner, type ExperimentSettings, type Runner } from '../experiments/runner.ts';
 import { sweep, sweepJson, sweepValues } from '../experiments/sweep.ts';
 import { theoryForRun as theoryForSystem } from '../experiments/theory.ts';
-import { expandVariants } from '../experiments/variants.ts';
+import { declaredVariants, expandVariants } from '../experiments/variants.ts';
 import { buildReport, sweepSection } from '../report/build.ts';
 import { fmtDifference, fmtEstimate } from '../report/format.ts';
 import type { Report, TheoryRow, TradeoffPoint } from '../report/model.ts';
+import { fillPlaceholders, hasPlaceholders, numberAt, parsePlaceholders } from '../report/placeholders.ts';
 import { fmtNum, fmtPct, fmtUsd } from './format.ts';
 import { progressReporter } from './progress.ts';
 import { loadRawFile, type RawFile } from './scenario-source.ts';
@@ -111,12 +112,71 @@ function resolveReplications<T extends { replications?: number | undefined }>(op
   return { ...opts, replications: opts.replications ?? fromFile ?? 1 };
 }
 
-/** A scenario's narrative, wrapped for a terminal, as the first lines of its output. */
-export function narrativeText(raw: Record<string, unknown>, set: readonly Override[] = [], seed?: Seed): string {
-  const n = raw.narrative;
-  if (typeof n !== 'string' || n.trim() === '') return '';
+/**
+ * Where a narrative's placeholders take their figures: `lookup` gives the number at a
+ * path of one variant's result (null: that variant is not in this run), `variants` names
+ * the variants the file declares (a placeholder naming another is an error).
+ */
+export interface NarrativeFigures {
+  lookup: (path: string, variant: string | undefined) => number | null | undefined;
+  variants: readonly string[];
+}
+
+/** Figures for a narrative from one plain run, or from a run of one variant (`--variant`). */
+export function runFigures(raw: Record<string, unknown>, result: RunResult, variant?: string): NarrativeFigures {
+  const names = variantNames(raw);
+  const ran = variant ?? names[0]!;
+  return {
+    variants: names,
+    // A placeholder without a variant quotes the base; another variant than the one run is a dash.
+    lookup: (path, v) => ((v ?? names[0]) === ran ? numberAt(result, path) : numberAt(result, path) === undefined ? undefined : null),
+  };
+}
+
+/** Figures for a narrative from aggregates (the means), by variant name; the first answers a placeholder without one. */
+export function aggregateFigures(raw: Record<string, unknown>, aggregates: ReadonlyArray<{ name: string; aggregate: Aggregate }>): NarrativeFigures {
+  return {
+    variants: variantNames(raw),
+    lookup: (path, v) => {
+      const at = v === undefined ? aggregates[0] : aggregates.find((a) => a.name === v);
+      const pathExists = aggregates.some((a) => estimateAt(a.aggregate.figures, path) !== undefined);
+      if (at === undefined) return pathExists ? null : undefined;
+      return estimateAt(at.aggregate.figures, path)?.mean;
+    },
+  };
+}
+
+/** The variant names a file declares, the base first. */
+function variantNames(raw: Record<string, unknown>): string[] {
+  return declaredVariants(raw).map((v) => v.name);
+}
+
+/**
+ * A narrative with its placeholders ({latencyMs.p99@cascade|ms}) filled, or an InputError
+ * naming each bad one. Without figures (a sweep), a narrative may not quote any.
+ */
+export function filledNarrative(n: string, figures: NarrativeFigures | undefined, where = 'narrative'): string {
+  if (!hasPlaceholders(n)) return n;
+  const { placeholders, problems } = parsePlaceholders(n);
+  if (figures === undefined) problems.push('quotes figures ({…}), but only a run or a compare fills them, not a sweep or a plan');
+  for (const p of placeholders) {
+    if (p.variant !== undefined && figures !== undefined && !figures.variants.includes(p.variant)) problems.push(`${p.text}: no variant "${p.variant}" (the file has ${figures.variants.join(', ')})`);
+  }
+  if (problems.length > 0 || figures === undefined) throw new InputError(problems.map((x) => `${where}: ${x}`));
+  const filled = fillPlaceholders(n, figures.lookup);
+  if (filled.problems.length > 0) throw new InputError(filled.problems.map((x) => `${where}: ${x}`));
+  return filled.text;
+}
+
+/** A scenario's narrative, wrapped for a terminal, as the first lines of its output; placeholders filled from `figures`. */
+export function narrativeText(raw: Record<string, unknown>, set: readonly Override[] = [], seed?: Seed, figures?: NarrativeFigures, ref?: string): string {
+  const given = raw.narrative;
+  if (typeof given !== 'string' || given.trim() === '') return '';
+  const n = filledNarrative(given, figures, ref !== undefined ? `${ref}: narrative` : 'narrative');
   const changes = [...set.map((o) => shownField(`${o.path}=${typeof o.value === 'string' ? o.value : JSON.stringify(o.value)}`, Infinity)), ...(seed !== undefined ? [`seed ${seed}`] : [])];
-  const caveat = changes.length > 0 ? `(Run with ${changes.join(', ')}: the narrative below describes the scenario as written, not this run.)\n\n` : '';
+  // The prose was written for the scenario as it is; the figures it quotes are this run's.
+  const quoted = n !== given ? '; the figures it quotes are this run\'s' : ', not this run';
+  const caveat = changes.length > 0 ? `(Run with ${changes.join(', ')}: the narrative below describes the scenario as written${quoted}.)\n\n` : '';
   const words = shownText(n).trim().split(/\s+/); // no control character reaches the terminal
   const lines: string[] = [];
   let line = '';
@@ -227,7 +287,7 @@ export async function runReplicated(ref: string, given: ExperimentOptions): Prom
   }
   if (opts.json) return `${JSON.stringify(replicateJson(r), null, 2)}\n`;
   const lines = [
-    `${narrativeText(file.raw, opts.set, opts.seed)}servesim · ${scenario.name ?? ref} · ${a.replications} replications (seeds ${a.seeds[0]} …), figures as mean ± 95% confidence half-width`,
+    `${narrativeText(file.raw, opts.set, opts.seed, aggregateFigures(file.raw, [{ name: variantNames(file.raw)[0]!, aggregate: a }]), ref)}servesim · ${scenario.name ?? ref} · ${a.replications} replications (seeds ${a.seeds[0]} …), figures as mean ± 95% confidence half-width`,
     '',
     `End-to-end latency (ms): mean ${est(a, 'latencyMs.mean')} · p50 ${est(a, 'latencyMs.p50')} · p90 ${est(a, 'latencyMs.p90')} · p99 ${est(a, 'latencyMs.p99')} · p99.9 ${est(a, 'latencyMs.p999')}`,
     `Pooled over all ${a.pooled.count.toLocaleString('en-US')} requests: p50 ${fmtNum(a.pooled.latencyMs.p50)} · p99 ${fmtNum(a.pooled.latencyMs.p99)} · p99.9 ${fmtNum(a.pooled.latencyMs.p999)} · max ${fmtNum(a.pooled.latencyMs.max)}`,
@@ -268,6 +328,11 @@ export async function validateExperiment(ref: string, set: Override[], traceRoot
     for (const x of [vary.values[0]!, vary.values[vary.values.length - 1]!]) checkTrace(file.validate([...set, { path: vary.path, value: x }], `sweep ${vary.path}=${x}`));
     notes.push(`a sweep of ${vary.path} over ${vary.values.length} points`);
   }
+  // A narrative's placeholders: their grammar and variant names now; their paths when it runs.
+  if (typeof file.raw.narrative === 'string') {
+    const names = variantNames(file.raw);
+    filledNarrative(file.raw.narrative, sweep?.vary !== undefined ? undefined : { variants: names, lookup: () => 0 }, `${ref}: narrative`);
+  }
   const stages = `${base.stages.length} stage${base.stages.length === 1 ? '' : 's'}`;
   return `${ref}: ok (${[stages, ...notes].join(', ')})\n`;
 }
@@ -297,7 +362,7 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
   if (opts.report) {
     const theory = variants.flatMap((v, k) => theoryOfAggregate(v.scenario, aggs[k]!, openerFor(v.source, opts)).map((t) => ({ ...t, stage: `${v.name} · ${t.stage}` })));
     const notes = diffs.flatMap((d) => d.differences.map((x) => ({ x, f: fmtDifference(x, fmtNum) })).filter(({ f }) => f.verdict === 'significant').map(({ x, f }) => `${d.name} − ${variants[0]!.name}: ${x.figure} ${f.text} (significant)`));
-    const narrative = files.length === 1 && typeof files[0]!.raw.narrative === 'string' ? `${files[0]!.raw.narrative.trim()} ` : '';
+    const narrative = files.length === 1 && typeof files[0]!.raw.narrative === 'string' ? `${filledNarrative(files[0]!.raw.narrative.trim(), aggregateFigures(files[0]!.raw, variants.map((v, k) => ({ name: v.name, aggregate: aggs[k]! }))), `${refs[0]}: narrative`)} ` : '';
     const title = files.length === 1 && typeof files[0]!.raw.name === 'string' ? `${files[0]!.raw.name}: ` : '';
     const report = buildReport(
       `servesim compare · ${title}${variants.map((v) => v.name).join(' vs ')}`,
@@ -309,7 +374,7 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
     text += await writeReport(opts.report, report);
   }
   if (opts.json) return `${JSON.stringify(compareJson(r), null, 2)}\n`;
-  const lines = [`${files.length === 1 ? narrativeText(files[0]!.raw, opts.set, opts.seed) : ''}servesim compare · ${opts.replications} replication${opts.replications === 1 ? '' : 's'} per variant on common random numbers (seed ${rootSeed})${variants[0]!.scenario.slo ? ` · SLO ${variants[0]!.scenario.slo.target}` : ''}`, ''];
+  const lines = [`${files.length === 1 ? narrativeText(files[0]!.raw, opts.set, opts.seed, aggregateFigures(files[0]!.raw, variants.map((v, k) => ({ name: v.name, aggregate: aggs[k]! }))), refs[0]) : ''}servesim compare · ${opts.replications} replication${opts.replications === 1 ? '' : 's'} per variant on common random numbers (seed ${rootSeed})${variants[0]!.scenario.slo ? ` · SLO ${variants[0]!.scenario.slo.target}` : ''}`, ''];
   const has = (path: string) => aggs.some((a) => Number.isFinite(estimateAt(a.figures, path)?.mean ?? NaN) && (estimateAt(a.figures, path)?.mean ?? 0) !== 0);
   const allExtra: Array<[string, string]> = [
     ['timed out', 'requests.timedOut'],
@@ -391,7 +456,7 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
     text += await writeReport(opts.report, report);
   }
   if (opts.json) return `${JSON.stringify(sweepJson(r), null, 2)}\n`;
-  const lines = [`${narrativeText(file.raw, opts.set, opts.seed)}servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`];
+  const lines = [`${narrativeText(file.raw, opts.set, opts.seed, undefined, ref)}servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`];
   const anyCost = curves.some((c) => c.points.some((p) => (estimateAt(p.aggregate.figures, 'cost.perHour')?.mean ?? 0) > 0));
   for (const c of curves) {
     lines.push('');

@@ -9,7 +9,7 @@ import { writeSeriesCsv } from './csv-output.ts';
 import { explainScenario } from './explain.ts';
 import { builtinDescription, builtinNames, DEFAULT_SCENARIO, loadForExplain, loadRawFile, loadScenarioFile, rawFileFromData, recordingLoader, type RawFile } from './scenario-source.ts';
 import { namedTracePaths, traceAccess, traceOpener } from './trace-file.ts';
-import { asRun, compareCmd, narrativeText, planCmd, runReplicated, sweepCmd, theoryForRun, theoryText, validateExperiment, type ExperimentOptions } from './experiments.ts';
+import { asRun, compareCmd, narrativeText, planCmd, runFigures, runReplicated, sweepCmd, theoryForRun, theoryText, validateExperiment, type ExperimentOptions } from './experiments.ts';
 import { variantNamed } from '../experiments/variants.ts';
 import { makePartial, mergedRunner, parseShard, readPartials, ShardComplete, stringifyPartial, type Experiment, type ShardCommand } from './shard.ts';
 import { OutputError, writeOutputFile } from './write-file.ts';
@@ -193,7 +193,7 @@ function buildProgram(io: Io, setOutput: (s: string) => void): Command {
         const note = written.length > 0 ? `\nTime series written to ${written.join(', ')}\n` : '';
         if (opts.json) return `${JSON.stringify(result, null, 2)}\n`;
         const theory = theoryText(theoryForRun(scenario, openTrace, result));
-        return `${narrativeText(file.raw, shownSet, opts.seed)}${formatRun(asRun(scenario, shownSet), result)}${theory ? `\n${theory}` : ''}\n${note}`;
+        return `${narrativeText(file.raw, shownSet, opts.seed, runFigures(file.raw, result, opts.variant), ref)}${formatRun(asRun(scenario, shownSet), result)}${theory ? `\n${theory}` : ''}\n${note}`;
       })) as Action),
     );
 

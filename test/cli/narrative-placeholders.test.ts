@@ -1,0 +1,53 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, expectInputError } from '../support/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'servesim-narrative-'));
+
+function scenarioFile(name: string, narrative: string, variants = ''): string {
+  const p = join(dir, name);
+  writeFileSync(
+    p,
+    `name: quoted
+narrative: "${narrative}"
+seed: 3
+arrivals: { process: poisson, qps: 5 }
+stop: { requests: 500 }
+stages:
+  - name: model
+    replicas: 2
+    service: { dist: deterministic, value: "100ms" }
+${variants}`,
+  );
+  return p;
+}
+
+describe('a narrative quotes figures of its own run', () => {
+  it('fills a placeholder from the run it precedes', async () => {
+    // Reference: a deterministic 100 ms service at 25% busy: most requests do not wait, so the median is the service time.
+    const f = scenarioFile('ok.yaml', 'The median request takes {latencyMs.p50|ms}; {requests.completed|int} in all.');
+    const r = await cli('run', f);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('The median request takes 100 ms; 500 in all.');
+  });
+
+  it('fills a variant\'s figure from its own configuration', async () => {
+    const f = scenarioFile('variants.yaml', 'Base p50 {latencyMs.p50|ms}, slow p50 {latencyMs.p50@slow|ms}.', 'variants:\n  slow: { stages.model.service.value: "200ms" }\n');
+    const r = await cli('run', f);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Base p50 100 ms, slow p50 200 ms.');
+  });
+
+  it('refuses a path the result does not have, naming the file and the placeholder', async () => {
+    const f = scenarioFile('path.yaml', 'p99 is {latencyMs.p98|ms}.');
+    await expectInputError(['run', f], `${f}: narrative: {latencyMs.p98|ms}: the result has no figure latencyMs.p98`);
+  });
+
+  it('validate refuses an unknown variant or format before anything runs', async () => {
+    const f = scenarioFile('variant.yaml', 'p99 {latencyMs.p99@fast|ms} in {latencyMs.p99|s}.', 'variants:\n  slow: { stages.model.service.value: "200ms" }\n');
+    const err = await expectInputError(['validate', f], `${f}: narrative: {latencyMs.p99@fast|ms}: no variant "fast" (the file has base, slow)`);
+    expect(err).toContain('{latencyMs.p99|s}: unknown format "s"');
+  });
+});
