@@ -14,6 +14,7 @@ import { theoryTable } from '../../src/report/format.ts';
 import type { Report, ReportVariant } from '../../src/report/model.ts';
 import { fmtCount, fmtNum, fmtPct, fmtUsd } from '../../src/report/numbers.ts';
 import { measuredText, sloText } from '../../src/report/run-text.ts';
+import { fillPlaceholders, numberAt } from '../../src/report/placeholders.ts';
 import { stageTable } from '../../src/report/stage-table.ts';
 import { ScenarioEditor } from './editor.ts';
 import { locateProblem, type Problem } from './problems.ts';
@@ -474,10 +475,15 @@ function paint(): void {
   ui.title.textContent = r.scenario;
   const desc = typeof raw?.description === 'string' ? raw.description : '';
   ui.sub.textContent = `${desc ? `${desc} · ` : ''}${measuredText(r, cur.warmup)}`;
-  const narrative = typeof raw?.narrative === 'string' ? raw.narrative : '';
+  const written = typeof raw?.narrative === 'string' ? raw.narrative : '';
+  // The page runs the base configuration: its figures fill the narrative's placeholders,
+  // another variant's read as a dash, and a placeholder the result cannot fill stays as written.
+  const base = typeof raw?.baseName === 'string' ? raw.baseName : 'base';
+  const filled = fillPlaceholders(written, (path, v) => (v === undefined || v === base ? numberAt(r, path) : numberAt(r, path) === undefined ? undefined : null));
+  const narrative = filled.problems.length === 0 ? filled.text : written;
   ui.narrative.hidden = narrative === '';
-  // As the CLI says: a narrative describes the file as written, not a run with knobs moved.
-  const caveat = cur.overrides.length > 0 ? `(Run with ${settingsText(cur.overrides)}: the narrative below describes the scenario as written, not this run.) ` : '';
+  // As the CLI says: a narrative describes the file as written; the figures it quotes are this run's.
+  const caveat = cur.overrides.length > 0 ? `(Run with ${settingsText(cur.overrides)}: the narrative below describes the scenario as written; the figures it quotes are this run's.) ` : '';
   ui.narrative.querySelector('p')!.textContent = `${caveat}${narrative}`;
 
   paintFigures(cur.output, prev?.output ?? null);

@@ -56,7 +56,9 @@ export function parsePlaceholders(text: string): { placeholders: Placeholder[]; 
   for (const m of text.matchAll(PLACEHOLDER)) {
     const g = GRAMMAR.exec(m[1]!);
     const format = g?.[3] ?? '3';
-    if (g === null || g[2] === '') problems.push(`${m[0]}: not a placeholder; write {path}, {path@variant} or {path@variant|format}`);
+    // Braces around anything that does not start like a path are plain text ("{a, b}").
+    if (g === null) continue;
+    if (g[2] === '') problems.push(`${m[0]}: not a placeholder; write {path}, {path@variant} or {path@variant|format}`);
     else if (!Object.hasOwn(FORMATS, format)) problems.push(`${m[0]}: unknown format "${format}"; one of ${Object.keys(FORMATS).join(', ')}`);
     else placeholders.push({ text: m[0], path: g[1]!, ...(g[2] !== undefined ? { variant: g[2] } : {}), format: format as FormatName });
   }
@@ -86,9 +88,10 @@ export function fillPlaceholders(text: string, lookup: FigureLookup): { text: st
   return { text: text.replace(PLACEHOLDER, (whole) => values.get(whole) ?? whole), problems };
 }
 
-/** Whether a text has any placeholder (a `{` … `}` pair). */
+/** Whether a text has any placeholder (braces that hold a path). */
 export function hasPlaceholders(text: string): boolean {
-  return /\{[^{}]*\}/.test(text);
+  const { placeholders, problems } = parsePlaceholders(text);
+  return placeholders.length > 0 || problems.length > 0;
 }
 
 /** The number at a dotted path of a plain object tree (a run result), or undefined. */

@@ -389,6 +389,10 @@ describe('playground in headless Chromium', () => {
     // Met at 99.85 %: the card says MET and keeps the digits that matter (not 100.0 %).
     expect(cliSlo(cascade.stdout)).toMatch(/^SLO p99 < 100ms: MET · 99\.\d\d% of requests/);
     expect(`${await sloCard(page)} (drops count as misses)`).toBe(cliSlo(cascade.stdout).replace(/ · goodput .*$/, ''));
+    // The narrative quotes this run's own figures, as the CLI's does: placeholders filled, none left.
+    const pageNarrative = ((await page.locator('#narrative p').textContent()) ?? '').replace(/\s+/g, ' ').trim();
+    expect(pageNarrative).not.toContain('{');
+    expect(pageNarrative).toBe(cascade.stdout.split('\n\n')[0]!.replace(/\s+/g, ' ').trim());
 
     // A teacher's M/M/4 with an objective it misses: 82.7 % of requests within 3 s.
     const text = readFileSync('src/scenarios/mm4.yaml', 'utf8').replace('name: mm4', 'name: mm4-slo').replace('seed: 7', 'seed: 7\nslo: "p99 < 3s"');

@@ -34,15 +34,19 @@ describe('placeholders in prose', () => {
     expect(fillPlaceholders('{latencyMs.p99@gone|ms}', lookup).text).toBe('–');
   });
 
-  it('refuses an unknown path, format or a malformed placeholder, one problem each', () => {
-    const { text, problems } = fillPlaceholders('{latencyMs.p98} {latencyMs.p99|sec} {1+1} {latencyMs.constructor}', lookup);
-    expect(text).toBe('{latencyMs.p98} {latencyMs.p99|sec} {1+1} {latencyMs.constructor}');
+  it('refuses an unknown path, format or an empty variant, one problem each', () => {
+    const { text, problems } = fillPlaceholders('{latencyMs.p98} {latencyMs.p99|sec} {latencyMs.p99@} {latencyMs.constructor}', lookup);
+    expect(text).toBe('{latencyMs.p98} {latencyMs.p99|sec} {latencyMs.p99@} {latencyMs.constructor}');
     expect(problems).toEqual([
       '{latencyMs.p99|sec}: unknown format "sec"; one of 3, 4, int, %, ms, h, $, $month',
-      '{1+1}: not a placeholder; write {path}, {path@variant} or {path@variant|format}',
+      '{latencyMs.p99@}: not a placeholder; write {path}, {path@variant} or {path@variant|format}',
       '{latencyMs.p98}: the result has no figure latencyMs.p98',
       '{latencyMs.constructor}: the result has no figure latencyMs.constructor',
     ]);
+  });
+
+  it('leaves braces that do not hold a path as plain text (a narrative may say "{a, b}")', () => {
+    expect(fillPlaceholders('sets {1+1} and {of requests} and {x: 1}', lookup)).toEqual({ text: 'sets {1+1} and {of requests} and {x: 1}', problems: [] });
   });
 
   it('parses the grammar and nothing more', () => {
