@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError } from '../config/errors.ts';
+import { sourceOf } from '../experiments/variants.ts';
 import type { Override } from '../config/overrides.ts';
 import { shownField } from '../config/shown.ts';
 import { checkScenarioSize, expandScenario, parseScenarioText, rawFromObject, validateScenario, type RawScenario } from '../config/parse.ts';
@@ -132,25 +133,9 @@ export function recordingLoader(): { load: (ref: string) => Promise<RawFile>; co
   };
 }
 
-/** Runs `fn`, prefixing the problems of an InputError it throws with `context` when given. */
-function withContext<T>(context: string | undefined, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof InputError && context !== undefined) throw new InputError(err.problems.map((p) => `${context}: ${p}`));
-    throw err;
-  }
-}
-
 /** A RawFile over a raw scenario already read: every validation works on a copy. */
 function rawFileOf(ref: string, rs: RawScenario, baseDir: string): RawFile {
-  return {
-    ref,
-    baseDir,
-    raw: structuredClone(rs.raw),
-    validate: (overrides, context) => withContext(context, () => validateScenario({ ...rs, raw: structuredClone(rs.raw) }, overrides)),
-    validateRaw: (raw, context) => withContext(context, () => validateScenario({ ...rs, raw: structuredClone(raw) }, [])),
-  };
+  return { ...sourceOf(ref, rs), baseDir };
 }
 
 /**

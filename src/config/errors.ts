@@ -9,6 +9,16 @@ export class InputError extends Error {
   }
 }
 
+/** Runs `fn`, prefixing the problems of an InputError it throws with `context` when given. */
+export function withContext<T>(context: string | undefined, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof InputError && context !== undefined) throw new InputError(err.problems.map((p) => `${context}: ${p}`));
+    throw err;
+  }
+}
+
 /** Renders a validation path the way a user writes it: `stages[1].service.mean`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';

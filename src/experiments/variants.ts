@@ -1,6 +1,6 @@
-import { InputError } from '../config/errors.ts';
+import { InputError, withContext } from '../config/errors.ts';
 import { applyOverrides, type Override } from '../config/overrides.ts';
-import { expandScenario, rawFromObject, validateScenario } from '../config/parse.ts';
+import { expandScenario, rawFromObject, validateScenario, type RawScenario } from '../config/parse.ts';
 import type { Scenario, ScenarioInput } from '../config/schema.ts';
 
 /**
@@ -31,25 +31,21 @@ export interface VariantSpec {
   changes: Override[];
 }
 
-function withContext<T>(context: string | undefined, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof InputError && context !== undefined) throw new InputError(err.problems.map((p) => `${context}: ${p}`));
-    throw err;
-  }
-}
-
-/** A ScenarioSource over a scenario object in memory (what `defineScenario` takes); `ref` names it in messages. */
-export function scenarioSource(input: ScenarioInput | Record<string, unknown>, ref = 'scenario'): ScenarioSource {
-  const rs = rawFromObject(input, ref);
-  expandScenario(rs, []);
+/** A ScenarioSource over a raw scenario already read (topologies expanded): every validation works on a copy. */
+export function sourceOf(ref: string, rs: RawScenario): ScenarioSource {
   return {
     ref,
     raw: structuredClone(rs.raw),
     validate: (overrides, context) => withContext(context, () => validateScenario({ ...rs, raw: structuredClone(rs.raw) }, overrides)),
     validateRaw: (raw, context) => withContext(context, () => validateScenario({ ...rs, raw: structuredClone(raw) }, [])),
   };
+}
+
+/** A ScenarioSource over a scenario object in memory (what `defineScenario` takes); `ref` names it in messages. */
+export function scenarioSource(input: ScenarioInput | Record<string, unknown>, ref = 'scenario'): ScenarioSource {
+  const rs = rawFromObject(input, ref);
+  expandScenario(rs, []);
+  return sourceOf(ref, rs);
 }
 
 /**
