@@ -67,17 +67,18 @@ async function open(report: Report, name: string): Promise<Opened> {
   return { page, url, problems, requests, charts };
 }
 
+// One browser and one folder for every report this file opens.
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'servesim-report-'));
+  browser = await launchChromium();
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
 describe('HTML report in headless Chromium', () => {
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'servesim-report-'));
-    browser = await launchChromium();
-  }, 30_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
   it('draws every chart with data, quietly and offline, and shows the table', async () => {
     const report = fixtureReport();
     const { page, url, problems, requests, charts } = await open(report, 'report.html');
@@ -210,16 +211,6 @@ describe('HTML report in headless Chromium', () => {
 });
 
 describe('a sweep report', () => {
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'servesim-report-'));
-    browser = await launchChromium();
-  }, 30_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
   it('draws p99 against the load with the knee marked and theory beside the simulation', async () => {
     const sweep = fixtureSweep();
     const { page, problems, charts } = await open(fixtureReport({ sweep, tradeoff: [] }), 'sweep.html');
