@@ -1,0 +1,324 @@
+import type { Simulation } from '../../engine/index.ts';
+import { BlockPool } from './block-pool.ts';
+import { LlmCounters } from './counters.ts';
+import { Deque } from './deque.ts';
+import { KEY_BLOCKS, MAX_KEY_OWNER, Sequence } from './sequence.ts';
+import type { StepTimeModel } from './step-time.ts';
+import type { LlmListener, LlmRejectReason, LlmRequestSpec, LlmSchedulerConfig } from './types.ts';
+
+/** Optional observers of a replica, for metric collectors and tests; each costs nothing when absent. */
+export interface LlmReplicaHooks<R = unknown> {
+  /** `req` is in the step being planned at `startS`, for `tokens` tokens (called once per sequence of the step, in running order). */
+  onScheduled?(startS: number, req: R, tokens: number): void;
+  /** A step was scheduled at `startS` for `durationS`: `seqs` sequences, `prefillTokens` + `decodeTokens` tokens. */
+  onStep?(startS: number, durationS: number, seqs: number, prefillTokens: number, decodeTokens: number): void;
+  /** A token after a request's first was emitted, `itlS` after the previous one. */
+  onInterToken?(itlS: number): void;
+}
+
+function checkConfig(c: LlmSchedulerConfig): void {
+  for (const k of ['maxBatchedTokens', 'maxNumSeqs', 'blockSize', 'kvBlocks'] as const) {
+    if (!(Number.isInteger(c[k]) && c[k] >= 1)) throw new RangeError(`llm: ${k} must be an integer >= 1, got ${c[k]}`);
+  }
+}
+
+/**
+ * One LLM engine replica, token by token, with vLLM V1's scheduler semantics as written
+ * in `docs/llm-scheduler.md` (the reference for every rule below): continuous batching
+ * under a token budget and a sequence limit, chunked prefill, a KV block pool with
+ * cached free blocks and prefix caching, preemption by recomputation.
+ *
+ * Events: one per request (the end of its pre-queue overhead) and two per step (the
+ * step's end, then a zero-delay "schedule" event so that every request that becomes
+ * schedulable at that same instant joins the next step). A step over B sequences costs
+ * O(B) (plus O(blocks) for cache lookups at admissions); there is no per-token event.
+ */
+export class LlmReplica<R extends LlmRequestSpec> {
+  /** Running totals for metrics. */
+  readonly counters: LlmCounters;
+  private readonly pool: BlockPool;
+  private readonly waiting = new Deque<Sequence<R>>();
+  /** Running sequences in admission order; the first `numScheduled` are in the step in flight. */
+  private readonly running: Sequence<R>[] = [];
+  private numScheduled = 0;
+  private stepInFlight = false;
+  private kickPending = false;
+  private nextSeqId = 0;
+  private readonly onReadyFn = (s: Sequence<R>): void => this.onReady(s);
+  private readonly kickFn = (): void => this.kick();
+  private readonly stepEndFn = (): void => this.stepEnd();
+
+  constructor(
+    private readonly sim: Simulation,
+    /** Scheduler settings. */
+    readonly config: LlmSchedulerConfig,
+    private readonly time: StepTimeModel,
+    private readonly listener: LlmListener<R>,
+    private readonly hooks: LlmReplicaHooks<R> = {},
+  ) {
+    checkConfig(config);
+    this.pool = new BlockPool(config.kvBlocks);
+    this.counters = new LlmCounters(sim.now);
+  }
+
+  /** Sequences running (admitted, holding KV blocks). */
+  get runningCount(): number {
+    return this.running.length;
+  }
+
+  /** Requests in the waiting queue (not counting those still in their pre-queue overhead). */
+  get waitingCount(): number {
+    return this.waiting.length;
+  }
+
+  /** KV blocks held by running sequences. */
+  get usedBlocks(): number {
+    return this.pool.used;
+  }
+
+  /** Why `req` can never be served by this replica, or undefined if it can. */
+  rejectReason(req: LlmRequestSpec): LlmRejectReason | undefined {
+    const p = req.inputTokens;
+    const o = req.outputTokens;
+    const pt = req.prefixTokens ?? 0;
+    const g = req.prefixGroup;
+    if (!(Number.isInteger(p) && p >= 1 && Number.isInteger(o) && o >= 1)) return 'invalid';
+    if (!(Number.isInteger(pt) && pt >= 0 && pt <= p)) return 'invalid';
+    if (g !== undefined && !(Number.isInteger(g) && g >= 0 && g < MAX_KEY_OWNER)) return 'invalid';
+    const cfg = this.config;
+    const maxTokens = p + o - 1; // the last token is emitted, never computed
+    if (Math.ceil(maxTokens / cfg.blockSize) > cfg.kvBlocks) return 'kv-capacity';
+    if (Math.ceil(maxTokens / cfg.blockSize) >= KEY_BLOCKS) return 'kv-capacity';
+    if (!cfg.chunkedPrefill && maxTokens > cfg.maxBatchedTokens) return 'token-budget';
+    return undefined;
+  }
+
+  /**
+   * A request arrives now. It is refused at once (`listener.reject`) if it can never be
+   * served; otherwise it joins the waiting queue after its pre-queue overhead.
+   */
+  submit(req: R): void {
+    this.counters.submitted++;
+    const reason = this.rejectReason(req);
+    if (reason !== undefined) {
+      this.counters.rejected++;
+      this.listener.reject(req, reason);
+      return;
+    }
+    const id = this.nextSeqId++;
+    if (id >= MAX_KEY_OWNER) throw new RangeError(`llm: more than ${MAX_KEY_OWNER} requests on one replica`);
+    const group = req.prefixGroup ?? -1;
+    const prefixBlocks = group >= 0 ? Math.floor((req.prefixTokens ?? 0) / this.config.blockSize) : 0;
+    const s = new Sequence(req, id, req.inputTokens, req.outputTokens, group, prefixBlocks);
+    this.sim.schedule(this.time.preQueueS(req.inputTokens), this.onReadyFn, s);
+  }
+
+  private onReady(s: Sequence<R>): void {
+    this.waiting.pushBack(s);
+    if (!this.stepInFlight && !this.kickPending) {
+      this.kickPending = true;
+      this.sim.schedule(0, this.kickFn);
+    }
+  }
+
+  /** Plans one step (docs/llm-scheduler.md, "One step") and schedules its end. */
+  private kick(): void {
+    this.kickPending = false;
+    const cfg = this.config;
+    const bs = cfg.blockSize;
+    const pool = this.pool;
+    const running = this.running;
+    const caching = cfg.prefixCaching;
+    let budget = cfg.maxBatchedTokens;
+    let prefill = 0;
+    let decode = 0;
+    let preempted = false;
+
+    // 1. Running sequences, in admission order.
+    let i = 0;
+    while (i < running.length && budget > 0) {
+      const s = running[i]!;
+      let k = s.prompt + s.generated - s.computed;
+      if (k > budget) k = budget;
+      const need = Math.ceil((s.computed + k) / bs) - s.blocks.length;
+      if (need > 0) {
+        if (pool.free < need) {
+          preempted = true;
+          let self = false;
+          while (pool.free < need) {
+            const victim = running.pop()!;
+            this.preempt(victim);
+            if (victim === s) {
+              self = true;
+              break;
+            }
+          }
+          if (self) break;
+        }
+        for (let b = 0; b < need; b++) s.blocks.push(pool.allocate());
+      }
+      if (caching && s.prefixBlocks > 0) this.registerPrefix(s, s.computed + k);
+      s.scheduled = k;
+      budget -= k;
+      if (s.decoding) decode += k;
+      else prefill += k;
+      i++;
+    }
+    let scheduled = i;
+
+    // 2. Admissions, first come first served; none in a step that preempted.
+    if (!preempted) {
+      const waiting = this.waiting;
+      while (budget > 0 && running.length < cfg.maxNumSeqs && waiting.length > 0) {
+        const s = waiting.peek()!;
+        const n = s.prompt + s.generated;
+        let hits = 0;
+        let freeHits = 0;
+        if (caching) {
+          const maxHits = Math.floor((n - 1) / bs);
+          while (hits < maxHits) {
+            const b = pool.lookup(s.keyOf(hits));
+            if (b < 0) break;
+            s.blocks.push(b);
+            if (pool.isFree(b)) freeHits++;
+            hits++;
+          }
+        }
+        const h = hits * bs;
+        let k = n - h;
+        if (k > budget) {
+          if (!cfg.chunkedPrefill) {
+            s.blocks.length = 0;
+            break;
+          }
+          k = budget;
+        }
+        const need = Math.ceil((h + k) / bs) - hits;
+        if (need > pool.free - freeHits) {
+          s.blocks.length = 0;
+          break;
+        }
+        waiting.shift();
+        for (let j = 0; j < hits; j++) pool.touch(s.blocks[j]!);
+        for (let b = 0; b < need; b++) s.blocks.push(pool.allocate());
+        s.computed = h;
+        if (caching) {
+          this.counters.prefixQueryTokens += n;
+          this.counters.prefixHitTokens += h;
+          if (s.prefixBlocks > 0) this.registerPrefix(s, h + k);
+        }
+        s.scheduled = k;
+        budget -= k;
+        prefill += k;
+        running.push(s);
+        scheduled++;
+      }
+    }
+
+    const now = this.sim.now;
+    this.counters.kvUtilization.set(now, pool.used / pool.total);
+    this.numScheduled = scheduled;
+    if (scheduled === 0) {
+      // Unreachable by the argument in docs/llm-scheduler.md ("Progress"); fail loudly rather than hang.
+      if (running.length > 0 || this.waiting.length > 0) throw new Error('llm: a step scheduled nothing while work was pending');
+      return;
+    }
+    const dur = this.time.stepS(prefill, decode);
+    const c = this.counters;
+    c.steps++;
+    c.batchSeqsSum += scheduled;
+    if (scheduled > c.batchSeqsMax) c.batchSeqsMax = scheduled;
+    const tokens = prefill + decode;
+    c.batchTokensSum += tokens;
+    if (tokens > c.batchTokensMax) c.batchTokensMax = tokens;
+    c.prefillTokensComputed += prefill;
+    c.decodeTokens += decode;
+    const onScheduled = this.hooks.onScheduled;
+    if (onScheduled !== undefined) for (let j = 0; j < scheduled; j++) onScheduled(now, running[j]!.req, running[j]!.scheduled);
+    this.hooks.onStep?.(now, dur, scheduled, prefill, decode);
+    this.stepInFlight = true;
+    this.sim.schedule(dur, this.stepEndFn);
+  }
+
+  /** Full blocks of the shared prefix that this step's tokens fill (up to `upTo` tokens) get the group's identity. */
+  private registerPrefix(s: Sequence<R>, upTo: number): void {
+    const bs = this.config.blockSize;
+    const last = Math.min(Math.floor(upTo / bs), s.prefixBlocks);
+    for (let j = Math.floor(s.computed / bs); j < last; j++) this.pool.register(s.blocks[j]!, s.groupKey + j);
+  }
+
+  /**
+   * Preempts `s` (already removed from `running`): its blocks return to the pool as
+   * cached blocks, it goes to the head of the waiting queue keeping its output tokens.
+   */
+  private preempt(s: Sequence<R>): void {
+    const pool = this.pool;
+    const blocks = s.blocks;
+    if (this.config.prefixCaching) {
+      // PERF: a sequence's own (non-prefix) blocks can only ever be looked up by the
+      // sequence itself, after a preemption; registering them here rather than as each
+      // is filled gives the same cache contents (identity moves to the newest copy) and
+      // keeps the map out of the hot path. test/llm/reference checks the equivalence.
+      const full = Math.floor(s.computed / this.config.blockSize);
+      for (let j = s.prefixBlocks; j < full; j++) pool.register(blocks[j]!, s.ownKey + j);
+    }
+    for (let j = blocks.length - 1; j >= 0; j--) pool.release(blocks[j]!);
+    blocks.length = 0;
+    s.computed = 0;
+    s.scheduled = 0;
+    s.decoding = false;
+    this.waiting.pushFront(s);
+    this.counters.preemptions++;
+  }
+
+  /** The step in flight ends now: computed tokens advance, tokens are emitted, finished requests leave. */
+  private stepEnd(): void {
+    this.stepInFlight = false;
+    const t = this.sim.now;
+    const a2 = this.time.perOutputTokenS;
+    const running = this.running;
+    const pool = this.pool;
+    const onItl = this.hooks.onInterToken;
+    const n = this.numScheduled;
+    let finished = 0;
+    for (let j = 0; j < n; j++) {
+      const s = running[j]!;
+      s.computed += s.scheduled;
+      if (s.computed !== s.prompt + s.generated) continue;
+      const g = ++s.generated;
+      const tokenS = a2 === 0 ? t : t + g * a2;
+      if (g === 1) this.listener.firstToken(s.req, tokenS);
+      else if (onItl !== undefined) onItl(tokenS - s.lastTokenS);
+      s.lastTokenS = tokenS;
+      s.decoding = true;
+      if (g === s.output) {
+        const blocks = s.blocks;
+        for (let b = blocks.length - 1; b >= 0; b--) pool.release(blocks[b]!);
+        blocks.length = 0;
+        s.scheduled = -1;
+        finished++;
+        const c = this.counters;
+        c.finished++;
+        c.inputTokens += s.prompt;
+        c.outputTokens += s.output;
+        this.listener.finish(s.req, tokenS);
+      }
+    }
+    if (finished > 0) {
+      // PERF: one in-place compaction per step keeps admission order without splice.
+      let w = 0;
+      for (let j = 0; j < running.length; j++) {
+        const s = running[j]!;
+        if (s.scheduled !== -1) running[w++] = s;
+      }
+      running.length = w;
+    }
+    this.numScheduled = 0;
+    if (running.length > 0 || this.waiting.length > 0) {
+      this.kickPending = true;
+      this.sim.schedule(0, this.kickFn);
+    } else {
+      this.counters.kvUtilization.set(t, pool.used / pool.total);
+    }
+  }
+}
