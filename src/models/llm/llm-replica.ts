@@ -138,6 +138,16 @@ export class LlmReplica<R extends LlmRequestSpec> {
     let i = 0;
     while (i < running.length && budget > 0) {
       const s = running[i]!;
+      if (s.decoding && s.computed < s.blocks.length * bs) {
+        // PERF: the common case, a decoding sequence with room in its last block: one
+        // token, no block to take, no prefix block to fill (the general path below
+        // gives the same result, only slower).
+        s.scheduled = 1;
+        budget--;
+        decode++;
+        i++;
+        continue;
+      }
       let k = s.prompt + s.generated - s.computed;
       if (k > budget) k = budget;
       const need = Math.ceil((s.computed + k) / bs) - s.blocks.length;
@@ -200,6 +210,7 @@ export class LlmReplica<R extends LlmRequestSpec> {
         }
         waiting.shift();
         for (let j = 0; j < hits; j++) pool.touch(s.blocks[j]!);
+        s.tracked = hits;
         for (let b = 0; b < need; b++) s.blocks.push(pool.allocate());
         s.computed = h;
         if (caching) {
@@ -244,7 +255,30 @@ export class LlmReplica<R extends LlmRequestSpec> {
   private registerPrefix(s: Sequence<R>, upTo: number): void {
     const bs = this.config.blockSize;
     const last = Math.min(Math.floor(upTo / bs), s.prefixBlocks);
-    for (let j = Math.floor(s.computed / bs); j < last; j++) this.pool.register(s.blocks[j]!, s.groupKey + j);
+    for (let j = Math.floor(s.computed / bs); j < last; j++) this.identify(s, j, s.groupKey + j);
+  }
+
+  /** Block `j` of `s` gets content `key`; blocks gain identities in order, so a plain one is always the next to track. */
+  private identify(s: Sequence<R>, j: number, key: number): void {
+    const b = s.blocks[j]!;
+    if (j > s.tracked) throw new Error(`llm: block ${j} identified before block ${s.tracked}`);
+    if (j === s.tracked) {
+      this.pool.track(b);
+      s.tracked++;
+    }
+    this.pool.register(b, key);
+  }
+
+  /** `s` lets go of all its blocks, last first (plain ones, then the tracked leading run). */
+  private releaseBlocks(s: Sequence<R>): void {
+    const pool = this.pool;
+    const blocks = s.blocks;
+    const tracked = s.tracked;
+    let j = blocks.length - 1;
+    for (; j >= tracked; j--) pool.releasePlain(blocks[j]!);
+    for (; j >= 0; j--) pool.release(blocks[j]!);
+    blocks.length = 0;
+    s.tracked = 0;
   }
 
   /**
@@ -252,18 +286,15 @@ export class LlmReplica<R extends LlmRequestSpec> {
    * cached blocks, it goes to the head of the waiting queue keeping its output tokens.
    */
   private preempt(s: Sequence<R>): void {
-    const pool = this.pool;
-    const blocks = s.blocks;
     if (this.config.prefixCaching) {
       // PERF: a sequence's own (non-prefix) blocks can only ever be looked up by the
       // sequence itself, after a preemption; registering them here rather than as each
       // is filled gives the same cache contents (identity moves to the newest copy) and
       // keeps the map out of the hot path. test/llm/reference checks the equivalence.
       const full = Math.floor(s.computed / this.config.blockSize);
-      for (let j = s.prefixBlocks; j < full; j++) pool.register(blocks[j]!, s.ownKey + j);
+      for (let j = s.prefixBlocks; j < full; j++) this.identify(s, j, s.ownKey + j);
     }
-    for (let j = blocks.length - 1; j >= 0; j--) pool.release(blocks[j]!);
-    blocks.length = 0;
+    this.releaseBlocks(s);
     s.computed = 0;
     s.scheduled = 0;
     s.decoding = false;
@@ -283,18 +314,23 @@ export class LlmReplica<R extends LlmRequestSpec> {
     let finished = 0;
     for (let j = 0; j < n; j++) {
       const s = running[j]!;
-      s.computed += s.scheduled;
-      if (s.computed !== s.prompt + s.generated) continue;
+      const c = (s.computed += s.scheduled);
+      if (c !== s.prompt + s.generated) continue;
       const g = ++s.generated;
-      const tokenS = a2 === 0 ? t : t + g * a2;
-      if (g === 1) this.listener.firstToken(s.req, tokenS);
-      else if (onItl !== undefined) onItl(tokenS - s.lastTokenS);
-      s.lastTokenS = tokenS;
       s.decoding = true;
+      // PERF: a token's time is only computed when someone reads it.
+      if (g === 1) {
+        const tokenS = a2 === 0 ? t : t + a2;
+        this.listener.firstToken(s.req, tokenS);
+        s.lastTokenS = tokenS;
+      } else if (onItl !== undefined) {
+        const tokenS = a2 === 0 ? t : t + g * a2;
+        onItl(tokenS - s.lastTokenS);
+        s.lastTokenS = tokenS;
+      }
       if (g === s.output) {
-        const blocks = s.blocks;
-        for (let b = blocks.length - 1; b >= 0; b--) pool.release(blocks[b]!);
-        blocks.length = 0;
+        const tokenS = a2 === 0 ? t : t + g * a2;
+        this.releaseBlocks(s);
         s.scheduled = -1;
         finished++;
         const c = this.counters;

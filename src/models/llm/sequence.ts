@@ -24,6 +24,8 @@ export class Sequence<R> {
   decoding = false;
   /** KV blocks held, in token order. */
   readonly blocks: number[] = [];
+  /** The first `tracked` blocks are tracked by the pool (shared or identified); the rest are plain (see `BlockPool`). */
+  tracked = 0;
   /** Time of the last emitted token (for inter-token latency). */
   lastTokenS = 0;
   /** Key base of this sequence's own blocks. */
