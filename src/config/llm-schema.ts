@@ -1,0 +1,111 @@
+/**
+ * The scenario language's LLM fragment (issue 14), not wired into `scenarioSchema` yet:
+ * `tokens:` (per-request prompt and output lengths, optional shared prefixes) and a
+ * stage's `llm:` block (a token-level engine replica, `src/models/llm/`). The names
+ * follow vLLM's settings; the scheduler they configure is docs/llm-scheduler.md.
+ *
+ *   tokens:
+ *     input:  { dist: lognormal, mean: 1000, cv: 1.0, min: 1, max: 8000 }
+ *     output: { dist: lognormal, mean: 250,  cv: 1.2, min: 1, max: 2000 }
+ *     prefix: { groups: 20, tokens: 1024 }
+ *   stages:
+ *     - name: llm
+ *       replicas: 4
+ *       llm: { profile: codellama-34b/h100/tp1, maxNumSeqs: 256, maxBatchedTokens: 4096 }
+ */
+import { closest } from 'fastest-levenshtein';
+import { z } from 'zod';
+import { LLM_PROFILES } from '../catalog/llm-profiles.ts';
+import { positiveInt, positiveNumber, show } from './fields.ts';
+
+const PROFILE_NAMES = Object.keys(LLM_PROFILES);
+
+/**
+ * Multiplicative lognormal noise of mean 1 on every step (`noisyStepTime`). Defined here,
+ * not imported from schema.ts, so that schema.ts can import this file without a cycle.
+ */
+const stepNoiseSpec = z.strictObject({ dist: z.literal('lognormal'), cv: positiveNumber() });
+
+/** A token count ≥ 1 (an integer). */
+const tokenCount = positiveInt;
+
+/**
+ * Bounds of a token-count distribution: draws outside `[min, max]` are drawn again
+ * (truncation, a named option: never a silent clip). Both default to unbounded (min 1).
+ */
+const bounds = { min: tokenCount().optional(), max: tokenCount().optional() };
+
+const boundsOrdered = <T extends { min?: number | undefined; max?: number | undefined }>(d: T, ctx: z.RefinementCtx): void => {
+  if (d.min !== undefined && d.max !== undefined && d.min > d.max) {
+    ctx.addIssue({ code: 'custom', path: ['max'], message: `max (${d.max}) must not be below min (${d.min})` });
+  }
+};
+
+/** A distribution of token counts (rounded to integers ≥ 1 by the model). */
+export const tokenDistributionSpec = z.discriminatedUnion('dist', [
+  z.strictObject({ dist: z.literal('lognormal'), mean: positiveNumber(), cv: positiveNumber(), ...bounds }).superRefine(boundsOrdered),
+  z.strictObject({ dist: z.literal('gamma'), mean: positiveNumber(), cv: positiveNumber(), ...bounds }).superRefine(boundsOrdered),
+  z.strictObject({ dist: z.literal('uniform'), min: tokenCount(), max: tokenCount() }).superRefine(boundsOrdered),
+  z.strictObject({ dist: z.literal('deterministic'), value: tokenCount() }),
+]);
+export type TokenDistributionSpec = z.output<typeof tokenDistributionSpec>;
+
+/** Per-request token counts; `prefix`: each request belongs to one of `groups` groups sharing their first `tokens` prompt tokens. */
+export const tokensSpec = z.strictObject({
+  input: tokenDistributionSpec,
+  output: tokenDistributionSpec,
+  prefix: z.strictObject({ groups: positiveInt(), tokens: positiveInt() }).optional(),
+});
+export type TokensSpec = z.output<typeof tokensSpec>;
+
+const coefficientTriple = z.tuple([z.number().nonnegative(), z.number().nonnegative(), z.number().nonnegative()], {
+  error: 'expected three numbers >= 0 (microseconds), e.g. [13450.5, 0.0418, 0]',
+});
+
+/** A profile name from `LLM_PROFILES`, with a did-you-mean for a near miss. */
+const profileName = z.string({ error: (iss) => `expected a profile name, got ${show(iss.input)}` }).superRefine((name, ctx) => {
+  if (PROFILE_NAMES.includes(name)) return;
+  const near = closest(name, PROFILE_NAMES);
+  ctx.addIssue({ code: 'custom', message: `unknown LLM profile ${show(name)} (did you mean "${near}"?); known: ${PROFILE_NAMES.join(', ')}` });
+});
+
+/**
+ * A stage's `llm:` block: the step-time model (exactly one of `profile`, `coefficients`,
+ * `table`), the scheduler's settings (vLLM's defaults where it has one), optional noise.
+ */
+export const llmStageSpec = z
+  .strictObject({
+    profile: profileName.optional(),
+    /** BLIS-form coefficients in µs: α = [α0, α1, α2], β = [β0, β1, β2]. */
+    coefficients: z.strictObject({ alpha: coefficientTriple, beta: coefficientTriple }).optional(),
+    /** Measured step times in µs on a (prefill tokens × decode tokens) grid, each axis starting at 0. */
+    table: z
+      .strictObject({
+        prefillTokens: z.array(z.number().int().nonnegative()).min(1),
+        decodeTokens: z.array(z.number().int().nonnegative()).min(1),
+        stepUs: z.array(z.array(positiveNumber())).min(1),
+        alpha: coefficientTriple.optional(),
+      })
+      .optional(),
+    maxNumSeqs: positiveInt().default(256),
+    maxBatchedTokens: positiveInt().default(8192),
+    chunkedPrefill: z.boolean().default(true),
+    prefixCaching: z.boolean().default(true),
+    blockSize: positiveInt().default(16),
+    /** KV blocks per replica; defaults to the profile's. */
+    kvBlocks: positiveInt().optional(),
+    noise: stepNoiseSpec.optional(),
+  })
+  .superRefine((s, ctx) => {
+    const models = (['profile', 'coefficients', 'table'] as const).filter((k) => s[k] !== undefined);
+    if (models.length !== 1) {
+      ctx.addIssue({ code: 'custom', path: [], message: `give exactly one step-time model (profile, coefficients or table), got ${models.length === 0 ? 'none' : models.join(' and ')}` });
+    }
+    if (s.maxBatchedTokens < s.blockSize) {
+      ctx.addIssue({ code: 'custom', path: ['maxBatchedTokens'], message: `maxBatchedTokens (${s.maxBatchedTokens}) must be at least blockSize (${s.blockSize})` });
+    }
+    if (s.kvBlocks === undefined && s.profile === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['kvBlocks'], message: 'kvBlocks is required without a profile (a profile gives its own)' });
+    }
+  });
+export type LlmStageSpec = z.output<typeof llmStageSpec>;
