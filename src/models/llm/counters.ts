@@ -5,26 +5,35 @@ import { TimeWeighted } from '../../engine/index.ts';
  * additions per step), read at the end of a run or per window by differences.
  */
 export class LlmCounters {
-  /** Requests submitted, rejected at submission, and finished. */
+  /** Requests submitted (in flight = submitted − rejected − finished). */
   submitted = 0;
+  /** Requests refused at submission (they can never be served). */
   rejected = 0;
+  /** Requests that emitted their last token. */
   finished = 0;
-  /** Prompt and output tokens of finished requests. */
+  /** Prompt tokens of finished requests. */
   inputTokens = 0;
+  /** Output tokens of finished requests. */
   outputTokens = 0;
-  /** Steps run; sums and maxima of sequences and tokens per step. */
+  /** Steps run. */
   steps = 0;
+  /** Sum over steps of the sequences in the step (mean batch = batchSeqsSum / steps). */
   batchSeqsSum = 0;
+  /** Most sequences in one step. */
   batchSeqsMax = 0;
+  /** Sum over steps of the tokens computed in the step. */
   batchTokensSum = 0;
+  /** Most tokens in one step. */
   batchTokensMax = 0;
-  /** Prompt tokens computed (not served from the cache, recomputation included) and decode tokens. */
+  /** Prompt tokens computed (not served from the cache; recomputation after preemption included). */
   prefillTokensComputed = 0;
+  /** Decode tokens computed. */
   decodeTokens = 0;
   /** Sequences preempted (each preemption counts once). */
   preemptions = 0;
-  /** Tokens looked up in the prefix cache at each admission, and those found. */
+  /** Tokens looked up in the prefix cache, summed over admissions (only with prefix caching). */
   prefixQueryTokens = 0;
+  /** Of those, tokens found in the cache and skipped. */
   prefixHitTokens = 0;
   /** Fraction of KV blocks held by running sequences, over time (cached free blocks count as free). */
   readonly kvUtilization: TimeWeighted;
