@@ -3,7 +3,7 @@ import { BlockPool } from './block-pool.ts';
 import { LlmCounters } from './counters.ts';
 import { Deque } from './deque.ts';
 import { KEY_BLOCKS, MAX_KEY_OWNER, Sequence } from './sequence.ts';
-import type { StepTimeModel } from './step-time.ts';
+import type { StepContext, StepTimeModel } from './step-time.ts';
 import type { LlmListener, LlmRejectReason, LlmRequestSpec, LlmSchedulerConfig } from './types.ts';
 
 /** Optional observers of a replica, for metric collectors and tests; each costs nothing when absent. */
@@ -44,6 +44,8 @@ export class LlmReplica<R extends LlmRequestSpec> {
   private stepInFlight = false;
   private kickPending = false;
   private nextSeqId = 0;
+  /** The attention context of the step being planned, handed to the step-time model (reused: no allocation per step). */
+  private readonly context: StepContext = { decodeContextTokens: 0, prefillContextTokens: 0, prefillAttentionPairs: 0 };
   private readonly onReadyFn = (s: Sequence<R>): void => this.onReady(s);
   private readonly kickFn = (): void => this.kick();
   private readonly stepEndFn = (): void => this.stepEnd();
@@ -133,6 +135,10 @@ export class LlmReplica<R extends LlmRequestSpec> {
     let prefill = 0;
     let decode = 0;
     let preempted = false;
+    // Attention context (StepContext): Σ(c + 1) over decoding sequences; Σc and Σ(k·c + k(k+1)/2) over prefill chunks.
+    let decodeContext = 0;
+    let prefillContext = 0;
+    let prefillPairs = 0;
 
     // 1. Running sequences, in admission order.
     let i = 0;
@@ -145,6 +151,7 @@ export class LlmReplica<R extends LlmRequestSpec> {
         s.scheduled = 1;
         budget--;
         decode++;
+        decodeContext += s.computed + 1;
         i++;
         continue;
       }
@@ -170,8 +177,14 @@ export class LlmReplica<R extends LlmRequestSpec> {
       if (caching && s.prefixBlocks > 0) this.registerPrefix(s, s.computed + k);
       s.scheduled = k;
       budget -= k;
-      if (s.decoding) decode += k;
-      else prefill += k;
+      if (s.decoding) {
+        decode += k;
+        decodeContext += s.computed + k;
+      } else {
+        prefill += k;
+        prefillContext += s.computed;
+        prefillPairs += k * s.computed + (k * (k + 1)) / 2;
+      }
       i++;
     }
     let scheduled = i;
@@ -221,6 +234,8 @@ export class LlmReplica<R extends LlmRequestSpec> {
         s.scheduled = k;
         budget -= k;
         prefill += k;
+        prefillContext += h;
+        prefillPairs += k * h + (k * (k + 1)) / 2;
         running.push(s);
         scheduled++;
       }
@@ -234,7 +249,11 @@ export class LlmReplica<R extends LlmRequestSpec> {
       if (running.length > 0 || this.waiting.length > 0) throw new Error('llm: a step scheduled nothing while work was pending');
       return;
     }
-    const dur = this.time.stepS(prefill, decode);
+    const ctx = this.context;
+    ctx.decodeContextTokens = decodeContext;
+    ctx.prefillContextTokens = prefillContext;
+    ctx.prefillAttentionPairs = prefillPairs;
+    const dur = this.time.stepS(prefill, decode, ctx);
     const c = this.counters;
     c.steps++;
     c.batchSeqsSum += scheduled;

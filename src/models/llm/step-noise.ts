@@ -9,7 +9,7 @@ import type { StepTimeModel } from './step-time.ts';
 export function noisyStepTime(base: StepTimeModel, cv: number, rng: Rng): StepTimeModel {
   const factor = lognormal(1, cv).source(rng);
   return {
-    stepS: (p, d) => base.stepS(p, d) * factor(),
+    stepS: (p, d, context) => base.stepS(p, d, context) * factor(),
     preQueueS: (input) => base.preQueueS(input),
     perOutputTokenS: base.perOutputTokenS,
   };

@@ -5,12 +5,31 @@
  * noise around either).
  */
 export interface StepTimeModel {
-  /** Duration in seconds of a step computing `prefillTokens` uncached prompt tokens and `decodeTokens` decode tokens. */
-  stepS(prefillTokens: number, decodeTokens: number): number;
+  /**
+   * Duration in seconds of a step computing `prefillTokens` uncached prompt tokens and
+   * `decodeTokens` decode tokens. `context` (the attention context of the step) is given
+   * by the replica for every step; models that do not need it ignore it.
+   */
+  stepS(prefillTokens: number, decodeTokens: number, context?: StepContext): number;
   /** Delay in seconds between a request's arrival and its entry into the waiting queue (it does not occupy the GPU). */
   preQueueS(inputTokens: number): number;
   /** Output processing added to the time of every emitted token, cumulatively (it does not delay steps). */
   readonly perOutputTokenS: number;
+}
+
+/**
+ * The attention context of one step, summed over its sequences, for step-time models
+ * whose cost depends on it (the roofline model reads KV bytes and attention FLOPs from
+ * it). With `c` the tokens a sequence has computed before the step and `k` its tokens in
+ * the step (docs/llm-scheduler.md):
+ */
+export interface StepContext {
+  /** Σ over decoding sequences of `c + 1`: the tokens whose keys and values each one attends to. */
+  decodeContextTokens: number;
+  /** Σ over prefill chunks of `c`: tokens computed earlier (previous chunks, prefix-cache hits) whose KV the chunk reads. */
+  prefillContextTokens: number;
+  /** Σ over prefill chunks of the causal (query, key) pairs `k·c + k(k + 1)/2`. */
+  prefillAttentionPairs: number;
 }
 
 /** The coefficient form of BLIS/inference-sim, all in microseconds. */
