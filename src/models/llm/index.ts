@@ -5,3 +5,9 @@ export { coefficientStepTime, type StepTimeModel, type StepCoefficients, type St
 export { tableStepTime, type StepTimeTable } from './step-time-table.ts';
 export { noisyStepTime } from './step-noise.ts';
 export type { LlmSchedulerConfig, LlmRequestSpec, LlmListener, LlmRejectReason } from './types.ts';
+export { rooflineStepTime, DEFAULT_ROOFLINE_EFFICIENCY, type RooflineStepTime, type RooflineEfficiency, type RooflineOptions, type RooflineBreakdown, type RooflineWork } from './roofline.ts';
+export { rooflineDeployment, type RooflineDeployment, type RooflineDeploymentInput } from './roofline-deployment.ts';
+export { kvCapacity, type KvCapacity, type KvCapacityOptions } from './roofline-capacity.ts';
+export { llmParameters, weightBytes, kvBytesPerToken, type WeightDtype, type KvDtype } from './roofline-params.ts';
+export { quantizationQuality } from './roofline-quality.ts';
+export { calibrateRoofline, calibrateToProfile, profileObservations, type StepObservation, type RooflineCalibration, type ProfileGrid } from './calibrate.ts';
