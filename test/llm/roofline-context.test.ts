@@ -4,7 +4,8 @@
  * are unchanged: reference-match.test.ts); the roofline model reads it.
  */
 import { describe, expect, it } from 'vitest';
-import type { LlmSchedulerConfig, StepContext, StepTimeModel } from '../../src/models/llm/index.ts';
+import { RandomStreams } from '../../src/engine/index.ts';
+import { noisyStepTime, type LlmSchedulerConfig, type StepContext, type StepTimeModel } from '../../src/models/llm/index.ts';
 import { runReplica } from './run-replica.ts';
 
 /** 1 ms per step, recording (p, d, context) of every step. */
@@ -59,5 +60,12 @@ describe('StepContext given by the replica', () => {
       { p: 10, d: 0, ctx: { decodeContextTokens: 0, prefillContextTokens: 0, prefillAttentionPairs: 55 } },
       { p: 2, d: 0, ctx: { decodeContextTokens: 0, prefillContextTokens: 8, prefillAttentionPairs: 19 } },
     ]);
+  });
+
+  it('noisyStepTime hands the context on to the model it wraps', () => {
+    const r = recorder();
+    const ctx = { decodeContextTokens: 7, prefillContextTokens: 3, prefillAttentionPairs: 5 };
+    noisyStepTime(r.model, 0.1, RandomStreams.independent(1, 'noise')).stepS(2, 1, ctx);
+    expect(r.seen).toEqual([{ p: 2, d: 1, ctx }]);
   });
 });
