@@ -180,10 +180,9 @@ export function theoryRows(scenario: Scenario, result: RunResult, shapes: readon
  * Shared by the CLI and the browser playground.
  */
 export function stageShapes(sys: ServingSystem): { shapes: StageShape[]; arrivalScv: number | undefined } {
-  const specOf = (st: Stage) => sys.built.find((b) => b.stage === st)!.spec;
+  const descOf = (st: Stage) => sys.built.find((b) => b.stage === st)!.desc;
   const stages = sys.nodes.map((n) => n.stage);
-  const isFiltered = (sp: ReturnType<typeof specOf>) => sp.cache !== undefined || sp.fallback !== undefined || sp.precompute !== undefined;
-  const filtered = new Set(stages.filter((st) => isFiltered(specOf(st))).map((st) => st.name));
+  const filtered = new Set(stages.filter((st) => descOf(st).shielded).map((st) => st.name));
   const loadsOver = (fromS: number, toS: number) => stageLoads(sys.arrivals.meanRate(fromS, toS), stages, sys.autoscalers, filtered);
   // Theory asks once per stage for the same window: a trace replay reads its file once.
   let cached: { key: string; loads: StageLoad[] } | undefined;

@@ -1,5 +1,6 @@
 import { QuantileSketch, Simulation, type Seed, type SketchData } from '../engine/index.ts';
-import type { Scenario } from '../config/schema.ts';
+import type { SystemDescription } from '../config/description.ts';
+import { resolveScenario, type ValidatedScenario } from '../config/resolve.ts';
 import type { TraceOpener } from '../config/trace-csv.ts';
 import { makeArrivals, type ArrivalProcess } from './arrivals/index.ts';
 import { Autoscaler } from './autoscaler.ts';
@@ -17,8 +18,8 @@ import { StageNode, standbyDone, type DivertTarget } from './stage-node.ts';
 import { TimeSeriesRecorder } from './time-series.ts';
 import { makeUserSampler } from './users.ts';
 import { makeDistribution } from './service-distribution.ts';
-import { hardwareCatalog } from '../config/catalog-refs.ts';
-import { precomputeDurationS } from '../config/topology.ts';
+import { precomputeDurationS } from './precompute-job.ts';
+import type { DivertDescription } from '../config/description.ts';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -134,32 +135,38 @@ export class ServingSystem {
   /** Most requests (sub-requests of a fan-out each) held at once before the run is refused. */
   private readonly maxInFlight: number;
 
-  constructor(
-    readonly scenario: Scenario,
-    options: RunOptions = {},
-  ) {
-    this.seed = options.seed ?? scenario.seed ?? 1;
+  /** The system this run simulates, every default applied (`src/config/resolve.ts`). */
+  readonly system: SystemDescription;
+
+  /**
+   * Builds a run of a validated scenario (resolved here, once) or of a system
+   * description already resolved.
+   */
+  constructor(scenario: ValidatedScenario | SystemDescription, options: RunOptions = {}) {
+    const system = isDescription(scenario) ? scenario : resolveScenario(scenario);
+    this.system = system;
+    this.seed = options.seed ?? system.seed;
     this.onProgress = options.onProgress;
     this.sim = new Simulation({ seed: this.seed });
-    this.arrivals = makeArrivals(scenario.arrivals, this.sim, options.openTrace ? { openTrace: options.openTrace } : {});
-    this.stopRequests = scenario.stop?.requests ?? Infinity;
-    this.stopS = scenario.stop?.duration ?? Infinity;
-    this.warmupRequests = scenario.warmup?.requests ?? 0;
-    this.warmupS = scenario.warmup?.duration ?? 0;
-    this.sloLatencyS = scenario.slo?.latencyS ?? Infinity;
-    this.maxInFlight = scenario.limits?.maxInFlight ?? LIMITS.defaultMaxInFlight;
+    this.arrivals = makeArrivals(system.arrivals, this.sim, options.openTrace ? { openTrace: options.openTrace } : {});
+    this.stopRequests = system.stopRequests;
+    this.stopS = system.stopS;
+    this.warmupRequests = system.warmupRequests;
+    this.warmupS = system.warmupS;
+    this.sloLatencyS = system.slo?.latencyS ?? Infinity;
+    this.maxInFlight = system.maxInFlight;
 
-    this.built = buildStages(scenario, this.sim, this.arrivals.attributeNames ?? []);
+    this.built = buildStages(system, this.sim, this.arrivals.attributeNames ?? []);
     this.stages = this.built.map((b) => b.stage);
     this.nodes = this.buildNodes();
     this.entry = this.nodes[0]!.enter;
-    const u = scenario.users;
-    this.userOf = u ? makeUserSampler({ count: u.count, zipf: u.zipf ?? 0, newUserShare: u.newUserShare ?? 0 }, this.sim.random.stream('users')) : undefined;
+    const u = system.users;
+    this.userOf = u ? makeUserSampler(u, this.sim.random.stream('users')) : undefined;
 
     const active = () => !(this.arrivalsDone && this.inFlight === 0);
     for (const b of this.built) {
-      const a = b.spec.autoscale;
-      if (a === undefined) continue;
+      const a = b.desc.autoscale;
+      if (a === null) continue;
       this.autoscalers.set(
         b.stage.name,
         new Autoscaler(
@@ -170,10 +177,10 @@ export class ServingSystem {
             target: a.target,
             min: a.min,
             max: a.max,
-            syncS: a.syncPeriod ?? 15,
-            scaleUpWindowS: a.scaleUpWindow ?? 0,
-            scaleDownWindowS: a.scaleDownWindow ?? 300,
-            tolerance: a.tolerance ?? 0.1,
+            syncS: a.syncS,
+            scaleUpWindowS: a.scaleUpWindowS,
+            scaleDownWindowS: a.scaleDownWindowS,
+            tolerance: a.tolerance,
             coldStart: b.coldStart!,
           },
           active,
@@ -181,20 +188,13 @@ export class ServingSystem {
       );
     }
 
-    const r = scenario.retry;
+    const r = system.retry;
     this.client =
-      r === undefined
+      r === null
         ? undefined
         : new RetryClient(
             this.sim,
-            {
-              timeoutS: r.timeout,
-              maxAttempts: r.maxAttempts,
-              backoffBaseS: r.backoff?.base ?? 0.1,
-              backoffMaxS: r.backoff?.max ?? Infinity,
-              jitter: r.backoff?.jitter ?? 'full',
-              budget: r.budget ? { ratio: r.budget.ratio, minPerSecond: r.budget.minPerSecond ?? 0 } : null,
-            },
+            r,
             this.sim.random.stream('client:retry-jitter'),
             this.entry,
             this.callSucceeded,
@@ -210,8 +210,8 @@ export class ServingSystem {
       0,
     );
     const expectedS = arrivalsS + drainS;
-    const windowS = scenario.timeSeries?.window ?? defaultWindowS(expectedS);
-    const given = scenario.timeSeries?.window !== undefined;
+    const windowS = system.timeSeriesWindowS ?? defaultWindowS(expectedS);
+    const given = system.timeSeriesWindowS !== null;
     const maxWindows = given ? LIMITS.windows : LIMITS.defaultWindows;
     this.series = new TimeSeriesRecorder(
       windowS,
@@ -222,7 +222,7 @@ export class ServingSystem {
         slots: b.stage.slots,
         readyReplicas: b.stage.readyReplicas,
         billedReplicas: b.stage.billedReplicas,
-        usdPerHour: b.hardware?.usdPerHour ?? 0,
+        usdPerHour: b.desc.hardware?.entry.usdPerHour ?? 0,
       })),
       maxWindows,
       (nowS) => {
@@ -309,7 +309,7 @@ export class ServingSystem {
 
   /** The field that sets the run's length, for messages. */
   private stopField(): string {
-    return this.scenario.stop?.duration !== undefined ? 'stop.duration' : this.scenario.stop?.requests !== undefined ? 'stop.requests' : 'stop';
+    return this.system.stopField;
   }
 
   /** Stages behind a cache, fallback or prediction store (not all traffic reaches them). */
@@ -323,7 +323,7 @@ export class ServingSystem {
   }
 
   private shielded(): Set<string> {
-    return new Set(this.built.filter((b) => b.spec.cache || b.spec.fallback || b.spec.precompute).map((b) => b.stage.name));
+    return new Set(this.built.filter((b) => b.desc.shielded).map((b) => b.stage.name));
   }
 
   /**
@@ -401,47 +401,42 @@ export class ServingSystem {
    */
   private buildNodes(): StageNode[] {
     const byName = new Map(this.built.map((b) => [b.stage.name, b]));
-    const standby = new Set<string>();
-    for (const b of this.built) {
-      if (b.spec.fallback?.to !== undefined) standby.add(b.spec.fallback.to);
-      if (b.spec.precompute?.miss.to !== undefined) standby.add(b.spec.precompute.miss.to);
-    }
-    const targetOf = (t: { to?: string | undefined; heuristic?: { latency: Parameters<typeof makeDistribution>[0]; quality: number } | undefined }, stream: string): DivertTarget =>
-      t.to !== undefined
+    const targetOf = (t: DivertDescription, stream: string): DivertTarget =>
+      'to' in t
         ? { stage: byName.get(t.to)!.stage }
-        : { heuristic: { latency: makeDistribution(t.heuristic!.latency).source(this.sim.random.stream(stream)), quality: t.heuristic!.quality } };
+        : { heuristic: { latency: makeDistribution(t.heuristic.latency).source(this.sim.random.stream(stream)), quality: t.heuristic.quality } };
     const nodes: StageNode[] = [];
     let carried = 1; // candidates a request carries along the main path
     for (const b of this.built) {
       b.stage.onDrop = this.drop;
-      if (standby.has(b.stage.name)) {
+      if (b.desc.standby) {
         b.stage.onDone = standbyDone;
         continue;
       }
-      const sp = b.spec;
+      const sp = b.desc;
       const name = b.stage.name;
-      const users = this.scenario.users;
+      const population = this.system.users?.count ?? 0;
       nodes.push(
         new StageNode(
           this.sim,
           b.stage,
           sp.cache
-            ? { capacity: sp.cache.capacity, ttlS: sp.cache.ttl ?? Infinity, hitLatency: makeDistribution(sp.cache.hit).source(this.sim.random.stream(`stage:${name}:cache-hit`)) }
+            ? { capacity: sp.cache.capacity, ttlS: sp.cache.ttlS, hitLatency: makeDistribution(sp.cache.hit).source(this.sim.random.stream(`stage:${name}:cache-hit`)) }
             : undefined,
           sp.fallback
             ? {
-                queueLength: sp.fallback.queueLength ?? Infinity,
-                estimatedWaitS: sp.fallback.estimatedWait ?? Infinity,
-                target: targetOf(sp.fallback, `stage:${name}:fallback`),
+                queueLength: sp.fallback.queueLength,
+                estimatedWaitS: sp.fallback.estimatedWaitS,
+                target: targetOf(sp.fallback.target, `stage:${name}:fallback`),
               }
             : undefined,
           sp.precompute
             ? {
-                everyS: sp.precompute.every,
-                durationS: precomputeDurationS(sp.precompute, users?.count ?? 0),
-                warmStart: (sp.precompute.start ?? 'warm') === 'warm',
-                population: users?.count ?? 0,
-                quality: sp.precompute.quality ?? NaN,
+                everyS: sp.precompute.everyS,
+                durationS: precomputeDurationS(sp.precompute, population),
+                warmStart: sp.precompute.warmStart,
+                population,
+                quality: sp.precompute.quality,
                 miss: targetOf(sp.precompute.miss, `stage:${name}:miss`),
               }
             : undefined,
@@ -555,14 +550,14 @@ export class ServingSystem {
         timedOut: st.timedOut,
         completed: st.completed,
         batchSize: (({ mean, p50, p99 }) => ({ mean, p50, p99 }))(countsSummary(st.batchSizes)),
-        model: b.modelName ?? null,
-        hardware: b.hardwareName ?? null,
-        costPerHourUsd: b.hardware && span > 0 ? (b.hardware.usdPerHour * st.billedReplicas.integral(endS)) / span : 0,
-        quality: b.model && Number.isFinite(b.model.quality.value) ? { ...b.model.quality } : null,
+        model: b.desc.model?.name ?? null,
+        hardware: b.desc.hardware?.name ?? null,
+        costPerHourUsd: b.desc.hardware && span > 0 ? (b.desc.hardware.entry.usdPerHour * st.billedReplicas.integral(endS)) / span : 0,
+        quality: b.desc.model && Number.isFinite(b.desc.model.entry.quality.value) ? { ...b.desc.model.entry.quality } : null,
         meanReplicas: span > 0 ? st.readyReplicas.integral(endS) / span : st.readyCount,
         maxReplicas: st.readyReplicas.max,
         ...(auto ? { scalingDecisions: auto.decisions.filter((d) => d.desired !== d.ready + d.provisioning).length } : {}),
-        ...(b.spec.buffer
+        ...(b.desc.kind === 'buffer'
           ? {
               ackMs: { mean: st.ackLatency.mean * MS, p50: st.ackLatency.quantile(0.5) * MS, p99: st.ackLatency.quantile(0.99) * MS },
               lostOldest: st.lostOldest,
@@ -571,7 +566,6 @@ export class ServingSystem {
       };
     }
     // Per node: where time goes, hit ratio, coverage; and the precompute jobs' bill.
-    const hwCat = hardwareCatalog(this.scenario.hardware);
     const jobs: Array<{ stage: string; usd: number }> = [];
     const extraWarnings: string[] = [];
     let covered = 0;
@@ -584,25 +578,25 @@ export class ServingSystem {
       covered += n.covered;
       missed += n.missed;
       degraded += n.degraded;
-      const pre = this.built.find((b) => b.stage === n.stage)!.spec.precompute;
-      if (pre !== undefined) {
+      const pre = this.built.find((b) => b.stage === n.stage)!.desc.precompute;
+      if (pre !== null) {
         st.coverage = n.covered + n.missed > 0 ? n.covered / (n.covered + n.missed) : null;
-        const durationS = precomputeDurationS(pre, this.scenario.users?.count ?? 0);
-        st.precomputeJob = { durationS, everyS: pre.every, workers: pre.workers };
-        if (span < pre.every) {
+        const durationS = precomputeDurationS(pre, this.system.users?.count ?? 0);
+        st.precomputeJob = { durationS, everyS: pre.everyS, workers: pre.workers };
+        if (span < pre.everyS) {
           extraWarnings.push(
-            `stage "${n.name}": the run measures ${fmtSpan(span)} of the batch job's ${fmtSpan(pre.every)} cycle, so freshness, coverage and the job's bill describe that stretch, not an average day; run a whole cycle (stop: { duration: "${fmtSpan(pre.every)}" }) for daily figures`,
+            `stage "${n.name}": the run measures ${fmtSpan(span)} of the batch job's ${fmtSpan(pre.everyS)} cycle, so freshness, coverage and the job's bill describe that stretch, not an average day; run a whole cycle (stop: { duration: "${fmtSpan(pre.everyS)}" }) for daily figures`,
           );
         }
-        const hw = pre.hardware !== undefined ? hwCat[pre.hardware] : undefined;
-        if (hw !== undefined) {
+        const hw = pre.hardware;
+        if (hw !== null) {
           // Worker-hours of every job overlapping the measured span [start, endS].
           let hours = 0;
-          const warm = (pre.start ?? 'warm') === 'warm';
-          for (let k = Math.floor((start - durationS) / pre.every); k * pre.every <= endS; k++) {
+          const warm = pre.warmStart;
+          for (let k = Math.floor((start - durationS) / pre.everyS); k * pre.everyS <= endS; k++) {
             if (k < 0 && !(warm && k === -1)) continue;
-            const a = Math.max(start, k * pre.every);
-            const b = Math.min(endS, k * pre.every + durationS);
+            const a = Math.max(start, k * pre.everyS);
+            const b = Math.min(endS, k * pre.everyS + durationS);
             if (b > a) hours += ((b - a) / 3600) * pre.workers;
           }
           const usd = hours * hw.usdPerHour;
@@ -620,9 +614,9 @@ export class ServingSystem {
     }
     const fr = this.freshness;
 
-    const slo = this.scenario.slo;
+    const slo = this.system.slo;
     const sloResult: SloResult | null =
-      slo === undefined
+      slo === null
         ? null
         : {
             target: slo.target,
@@ -630,7 +624,7 @@ export class ServingSystem {
             goodputRps: span > 0 ? this.departuresWithinSlo / span : 0,
             met: this.arrived > 0 && this.withinSlo / this.arrived >= slo.fraction,
           };
-    const lastModel = [...this.built].reverse().find((b) => b.model && Number.isFinite(b.model.quality.value));
+    const lastModel = [...this.built].reverse().find((b) => b.desc.model && Number.isFinite(b.desc.model.entry.quality.value));
     const c = this.client;
     const retries: RetriesResult | null =
       c === undefined
@@ -645,7 +639,7 @@ export class ServingSystem {
           };
     const lat = this.latency;
     return {
-      scenario: this.scenario.name ?? 'scenario',
+      scenario: this.system.name,
       seed: this.seed,
       requests: {
         arrived: this.arrived,
@@ -673,7 +667,7 @@ export class ServingSystem {
       hedgeExtraLoad: subRequests > 0 ? hedges / subRequests : null,
       slo: sloResult,
       quality: this.qualityCount > 0 ? this.qualitySum / this.qualityCount : null,
-      qualityMetric: this.qualityCount > 0 ? (lastModel?.model!.quality.metric ?? 'quality') : null,
+      qualityMetric: this.qualityCount > 0 ? (lastModel?.desc.model!.entry.quality.metric ?? 'quality') : null,
       retries,
       measuredS: span,
       warmupEndS: start,
@@ -693,6 +687,11 @@ export class ServingSystem {
   }
 }
 
+/** A resolved description tells itself from a scenario by the keys only resolution adds. */
+function isDescription(s: ValidatedScenario | SystemDescription): s is SystemDescription {
+  return 'stopField' in s;
+}
+
 /** Memory a held request takes, measured (bench/README.md): about 300 to 430 bytes of RSS. */
 const BYTES_PER_REQUEST = 400;
 
@@ -705,7 +704,7 @@ function fmtRate(x: number): string {
 }
 
 /** Runs a validated scenario once and returns its result. */
-export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
+export function runScenario(scenario: ValidatedScenario | SystemDescription, options: RunOptions = {}): RunResult {
   return new ServingSystem(scenario, options).run();
 }
 
@@ -716,7 +715,7 @@ export interface DetailedRun {
 }
 
 /** Runs a validated scenario once and returns its result and latency sketch. */
-export function runScenarioDetailed(scenario: Scenario, options: RunOptions = {}): DetailedRun {
+export function runScenarioDetailed(scenario: ValidatedScenario | SystemDescription, options: RunOptions = {}): DetailedRun {
   const sys = new ServingSystem(scenario, options);
   const result = sys.run();
   return { result, latency: sys.latency.toData() };

@@ -1,5 +1,5 @@
 import { QuantileSketch, RingQueue, TimeWeighted, type Sampler, type Simulation } from '../engine/index.ts';
-import type { RoutingPolicyName } from '../config/schema.ts';
+import type { RoutingPolicyName } from '../config/description.ts';
 import { Gather, Request, SubRequest, type DropSink, type RequestSink } from './request.ts';
 import { routerRegistry, type Router } from './routing/index.ts';
 import type { ServiceTime } from './service-time.ts';
