@@ -107,6 +107,12 @@ export interface StageDescription {
   /** Candidates a request carries after this stage, and the most it keeps; undefined when unchanged. */
   candidates: number | undefined;
   keep: number | undefined;
+  /**
+   * Candidates a request carries when it reaches this stage (set by the retrieval and
+   * filter stages before it on the main path; 1 for a standby stage): what its mean
+   * service time and capacity are read at.
+   */
+  candidatesIn: number;
   /** Named as a fallback or miss target: off the main path, it serves only what is diverted to it. */
   standby: boolean;
   /** A cache, fallback or prediction store stands in front: not all traffic reaches the station. */

@@ -22,6 +22,7 @@
  * | `stages[].autoscale`             | `syncPeriod` 15, `scaleUpWindow` 0, `scaleDownWindow` 300, `tolerance` 0.1 |
  * | `stages[].cache.ttl`             | none (Infinity)                          |
  * | `stages[].fallback`              | a trigger not given never fires (Infinity) |
+ * | candidates reaching a stage     | what the main path's stages before it set (1 at the start and off the path) |
  * | `stages[].precompute`            | `base` 0, `start` warm, `quality` unknown (NaN) |
  * | `retry.backoff`                  | `base` 0.1, `max` Infinity, `jitter` full; `budget.minPerSecond` 0 |
  */
@@ -60,6 +61,15 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
     if (sp.precompute?.miss.to !== undefined) standby.add(sp.precompute.miss.to);
   }
   const systemDeadlineS = scenario.deadline ?? Infinity;
+  // Candidates a request carries into each main-path stage (retrieval stages set them, filters keep fewer).
+  const candidatesIn = new Map<string, number>();
+  let carried = 1;
+  for (const sp of scenario.stages) {
+    if (standby.has(sp.name)) continue;
+    candidatesIn.set(sp.name, carried);
+    if (sp.candidates !== undefined) carried = sp.candidates;
+    if (sp.keep !== undefined) carried = Math.min(carried, sp.keep);
+  }
   const stages = scenario.stages.map((sp, index): StageDescription => {
     const hw = sp.hardware !== undefined ? hwCat[sp.hardware] : undefined;
     const model = sp.model !== undefined ? modelCat[sp.model] : undefined;
@@ -121,6 +131,7 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
         : null,
       candidates: sp.candidates,
       keep: sp.keep,
+      candidatesIn: candidatesIn.get(sp.name) ?? 1,
       standby: standby.has(sp.name),
       shielded: sp.cache !== undefined || sp.fallback !== undefined || sp.precompute !== undefined,
     };

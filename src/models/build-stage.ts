@@ -3,11 +3,12 @@ import type { StageDescription, SystemDescription } from '../config/description.
 import { InputError } from '../config/errors.ts';
 import { makeDistribution } from './service-distribution.ts';
 import { makeServiceTime, type ServiceTime } from './service-time.ts';
-import { Stage } from './stage.ts';
+import type { PoolStation } from './stations/pool.ts';
+import { stationRegistry } from './stations/registry.ts';
 
 /** A built stage with the description it was built from. */
 export interface BuiltStage {
-  stage: Stage;
+  stage: PoolStation;
   desc: StageDescription;
   /** Cold-start sampler of an autoscaled stage (its own stream). */
   coldStart: Sampler | undefined;
@@ -32,25 +33,10 @@ function serviceTimeOf(d: StageDescription, sim: Simulation, attributes: readonl
   return makeServiceTime(d.service, rng, new Map(attributes.map((a, i) => [a, i])));
 }
 
-/** Builds every stage of a system, in pipeline order. */
+/** Builds every stage's station of a system, in pipeline order, from `stationRegistry`. */
 export function buildStages(system: SystemDescription, sim: Simulation, attributes: readonly string[] = []): BuiltStage[] {
   return system.stages.map((d) => {
-    const stage = new Stage(sim, {
-      name: d.name,
-      replicas: d.replicas,
-      concurrency: d.concurrency,
-      queueCapacity: d.queueCapacity,
-      overflow: d.kind === 'buffer' ? 'oldest' : 'newest',
-      ack: d.ack !== null ? makeDistribution(d.ack).source(sim.random.stream(`stage:${d.name}:ack`)) : undefined,
-      serviceTime: serviceTimeOf(d, sim, attributes),
-      maxBatch: d.maxBatch,
-      maxWaitS: d.maxWaitS,
-      routing: d.routing,
-      deadlineS: d.deadlineS,
-      systemDeadlineS: d.systemDeadlineS,
-      quality: d.quality,
-      fanout: d.fanout ?? undefined,
-    });
+    const stage = stationRegistry[d.kind](d, { sim, serviceTime: serviceTimeOf(d, sim, attributes) });
     const coldStart = d.autoscale ? makeDistribution(d.autoscale.coldStart).source(sim.random.stream(`stage:${d.name}:cold-start`)) : undefined;
     return { stage, desc: d, coldStart };
   });

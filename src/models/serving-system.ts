@@ -13,8 +13,10 @@ import { formatDuration } from '../config/duration.ts';
 import { Request } from './request.ts';
 import type { RetriesResult, RunResult, SloResult, StageResult } from './result.ts';
 import { Call, RetryClient } from './retry-client.ts';
-import type { Stage } from './stage.ts';
-import { StageNode, standbyDone, type DivertTarget } from './stage-node.ts';
+import type { PoolStation } from './stations/pool.ts';
+import { StageNode, StandbyReturn, type DivertTarget, type PathTarget } from './stage-node.ts';
+import type { DropTarget, Station } from './stations/station.ts';
+import { FanoutStation } from './stations/fanout.ts';
 import { TimeSeriesRecorder } from './time-series.ts';
 import { makeUserSampler } from './users.ts';
 import { makeDistribution } from './service-distribution.ts';
@@ -83,10 +85,10 @@ function defaultWindowS(expectedS: number): number {
  * biased against slow requests that were still in flight. The run ends the moment
  * the last request leaves (timers still pending then are moot).
  */
-export class ServingSystem {
+export class ServingSystem implements DropTarget {
   readonly sim: Simulation;
   readonly built: BuiltStage[];
-  readonly stages: Stage[];
+  readonly stages: PoolStation[];
   readonly arrivals: ArrivalProcess;
   readonly autoscalers = new Map<string, Autoscaler>();
   readonly series: TimeSeriesRecorder;
@@ -158,8 +160,6 @@ export class ServingSystem {
 
     this.built = buildStages(system, this.sim, this.arrivals.attributeNames ?? []);
     this.stages = this.built.map((b) => b.stage);
-    this.nodes = this.buildNodes();
-    this.entry = this.nodes[0]!.enter;
     const u = system.users;
     this.userOf = u ? makeUserSampler(u, this.sim.random.stream('users')) : undefined;
 
@@ -188,25 +188,12 @@ export class ServingSystem {
       );
     }
 
-    const r = system.retry;
-    this.client =
-      r === null
-        ? undefined
-        : new RetryClient(
-            this.sim,
-            r,
-            this.sim.random.stream('client:retry-jitter'),
-            this.entry,
-            this.callSucceeded,
-            this.callFailed,
-          );
-
     const arrivalsS = Math.min(this.stopS, this.stopRequests / this.arrivals.meanRateRps);
     // An overloaded unbounded queue drains long after arrivals stop: the default
     // windows cover that drain too (held at the end ÷ the bottleneck's capacity).
-    const main = this.mainPath();
+    const main = this.built.filter((b) => !b.desc.standby).map((b) => b.stage);
     const drainS = unboundedGrowth(this.arrivals.meanRateRps, main, this.autoscalers, this.shielded()).reduce(
-      (sum, g) => sum + (g.heldPerS * arrivalsS) / (g.capacityRps * (main[g.index]!.fanout?.shards ?? 1)),
+      (sum, g) => sum + (g.heldPerS * arrivalsS) / (g.capacityRps * main[g.index]!.theory.shards),
       0,
     );
     const expectedS = arrivalsS + drainS;
@@ -234,13 +221,10 @@ export class ServingSystem {
         ]);
       },
     );
-    for (const st of this.stages) st.beforeChange = (now) => this.series.advance(now);
-
-    this.nodes.forEach((n) => {
-      if (n.cache === undefined) return;
-      const idx = this.stages.indexOf(n.stage);
-      n.onLookup = (hit) => this.series.lookup(idx, this.sim.now, hit);
-    });
+    this.nodes = this.buildNodes();
+    this.entry = this.nodes[0]!.enter;
+    const r = system.retry;
+    this.client = r === null ? undefined : new RetryClient(this.sim, r, this.sim.random.stream('client:retry-jitter'), this.entry, this.callSucceeded, this.callFailed);
 
     if (this.warmupRequests === 0 && this.warmupS === 0) this.startMeasuring(0);
     else if (this.warmupS > 0) this.sim.scheduleAt(this.warmupS, () => this.startMeasuring(this.sim.now));
@@ -318,7 +302,7 @@ export class ServingSystem {
    * prediction miss diverts to, which see only the diverted share (the load check and
    * theory would otherwise offer them the whole arrival rate).
    */
-  private mainPath(): Stage[] {
+  private mainPath(): Station[] {
     return this.nodes.map((n) => n.stage);
   }
 
@@ -342,7 +326,7 @@ export class ServingSystem {
     const worst = growth.reduce((a, b) => (b.heldPerS > a.heldPerS ? b : a));
     throw new InputError([
       this.overloadMessage(
-        this.stages.indexOf(main[worst.index]!),
+        this.stages.findIndex((st) => st === main[worst.index]),
         `its queue is unbounded and grows by about ${fmtRate(worst.heldPerS)} requests a second, so by the time arrivals stop (${fmtRate(spanS)} s) ` +
           `the run would hold about ${fmtCount(total)} requests, more than a run may hold`,
         rate,
@@ -397,62 +381,64 @@ export class ServingSystem {
   /**
    * Wires the stage graph: stages named as a fallback or miss target are standby (off
    * the main path; what they finish returns to the node that diverted it); every other
-   * stage gets a node, in order.
+   * stage gets a node, in order, each linked to the next and the last to the end of the
+   * path. Every station drops to this system.
    */
   private buildNodes(): StageNode[] {
     const byName = new Map(this.built.map((b) => [b.stage.name, b]));
     const targetOf = (t: DivertDescription, stream: string): DivertTarget =>
       'to' in t
-        ? { stage: byName.get(t.to)!.stage }
+        ? { station: byName.get(t.to)!.stage }
         : { heuristic: { latency: makeDistribution(t.heuristic.latency).source(this.sim.random.stream(stream)), quality: t.heuristic.quality } };
-    const nodes: StageNode[] = [];
-    let carried = 1; // candidates a request carries along the main path
-    for (const b of this.built) {
-      b.stage.onDrop = this.drop;
-      if (b.desc.standby) {
-        b.stage.onDone = standbyDone;
-        continue;
-      }
+    const standby = new StandbyReturn();
+    const main = this.built.filter((b) => !b.desc.standby);
+    const nodes: StageNode[] = new Array<StageNode>(main.length);
+    // Built from the end of the path backwards, so that each node is given its successor.
+    let next: PathTarget = this.pathEnd;
+    for (let i = main.length - 1; i >= 0; i--) {
+      const b = main[i]!;
       const sp = b.desc;
       const name = b.stage.name;
       const population = this.system.users?.count ?? 0;
-      nodes.push(
-        new StageNode(
-          this.sim,
-          b.stage,
-          sp.cache
-            ? { capacity: sp.cache.capacity, ttlS: sp.cache.ttlS, hitLatency: makeDistribution(sp.cache.hit).source(this.sim.random.stream(`stage:${name}:cache-hit`)) }
-            : undefined,
-          sp.fallback
-            ? {
-                queueLength: sp.fallback.queueLength,
-                estimatedWaitS: sp.fallback.estimatedWaitS,
-                target: targetOf(sp.fallback.target, `stage:${name}:fallback`),
-              }
-            : undefined,
-          sp.precompute
-            ? {
-                everyS: sp.precompute.everyS,
-                durationS: precomputeDurationS(sp.precompute, population),
-                warmStart: sp.precompute.warmStart,
-                population,
-                quality: sp.precompute.quality,
-                miss: targetOf(sp.precompute.miss, `stage:${name}:miss`),
-              }
-            : undefined,
-          { out: sp.candidates, keep: sp.keep },
-          b.stage.serviceTime.meanS(1, carried),
-        ),
+      const node = new StageNode(
+        this.sim,
+        b.stage,
+        sp.cache
+          ? { capacity: sp.cache.capacity, ttlS: sp.cache.ttlS, hitLatency: makeDistribution(sp.cache.hit).source(this.sim.random.stream(`stage:${name}:cache-hit`)) }
+          : undefined,
+        sp.fallback
+          ? {
+              queueLength: sp.fallback.queueLength,
+              estimatedWaitS: sp.fallback.estimatedWaitS,
+              target: targetOf(sp.fallback.target, `stage:${name}:fallback`),
+            }
+          : undefined,
+        sp.precompute
+          ? {
+              everyS: sp.precompute.everyS,
+              durationS: precomputeDurationS(sp.precompute, population),
+              warmStart: sp.precompute.warmStart,
+              population,
+              quality: sp.precompute.quality,
+              miss: targetOf(sp.precompute.miss, `stage:${name}:miss`),
+            }
+          : undefined,
+        { out: sp.candidates, keep: sp.keep },
+        b.stage.theory.meanS,
+        next,
+        this.series,
+        sp.index,
       );
-      b.stage.typicalCandidates = carried;
-      if (sp.candidates !== undefined) carried = sp.candidates;
-      if (sp.keep !== undefined) carried = Math.min(carried, sp.keep);
+      nodes[i] = node;
+      next = node;
     }
-    nodes.forEach((n, i) => {
-      n.next = i < nodes.length - 1 ? nodes[i + 1]!.enter : this.complete;
-    });
+    const nodeOf = new Map(nodes.map((n) => [n.stage, n]));
+    for (const b of this.built) b.stage.connect({ done: nodeOf.get(b.stage) ?? standby, drop: this, changes: this.series });
     return nodes;
   }
+
+  /** The end of the main path: a request done with its last stage is complete. */
+  private readonly pathEnd: PathTarget = { enter: (req) => this.complete(req) };
 
   private readonly complete = (req: Request): void => {
     if (this.client !== undefined) {
@@ -462,13 +448,14 @@ export class ServingSystem {
     this.finish(req.arrivalS, req.measured, req.quality, req.freshnessS);
   };
 
-  private readonly drop = (req: Request, timedOut: boolean): void => {
+  /** A station turned a request away for good (`DropTarget`). */
+  stationDropped(req: Request, timedOut: boolean): void {
     if (this.client !== undefined) {
       this.client.rejected(req, timedOut);
       return;
     }
     this.fail(req.measured, timedOut);
-  };
+  }
 
   private readonly callSucceeded = (call: Call, req: Request): void => {
     this.finish(call.arrivalS, call.measured, req.quality, req.freshnessS);
@@ -608,9 +595,10 @@ export class ServingSystem {
     let subRequests = 0;
     let hedges = 0;
     for (const st of this.stages) {
+      if (!(st instanceof FanoutStation)) continue;
       subRequests += st.subRequests;
       hedges += st.hedges;
-      if (st.fanout !== undefined) stages[st.name]!.hedgeExtraLoad = st.subRequests > 0 ? st.hedges / st.subRequests : 0;
+      stages[st.name]!.hedgeExtraLoad = st.subRequests > 0 ? st.hedges / st.subRequests : 0;
     }
     const fr = this.freshness;
 

@@ -1,66 +1,40 @@
-import { QuantileSketch, RingQueue, TimeWeighted, type Sampler, type Simulation } from '../engine/index.ts';
-import type { RoutingPolicyName } from '../config/description.ts';
-import { Gather, Request, SubRequest, type DropSink, type RequestSink } from './request.ts';
-import { routerRegistry, type Router } from './routing/index.ts';
-import type { ServiceTime } from './service-time.ts';
+import { QuantileSketch, TimeWeighted, type Sampler, type Simulation } from '../../engine/index.ts';
+import type { RoutingPolicyName, StationKind } from '../../config/description.ts';
+import type { Request } from '../request.ts';
+import { routerRegistry, type Router } from '../routing/index.ts';
+import type { ServiceTime } from '../service-time.ts';
+import { DynamicBatcher } from './batcher.ts';
+import type { ScalableCapacity } from './capacity.ts';
+import { QueueGroup } from './queue-group.ts';
+import { UNCONNECTED, type ChangeListener, type DoneTarget, type DropTarget, type Station, type StationCounters, type StationLinks, type StationTheory } from './station.ts';
 
-/** What a stage is built from (durations in seconds). */
-export interface StageConfig {
+/** What a pool is built from (durations in seconds). */
+export interface PoolConfig {
   name: string;
-  /** Replicas serving at the start. */
+  /** Replicas serving at the start (per shard for a fan-out). */
   replicas: number;
-  /** Batches one replica runs at once (default 1). */
+  /** Batches one replica runs at once. */
   concurrency: number;
-  /** Waiting room of each queue (the stage's one shared queue, or each replica's); Infinity = unbounded. */
+  /** Waiting room of each queue (the shared one, or each replica's or shard's); Infinity = unbounded. */
   queueCapacity: number;
   /**
-   * Which request a full queue turns away: the one arriving (`newest`, a bounded
-   * queue) or the oldest waiting (`oldest`, a log with bounded retention).
+   * Eviction policy of a full queue: turn away the request arriving (`newest`, a
+   * bounded queue) or the oldest waiting (`oldest`, a log with bounded retention).
    */
-  overflow?: 'newest' | 'oldest';
-  /** Acknowledgement latency a producer sees when it hands a request to this stage (a buffer). */
-  ack?: Sampler | undefined;
+  overflow: 'newest' | 'oldest';
+  /** Acknowledgement latency a producer sees when it hands a request over (a buffer); undefined for none. */
+  ack: Sampler | undefined;
   serviceTime: ServiceTime;
-  /** Largest batch a replica takes at once (1 = no batching). */
   maxBatch: number;
-  /** Longest a replica waits, from the oldest waiting request's arrival at the stage, for a batch to fill. */
   maxWaitS: number;
   routing: RoutingPolicyName;
-  /** Deadline from arrival at this stage; Infinity for none. */
+  /** Deadline from arrival at this station, and from arrival at the system; Infinity for none. */
   deadlineS: number;
-  /** Deadline from arrival at the system; Infinity for none. */
   systemDeadlineS: number;
   /** Quality figure of the model served here; NaN for none. */
   quality: number;
-  /**
-   * Scatter-gather: each request splits into one sub-request per shard (each shard
-   * is `replicas` replicas behind its own queue) and leaves when `quorum` shards have
-   * answered; with `hedgeAfterS` finite, a sub-request not answered by then gets a
-   * backup copy on the same shard, and the first answer counts.
-   */
-  fanout?: { shards: number; quorum: number; hedgeAfterS: number } | undefined;
-}
-
-/**
- * Requests waiting for, and being served by, a set of execution slots: the whole
- * stage under a shared queue, or one replica under a load balancer.
- */
-class QueueGroup {
-  readonly queue = new RingQueue<Request>(16);
-  /** Waiting requests not expired (the queue may hold expired ones until they reach its head). */
-  live = 0;
-  /** Requests in service. */
-  inService = 0;
-  /** Due time of the pending batch-wait timer; Infinity when none. */
-  timerAtS = Infinity;
-  /** A per-replica group being removed: it takes no new requests and leaves once empty. */
-  draining = false;
-
-  constructor(
-    readonly stage: Stage,
-    /** Free execution slots; negative while removed capacity still finishes its work. */
-    public freeSlots: number,
-  ) {}
+  /** Candidates a request carries when it reaches this station (for means and capacity; default 1). */
+  candidatesIn?: number;
 }
 
 /** Cancels a request's pending deadline timer (it left the queue in time). */
@@ -68,24 +42,6 @@ function clearDeadline(r: Request): void {
   if (r.deadlineTimer !== null) {
     r.deadlineTimer.cancel();
     r.deadlineTimer = null;
-  }
-}
-
-/** Cancels a sub-request's pending hedge timer (it settled: no backup is needed). */
-function cancelHedge(s: SubRequest): void {
-  if (s.hedgeTimer !== null) {
-    s.hedgeTimer.cancel();
-    s.hedgeTimer = null;
-  }
-}
-
-/** The parent leaves the fan-out: no shard's hedge matters any more. */
-function finishGather(g: Gather): void {
-  g.finished = true;
-  const timers = g.hedgeTimers;
-  if (timers !== null) {
-    for (const t of timers) t.cancel();
-    g.hedgeTimers = null;
   }
 }
 
@@ -98,66 +54,51 @@ class Batch {
 }
 
 /**
- * A serving stage: replicas each running up to `concurrency` batches at once, fed
- * from one shared FIFO queue or from a FIFO queue per replica chosen by a routing
- * policy. Replicas can be added and removed while it runs (autoscaling); a removed
- * replica takes no new work and finishes what it has (it drains).
+ * The M/G/c/K pool: replicas each running up to `concurrency` batches at once, fed from
+ * one shared FIFO queue or from a FIFO queue per replica chosen by a routing policy
+ * (`routerRegistry`). It holds its policies as objects: the batching rule
+ * (`DynamicBatcher`), the router, and the eviction policy of a full queue (`overflow`:
+ * a buffer is a pool that loses its oldest message and acknowledges the producer).
  *
- * Dynamic batching (the semantics of Triton's dynamic batcher with
- * `max_queue_delay`, and of TorchServe's `maxBatchDelay`): when an execution slot
- * is free, it takes the first `maxBatch` waiting requests at once if that many
- * wait; with fewer waiting, it waits until `maxWait` has passed since the oldest
- * waiting request arrived at the stage, then takes all of them, unless enough
- * arrive before to fill a batch. `maxWait` 0 takes whatever waits at once;
- * `maxBatch` 1 is the plain M/G/c pool.
+ * Its capacity can change while it runs (`ScalableCapacity`, what the autoscaler
+ * talks to); a removed replica takes no new work and finishes what it has (it drains).
  *
- * Deadlines: a request still waiting when its deadline passes leaves the queue and
- * is dropped as timed out; a request in service always finishes.
+ * Deadlines: a request still waiting when its deadline passes leaves the queue and is
+ * dropped as timed out; a request in service always finishes.
  *
- * Service times come from the stage's own random stream, routing draws from
- * another, so neither shifts any other component's draws.
+ * Service times come from the stage's own random stream, routing draws from another,
+ * so neither shifts any other component's draws.
  */
-export class Stage {
+export class PoolStation implements Station, ScalableCapacity, StationCounters {
+  readonly kind: StationKind;
   readonly name: string;
-  /** Replicas at the start. */
+  /** Replicas at the start (per shard). */
   readonly replicas: number;
   readonly concurrency: number;
-  /** Execution slots at the start: replicas × concurrency. */
+  /** Execution slots at the start: replicas × concurrency (× shards). */
   readonly servers: number;
   readonly queueCapacity: number;
   readonly overflow: 'newest' | 'oldest';
   readonly serviceTime: ServiceTime;
-  readonly maxBatch: number;
-  readonly maxWaitS: number;
+  readonly batcher: DynamicBatcher;
   readonly routing: RoutingPolicyName;
   readonly deadlineS: number;
   readonly systemDeadlineS: number;
   readonly quality: number;
+  /** Shards every request visits (1 unless fan-out): bills and slots count every shard. */
+  readonly shards: number;
+  /** Candidates a request carries when it reaches this station. */
+  readonly candidatesIn: number;
 
-  /** Called with each request this stage finishes. */
-  onDone: RequestSink = () => {};
-  /** Called with each request this stage drops (queue full, deadline passed, or lost from a buffer). */
-  onDrop: DropSink = () => {};
-  /** Candidates a request carries when it reaches this stage (set when the path is wired). */
-  typicalCandidates = 1;
-  /** Called before any time-weighted quantity changes (the time series closes finished windows). */
-  beforeChange: (nowS: number) => void = () => {};
-
-  /** Busy execution slots over time. */
   readonly busy: TimeWeighted;
-  /** Waiting requests over time (all queues). */
   readonly queueLength: TimeWeighted;
-  /** Requests in service over time (differs from busy slots when batching). */
   readonly inServiceCount: TimeWeighted;
-  /** Execution slots of serving replicas (ready, or removed and finishing work) over time. */
   readonly slots: TimeWeighted;
-  /** Replicas ready to serve over time. */
   readonly readyReplicas: TimeWeighted;
-  /** Replicas paid for over time: ready, provisioning, or draining. */
   readonly billedReplicas: TimeWeighted;
   /** Time measured requests waited before service (seconds). */
   readonly wait = new QuantileSketch();
-  /** Acknowledgement latency of measured requests handed to a buffer stage (seconds). */
+  /** Acknowledgement latency of measured requests handed to a buffer (seconds). */
   readonly ackLatency = new QuantileSketch();
   /** Measured requests dropped here: queue full, deadline passed, or lost from a buffer. */
   dropped = 0;
@@ -169,13 +110,9 @@ export class Stage {
   completed = 0;
   /** Batches started since measurement began, by size (index = batch size). */
   readonly batchSizes: Float64Array;
-  /** Fan-out: measured sub-requests sent, and backup copies sent by hedging. */
-  subRequests = 0;
-  hedges = 0;
-  readonly fanout: { shards: number; quorum: number; hedgeAfterS: number } | undefined;
 
-  /** Groups taking new requests (one when the queue is shared). */
-  private readonly groups: QueueGroup[];
+  /** Groups taking new requests (one when the queue is shared; one per shard for a fan-out). */
+  protected readonly groups: QueueGroup[];
   /** Removed per-replica groups still finishing their work. */
   private readonly drainingGroups = new Set<QueueGroup>();
   private readonly router: Router | undefined;
@@ -186,39 +123,47 @@ export class Stage {
   private ready: number;
   private provisioningNow = 0;
   private measuring = false;
+  private done: DoneTarget = UNCONNECTED.done;
+  private dropTarget: DropTarget = UNCONNECTED.drop;
+  private changes: ChangeListener = UNCONNECTED.changes;
+  private connected = false;
 
+  /**
+   * @param shards 0 for a pool; a fan-out's shard count (one queue of replicas ×
+   * concurrency slots per shard, no router).
+   */
   constructor(
-    private readonly sim: Simulation,
-    cfg: StageConfig,
+    protected readonly sim: Simulation,
+    cfg: PoolConfig,
+    shards = 0,
   ) {
+    this.kind = shards > 0 ? 'fanout' : cfg.overflow === 'oldest' ? 'buffer' : 'pool';
     this.name = cfg.name;
     this.replicas = cfg.replicas;
     this.concurrency = cfg.concurrency;
-    this.servers = cfg.replicas * cfg.concurrency;
+    this.shards = shards > 0 ? shards : 1;
+    this.servers = this.shards * cfg.replicas * cfg.concurrency;
     this.queueCapacity = cfg.queueCapacity;
-    this.overflow = cfg.overflow ?? 'newest';
+    this.overflow = cfg.overflow;
     this.ackDraw = cfg.ack;
     this.serviceTime = cfg.serviceTime;
-    this.maxBatch = cfg.maxBatch;
-    this.maxWaitS = cfg.maxWaitS;
+    this.batcher = new DynamicBatcher(cfg.maxBatch, cfg.maxWaitS);
     this.routing = cfg.routing;
     this.deadlineS = cfg.deadlineS;
     this.systemDeadlineS = cfg.systemDeadlineS;
     this.quality = cfg.quality;
+    this.candidatesIn = cfg.candidatesIn ?? 1;
     this.ready = cfg.replicas;
-    this.fanout = cfg.fanout;
-    if (cfg.fanout !== undefined) this.servers = cfg.fanout.shards * cfg.replicas * cfg.concurrency;
     this.batchSizes = new Float64Array(cfg.maxBatch + 1);
     const t0 = sim.now;
     this.busy = new TimeWeighted(t0);
     this.queueLength = new TimeWeighted(t0);
     this.inServiceCount = new TimeWeighted(t0);
-    const shards = cfg.fanout?.shards ?? 1;
     this.slots = new TimeWeighted(t0, this.servers);
     this.readyReplicas = new TimeWeighted(t0, cfg.replicas);
-    this.billedReplicas = new TimeWeighted(t0, cfg.replicas * shards);
-    if (cfg.fanout !== undefined) {
-      this.groups = Array.from({ length: cfg.fanout.shards }, () => new QueueGroup(this, cfg.replicas * cfg.concurrency));
+    this.billedReplicas = new TimeWeighted(t0, cfg.replicas * this.shards);
+    if (shards > 0) {
+      this.groups = Array.from({ length: shards }, () => new QueueGroup(this, cfg.replicas * cfg.concurrency));
       this.router = undefined;
     } else if (cfg.routing === 'shared') {
       this.groups = [new QueueGroup(this, this.servers)];
@@ -237,6 +182,43 @@ export class Stage {
         sim.random.stream(`stage:${cfg.name}:routing`),
       );
     }
+  }
+
+  connect(links: StationLinks): void {
+    if (this.connected) throw new Error(`station "${this.name}" is already connected`);
+    this.connected = true;
+    this.done = links.done;
+    this.dropTarget = links.drop;
+    this.changes = links.changes;
+  }
+
+  get counters(): StationCounters {
+    return this;
+  }
+
+  get theory(): StationTheory {
+    const b = this.batcher.maxBatch;
+    return {
+      replicas: this.replicas,
+      concurrency: this.concurrency,
+      servers: this.replicas * this.concurrency,
+      shards: this.shards,
+      fanout: this.kind === 'fanout',
+      hedged: false,
+      maxBatch: b,
+      routing: this.routing,
+      queueCapacity: this.queueCapacity,
+      deadlineS: this.deadlineS,
+      systemDeadlineS: this.systemDeadlineS,
+      meanS: this.serviceTime.meanS(1, this.candidatesIn),
+      fullBatchMeanS: this.serviceTime.meanS(b, this.candidatesIn),
+      scv: this.serviceTime.scv,
+    };
+  }
+
+  capacityRps(replicas = this.replicas): number {
+    const b = this.batcher.maxBatch;
+    return (replicas * this.concurrency * b) / this.serviceTime.meanS(b, this.candidatesIn);
   }
 
   /** Requests waiting now (all queues). */
@@ -275,29 +257,20 @@ export class Stage {
     this.measuring = true;
   }
 
-  /** A request arrives at this stage. */
-  readonly accept = (req: Request): void => {
-    if (this.fanout !== undefined) {
-      this.scatter(req, this.fanout);
-      return;
-    }
+  /** A request arrives at this station. */
+  accept(req: Request): void {
     this.acceptInto(this.router === undefined ? this.groups[0]! : this.groups[this.router()]!, req);
-  };
+  }
 
   /** Queues `req` on group `g` (or starts it at once), per the batching rule. */
-  private acceptInto(g: QueueGroup, req: Request): void {
+  protected acceptInto(g: QueueGroup, req: Request): void {
     const now = this.sim.now;
     req.enqueuedS = now;
     if (this.ackDraw !== undefined) {
       const ack = this.ackDraw();
       if (req.measured) this.ackLatency.record(ack);
     }
-    // An idle slot with a batch ready (this request completes it, or no waiting is
-    // allowed, or the oldest waiting request's wait is already up) starts it now.
-    const startsNow =
-      g.freeSlots > 0 &&
-      (g.live + 1 >= this.maxBatch || this.maxWaitS === 0 || (g.live > 0 && this.headDueS(g) <= now));
-    if (startsNow) {
+    if (this.batcher.startsOnArrival(g, now)) {
       this.dispatch(g, now, req);
       this.sync(now);
       return;
@@ -324,97 +297,25 @@ export class Stage {
     this.sync(now);
   }
 
-  /** Counts and hands on a request this stage turns away (a sub-request fails its parent instead). */
-  private reject(req: Request, timedOut: boolean): void {
-    if (req.sub !== null) {
-      this.subFailed(req, timedOut);
-      return;
-    }
+  /** Counts and hands on a request this station turns away. */
+  protected reject(req: Request, timedOut: boolean): void {
     if (req.measured) {
       this.dropped++;
       if (timedOut) this.timedOut++;
     }
-    this.onDrop(req, timedOut);
+    this.dropTarget.stationDropped(req, timedOut);
   }
 
-  // ---------------------------------------------------------------------------
-  // Fan-out (scatter-gather).
-
-  private scatter(parent: Request, f: { shards: number; quorum: number; hedgeAfterS: number }): void {
-    parent.enqueuedS = this.sim.now;
-    const gather = new Gather(parent);
-    for (let i = 0; i < f.shards && !gather.finished; i++) {
-      const sub = this.subOf(gather, i);
-      if (parent.measured) this.subRequests++;
-      if (f.hedgeAfterS !== Infinity) {
-        // Cancelled once the sub-request settles or the parent leaves: memory then
-        // follows requests in flight, not rate × hedgeAfter.
-        const t = this.sim.timer(f.hedgeAfterS, this.hedge, sub);
-        sub.sub!.hedgeTimer = t;
-        (gather.hedgeTimers ??= []).push(t);
-      }
-      this.acceptInto(this.groups[i]!, sub);
-    }
-  }
-
-  private subOf(gather: Gather, shard: number): Request {
-    const parent = gather.parent;
-    const sub = new Request(parent.id, parent.arrivalS, parent.measured);
-    sub.sub = new SubRequest(gather, shard);
-    sub.key = parent.key;
-    sub.attrs = parent.attrs;
-    sub.candidates = parent.candidates;
-    return sub;
-  }
-
-  /** Sends a backup copy of a sub-request that has not answered yet (Dean & Barroso's hedged request). */
-  private readonly hedge = (req: Request): void => {
-    const s = req.sub!;
-    s.hedgeTimer = null;
-    if (s.settled || s.gather.finished || s.twin !== null) return;
-    const backup = this.subOf(s.gather, s.shard);
-    backup.sub!.twin = req;
-    s.twin = backup;
-    if (req.measured) this.hedges++;
-    this.acceptInto(this.groups[s.shard]!, backup);
-  };
-
-  /** A sub-request answered: the parent leaves once `quorum` shards have. */
-  private gather(req: Request): void {
-    const s = req.sub!;
-    if (s.settled) return; // its twin answered first, or the parent has left: wasted work
-    s.settled = true;
-    cancelHedge(s);
-    if (s.twin !== null) {
-      s.twin.sub!.settled = true;
-      cancelHedge(s.twin.sub!);
-    }
-    const g = s.gather;
-    g.done++;
-    if (!g.finished && g.done >= this.fanout!.quorum) {
-      finishGather(g);
-      this.forward(g.parent);
-    }
-  }
-
-  /** A sub-request was turned away: the parent fails once the quorum cannot be reached. */
-  private subFailed(req: Request, timedOut: boolean): void {
-    const s = req.sub!;
-    if (s.settled) return;
-    s.settled = true;
-    if (s.twin !== null && !s.twin.sub!.settled) return; // the other copy may still answer
-    cancelHedge(s);
-    const g = s.gather;
-    g.failed++;
-    if (!g.finished && this.fanout!.shards - g.failed < this.fanout!.quorum) {
-      finishGather(g);
-      this.reject(g.parent, timedOut);
-    }
+  /** A request leaves, served. */
+  protected forward(req: Request): void {
+    if (this.quality === this.quality) req.quality = this.quality; // not NaN
+    if (req.measured) this.completed++;
+    this.done.stationDone(req);
   }
 
   /** Syncs the time averages with the counters (once per event, and only on change). */
-  private sync(now: number): void {
-    this.beforeChange(now);
+  protected sync(now: number): void {
+    this.changes.advance(now);
     if (this.busy.current !== this.busySlots) this.busy.set(now, this.busySlots);
     if (this.queueLength.current !== this.waitingTotal) this.queueLength.set(now, this.waitingTotal);
     if (this.inServiceCount.current !== this.inServiceTotal) this.inServiceCount.set(now, this.inServiceTotal);
@@ -428,22 +329,10 @@ export class Stage {
   /** Removed replicas still finishing their work (billed, and counted as serving capacity). */
   private drainingNow(): number {
     if (this.router !== undefined) return this.drainingGroups.size;
-    // Fan-out stages do not scale (validation refuses it): their shards never drain.
-    if (this.fanout !== undefined) return 0;
+    // Fan-out stations do not scale (validation refuses it): their shards never drain.
+    if (this.kind === 'fanout') return 0;
     const readySlots = this.ready * this.concurrency;
     return this.busySlots > readySlots ? Math.ceil((this.busySlots - readySlots) / this.concurrency) : 0;
-  }
-
-  /** Shards of a fan-out stage (1 otherwise): replicas are per shard, so bills and slots count every shard. */
-  private get shards(): number {
-    return this.fanout === undefined ? 1 : this.fanout.shards;
-  }
-
-  /** When the oldest live request of `g` has waited `maxWait` (drops expired heads first). */
-  private headDueS(g: QueueGroup): number {
-    const q = g.queue;
-    while (q.peek()!.expired) q.shift();
-    return q.peek()!.enqueuedS + this.maxWaitS;
   }
 
   /**
@@ -452,20 +341,19 @@ export class Stage {
    * goes last in its batch).
    */
   private dispatch(g: QueueGroup, now: number, extra: Request | null): void {
+    const batcher = this.batcher;
     while (g.freeSlots > 0) {
       const avail = g.live + (extra === null ? 0 : 1);
       if (avail === 0) return;
-      if (avail < this.maxBatch && this.maxWaitS > 0) {
-        const due = g.live > 0 ? this.headDueS(g) : now + this.maxWaitS;
-        if (now < due) {
-          if (due < g.timerAtS) {
-            g.timerAtS = due;
-            this.sim.scheduleAt(due, this.onBatchTimer, g);
-          }
-          return;
+      const due = batcher.startAtS(g, avail, now);
+      if (now < due) {
+        if (due < g.timerAtS) {
+          g.timerAtS = due;
+          this.sim.scheduleAt(due, this.onBatchTimer, g);
         }
+        return;
       }
-      const size = avail < this.maxBatch ? avail : this.maxBatch;
+      const size = batcher.sizeOf(avail);
       if (size === 1) {
         // PERF: a batch of one travels as the request itself: no Batch, no array.
         let r: Request;
@@ -490,9 +378,7 @@ export class Stage {
 
   /** Removes the oldest live request of `g` from its queue and records its wait. */
   private take(g: QueueGroup, now: number): Request {
-    let r = g.queue.shift()!;
-    while (r.expired) r = g.queue.shift()!;
-    g.live--;
+    const r = g.takeOldest();
     this.waitingTotal--;
     r.waiting = false;
     clearDeadline(r);
@@ -508,9 +394,7 @@ export class Stage {
 
   /** A full buffer drops its oldest waiting request to make room (bounded retention). */
   private evictOldest(g: QueueGroup): void {
-    let r = g.queue.shift()!;
-    while (r.expired) r = g.queue.shift()!;
-    g.live--;
+    const r = g.takeOldest();
     this.waitingTotal--;
     r.waiting = false;
     clearDeadline(r);
@@ -545,7 +429,7 @@ export class Stage {
   }
 
   private readonly finishOne = (req: Request): void => {
-    const g = req.group as QueueGroup;
+    const g = req.group!;
     req.group = null;
     this.release(g, 1, this.sim.now);
     this.forward(req);
@@ -556,16 +440,6 @@ export class Stage {
     for (const req of batch.requests) this.forward(req);
   };
 
-  private forward(req: Request): void {
-    if (req.sub !== null) {
-      this.gather(req);
-      return;
-    }
-    if (this.quality === this.quality) req.quality = this.quality; // not NaN
-    if (req.measured) this.completed++;
-    this.onDone(req);
-  }
-
   private readonly onBatchTimer = (g: QueueGroup): void => {
     g.timerAtS = Infinity;
     const now = this.sim.now;
@@ -574,9 +448,9 @@ export class Stage {
   };
 
   private readonly expire = (req: Request): void => {
+    const g = req.group;
     // Stale timers (the request was served, or now waits elsewhere) do nothing.
-    if (!req.waiting || req.group === null || (req.group as QueueGroup).stage !== this || this.sim.now < req.deadlineS) return;
-    const g = req.group as QueueGroup;
+    if (!req.waiting || g === null || g.station !== this || this.sim.now < req.deadlineS) return;
     req.deadlineTimer = null; // it fired
     req.waiting = false;
     req.expired = true; // stays in the ring as a tombstone until it reaches the head
@@ -592,7 +466,7 @@ export class Stage {
   };
 
   // ---------------------------------------------------------------------------
-  // Capacity changes (autoscaling).
+  // Capacity changes (ScalableCapacity: the autoscaler's calls).
 
   /** A replica was requested: it is billed from now, and serves once `replicaReady` is called. */
   replicaRequested(): void {
@@ -657,7 +531,7 @@ export class Stage {
   }
 
   private capacityChanged(now: number): void {
-    this.beforeChange(now);
+    this.changes.advance(now);
     this.readyReplicas.set(now, this.ready);
     this.sync(now);
   }
