@@ -5,6 +5,8 @@ import { makeDistribution } from './service-distribution.ts';
 import { makeServiceTime, type ServiceTime } from './service-time.ts';
 import type { PoolStation } from './stations/pool.ts';
 import { stationRegistry } from './stations/registry.ts';
+import { StageMetrics } from './metrics/stage-metrics.ts';
+import { stageCollectors } from './metrics/stage-collectors.ts';
 
 /** A built stage with the description it was built from. */
 export interface BuiltStage {
@@ -36,7 +38,8 @@ function serviceTimeOf(d: StageDescription, sim: Simulation, attributes: readonl
 /** Builds every stage's station of a system, in pipeline order, from `stationRegistry`. */
 export function buildStages(system: SystemDescription, sim: Simulation, attributes: readonly string[] = []): BuiltStage[] {
   return system.stages.map((d) => {
-    const stage = stationRegistry[d.kind](d, { sim, serviceTime: serviceTimeOf(d, sim, attributes) });
+    const metrics = new StageMetrics(d, stageCollectors);
+    const stage = stationRegistry[d.kind](d, { sim, serviceTime: serviceTimeOf(d, sim, attributes), metrics });
     const coldStart = d.autoscale ? makeDistribution(d.autoscale.coldStart).source(sim.random.stream(`stage:${d.name}:cold-start`)) : undefined;
     return { stage, desc: d, coldStart };
   });

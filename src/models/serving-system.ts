@@ -16,7 +16,8 @@ import { Call, RetryClient } from './retry-client.ts';
 import type { PoolStation } from './stations/pool.ts';
 import { StageNode, StandbyReturn, type DivertTarget, type PathTarget } from './stage-node.ts';
 import type { DropTarget, Station } from './stations/station.ts';
-import { FanoutStation } from './stations/fanout.ts';
+import { fanoutCollector } from './metrics/stage-fanout.ts';
+import { countsSummary } from './metrics/counts-summary.ts';
 import { TimeSeriesRecorder } from './time-series.ts';
 import { makeUserSampler } from './users.ts';
 import { makeDistribution } from './service-distribution.ts';
@@ -39,28 +40,7 @@ const PROGRESS_EVERY = 1 << 16;
 /** Most windows a time series gets by default; longer runs get wider windows. */
 const MAX_DEFAULT_WINDOWS = 10_000;
 
-/** Exact mean and quantiles (rank ⌊q·(n−1)⌋) of small integers from their counts. */
-export function countsSummary(counts: Float64Array): { mean: number; p50: number; p99: number; max: number } {
-  let n = 0;
-  let sum = 0;
-  let max = NaN;
-  for (let b = 1; b < counts.length; b++) {
-    n += counts[b]!;
-    sum += b * counts[b]!;
-    if (counts[b]! > 0) max = b;
-  }
-  if (n === 0) return { mean: NaN, p50: NaN, p99: NaN, max: NaN };
-  const at = (q: number): number => {
-    const rank = Math.floor(q * (n - 1));
-    let cum = 0;
-    for (let b = 1; b < counts.length; b++) {
-      cum += counts[b]!;
-      if (cum > rank) return b;
-    }
-    return counts.length - 1;
-  };
-  return { mean: sum / n, p50: at(0.5), p99: at(0.99), max };
-}
+export { countsSummary } from './metrics/counts-summary.ts';
 
 /** A span in the units a scenario would write: "200s", "45m", "24h". */
 function fmtSpan(s: number): string {
@@ -532,11 +512,8 @@ export class ServingSystem implements DropTarget {
         utilization: util,
         meanQueueLength: span > 0 ? st.queueLength.integral(endS) / span : 0,
         maxQueueLength: st.queueLength.max,
-        queueWaitMs: { mean: st.wait.mean * MS, p50: st.wait.quantile(0.5) * MS, p99: st.wait.quantile(0.99) * MS },
-        dropped: st.dropped,
-        timedOut: st.timedOut,
-        completed: st.completed,
-        batchSize: (({ mean, p50, p99 }) => ({ mean, p50, p99 }))(countsSummary(st.batchSizes)),
+        // The stage collectors' figures (src/models/metrics/stage-collectors.ts), in the contract's key order.
+        ...(st.metrics.fragment('queue') as Pick<StageResult, 'queueWaitMs' | 'dropped' | 'timedOut' | 'completed' | 'batchSize'>),
         model: b.desc.model?.name ?? null,
         hardware: b.desc.hardware?.name ?? null,
         costPerHourUsd: b.desc.hardware && span > 0 ? (b.desc.hardware.entry.usdPerHour * st.billedReplicas.integral(endS)) / span : 0,
@@ -544,12 +521,7 @@ export class ServingSystem implements DropTarget {
         meanReplicas: span > 0 ? st.readyReplicas.integral(endS) / span : st.readyCount,
         maxReplicas: st.readyReplicas.max,
         ...(auto ? { scalingDecisions: auto.decisions.filter((d) => d.desired !== d.ready + d.provisioning).length } : {}),
-        ...(b.desc.kind === 'buffer'
-          ? {
-              ackMs: { mean: st.ackLatency.mean * MS, p50: st.ackLatency.quantile(0.5) * MS, p99: st.ackLatency.quantile(0.99) * MS },
-              lostOldest: st.lostOldest,
-            }
-          : {}),
+        ...st.metrics.fragment('kind'),
       };
     }
     // Per node: where time goes, hit ratio, coverage; and the precompute jobs' bill.
@@ -595,10 +567,11 @@ export class ServingSystem implements DropTarget {
     let subRequests = 0;
     let hedges = 0;
     for (const st of this.stages) {
-      if (!(st instanceof FanoutStation)) continue;
-      subRequests += st.subRequests;
-      hedges += st.hedges;
-      stages[st.name]!.hedgeExtraLoad = st.subRequests > 0 ? st.hedges / st.subRequests : 0;
+      Object.assign(stages[st.name]!, st.metrics.fragment('end'));
+      const f = st.metrics.of(fanoutCollector);
+      if (f === undefined) continue;
+      subRequests += f.subRequests;
+      hedges += f.hedges;
     }
     const fr = this.freshness;
 

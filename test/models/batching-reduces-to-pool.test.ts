@@ -4,6 +4,9 @@ import type { Scenario } from '../../src/config/schema.ts';
 import { makePoisson } from '../../src/models/arrivals/poisson.ts';
 import { PoolStation, Request, runScenario } from '../../src/models/index.ts';
 import { makeServiceTime } from '../../src/models/service-time.ts';
+import { resolveScenario } from '../../src/config/resolve.ts';
+import { StageMetrics } from '../../src/models/metrics/stage-metrics.ts';
+import { stageCollectors } from '../../src/models/metrics/stage-collectors.ts';
 import { PoolStage } from '../support/reference-pool.ts';
 
 const base: Scenario = {
@@ -41,7 +44,7 @@ describe('maxBatch 1 is the plain pool', () => {
           name: 'm', replicas: 2, concurrency: 2, queueCapacity: 5, overflow: 'newest', ack: undefined,
           serviceTime: makeServiceTime({ dist: 'lognormal', mean: 0.04, cv: 2 }, sim.random.stream('stage:m:service')),
           maxBatch: 1, maxWaitS: 0, routing: 'shared', deadlineS: Infinity, systemDeadlineS: Infinity, quality: NaN,
-        });
+        }, new StageMetrics(resolveScenario(base).stages[0]!, stageCollectors));
         st.connect({
           done: { stationDone: (r) => (out[r.id] = sim.now) },
           drop: { stationDropped: (r) => (out[r.id] = -1) },

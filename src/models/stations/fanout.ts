@@ -1,6 +1,8 @@
 import type { Simulation } from '../../engine/index.ts';
 import type { FanoutDescription } from '../../config/description.ts';
 import { Gather, Request, SubRequest } from '../request.ts';
+import type { DropReason } from '../metrics/stage-collector.ts';
+import type { StageMetrics } from '../metrics/stage-metrics.ts';
 import { PoolStation, type PoolConfig } from './pool.ts';
 import type { StationTheory } from './station.ts';
 
@@ -30,13 +32,10 @@ function finishGather(g: Gather): void {
  * the first answer counts (Dean & Barroso's hedged request).
  */
 export class FanoutStation extends PoolStation {
-  /** Measured sub-requests sent, and backup copies sent by hedging. */
-  subRequests = 0;
-  hedges = 0;
   readonly fanout: FanoutDescription;
 
-  constructor(sim: Simulation, cfg: PoolConfig, fanout: FanoutDescription) {
-    super(sim, cfg, fanout.shards);
+  constructor(sim: Simulation, cfg: PoolConfig, metrics: StageMetrics, fanout: FanoutDescription) {
+    super(sim, cfg, metrics, fanout.shards);
     this.fanout = fanout;
   }
 
@@ -50,7 +49,7 @@ export class FanoutStation extends PoolStation {
     const gather = new Gather(parent);
     for (let i = 0; i < f.shards && !gather.finished; i++) {
       const sub = this.subOf(gather, i);
-      if (parent.measured) this.subRequests++;
+      this.metrics.subRequestSent(parent);
       if (f.hedgeAfterS !== Infinity) {
         // Cancelled once the sub-request settles or the parent leaves: memory then
         // follows requests in flight, not rate × hedgeAfter.
@@ -80,7 +79,7 @@ export class FanoutStation extends PoolStation {
     const backup = this.subOf(s.gather, s.shard);
     backup.sub!.twin = req;
     s.twin = backup;
-    if (req.measured) this.hedges++;
+    this.metrics.hedgeSent(req);
     this.acceptInto(this.groups[s.shard]!, backup);
   };
 
@@ -107,10 +106,10 @@ export class FanoutStation extends PoolStation {
   }
 
   /** A sub-request was turned away: the parent fails once the quorum cannot be reached. */
-  protected override reject(req: Request, timedOut: boolean): void {
+  protected override reject(req: Request, reason: DropReason): void {
     const s = req.sub;
     if (s === null) {
-      super.reject(req, timedOut);
+      super.reject(req, reason);
       return;
     }
     if (s.settled) return;
@@ -121,7 +120,8 @@ export class FanoutStation extends PoolStation {
     g.failed++;
     if (!g.finished && this.fanout.shards - g.failed < this.fanout.quorum) {
       finishGather(g);
-      this.reject(g.parent, timedOut);
+      // The parent fails as its last sub-request did: timed out, or turned away.
+      this.reject(g.parent, reason === 'deadline' ? 'deadline' : 'full');
     }
   }
 }

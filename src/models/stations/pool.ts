@@ -1,4 +1,6 @@
-import { QuantileSketch, TimeWeighted, type Sampler, type Simulation } from '../../engine/index.ts';
+import { TimeWeighted, type Sampler, type Simulation } from '../../engine/index.ts';
+import type { DropReason } from '../metrics/stage-collector.ts';
+import type { StageMetrics } from '../metrics/stage-metrics.ts';
 import type { RoutingPolicyName, StationKind } from '../../config/description.ts';
 import type { Request } from '../request.ts';
 import { routerRegistry, type Router } from '../routing/index.ts';
@@ -96,20 +98,6 @@ export class PoolStation implements Station, ScalableCapacity, StationCounters {
   readonly slots: TimeWeighted;
   readonly readyReplicas: TimeWeighted;
   readonly billedReplicas: TimeWeighted;
-  /** Time measured requests waited before service (seconds). */
-  readonly wait = new QuantileSketch();
-  /** Acknowledgement latency of measured requests handed to a buffer (seconds). */
-  readonly ackLatency = new QuantileSketch();
-  /** Measured requests dropped here: queue full, deadline passed, or lost from a buffer. */
-  dropped = 0;
-  /** Measured requests whose deadline passed while they waited here (part of `dropped`). */
-  timedOut = 0;
-  /** Measured requests pushed out of a full buffer by newer ones (part of `dropped`). */
-  lostOldest = 0;
-  /** Measured requests finished here. */
-  completed = 0;
-  /** Batches started since measurement began, by size (index = batch size). */
-  readonly batchSizes: Float64Array;
 
   /** Groups taking new requests (one when the queue is shared; one per shard for a fan-out). */
   protected readonly groups: QueueGroup[];
@@ -122,7 +110,6 @@ export class PoolStation implements Station, ScalableCapacity, StationCounters {
   private inServiceTotal = 0;
   private ready: number;
   private provisioningNow = 0;
-  private measuring = false;
   private done: DoneTarget = UNCONNECTED.done;
   private dropTarget: DropTarget = UNCONNECTED.drop;
   private changes: ChangeListener = UNCONNECTED.changes;
@@ -135,6 +122,8 @@ export class PoolStation implements Station, ScalableCapacity, StationCounters {
   constructor(
     protected readonly sim: Simulation,
     cfg: PoolConfig,
+    /** The stage's collectors: the station reports what happens, they measure it. */
+    readonly metrics: StageMetrics,
     shards = 0,
   ) {
     this.kind = shards > 0 ? 'fanout' : cfg.overflow === 'oldest' ? 'buffer' : 'pool';
@@ -154,7 +143,6 @@ export class PoolStation implements Station, ScalableCapacity, StationCounters {
     this.quality = cfg.quality;
     this.candidatesIn = cfg.candidatesIn ?? 1;
     this.ready = cfg.replicas;
-    this.batchSizes = new Float64Array(cfg.maxBatch + 1);
     const t0 = sim.now;
     this.busy = new TimeWeighted(t0);
     this.queueLength = new TimeWeighted(t0);
@@ -254,7 +242,7 @@ export class PoolStation implements Station, ScalableCapacity, StationCounters {
     this.slots.reset(nowS);
     this.readyReplicas.reset(nowS);
     this.billedReplicas.reset(nowS);
-    this.measuring = true;
+    this.metrics.measuring = true;
   }
 
   /** A request arrives at this station. */
@@ -267,8 +255,7 @@ export class PoolStation implements Station, ScalableCapacity, StationCounters {
     const now = this.sim.now;
     req.enqueuedS = now;
     if (this.ackDraw !== undefined) {
-      const ack = this.ackDraw();
-      if (req.measured) this.ackLatency.record(ack);
+      this.metrics.acked(req, this.ackDraw());
     }
     if (this.batcher.startsOnArrival(g, now)) {
       this.dispatch(g, now, req);
@@ -277,7 +264,7 @@ export class PoolStation implements Station, ScalableCapacity, StationCounters {
     }
     if (g.live >= this.queueCapacity) {
       if (this.overflow === 'newest' || g.live === 0) {
-        this.reject(req, false);
+        this.reject(req, 'full');
         return;
       }
       this.evictOldest(g);
@@ -297,19 +284,16 @@ export class PoolStation implements Station, ScalableCapacity, StationCounters {
     this.sync(now);
   }
 
-  /** Counts and hands on a request this station turns away. */
-  protected reject(req: Request, timedOut: boolean): void {
-    if (req.measured) {
-      this.dropped++;
-      if (timedOut) this.timedOut++;
-    }
-    this.dropTarget.stationDropped(req, timedOut);
+  /** Reports and hands on a request this station turns away. */
+  protected reject(req: Request, reason: DropReason): void {
+    this.metrics.dropped(req, reason);
+    this.dropTarget.stationDropped(req, reason === 'deadline');
   }
 
   /** A request leaves, served. */
   protected forward(req: Request): void {
     if (this.quality === this.quality) req.quality = this.quality; // not NaN
-    if (req.measured) this.completed++;
+    this.metrics.finished(req);
     this.done.stationDone(req);
   }
 
@@ -382,13 +366,13 @@ export class PoolStation implements Station, ScalableCapacity, StationCounters {
     this.waitingTotal--;
     r.waiting = false;
     clearDeadline(r);
-    if (r.measured) this.wait.record(now - r.enqueuedS);
+    this.metrics.waited(r, now - r.enqueuedS);
     return r;
   }
 
   /** The just-arrived request joins a batch without having queued: it waited 0. */
   private takeExtra(r: Request): Request {
-    if (r.measured) this.wait.record(0);
+    this.metrics.waited(r, 0);
     return r;
   }
 
@@ -400,8 +384,7 @@ export class PoolStation implements Station, ScalableCapacity, StationCounters {
     clearDeadline(r);
     r.expired = true;
     r.group = null;
-    if (r.measured && r.sub === null) this.lostOldest++;
-    this.reject(r, false);
+    this.reject(r, 'oldest');
   }
 
   private start(g: QueueGroup, size: number, one: Request | null, batch: Batch | null): void {
@@ -409,7 +392,7 @@ export class PoolStation implements Station, ScalableCapacity, StationCounters {
     g.inService += size;
     this.inServiceTotal += size;
     this.busySlots++;
-    if (this.measuring) this.batchSizes[size]!++;
+    this.metrics.batchStarted(size);
     if (one !== null) {
       one.group = g;
       this.sim.schedule(this.serviceTime.sample(1, one, null), this.finishOne, one);
@@ -462,7 +445,7 @@ export class PoolStation implements Station, ScalableCapacity, StationCounters {
     this.waitingTotal--;
     if (g.draining) this.retireIfEmpty(g);
     this.sync(this.sim.now);
-    this.reject(req, true);
+    this.reject(req, 'deadline');
   };
 
   // ---------------------------------------------------------------------------

@@ -34,7 +34,7 @@ export function poolConfigOf(d: StageDescription, ctx: StationContext): PoolConf
  * policy drops the oldest message (`poolConfigOf`).
  */
 export const stationRegistry: { [K in StationKind]: (d: StageDescription, ctx: StationContext) => PoolStation } = {
-  pool: (d, ctx) => new PoolStation(ctx.sim, poolConfigOf(d, ctx)),
-  buffer: (d, ctx) => new PoolStation(ctx.sim, poolConfigOf(d, ctx)),
-  fanout: (d, ctx) => new FanoutStation(ctx.sim, poolConfigOf(d, ctx), d.fanout!),
+  pool: (d, ctx) => new PoolStation(ctx.sim, poolConfigOf(d, ctx), ctx.metrics),
+  buffer: (d, ctx) => new PoolStation(ctx.sim, poolConfigOf(d, ctx), ctx.metrics),
+  fanout: (d, ctx) => new FanoutStation(ctx.sim, poolConfigOf(d, ctx), ctx.metrics, d.fanout!),
 };

@@ -2,6 +2,7 @@ import type { Simulation, TimeWeighted } from '../../engine/index.ts';
 import type { RoutingPolicyName, StageDescription, StationKind } from '../../config/description.ts';
 import type { Request } from '../request.ts';
 import type { ServiceTime } from '../service-time.ts';
+import type { StageMetrics } from '../metrics/stage-metrics.ts';
 
 /**
  * A place requests are served: the pool of replicas, a fan-out over shards, and what
@@ -37,7 +38,9 @@ export interface Station {
    * back. A fan-out's capacity is one shard's (every request visits every shard).
    */
   capacityRps(replicas?: number): number;
-  /** Restarts the time averages at `nowS` (end of warm-up). */
+  /** The stage's collectors (`src/models/metrics/stage-collectors.ts`), told of every request event. */
+  readonly metrics: StageMetrics;
+  /** Restarts the time averages at `nowS` (end of warm-up) and starts the collectors measuring. */
   resetStats(nowS: number): void;
 }
 
@@ -126,6 +129,8 @@ export interface StationContext {
   sim: Simulation;
   /** The stage's service time (its own stream). */
   serviceTime: ServiceTime;
+  /** The stage's collectors, which the station reports its requests' events to. */
+  metrics: StageMetrics;
 }
 
 /** Builds one kind of station. */
