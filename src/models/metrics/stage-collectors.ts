@@ -9,10 +9,11 @@ import type { StageCollectorKind } from './stage-collector.ts';
 import { fanoutCollector } from './stage-fanout.ts';
 import { outcomesCollector } from './stage-outcomes.ts';
 import { waitCollector } from './stage-wait.ts';
+import { waitedShareCollector } from './stage-waited-share.ts';
 import type { FigureDescriptor } from './figure.ts';
 
 /** Every stage collector, in result key order within its placement. */
-export const stageCollectors: readonly StageCollectorKind[] = [waitCollector, outcomesCollector, batchesCollector, bufferCollector, fanoutCollector] as readonly StageCollectorKind[];
+export const stageCollectors: readonly StageCollectorKind[] = [waitCollector, outcomesCollector, batchesCollector, bufferCollector, fanoutCollector, waitedShareCollector] as readonly StageCollectorKind[];
 
 /** The descriptors of every stage figure the collectors own. */
 export const stageCollectorFigures: readonly FigureDescriptor[] = stageCollectors.flatMap((c) => c.figures);
