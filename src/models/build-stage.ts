@@ -3,14 +3,14 @@ import type { StageDescription, SystemDescription } from '../config/description.
 import { InputError } from '../config/errors.ts';
 import { makeDistribution } from './service-distribution.ts';
 import { makeServiceTime, type ServiceTime } from './service-time.ts';
-import type { PoolStation } from './stations/pool.ts';
+import type { Station } from './stations/station.ts';
 import { stationRegistry } from './stations/registry.ts';
 import { StageMetrics } from './metrics/stage-metrics.ts';
 import { stageCollectors } from './metrics/stage-collectors.ts';
 
 /** A built stage with the description it was built from. */
 export interface BuiltStage {
-  stage: PoolStation;
+  stage: Station;
   desc: StageDescription;
   /** Cold-start sampler of an autoscaled stage (its own stream). */
   coldStart: Sampler | undefined;

@@ -13,9 +13,8 @@ import { formatDuration } from '../config/duration.ts';
 import { Request } from './request.ts';
 import type { RetriesResult, RunResult, SloResult, StageResult } from './result.ts';
 import { Call, RetryClient } from './retry-client.ts';
-import type { PoolStation } from './stations/pool.ts';
 import { StageNode, StandbyReturn, type DivertTarget, type PathTarget } from './stage-node.ts';
-import type { DropTarget, Station } from './stations/station.ts';
+import { isScalable, type DropTarget, type Station } from './stations/station.ts';
 import { fanoutCollector } from './metrics/stage-fanout.ts';
 import { countsSummary } from './metrics/counts-summary.ts';
 import { TimeSeriesRecorder } from './time-series.ts';
@@ -68,7 +67,7 @@ function defaultWindowS(expectedS: number): number {
 export class ServingSystem implements DropTarget {
   readonly sim: Simulation;
   readonly built: BuiltStage[];
-  readonly stages: PoolStation[];
+  readonly stages: Station[];
   readonly arrivals: ArrivalProcess;
   readonly autoscalers = new Map<string, Autoscaler>();
   readonly series: TimeSeriesRecorder;
@@ -147,11 +146,13 @@ export class ServingSystem implements DropTarget {
     for (const b of this.built) {
       const a = b.desc.autoscale;
       if (a === null) continue;
+      const capacity = b.stage;
+      if (!isScalable(capacity)) throw new Error(`stage "${capacity.name}": a ${capacity.kind} station cannot be autoscaled`);
       this.autoscalers.set(
         b.stage.name,
         new Autoscaler(
           this.sim,
-          b.stage,
+          capacity,
           {
             metric: a.metric,
             target: a.target,
@@ -184,11 +185,11 @@ export class ServingSystem implements DropTarget {
       windowS,
       this.built.map((b) => ({
         name: b.stage.name,
-        queueLength: b.stage.queueLength,
-        busy: b.stage.busy,
-        slots: b.stage.slots,
-        readyReplicas: b.stage.readyReplicas,
-        billedReplicas: b.stage.billedReplicas,
+        queueLength: b.stage.counters.queueLength,
+        busy: b.stage.counters.busy,
+        slots: b.stage.counters.slots,
+        readyReplicas: b.stage.counters.readyReplicas,
+        billedReplicas: b.stage.counters.billedReplicas,
         usdPerHour: b.desc.hardware?.entry.usdPerHour ?? 0,
       })),
       maxWindows,
@@ -501,25 +502,26 @@ export class ServingSystem implements DropTarget {
     const billedHours = new Map<string, number>();
     for (const b of this.built) {
       const st = b.stage;
-      const slotTime = st.slots.integral(endS);
-      const util = slotTime > 0 ? st.busy.integral(endS) / slotTime : 0;
+      const c = st.counters;
+      const slotTime = c.slots.integral(endS);
+      const util = slotTime > 0 ? c.busy.integral(endS) / slotTime : 0;
       utilization.set(st.name, util);
-      billedHours.set(st.name, st.billedReplicas.integral(endS) / 3600);
+      billedHours.set(st.name, c.billedReplicas.integral(endS) / 3600);
       const auto = this.autoscalers.get(st.name);
       stages[st.name] = {
         replicas: st.replicas,
         servers: st.servers,
         utilization: util,
-        meanQueueLength: span > 0 ? st.queueLength.integral(endS) / span : 0,
-        maxQueueLength: st.queueLength.max,
+        meanQueueLength: span > 0 ? c.queueLength.integral(endS) / span : 0,
+        maxQueueLength: c.queueLength.max,
         // The stage collectors' figures (src/models/metrics/stage-collectors.ts), in the contract's key order.
         ...(st.metrics.fragment('queue') as Pick<StageResult, 'queueWaitMs' | 'dropped' | 'timedOut' | 'completed' | 'batchSize'>),
         model: b.desc.model?.name ?? null,
         hardware: b.desc.hardware?.name ?? null,
-        costPerHourUsd: b.desc.hardware && span > 0 ? (b.desc.hardware.entry.usdPerHour * st.billedReplicas.integral(endS)) / span : 0,
+        costPerHourUsd: b.desc.hardware && span > 0 ? (b.desc.hardware.entry.usdPerHour * c.billedReplicas.integral(endS)) / span : 0,
         quality: b.desc.model && Number.isFinite(b.desc.model.entry.quality.value) ? { ...b.desc.model.entry.quality } : null,
-        meanReplicas: span > 0 ? st.readyReplicas.integral(endS) / span : st.readyCount,
-        maxReplicas: st.readyReplicas.max,
+        meanReplicas: span > 0 ? c.readyReplicas.integral(endS) / span : st.readyCount,
+        maxReplicas: c.readyReplicas.max,
         ...(auto ? { scalingDecisions: auto.decisions.filter((d) => d.desired !== d.ready + d.provisioning).length } : {}),
         ...st.metrics.fragment('kind'),
       };

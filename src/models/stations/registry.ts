@@ -2,7 +2,7 @@ import type { StageDescription, StationKind } from '../../config/description.ts'
 import { makeDistribution } from '../service-distribution.ts';
 import { FanoutStation } from './fanout.ts';
 import { PoolStation, type PoolConfig } from './pool.ts';
-import type { StationContext } from './station.ts';
+import type { StationContext, StationFactory } from './station.ts';
 
 /**
  * The pool's configuration from a stage description. A stage with an acknowledgement
@@ -33,7 +33,7 @@ export function poolConfigOf(d: StageDescription, ctx: StationContext): PoolConf
  * a kind is a file in this folder and a line here. A buffer is a pool whose eviction
  * policy drops the oldest message (`poolConfigOf`).
  */
-export const stationRegistry: { [K in StationKind]: (d: StageDescription, ctx: StationContext) => PoolStation } = {
+export const stationRegistry: { [K in StationKind]: StationFactory } = {
   pool: (d, ctx) => new PoolStation(ctx.sim, poolConfigOf(d, ctx), ctx.metrics),
   buffer: (d, ctx) => new PoolStation(ctx.sim, poolConfigOf(d, ctx), ctx.metrics),
   fanout: (d, ctx) => new FanoutStation(ctx.sim, poolConfigOf(d, ctx), ctx.metrics, d.fanout!),

@@ -3,6 +3,7 @@ import type { RoutingPolicyName, StageDescription, StationKind } from '../../con
 import type { Request } from '../request.ts';
 import type { ServiceTime } from '../service-time.ts';
 import type { StageMetrics } from '../metrics/stage-metrics.ts';
+import type { ScalableCapacity } from './capacity.ts';
 
 /**
  * A place requests are served: the pool of replicas, a fan-out over shards, and what
@@ -16,6 +17,10 @@ export interface Station {
   readonly name: string;
   /** Quality figure of the model served here; NaN for none. */
   readonly quality: number;
+  /** Replicas at the start (per shard for a fan-out). */
+  readonly replicas: number;
+  /** Execution slots at the start, every shard's. */
+  readonly servers: number;
   /** A request arrives at this station. */
   accept(req: Request): void;
   /** Gives the station its links; called once, before the run. */
@@ -135,3 +140,9 @@ export interface StationContext {
 
 /** Builds one kind of station. */
 export type StationFactory = (desc: StageDescription, ctx: StationContext) => Station;
+
+/** A station whose capacity an autoscaler may change (`ScalableCapacity`). */
+export function isScalable(st: Station): st is Station & ScalableCapacity {
+  const s = st as Partial<ScalableCapacity>;
+  return typeof s.replicaRequested === 'function' && typeof s.replicaReady === 'function' && typeof s.removeReplica === 'function';
+}
