@@ -418,9 +418,6 @@ export class ServingSystem implements DropTarget {
     return nodes;
   }
 
-  /** The end of the main path: a request done with its last stage is complete. */
-  private readonly pathEnd: PathTarget = { enter: (req) => this.complete(req) };
-
   private readonly complete = (req: Request): void => {
     if (this.client !== undefined) {
       this.client.answered(req);
@@ -428,6 +425,9 @@ export class ServingSystem implements DropTarget {
     }
     this.finish(req.arrivalS, req.measured, req.quality, req.freshnessS);
   };
+
+  /** The end of the main path: a request done with its last stage is complete (declared after `complete`, which it holds). */
+  private readonly pathEnd: PathTarget = { enter: this.complete };
 
   /** A station turned a request away for good (`DropTarget`). */
   stationDropped(req: Request, timedOut: boolean): void {
