@@ -42,9 +42,17 @@ export interface StageEvents {
  * started after warm-up).
  */
 export type StageCollector = Partial<StageEvents> & {
-  /** This collector's keys of the stage's result, in the contract's order. */
-  result(): Partial<StageResult>;
+  /**
+   * This collector's keys of the stage's result, in the contract's order. `stage` finds
+   * the stage's other collectors, for a figure derived from what another one keeps.
+   */
+  result(stage: StageCollectorReader): Partial<StageResult>;
 };
+
+/** Finds a stage's collector of a kind (undefined when the kind does not apply to the stage). */
+export interface StageCollectorReader {
+  of<C extends StageCollector>(kind: StageCollectorKind<C>): C | undefined;
+}
 
 /**
  * Where a collector's keys sit in a stage's JSON object (key order is part of the

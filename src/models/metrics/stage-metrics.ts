@@ -1,7 +1,7 @@
 import type { StageDescription } from '../../config/description.ts';
 import type { Request } from '../request.ts';
 import type { StageResult } from '../result.ts';
-import type { DropReason, StageCollector, StageCollectorKind, StageEvents, StagePlacement } from './stage-collector.ts';
+import type { DropReason, StageCollector, StageCollectorKind, StageCollectorReader, StageEvents, StagePlacement } from './stage-collector.ts';
 
 type Listener<K extends keyof StageEvents> = Required<Pick<StageEvents, K>>;
 
@@ -15,7 +15,7 @@ type Listener<K extends keyof StageEvents> = Required<Pick<StageEvents, K>>;
  * figure that does not apply to the stage costs nothing; the M/M/4 path calls two
  * collectors on `waited` and one each on `finished` and `batchStarted`.
  */
-export class StageMetrics implements StageEvents {
+export class StageMetrics implements StageEvents, StageCollectorReader {
   /** Batches started from now on count (set when measurement starts). */
   measuring = false;
   private readonly kinds: StageCollectorKind[] = [];
@@ -105,7 +105,7 @@ export class StageMetrics implements StageEvents {
   fragment(placement: StagePlacement): Partial<StageResult> {
     const out: Partial<StageResult> = {};
     this.kinds.forEach((k, i) => {
-      if (k.placement === placement) Object.assign(out, this.collectors[i]!.result());
+      if (k.placement === placement) Object.assign(out, this.collectors[i]!.result(this));
     });
     return out;
   }
