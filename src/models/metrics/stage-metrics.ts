@@ -50,37 +50,25 @@ export class StageMetrics implements StageEvents, StageCollectorReader {
     for (let i = 0; i < ls.length; i++) ls[i]!.acked(req, ackS);
   }
 
-  // PERF: the per-request events call their first two listeners from call sites of
-  // their own (each sees one collector class, so it stays monomorphic and inlines);
-  // a loop's single call site would see every listener's class.
+  // PERF: these run once or twice per request; kept small so that V8 inlines them
+  // into the station's hot path (an unrolled version measured slower on the M/M/4).
 
   waited(req: Request, waitS: number): void {
     if (!req.measured) return;
     const ls = this.onWaited;
-    const n = ls.length;
-    if (n === 0) return;
-    ls[0]!.waited(req, waitS);
-    if (n === 1) return;
-    ls[1]!.waited(req, waitS);
-    for (let i = 2; i < n; i++) ls[i]!.waited(req, waitS);
+    for (let i = 0; i < ls.length; i++) ls[i]!.waited(req, waitS);
   }
 
   batchStarted(size: number): void {
     if (!this.measuring) return;
     const ls = this.onBatch;
-    const n = ls.length;
-    if (n === 0) return;
-    ls[0]!.batchStarted(size);
-    for (let i = 1; i < n; i++) ls[i]!.batchStarted(size);
+    for (let i = 0; i < ls.length; i++) ls[i]!.batchStarted(size);
   }
 
   finished(req: Request): void {
     if (!req.measured) return;
     const ls = this.onFinished;
-    const n = ls.length;
-    if (n === 0) return;
-    ls[0]!.finished(req);
-    for (let i = 1; i < n; i++) ls[i]!.finished(req);
+    for (let i = 0; i < ls.length; i++) ls[i]!.finished(req);
   }
 
   dropped(req: Request, reason: DropReason): void {
