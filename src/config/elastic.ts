@@ -3,6 +3,7 @@ import { distributionSpec } from './distributions-spec.ts';
 import { duration, nonNegativeNumber, positiveDuration, positiveInt, positiveNumber, show } from './fields.ts';
 import { formatDuration } from './duration.ts';
 import { LIMITS, atMost } from './limits.ts';
+import { AUTOSCALE_DEFAULTS } from './resolve.ts';
 
 /** Metrics an autoscaler can follow (Kubernetes HPA: a resource metric or a per-pod average). */
 export const AUTOSCALE_METRICS = ['utilization', 'inflight', 'queue'] as const;
@@ -34,9 +35,9 @@ export const autoscaleSpec = z
   .superRefine((a, ctx) => {
     if (a.min > a.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `min replicas (${a.min}) must not be above max replicas (${a.max})` });
     // Every sync scans the recommendations of the longer stabilization window.
-    const sync = a.syncPeriod ?? 15;
+    const sync = a.syncPeriod ?? AUTOSCALE_DEFAULTS.syncS;
     for (const key of ['scaleUpWindow', 'scaleDownWindow'] as const) {
-      const w = a[key] ?? (key === 'scaleDownWindow' ? 300 : 0);
+      const w = a[key] ?? (key === 'scaleDownWindow' ? AUTOSCALE_DEFAULTS.scaleDownWindowS : AUTOSCALE_DEFAULTS.scaleUpWindowS);
       if (typeof w === 'number' && typeof sync === 'number' && sync >= LIMITS.minSyncPeriodS && w / sync > LIMITS.syncsPerWindow) {
         ctx.addIssue({
           code: 'custom',

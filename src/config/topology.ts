@@ -73,13 +73,6 @@ export const fanoutSpec = z.strictObject({
   hedgeAfter: positiveDuration().optional(),
 });
 
-/** Batch job duration: ceil(ceil(N / batch) / workers) rounds of (base + perItem × batch). */
-export function precomputeDurationS(p: PrecomputeSpec, population: number): number {
-  const batches = Math.ceil(population / p.batch);
-  const rounds = Math.ceil(batches / p.workers);
-  return rounds * ((p.base ?? 0) + p.perItem * p.batch);
-}
-
 /** Names for a message: the first 20, then a count, so a huge scenario cannot make a huge message. */
 export function someNames(names: readonly string[], max = 20): string {
   const shown = names.slice(0, max).join(', ');

@@ -1,7 +1,7 @@
 import type { Scenario } from '../config/schema.ts';
 import type { RunResult, ServingSystem } from '../models/index.ts';
 import { stageLoads, type StageLoad } from '../models/load-check.ts';
-import type { Stage } from '../models/stage.ts';
+import type { Station } from '../models/stations/station.ts';
 import type { TheoryRow, Figure } from '../report/model.ts';
 import { mg1MeanWait, mgcMeanWaitApprox, mmcMeanWait } from './queueing.ts';
 
@@ -180,10 +180,9 @@ export function theoryRows(scenario: Scenario, result: RunResult, shapes: readon
  * Shared by the CLI and the browser playground.
  */
 export function stageShapes(sys: ServingSystem): { shapes: StageShape[]; arrivalScv: number | undefined } {
-  const specOf = (st: Stage) => sys.built.find((b) => b.stage === st)!.spec;
+  const descOf = (st: Station) => sys.built.find((b) => b.stage === st)!.desc;
   const stages = sys.nodes.map((n) => n.stage);
-  const isFiltered = (sp: ReturnType<typeof specOf>) => sp.cache !== undefined || sp.fallback !== undefined || sp.precompute !== undefined;
-  const filtered = new Set(stages.filter((st) => isFiltered(specOf(st))).map((st) => st.name));
+  const filtered = new Set(stages.filter((st) => descOf(st).shielded).map((st) => st.name));
   const loadsOver = (fromS: number, toS: number) => stageLoads(sys.arrivals.meanRate(fromS, toS), stages, sys.autoscalers, filtered);
   // Theory asks once per stage for the same window: a trace replay reads its file once.
   let cached: { key: string; loads: StageLoad[] } | undefined;
@@ -192,20 +191,23 @@ export function stageShapes(sys: ServingSystem): { shapes: StageShape[]; arrival
     if (cached?.key !== key) cached = { key, loads: loadsOver(fromS, toS) };
     return cached.loads[i]!;
   };
-  const shapes = stages.map((st, i): StageShape => ({
-    name: st.name,
-    servers: st.replicas * st.concurrency,
-    meanS: st.serviceTime.meanS(1, st.typicalCandidates),
-    scv: st.serviceTime.scv,
-    maxBatch: st.maxBatch,
-    routing: st.routing,
-    fanout: st.fanout !== undefined,
-    hedged: st.fanout !== undefined && st.fanout.hedgeAfterS !== Infinity,
-    boundedQueue: st.queueCapacity !== Infinity,
-    deadline: st.deadlineS !== Infinity || st.systemDeadlineS !== Infinity,
-    filtered: filtered.has(st.name),
-    loadOver: (fromS, toS) => loadAt(i, fromS, toS),
-  }));
+  const shapes = stages.map((st, i): StageShape => {
+    const t = st.theory;
+    return {
+      name: st.name,
+      servers: t.servers,
+      meanS: t.meanS,
+      scv: t.scv,
+      maxBatch: t.maxBatch,
+      routing: t.routing,
+      fanout: t.fanout,
+      hedged: t.hedged,
+      boundedQueue: t.queueCapacity !== Infinity,
+      deadline: t.deadlineS !== Infinity || t.systemDeadlineS !== Infinity,
+      filtered: filtered.has(st.name),
+      loadOver: (fromS, toS) => loadAt(i, fromS, toS),
+    };
+  });
   return { shapes, arrivalScv: sys.arrivals.interarrivalScv };
 }
 

@@ -1,5 +1,5 @@
 import type { Sampler, Simulation, Timer } from '../engine/index.ts';
-import type { Stage } from './stage.ts';
+import type { ScalableCapacity } from './stations/capacity.ts';
 
 /** Settings of a horizontal autoscaler (seconds). */
 export interface AutoscalerConfig {
@@ -59,7 +59,8 @@ export class Autoscaler {
 
   constructor(
     private readonly sim: Simulation,
-    private readonly stage: Stage,
+    /** The capacity this autoscaler changes. */
+    private readonly stage: ScalableCapacity,
     private readonly cfg: AutoscalerConfig,
     private readonly active: () => boolean,
   ) {
@@ -69,7 +70,7 @@ export class Autoscaler {
   }
 
   private snapshot(now: number): void {
-    const st = this.stage;
+    const st = this.stage.counters;
     this.lastBusy = st.busy.lifetimeIntegral(now);
     this.lastSlots = st.slots.lifetimeIntegral(now);
     this.lastQueue = st.queueLength.lifetimeIntegral(now);
@@ -80,7 +81,7 @@ export class Autoscaler {
 
   /** The metric's average over the period since the last sync. */
   private measure(now: number): number {
-    const st = this.stage;
+    const st = this.stage.counters;
     const dt = now - this.lastT;
     const readyTime = st.readyReplicas.lifetimeIntegral(now) - this.lastReady;
     if (this.cfg.metric === 'utilization') {
@@ -97,11 +98,11 @@ export class Autoscaler {
     if (!this.active()) return;
     const now = this.sim.now;
     const cfg = this.cfg;
-    const st = this.stage;
+    const st = this.stage.counters;
     const metric = this.measure(now);
     this.snapshot(now);
-    const ready = st.readyCount;
-    const provisioning = st.provisioningCount;
+    const ready = this.stage.readyCount;
+    const provisioning = this.stage.provisioningCount;
     const current = ready + provisioning;
     const ratio = metric / cfg.target;
     const recommendation = Math.abs(ratio - 1) <= cfg.tolerance ? current : Math.ceil(ready * ratio - 1e-9);

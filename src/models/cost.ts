@@ -33,11 +33,12 @@ export function costOf(
   let weightedUtil = 0;
   const unpriced: string[] = [];
   for (const b of stages) {
-    if (b.hardware === undefined) {
+    const hw = b.desc.hardware;
+    if (hw === null) {
       unpriced.push(b.stage.name);
       continue;
     }
-    const stageTotal = b.hardware.usdPerHour * billedReplicaHours(b.stage.name);
+    const stageTotal = hw.entry.usdPerHour * billedReplicaHours(b.stage.name);
     total += stageTotal;
     weightedUtil += stageTotal * utilization(b.stage.name);
   }

@@ -1,8 +1,12 @@
 export { ServingSystem, runScenario, runScenarioDetailed, type RunOptions, type DetailedRun } from './serving-system.ts';
 export type { RunResult, StageResult, LatencySummaryMs, SloResult } from './result.ts';
 export type { CostResult } from './cost.ts';
-export { Stage, type StageConfig } from './stage.ts';
-export { Request, type RequestSink, type DropSink } from './request.ts';
+export type { Station, StationCounters, StationTheory, StationLinks, DoneTarget, DropTarget, ChangeListener } from './stations/station.ts';
+export { PoolStation, type PoolConfig } from './stations/pool.ts';
+export { FanoutStation } from './stations/fanout.ts';
+export { stationRegistry } from './stations/registry.ts';
+export type { ScalableCapacity } from './stations/capacity.ts';
+export { Request } from './request.ts';
 export { makeServiceTime, linearServiceTime, tableServiceTime, type ServiceTime } from './service-time.ts';
 export { routerRegistry } from './routing/index.ts';
 export { makeArrivals, arrivalRegistry, type ArrivalProcess } from './arrivals/index.ts';

@@ -1,5 +1,5 @@
 import type { Autoscaler } from './autoscaler.ts';
-import type { Stage } from './stage.ts';
+import type { Station } from './stations/station.ts';
 
 /**
  * Highest rate a stage can complete, requests per second: every slot running full
@@ -7,8 +7,8 @@ import type { Stage } from './stage.ts';
  * batch). A fan-out stage serves every request once on each shard, and each shard has
  * `replicas` replicas: its capacity is one shard's, compared with the parent rate.
  */
-export function stageCapacityRps(st: Stage, replicas = st.replicas): number {
-  return (replicas * st.concurrency * st.maxBatch) / st.serviceTime.meanS(st.maxBatch, st.typicalCandidates);
+export function stageCapacityRps(st: Station, replicas = st.theory.replicas): number {
+  return st.capacityRps(replicas);
 }
 
 /** What reaches one stage and what it can complete: the one reading of the pipeline that the load check and theory share. */
@@ -39,7 +39,7 @@ export interface StageLoad {
  */
 export function stageLoads(
   arrivalRateRps: number,
-  stages: readonly Stage[],
+  stages: readonly Station[],
   autoscalers: ReadonlyMap<string, Autoscaler> = new Map(),
   shielded: ReadonlySet<string> = new Set(),
 ): StageLoad[] {
@@ -47,7 +47,7 @@ export function stageLoads(
   let unsure = false; // what reaches the stage is an upper bound from here on
   return stages.map((st) => {
     const capacityRps = stageCapacityRps(st);
-    const maxCapacityRps = stageCapacityRps(st, autoscalers.get(st.name)?.maxReplicas ?? st.replicas);
+    const maxCapacityRps = stageCapacityRps(st, autoscalers.get(st.name)?.maxReplicas ?? st.theory.replicas);
     const load: StageLoad = { rateRps: rate, capacityRps, maxCapacityRps, boundOnly: unsure || shielded.has(st.name) };
     if (rate > maxCapacityRps) {
       rate = maxCapacityRps;
@@ -65,7 +65,7 @@ export function stageLoads(
  */
 export function overloadWarnings(
   arrivalRateRps: number,
-  stages: readonly Stage[],
+  stages: readonly Station[],
   autoscalers: ReadonlyMap<string, Autoscaler> = new Map(),
   /** Stages behind a cache, fallback or prediction store: not all traffic reaches them, and a fallback bounds the queue. */
   shielded: ReadonlySet<string> = new Set(),
@@ -90,8 +90,9 @@ export function overloadWarnings(
 }
 
 /** No queue bound, no deadline and nothing in front: the excess of an overload stays. */
-function unboundedQueue(st: Stage, shielded: ReadonlySet<string>): boolean {
-  return st.queueCapacity === Infinity && st.deadlineS === Infinity && st.systemDeadlineS === Infinity && !shielded.has(st.name);
+function unboundedQueue(st: Station, shielded: ReadonlySet<string>): boolean {
+  const t = st.theory;
+  return t.queueCapacity === Infinity && t.deadlineS === Infinity && t.systemDeadlineS === Infinity && !shielded.has(st.name);
 }
 
 /** A stage whose unbounded queue grows for as long as arrivals last. */
@@ -113,7 +114,7 @@ export interface QueueGrowth {
  */
 export function unboundedGrowth(
   arrivalRateRps: number,
-  stages: readonly Stage[],
+  stages: readonly Station[],
   autoscalers: ReadonlyMap<string, Autoscaler> = new Map(),
   shielded: ReadonlySet<string> = new Set(),
 ): QueueGrowth[] {
@@ -122,7 +123,7 @@ export function unboundedGrowth(
   stageLoads(arrivalRateRps, stages, autoscalers, shielded).forEach(({ rateRps, maxCapacityRps }, index) => {
     const st = stages[index]!;
     if (rateRps > maxCapacityRps && unboundedQueue(st, shielded)) {
-      out.push({ index, rateRps, capacityRps: maxCapacityRps, heldPerS: (rateRps - maxCapacityRps) * (st.fanout?.shards ?? 1) });
+      out.push({ index, rateRps, capacityRps: maxCapacityRps, heldPerS: (rateRps - maxCapacityRps) * st.theory.shards });
     }
   });
   return out;

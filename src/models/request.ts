@@ -1,4 +1,7 @@
 import type { Timer } from '../engine/index.ts';
+import type { Call } from './retry-client.ts';
+import type { StageNode } from './stage-node.ts';
+import type { QueueGroup } from './stations/queue-group.ts';
 
 /**
  * One request travelling through the serving topology. Flat fields only, set in the
@@ -9,7 +12,7 @@ export class Request {
   /** Time the request entered the current stage (seconds). */
   enqueuedS = 0;
   /** The queue the request waits in or the replica group serving it; null between stages. */
-  group: object | null = null;
+  group: QueueGroup | null = null;
   /** True while it waits in a stage's queue. */
   waiting = false;
   /** True once its deadline passed while it waited (it is then dropped). */
@@ -23,7 +26,7 @@ export class Request {
   /** Numeric attributes from the arrivals (a trace's columns), or null. */
   attrs: readonly number[] | null = null;
   /** The client call this request is an attempt of, when clients retry; null otherwise. */
-  call: object | null = null;
+  call: Call | null = null;
   /** The user (entity) the request belongs to; −1 when the scenario has no users. */
   key = -1;
   /** Candidates the request carries (cascades: a retrieval stage sets many, a filter keeps fewer). */
@@ -31,7 +34,7 @@ export class Request {
   /** Time it entered the current stage node (cache and fallback included), for per-stage time. */
   nodeEnterS = 0;
   /** The stage node that diverted it to a fallback, to return to; null otherwise. */
-  via: object | null = null;
+  via: StageNode | null = null;
   /** Age of the precomputed prediction it was served (seconds); NaN when none. */
   freshnessS = NaN;
   /** True once a fallback rule sent it to a lighter model or a heuristic. */
@@ -75,9 +78,3 @@ export class SubRequest {
     readonly shard: number,
   ) {}
 }
-
-/** Where a stage hands a request it has finished. */
-export type RequestSink = (req: Request) => void;
-
-/** Where a stage hands a request it drops; `timedOut` tells a deadline from a full queue. */
-export type DropSink = (req: Request, timedOut: boolean) => void;

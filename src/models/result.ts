@@ -60,6 +60,8 @@ export interface StageResult {
   precomputeJob?: { durationS: number; everyS: number; workers: number; costUsd?: number };
   /** Fan-out stages: backup sub-requests sent by hedging per sub-request. */
   hedgeExtraLoad?: number;
+  /** Share of measured requests that started service here after waiting at all, P(wait > 0) (Erlang C for M/M/c); null when none started. */
+  waitedShare?: number | null;
 }
 
 /** Client retries (issue 4). */

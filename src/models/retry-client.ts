@@ -86,7 +86,7 @@ export class RetryClient {
   }
 
   private readonly onTimeout = (req: Request): void => {
-    const call = req.call as Call;
+    const call = req.call!;
     if (call.done || call.current !== req) return;
     call.current = null;
     call.timer = null;
@@ -95,7 +95,7 @@ export class RetryClient {
 
   /** An attempt finished its last stage. */
   answered(req: Request): void {
-    const call = req.call as Call;
+    const call = req.call!;
     if (call.done || call.current !== req) {
       if (call.measured) this.wasted++;
       return;
@@ -109,7 +109,7 @@ export class RetryClient {
 
   /** An attempt was turned away by a stage. */
   rejected(req: Request, timedOut: boolean): void {
-    const call = req.call as Call;
+    const call = req.call!;
     if (call.done || call.current !== req) return;
     call.timer?.cancel();
     call.timer = null;

@@ -1,5 +1,5 @@
 import { deterministic, empirical, exponential, gamma, lognormal, uniform, type Distribution } from '../engine/index.ts';
-import type { DistributionKind, DistributionSpec } from '../config/schema.ts';
+import type { DistributionKind, DistributionSpec } from '../config/description.ts';
 
 type Factory<K extends DistributionKind> = (spec: Extract<DistributionSpec, { dist: K }>) => Distribution;
 

@@ -1,5 +1,5 @@
 import { gamma, lognormal, type Distribution, type Rng } from '../engine/index.ts';
-import type { NoiseSpec, ServiceKind, ServiceSpec } from '../config/schema.ts';
+import type { NoiseSpec, ServiceKind, ServiceSpec } from '../config/description.ts';
 import type { Request } from './request.ts';
 import { makeDistribution } from './service-distribution.ts';
 

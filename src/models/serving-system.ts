@@ -1,5 +1,6 @@
 import { QuantileSketch, Simulation, type Seed, type SketchData } from '../engine/index.ts';
-import type { Scenario } from '../config/schema.ts';
+import type { SystemDescription } from '../config/description.ts';
+import { resolveScenario, type ValidatedScenario } from '../config/resolve.ts';
 import type { TraceOpener } from '../config/trace-csv.ts';
 import { makeArrivals, type ArrivalProcess } from './arrivals/index.ts';
 import { Autoscaler } from './autoscaler.ts';
@@ -12,13 +13,15 @@ import { formatDuration } from '../config/duration.ts';
 import { Request } from './request.ts';
 import type { RetriesResult, RunResult, SloResult, StageResult } from './result.ts';
 import { Call, RetryClient } from './retry-client.ts';
-import type { Stage } from './stage.ts';
-import { StageNode, standbyDone, type DivertTarget } from './stage-node.ts';
+import { StageNode, StandbyReturn, type DivertTarget, type PathTarget } from './stage-node.ts';
+import { isScalable, type DropTarget, type Station } from './stations/station.ts';
+import { fanoutCollector } from './metrics/stage-fanout.ts';
+import { countsSummary } from './metrics/counts-summary.ts';
 import { TimeSeriesRecorder } from './time-series.ts';
 import { makeUserSampler } from './users.ts';
 import { makeDistribution } from './service-distribution.ts';
-import { hardwareCatalog } from '../config/catalog-refs.ts';
-import { precomputeDurationS } from '../config/topology.ts';
+import { precomputeDurationS } from './precompute-job.ts';
+import type { DivertDescription } from '../config/description.ts';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -36,28 +39,7 @@ const PROGRESS_EVERY = 1 << 16;
 /** Most windows a time series gets by default; longer runs get wider windows. */
 const MAX_DEFAULT_WINDOWS = 10_000;
 
-/** Exact mean and quantiles (rank ⌊q·(n−1)⌋) of small integers from their counts. */
-export function countsSummary(counts: Float64Array): { mean: number; p50: number; p99: number; max: number } {
-  let n = 0;
-  let sum = 0;
-  let max = NaN;
-  for (let b = 1; b < counts.length; b++) {
-    n += counts[b]!;
-    sum += b * counts[b]!;
-    if (counts[b]! > 0) max = b;
-  }
-  if (n === 0) return { mean: NaN, p50: NaN, p99: NaN, max: NaN };
-  const at = (q: number): number => {
-    const rank = Math.floor(q * (n - 1));
-    let cum = 0;
-    for (let b = 1; b < counts.length; b++) {
-      cum += counts[b]!;
-      if (cum > rank) return b;
-    }
-    return counts.length - 1;
-  };
-  return { mean: sum / n, p50: at(0.5), p99: at(0.99), max };
-}
+export { countsSummary } from './metrics/counts-summary.ts';
 
 /** A span in the units a scenario would write: "200s", "45m", "24h". */
 function fmtSpan(s: number): string {
@@ -82,10 +64,10 @@ function defaultWindowS(expectedS: number): number {
  * biased against slow requests that were still in flight. The run ends the moment
  * the last request leaves (timers still pending then are moot).
  */
-export class ServingSystem {
+export class ServingSystem implements DropTarget {
   readonly sim: Simulation;
   readonly built: BuiltStage[];
-  readonly stages: Stage[];
+  readonly stages: Station[];
   readonly arrivals: ArrivalProcess;
   readonly autoscalers = new Map<string, Autoscaler>();
   readonly series: TimeSeriesRecorder;
@@ -134,46 +116,52 @@ export class ServingSystem {
   /** Most requests (sub-requests of a fan-out each) held at once before the run is refused. */
   private readonly maxInFlight: number;
 
-  constructor(
-    readonly scenario: Scenario,
-    options: RunOptions = {},
-  ) {
-    this.seed = options.seed ?? scenario.seed ?? 1;
+  /** The system this run simulates, every default applied (`src/config/resolve.ts`). */
+  readonly system: SystemDescription;
+
+  /**
+   * Builds a run of a validated scenario (resolved here, once) or of a system
+   * description already resolved.
+   */
+  constructor(scenario: ValidatedScenario | SystemDescription, options: RunOptions = {}) {
+    const system = isDescription(scenario) ? scenario : resolveScenario(scenario);
+    this.system = system;
+    this.seed = options.seed ?? system.seed;
     this.onProgress = options.onProgress;
     this.sim = new Simulation({ seed: this.seed });
-    this.arrivals = makeArrivals(scenario.arrivals, this.sim, options.openTrace ? { openTrace: options.openTrace } : {});
-    this.stopRequests = scenario.stop?.requests ?? Infinity;
-    this.stopS = scenario.stop?.duration ?? Infinity;
-    this.warmupRequests = scenario.warmup?.requests ?? 0;
-    this.warmupS = scenario.warmup?.duration ?? 0;
-    this.sloLatencyS = scenario.slo?.latencyS ?? Infinity;
-    this.maxInFlight = scenario.limits?.maxInFlight ?? LIMITS.defaultMaxInFlight;
+    this.arrivals = makeArrivals(system.arrivals, this.sim, options.openTrace ? { openTrace: options.openTrace } : {});
+    this.stopRequests = system.stopRequests;
+    this.stopS = system.stopS;
+    this.warmupRequests = system.warmupRequests;
+    this.warmupS = system.warmupS;
+    this.sloLatencyS = system.slo?.latencyS ?? Infinity;
+    this.maxInFlight = system.maxInFlight;
 
-    this.built = buildStages(scenario, this.sim, this.arrivals.attributeNames ?? []);
+    this.built = buildStages(system, this.sim, this.arrivals.attributeNames ?? []);
     this.stages = this.built.map((b) => b.stage);
-    this.nodes = this.buildNodes();
-    this.entry = this.nodes[0]!.enter;
-    const u = scenario.users;
-    this.userOf = u ? makeUserSampler({ count: u.count, zipf: u.zipf ?? 0, newUserShare: u.newUserShare ?? 0 }, this.sim.random.stream('users')) : undefined;
+    const u = system.users;
+    this.userOf = u ? makeUserSampler(u, this.sim.random.stream('users')) : undefined;
 
     const active = () => !(this.arrivalsDone && this.inFlight === 0);
     for (const b of this.built) {
-      const a = b.spec.autoscale;
-      if (a === undefined) continue;
+      const a = b.desc.autoscale;
+      if (a === null) continue;
+      const capacity = b.stage;
+      if (!isScalable(capacity)) throw new Error(`stage "${capacity.name}": a ${capacity.kind} station cannot be autoscaled`);
       this.autoscalers.set(
         b.stage.name,
         new Autoscaler(
           this.sim,
-          b.stage,
+          capacity,
           {
             metric: a.metric,
             target: a.target,
             min: a.min,
             max: a.max,
-            syncS: a.syncPeriod ?? 15,
-            scaleUpWindowS: a.scaleUpWindow ?? 0,
-            scaleDownWindowS: a.scaleDownWindow ?? 300,
-            tolerance: a.tolerance ?? 0.1,
+            syncS: a.syncS,
+            scaleUpWindowS: a.scaleUpWindowS,
+            scaleDownWindowS: a.scaleDownWindowS,
+            tolerance: a.tolerance,
             coldStart: b.coldStart!,
           },
           active,
@@ -181,48 +169,28 @@ export class ServingSystem {
       );
     }
 
-    const r = scenario.retry;
-    this.client =
-      r === undefined
-        ? undefined
-        : new RetryClient(
-            this.sim,
-            {
-              timeoutS: r.timeout,
-              maxAttempts: r.maxAttempts,
-              backoffBaseS: r.backoff?.base ?? 0.1,
-              backoffMaxS: r.backoff?.max ?? Infinity,
-              jitter: r.backoff?.jitter ?? 'full',
-              budget: r.budget ? { ratio: r.budget.ratio, minPerSecond: r.budget.minPerSecond ?? 0 } : null,
-            },
-            this.sim.random.stream('client:retry-jitter'),
-            this.entry,
-            this.callSucceeded,
-            this.callFailed,
-          );
-
     const arrivalsS = Math.min(this.stopS, this.stopRequests / this.arrivals.meanRateRps);
     // An overloaded unbounded queue drains long after arrivals stop: the default
     // windows cover that drain too (held at the end ÷ the bottleneck's capacity).
-    const main = this.mainPath();
+    const main = this.built.filter((b) => !b.desc.standby).map((b) => b.stage);
     const drainS = unboundedGrowth(this.arrivals.meanRateRps, main, this.autoscalers, this.shielded()).reduce(
-      (sum, g) => sum + (g.heldPerS * arrivalsS) / (g.capacityRps * (main[g.index]!.fanout?.shards ?? 1)),
+      (sum, g) => sum + (g.heldPerS * arrivalsS) / (g.capacityRps * main[g.index]!.theory.shards),
       0,
     );
     const expectedS = arrivalsS + drainS;
-    const windowS = scenario.timeSeries?.window ?? defaultWindowS(expectedS);
-    const given = scenario.timeSeries?.window !== undefined;
+    const windowS = system.timeSeriesWindowS ?? defaultWindowS(expectedS);
+    const given = system.timeSeriesWindowS !== null;
     const maxWindows = given ? LIMITS.windows : LIMITS.defaultWindows;
     this.series = new TimeSeriesRecorder(
       windowS,
       this.built.map((b) => ({
         name: b.stage.name,
-        queueLength: b.stage.queueLength,
-        busy: b.stage.busy,
-        slots: b.stage.slots,
-        readyReplicas: b.stage.readyReplicas,
-        billedReplicas: b.stage.billedReplicas,
-        usdPerHour: b.hardware?.usdPerHour ?? 0,
+        queueLength: b.stage.counters.queueLength,
+        busy: b.stage.counters.busy,
+        slots: b.stage.counters.slots,
+        readyReplicas: b.stage.counters.readyReplicas,
+        billedReplicas: b.stage.counters.billedReplicas,
+        usdPerHour: b.desc.hardware?.entry.usdPerHour ?? 0,
       })),
       maxWindows,
       (nowS) => {
@@ -234,13 +202,10 @@ export class ServingSystem {
         ]);
       },
     );
-    for (const st of this.stages) st.beforeChange = (now) => this.series.advance(now);
-
-    this.nodes.forEach((n) => {
-      if (n.cache === undefined) return;
-      const idx = this.stages.indexOf(n.stage);
-      n.onLookup = (hit) => this.series.lookup(idx, this.sim.now, hit);
-    });
+    this.nodes = this.buildNodes();
+    this.entry = this.nodes[0]!.enter;
+    const r = system.retry;
+    this.client = r === null ? undefined : new RetryClient(this.sim, r, this.sim.random.stream('client:retry-jitter'), this.entry, this.callSucceeded, this.callFailed);
 
     if (this.warmupRequests === 0 && this.warmupS === 0) this.startMeasuring(0);
     else if (this.warmupS > 0) this.sim.scheduleAt(this.warmupS, () => this.startMeasuring(this.sim.now));
@@ -309,7 +274,7 @@ export class ServingSystem {
 
   /** The field that sets the run's length, for messages. */
   private stopField(): string {
-    return this.scenario.stop?.duration !== undefined ? 'stop.duration' : this.scenario.stop?.requests !== undefined ? 'stop.requests' : 'stop';
+    return this.system.stopField;
   }
 
   /** Stages behind a cache, fallback or prediction store (not all traffic reaches them). */
@@ -318,12 +283,12 @@ export class ServingSystem {
    * prediction miss diverts to, which see only the diverted share (the load check and
    * theory would otherwise offer them the whole arrival rate).
    */
-  private mainPath(): Stage[] {
+  private mainPath(): Station[] {
     return this.nodes.map((n) => n.stage);
   }
 
   private shielded(): Set<string> {
-    return new Set(this.built.filter((b) => b.spec.cache || b.spec.fallback || b.spec.precompute).map((b) => b.stage.name));
+    return new Set(this.built.filter((b) => b.desc.shielded).map((b) => b.stage.name));
   }
 
   /**
@@ -342,7 +307,7 @@ export class ServingSystem {
     const worst = growth.reduce((a, b) => (b.heldPerS > a.heldPerS ? b : a));
     throw new InputError([
       this.overloadMessage(
-        this.stages.indexOf(main[worst.index]!),
+        this.stages.findIndex((st) => st === main[worst.index]),
         `its queue is unbounded and grows by about ${fmtRate(worst.heldPerS)} requests a second, so by the time arrivals stop (${fmtRate(spanS)} s) ` +
           `the run would hold about ${fmtCount(total)} requests, more than a run may hold`,
         rate,
@@ -397,65 +362,59 @@ export class ServingSystem {
   /**
    * Wires the stage graph: stages named as a fallback or miss target are standby (off
    * the main path; what they finish returns to the node that diverted it); every other
-   * stage gets a node, in order.
+   * stage gets a node, in order, each linked to the next and the last to the end of the
+   * path. Every station drops to this system.
    */
   private buildNodes(): StageNode[] {
     const byName = new Map(this.built.map((b) => [b.stage.name, b]));
-    const standby = new Set<string>();
-    for (const b of this.built) {
-      if (b.spec.fallback?.to !== undefined) standby.add(b.spec.fallback.to);
-      if (b.spec.precompute?.miss.to !== undefined) standby.add(b.spec.precompute.miss.to);
-    }
-    const targetOf = (t: { to?: string | undefined; heuristic?: { latency: Parameters<typeof makeDistribution>[0]; quality: number } | undefined }, stream: string): DivertTarget =>
-      t.to !== undefined
-        ? { stage: byName.get(t.to)!.stage }
-        : { heuristic: { latency: makeDistribution(t.heuristic!.latency).source(this.sim.random.stream(stream)), quality: t.heuristic!.quality } };
-    const nodes: StageNode[] = [];
-    let carried = 1; // candidates a request carries along the main path
-    for (const b of this.built) {
-      b.stage.onDrop = this.drop;
-      if (standby.has(b.stage.name)) {
-        b.stage.onDone = standbyDone;
-        continue;
-      }
-      const sp = b.spec;
+    const targetOf = (t: DivertDescription, stream: string): DivertTarget =>
+      'to' in t
+        ? { station: byName.get(t.to)!.stage }
+        : { heuristic: { latency: makeDistribution(t.heuristic.latency).source(this.sim.random.stream(stream)), quality: t.heuristic.quality } };
+    const standby = new StandbyReturn();
+    const main = this.built.filter((b) => !b.desc.standby);
+    const nodes: StageNode[] = new Array<StageNode>(main.length);
+    // Built from the end of the path backwards, so that each node is given its successor.
+    let next: PathTarget = this.pathEnd;
+    for (let i = main.length - 1; i >= 0; i--) {
+      const b = main[i]!;
+      const sp = b.desc;
       const name = b.stage.name;
-      const users = this.scenario.users;
-      nodes.push(
-        new StageNode(
-          this.sim,
-          b.stage,
-          sp.cache
-            ? { capacity: sp.cache.capacity, ttlS: sp.cache.ttl ?? Infinity, hitLatency: makeDistribution(sp.cache.hit).source(this.sim.random.stream(`stage:${name}:cache-hit`)) }
-            : undefined,
-          sp.fallback
-            ? {
-                queueLength: sp.fallback.queueLength ?? Infinity,
-                estimatedWaitS: sp.fallback.estimatedWait ?? Infinity,
-                target: targetOf(sp.fallback, `stage:${name}:fallback`),
-              }
-            : undefined,
-          sp.precompute
-            ? {
-                everyS: sp.precompute.every,
-                durationS: precomputeDurationS(sp.precompute, users?.count ?? 0),
-                warmStart: (sp.precompute.start ?? 'warm') === 'warm',
-                population: users?.count ?? 0,
-                quality: sp.precompute.quality ?? NaN,
-                miss: targetOf(sp.precompute.miss, `stage:${name}:miss`),
-              }
-            : undefined,
-          { out: sp.candidates, keep: sp.keep },
-          b.stage.serviceTime.meanS(1, carried),
-        ),
+      const population = this.system.users?.count ?? 0;
+      const node = new StageNode(
+        this.sim,
+        b.stage,
+        sp.cache
+          ? { capacity: sp.cache.capacity, ttlS: sp.cache.ttlS, hitLatency: makeDistribution(sp.cache.hit).source(this.sim.random.stream(`stage:${name}:cache-hit`)) }
+          : undefined,
+        sp.fallback
+          ? {
+              queueLength: sp.fallback.queueLength,
+              estimatedWaitS: sp.fallback.estimatedWaitS,
+              target: targetOf(sp.fallback.target, `stage:${name}:fallback`),
+            }
+          : undefined,
+        sp.precompute
+          ? {
+              everyS: sp.precompute.everyS,
+              durationS: precomputeDurationS(sp.precompute, population),
+              warmStart: sp.precompute.warmStart,
+              population,
+              quality: sp.precompute.quality,
+              miss: targetOf(sp.precompute.miss, `stage:${name}:miss`),
+            }
+          : undefined,
+        { out: sp.candidates, keep: sp.keep },
+        b.stage.theory.meanS,
+        next,
+        this.series,
+        sp.index,
       );
-      b.stage.typicalCandidates = carried;
-      if (sp.candidates !== undefined) carried = sp.candidates;
-      if (sp.keep !== undefined) carried = Math.min(carried, sp.keep);
+      nodes[i] = node;
+      next = node;
     }
-    nodes.forEach((n, i) => {
-      n.next = i < nodes.length - 1 ? nodes[i + 1]!.enter : this.complete;
-    });
+    const nodeOf = new Map(nodes.map((n) => [n.stage, n]));
+    for (const b of this.built) b.stage.connect({ done: nodeOf.get(b.stage) ?? standby, drop: this, changes: this.series });
     return nodes;
   }
 
@@ -467,13 +426,17 @@ export class ServingSystem {
     this.finish(req.arrivalS, req.measured, req.quality, req.freshnessS);
   };
 
-  private readonly drop = (req: Request, timedOut: boolean): void => {
+  /** The end of the main path: a request done with its last stage is complete (declared after `complete`, which it holds). */
+  private readonly pathEnd: PathTarget = { enter: this.complete };
+
+  /** A station turned a request away for good (`DropTarget`). */
+  stationDropped(req: Request, timedOut: boolean): void {
     if (this.client !== undefined) {
       this.client.rejected(req, timedOut);
       return;
     }
     this.fail(req.measured, timedOut);
-  };
+  }
 
   private readonly callSucceeded = (call: Call, req: Request): void => {
     this.finish(call.arrivalS, call.measured, req.quality, req.freshnessS);
@@ -539,39 +502,31 @@ export class ServingSystem {
     const billedHours = new Map<string, number>();
     for (const b of this.built) {
       const st = b.stage;
-      const slotTime = st.slots.integral(endS);
-      const util = slotTime > 0 ? st.busy.integral(endS) / slotTime : 0;
+      const c = st.counters;
+      const slotTime = c.slots.integral(endS);
+      const util = slotTime > 0 ? c.busy.integral(endS) / slotTime : 0;
       utilization.set(st.name, util);
-      billedHours.set(st.name, st.billedReplicas.integral(endS) / 3600);
+      billedHours.set(st.name, c.billedReplicas.integral(endS) / 3600);
       const auto = this.autoscalers.get(st.name);
       stages[st.name] = {
         replicas: st.replicas,
         servers: st.servers,
         utilization: util,
-        meanQueueLength: span > 0 ? st.queueLength.integral(endS) / span : 0,
-        maxQueueLength: st.queueLength.max,
-        queueWaitMs: { mean: st.wait.mean * MS, p50: st.wait.quantile(0.5) * MS, p99: st.wait.quantile(0.99) * MS },
-        dropped: st.dropped,
-        timedOut: st.timedOut,
-        completed: st.completed,
-        batchSize: (({ mean, p50, p99 }) => ({ mean, p50, p99 }))(countsSummary(st.batchSizes)),
-        model: b.modelName ?? null,
-        hardware: b.hardwareName ?? null,
-        costPerHourUsd: b.hardware && span > 0 ? (b.hardware.usdPerHour * st.billedReplicas.integral(endS)) / span : 0,
-        quality: b.model && Number.isFinite(b.model.quality.value) ? { ...b.model.quality } : null,
-        meanReplicas: span > 0 ? st.readyReplicas.integral(endS) / span : st.readyCount,
-        maxReplicas: st.readyReplicas.max,
+        meanQueueLength: span > 0 ? c.queueLength.integral(endS) / span : 0,
+        maxQueueLength: c.queueLength.max,
+        // The stage collectors' figures (src/models/metrics/stage-collectors.ts), in the contract's key order.
+        ...(st.metrics.fragment('queue') as Pick<StageResult, 'queueWaitMs' | 'dropped' | 'timedOut' | 'completed' | 'batchSize'>),
+        model: b.desc.model?.name ?? null,
+        hardware: b.desc.hardware?.name ?? null,
+        costPerHourUsd: b.desc.hardware && span > 0 ? (b.desc.hardware.entry.usdPerHour * c.billedReplicas.integral(endS)) / span : 0,
+        quality: b.desc.model && Number.isFinite(b.desc.model.entry.quality.value) ? { ...b.desc.model.entry.quality } : null,
+        meanReplicas: span > 0 ? c.readyReplicas.integral(endS) / span : st.readyCount,
+        maxReplicas: c.readyReplicas.max,
         ...(auto ? { scalingDecisions: auto.decisions.filter((d) => d.desired !== d.ready + d.provisioning).length } : {}),
-        ...(b.spec.buffer
-          ? {
-              ackMs: { mean: st.ackLatency.mean * MS, p50: st.ackLatency.quantile(0.5) * MS, p99: st.ackLatency.quantile(0.99) * MS },
-              lostOldest: st.lostOldest,
-            }
-          : {}),
+        ...st.metrics.fragment('kind'),
       };
     }
     // Per node: where time goes, hit ratio, coverage; and the precompute jobs' bill.
-    const hwCat = hardwareCatalog(this.scenario.hardware);
     const jobs: Array<{ stage: string; usd: number }> = [];
     const extraWarnings: string[] = [];
     let covered = 0;
@@ -584,25 +539,25 @@ export class ServingSystem {
       covered += n.covered;
       missed += n.missed;
       degraded += n.degraded;
-      const pre = this.built.find((b) => b.stage === n.stage)!.spec.precompute;
-      if (pre !== undefined) {
+      const pre = this.built.find((b) => b.stage === n.stage)!.desc.precompute;
+      if (pre !== null) {
         st.coverage = n.covered + n.missed > 0 ? n.covered / (n.covered + n.missed) : null;
-        const durationS = precomputeDurationS(pre, this.scenario.users?.count ?? 0);
-        st.precomputeJob = { durationS, everyS: pre.every, workers: pre.workers };
-        if (span < pre.every) {
+        const durationS = precomputeDurationS(pre, this.system.users?.count ?? 0);
+        st.precomputeJob = { durationS, everyS: pre.everyS, workers: pre.workers };
+        if (span < pre.everyS) {
           extraWarnings.push(
-            `stage "${n.name}": the run measures ${fmtSpan(span)} of the batch job's ${fmtSpan(pre.every)} cycle, so freshness, coverage and the job's bill describe that stretch, not an average day; run a whole cycle (stop: { duration: "${fmtSpan(pre.every)}" }) for daily figures`,
+            `stage "${n.name}": the run measures ${fmtSpan(span)} of the batch job's ${fmtSpan(pre.everyS)} cycle, so freshness, coverage and the job's bill describe that stretch, not an average day; run a whole cycle (stop: { duration: "${fmtSpan(pre.everyS)}" }) for daily figures`,
           );
         }
-        const hw = pre.hardware !== undefined ? hwCat[pre.hardware] : undefined;
-        if (hw !== undefined) {
+        const hw = pre.hardware;
+        if (hw !== null) {
           // Worker-hours of every job overlapping the measured span [start, endS].
           let hours = 0;
-          const warm = (pre.start ?? 'warm') === 'warm';
-          for (let k = Math.floor((start - durationS) / pre.every); k * pre.every <= endS; k++) {
+          const warm = pre.warmStart;
+          for (let k = Math.floor((start - durationS) / pre.everyS); k * pre.everyS <= endS; k++) {
             if (k < 0 && !(warm && k === -1)) continue;
-            const a = Math.max(start, k * pre.every);
-            const b = Math.min(endS, k * pre.every + durationS);
+            const a = Math.max(start, k * pre.everyS);
+            const b = Math.min(endS, k * pre.everyS + durationS);
             if (b > a) hours += ((b - a) / 3600) * pre.workers;
           }
           const usd = hours * hw.usdPerHour;
@@ -614,15 +569,17 @@ export class ServingSystem {
     let subRequests = 0;
     let hedges = 0;
     for (const st of this.stages) {
-      subRequests += st.subRequests;
-      hedges += st.hedges;
-      if (st.fanout !== undefined) stages[st.name]!.hedgeExtraLoad = st.subRequests > 0 ? st.hedges / st.subRequests : 0;
+      Object.assign(stages[st.name]!, st.metrics.fragment('end'));
+      const f = st.metrics.of(fanoutCollector);
+      if (f === undefined) continue;
+      subRequests += f.subRequests;
+      hedges += f.hedges;
     }
     const fr = this.freshness;
 
-    const slo = this.scenario.slo;
+    const slo = this.system.slo;
     const sloResult: SloResult | null =
-      slo === undefined
+      slo === null
         ? null
         : {
             target: slo.target,
@@ -630,7 +587,7 @@ export class ServingSystem {
             goodputRps: span > 0 ? this.departuresWithinSlo / span : 0,
             met: this.arrived > 0 && this.withinSlo / this.arrived >= slo.fraction,
           };
-    const lastModel = [...this.built].reverse().find((b) => b.model && Number.isFinite(b.model.quality.value));
+    const lastModel = [...this.built].reverse().find((b) => b.desc.model && Number.isFinite(b.desc.model.entry.quality.value));
     const c = this.client;
     const retries: RetriesResult | null =
       c === undefined
@@ -645,7 +602,7 @@ export class ServingSystem {
           };
     const lat = this.latency;
     return {
-      scenario: this.scenario.name ?? 'scenario',
+      scenario: this.system.name,
       seed: this.seed,
       requests: {
         arrived: this.arrived,
@@ -673,7 +630,7 @@ export class ServingSystem {
       hedgeExtraLoad: subRequests > 0 ? hedges / subRequests : null,
       slo: sloResult,
       quality: this.qualityCount > 0 ? this.qualitySum / this.qualityCount : null,
-      qualityMetric: this.qualityCount > 0 ? (lastModel?.model!.quality.metric ?? 'quality') : null,
+      qualityMetric: this.qualityCount > 0 ? (lastModel?.desc.model!.entry.quality.metric ?? 'quality') : null,
       retries,
       measuredS: span,
       warmupEndS: start,
@@ -693,6 +650,11 @@ export class ServingSystem {
   }
 }
 
+/** A resolved description tells itself from a scenario by the keys only resolution adds. */
+function isDescription(s: ValidatedScenario | SystemDescription): s is SystemDescription {
+  return 'stopField' in s;
+}
+
 /** Memory a held request takes, measured (bench/README.md): about 300 to 430 bytes of RSS. */
 const BYTES_PER_REQUEST = 400;
 
@@ -705,7 +667,7 @@ function fmtRate(x: number): string {
 }
 
 /** Runs a validated scenario once and returns its result. */
-export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
+export function runScenario(scenario: ValidatedScenario | SystemDescription, options: RunOptions = {}): RunResult {
   return new ServingSystem(scenario, options).run();
 }
 
@@ -716,7 +678,7 @@ export interface DetailedRun {
 }
 
 /** Runs a validated scenario once and returns its result and latency sketch. */
-export function runScenarioDetailed(scenario: Scenario, options: RunOptions = {}): DetailedRun {
+export function runScenarioDetailed(scenario: ValidatedScenario | SystemDescription, options: RunOptions = {}): DetailedRun {
   const sys = new ServingSystem(scenario, options);
   const result = sys.run();
   return { result, latency: sys.latency.toData() };

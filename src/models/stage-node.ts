@@ -1,9 +1,19 @@
 import { LruCache, QuantileSketch, type Sampler, type Simulation } from '../engine/index.ts';
-import type { Request, RequestSink } from './request.ts';
-import type { Stage } from './stage.ts';
+import type { Request } from './request.ts';
+import type { DoneTarget, Station } from './stations/station.ts';
 
-/** Where a diverted request goes: a heuristic (fixed latency and quality) or another stage. */
-export type DivertTarget = { heuristic: { latency: Sampler; quality: number } } | { stage: Stage };
+/** Where a diverted request goes: a heuristic (fixed latency and quality) or another stage's station. */
+export type DivertTarget = { heuristic: { latency: Sampler; quality: number } } | { station: Station };
+
+/** Where a node hands a request it is done with: the next node, or the end of the path. */
+export interface PathTarget {
+  enter(req: Request): void;
+}
+
+/** Counts cache lookups per window (the time series): all requests, warm-up included. */
+export interface LookupRecorder {
+  lookup(stage: number, nowS: number, hit: boolean): void;
+}
 
 /** A cache in front of a stage: LRU over request keys, optional TTL, hit latency. */
 export interface CacheConfig {
@@ -53,12 +63,7 @@ export interface CandidateConfig {
  * filled by a batch job, a cache, a fallback rule. Measures the time requests spend
  * here (waiting, service, or the diverted path), hit ratio, coverage and freshness.
  */
-export class StageNode {
-  /** Where requests go after this node. */
-  next: RequestSink = () => {};
-  /** Where requests go that the cache, the store or the stage turns away for good. */
-  drop: (req: Request, timedOut: boolean) => void = () => {};
-
+export class StageNode implements DoneTarget {
   readonly timeInStage = new QuantileSketch();
   readonly cache: LruCache | undefined;
   /** Measured lookups and hits (cache), covered and missed (precompute), diverted (fallback). */
@@ -67,21 +72,23 @@ export class StageNode {
   covered = 0;
   missed = 0;
   degraded = 0;
-  /** Hit counter the time series reads (all requests, warm-up included). */
-  onLookup: (hit: boolean) => void = () => {};
 
   constructor(
     private readonly sim: Simulation,
-    readonly stage: Stage,
+    readonly stage: Station,
     private readonly cacheCfg: CacheConfig | undefined,
     private readonly fallback: FallbackConfig | undefined,
     private readonly precompute: PrecomputeConfig | undefined,
     private readonly candidatesCfg: CandidateConfig,
     /** Mean service time of one request at the stage, for the estimated-wait rule. */
     private readonly meanServiceS: number,
+    /** Where requests go after this node. */
+    private readonly next: PathTarget,
+    /** The time series' cache-hit counter, and this stage's index in it (used with a cache only). */
+    private readonly lookupRecorder: LookupRecorder,
+    private readonly stageIndex: number,
   ) {
     this.cache = cacheCfg ? new LruCache(cacheCfg.capacity, cacheCfg.ttlS) : undefined;
-    stage.onDone = this.afterStage;
   }
 
   get name(): string {
@@ -120,7 +127,7 @@ export class StageNode {
         this.lookups++;
         if (hit) this.hits++;
       }
-      this.onLookup(hit);
+      this.lookupRecorder.lookup(this.stageIndex, now, hit);
       if (hit) {
         // A hit serves what the stage's model computed earlier: its quality, not none.
         if (this.stage.quality === this.stage.quality) req.quality = this.stage.quality;
@@ -149,15 +156,15 @@ export class StageNode {
       this.sim.schedule(target.heuristic.latency(), this.exit, req);
     } else {
       req.via = this;
-      target.stage.accept(req);
+      target.station.accept(req);
     }
   }
 
-  /** The stage finished the request (a cache miss fills the cache). */
-  private readonly afterStage = (req: Request): void => {
+  /** The stage's station finished the request (a cache miss fills the cache). */
+  stationDone(req: Request): void {
     if (this.cache !== undefined && req.key >= 0) this.cache.put(req.key, this.sim.now);
     this.exit(req);
-  };
+  }
 
   /** A standby stage finished a request this node diverted to it. */
   readonly returnFromStandby = (req: Request): void => {
@@ -170,11 +177,13 @@ export class StageNode {
     const c = this.candidatesCfg;
     if (c.out !== undefined) req.candidates = c.out;
     if (c.keep !== undefined && req.candidates > c.keep) req.candidates = c.keep;
-    this.next(req);
+    this.next.enter(req);
   };
 }
 
-/** Routes what a standby stage finishes back to the node that diverted it. */
-export function standbyDone(req: Request): void {
-  (req.via as StageNode).returnFromStandby(req);
+/** Routes what a standby stage's station finishes back to the node that diverted it. */
+export class StandbyReturn implements DoneTarget {
+  stationDone(req: Request): void {
+    req.via!.returnFromStandby(req);
+  }
 }

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { lognormal, Simulation } from '../../src/engine/index.ts';
 import type { Scenario } from '../../src/config/schema.ts';
 import { makePoisson } from '../../src/models/arrivals/poisson.ts';
-import { Request, runScenario, Stage } from '../../src/models/index.ts';
+import { PoolStation, Request, runScenario } from '../../src/models/index.ts';
 import { makeServiceTime } from '../../src/models/service-time.ts';
+import { resolveScenario } from '../../src/config/resolve.ts';
+import { StageMetrics } from '../../src/models/metrics/stage-metrics.ts';
+import { stageCollectors } from '../../src/models/metrics/stage-collectors.ts';
 import { PoolStage } from '../support/reference-pool.ts';
 
 const base: Scenario = {
@@ -37,18 +40,21 @@ describe('maxBatch 1 is the plain pool', () => {
       const out: number[] = [];
       let accept: (r: Request) => void;
       if (kind === 'stage') {
-        const st = new Stage(sim, {
-          name: 'm', replicas: 2, concurrency: 2, queueCapacity: 5,
+        const st = new PoolStation(sim, {
+          name: 'm', replicas: 2, concurrency: 2, queueCapacity: 5, overflow: 'newest', ack: undefined,
           serviceTime: makeServiceTime({ dist: 'lognormal', mean: 0.04, cv: 2 }, sim.random.stream('stage:m:service')),
           maxBatch: 1, maxWaitS: 0, routing: 'shared', deadlineS: Infinity, systemDeadlineS: Infinity, quality: NaN,
+        }, new StageMetrics(resolveScenario(base).stages[0]!, stageCollectors));
+        st.connect({
+          done: { stationDone: (r) => (out[r.id] = sim.now) },
+          drop: { stationDropped: (r) => (out[r.id] = -1) },
+          changes: { advance() {} },
         });
-        st.onDone = (r) => (out[r.id] = sim.now);
-        st.onDrop = (r) => (out[r.id] = -1);
-        accept = st.accept;
+        accept = (r) => st.accept(r);
       } else {
         const st = new PoolStage(sim, { name: 'm', replicas: 2, concurrency: 2, queueCapacity: 5, service: lognormal(0.04, 2) });
-        st.onDone = (r) => (out[r.id] = sim.now);
-        st.onDrop = (r) => (out[r.id] = -1);
+        st.onDone = (r: Request) => (out[r.id] = sim.now);
+        st.onDrop = (r: Request) => (out[r.id] = -1);
         accept = st.accept;
       }
       let id = 0;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { waitCollector } from '../../src/models/metrics/stage-wait.ts';
 import type { Scenario } from '../../src/config/schema.ts';
 import { runScenario, ServingSystem } from '../../src/models/index.ts';
 
@@ -87,18 +88,19 @@ describe('deadlines', () => {
             ],
           });
           const st = sys.stages[0]!;
-          const drop = st.onDrop;
+          const drop = sys.stationDropped.bind(sys);
           const waits: number[] = [];
-          st.onDrop = (req, timedOut) => {
+          vi.spyOn(sys, 'stationDropped').mockImplementation((req, timedOut) => {
             if (timedOut) waits.push(sys.sim.now - req.enqueuedS);
             drop(req, timedOut);
-          };
+          });
           const r = sys.run();
           // Each timeout happens exactly at its deadline (float sums: 1e-9 s).
           for (const w of waits) expect(Math.abs(w - p.deadlineMs / 1000)).toBeLessThan(1e-9);
           expect(waits.length).toBe(r.requests.timedOut);
           // The wait sketch holds the waits of served requests only; its max is exact.
-          if (st.wait.count > 0) expect(st.wait.max).toBeLessThanOrEqual(p.deadlineMs / 1000 + 1e-12);
+          const wait = st.metrics.of(waitCollector)!.wait;
+          if (wait.count > 0) expect(wait.max).toBeLessThanOrEqual(p.deadlineMs / 1000 + 1e-12);
           expect(r.requests.arrived).toBe(r.requests.completed + r.requests.dropped + r.requests.inFlight);
         },
       ),

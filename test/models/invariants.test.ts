@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Scenario } from '../../src/config/schema.ts';
 import { ServingSystem, runScenario } from '../../src/models/index.ts';
 
@@ -42,13 +42,14 @@ describe('invariants of any scenario (property tests)', () => {
     fc.assert(
       fc.property(scenarioArb, (sc) => {
         const sys = new ServingSystem(sc);
-        const last = sys.stages[sys.stages.length - 1]!;
-        const done = last.onDone;
         let early = 0;
-        last.onDone = (req) => {
-          if (sys.sim.now < req.arrivalS) early++;
-          done(req);
-        };
+        for (const node of sys.nodes) {
+          const done = node.stationDone.bind(node);
+          vi.spyOn(node, 'stationDone').mockImplementation((req) => {
+            if (sys.sim.now < req.arrivalS) early++;
+            done(req);
+          });
+        }
         // Check conservation in the middle of the run too, not only after the drain.
         sys.sim.run(sys.sim.now + 1);
         const mid = sys.result().requests;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { scenarioFromText } from '../../src/config/parse.ts';
 import { runScenario, ServingSystem } from '../../src/models/index.ts';
 
@@ -99,13 +99,12 @@ stages:
 `,
       }),
     );
-    const st = sys.stages[0]!;
-    const drop = st.onDrop;
+    const drop = sys.stationDropped.bind(sys);
     const times: number[] = [];
-    st.onDrop = (req, t) => {
+    vi.spyOn(sys, 'stationDropped').mockImplementation((req, t) => {
       times.push(sys.sim.now);
       drop(req, t);
-    };
+    });
     const r = sys.run();
     expect(times.map((t) => +t.toFixed(9))).toEqual([2, 2.05, 2.15, 2.35]);
     expect(r.requests).toMatchObject({ arrived: 2, completed: 1, dropped: 1 });

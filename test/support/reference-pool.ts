@@ -1,5 +1,8 @@
 import { QuantileSketch, RingQueue, TimeWeighted, type Distribution, type Sampler, type Simulation } from '../../src/engine/index.ts';
-import type { Request, RequestSink } from '../../src/models/request.ts';
+import type { Request } from '../../src/models/request.ts';
+
+/** Where the reference pool hands a request. */
+type RequestSink = (req: Request) => void;
 
 /** What a pool stage is built from (durations already in seconds). */
 export interface PoolStageConfig {

@@ -1,5 +1,5 @@
 import type { Simulation } from '../../engine/index.ts';
-import type { ArrivalKind, ArrivalsSpec } from '../../config/schema.ts';
+import type { ArrivalKind, ArrivalsSpec } from '../../config/description.ts';
 import type { ArrivalContext, ArrivalFactory, ArrivalProcess } from './arrival-process.ts';
 import { makeBursty } from './bursty.ts';
 import { makeConstant } from './constant.ts';

@@ -1,4 +1,4 @@
-import type { RoutingPolicyName } from '../../config/schema.ts';
+import type { RoutingPolicyName } from '../../config/description.ts';
 import { leastOutstanding } from './least-outstanding.ts';
 import { powerOfTwo } from './power-of-two.ts';
 import { randomChoice } from './random.ts';

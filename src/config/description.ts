@@ -1,0 +1,175 @@
+/**
+ * The system a scenario describes, with every default applied and every catalog name
+ * looked up: what the models are built from (`src/config/resolve.ts` makes it from a
+ * validated `Scenario`). Plain data: no zod, no optional keys standing for a default
+ * (an absent feature is `null`, an absent bound is `Infinity`), durations in seconds.
+ *
+ * Leaf value shapes (a distribution, a service time, an arrival process, a routing
+ * policy's name) are the validated file's own; they carry no defaults a model reads
+ * differently, and their builders (`makeDistribution`, `makeServiceTime`,
+ * `arrivalRegistry`) document what each field means.
+ */
+import type { HardwareEntry, ModelEntry } from '../catalog/types.ts';
+import type { Seed } from '../engine/index.ts';
+import type { ArrivalKind, ArrivalsSpec, DistributionKind, DistributionSpec, NoiseSpec, RoutingPolicyName, ServiceKind, ServiceSpec } from './schema.ts';
+
+export type { ArrivalKind, ArrivalsSpec, DistributionKind, DistributionSpec, NoiseSpec, RoutingPolicyName, ServiceKind, ServiceSpec };
+
+/** A whole run: arrivals, stages in pipeline order, and how long and what to measure. */
+export interface SystemDescription {
+  /** The scenario's name ("scenario" when it has none). */
+  name: string;
+  seed: Seed;
+  arrivals: ArrivalsSpec;
+  /** Arrivals after which they stop (warm-up included); Infinity when the run stops on time. */
+  stopRequests: number;
+  /** Time at which arrivals stop; Infinity when the run stops on a count. */
+  stopS: number;
+  /** The field that sets the run's length, for messages. */
+  stopField: 'stop.duration' | 'stop.requests' | 'stop';
+  /** Warm-up: arrivals and time before measurement starts (0 for none). */
+  warmupRequests: number;
+  warmupS: number;
+  /** The latency objective; null when the scenario has none. */
+  slo: { target: string; latencyS: number; fraction: number } | null;
+  /** Most requests held at once before the run is refused. */
+  maxInFlight: number;
+  /** Who sends requests; null when requests carry no user. */
+  users: UsersDescription | null;
+  /** Time-series window; null for the default (1 s, widened for long runs). */
+  timeSeriesWindowS: number | null;
+  /** Retrying clients; null when clients do not retry. */
+  retry: RetryDescription | null;
+  stages: StageDescription[];
+}
+
+/** `count` known users with Zipf (`zipf: s`) or uniform (0) popularity; a share of requests from new users. */
+export interface UsersDescription {
+  count: number;
+  zipf: number;
+  newUserShare: number;
+}
+
+/** Clients that time out and retry with exponential backoff (seconds). */
+export interface RetryDescription {
+  timeoutS: number;
+  maxAttempts: number;
+  backoffBaseS: number;
+  backoffMaxS: number;
+  jitter: 'full' | 'none';
+  /** Retry budget; null for none. */
+  budget: { ratio: number; minPerSecond: number } | null;
+}
+
+/**
+ * The kinds of station a stage can be: the key of `stationRegistry`
+ * (`src/models/stations/registry.ts`).
+ */
+export type StationKind = 'pool' | 'buffer' | 'fanout';
+
+/** One stage: its station and what stands in front of it. */
+export interface StageDescription {
+  name: string;
+  /** Position in the scenario's `stages` (for messages). */
+  index: number;
+  kind: StationKind;
+  /** Replicas at the start (per shard for a fan-out). */
+  replicas: number;
+  /** Batches one replica runs at once. */
+  concurrency: number;
+  /** Waiting room of each queue (the shared one, or each replica's or shard's); Infinity = unbounded. */
+  queueCapacity: number;
+  /** Largest batch (1 = no batching) and longest wait for one to fill. */
+  maxBatch: number;
+  maxWaitS: number;
+  routing: RoutingPolicyName;
+  /** Deadline from arrival at this stage, and from arrival at the system; Infinity for none. */
+  deadlineS: number;
+  systemDeadlineS: number;
+  /**
+   * Service time of one call. A stage served by a catalog model on catalog hardware
+   * gets the model's linear profile for the device kind, divided by the hardware's speed.
+   */
+  service: ServiceSpec;
+  /** Buffer stages: acknowledgement latency a producer sees; null otherwise. */
+  ack: DistributionSpec | null;
+  /** Scatter-gather; null for other stages. */
+  fanout: FanoutDescription | null;
+  /** Catalog model and hardware named by the stage; null when none. */
+  model: { name: string; entry: ModelEntry } | null;
+  hardware: { name: string; entry: HardwareEntry } | null;
+  /** Quality figure of the model served here; NaN for none. */
+  quality: number;
+  autoscale: AutoscaleDescription | null;
+  cache: CacheDescription | null;
+  fallback: FallbackDescription | null;
+  precompute: PrecomputeDescription | null;
+  /** Candidates a request carries after this stage, and the most it keeps; undefined when unchanged. */
+  candidates: number | undefined;
+  keep: number | undefined;
+  /**
+   * Candidates a request carries when it reaches this stage (set by the retrieval and
+   * filter stages before it on the main path; 1 for a standby stage): what its mean
+   * service time and capacity are read at.
+   */
+  candidatesIn: number;
+  /** Named as a fallback or miss target: off the main path, it serves only what is diverted to it. */
+  standby: boolean;
+  /** A cache, fallback or prediction store stands in front: not all traffic reaches the station. */
+  shielded: boolean;
+}
+
+/** Each request splits into one sub-request per shard and leaves when `quorum` have answered; hedging after `hedgeAfterS`. */
+export interface FanoutDescription {
+  shards: number;
+  quorum: number;
+  /** Infinity for no hedging. */
+  hedgeAfterS: number;
+}
+
+/** Kubernetes HPA settings (seconds). */
+export interface AutoscaleDescription {
+  metric: 'utilization' | 'inflight' | 'queue';
+  target: number;
+  min: number;
+  max: number;
+  syncS: number;
+  scaleUpWindowS: number;
+  scaleDownWindowS: number;
+  tolerance: number;
+  coldStart: DistributionSpec;
+}
+
+/** LRU cache over user keys in front of a stage. */
+export interface CacheDescription {
+  capacity: number;
+  /** Infinity for no expiry. */
+  ttlS: number;
+  hit: DistributionSpec;
+}
+
+/** Where a diverted request goes: another stage, or a heuristic answer. */
+export type DivertDescription = { to: string } | { heuristic: { latency: DistributionSpec; quality: number } };
+
+/** Divert when this many wait, or the estimated wait exceeds this (Infinity: never on that rule). */
+export interface FallbackDescription {
+  queueLength: number;
+  estimatedWaitS: number;
+  target: DivertDescription;
+}
+
+/** A periodic batch job scoring the whole population, looked up online. */
+export interface PrecomputeDescription {
+  everyS: number;
+  workers: number;
+  batch: number;
+  baseS: number;
+  perItemS: number;
+  /** A job finished before the run began (`start: warm`, the default). */
+  warmStart: boolean;
+  /** Quality of its predictions; NaN when unknown. */
+  quality: number;
+  /** Hardware the job's workers run on; null when not priced. */
+  hardware: HardwareEntry | null;
+  miss: DivertDescription;
+}

@@ -1,0 +1,167 @@
+/**
+ * Resolve, then build: a validated `Scenario` becomes a `SystemDescription` once, here,
+ * with every default applied and every catalog name looked up. The models are built
+ * from the description and never read the file schema, so a default lives in one place
+ * (this file) and a model never guesses what an absent key meant.
+ *
+ * Defaults applied (durations in seconds):
+ *
+ * | key                              | default                                  |
+ * | -------------------------------- | ---------------------------------------- |
+ * | `name`, `seed`                   | `"scenario"`, 1                          |
+ * | `stop`, `warmup`                 | no bound (Infinity), none (0)            |
+ * | `limits.maxInFlight`             | `LIMITS.defaultMaxInFlight`              |
+ * | `users.zipf`, `users.newUserShare` | 0, 0                                   |
+ * | `deadline`, `stages[].deadline`  | none (Infinity)                          |
+ * | `stages[].concurrency`           | 1                                        |
+ * | `stages[].queue.capacity`        | unbounded; a buffer's `retention` instead |
+ * | `stages[].batching`              | `maxBatch` 1, `maxWait` 0                |
+ * | `stages[].routing.policy`        | `shared`                                 |
+ * | `stages[].fanout`                | `quorum` = shards, no hedging            |
+ * | `stages[].service`               | the catalog model's profile on the hardware's device, ÷ its speed |
+ * | `stages[].autoscale`             | `syncPeriod` 15, `scaleUpWindow` 0, `scaleDownWindow` 300, `tolerance` 0.1 |
+ * | `stages[].cache.ttl`             | none (Infinity)                          |
+ * | `stages[].fallback`              | a trigger not given never fires (Infinity) |
+ * | candidates reaching a stage     | what the main path's stages before it set (1 at the start and off the path) |
+ * | `stages[].precompute`            | `base` 0, `start` warm, `quality` unknown (NaN) |
+ * | `retry.backoff`                  | `base` 0.1, `max` Infinity, `jitter` full; `budget.minPerSecond` 0 |
+ */
+import { LIMITS } from './limits.ts';
+import { hardwareCatalog, modelCatalog } from './catalog-refs.ts';
+import type { Scenario, StageSpec } from './schema.ts';
+import type { DistributionSpec, DivertDescription, StageDescription, StationKind, SystemDescription } from './description.ts';
+
+/** What `resolveScenario` takes: a scenario that passed validation (`src/config/schema.ts`). */
+export type ValidatedScenario = Scenario;
+
+/** Autoscaler defaults (Kubernetes HPA's): also read by validation's window check. */
+export const AUTOSCALE_DEFAULTS = { syncS: 15, scaleUpWindowS: 0, scaleDownWindowS: 300, tolerance: 0.1 } as const;
+
+/** Retry backoff defaults. */
+export const RETRY_DEFAULTS = { backoffBaseS: 0.1, backoffMaxS: Infinity, jitter: 'full', minPerSecond: 0 } as const;
+
+/** The station kind a stage's keys ask for (one place: a new kind is a new line here and in `stationRegistry`). */
+function kindOf(spec: StageSpec): StationKind {
+  if (spec.fanout !== undefined) return 'fanout';
+  if (spec.buffer !== undefined) return 'buffer';
+  return 'pool';
+}
+
+function divertOf(t: { to?: string | undefined; heuristic?: { latency: DistributionSpec; quality: number } | undefined }): DivertDescription {
+  return t.to !== undefined ? { to: t.to } : { heuristic: { latency: t.heuristic!.latency, quality: t.heuristic!.quality } };
+}
+
+/** The system a validated scenario describes, every default applied (see the table above). */
+export function resolveScenario(scenario: ValidatedScenario): SystemDescription {
+  const hwCat = hardwareCatalog(scenario.hardware);
+  const modelCat = modelCatalog(scenario.models);
+  const standby = new Set<string>();
+  for (const sp of scenario.stages) {
+    if (sp.fallback?.to !== undefined) standby.add(sp.fallback.to);
+    if (sp.precompute?.miss.to !== undefined) standby.add(sp.precompute.miss.to);
+  }
+  const systemDeadlineS = scenario.deadline ?? Infinity;
+  // Candidates a request carries into each main-path stage (retrieval stages set them, filters keep fewer).
+  const candidatesIn = new Map<string, number>();
+  let carried = 1;
+  for (const sp of scenario.stages) {
+    if (standby.has(sp.name)) continue;
+    candidatesIn.set(sp.name, carried);
+    if (sp.candidates !== undefined) carried = sp.candidates;
+    if (sp.keep !== undefined) carried = Math.min(carried, sp.keep);
+  }
+  const stages = scenario.stages.map((sp, index): StageDescription => {
+    const hw = sp.hardware !== undefined ? hwCat[sp.hardware] : undefined;
+    const model = sp.model !== undefined ? modelCat[sp.model] : undefined;
+    let service = sp.service;
+    if (service === undefined) {
+      // Validation guarantees a model with a profile for the hardware's device kind here.
+      const profile = model!.latency[hw!.device]!;
+      service = { dist: 'linear', base: profile.baseMs / 1000 / hw!.speed, perItem: profile.perItemMs / 1000 / hw!.speed };
+    }
+    const a = sp.autoscale;
+    const pre = sp.precompute;
+    return {
+      name: sp.name,
+      index,
+      kind: kindOf(sp),
+      replicas: sp.replicas,
+      concurrency: sp.concurrency ?? 1,
+      queueCapacity: sp.buffer?.retention ?? sp.queue?.capacity ?? Infinity,
+      maxBatch: sp.batching?.maxBatch ?? 1,
+      maxWaitS: sp.batching?.maxWait ?? 0,
+      routing: sp.routing?.policy ?? 'shared',
+      deadlineS: sp.deadline ?? Infinity,
+      systemDeadlineS,
+      service,
+      ack: sp.buffer?.ack ?? null,
+      fanout: sp.fanout ? { shards: sp.fanout.shards, quorum: sp.fanout.quorum ?? sp.fanout.shards, hedgeAfterS: sp.fanout.hedgeAfter ?? Infinity } : null,
+      model: model !== undefined ? { name: sp.model!, entry: model } : null,
+      hardware: hw !== undefined ? { name: sp.hardware!, entry: hw } : null,
+      quality: model?.quality.value ?? NaN,
+      autoscale: a
+        ? {
+            metric: a.metric,
+            target: a.target,
+            min: a.min,
+            max: a.max,
+            syncS: a.syncPeriod ?? AUTOSCALE_DEFAULTS.syncS,
+            scaleUpWindowS: a.scaleUpWindow ?? AUTOSCALE_DEFAULTS.scaleUpWindowS,
+            scaleDownWindowS: a.scaleDownWindow ?? AUTOSCALE_DEFAULTS.scaleDownWindowS,
+            tolerance: a.tolerance ?? AUTOSCALE_DEFAULTS.tolerance,
+            coldStart: a.coldStart,
+          }
+        : null,
+      cache: sp.cache ? { capacity: sp.cache.capacity, ttlS: sp.cache.ttl ?? Infinity, hit: sp.cache.hit } : null,
+      fallback: sp.fallback
+        ? { queueLength: sp.fallback.queueLength ?? Infinity, estimatedWaitS: sp.fallback.estimatedWait ?? Infinity, target: divertOf(sp.fallback) }
+        : null,
+      precompute: pre
+        ? {
+            everyS: pre.every,
+            workers: pre.workers,
+            batch: pre.batch,
+            baseS: pre.base ?? 0,
+            perItemS: pre.perItem,
+            warmStart: (pre.start ?? 'warm') === 'warm',
+            quality: pre.quality ?? NaN,
+            hardware: (pre.hardware !== undefined ? hwCat[pre.hardware] : undefined) ?? null,
+            miss: divertOf(pre.miss),
+          }
+        : null,
+      candidates: sp.candidates,
+      keep: sp.keep,
+      candidatesIn: candidatesIn.get(sp.name) ?? 1,
+      standby: standby.has(sp.name),
+      shielded: sp.cache !== undefined || sp.fallback !== undefined || sp.precompute !== undefined,
+    };
+  });
+  const u = scenario.users;
+  const r = scenario.retry;
+  const slo = scenario.slo;
+  return {
+    name: scenario.name ?? 'scenario',
+    seed: scenario.seed ?? 1,
+    arrivals: scenario.arrivals,
+    stopRequests: scenario.stop?.requests ?? Infinity,
+    stopS: scenario.stop?.duration ?? Infinity,
+    stopField: scenario.stop?.duration !== undefined ? 'stop.duration' : scenario.stop?.requests !== undefined ? 'stop.requests' : 'stop',
+    warmupRequests: scenario.warmup?.requests ?? 0,
+    warmupS: scenario.warmup?.duration ?? 0,
+    slo: slo ? { target: slo.target, latencyS: slo.latencyS, fraction: slo.fraction } : null,
+    maxInFlight: scenario.limits?.maxInFlight ?? LIMITS.defaultMaxInFlight,
+    users: u ? { count: u.count, zipf: u.zipf ?? 0, newUserShare: u.newUserShare ?? 0 } : null,
+    timeSeriesWindowS: scenario.timeSeries?.window ?? null,
+    retry: r
+      ? {
+          timeoutS: r.timeout,
+          maxAttempts: r.maxAttempts,
+          backoffBaseS: r.backoff?.base ?? RETRY_DEFAULTS.backoffBaseS,
+          backoffMaxS: r.backoff?.max ?? RETRY_DEFAULTS.backoffMaxS,
+          jitter: r.backoff?.jitter ?? RETRY_DEFAULTS.jitter,
+          budget: r.budget ? { ratio: r.budget.ratio, minPerSecond: r.budget.minPerSecond ?? RETRY_DEFAULTS.minPerSecond } : null,
+        }
+      : null,
+    stages,
+  };
+}

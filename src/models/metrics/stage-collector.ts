@@ -1,0 +1,86 @@
+/**
+ * The shape of a stage-level collector. A station tells its stage's `StageMetrics`
+ * what happens to requests (`StageEvents`); the hub applies the warm-up rule once and
+ * passes measured events on to the collectors that listen to them. Each collector owns
+ * a group of figures of one stage's `StageResult`: it contributes their typed fragment
+ * at the end, and their `FigureDescriptor`s say how every renderer names and writes them.
+ *
+ * Adding a stage figure: a `stage-*.ts` file here exporting a `StageCollectorKind`, its
+ * line in `stageCollectors` (`stage-collectors.ts`), and its key in `StageResult`
+ * (`../result.ts`).
+ */
+import type { StageDescription } from '../../config/description.ts';
+import type { Request } from '../request.ts';
+import type { StageResult } from '../result.ts';
+import type { FigureDescriptor } from './figure.ts';
+
+/** Why a station turned a request away: a full queue, its deadline, or pushed out of a full buffer by a newer one. */
+export type DropReason = 'full' | 'deadline' | 'oldest';
+
+/** What a station reports of the requests it handles (every request, warm-up ones included). */
+export interface StageEvents {
+  /** A producer handed `req` over and was acknowledged `ackS` later (buffers). */
+  acked(req: Request, ackS: number): void;
+  /** `req` left the queue for service after waiting `waitS` (0 when it started at once). */
+  waited(req: Request, waitS: number): void;
+  /** A batch of `size` requests started service. */
+  batchStarted(size: number): void;
+  /** `req` leaves the station, served. */
+  finished(req: Request): void;
+  /** `req` was turned away for good. */
+  dropped(req: Request, reason: DropReason): void;
+  /** A fan-out sent one sub-request of `parent` to a shard. */
+  subRequestSent(parent: Request): void;
+  /** A fan-out sent a backup copy of the slow sub-request `req`. */
+  hedgeSent(req: Request): void;
+}
+
+/**
+ * One stage collector of a run. The event methods are optional: a collector is put on
+ * an event's list only when it has the method, so a figure costs a station's hot path
+ * only the events it hears. Events reach it for measured requests only (and batches
+ * started after warm-up).
+ */
+export type StageCollector = Partial<StageEvents> & {
+  /**
+   * This collector's keys of the stage's result, in the contract's order. `stage` finds
+   * the stage's other collectors, for a figure derived from what another one keeps.
+   */
+  result(stage: StageCollectorReader): Partial<StageResult>;
+};
+
+/** Finds a stage's collector of a kind (undefined when the kind does not apply to the stage). */
+export interface StageCollectorReader {
+  of<C extends StageCollector>(kind: StageCollectorKind<C>): C | undefined;
+}
+
+/**
+ * Where a collector's keys sit in a stage's JSON object (key order is part of the
+ * contract: goldens compare bytes). `queue`: after the station's queue figures
+ * (`maxQueueLength`); `kind`: after the replica figures (`scalingDecisions`); `end`:
+ * after the stage node's figures (time in stage, cache, precompute).
+ */
+export type StagePlacement = 'queue' | 'kind' | 'end';
+
+/** A kind of stage collector, as the registry lists it. */
+export interface StageCollectorKind<C extends StageCollector = StageCollector> {
+  /** The `StageResult` keys it contributes, in order. */
+  readonly keys: ReadonlyArray<keyof StageResult>;
+  readonly placement: StagePlacement;
+  /** How its figures are named and written. */
+  readonly figures: readonly FigureDescriptor[];
+  /** Whether a stage has these figures at all (a buffer's ack latency, a fan-out's hedging). */
+  appliesTo(d: StageDescription): boolean;
+  /** A collector for one stage of one run. */
+  create(d: StageDescription): C;
+}
+
+/** A figure descriptor of scope 'stage' (keeps collector files short). */
+export function stageFigure(path: string, label: string, format: FigureDescriptor['format'], higherIsBetter: boolean | null, short?: string): FigureDescriptor {
+  return { path, scope: 'stage', label, ...(short !== undefined ? { short } : {}), format, higherIsBetter };
+}
+
+/** Mean, p50 and p99 of a sketch in milliseconds. */
+export function msSummary(s: { mean: number; quantile(q: number): number }): { mean: number; p50: number; p99: number } {
+  return { mean: s.mean * 1000, p50: s.quantile(0.5) * 1000, p99: s.quantile(0.99) * 1000 };
+}

@@ -1,0 +1,19 @@
+/**
+ * The stage-level collectors, in the order their keys appear in a stage's result within
+ * each placement (JSON key order is part of the contract), and the descriptors of every
+ * figure they own. Adding a stage figure: its collector file and one line here.
+ */
+import { batchesCollector } from './stage-batches.ts';
+import { bufferCollector } from './stage-buffer.ts';
+import type { StageCollectorKind } from './stage-collector.ts';
+import { fanoutCollector } from './stage-fanout.ts';
+import { outcomesCollector } from './stage-outcomes.ts';
+import { waitCollector } from './stage-wait.ts';
+import { waitedShareCollector } from './stage-waited-share.ts';
+import type { FigureDescriptor } from './figure.ts';
+
+/** Every stage collector, in result key order within its placement. */
+export const stageCollectors: readonly StageCollectorKind[] = [waitCollector, outcomesCollector, batchesCollector, bufferCollector, fanoutCollector, waitedShareCollector] as readonly StageCollectorKind[];
+
+/** The descriptors of every stage figure the collectors own. */
+export const stageCollectorFigures: readonly FigureDescriptor[] = stageCollectors.flatMap((c) => c.figures);

@@ -1,0 +1,127 @@
+import type { Simulation } from '../../engine/index.ts';
+import type { FanoutDescription } from '../../config/description.ts';
+import { Gather, Request, SubRequest } from '../request.ts';
+import type { DropReason } from '../metrics/stage-collector.ts';
+import type { StageMetrics } from '../metrics/stage-metrics.ts';
+import { PoolStation, type PoolConfig } from './pool.ts';
+import type { StationTheory } from './station.ts';
+
+/** Cancels a sub-request's pending hedge timer (it settled: no backup is needed). */
+function cancelHedge(s: SubRequest): void {
+  if (s.hedgeTimer !== null) {
+    s.hedgeTimer.cancel();
+    s.hedgeTimer = null;
+  }
+}
+
+/** The parent leaves the fan-out: no shard's hedge matters any more. */
+function finishGather(g: Gather): void {
+  g.finished = true;
+  const timers = g.hedgeTimers;
+  if (timers !== null) {
+    for (const t of timers) t.cancel();
+    g.hedgeTimers = null;
+  }
+}
+
+/**
+ * Scatter-gather: each request splits into one sub-request per shard (each shard is a
+ * queue of `replicas` replicas, served like a pool's) and leaves when `quorum` shards
+ * have answered; it fails once the quorum cannot be reached. With `hedgeAfterS`
+ * finite, a sub-request not answered by then gets a backup copy on the same shard and
+ * the first answer counts (Dean & Barroso's hedged request).
+ */
+export class FanoutStation extends PoolStation {
+  readonly fanout: FanoutDescription;
+
+  constructor(sim: Simulation, cfg: PoolConfig, metrics: StageMetrics, fanout: FanoutDescription) {
+    super(sim, cfg, metrics, fanout.shards);
+    this.fanout = fanout;
+  }
+
+  override get theory(): StationTheory {
+    return { ...super.theory, hedged: this.fanout.hedgeAfterS !== Infinity };
+  }
+
+  override accept(parent: Request): void {
+    const f = this.fanout;
+    parent.enqueuedS = this.sim.now;
+    const gather = new Gather(parent);
+    for (let i = 0; i < f.shards && !gather.finished; i++) {
+      const sub = this.subOf(gather, i);
+      this.metrics.subRequestSent(parent);
+      if (f.hedgeAfterS !== Infinity) {
+        // Cancelled once the sub-request settles or the parent leaves: memory then
+        // follows requests in flight, not rate × hedgeAfter.
+        const t = this.sim.timer(f.hedgeAfterS, this.hedge, sub);
+        sub.sub!.hedgeTimer = t;
+        (gather.hedgeTimers ??= []).push(t);
+      }
+      this.acceptInto(this.groups[i]!, sub);
+    }
+  }
+
+  private subOf(gather: Gather, shard: number): Request {
+    const parent = gather.parent;
+    const sub = new Request(parent.id, parent.arrivalS, parent.measured);
+    sub.sub = new SubRequest(gather, shard);
+    sub.key = parent.key;
+    sub.attrs = parent.attrs;
+    sub.candidates = parent.candidates;
+    return sub;
+  }
+
+  /** Sends a backup copy of a sub-request that has not answered yet. */
+  private readonly hedge = (req: Request): void => {
+    const s = req.sub!;
+    s.hedgeTimer = null;
+    if (s.settled || s.gather.finished || s.twin !== null) return;
+    const backup = this.subOf(s.gather, s.shard);
+    backup.sub!.twin = req;
+    s.twin = backup;
+    this.metrics.hedgeSent(req);
+    this.acceptInto(this.groups[s.shard]!, backup);
+  };
+
+  /** A sub-request answered: the parent leaves once `quorum` shards have. */
+  protected override forward(req: Request): void {
+    const s = req.sub;
+    if (s === null) {
+      super.forward(req);
+      return;
+    }
+    if (s.settled) return; // its twin answered first, or the parent has left: wasted work
+    s.settled = true;
+    cancelHedge(s);
+    if (s.twin !== null) {
+      s.twin.sub!.settled = true;
+      cancelHedge(s.twin.sub!);
+    }
+    const g = s.gather;
+    g.done++;
+    if (!g.finished && g.done >= this.fanout.quorum) {
+      finishGather(g);
+      this.forward(g.parent);
+    }
+  }
+
+  /** A sub-request was turned away: the parent fails once the quorum cannot be reached. */
+  protected override reject(req: Request, reason: DropReason): void {
+    const s = req.sub;
+    if (s === null) {
+      super.reject(req, reason);
+      return;
+    }
+    if (s.settled) return;
+    s.settled = true;
+    if (s.twin !== null && !s.twin.sub!.settled) return; // the other copy may still answer
+    cancelHedge(s);
+    const g = s.gather;
+    g.failed++;
+    if (!g.finished && this.fanout.shards - g.failed < this.fanout.quorum) {
+      finishGather(g);
+      // The parent fails as its last sub-request did: timed out, or turned away.
+      this.reject(g.parent, reason === 'deadline' ? 'deadline' : 'full');
+    }
+  }
+}

@@ -1,0 +1,521 @@
+import { TimeWeighted, type Sampler, type Simulation } from '../../engine/index.ts';
+import type { DropReason } from '../metrics/stage-collector.ts';
+import type { StageMetrics } from '../metrics/stage-metrics.ts';
+import type { RoutingPolicyName, StationKind } from '../../config/description.ts';
+import type { Request } from '../request.ts';
+import { routerRegistry, type Router } from '../routing/index.ts';
+import type { ServiceTime } from '../service-time.ts';
+import { DynamicBatcher } from './batcher.ts';
+import type { ScalableCapacity } from './capacity.ts';
+import { QueueGroup } from './queue-group.ts';
+import { UNCONNECTED, type ChangeListener, type DoneTarget, type DropTarget, type Station, type StationCounters, type StationLinks, type StationTheory } from './station.ts';
+
+/** What a pool is built from (durations in seconds). */
+export interface PoolConfig {
+  name: string;
+  /** Replicas serving at the start (per shard for a fan-out). */
+  replicas: number;
+  /** Batches one replica runs at once. */
+  concurrency: number;
+  /** Waiting room of each queue (the shared one, or each replica's or shard's); Infinity = unbounded. */
+  queueCapacity: number;
+  /**
+   * Eviction policy of a full queue: turn away the request arriving (`newest`, a
+   * bounded queue) or the oldest waiting (`oldest`, a log with bounded retention).
+   */
+  overflow: 'newest' | 'oldest';
+  /** Acknowledgement latency a producer sees when it hands a request over (a buffer); undefined for none. */
+  ack: Sampler | undefined;
+  serviceTime: ServiceTime;
+  maxBatch: number;
+  maxWaitS: number;
+  routing: RoutingPolicyName;
+  /** Deadline from arrival at this station, and from arrival at the system; Infinity for none. */
+  deadlineS: number;
+  systemDeadlineS: number;
+  /** Quality figure of the model served here; NaN for none. */
+  quality: number;
+  /** Candidates a request carries when it reaches this station (for means and capacity; default 1). */
+  candidatesIn?: number;
+}
+
+/** Cancels a request's pending deadline timer (it left the queue in time). */
+function clearDeadline(r: Request): void {
+  if (r.deadlineTimer !== null) {
+    r.deadlineTimer.cancel();
+    r.deadlineTimer = null;
+  }
+}
+
+/** A batch in service. */
+class Batch {
+  constructor(
+    readonly group: QueueGroup,
+    readonly requests: Request[],
+  ) {}
+}
+
+/**
+ * The M/G/c/K pool: replicas each running up to `concurrency` batches at once, fed from
+ * one shared FIFO queue or from a FIFO queue per replica chosen by a routing policy
+ * (`routerRegistry`). It holds its policies as objects: the batching rule
+ * (`DynamicBatcher`), the router, and the eviction policy of a full queue (`overflow`:
+ * a buffer is a pool that loses its oldest message and acknowledges the producer).
+ *
+ * Its capacity can change while it runs (`ScalableCapacity`, what the autoscaler
+ * talks to); a removed replica takes no new work and finishes what it has (it drains).
+ *
+ * Deadlines: a request still waiting when its deadline passes leaves the queue and is
+ * dropped as timed out; a request in service always finishes.
+ *
+ * Service times come from the stage's own random stream, routing draws from another,
+ * so neither shifts any other component's draws.
+ */
+export class PoolStation implements Station, ScalableCapacity, StationCounters {
+  readonly kind: StationKind;
+  readonly name: string;
+  /** Replicas at the start (per shard). */
+  readonly replicas: number;
+  readonly concurrency: number;
+  /** Execution slots at the start: replicas × concurrency (× shards). */
+  readonly servers: number;
+  readonly queueCapacity: number;
+  readonly overflow: 'newest' | 'oldest';
+  readonly serviceTime: ServiceTime;
+  readonly batcher: DynamicBatcher;
+  readonly routing: RoutingPolicyName;
+  readonly deadlineS: number;
+  readonly systemDeadlineS: number;
+  readonly quality: number;
+  /** Shards every request visits (1 unless fan-out): bills and slots count every shard. */
+  readonly shards: number;
+  /** Candidates a request carries when it reaches this station. */
+  readonly candidatesIn: number;
+
+  readonly busy: TimeWeighted;
+  readonly queueLength: TimeWeighted;
+  readonly inServiceCount: TimeWeighted;
+  readonly slots: TimeWeighted;
+  readonly readyReplicas: TimeWeighted;
+  readonly billedReplicas: TimeWeighted;
+
+  /** Groups taking new requests (one when the queue is shared; one per shard for a fan-out). */
+  protected readonly groups: QueueGroup[];
+  /** Removed per-replica groups still finishing their work. */
+  private readonly drainingGroups = new Set<QueueGroup>();
+  private readonly router: Router | undefined;
+  private readonly ackDraw: Sampler | undefined;
+  private busySlots = 0;
+  private waitingTotal = 0;
+  private inServiceTotal = 0;
+  private ready: number;
+  private provisioningNow = 0;
+  private done: DoneTarget = UNCONNECTED.done;
+  private dropTarget: DropTarget = UNCONNECTED.drop;
+  private changes: ChangeListener = UNCONNECTED.changes;
+  private connected = false;
+
+  /**
+   * @param shards 0 for a pool; a fan-out's shard count (one queue of replicas ×
+   * concurrency slots per shard, no router).
+   */
+  constructor(
+    protected readonly sim: Simulation,
+    cfg: PoolConfig,
+    /** The stage's collectors: the station reports what happens, they measure it. */
+    readonly metrics: StageMetrics,
+    shards = 0,
+  ) {
+    this.kind = shards > 0 ? 'fanout' : cfg.overflow === 'oldest' ? 'buffer' : 'pool';
+    this.name = cfg.name;
+    this.replicas = cfg.replicas;
+    this.concurrency = cfg.concurrency;
+    this.shards = shards > 0 ? shards : 1;
+    this.servers = this.shards * cfg.replicas * cfg.concurrency;
+    this.queueCapacity = cfg.queueCapacity;
+    this.overflow = cfg.overflow;
+    this.ackDraw = cfg.ack;
+    this.serviceTime = cfg.serviceTime;
+    this.batcher = new DynamicBatcher(cfg.maxBatch, cfg.maxWaitS);
+    this.routing = cfg.routing;
+    this.deadlineS = cfg.deadlineS;
+    this.systemDeadlineS = cfg.systemDeadlineS;
+    this.quality = cfg.quality;
+    this.candidatesIn = cfg.candidatesIn ?? 1;
+    this.ready = cfg.replicas;
+    const t0 = sim.now;
+    this.busy = new TimeWeighted(t0);
+    this.queueLength = new TimeWeighted(t0);
+    this.inServiceCount = new TimeWeighted(t0);
+    this.slots = new TimeWeighted(t0, this.servers);
+    this.readyReplicas = new TimeWeighted(t0, cfg.replicas);
+    this.billedReplicas = new TimeWeighted(t0, cfg.replicas * this.shards);
+    if (shards > 0) {
+      this.groups = Array.from({ length: shards }, () => new QueueGroup(this, cfg.replicas * cfg.concurrency));
+      this.router = undefined;
+    } else if (cfg.routing === 'shared') {
+      this.groups = [new QueueGroup(this, this.servers)];
+      this.router = undefined;
+    } else {
+      this.groups = Array.from({ length: cfg.replicas }, () => new QueueGroup(this, cfg.concurrency));
+      const groups = this.groups;
+      this.router = routerRegistry[cfg.routing](
+        {
+          count: () => groups.length,
+          outstanding: (i) => {
+            const g = groups[i]!;
+            return g.live + g.inService;
+          },
+        },
+        sim.random.stream(`stage:${cfg.name}:routing`),
+      );
+    }
+  }
+
+  connect(links: StationLinks): void {
+    if (this.connected) throw new Error(`station "${this.name}" is already connected`);
+    this.connected = true;
+    this.done = links.done;
+    this.dropTarget = links.drop;
+    this.changes = links.changes;
+  }
+
+  get counters(): StationCounters {
+    return this;
+  }
+
+  get theory(): StationTheory {
+    const b = this.batcher.maxBatch;
+    return {
+      replicas: this.replicas,
+      concurrency: this.concurrency,
+      servers: this.replicas * this.concurrency,
+      shards: this.shards,
+      fanout: this.kind === 'fanout',
+      hedged: false,
+      maxBatch: b,
+      routing: this.routing,
+      queueCapacity: this.queueCapacity,
+      deadlineS: this.deadlineS,
+      systemDeadlineS: this.systemDeadlineS,
+      meanS: this.serviceTime.meanS(1, this.candidatesIn),
+      fullBatchMeanS: this.serviceTime.meanS(b, this.candidatesIn),
+      scv: this.serviceTime.scv,
+    };
+  }
+
+  capacityRps(replicas = this.replicas): number {
+    const b = this.batcher.maxBatch;
+    return (replicas * this.concurrency * b) / this.serviceTime.meanS(b, this.candidatesIn);
+  }
+
+  /** Requests waiting now (all queues). */
+  get waiting(): number {
+    return this.waitingTotal;
+  }
+
+  /** Execution slots busy now. */
+  get busyServers(): number {
+    return this.busySlots;
+  }
+
+  /** Requests in service now. */
+  get inService(): number {
+    return this.inServiceTotal;
+  }
+
+  /** Replicas ready to serve now. */
+  get readyCount(): number {
+    return this.ready;
+  }
+
+  /** Replicas requested and not yet ready. */
+  get provisioningCount(): number {
+    return this.provisioningNow;
+  }
+
+  /** Restarts time averages and batch counts at `nowS` (end of warm-up). */
+  resetStats(nowS: number): void {
+    this.busy.reset(nowS);
+    this.queueLength.reset(nowS);
+    this.inServiceCount.reset(nowS);
+    this.slots.reset(nowS);
+    this.readyReplicas.reset(nowS);
+    this.billedReplicas.reset(nowS);
+    this.metrics.measuring = true;
+  }
+
+  /** A request arrives at this station. */
+  accept(req: Request): void {
+    this.acceptInto(this.router === undefined ? this.groups[0]! : this.groups[this.router()]!, req);
+  }
+
+  /** Queues `req` on group `g` (or starts it at once), per the batching rule. */
+  protected acceptInto(g: QueueGroup, req: Request): void {
+    const now = this.sim.now;
+    req.enqueuedS = now;
+    if (this.ackDraw !== undefined) {
+      this.metrics.acked(req, this.ackDraw());
+    }
+    if (this.batcher.startsOnArrival(g, now)) {
+      this.dispatch(g, now, req);
+      this.sync(now);
+      return;
+    }
+    if (g.live >= this.queueCapacity) {
+      if (this.overflow === 'newest' || g.live === 0) {
+        this.reject(req, 'full');
+        return;
+      }
+      this.evictOldest(g);
+    }
+    let deadline = this.deadlineS === Infinity ? Infinity : now + this.deadlineS;
+    if (this.systemDeadlineS !== Infinity) deadline = Math.min(deadline, req.arrivalS + this.systemDeadlineS);
+    req.deadlineS = deadline;
+    req.group = g;
+    req.waiting = true;
+    g.queue.push(req);
+    g.live++;
+    this.waitingTotal++;
+    // A timer, cancelled when the request leaves the queue: holding it until it fires
+    // would keep every served request in memory for the whole deadline.
+    if (deadline !== Infinity) req.deadlineTimer = this.sim.timerAt(Math.max(deadline, now), this.expire, req);
+    if (g.freeSlots > 0) this.dispatch(g, now, null); // arms the batch-wait timer
+    this.sync(now);
+  }
+
+  /** Reports and hands on a request this station turns away. */
+  protected reject(req: Request, reason: DropReason): void {
+    this.metrics.dropped(req, reason);
+    this.dropTarget.stationDropped(req, reason === 'deadline');
+  }
+
+  /** A request leaves, served. */
+  protected forward(req: Request): void {
+    if (this.quality === this.quality) req.quality = this.quality; // not NaN
+    this.metrics.finished(req);
+    this.done.stationDone(req);
+  }
+
+  /** Syncs the time averages with the counters (once per event, and only on change). */
+  protected sync(now: number): void {
+    this.changes.advance(now);
+    if (this.busy.current !== this.busySlots) this.busy.set(now, this.busySlots);
+    if (this.queueLength.current !== this.waitingTotal) this.queueLength.set(now, this.waitingTotal);
+    if (this.inServiceCount.current !== this.inServiceTotal) this.inServiceCount.set(now, this.inServiceTotal);
+    const draining = this.drainingNow();
+    const billed = (this.ready + this.provisioningNow + draining) * this.shards;
+    if (this.billedReplicas.current !== billed) this.billedReplicas.set(now, billed);
+    const serving = (this.ready + draining) * this.concurrency * this.shards;
+    if (this.slots.current !== serving) this.slots.set(now, serving);
+  }
+
+  /** Removed replicas still finishing their work (billed, and counted as serving capacity). */
+  private drainingNow(): number {
+    if (this.router !== undefined) return this.drainingGroups.size;
+    // Fan-out stations do not scale (validation refuses it): their shards never drain.
+    if (this.kind === 'fanout') return 0;
+    const readySlots = this.ready * this.concurrency;
+    return this.busySlots > readySlots ? Math.ceil((this.busySlots - readySlots) / this.concurrency) : 0;
+  }
+
+  /**
+   * Starts as many batches on `g`'s free slots as the batching rule allows. `extra`
+   * is a request that just arrived and has not been queued (it is the newest, so it
+   * goes last in its batch).
+   */
+  private dispatch(g: QueueGroup, now: number, extra: Request | null): void {
+    const batcher = this.batcher;
+    while (g.freeSlots > 0) {
+      const avail = g.live + (extra === null ? 0 : 1);
+      if (avail === 0) return;
+      const due = batcher.startAtS(g, avail, now);
+      if (now < due) {
+        if (due < g.timerAtS) {
+          g.timerAtS = due;
+          this.sim.scheduleAt(due, this.onBatchTimer, g);
+        }
+        return;
+      }
+      const size = batcher.sizeOf(avail);
+      if (size === 1) {
+        // PERF: a batch of one travels as the request itself: no Batch, no array.
+        let r: Request;
+        if (g.live > 0) r = this.take(g, now);
+        else {
+          r = this.takeExtra(extra!);
+          extra = null;
+        }
+        this.start(g, size, r, null);
+      } else {
+        const reqs = new Array<Request>(size);
+        let n = 0;
+        while (n < size && g.live > 0) reqs[n++] = this.take(g, now);
+        if (n < size) {
+          reqs[n++] = this.takeExtra(extra!);
+          extra = null;
+        }
+        this.start(g, size, null, new Batch(g, reqs));
+      }
+    }
+  }
+
+  /** Removes the oldest live request of `g` from its queue and records its wait. */
+  private take(g: QueueGroup, now: number): Request {
+    const r = g.takeOldest();
+    this.waitingTotal--;
+    r.waiting = false;
+    clearDeadline(r);
+    this.metrics.waited(r, now - r.enqueuedS);
+    return r;
+  }
+
+  /** The just-arrived request joins a batch without having queued: it waited 0. */
+  private takeExtra(r: Request): Request {
+    this.metrics.waited(r, 0);
+    return r;
+  }
+
+  /** A full buffer drops its oldest waiting request to make room (bounded retention). */
+  private evictOldest(g: QueueGroup): void {
+    const r = g.takeOldest();
+    this.waitingTotal--;
+    r.waiting = false;
+    clearDeadline(r);
+    r.expired = true;
+    r.group = null;
+    this.reject(r, 'oldest');
+  }
+
+  private start(g: QueueGroup, size: number, one: Request | null, batch: Batch | null): void {
+    g.freeSlots--;
+    g.inService += size;
+    this.inServiceTotal += size;
+    this.busySlots++;
+    this.metrics.batchStarted(size);
+    if (one !== null) {
+      one.group = g;
+      this.sim.schedule(this.serviceTime.sample(1, one, null), this.finishOne, one);
+    } else {
+      this.sim.schedule(this.serviceTime.sample(size, null, batch!.requests), this.finishBatch, batch!);
+    }
+  }
+
+  private release(g: QueueGroup, size: number, now: number): void {
+    g.freeSlots++;
+    g.inService -= size;
+    this.inServiceTotal -= size;
+    this.busySlots--;
+    this.dispatch(g, now, null);
+    if (g.draining) this.retireIfEmpty(g);
+    this.sync(now);
+  }
+
+  private readonly finishOne = (req: Request): void => {
+    const g = req.group!;
+    req.group = null;
+    this.release(g, 1, this.sim.now);
+    this.forward(req);
+  };
+
+  private readonly finishBatch = (batch: Batch): void => {
+    this.release(batch.group, batch.requests.length, this.sim.now);
+    for (const req of batch.requests) this.forward(req);
+  };
+
+  private readonly onBatchTimer = (g: QueueGroup): void => {
+    g.timerAtS = Infinity;
+    const now = this.sim.now;
+    this.dispatch(g, now, null);
+    this.sync(now);
+  };
+
+  private readonly expire = (req: Request): void => {
+    const g = req.group;
+    // Stale timers (the request was served, or now waits elsewhere) do nothing.
+    if (!req.waiting || g === null || g.station !== this || this.sim.now < req.deadlineS) return;
+    req.deadlineTimer = null; // it fired
+    req.waiting = false;
+    req.expired = true; // stays in the ring as a tombstone until it reaches the head
+    req.group = null;
+    // Deadlines mostly expire oldest first: drop tombstones at the head now, so a
+    // queue whose slots stay busy does not hold every expired request.
+    while (g.queue.length > 0 && g.queue.peek()!.expired) g.queue.shift();
+    g.live--;
+    this.waitingTotal--;
+    if (g.draining) this.retireIfEmpty(g);
+    this.sync(this.sim.now);
+    this.reject(req, 'deadline');
+  };
+
+  // ---------------------------------------------------------------------------
+  // Capacity changes (ScalableCapacity: the autoscaler's calls).
+
+  /** A replica was requested: it is billed from now, and serves once `replicaReady` is called. */
+  replicaRequested(): void {
+    this.provisioningNow++;
+    this.sync(this.sim.now);
+  }
+
+  /** A requested replica was cancelled before it became ready: billing stops now. */
+  replicaCancelled(): void {
+    this.provisioningNow--;
+    this.sync(this.sim.now);
+  }
+
+  /** A requested replica is ready: it starts taking work now. */
+  replicaReady(): void {
+    const now = this.sim.now;
+    this.provisioningNow--;
+    this.ready++;
+    if (this.router === undefined) {
+      const g = this.groups[0]!;
+      g.freeSlots += this.concurrency;
+      this.dispatch(g, now, null);
+    } else {
+      this.groups.push(new QueueGroup(this, this.concurrency));
+    }
+    this.capacityChanged(now);
+  }
+
+  /**
+   * Removes one ready replica: it takes no new work and finishes what it has; it is
+   * billed until then. Under a shared queue the work it was running finishes on
+   * the slots freed last; under per-replica queues the replica with the fewest
+   * outstanding requests leaves, after serving its own queue.
+   */
+  removeReplica(): void {
+    if (this.ready <= 1) throw new Error(`stage "${this.name}" cannot remove its last replica`);
+    const now = this.sim.now;
+    this.ready--;
+    if (this.router === undefined) {
+      this.groups[0]!.freeSlots -= this.concurrency;
+    } else {
+      let pick = this.groups.length - 1;
+      let least = Infinity;
+      for (let i = this.groups.length - 1; i >= 0; i--) {
+        const g = this.groups[i]!;
+        const load = g.live + g.inService;
+        if (load < least) {
+          least = load;
+          pick = i;
+        }
+      }
+      const g = this.groups.splice(pick, 1)[0]!;
+      g.draining = true;
+      this.drainingGroups.add(g);
+      this.retireIfEmpty(g);
+    }
+    this.capacityChanged(now);
+  }
+
+  private retireIfEmpty(g: QueueGroup): void {
+    if (g.live === 0 && g.inService === 0) this.drainingGroups.delete(g);
+  }
+
+  private capacityChanged(now: number): void {
+    this.changes.advance(now);
+    this.readyReplicas.set(now, this.ready);
+    this.sync(now);
+  }
+}

@@ -1,0 +1,42 @@
+import { RingQueue } from '../../engine/index.ts';
+import type { Request } from '../request.ts';
+import type { PoolStation } from './pool.ts';
+
+/**
+ * Requests waiting for, and being served by, a set of execution slots: the whole pool
+ * under a shared queue, one replica under a load balancer, or one shard of a fan-out.
+ * The queue discipline is FIFO; a request whose deadline passed stays in the ring as a
+ * tombstone (`expired`) until it reaches the head.
+ */
+export class QueueGroup {
+  readonly queue = new RingQueue<Request>(16);
+  /** Waiting requests not expired (the queue may hold expired ones until they reach its head). */
+  live = 0;
+  /** Requests in service. */
+  inService = 0;
+  /** Due time of the pending batch-wait timer; Infinity when none. */
+  timerAtS = Infinity;
+  /** A per-replica group being removed: it takes no new requests and leaves once empty. */
+  draining = false;
+
+  constructor(
+    readonly station: PoolStation,
+    /** Free execution slots; negative while removed capacity still finishes its work. */
+    public freeSlots: number,
+  ) {}
+
+  /** Removes and returns the oldest live request (the caller knows `live > 0`). */
+  takeOldest(): Request {
+    let r = this.queue.shift()!;
+    while (r.expired) r = this.queue.shift()!;
+    this.live--;
+    return r;
+  }
+
+  /** The oldest live request, dropping expired ones at the head (the caller knows `live > 0`). */
+  head(): Request {
+    const q = this.queue;
+    while (q.peek()!.expired) q.shift();
+    return q.peek()!;
+  }
+}

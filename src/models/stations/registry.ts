@@ -1,0 +1,40 @@
+import type { StageDescription, StationKind } from '../../config/description.ts';
+import { makeDistribution } from '../service-distribution.ts';
+import { FanoutStation } from './fanout.ts';
+import { PoolStation, type PoolConfig } from './pool.ts';
+import type { StationContext, StationFactory } from './station.ts';
+
+/**
+ * The pool's configuration from a stage description. A stage with an acknowledgement
+ * (`buffer:`) loses its oldest waiting message when full and draws its ack latency from
+ * its own stream.
+ */
+export function poolConfigOf(d: StageDescription, ctx: StationContext): PoolConfig {
+  return {
+    name: d.name,
+    replicas: d.replicas,
+    concurrency: d.concurrency,
+    queueCapacity: d.queueCapacity,
+    overflow: d.ack !== null ? 'oldest' : 'newest',
+    ack: d.ack !== null ? makeDistribution(d.ack).source(ctx.sim.random.stream(`stage:${d.name}:ack`)) : undefined,
+    serviceTime: ctx.serviceTime,
+    maxBatch: d.maxBatch,
+    maxWaitS: d.maxWaitS,
+    routing: d.routing,
+    deadlineS: d.deadlineS,
+    systemDeadlineS: d.systemDeadlineS,
+    quality: d.quality,
+    candidatesIn: d.candidatesIn,
+  };
+}
+
+/**
+ * Stations by kind (`StageDescription.kind`, chosen in `src/config/resolve.ts`): adding
+ * a kind is a file in this folder and a line here. A buffer is a pool whose eviction
+ * policy drops the oldest message (`poolConfigOf`).
+ */
+export const stationRegistry: { [K in StationKind]: StationFactory } = {
+  pool: (d, ctx) => new PoolStation(ctx.sim, poolConfigOf(d, ctx), ctx.metrics),
+  buffer: (d, ctx) => new PoolStation(ctx.sim, poolConfigOf(d, ctx), ctx.metrics),
+  fanout: (d, ctx) => new FanoutStation(ctx.sim, poolConfigOf(d, ctx), ctx.metrics, d.fanout!),
+};
