@@ -74,7 +74,11 @@ describe('run', () => {
     const big = await loadScenario({ ...pool, stop: { requests: 300_000 } });
     const seen: number[] = [];
     const ac = new AbortController();
-    const err = await run(big, { signal: ac.signal, onProgress: (f) => (seen.push(f), ac.abort()) }).catch((e: unknown) => e);
+    const stopAtFirstTick = (f: number) => {
+      seen.push(f);
+      ac.abort();
+    };
+    const err = await run(big, { signal: ac.signal, onProgress: stopAtFirstTick }).catch((e: unknown) => e);
     expect((err as Error).name).toBe('AbortError');
     expect(seen).toHaveLength(1);
   });
