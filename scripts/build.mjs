@@ -11,7 +11,7 @@
  *   dist/lib/load-scenario-hooks.mjs   the resolve hook .ts scenarios load with (copied)
  *   dist/scenarios/      the built-in YAML scenarios, beside lib/ as src/scenarios is
  *                        beside src/cli (scenario-source.ts finds them at ../scenarios)
- *   dist/types/          declarations (tsc --emitDeclarationOnly) and their maps
+ *   dist/types/          declarations (tsc --emitDeclarationOnly; no maps: src is not shipped)
  *   dist/.built          stamp: bin runs dist in a checkout only while no file of src is newer
  *
  * Why esbuild and not plain tsc: one file per entry plus a few chunks start in a fraction
@@ -28,7 +28,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const started = Date.now();
 
-rmSync(dist, { recursive: true, force: true });
+// Only what this build writes: dist/playground (npm run build:playground) stays.
+for (const d of ['lib', 'types', 'scenarios', '.built']) rmSync(join(dist, d), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
   entryPoints: [
