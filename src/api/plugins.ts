@@ -27,3 +27,10 @@ export function registerRouter(name: string, factory: RouterFactory): void {
 export function routingPolicies(): string[] {
   return [...ROUTING_POLICIES, ...PLUGIN_ROUTING_POLICIES];
 }
+
+/** Removes a routing policy `registerRouter` added (built-in ones stay); returns whether there was one. */
+export function unregisterRouter(name: string): boolean {
+  if (!PLUGIN_ROUTING_POLICIES.delete(name)) return false;
+  delete (routerRegistry as Record<string, RouterFactory>)[name];
+  return true;
+}

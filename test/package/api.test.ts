@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { defineScenario, InputError, isLoaded, loadScenario, registerRouter, replicate, routingPolicies, run, validateScenario } from '../../src/index.ts';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { defineScenario, InputError, isLoaded, loadScenario, registerRouter, replicate, routingPolicies, run, unregisterRouter, validateScenario } from '../../src/index.ts';
 import { builtinNames } from '../../src/cli/scenario-source.ts';
 import { cli } from '../support/cli.ts';
 
@@ -92,6 +92,10 @@ describe('run', () => {
 });
 
 describe('plug-ins', () => {
+  // Test files share modules (vitest isolate: false): a policy left registered would show
+  // in every other file's "expected one of" message.
+  afterEach(() => void unregisterRouter('first-replica'));
+
   it('a registered routing policy is accepted by name and routes the requests', async () => {
     registerRouter('first-replica', () => () => 0);
     expect(routingPolicies()).toContain('first-replica');
@@ -101,5 +105,8 @@ describe('plug-ins', () => {
     expect(() => registerRouter('first-replica', () => () => 0)).toThrow(/already exists/);
     expect(() => registerRouter('round-robin', () => () => 0)).toThrow(/already exists/);
     expect(() => registerRouter('Bad Name', () => () => 0)).toThrow(/lower-case/);
+    expect(unregisterRouter('first-replica')).toBe(true);
+    expect(routingPolicies()).not.toContain('first-replica');
+    expect(unregisterRouter('round-robin')).toBe(false);
   });
 });
