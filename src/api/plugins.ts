@@ -12,8 +12,8 @@ const NAME = /^[a-z][a-z0-9-]*$/;
  * that, given a view of a stage's replicas and the stage's routing random stream, returns
  * the function picking the replica each request joins. It serves this process (scenarios
  * run in it, and `.ts` scenarios it loads, which may register their own); worker threads
- * of the CLI do not see it, so run such scenarios with `--workers 1`. Throws on a name
- * that is malformed or taken.
+ * would not see it, so once one is registered the CLI runs its simulations in this thread.
+ * Throws on a name that is malformed or taken.
  */
 export function registerRouter(name: string, factory: RouterFactory): void {
   if (!NAME.test(name)) throw new InputError([`registerRouter: a policy name is lower-case letters, digits and "-", starting with a letter, got ${JSON.stringify(name)}`]);

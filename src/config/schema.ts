@@ -235,9 +235,12 @@ const stageSpec = z.strictObject({
     .optional(),
   routing: z
     .strictObject({
-      policy: z.custom<RoutingPolicyName>((v) => typeof v === 'string' && isRoutingPolicy(v), {
-        error: (iss) => `expected one of ${routingPolicyNames().map((p) => `"${p}"`).join(', ')}, got ${show(iss.input)}`,
-      }),
+      // Typed for the writer as a built-in name or any string (a registered plug-in's), checked here.
+      policy: z
+        .custom<RoutingPolicyName | (string & {})>((v) => typeof v === 'string' && isRoutingPolicy(v), {
+          error: (iss) => `expected one of ${routingPolicyNames().map((p) => `"${p}"`).join(', ')}, got ${show(iss.input)}`,
+        })
+        .transform((v) => v as RoutingPolicyName),
     })
     .optional(),
   deadline: positiveDuration().optional(),

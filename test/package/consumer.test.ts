@@ -20,15 +20,18 @@ const elsewhere = join(tmp, 'elsewhere');
 // The installed CLI runs the build whatever the caller's environment says.
 const env = { ...process.env, SERVESIM_DEV: undefined, NODE_OPTIONS: undefined, npm_config_loglevel: 'error', npm_config_audit: 'false', npm_config_fund: 'false' };
 
-const SCENARIO_TS = `import { defineScenario } from 'servesim';
+const SCENARIO_TS = `import { defineScenario, registerRouter } from 'servesim';
 import { replicas } from './replicas';
+
+// A plug-in registered by the scenario itself, in the registries of the CLI running it.
+registerRouter('last-replica', (view) => () => view.count() - 1);
 
 export default defineScenario({
   name: 'from-typescript',
   seed: 5,
   arrivals: { process: 'poisson', qps: 50 },
   stop: { requests: 5_000 },
-  stages: [{ name: 'model', replicas, service: { dist: 'gamma', mean: '60ms', cv: 0.5 } }],
+  stages: [{ name: 'model', replicas, routing: { policy: 'last-replica' }, service: { dist: 'gamma', mean: '60ms', cv: 0.5 } }],
 });
 `;
 
@@ -120,6 +123,12 @@ console.log(p99 > 0, c.differences.length, rep.replications, new RandomStreams(1
     const far = installed('run', join(elsewhere, 'scenario.ts'), '--json');
     expect(far.stderr).toBe('');
     expect(far.stdout).toBe(r.stdout);
+    // Every request on the last of 4 replicas; with replications the CLI would use worker
+    // threads, which do not have the plug-in: it keeps them in its own thread.
+    expect(JSON.parse(r.stdout).stages.model.utilization).toBeLessThanOrEqual(0.25 + 1e-9);
+    const reps = sh('npx', ['--no-install', 'servesim', 'run', 'scenario.ts', '--replications', '2', '--workers', '2', '--json'], app);
+    expect(reps.stderr).toBe('');
+    expect(JSON.parse(reps.stdout)).toMatchObject({ scenario: 'from-typescript', replications: 2 });
   });
 
   it('npx servesim list works from the project', () => {
