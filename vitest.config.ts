@@ -13,5 +13,8 @@ export default defineConfig({
     isolate: false,
     // Both cores: vitest's default leaves one free, which halves the suite's speed on 2 CPUs.
     maxWorkers: 2,
+    // The CLI a test spawns (bin/servesim.mjs) runs the sources, never a build that may be
+    // stale; test/package tests the build on purpose.
+    env: { SERVESIM_DEV: '1' },
   },
 });

@@ -1,10 +1,45 @@
 #!/usr/bin/env node
-// Entry point of `npx servesim`: runs the TypeScript sources through tsx, so the
-// repository needs no build step.
-import { register } from 'tsx/esm/api';
+// Entry point of `npx servesim`. An installed package runs the build (dist/lib/cli.mjs).
+// A checkout runs the build only while it is fresh (no file of src/ newer than the
+// build's stamp), else the TypeScript sources through tsx, so an edit is never hidden
+// behind a stale build. SERVESIM_DEV=1 always runs the sources (npm test sets it: the
+// tests test the sources); SERVESIM_DEV=0 always runs the build.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-const { guardStdio } = await import('../src/cli/stdio.ts');
-guardStdio();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const root = fileURLToPath(new URL('..', import.meta.url));
+const built = `${root}dist/lib/cli.mjs`;
+const src = `${root}src`;
+
+/** Whether any file under `dir` was modified after `since` (ms). ~130 stats: about a millisecond. */
+function newerThan(dir, since) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = `${dir}/${e.name}`;
+    if (e.isDirectory() ? newerThan(p, since) : statSync(p).mtimeMs > since) return true;
+  }
+  return false;
+}
+
+function useBuild() {
+  const dev = process.env.SERVESIM_DEV;
+  if (dev === '1') return false;
+  if (!existsSync(built)) {
+    if (dev === '0' || !existsSync(src)) {
+      process.stderr.write(`servesim: ${built} is missing; build it with \`npm run build\`\n`);
+      process.exit(1);
+    }
+    return false;
+  }
+  if (dev === '0' || !existsSync(src)) return true;
+  return !newerThan(src, statSync(`${root}dist/.built`, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+}
+
+let cli;
+if (useBuild()) cli = await import('../dist/lib/cli.mjs');
+else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  cli = await import('../src/cli/entry.ts');
+}
+cli.guardStdio();
+process.exitCode = await cli.main(process.argv.slice(2));

@@ -25,3 +25,16 @@ export { compare, compareJson, type CompareResult, type CompareJson, type Compar
 export { sweep, sweepJson, type SweepResult, type SweepJson, type SweepSpec, type SweepCurve, type SweepCurveJson, type SweepVariantsJson, type SweepPoint, type SweepAnalysis, type SweepCrossings } from './experiments/index.ts';
 /** The cheapest configuration meeting an SLO, by bisection on one count (`servesim plan`). */
 export { plan, planJson, type PlanResult, type PlanJson, type PlanSpec, type PlanPoint, type PlanPointJson } from './experiments/index.ts';
+
+// The library in four calls: load (validate, freeze), run, experiment, plug in.
+
+/** Validates a scenario object, YAML/JSON text, file path or built-in name into a frozen scenario; never changes its input. */
+export { loadScenario, isLoaded, type ScenarioLike } from './api/load-scenario.ts';
+/** Runs a scenario once: the object `servesim run --json` prints, with progress and an AbortSignal. */
+export { run, type RunScenarioOptions } from './api/run.ts';
+/** Plug-ins: a routing policy of your own, by name (`routing: { policy: name }`). */
+export { registerRouter, unregisterRouter, routingPolicies, type Router, type RouterFactory, type RoutingView } from './api/plugins.ts';
+/** What a run returns, piece by piece (the JSON contract, src/models/result.ts). */
+export type { LatencySummaryMs, SloResult, CostResult, DetailedRun } from './models/index.ts';
+export type { Seed } from './engine/index.ts';
+export type { Override } from './config/overrides.ts';

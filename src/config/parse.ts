@@ -260,10 +260,12 @@ export function rawFromObject(obj: unknown, sourceName: string): RawScenario {
 }
 
 /**
- * Validates a raw scenario (after applying `--set` overrides) as a whole. Throws an
- * InputError listing every problem, each with its location and path.
+ * Validates a raw scenario (after applying `--set` overrides) as a whole, without
+ * changing it. Throws an InputError listing every problem, each with its location and path.
  */
-export function validateScenario(rs: RawScenario, overrides: readonly Override[] = []): Scenario {
+export function validateScenario(given: RawScenario, overrides: readonly Override[] = []): Scenario {
+  // Shorthands and overrides are applied to a copy: the caller's object never changes.
+  const rs = { ...given, raw: structuredClone(given.raw) };
   // A bad shorthand is one problem among the others, not a stop: validate the rest too.
   const badTopology = tryExpandTopology(rs);
   const applied = applyOverrides(rs.raw, overrides);

@@ -202,6 +202,10 @@ const NAME_RE = /^[A-Za-z][A-Za-z0-9_-]*$/;
 /** Load-balancing policies: one shared queue, or a queue per replica behind a balancer. */
 export const ROUTING_POLICIES = ['shared', 'round-robin', 'random', 'least-outstanding', 'power-of-two'] as const;
 export type RoutingPolicyName = (typeof ROUTING_POLICIES)[number];
+/** Policies a library user added (`registerRouter`, src/api/plugins.ts), accepted beside the built-in ones. */
+export const PLUGIN_ROUTING_POLICIES = new Set<string>();
+const routingPolicyNames = (): string[] => [...ROUTING_POLICIES, ...PLUGIN_ROUTING_POLICIES];
+const isRoutingPolicy = (v: string): boolean => (ROUTING_POLICIES as readonly string[]).includes(v) || PLUGIN_ROUTING_POLICIES.has(v);
 
 const stageSpec = z.strictObject({
   name: z
@@ -231,7 +235,12 @@ const stageSpec = z.strictObject({
     .optional(),
   routing: z
     .strictObject({
-      policy: z.enum(ROUTING_POLICIES, { error: (iss) => `expected one of ${ROUTING_POLICIES.map((p) => `"${p}"`).join(', ')}, got ${show(iss.input)}` }),
+      // Typed for the writer as a built-in name or any string (a registered plug-in's), checked here.
+      policy: z
+        .custom<RoutingPolicyName | (string & {})>((v) => typeof v === 'string' && isRoutingPolicy(v), {
+          error: (iss) => `expected one of ${routingPolicyNames().map((p) => `"${p}"`).join(', ')}, got ${show(iss.input)}`,
+        })
+        .transform((v) => v as RoutingPolicyName),
     })
     .optional(),
   deadline: positiveDuration().optional(),

@@ -17,12 +17,21 @@ export interface RunTask {
  */
 export type Runner = (tasks: readonly RunTask[], onDone?: (done: number, total: number) => void) => Promise<DetailedRun[]>;
 
-/** Runs every task in this thread, in order. */
-export function inProcessRunner(openTrace?: TraceOpener): Runner {
+/**
+ * Runs every task in this thread, in order. With a signal, it is checked before each
+ * task and at each run's progress ticks, and the event loop gets a turn between tasks
+ * (so a timer or another task can abort).
+ */
+export function inProcessRunner(openTrace?: TraceOpener, signal?: AbortSignal): Runner {
   return async (tasks, onDone) => {
     const out: DetailedRun[] = [];
+    const check = signal ? () => signal.throwIfAborted() : undefined;
     for (const t of tasks) {
-      out.push(runScenarioDetailed(t.scenario, { seed: t.seed, ...(openTrace ? { openTrace } : {}) }));
+      if (signal) {
+        await new Promise((r) => setImmediate(r));
+        signal.throwIfAborted();
+      }
+      out.push(runScenarioDetailed(t.scenario, { seed: t.seed, ...(openTrace ? { openTrace } : {}), ...(check ? { onProgress: check } : {}) }));
       onDone?.(out.length, tasks.length);
     }
     return out;
@@ -50,6 +59,8 @@ export interface ExperimentSettings {
   openTrace?: TraceOpener;
   /** Called as simulations finish: how many of how many (plan: of an estimate). */
   onProgress?: (done: number, total: number) => void;
+  /** Stops the experiment: it rejects with the signal's reason (checked between simulations, and within them by the default runner). */
+  signal?: AbortSignal;
 }
 
 /** Most simulations one experiment keeps at once: every run's figures and sketches stay until the end (about 10 KB each). */
@@ -83,7 +94,9 @@ export async function runConfigurations(scenarios: readonly Scenario[], replicat
   }
   const tasks: RunTask[] = [];
   for (const s of scenarios) for (let i = 0; i < replications; i++) tasks.push({ scenario: s, seed: replicationSeed(root, i) });
-  const runner = settings.runner ?? inProcessRunner(settings.openTrace);
+  settings.signal?.throwIfAborted();
+  const runner = settings.runner ?? inProcessRunner(settings.openTrace, settings.signal);
   const out = await runner(tasks, settings.onProgress);
+  settings.signal?.throwIfAborted();
   return scenarios.map((_, k) => out.slice(k * replications, (k + 1) * replications));
 }

@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+/**
+ * `npm run build` (and `prepare`, so `npm ci` and `npm pack` build too): compiles src
+ * into dist/, what the package ships and what bin/servesim.mjs runs when it is fresh.
+ *
+ *   dist/lib/*.mjs       esbuild bundles (ES modules, source maps): index (the library),
+ *                        engine, cli (bin's entry), worker-entry (the worker threads), and
+ *                        shared chunks; code splitting keeps vega/vega-lite in the report
+ *                        chunk, loaded only when a report is written. Dependencies are
+ *                        bundled but for the few loaded by file at run time (below).
+ *   dist/lib/load-scenario-hooks.mjs   the resolve hook .ts scenarios load with (copied)
+ *   dist/scenarios/      the built-in YAML scenarios, beside lib/ as src/scenarios is
+ *                        beside src/cli (scenario-source.ts finds them at ../scenarios)
+ *   dist/types/          declarations (tsc --emitDeclarationOnly; no maps: src is not shipped)
+ *   dist/.built          stamp: bin runs dist in a checkout only while no file of src is newer
+ *
+ * Why esbuild and not plain tsc: one file per entry plus a few chunks start in a fraction
+ * of the time of ~130 modules (bench/README.md, "Start-up"), and it keeps the report
+ * libraries out of the CLI's start-up path. Why tsc for types: only tsc writes declarations.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const started = Date.now();
+
+// Only what this build writes: dist/playground (npm run build:playground) stays.
+for (const d of ['lib', 'types', 'scenarios', '.built']) rmSync(join(dist, d), { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: [
+    { in: 'src/index.ts', out: 'index' },
+    { in: 'src/engine/index.ts', out: 'engine' },
+    { in: 'src/cli/entry.ts', out: 'cli' },
+    // worker-pool.ts starts `./worker-entry.mjs` beside itself: in src a tsx shim, here the worker.
+    { in: 'src/cli/worker.ts', out: 'worker-entry' },
+  ],
+  outdir: 'dist/lib',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunk-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Dependencies are bundled (start-up: one file instead of zod's, yaml's and commander's
+  // hundreds), except what is loaded by file at run time: vega's scripts are read from
+  // their packages into a report, tsx is registered for .ts scenarios, and protobufjs is
+  // only reached by DDSketch's protobuf encoding, which servesim never calls.
+  external: ['vega', 'vega-lite', 'vega-interpreter', 'tsx', 'tsx/*', 'protobufjs/minimal'],
+  // Bundled CommonJS dependencies call require() for Node's built-ins.
+  banner: { js: "import { createRequire as __servesimRequire } from 'node:module'; const require = __servesimRequire(import.meta.url);" },
+  sourcemap: true,
+  // The sources are the maps' content, so a stack trace reads like the TypeScript.
+  sourcesContent: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+cpSync(join(root, 'src/cli/load-scenario-hooks.mjs'), join(dist, 'lib/load-scenario-hooks.mjs'));
+mkdirSync(join(dist, 'scenarios'));
+for (const f of readdirSync(join(root, 'src/scenarios'))) {
+  if (/\.(ya?ml|json)$/.test(f)) cpSync(join(root, 'src/scenarios', f), join(dist, 'scenarios', f));
+}
+
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+if (tsc.status !== 0) {
+  console.error('build: tsc failed (declarations)');
+  process.exit(1);
+}
+// tsc keeps the sources' `./x.ts` specifiers in declarations; `./x.js` is what every
+// consumer's module resolution (node16, nodenext, bundler) maps to `./x.d.ts`.
+const rewrite = (dir) => {
+  for (const f of readdirSync(dir)) {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) rewrite(p);
+    else if (f.endsWith('.d.ts')) {
+      const text = readFileSync(p, 'utf8');
+      const out = text.replace(/((?:from |import\()\s*['"])(\.{1,2}\/[^'"]*?)\.ts(['"])/g, '$1$2.js$3');
+      if (out !== text) writeFileSync(p, out);
+    }
+  }
+};
+rewrite(join(dist, 'types'));
+writeFileSync(join(dist, '.built'), `${new Date().toISOString()}\n`);
+console.error(`build: dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);

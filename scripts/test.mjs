@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: the steps CI runs, in order, each shown as it runs; then one closing line
+ * with the tests passed, failed and skipped over every vitest run, and the steps that
+ * failed. Steps: lint (Biome), type check (src and the playground), the suites without
+ * the browser, the playground's (browser) suite. Every step runs even after a failure,
+ * so one run reports everything; the exit code is 1 if any step failed. For one folder,
+ * run vitest itself: `npx vitest run test/engine`.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const tmp = mkdtempSync(join(tmpdir(), 'servesim-test-'));
+const started = Date.now();
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const failedSteps = [];
+
+function step(name, cmd, args, vitestJson) {
+  process.stderr.write(`\n── ${name}: ${[cmd, ...args].join(' ')}\n`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', shell: false });
+  if (vitestJson !== undefined) {
+    try {
+      const j = JSON.parse(readFileSync(vitestJson, 'utf8'));
+      totals.passed += j.numPassedTests;
+      totals.failed += j.numFailedTests;
+      totals.skipped += j.numPendingTests + j.numTodoTests;
+    } catch {
+      // No report: the run itself failed to start; the step counts as failed below.
+    }
+  }
+  if (r.status !== 0) failedSteps.push(name);
+}
+
+const bin = (pkg, file) => join('node_modules', pkg, file);
+const vitest = (name, args) => {
+  const out = join(tmp, `${name}.json`);
+  step(name, process.execPath, [bin('vitest', 'vitest.mjs'), 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], out);
+};
+
+step('lint', process.execPath, [bin('@biomejs/biome', 'bin/biome'), 'lint', '--error-on-warnings']);
+step('types', process.execPath, [bin('typescript', 'bin/tsc'), '--noEmit']);
+step('types (playground)', process.execPath, [bin('typescript', 'bin/tsc'), '--noEmit', '-p', 'playground']);
+vitest('tests', ['--exclude', 'test/playground/**']);
+vitest('tests (playground)', ['test/playground']);
+rmSync(tmp, { recursive: true, force: true });
+
+const s = ((Date.now() - started) / 1000).toFixed(0);
+const steps = failedSteps.length === 0 ? 'all steps passed' : `failed steps: ${failedSteps.join(', ')}`;
+process.stderr.write(`\nnpm test: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped; ${steps} (${s} s)\n`);
+process.exitCode = failedSteps.length === 0 ? 0 : 1;
