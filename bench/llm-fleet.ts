@@ -5,7 +5,7 @@
  * (one pending at a time) and finished requests are forgotten, so memory follows the
  * requests in flight, not the run length.
  */
-import { RandomStreams, Simulation, lognormal, type Rng } from '../src/engine/index.ts';
+import { type RandomStreams, Simulation, lognormal, type Rng } from '../src/engine/index.ts';
 import { LLM_PROFILES, type LlmProfileName } from '../src/catalog/llm-profiles.ts';
 import { LlmReplica, coefficientStepTime, type LlmRequestSpec, type LlmSchedulerConfig } from '../src/models/llm/index.ts';
 

@@ -8,7 +8,7 @@ import type { Scenario } from '../config/schema.ts';
 import { ServingSystem, type RunResult } from '../models/index.ts';
 import { estimateAt, type Aggregate } from '../experiments/aggregate.ts';
 import { compare, compareJson } from '../experiments/compare.ts';
-import { describeAssignment, plan, planJson, type PlanPoint } from '../experiments/plan.ts';
+import { describeAssignment, plan, planJson, type PlanPoint, type PlanResult } from '../experiments/plan.ts';
 import { replicate, replicateJson, theoryOfAggregate } from '../experiments/replicate.ts';
 import { inProcessRunner, type ExperimentSettings, type Runner } from '../experiments/runner.ts';
 import { sweep, sweepJson, sweepValues } from '../experiments/sweep.ts';
@@ -495,26 +495,76 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
 // plan
 
 function whyFails(p: PlanPoint, target: string, fraction: number): string {
+  if (p.aggregate === undefined) {
+    const cause = p.overloaded!.split('. ')[0]!.replace(' is overloaded: ', ': ');
+    return `refused as overloaded, ${cause}, so its queue grows for as long as arrivals last (not simulated)`;
+  }
   const att = estimateAt(p.aggregate.figures, 'slo.attainment')?.mean ?? NaN;
-  if (p.overloaded === undefined) return `p99 ${est(p.aggregate, 'latencyMs.p99')} ms, ${fmtPct(att)} of requests within target (needs ${fmtPct(fraction)} for ${target})`;
+  if (p.overloaded === undefined) return `p99 ${est(p.aggregate, 'latencyMs.p99')} ms, ${fmtPct(att)} of requests within target (needs ${fmtPct(fraction)} for ${target})${stoppedText(p)}`;
   // The warning's first sentence names the stage and its load; the rest is advice for a plain run.
   const cause = p.overloaded.split('. ')[0]!.replace(' is overloaded: ', ': ');
   return `refused as overloaded, ${cause}, so its latency grows with the run's length (this finite run measured p99 ${est(p.aggregate, 'latencyMs.p99')} ms, ${fmtPct(att)} within target)`;
 }
 
+/** For a probe stopped early: when, and why its verdict was already decided. */
+function stoppedText(p: PlanPoint): string {
+  const e = p.earlyStop;
+  if (e === undefined) return '';
+  return `; stopped at ${fmtNum(e.atS)} s of simulated time, ${fmtPct(e.share)} of its requests finished, the verdict ${e.rule === 'certain' ? 'certain' : 'decided at 95%'}: ${e.reason}`;
+}
+
+/** What the closed forms, the overload refusals and the early stops saved; nothing when none applied. */
+function planShortcutLines(result: PlanResult): string[] {
+  const lines: string[] = [];
+  const path = result.count.path;
+  for (const c of result.perCombination) {
+    const k = c.bracket;
+    if (k === undefined) continue;
+    const where = Object.keys(c.assignment).length > 0 ? ` (${describeAssignment(c.assignment)})` : '';
+    lines.push(
+      `Closed forms${where}, ${k.formula}: stable from ${path}=${k.stable}; the waits alone need at least ${k.lowerBound}; the whole latency ${k.estimate}. Tried first: ${k.estimate}${k.estimate - 1 >= k.stable ? ` and ${k.estimate - 1}` : ''}.`,
+    );
+  }
+  if (result.refused.length > 0) {
+    const counts = result.refused.map((p) => Number(p.assignment[path])).sort((a, b) => a - b);
+    lines.push(`${result.refused.length} configuration(s) refused as overloaded without simulation (${path} = ${counts.join(', ')}).`);
+  }
+  const early = result.evaluated.filter((p) => p.earlyStop !== undefined);
+  if (early.length > 0) {
+    const certain = early.filter((p) => p.earlyStop!.rule === 'certain').length;
+    lines.push(`${early.length} simulation(s) stopped early once their verdict was decided (${certain} certain, ${early.length - certain} at 95%).`);
+  }
+  return lines;
+}
+
 /** `servesim plan`: the cheapest configuration meeting an SLO at a load, found by bisection on counts. */
-export async function planCmd(ref: string, given: ExperimentOptions & { slo: string; qps?: number; vary: string[] }): Promise<string> {
+export async function planCmd(ref: string, given: ExperimentOptions & { slo: string; qps?: number; vary: string[]; fullBisection?: boolean; statisticalStop?: boolean }): Promise<string> {
   checkReportPath(given.report);
   const file = await loadRawFile(ref);
   const opts = resolveReplications(given, file.raw);
   checkReplications(opts.replications);
-  if (opts.workers !== undefined && opts.replications <= 1) {
-    throw new InputError([`--workers ${opts.workers} with one replication: plan simulates one configuration at a time, so workers only help with --replications N`]);
+  if (opts.workers !== undefined && opts.workers <= 1 && opts.replications <= 1) {
+    throw new InputError([`--workers ${opts.workers} with one replication: plan runs probes on worker threads with --workers 2 or more, or replications with --replications N`]);
   }
   if (opts.shard) throw new InputError(['--shard: plan bisects, so each step depends on the last; split a plan by running one per listed choice (e.g. one per --vary stages.x.hardware=...) instead']);
   const { settings, close } = settingsFor(file, opts);
   // Bisection's steps depend on each other: no bar per batch, one for the plan (kept below 100 % until it ends).
-  const result = await withProgress('planning', settings, close, (s) => plan(file, { slo: opts.slo, ...(opts.qps !== undefined ? { qps: opts.qps } : {}), vary: opts.vary, set: opts.set }, s), 0.95);
+  const result = await withProgress('planning', settings, close, (s) =>
+      plan(
+        file,
+        {
+          slo: opts.slo,
+          ...(opts.qps !== undefined ? { qps: opts.qps } : {}),
+          vary: opts.vary,
+          set: opts.set,
+          ...(opts.replications <= 1 && opts.workers !== undefined ? { parallel: opts.workers } : {}),
+          ...(opts.fullBisection ? { fullBisection: true } : {}),
+          ...(opts.statisticalStop ? { statisticalStop: true } : {}),
+        },
+        s,
+      ),
+    0.95,
+  );
   const slo = result.slo;
   const count = result.count;
   const perCountRange = Math.ceil(Math.log2(count.hi! - count.lo! + 1)) + 1;
@@ -523,12 +573,12 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo: str
     const tradeoff: TradeoffPoint[] = result.evaluated.map((p) => ({
       label: describeAssignment(p.assignment),
       costPerHourUsd: p.cost,
-      p99Ms: estimateAt(p.aggregate.figures, 'latencyMs.p99')?.mean ?? NaN,
+      p99Ms: estimateAt(p.aggregate!.figures, 'latencyMs.p99')?.mean ?? NaN,
       meetsSlo: p.meets,
       chosen: p === result.best,
     }));
-    const shown = [result.best, result.nextCheaper].filter((p): p is PlanPoint => p !== undefined);
-    const theory = result.best && result.bestScenario ? theoryOfAggregate(result.bestScenario, result.best.aggregate, openerFor(file, opts)) : [];
+    const shown = [result.best, result.nextCheaper].filter((p): p is PlanPoint & { aggregate: Aggregate } => p?.aggregate !== undefined);
+    const theory = result.best?.aggregate && result.bestScenario ? theoryOfAggregate(result.bestScenario, result.best.aggregate, openerFor(file, opts)) : [];
     const report = buildReport(
       `servesim plan · ${slo.target}${opts.qps !== undefined ? ` at ${opts.qps} QPS` : ''}`,
       result.best ? `Cheapest configuration meeting ${slo.target}: ${describeAssignment(result.best.assignment)}.` : `No configuration in the ranges meets ${slo.target}.`,
@@ -547,9 +597,11 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo: str
     for (const c of result.perCombination) lines.push(`  ${describeAssignment(c.largestTried.assignment)}: ${whyFails(c.largestTried, slo.target, slo.fraction)}`);
   } else {
     const b = result.best;
+    const ba = b.aggregate!; // the best configuration met the SLO, so it was simulated
     lines.push(`Cheapest: ${describeAssignment(b.assignment)} at ${costText(b)}`);
-    const util = estimateAt(b.aggregate.figures, `stages.${count.path.split('.')[1]}.utilization`)?.mean ?? NaN;
-    lines.push(`  p50 ${est(b.aggregate, 'latencyMs.p50')} ms · p99 ${est(b.aggregate, 'latencyMs.p99')} ms · ${fmtPct(estimateAt(b.aggregate.figures, 'slo.attainment')?.mean ?? NaN)} within target · ${fmtPct(util)} busy`);
+    const util = estimateAt(ba.figures, `stages.${count.path.split('.')[1]}.utilization`)?.mean ?? NaN;
+    lines.push(`  p50 ${est(ba, 'latencyMs.p50')} ms · p99 ${est(ba, 'latencyMs.p99')} ms · ${fmtPct(estimateAt(ba.figures, 'slo.attainment')?.mean ?? NaN)} within target · ${fmtPct(util)} busy`);
+    if (b.earlyStop) lines.push(`  (${stoppedText(b).slice(2)})`);
     if (result.nextCheaper) lines.push(`One fewer (${describeAssignment(result.nextCheaper.assignment)}) fails: ${whyFails(result.nextCheaper, slo.target, slo.fraction)}`);
     else lines.push(`(${count.lo} is the bottom of the range: nothing cheaper was tried)`);
     for (const c of result.perCombination) {
@@ -558,5 +610,6 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo: str
     }
   }
   lines.push('', `${result.evaluated.length} configurations simulated: bisection on ${count.path} (${count.lo}..${count.hi}) needs at most ${perCountRange} per combination instead of ${count.hi! - count.lo! + 1}.`);
+  lines.push(...planShortcutLines(result));
   return `${lines.join('\n')}\n${text}`;
 }

@@ -233,8 +233,10 @@ function buildProgram(io: Io, setOutput: (s: string) => void): Command {
       .argument('<scenario>', 'path or built-in name')
       .requiredOption('--slo <objective>', 'e.g. "p99<100ms" or "latency<100ms for 99.9%"')
       .addOption(new Option('--qps <rate>', 'arrival rate to plan for (sets arrivals.qps)').argParser(parseRate))
-      .option('--vary <path=range|list>', 'a count to size (stages.x.replicas=1..256) and lists to choose from (stages.x.hardware=a,b)', (v: string, prev: string[]) => [...prev, v], [] as string[]),
-  ).action(wrap((async (ref: string, opts: ExperimentOptions & { slo: string; qps?: number; vary: string[] }) => planCmd(ref, opts)) as Action));
+      .option('--vary <path=range|list>', 'a count to size (stages.x.replicas=1..256) and lists to choose from (stages.x.hardware=a,b)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+      .option('--full-bisection', 'plain bisection, every probe run to its end (no closed-form first guess, no early stop): to check the shortcuts')
+      .option('--statistical-stop', 'also stop a probe once its verdict is likely at 95% (from half its run on), not only once it is certain'),
+  ).action(wrap((async (ref: string, opts: ExperimentOptions & { slo: string; qps?: number; vary: string[]; fullBisection?: boolean; statisticalStop?: boolean }) => planCmd(ref, opts)) as Action));
 
   program
     .command('merge')

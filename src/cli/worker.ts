@@ -1,6 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { runScenarioDetailed } from '../models/index.ts';
-import type { RunTask } from '../experiments/runner.ts';
+import { runTask, type RunTask } from '../experiments/runner.ts';
 import { traceOpener, type TraceAccess } from './trace-file.ts';
 
 /** A task sent to a worker: what to run, and which trace files it may open (the same rule as the main thread). */
@@ -13,10 +12,7 @@ export interface WorkerTask {
 // Each message is one simulation; the answer carries its index so the pool can keep order.
 parentPort!.on('message', (msg: WorkerTask) => {
   try {
-    const out = runScenarioDetailed(msg.task.scenario, {
-      seed: msg.task.seed,
-      openTrace: traceOpener(msg.traces),
-    });
+    const out = runTask(msg.task, traceOpener(msg.traces));
     parentPort!.postMessage({ id: msg.id, out });
   } catch (err) {
     const e = err as Error & { problems?: string[] };

@@ -3,14 +3,21 @@ import { applyOverrides, type Override } from '../config/overrides.ts';
 import type { Scenario } from '../config/schema.ts';
 import { parseSlo, type Slo } from '../config/slo.ts';
 import { aggregate, estimateAt, type Aggregate, type RunEstimates } from './aggregate.ts';
-import { checkReplications, rootSeed, runConfigurations, type ExperimentSettings } from './runner.ts';
+import { checkReplications, inProcessRunner, replicationSeed, rootSeed, type ExperimentSettings, type RunTask } from './runner.ts';
+import { ServingSystem } from '../models/index.ts';
+import { stageShapes } from './theory.ts';
+import { earlyStopSpec } from './early-stop.ts';
+import { planBracket, type PoolShape } from './plan-bracket.ts';
 import type { ScenarioSource } from './variants.ts';
+import type { EarlyStopOutcome } from './early-stop.ts';
+import type { PlanBracket } from './plan-bracket.ts';
 import { parseVary, type Vary } from './vary.ts';
 
-/** One configuration the planner simulated. */
+/** One configuration the planner tried: simulated, or refused without simulation. */
 export interface PlanPoint {
   assignment: Record<string, number | string>;
-  aggregate: Aggregate;
+  /** The replications' figures; undefined when the configuration was refused without simulation (`overloaded` says why). */
+  aggregate?: Aggregate;
   meets: boolean;
   /**
    * Why the configuration was refused whatever its measured attainment: the overload
@@ -20,6 +27,8 @@ export interface PlanPoint {
   overloaded?: string;
   /** Hourly bill of the configuration (USD); the replica count when no hardware is priced. */
   cost: number;
+  /** Set when the probe stopped before the end of its run because its verdict was already decided (`early-stop.ts`). */
+  earlyStop?: EarlyStopOutcome;
 }
 
 /** The bisection's answer with its evidence. */
@@ -29,15 +38,35 @@ export interface PlanSearch {
   /** The same configuration with one replica fewer (it fails: that is why `best` is the minimum). */
   nextCheaper: PlanPoint | undefined;
   /** The minimum found for each combination of the listed values (or its failure at the top of the range). */
-  perCombination: Array<{ assignment: Record<string, number | string>; minimum: PlanPoint | undefined; largestTried: PlanPoint }>;
+  perCombination: Array<{ assignment: Record<string, number | string>; minimum: PlanPoint | undefined; largestTried: PlanPoint; bracket?: PlanBracket }>;
   /** Every configuration simulated (each with its replications). */
   evaluated: PlanPoint[];
+  /** Configurations refused as overloaded without simulation. */
+  refused: PlanPoint[];
   /** True when cost is the replica count because no stage names hardware. */
   costIsReplicas: boolean;
 }
 
+/** A probe's outcome: its replications' figures, and why it stopped early if it did. */
+export interface ProbeOutcome {
+  aggregate: Aggregate;
+  earlyStop?: EarlyStopOutcome;
+}
+
 /** Runs the replications of one configuration. */
-export type Evaluate = (assignment: Record<string, number | string>) => Promise<Aggregate>;
+export type Evaluate = (assignment: Record<string, number | string>) => Promise<Aggregate | ProbeOutcome>;
+
+/** What speeds a search up; without any of it `planCheapest` is the plain bisection. */
+export interface PlanSearchOptions {
+  /** Why a configuration cannot meet the SLO before any simulation (an overload), or undefined. Must be monotone: fewer replicas are refused too. */
+  refuse?: (assignment: Record<string, number | string>) => { overloaded: string; cost: number } | undefined;
+  /** The closed forms' bracket for one combination, or undefined where they do not apply. */
+  bracket?: (combo: Record<string, number | string>, lo: number, hi: number) => PlanBracket | undefined;
+  /** Probes to run at once (worker threads); default 1. */
+  parallel?: number;
+  /** Runs several configurations at once (one batch for the worker pool); default: `evaluate` on each. */
+  evaluateMany?: (assignments: Array<Record<string, number | string>>) => Promise<Array<Aggregate | ProbeOutcome>>;
+}
 
 function combinations(lists: readonly Vary[]): Array<Record<string, number | string>> {
   let out: Array<Record<string, number | string>> = [{}];
@@ -45,23 +74,50 @@ function combinations(lists: readonly Vary[]): Array<Record<string, number | str
   return out;
 }
 
+/** The `parallel` counts splitting the open interval (fail, pass) evenly (bisection's midpoint for one). */
+function splitPoints(fail: number, pass: number, parallel: number): number[] {
+  const lo = fail + 1;
+  const n = pass - lo; // candidates lo..pass−1
+  const out = new Set<number>();
+  for (let i = 1; i <= parallel; i++) out.add(lo + Math.floor((i * n) / (parallel + 1)));
+  return [...out].filter((c) => c > fail && c < pass);
+}
+
 /**
  * The cheapest configuration that meets the SLO. For each combination of the listed
- * values, the smallest count in the range that meets it is found by bisection, since
- * more replicas never make the latency worse (monotone): ⌈log2(range)⌉ + 1
- * simulations per combination instead of one per count. A configuration meets the SLO
- * when the share of requests within the target, averaged over replications, reaches
- * the objective's share.
+ * values, the smallest count in the range that meets it, since more replicas never make
+ * the latency worse (monotone). The search keeps the largest count known to fail and the
+ * smallest known to meet, and narrows the gap until they are neighbours: the answer is
+ * then certified by its own run and by the failing run one below it.
+ * - Counts `refuse` rejects (an overloaded stage) fail without simulation; the smallest
+ *   count it accepts is found first, by bisection on `refuse` alone (the bracket starts there).
+ * - Where closed forms apply (`bracket`), their estimate and the count below it are tried
+ *   first: two simulations when the theory is right. Otherwise (and if it is wrong) the
+ *   top of the range is tried first, then the gap is split.
+ * - With `parallel` > 1, that many counts run at once, splitting the gap evenly.
+ * Plain bisection takes ⌈log2(range)⌉ + 1 simulations per combination.
  */
-export async function planCheapest(count: Vary, lists: readonly Vary[], sloFraction: number, evaluate: Evaluate): Promise<PlanSearch> {
+export async function planCheapest(count: Vary, lists: readonly Vary[], sloFraction: number, evaluate: Evaluate, options: PlanSearchOptions = {}): Promise<PlanSearch> {
   const evaluated: PlanPoint[] = [];
+  const refusedPoints: PlanPoint[] = [];
   let costIsReplicas = false;
   const cache = new Map<string, PlanPoint>();
-  const at = async (assignment: Record<string, number | string>): Promise<PlanPoint> => {
+  const parallel = Math.max(1, Math.floor(options.parallel ?? 1));
+  const many = options.evaluateMany ?? ((as) => Promise.all(as.map((a) => evaluate(a))));
+  const refusedAt = (assignment: Record<string, number | string>): PlanPoint | undefined => {
     const key = JSON.stringify(assignment);
     const hit = cache.get(key);
-    if (hit) return hit;
-    const aggregate = await evaluate(assignment);
+    if (hit) return hit.aggregate === undefined ? hit : undefined;
+    const r = options.refuse?.(assignment);
+    if (r === undefined) return undefined;
+    const p: PlanPoint = { assignment, meets: false, overloaded: r.overloaded, cost: r.cost };
+    cache.set(key, p);
+    refusedPoints.push(p);
+    return p;
+  };
+  const record = (assignment: Record<string, number | string>, out: Aggregate | ProbeOutcome): PlanPoint => {
+    const aggregate = 'aggregate' in out ? out.aggregate : out;
+    const earlyStop = 'aggregate' in out ? out.earlyStop : undefined;
     const att = estimateAt(aggregate.figures, 'slo.attainment')?.mean ?? NaN;
     let cost = estimateAt(aggregate.figures, 'cost.perHour')?.mean ?? 0;
     if (!(cost > 0)) {
@@ -71,31 +127,73 @@ export async function planCheapest(count: Vary, lists: readonly Vary[], sloFract
     // A configuration that cannot keep up (an overloaded pool with an unbounded queue)
     // fails whatever a finite run measured: its latency only grows with run length.
     const overloaded = aggregate.first.warnings.find((w) => w.includes('is overloaded'));
-    const p: PlanPoint = { assignment, aggregate, meets: att >= sloFraction && overloaded === undefined, cost, ...(overloaded !== undefined ? { overloaded } : {}) };
-    cache.set(key, p);
+    const meets = (earlyStop !== undefined ? earlyStop.meets : att >= sloFraction) && overloaded === undefined;
+    const p: PlanPoint = { assignment, aggregate, meets, cost, ...(overloaded !== undefined ? { overloaded } : {}), ...(earlyStop !== undefined ? { earlyStop } : {}) };
+    cache.set(JSON.stringify(assignment), p);
     evaluated.push(p);
     return p;
   };
+  /** The points at these assignments: cached, refused, or simulated together in one batch. */
+  const atAll = async (assignments: Array<Record<string, number | string>>): Promise<PlanPoint[]> => {
+    const todo = assignments.filter((a) => !cache.has(JSON.stringify(a)) && refusedAt(a) === undefined);
+    const outs = todo.length > 0 ? await many(todo) : [];
+    todo.forEach((a, i) => record(a, outs[i]!));
+    return assignments.map((a) => cache.get(JSON.stringify(a))!);
+  };
+  const at = async (a: Record<string, number | string>): Promise<PlanPoint> => (await atAll([a]))[0]!;
+
   const perCombination: PlanSearch['perCombination'] = [];
   for (const combo of combinations(lists)) {
-    let lo = count.lo!;
-    let hi = count.hi!;
-    const top = await at({ ...combo, [count.path]: hi });
-    if (!top.meets) {
-      perCombination.push({ assignment: combo, minimum: undefined, largestTried: top });
+    const withCount = (c: number) => ({ ...combo, [count.path]: c });
+    const lo0 = count.lo!;
+    const hi = count.hi!;
+    // The smallest count not refused (refusal is monotone: fewer replicas, more load).
+    let a = lo0;
+    let b = hi + 1;
+    if (options.refuse) {
+      while (a < b) {
+        const m = Math.floor((a + b) / 2);
+        if (options.refuse(withCount(m)) === undefined) b = m;
+        else a = m + 1;
+      }
+    } else a = lo0;
+    const bracket = a <= hi ? options.bracket?.(combo, a, hi) : undefined;
+    // Invariant: every count ≤ fail fails (or is below the range); every count ≥ pass meets (pass = hi + 1: unknown).
+    // Without a bracket the search visits the plain bisection's counts (refusing, not
+    // simulating, the overloaded ones among them): a noisy, non-monotone attainment (per-replica
+    // queues under random routing) then still gives the plain bisection's answer.
+    let fail = bracket ? a - 1 : lo0 - 1;
+    let pass = hi + 1;
+    const queue = bracket ? [bracket.estimate, bracket.estimate - 1] : [];
+    while (pass - fail > 1) {
+      let probes = queue.splice(0).filter((c) => c > fail && c < pass && c <= hi);
+      if (probes.length === 0) probes = pass > hi ? [hi, ...(parallel > 1 ? splitPoints(fail, hi, parallel - 1) : [])] : splitPoints(fail, pass, parallel);
+      probes = [...new Set(probes)];
+      if (parallel === 1 && probes.length > 1) {
+        // One at a time: the rest wait for the first's verdict.
+        queue.push(...probes.slice(1));
+        probes = probes.slice(0, 1);
+      }
+      const points = await atAll(probes.map(withCount));
+      const results = probes.map((c, i) => ({ c, meets: points[i]!.meets })).sort((x, y) => x.c - y.c);
+      for (const r of results) {
+        if (r.meets) pass = Math.min(pass, r.c);
+        else fail = Math.max(fail, r.c);
+      }
+      if (fail >= pass) {
+        // Noise broke monotonicity (a count failed above one that met): trust the failure, search above it.
+        pass = hi + 1;
+        for (let c = hi; c > fail; c--) if (cache.get(JSON.stringify(withCount(c)))?.meets) pass = c;
+      }
+    }
+    if (pass > hi) {
+      const top = cache.get(JSON.stringify(withCount(hi))) ?? (await at(withCount(hi)));
+      perCombination.push({ assignment: combo, minimum: undefined, largestTried: top, ...(bracket ? { bracket } : {}) });
       continue;
     }
-    // Invariant: hi meets; everything below lo fails (or lo is the range's start).
-    let best = top;
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      const p = await at({ ...combo, [count.path]: mid });
-      if (p.meets) {
-        hi = mid;
-        best = p;
-      } else lo = mid + 1;
-    }
-    perCombination.push({ assignment: combo, minimum: best, largestTried: top });
+    const best = cache.get(JSON.stringify(withCount(pass)))!;
+    const top = cache.get(JSON.stringify(withCount(hi))) ?? best;
+    perCombination.push({ assignment: combo, minimum: best, largestTried: top, ...(bracket ? { bracket } : {}) });
   }
   const feasible = perCombination.map((c) => c.minimum).filter((p): p is PlanPoint => p !== undefined);
   feasible.sort((a, b) => a.cost - b.cost);
@@ -104,7 +202,7 @@ export async function planCheapest(count: Vary, lists: readonly Vary[], sloFract
   if (best !== undefined && Number(best.assignment[count.path]) > count.lo!) {
     nextCheaper = await at({ ...best.assignment, [count.path]: Number(best.assignment[count.path]) - 1 });
   }
-  return { best, nextCheaper, perCombination, evaluated, costIsReplicas };
+  return { best, nextCheaper, perCombination, evaluated, refused: refusedPoints, costIsReplicas };
 }
 
 /** What to plan: an SLO (`"p99 < 100ms"`), optionally at a load, sizing one count (`path=lo..hi`) over lists (`path=a,b`). */
@@ -114,6 +212,22 @@ export interface PlanSpec {
   qps?: number;
   vary: readonly string[];
   set?: readonly Override[];
+  /** Probes run at once (on the runner's worker threads) when each has one replication; default 1. */
+  parallel?: number;
+  /**
+   * The plain bisection, every probe simulated to its end: no closed-form bracket, no
+   * early stop (overloaded configurations are still refused: they fail either way).
+   * For checking the shortcuts; default false.
+   */
+  fullBisection?: boolean;
+  /**
+   * Also stop a probe once its verdict is likely at 95 % (rule 2 of `early-stop.ts`,
+   * from half its run on) besides when it is certain (rule 1, always on). Off by default:
+   * a heavy-tailed service can turn a verdict in the last part of a run
+   * (test/experiments/plan-shortcuts.test.ts shows one), so the answer may then differ
+   * from the full bisection's.
+   */
+  statisticalStop?: boolean;
 }
 
 /** A plan: the cheapest configuration meeting the SLO, the evidence, and what it was asked. */
@@ -134,7 +248,12 @@ export interface PlanPointJson {
   overloaded?: string;
   /** Null when no stage names hardware (cost is then the replica count). */
   costPerHourUsd: number | null;
-  figures: RunEstimates;
+  /** The replications' figures; `{}` for a configuration refused without simulation. */
+  figures: RunEstimates | Record<string, never>;
+  /** False when the configuration was refused as overloaded without simulation (absent when simulated). */
+  simulated?: false;
+  /** When the probe stopped before its run's end: its verdict was decided (its figures cover the run up to then). */
+  earlyStop?: EarlyStopOutcome;
 }
 
 /** What `plan --json` prints. */
@@ -144,8 +263,12 @@ export interface PlanJson {
   replications: number;
   best: PlanPointJson | null;
   nextCheaper: PlanPointJson | null;
-  perCombination: Array<{ assignment: Record<string, number | string>; minimum: PlanPointJson | null }>;
+  perCombination: Array<{ assignment: Record<string, number | string>; minimum: PlanPointJson | null; closedForms?: PlanBracket }>;
   simulations: number;
+  /** Configurations refused as overloaded without simulation. */
+  refusedWithoutSimulation: number;
+  /** Simulations stopped before their run's end because their verdict was decided. */
+  stoppedEarly: number;
 }
 
 /** Describes an assignment as `path=value, path=value`. */
@@ -155,11 +278,41 @@ export function describeAssignment(a: Record<string, number | string>): string {
     .join(', ');
 }
 
+/** The overload warning of a scenario, read without running it, and its hourly bill at its replica counts. */
+function staticReading(s: Scenario): { overloaded: string | undefined; usdPerHour: number; sys: ServingSystem | undefined } {
+  // A trace's rate is known only from its file (and the run): nothing to refuse up front.
+  if (s.arrivals.process === 'trace') return { overloaded: undefined, usdPerHour: 0, sys: undefined };
+  const sys = new ServingSystem(s);
+  const overloaded = sys.result().warnings.find((w) => w.includes('is overloaded'));
+  const usdPerHour = sys.built.reduce((sum, b) => sum + (b.desc.hardware?.entry.usdPerHour ?? 0) * b.stage.replicas, 0);
+  return { overloaded, usdPerHour, sys };
+}
+
+/**
+ * The closed forms' shape of a scenario whose only stage is the one sized (`path` is
+ * `stages.<name>.replicas`): one shared FIFO queue, no batching, no bound, no deadline,
+ * nothing in front, a known arrival scv and a constant mean rate; undefined otherwise.
+ */
+function poolShape(s: Scenario, sys: ServingSystem, path: string): PoolShape | undefined {
+  if (s.retry !== undefined) return undefined;
+  const { shapes, arrivalScv } = stageShapes(sys);
+  const st = shapes[0];
+  if (shapes.length !== 1 || sys.stages.length !== 1 || st === undefined || path !== `stages.${st.name}.replicas`) return undefined;
+  if (st.routing !== 'shared' || st.maxBatch !== 1 || st.fanout || st.boundedQueue || st.deadline || st.filtered || st.scv === undefined || arrivalScv === undefined) return undefined;
+  const lambda = st.loadOver(0, Infinity).rateRps;
+  const replicas = sys.stages[0]!.replicas;
+  if (!(lambda > 0) || !Number.isFinite(lambda) || !(st.meanS > 0) || replicas < 1) return undefined;
+  return { lambda, meanS: st.meanS, scvService: st.scv, scvArrivals: arrivalScv, serversPerReplica: st.servers / replicas };
+}
+
 /**
  * Finds the cheapest configuration of a scenario that meets an SLO: the one count
- * given as a whole-number range is bisected for each combination of the listed
- * values (see `planCheapest`); every configuration runs `replications` times on the
- * same seeds. Progress is reported against an estimate of the simulations needed.
+ * given as a whole-number range is searched for each combination of the listed values
+ * (see `planCheapest`); every configuration runs `replications` times on the same
+ * seeds. Before simulating, configurations whose load reaches a stage's capacity are
+ * refused, and where the closed forms apply (`plan-bracket.ts`) their estimate is tried
+ * first; with one replication a probe stops as soon as its verdict is decided
+ * (`early-stop.ts`). Progress is reported against an estimate of the simulations needed.
  */
 export async function plan(source: ScenarioSource, spec: PlanSpec, settings: ExperimentSettings = {}): Promise<PlanResult> {
   const replications = checkReplications(settings.replications ?? 1);
@@ -180,19 +333,65 @@ export async function plan(source: ScenarioSource, spec: PlanSpec, settings: Exp
   if (counts.length !== 1) throw new InputError([`plan sizes exactly one count: give one --vary path=lo..hi with whole numbers (got ${counts.length}), and lists (a,b,c) for the rest`]);
   const count = counts[0]!;
   const seed = rootSeed(settings.seed, base);
+  const full = spec.fullBisection === true;
   // Bisection: the top of the range, then at most ⌈log2(range)⌉ halvings and the next-cheaper check, per combination.
   const estimate = (Math.ceil(Math.log2(count.hi! - count.lo! + 1)) + 2) * Math.max(1, lists.reduce((n, l) => n * l.values.length, 1));
-  const inner: ExperimentSettings = { ...settings };
-  delete inner.onProgress;
   let sims = 0;
   const scenarios = new Map<string, Scenario>();
-  const search = await planCheapest(count, lists, slo.fraction, async (a) => {
-    sims++;
-    settings.onProgress?.(sims, estimate);
-    const s = source.validate([...extra, ...Object.entries(a).map(([path, value]) => ({ path, value }))], describeAssignment(a));
-    scenarios.set(JSON.stringify(a), s);
-    const [runs] = await runConfigurations([s], replications, seed, inner);
-    return aggregate(runs!);
+  const scenarioAt = (a: Record<string, number | string>): Scenario => {
+    const key = JSON.stringify(a);
+    let s = scenarios.get(key);
+    if (s === undefined) {
+      s = source.validate([...extra, ...Object.entries(a).map(([path, value]) => ({ path, value }))], describeAssignment(a));
+      scenarios.set(key, s);
+    }
+    return s;
+  };
+  const runner = settings.runner ?? inProcessRunner(settings.openTrace);
+  const evaluateMany = async (as: Array<Record<string, number | string>>): Promise<ProbeOutcome[]> => {
+    const tasks: RunTask[] = [];
+    for (const a of as) {
+      const s = scenarioAt(a);
+      // Early stop decides one run's own verdict; over several replications the verdict is their mean's.
+      const rule = replications === 1 && !full ? earlyStopSpec(s, slo, spec.statisticalStop === true) : undefined;
+      for (let i = 0; i < replications; i++) tasks.push({ scenario: s, seed: replicationSeed(seed, i), ...(rule ? { earlyStop: rule } : {}) });
+    }
+    const runs = await runner(tasks);
+    sims += as.length;
+    settings.onProgress?.(Math.min(sims, estimate), estimate);
+    return as.map((_, k) => {
+      const mine = runs.slice(k * replications, (k + 1) * replications);
+      const stop = mine[0]?.earlyStop;
+      return { aggregate: aggregate(mine), ...(stop !== undefined ? { earlyStop: stop } : {}) };
+    });
+  };
+  const statics = new Map<string, ReturnType<typeof staticReading>>();
+  const staticAt = (a: Record<string, number | string>) => {
+    const key = JSON.stringify(a);
+    let r = statics.get(key);
+    if (r === undefined) {
+      r = staticReading(scenarioAt(a));
+      statics.set(key, r);
+    }
+    return r;
+  };
+  const search = await planCheapest(count, lists, slo.fraction, async (a) => (await evaluateMany([a]))[0]!, {
+    evaluateMany,
+    parallel: replications === 1 ? (spec.parallel ?? 1) : 1,
+    refuse: (a) => {
+      const r = staticAt(a);
+      return r.overloaded === undefined ? undefined : { overloaded: r.overloaded, cost: r.usdPerHour > 0 ? r.usdPerHour : Number(a[count.path]) };
+    },
+    ...(full
+      ? {}
+      : {
+          bracket: (combo: Record<string, number | string>, lo: number, hi: number) => {
+            const a = { ...combo, [count.path]: hi };
+            const sys = staticAt(a).sys;
+            const shape = sys ? poolShape(scenarioAt(a), sys, count.path) : undefined;
+            return shape ? planBracket(shape, lo, hi, slo.latencyS, slo.fraction) : undefined;
+          },
+        }),
   });
   const bestScenario = search.best ? scenarios.get(JSON.stringify(search.best.assignment)) : undefined;
   return { ...search, slo, qps: spec.qps ?? null, replications, count, bestScenario };
@@ -201,6 +400,26 @@ export async function plan(source: ScenarioSource, spec: PlanSpec, settings: Exp
 /** The JSON contract of a plan result (what `plan --json` prints). */
 export function planJson(r: PlanResult): PlanJson {
   const pt = (p: PlanPoint | undefined): PlanPointJson | null =>
-    p ? { assignment: p.assignment, meets: p.meets, ...(p.overloaded !== undefined ? { overloaded: p.overloaded } : {}), costPerHourUsd: r.costIsReplicas ? null : p.cost, figures: p.aggregate.figures as RunEstimates } : null;
-  return { slo: r.slo.target, qps: r.qps, replications: r.replications, best: pt(r.best), nextCheaper: pt(r.nextCheaper), perCombination: r.perCombination.map((c) => ({ assignment: c.assignment, minimum: pt(c.minimum) })), simulations: r.evaluated.length };
+    p
+      ? {
+          assignment: p.assignment,
+          meets: p.meets,
+          ...(p.overloaded !== undefined ? { overloaded: p.overloaded } : {}),
+          costPerHourUsd: r.costIsReplicas ? null : p.cost,
+          figures: p.aggregate ? (p.aggregate.figures as RunEstimates) : {},
+          ...(p.aggregate ? {} : { simulated: false as const }),
+          ...(p.earlyStop ? { earlyStop: p.earlyStop } : {}),
+        }
+      : null;
+  return {
+    slo: r.slo.target,
+    qps: r.qps,
+    replications: r.replications,
+    best: pt(r.best),
+    nextCheaper: pt(r.nextCheaper),
+    perCombination: r.perCombination.map((c) => ({ assignment: c.assignment, minimum: pt(c.minimum), ...(c.bracket ? { closedForms: c.bracket } : {}) })),
+    simulations: r.evaluated.length,
+    refusedWithoutSimulation: r.refused.length,
+    stoppedEarly: r.evaluated.filter((p) => p.earlyStop !== undefined).length,
+  };
 }

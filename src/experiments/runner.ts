@@ -1,13 +1,35 @@
 import type { Seed } from '../engine/index.ts';
 import { InputError } from '../config/errors.ts';
 import type { Scenario } from '../config/schema.ts';
-import { runScenarioDetailed, type DetailedRun } from '../models/index.ts';
+import { ServingSystem, type DetailedRun } from '../models/index.ts';
 import type { TraceOpener } from '../config/trace-csv.ts';
+import { EarlyStop, type EarlyStopOutcome, type EarlyStopSpec } from './early-stop.ts';
 
-/** One simulation to run: a validated scenario and a seed. */
+/** One simulation to run: a validated scenario and a seed (and, for a plan's probe, when it may stop early). */
 export interface RunTask {
   scenario: Scenario;
   seed: Seed;
+  earlyStop?: EarlyStopSpec;
+}
+
+/** A run's output; `earlyStop` says why it ended before its scenario's stop, when it did. */
+export interface TaskRun extends DetailedRun {
+  earlyStop?: EarlyStopOutcome;
+}
+
+/** Runs one task in this thread (the worker threads call this too). */
+export function runTask(t: RunTask, openTrace?: TraceOpener, onProgress?: (fraction: number) => void): TaskRun {
+  const rule = t.earlyStop ? new EarlyStop(t.earlyStop) : undefined;
+  const sys = new ServingSystem(t.scenario, {
+    seed: t.seed,
+    ...(openTrace ? { openTrace } : {}),
+    ...(onProgress ? { onProgress } : {}),
+    ...(rule ? { shouldStop: rule.shouldStop, stopCheckEvery: rule.spec.checkEvery } : {}),
+  });
+  const result = sys.run();
+  const out: TaskRun = { result, latency: sys.latency.toData() };
+  if (rule?.outcome !== undefined && sys.stoppedAtS !== undefined) out.earlyStop = rule.outcome;
+  return out;
 }
 
 /**
@@ -15,7 +37,7 @@ export interface RunTask {
  * (so output never depends on scheduling). The CLI gives a worker-thread pool; the
  * default runs them one after another in this thread.
  */
-export type Runner = (tasks: readonly RunTask[], onDone?: (done: number, total: number) => void) => Promise<DetailedRun[]>;
+export type Runner = (tasks: readonly RunTask[], onDone?: (done: number, total: number) => void) => Promise<TaskRun[]>;
 
 /**
  * Runs every task in this thread, in order. With a signal, it is checked before each
@@ -24,14 +46,14 @@ export type Runner = (tasks: readonly RunTask[], onDone?: (done: number, total: 
  */
 export function inProcessRunner(openTrace?: TraceOpener, signal?: AbortSignal): Runner {
   return async (tasks, onDone) => {
-    const out: DetailedRun[] = [];
+    const out: TaskRun[] = [];
     const check = signal ? () => signal.throwIfAborted() : undefined;
     for (const t of tasks) {
       if (signal) {
         await new Promise((r) => setImmediate(r));
         signal.throwIfAborted();
       }
-      out.push(runScenarioDetailed(t.scenario, { seed: t.seed, ...(openTrace ? { openTrace } : {}), ...(check ? { onProgress: check } : {}) }));
+      out.push(runTask(t, openTrace, check));
       onDone?.(out.length, tasks.length);
     }
     return out;
@@ -85,7 +107,7 @@ export function checkReplications(n: number): number {
  * Runs `replications` of each scenario, all on the same root seed (common random
  * numbers across scenarios); the runs come back grouped by scenario, in replication order.
  */
-export async function runConfigurations(scenarios: readonly Scenario[], replications: number, root: Seed, settings: ExperimentSettings): Promise<DetailedRun[][]> {
+export async function runConfigurations(scenarios: readonly Scenario[], replications: number, root: Seed, settings: ExperimentSettings): Promise<TaskRun[][]> {
   const total = scenarios.length * replications;
   if (total > MAX_SIMULATIONS) {
     throw new InputError([

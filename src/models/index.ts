@@ -1,4 +1,4 @@
-export { ServingSystem, runScenario, runScenarioDetailed, type RunOptions, type DetailedRun } from './serving-system.ts';
+export { ServingSystem, runScenario, runScenarioDetailed, type RunOptions, type RunProgress, type DetailedRun } from './serving-system.ts';
 export type { RunResult, StageResult, LatencySummaryMs, SloResult } from './result.ts';
 export type { CostResult } from './cost.ts';
 export type { Station, StationCounters, StationTheory, StationLinks, DoneTarget, DropTarget, ChangeListener } from './stations/station.ts';

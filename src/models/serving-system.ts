@@ -31,11 +31,32 @@ export interface RunOptions {
   onProgress?: (fraction: number) => void;
   /** Opens trace files named by `arrivals: { process: trace }` (the CLI reads disk). */
   openTrace?: TraceOpener;
+  /**
+   * Early stop (plan's probes): asked every `stopCheckEvery` arrivals (a power of two,
+   * default 4,096) with the counts so far; returning true ends the run at once, without
+   * draining, and `result()` then describes the run up to that moment.
+   */
+  shouldStop?: (progress: RunProgress) => boolean;
+  stopCheckEvery?: number;
+}
+
+/** What `RunOptions.shouldStop` sees: the clock, all arrivals and those in flight, and the measured counts. */
+export interface RunProgress {
+  nowS: number;
+  arrivedTotal: number;
+  inFlight: number;
+  /** Measured arrivals, completions, drops (time-outs included), and completions within the SLO target. */
+  arrived: number;
+  completed: number;
+  dropped: number;
+  withinSlo: number;
 }
 
 const MS = 1000;
 /** Arrivals between two progress callbacks (a power of two: the check is a mask). */
 const PROGRESS_EVERY = 1 << 16;
+/** Arrivals between two `shouldStop` checks by default (a power of two: the check is a mask). */
+const STOP_CHECK_EVERY = 1 << 12;
 /** Most windows a time series gets by default; longer runs get wider windows. */
 const MAX_DEFAULT_WINDOWS = 10_000;
 
@@ -115,6 +136,10 @@ export class ServingSystem implements DropTarget {
   private readonly entry: (req: Request) => void;
   /** Most requests (sub-requests of a fan-out each) held at once before the run is refused. */
   private readonly maxInFlight: number;
+  private readonly shouldStop: ((p: RunProgress) => boolean) | undefined;
+  private readonly stopMask: number;
+  /** When `shouldStop` ended the run (simulated seconds); undefined when it ran to the end. */
+  stoppedAtS: number | undefined;
 
   /** The system this run simulates, every default applied (`src/config/resolve.ts`). */
   readonly system: SystemDescription;
@@ -128,6 +153,8 @@ export class ServingSystem implements DropTarget {
     this.system = system;
     this.seed = options.seed ?? system.seed;
     this.onProgress = options.onProgress;
+    this.shouldStop = options.shouldStop;
+    this.stopMask = (options.stopCheckEvery ?? STOP_CHECK_EVERY) - 1;
     this.sim = new Simulation({ seed: this.seed });
     this.arrivals = makeArrivals(system.arrivals, this.sim, options.openTrace ? { openTrace: options.openTrace } : {});
     this.stopRequests = system.stopRequests;
@@ -254,6 +281,7 @@ export class ServingSystem implements DropTarget {
       throw new InputError([`${this.stopField()}: the run passed ${fmtCount(LIMITS.arrivals)} arrivals, the most a run may simulate: stop it sooner`]);
     }
     if (this.onProgress !== undefined && (this.arrivedTotal & (PROGRESS_EVERY - 1)) === 0) this.reportProgress(now);
+    if (this.shouldStop !== undefined && (this.arrivedTotal & this.stopMask) === 0) this.checkStop(now);
     const key = this.userOf === undefined ? -1 : this.userOf();
     if (this.client !== undefined) {
       this.client.start(new Call(index, now, measured, attrs, key));
@@ -476,6 +504,14 @@ export class ServingSystem implements DropTarget {
       if (timedOut) this.timedOut++;
     }
     if (this.arrivalsDone && this.inFlight === 0) this.sim.stop();
+  }
+
+  /** Ends the run after this event if `shouldStop` says so (this arrival still enters). */
+  private checkStop(now: number): void {
+    const p: RunProgress = { nowS: now, arrivedTotal: this.arrivedTotal, inFlight: this.inFlight, arrived: this.arrived, completed: this.completed, dropped: this.dropped, withinSlo: this.withinSlo };
+    if (!this.shouldStop!(p)) return;
+    this.stoppedAtS = now;
+    this.sim.stop();
   }
 
   private reportProgress(now: number): void {

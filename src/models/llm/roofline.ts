@@ -128,7 +128,7 @@ export function rooflineStepTime(d: RooflineDeployment, opts: RooflineOptions = 
     const prefillContext = ctx?.prefillContextTokens ?? 0;
     const pairs = ctx?.prefillAttentionPairs ?? (p * (p + 1)) / 2;
     const flops = (2 * matmulParams * tokens + 2 * headParams * dec + attnFlopsPerPair * (decodeContext + pairs)) / d.tp;
-    const untouchedExperts = expertBytes === 0 ? 0 : expertBytes * Math.pow(expertMiss, tokens);
+    const untouchedExperts = expertBytes === 0 ? 0 : expertBytes * expertMiss ** tokens;
     const bytes = (allWeightBytes - untouchedExperts) / d.tp + kvPerTokenPerGpu * (decodeContext + prefillContext + p);
     const linkBytes = allReduces * ringFactor * tokens * m.hiddenSize * ACTIVATION_BYTES;
     return { flops, bytes, linkBytes, allReduces };
