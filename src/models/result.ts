@@ -150,3 +150,38 @@ export interface RunResult {
   /** Plain-words warnings about the result's meaning (e.g. an overloaded pool). */
   warnings: string[];
 }
+
+/**
+ * Where each key of `RunResult` sits in the JSON output (goldens compare bytes, so this
+ * order is part of the contract). `ServingSystem.result` writes the run's own keys and
+ * the run collectors' fragments (`metrics/run-collectors.ts`) in this order; an optional
+ * key a run does not have is left out. A new key goes here too (the type below checks).
+ */
+export const RUN_RESULT_KEYS = [
+  'scenario',
+  'seed',
+  'requests',
+  'dropRate',
+  'throughputRps',
+  'latencyMs',
+  'stages',
+  'cost',
+  'freshness',
+  'coverage',
+  'degradedShare',
+  'hedgeExtraLoad',
+  'slo',
+  'quality',
+  'qualityMetric',
+  'retries',
+  'measuredS',
+  'warmupEndS',
+  'endS',
+  'events',
+  'warnings',
+  'timeSeries',
+] as const satisfies ReadonlyArray<keyof RunResult>;
+
+type AssertNever<T extends never> = T;
+/** Compile-time check: a key of `RunResult` missing from `RUN_RESULT_KEYS` fails here. */
+export type RunResultKeysComplete = AssertNever<Exclude<keyof RunResult, (typeof RUN_RESULT_KEYS)[number]>>;

@@ -1,22 +1,26 @@
-import { QuantileSketch, Simulation, type Seed, type SketchData } from '../engine/index.ts';
+import { Simulation, type QuantileSketch, type Seed, type SketchData } from '../engine/index.ts';
 import type { SystemDescription } from '../config/description.ts';
 import { resolveScenario, type ValidatedScenario } from '../config/resolve.ts';
 import type { TraceOpener } from '../config/trace-csv.ts';
 import { makeArrivals, type ArrivalProcess } from './arrivals/index.ts';
 import { Autoscaler } from './autoscaler.ts';
 import { buildStages, type BuiltStage } from './build-stage.ts';
-import { costOf } from './cost.ts';
 import { overloadWarnings, stageCapacityRps, unboundedGrowth } from './load-check.ts';
 import { InputError } from '../config/errors.ts';
 import { LIMITS, MAX_TIME_S, fmtCount, precisionMessage, roundUp } from '../config/limits.ts';
 import { formatDuration } from '../config/duration.ts';
 import { Request } from './request.ts';
-import type { RetriesResult, RunResult, SloResult, StageResult } from './result.ts';
+import { RUN_RESULT_KEYS, type RunResult, type StageResult } from './result.ts';
 import { Call, RetryClient } from './retry-client.ts';
 import { StageNode, StandbyReturn, type DivertTarget, type PathTarget } from './stage-node.ts';
 import { isScalable, type DropTarget, type Station } from './stations/station.ts';
-import { fanoutCollector } from './metrics/stage-fanout.ts';
-import { countsSummary } from './metrics/counts-summary.ts';
+import { runCollectors } from './metrics/run-collectors.ts';
+import { latencyCollector } from './metrics/run-latency.ts';
+import { RunMetrics } from './metrics/run-metrics.ts';
+import { requestsCollector } from './metrics/run-requests.ts';
+import { sloCollector } from './metrics/run-slo.ts';
+import type { MeasuredSpan } from './metrics/run-collector.ts';
+import { spanWarnings } from './run-warnings.ts';
 import { TimeSeriesRecorder } from './time-series.ts';
 import { makeUserSampler } from './users.ts';
 import { makeDistribution } from './service-distribution.ts';
@@ -62,14 +66,6 @@ const MAX_DEFAULT_WINDOWS = 10_000;
 
 export { countsSummary } from './metrics/counts-summary.ts';
 
-/** A span in the units a scenario would write: "200s", "45m", "24h". */
-function fmtSpan(s: number): string {
-  if (s >= 3600 && Number.isInteger(s / 3600)) return `${s / 3600}h`;
-  if (s >= 3600) return `${(s / 3600).toFixed(1)}h`;
-  if (s >= 60) return `${Math.round(s / 60)}m`;
-  return `${Math.round(s)}s`;
-}
-
 /** A window of 1 s, or a round multiple of it keeping a long run to at most 10,000 windows. */
 function defaultWindowS(expectedS: number): number {
   if (!(expectedS > MAX_DEFAULT_WINDOWS) || !Number.isFinite(expectedS)) return 1;
@@ -95,32 +91,11 @@ export class ServingSystem implements DropTarget {
   readonly client: RetryClient | undefined;
   /** The main path: a node per stage that is not only a fallback target. */
   readonly nodes: StageNode[];
-  /** Age of the precomputed predictions served to measured completed requests (seconds). */
-  readonly freshness = new QuantileSketch();
-  /** End-to-end latency of measured completed requests (seconds). */
-  readonly latency = new QuantileSketch();
+  /** The run's collectors (`metrics/run-collectors.ts`) and its warm-up rule. */
+  readonly metrics: RunMetrics;
 
   /** Arrivals so far, warm-up included. */
   arrivedTotal = 0;
-  /** Measured arrivals, completions, drops (timeouts included) and timeouts. */
-  arrived = 0;
-  completed = 0;
-  dropped = 0;
-  timedOut = 0;
-  /** Measured completions within the SLO's latency target. */
-  withinSlo = 0;
-  /**
-   * Completions of any request (warm-up ones included) after warm-up, and those within
-   * the SLO target: rates over the measured span count every departure in it, so a
-   * queue full of warm-up requests at the start does not bias throughput down.
-   */
-  departures = 0;
-  departuresWithinSlo = 0;
-  /** Sum and count of the quality figures of measured completions served by a model. */
-  qualitySum = 0;
-  qualityCount = 0;
-  /** When measurement started (end of warm-up); Infinity before. */
-  warmupEndS = Infinity;
   /** No more arrivals will come. */
   arrivalsDone = false;
 
@@ -129,7 +104,6 @@ export class ServingSystem implements DropTarget {
   private readonly stopS: number;
   private readonly warmupRequests: number;
   private readonly warmupS: number;
-  private readonly sloLatencyS: number;
   private readonly onProgress: ((f: number) => void) | undefined;
   private finishedTotal = 0;
   private readonly userOf: (() => number) | undefined;
@@ -161,8 +135,10 @@ export class ServingSystem implements DropTarget {
     this.stopS = system.stopS;
     this.warmupRequests = system.warmupRequests;
     this.warmupS = system.warmupS;
-    this.sloLatencyS = system.slo?.latencyS ?? Infinity;
     this.maxInFlight = system.maxInFlight;
+    this.metrics = new RunMetrics(system, runCollectors, (nowS) => {
+      for (const st of this.stages) st.resetStats(nowS);
+    });
 
     this.built = buildStages(system, this.sim, this.arrivals.attributeNames ?? []);
     this.stages = this.built.map((b) => b.stage);
@@ -234,8 +210,8 @@ export class ServingSystem implements DropTarget {
     const r = system.retry;
     this.client = r === null ? undefined : new RetryClient(this.sim, r, this.sim.random.stream('client:retry-jitter'), this.entry, this.callSucceeded, this.callFailed);
 
-    if (this.warmupRequests === 0 && this.warmupS === 0) this.startMeasuring(0);
-    else if (this.warmupS > 0) this.sim.scheduleAt(this.warmupS, () => this.startMeasuring(this.sim.now));
+    if (this.warmupRequests === 0 && this.warmupS === 0) this.metrics.start(0);
+    else if (this.warmupS > 0) this.sim.scheduleAt(this.warmupS, () => this.metrics.start(this.sim.now));
     const first = this.arrivals.next(0);
     if (first < this.stopS) this.sim.scheduleAt(first, this.arrive);
     else this.arrivalsDone = true;
@@ -251,10 +227,14 @@ export class ServingSystem implements DropTarget {
     return this.arrivedTotal - this.finishedTotal;
   }
 
-  private startMeasuring(nowS: number): void {
-    if (this.warmupEndS !== Infinity) return;
-    this.warmupEndS = nowS;
-    for (const st of this.stages) st.resetStats(nowS);
+  /** When measurement started (end of warm-up); Infinity before. */
+  get warmupEndS(): number {
+    return this.metrics.warmupEndS;
+  }
+
+  /** End-to-end latency of measured completed requests (seconds): the latency collector's sketch. */
+  get latency(): QuantileSketch {
+    return this.metrics.of(latencyCollector)!.latency;
   }
 
   private readonly arrive = (): void => {
@@ -262,11 +242,7 @@ export class ServingSystem implements DropTarget {
     // Validation refuses such spans when it can foresee them; a schedule or trace shows them only now.
     if (now >= MAX_TIME_S) throw new InputError([`${this.stopField()}: ${precisionMessage(now)}`]);
     const index = this.arrivedTotal++;
-    const measured = index >= this.warmupRequests && now >= this.warmupS;
-    if (measured) {
-      if (this.warmupEndS === Infinity) this.startMeasuring(now);
-      this.arrived++;
-    }
+    const measured = this.metrics.arrival(index, now);
     this.series.arrival(now);
     // Attributes of this arrival must be read before `next` moves the trace on.
     const attrs = this.arrivals.attributes?.() ?? null;
@@ -479,36 +455,24 @@ export class ServingSystem implements DropTarget {
     const now = this.sim.now;
     const latency = now - arrivalS;
     this.series.completion(now, latency);
-    if (this.warmupEndS !== Infinity) {
-      this.departures++;
-      if (latency < this.sloLatencyS) this.departuresWithinSlo++;
-    }
-    if (measured) {
-      this.completed++;
-      this.latency.record(latency);
-      if (latency < this.sloLatencyS) this.withinSlo++;
-      if (quality === quality) {
-        this.qualitySum += quality;
-        this.qualityCount++;
-      }
-      if (freshnessS === freshnessS) this.freshness.record(freshnessS);
-    }
+    this.metrics.completion(measured, latency, quality, freshnessS);
     if (this.arrivalsDone && this.inFlight === 0) this.sim.stop();
   }
 
   private fail(measured: boolean, timedOut: boolean): void {
     this.finishedTotal++;
     this.series.drop(this.sim.now);
-    if (measured) {
-      this.dropped++;
-      if (timedOut) this.timedOut++;
-    }
+    this.metrics.drop(measured, timedOut ? 'timedOut' : 'rejected');
     if (this.arrivalsDone && this.inFlight === 0) this.sim.stop();
   }
 
   /** Ends the run after this event if `shouldStop` says so (this arrival still enters). */
   private checkStop(now: number): void {
-    const p: RunProgress = { nowS: now, arrivedTotal: this.arrivedTotal, inFlight: this.inFlight, arrived: this.arrived, completed: this.completed, dropped: this.dropped, withinSlo: this.withinSlo };
+    const n = this.metrics.of(requestsCollector)!;
+    const slo = this.metrics.of(sloCollector);
+    // Without an objective every completion is within it (the target is infinite).
+    const withinSlo = slo !== undefined && 'withinSlo' in slo ? slo.withinSlo : n.completedCount;
+    const p: RunProgress = { nowS: now, arrivedTotal: this.arrivedTotal, inFlight: this.inFlight, arrived: n.arrivedCount, completed: n.completedCount, dropped: n.droppedCount, withinSlo };
     if (!this.shouldStop!(p)) return;
     this.stoppedAtS = now;
     this.sim.stop();
@@ -528,21 +492,52 @@ export class ServingSystem implements DropTarget {
     return this.result();
   }
 
-  /** The figures so far, in the contract's shape. */
+  /**
+   * The figures so far, in the contract's shape: the stages' results (the station's
+   * time-weighted counters and its stage collectors' fragments), the run collectors'
+   * fragments (`metrics/run-collectors.ts`), and what is the run's own: its name and
+   * seed, its span, the engine's event count, the warnings and the time series.
+   */
   result(): RunResult {
     const endS = this.sim.now;
-    const start = this.warmupEndS === Infinity ? endS : this.warmupEndS;
-    const span = endS - start;
+    const startS = this.warmupEndS === Infinity ? endS : this.warmupEndS;
+    const span: MeasuredSpan = { startS, endS, spanS: endS - startS };
+    const stages = this.stageResults(span);
+    const own: Partial<RunResult> = {
+      scenario: this.system.name,
+      seed: this.seed,
+      stages,
+      measuredS: span.spanS,
+      warmupEndS: startS,
+      endS,
+      events: this.sim.eventsFired,
+      warnings: [
+        ...overloadWarnings(this.arrivals.meanRateRps, this.mainPath(), this.autoscalers, this.shielded()),
+        ...spanWarnings(
+          this.system,
+          this.nodes.map((n) => n.name),
+          span,
+        ),
+      ],
+      timeSeries: this.series.result(endS, startS),
+    };
+    const parts = this.metrics.fragments({ ...span, system: this.system, built: this.built, nodes: this.nodes, stations: this.stages, stages, client: this.client });
+    const out: Record<string, unknown> = {};
+    for (const key of RUN_RESULT_KEYS) {
+      const v = key in own ? own[key] : parts[key];
+      if (v !== undefined) out[key] = v;
+    }
+    return out as unknown as RunResult;
+  }
+
+  /** Every stage's figures, in the contract's key order. */
+  private stageResults({ startS, endS, spanS: span }: MeasuredSpan): Record<string, StageResult> {
     const stages: Record<string, StageResult> = {};
-    const utilization = new Map<string, number>();
-    const billedHours = new Map<string, number>();
     for (const b of this.built) {
       const st = b.stage;
       const c = st.counters;
       const slotTime = c.slots.integral(endS);
       const util = slotTime > 0 ? c.busy.integral(endS) / slotTime : 0;
-      utilization.set(st.name, util);
-      billedHours.set(st.name, c.billedReplicas.integral(endS) / 3600);
       const auto = this.autoscalers.get(st.name);
       stages[st.name] = {
         replicas: st.replicas,
@@ -563,126 +558,32 @@ export class ServingSystem implements DropTarget {
       };
     }
     // Per node: where time goes, hit ratio, coverage; and the precompute jobs' bill.
-    const jobs: Array<{ stage: string; usd: number }> = [];
-    const extraWarnings: string[] = [];
-    let covered = 0;
-    let missed = 0;
-    let degraded = 0;
     for (const n of this.nodes) {
       const st = stages[n.name]!;
       st.timeInStageMs = { mean: n.timeInStage.mean * MS, p50: n.timeInStage.quantile(0.5) * MS, p99: n.timeInStage.quantile(0.99) * MS };
       if (n.cache !== undefined) st.hitRatio = n.lookups > 0 ? n.hits / n.lookups : null;
-      covered += n.covered;
-      missed += n.missed;
-      degraded += n.degraded;
       const pre = this.built.find((b) => b.stage === n.stage)!.desc.precompute;
       if (pre !== null) {
         st.coverage = n.covered + n.missed > 0 ? n.covered / (n.covered + n.missed) : null;
         const durationS = precomputeDurationS(pre, this.system.users?.count ?? 0);
         st.precomputeJob = { durationS, everyS: pre.everyS, workers: pre.workers };
-        if (span < pre.everyS) {
-          extraWarnings.push(
-            `stage "${n.name}": the run measures ${fmtSpan(span)} of the batch job's ${fmtSpan(pre.everyS)} cycle, so freshness, coverage and the job's bill describe that stretch, not an average day; run a whole cycle (stop: { duration: "${fmtSpan(pre.everyS)}" }) for daily figures`,
-          );
-        }
         const hw = pre.hardware;
         if (hw !== null) {
           // Worker-hours of every job overlapping the measured span [start, endS].
           let hours = 0;
           const warm = pre.warmStart;
-          for (let k = Math.floor((start - durationS) / pre.everyS); k * pre.everyS <= endS; k++) {
+          for (let k = Math.floor((startS - durationS) / pre.everyS); k * pre.everyS <= endS; k++) {
             if (k < 0 && !(warm && k === -1)) continue;
-            const a = Math.max(start, k * pre.everyS);
+            const a = Math.max(startS, k * pre.everyS);
             const b = Math.min(endS, k * pre.everyS + durationS);
             if (b > a) hours += ((b - a) / 3600) * pre.workers;
           }
-          const usd = hours * hw.usdPerHour;
-          st.precomputeJob.costUsd = usd;
-          jobs.push({ stage: n.name, usd });
+          st.precomputeJob.costUsd = hours * hw.usdPerHour;
         }
       }
     }
-    let subRequests = 0;
-    let hedges = 0;
-    for (const st of this.stages) {
-      Object.assign(stages[st.name]!, st.metrics.fragment('end'));
-      const f = st.metrics.of(fanoutCollector);
-      if (f === undefined) continue;
-      subRequests += f.subRequests;
-      hedges += f.hedges;
-    }
-    const fr = this.freshness;
-
-    const slo = this.system.slo;
-    const sloResult: SloResult | null =
-      slo === null
-        ? null
-        : {
-            target: slo.target,
-            attainment: this.arrived > 0 ? this.withinSlo / this.arrived : NaN,
-            goodputRps: span > 0 ? this.departuresWithinSlo / span : 0,
-            met: this.arrived > 0 && this.withinSlo / this.arrived >= slo.fraction,
-          };
-    const lastModel = [...this.built].reverse().find((b) => b.desc.model && Number.isFinite(b.desc.model.entry.quality.value));
-    const c = this.client;
-    const retries: RetriesResult | null =
-      c === undefined
-        ? null
-        : {
-            attempts: c.attempts,
-            retries: c.retries,
-            budgetDenied: c.budgetDenied,
-            wastedAnswers: c.wasted,
-            attemptsPerRequest: (({ mean, p99, max }) => ({ mean, p99, max }))(countsSummary(c.attemptCounts)),
-            attemptRatePerRequest: this.arrived > 0 ? c.attempts / this.arrived : NaN,
-          };
-    const lat = this.latency;
-    return {
-      scenario: this.system.name,
-      seed: this.seed,
-      requests: {
-        arrived: this.arrived,
-        completed: this.completed,
-        dropped: this.dropped,
-        timedOut: this.timedOut,
-        inFlight: this.arrived - this.completed - this.dropped,
-      },
-      dropRate: this.arrived > 0 ? this.dropped / this.arrived : 0,
-      throughputRps: span > 0 ? this.departures / span : 0,
-      latencyMs: {
-        mean: lat.mean * MS,
-        p50: lat.quantile(0.5) * MS,
-        p90: lat.quantile(0.9) * MS,
-        p95: lat.quantile(0.95) * MS,
-        p99: lat.quantile(0.99) * MS,
-        p999: lat.quantile(0.999) * MS,
-        max: lat.max * MS,
-      },
-      stages,
-      cost: costOf(this.built, (n) => utilization.get(n) ?? 0, (n) => billedHours.get(n) ?? 0, span, this.completed, jobs),
-      freshness: fr.count > 0 ? { meanS: fr.mean, p50S: fr.quantile(0.5), p99S: fr.quantile(0.99) } : null,
-      coverage: covered + missed > 0 ? covered / (covered + missed) : null,
-      degradedShare: this.arrived > 0 ? degraded / this.arrived : 0,
-      hedgeExtraLoad: subRequests > 0 ? hedges / subRequests : null,
-      slo: sloResult,
-      quality: this.qualityCount > 0 ? this.qualitySum / this.qualityCount : null,
-      qualityMetric: this.qualityCount > 0 ? (lastModel?.desc.model!.entry.quality.metric ?? 'quality') : null,
-      retries,
-      measuredS: span,
-      warmupEndS: start,
-      endS,
-      events: this.sim.eventsFired,
-      warnings: [
-        ...overloadWarnings(
-          this.arrivals.meanRateRps,
-          this.mainPath(),
-          this.autoscalers,
-          this.shielded(),
-        ),
-        ...extraWarnings,
-      ],
-      timeSeries: this.series.result(endS, start),
-    };
+    for (const st of this.stages) Object.assign(stages[st.name]!, st.metrics.fragment('end'));
+    return stages;
   }
 }
 

@@ -1,0 +1,28 @@
+/** Share of measured precompute lookups, over every prediction store, that found a prediction; null without one. */
+import type { RunResult } from '../result.ts';
+import { runFigure, type RunCollectorKind, type RunContext } from './run-collector.ts';
+
+/** The figure. */
+export const COVERAGE = {
+  coverage: runFigure('coverage', 'prediction coverage', 'pct', true, 'coverage'),
+} as const;
+
+/** Reads the nodes' lookups at the end. */
+export class CoverageCollector {
+  result(run: RunContext): Pick<RunResult, 'coverage'> {
+    let covered = 0;
+    let missed = 0;
+    for (const n of run.nodes) {
+      covered += n.covered;
+      missed += n.missed;
+    }
+    return { coverage: covered + missed > 0 ? covered / (covered + missed) : null };
+  }
+}
+
+/** The registry entry. */
+export const coverageCollector: RunCollectorKind<CoverageCollector> = {
+  keys: ['coverage'],
+  figures: Object.values(COVERAGE),
+  create: () => new CoverageCollector(),
+};
