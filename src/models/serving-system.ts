@@ -56,7 +56,6 @@ export interface RunProgress {
   withinSlo: number;
 }
 
-const MS = 1000;
 /** Arrivals between two progress callbacks (a power of two: the check is a mask). */
 const PROGRESS_EVERY = 1 << 16;
 /** Arrivals between two `shouldStop` checks by default (a power of two: the check is a mask). */
@@ -531,7 +530,8 @@ export class ServingSystem implements DropTarget {
   }
 
   /** Every stage's figures, in the contract's key order. */
-  private stageResults({ startS, endS, spanS: span }: MeasuredSpan): Record<string, StageResult> {
+  private stageResults(span: MeasuredSpan): Record<string, StageResult> {
+    const { endS, spanS } = span;
     const stages: Record<string, StageResult> = {};
     for (const b of this.built) {
       const st = b.stage;
@@ -543,46 +543,22 @@ export class ServingSystem implements DropTarget {
         replicas: st.replicas,
         servers: st.servers,
         utilization: util,
-        meanQueueLength: span > 0 ? c.queueLength.integral(endS) / span : 0,
+        meanQueueLength: spanS > 0 ? c.queueLength.integral(endS) / spanS : 0,
         maxQueueLength: c.queueLength.max,
         // The stage collectors' figures (src/models/metrics/stage-collectors.ts), in the contract's key order.
-        ...(st.metrics.fragment('queue') as Pick<StageResult, 'queueWaitMs' | 'dropped' | 'timedOut' | 'completed' | 'batchSize'>),
+        ...(st.metrics.fragment('queue', span) as Pick<StageResult, 'queueWaitMs' | 'dropped' | 'timedOut' | 'completed' | 'batchSize'>),
         model: b.desc.model?.name ?? null,
         hardware: b.desc.hardware?.name ?? null,
-        costPerHourUsd: b.desc.hardware && span > 0 ? (b.desc.hardware.entry.usdPerHour * c.billedReplicas.integral(endS)) / span : 0,
+        costPerHourUsd: b.desc.hardware && spanS > 0 ? (b.desc.hardware.entry.usdPerHour * c.billedReplicas.integral(endS)) / spanS : 0,
         quality: b.desc.model && Number.isFinite(b.desc.model.entry.quality.value) ? { ...b.desc.model.entry.quality } : null,
-        meanReplicas: span > 0 ? c.readyReplicas.integral(endS) / span : st.readyCount,
+        meanReplicas: spanS > 0 ? c.readyReplicas.integral(endS) / spanS : st.readyCount,
         maxReplicas: c.readyReplicas.max,
         ...(auto ? { scalingDecisions: auto.decisions.filter((d) => d.desired !== d.ready + d.provisioning).length } : {}),
-        ...st.metrics.fragment('kind'),
+        ...st.metrics.fragment('kind', span),
+        ...st.metrics.fragment('node', span),
+        ...st.metrics.fragment('end', span),
       };
     }
-    // Per node: where time goes, hit ratio, coverage; and the precompute jobs' bill.
-    for (const n of this.nodes) {
-      const st = stages[n.name]!;
-      st.timeInStageMs = { mean: n.timeInStage.mean * MS, p50: n.timeInStage.quantile(0.5) * MS, p99: n.timeInStage.quantile(0.99) * MS };
-      if (n.cache !== undefined) st.hitRatio = n.lookups > 0 ? n.hits / n.lookups : null;
-      const pre = this.built.find((b) => b.stage === n.stage)!.desc.precompute;
-      if (pre !== null) {
-        st.coverage = n.covered + n.missed > 0 ? n.covered / (n.covered + n.missed) : null;
-        const durationS = precomputeDurationS(pre, this.system.users?.count ?? 0);
-        st.precomputeJob = { durationS, everyS: pre.everyS, workers: pre.workers };
-        const hw = pre.hardware;
-        if (hw !== null) {
-          // Worker-hours of every job overlapping the measured span [start, endS].
-          let hours = 0;
-          const warm = pre.warmStart;
-          for (let k = Math.floor((startS - durationS) / pre.everyS); k * pre.everyS <= endS; k++) {
-            if (k < 0 && !(warm && k === -1)) continue;
-            const a = Math.max(startS, k * pre.everyS);
-            const b = Math.min(endS, k * pre.everyS + durationS);
-            if (b > a) hours += ((b - a) / 3600) * pre.workers;
-          }
-          st.precomputeJob.costUsd = hours * hw.usdPerHour;
-        }
-      }
-    }
-    for (const st of this.stages) Object.assign(stages[st.name]!, st.metrics.fragment('end'));
     return stages;
   }
 }

@@ -1,4 +1,4 @@
-import { LruCache, QuantileSketch, type Sampler, type Simulation } from '../engine/index.ts';
+import { LruCache, type Sampler, type Simulation } from '../engine/index.ts';
 import type { Request } from './request.ts';
 import type { DoneTarget, Station } from './stations/station.ts';
 
@@ -60,18 +60,12 @@ export interface CandidateConfig {
 
 /**
  * A stage in the request's path with what stands in front of it: a prediction store
- * filled by a batch job, a cache, a fallback rule. Measures the time requests spend
- * here (waiting, service, or the diverted path), hit ratio, coverage and freshness.
+ * filled by a batch job, a cache, a fallback rule. Tells its station's `StageMetrics`
+ * of lookups, diversions and the time requests spend here (the stage collectors
+ * measure them); stamps each request's freshness and quality.
  */
 export class StageNode implements DoneTarget {
-  readonly timeInStage = new QuantileSketch();
   readonly cache: LruCache | undefined;
-  /** Measured lookups and hits (cache), covered and missed (precompute), diverted (fallback). */
-  lookups = 0;
-  hits = 0;
-  covered = 0;
-  missed = 0;
-  degraded = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -112,21 +106,18 @@ export class StageNode implements DoneTarget {
       const snap = this.snapshotAt(now);
       const known = req.key >= 0 && req.key < p.population;
       if (known && snap === snap) {
-        if (req.measured) this.covered++;
+        this.stage.metrics.predictionLookup(req, true);
         req.freshnessS = now - snap;
         if (p.quality === p.quality) req.quality = p.quality;
       } else {
-        if (req.measured) this.missed++;
+        this.stage.metrics.predictionLookup(req, false);
         this.divert(req, p.miss, false);
         return;
       }
     }
     if (this.cache !== undefined) {
       const hit = req.key >= 0 && this.cache.get(req.key, now);
-      if (req.measured) {
-        this.lookups++;
-        if (hit) this.hits++;
-      }
+      this.stage.metrics.cacheLookup(req, hit);
       this.lookupRecorder.lookup(this.stageIndex, now, hit);
       if (hit) {
         // A hit serves what the stage's model computed earlier: its quality, not none.
@@ -141,7 +132,7 @@ export class StageNode implements DoneTarget {
       const waiting = st.waiting;
       const estWait = (waiting / Math.max(1, st.readyCount * st.concurrency)) * this.meanServiceS;
       if (waiting >= f.queueLength || estWait > f.estimatedWaitS) {
-        if (req.measured) this.degraded++;
+        this.stage.metrics.diverted(req);
         this.divert(req, f.target, true);
         return;
       }
@@ -173,7 +164,7 @@ export class StageNode implements DoneTarget {
   };
 
   readonly exit = (req: Request): void => {
-    if (req.measured) this.timeInStage.record(this.sim.now - req.nodeEnterS);
+    this.stage.metrics.nodeLeft(req, this.sim.now - req.nodeEnterS);
     const c = this.candidatesCfg;
     if (c.out !== undefined) req.candidates = c.out;
     if (c.keep !== undefined && req.candidates > c.keep) req.candidates = c.keep;

@@ -44,7 +44,7 @@ describe('maxBatch 1 is the plain pool', () => {
           name: 'm', replicas: 2, concurrency: 2, queueCapacity: 5, overflow: 'newest', ack: undefined,
           serviceTime: makeServiceTime({ dist: 'lognormal', mean: 0.04, cv: 2 }, sim.random.stream('stage:m:service')),
           maxBatch: 1, maxWaitS: 0, routing: 'shared', deadlineS: Infinity, systemDeadlineS: Infinity, quality: NaN,
-        }, new StageMetrics(resolveScenario(base).stages[0]!, stageCollectors));
+        }, new StageMetrics(resolveScenario(base).stages[0]!, stageCollectors, resolveScenario(base)));
         st.connect({
           done: { stationDone: (r) => (out[r.id] = sim.now) },
           drop: { stationDropped: (r) => (out[r.id] = -1) },

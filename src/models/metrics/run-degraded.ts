@@ -2,17 +2,18 @@
 import type { RunResult } from '../result.ts';
 import { runFigure, type RunCollectorKind, type RunContext } from './run-collector.ts';
 import { requestsCollector } from './run-requests.ts';
+import { fallbackCollector } from './stage-fallback.ts';
 
 /** The figure. */
 export const DEGRADED = {
   degradedShare: runFigure('degradedShare', 'share degraded by a fallback', 'pct', false, 'degraded'),
 } as const;
 
-/** Reads the nodes' diversions at the end. */
+/** Sums the stages' diversions at the end. */
 export class DegradedCollector {
   result(run: RunContext): Pick<RunResult, 'degradedShare'> {
     let degraded = 0;
-    for (const n of run.nodes) degraded += n.degraded;
+    for (const n of run.nodes) degraded += n.stage.metrics.of(fallbackCollector)?.degraded ?? 0;
     const arrived = run.of(requestsCollector)!.arrivedCount;
     return { degradedShare: arrived > 0 ? degraded / arrived : 0 };
   }

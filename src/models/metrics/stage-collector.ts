@@ -9,10 +9,11 @@
  * line in `stageCollectors` (`stage-collectors.ts`), and its key in `StageResult`
  * (`../result.ts`).
  */
-import type { StageDescription } from '../../config/description.ts';
+import type { StageDescription, SystemDescription } from '../../config/description.ts';
 import type { Request } from '../request.ts';
 import type { StageResult } from '../result.ts';
 import type { FigureDescriptor } from './figure.ts';
+import type { MeasuredSpan } from './run-collector.ts';
 
 /** Why a station turned a request away: a full queue, its deadline, or pushed out of a full buffer by a newer one. */
 export type DropReason = 'full' | 'deadline' | 'oldest';
@@ -33,6 +34,14 @@ export interface StageEvents {
   subRequestSent(parent: Request): void;
   /** A fan-out sent a backup copy of the slow sub-request `req`. */
   hedgeSent(req: Request): void;
+  /** The stage's node looked `req` up in its prediction store and found a prediction (`found`) or not. */
+  predictionLookup(req: Request, found: boolean): void;
+  /** The stage's node looked `req` up in its cache. */
+  cacheLookup(req: Request, hit: boolean): void;
+  /** The stage's fallback rule sent `req` to a lighter model or a heuristic. */
+  diverted(req: Request): void;
+  /** `req` left the stage's node `inStageS` after reaching it (waited and served, a cache hit, or a diverted path). */
+  nodeLeft(req: Request, inStageS: number): void;
 }
 
 /**
@@ -46,7 +55,7 @@ export type StageCollector = Partial<StageEvents> & {
    * This collector's keys of the stage's result, in the contract's order. `stage` finds
    * the stage's other collectors, for a figure derived from what another one keeps.
    */
-  result(stage: StageCollectorReader): Partial<StageResult>;
+  result(stage: StageCollectorReader, span: MeasuredSpan): Partial<StageResult>;
 };
 
 /** Finds a stage's collector of a kind (undefined when the kind does not apply to the stage). */
@@ -57,10 +66,11 @@ export interface StageCollectorReader {
 /**
  * Where a collector's keys sit in a stage's JSON object (key order is part of the
  * contract: goldens compare bytes). `queue`: after the station's queue figures
- * (`maxQueueLength`); `kind`: after the replica figures (`scalingDecisions`); `end`:
- * after the stage node's figures (time in stage, cache, precompute).
+ * (`maxQueueLength`); `kind`: after the replica figures (`scalingDecisions`); `node`:
+ * after those (time in stage, cache, precompute: what the stage's node measures);
+ * `end`: last.
  */
-export type StagePlacement = 'queue' | 'kind' | 'end';
+export type StagePlacement = 'queue' | 'kind' | 'node' | 'end';
 
 /** A kind of stage collector, as the registry lists it. */
 export interface StageCollectorKind<C extends StageCollector = StageCollector> {
@@ -71,8 +81,8 @@ export interface StageCollectorKind<C extends StageCollector = StageCollector> {
   readonly figures: readonly FigureDescriptor[];
   /** Whether a stage has these figures at all (a buffer's ack latency, a fan-out's hedging). */
   appliesTo(d: StageDescription): boolean;
-  /** A collector for one stage of one run. */
-  create(d: StageDescription): C;
+  /** A collector for one stage of one run (`system`: the whole run's description). */
+  create(d: StageDescription, system: SystemDescription): C;
 }
 
 /** A figure descriptor of scope 'stage' (keeps collector files short). */

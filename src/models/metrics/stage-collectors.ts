@@ -5,6 +5,10 @@
  */
 import { batchesCollector } from './stage-batches.ts';
 import { bufferCollector } from './stage-buffer.ts';
+import { cacheCollector } from './stage-cache.ts';
+import { fallbackCollector } from './stage-fallback.ts';
+import { precomputeCollector } from './stage-precompute.ts';
+import { timeInStageCollector } from './stage-time-in-stage.ts';
 import type { StageCollectorKind } from './stage-collector.ts';
 import { fanoutCollector } from './stage-fanout.ts';
 import { outcomesCollector } from './stage-outcomes.ts';
@@ -13,7 +17,18 @@ import { waitedShareCollector } from './stage-waited-share.ts';
 import type { FigureDescriptor } from './figure.ts';
 
 /** Every stage collector, in result key order within its placement. */
-export const stageCollectors: readonly StageCollectorKind[] = [waitCollector, outcomesCollector, batchesCollector, bufferCollector, fanoutCollector, waitedShareCollector] as readonly StageCollectorKind[];
+export const stageCollectors: readonly StageCollectorKind[] = [
+  waitCollector,
+  outcomesCollector,
+  batchesCollector,
+  bufferCollector,
+  timeInStageCollector,
+  cacheCollector,
+  precomputeCollector,
+  fallbackCollector,
+  fanoutCollector,
+  waitedShareCollector,
+] as readonly StageCollectorKind[];
 
 /** The descriptors of every stage figure the collectors own. */
 export const stageCollectorFigures: readonly FigureDescriptor[] = stageCollectors.flatMap((c) => c.figures);

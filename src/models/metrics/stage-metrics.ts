@@ -1,4 +1,5 @@
-import type { StageDescription } from '../../config/description.ts';
+import type { StageDescription, SystemDescription } from '../../config/description.ts';
+import type { MeasuredSpan } from './run-collector.ts';
 import type { Request } from '../request.ts';
 import type { StageResult } from '../result.ts';
 import type { DropReason, StageCollector, StageCollectorKind, StageCollectorReader, StageEvents, StagePlacement } from './stage-collector.ts';
@@ -27,11 +28,15 @@ export class StageMetrics implements StageEvents, StageCollectorReader {
   private readonly onDropped: Array<Listener<'dropped'>> = [];
   private readonly onSub: Array<Listener<'subRequestSent'>> = [];
   private readonly onHedge: Array<Listener<'hedgeSent'>> = [];
+  private readonly onPrediction: Array<Listener<'predictionLookup'>> = [];
+  private readonly onCache: Array<Listener<'cacheLookup'>> = [];
+  private readonly onDiverted: Array<Listener<'diverted'>> = [];
+  private readonly onNodeLeft: Array<Listener<'nodeLeft'>> = [];
 
-  constructor(desc: StageDescription, registry: readonly StageCollectorKind[]) {
+  constructor(desc: StageDescription, registry: readonly StageCollectorKind[], system: SystemDescription) {
     for (const kind of registry) {
       if (!kind.appliesTo(desc)) continue;
-      const c = kind.create(desc);
+      const c = kind.create(desc, system);
       this.kinds.push(kind);
       this.collectors.push(c);
       if (c.acked) this.onAcked.push(c as Listener<'acked'>);
@@ -41,6 +46,10 @@ export class StageMetrics implements StageEvents, StageCollectorReader {
       if (c.dropped) this.onDropped.push(c as Listener<'dropped'>);
       if (c.subRequestSent) this.onSub.push(c as Listener<'subRequestSent'>);
       if (c.hedgeSent) this.onHedge.push(c as Listener<'hedgeSent'>);
+      if (c.predictionLookup) this.onPrediction.push(c as Listener<'predictionLookup'>);
+      if (c.cacheLookup) this.onCache.push(c as Listener<'cacheLookup'>);
+      if (c.diverted) this.onDiverted.push(c as Listener<'diverted'>);
+      if (c.nodeLeft) this.onNodeLeft.push(c as Listener<'nodeLeft'>);
     }
   }
 
@@ -89,11 +98,35 @@ export class StageMetrics implements StageEvents, StageCollectorReader {
     for (let i = 0; i < ls.length; i++) ls[i]!.hedgeSent(req);
   }
 
-  /** The keys of every collector placed at `placement`, in registry order. */
-  fragment(placement: StagePlacement): Partial<StageResult> {
+  predictionLookup(req: Request, found: boolean): void {
+    if (!req.measured) return;
+    const ls = this.onPrediction;
+    for (let i = 0; i < ls.length; i++) ls[i]!.predictionLookup(req, found);
+  }
+
+  cacheLookup(req: Request, hit: boolean): void {
+    if (!req.measured) return;
+    const ls = this.onCache;
+    for (let i = 0; i < ls.length; i++) ls[i]!.cacheLookup(req, hit);
+  }
+
+  diverted(req: Request): void {
+    if (!req.measured) return;
+    const ls = this.onDiverted;
+    for (let i = 0; i < ls.length; i++) ls[i]!.diverted(req);
+  }
+
+  nodeLeft(req: Request, inStageS: number): void {
+    if (!req.measured) return;
+    const ls = this.onNodeLeft;
+    for (let i = 0; i < ls.length; i++) ls[i]!.nodeLeft(req, inStageS);
+  }
+
+  /** The keys of every collector placed at `placement`, in registry order, over the measured `span`. */
+  fragment(placement: StagePlacement, span: MeasuredSpan): Partial<StageResult> {
     const out: Partial<StageResult> = {};
     this.kinds.forEach((k, i) => {
-      if (k.placement === placement) Object.assign(out, this.collectors[i]!.result(this));
+      if (k.placement === placement) Object.assign(out, this.collectors[i]!.result(this, span));
     });
     return out;
   }
