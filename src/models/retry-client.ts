@@ -1,4 +1,5 @@
 import type { Rng, Simulation, Timer } from '../engine/index.ts';
+import type { RunMetrics } from './metrics/run-metrics.ts';
 import { Request } from './request.ts';
 
 /** Settings of retrying clients (seconds). */
@@ -41,13 +42,6 @@ const BUDGET_WINDOW_S = 10;
  * retries multiply load into a retry storm.
  */
 export class RetryClient {
-  /** Measured calls' attempts, retries, failures and answers thrown away. */
-  attempts = 0;
-  retries = 0;
-  budgetDenied = 0;
-  wasted = 0;
-  /** Calls (measured) by number of attempts used (index = attempts). */
-  readonly attemptCounts: Float64Array;
   private readonly firsts = new Float64Array(BUDGET_WINDOW_S);
   private readonly retriesIn = new Float64Array(BUDGET_WINDOW_S);
   private bucketSecond = 0;
@@ -62,9 +56,9 @@ export class RetryClient {
     private readonly succeeded: (call: Call, req: Request) => void,
     /** A call failed for good; `timedOut` when its last attempt timed out. */
     private readonly failed: (call: Call, timedOut: boolean) => void,
-  ) {
-    this.attemptCounts = new Float64Array(cfg.maxAttempts + 1);
-  }
+    /** The run's collectors, told of attempts, retries and wasted answers (`metrics/run-retries.ts`). */
+    private readonly metrics: RunMetrics,
+  ) {}
 
   /** A new logical request arrives. */
   start(call: Call): void {
@@ -75,7 +69,7 @@ export class RetryClient {
 
   private attempt(call: Call): void {
     call.attempts++;
-    if (call.measured) this.attempts++;
+    this.metrics.attempt(call.measured);
     const req = new Request(call.id, this.sim.now, call.measured);
     req.attrs = call.attrs;
     req.key = call.key;
@@ -97,13 +91,13 @@ export class RetryClient {
   answered(req: Request): void {
     const call = req.call!;
     if (call.done || call.current !== req) {
-      if (call.measured) this.wasted++;
+      this.metrics.wasted(call.measured);
       return;
     }
     call.timer?.cancel();
     call.done = true;
     call.current = null;
-    if (call.measured) this.attemptCounts[call.attempts]!++;
+    this.metrics.callEnded(call.measured, call.attempts);
     this.succeeded(call, req);
   }
 
@@ -121,17 +115,17 @@ export class RetryClient {
     if (call.attempts < this.cfg.maxAttempts) {
       if (this.budgetAllows()) {
         this.retriesIn[this.bucketSecond % BUDGET_WINDOW_S]!++;
-        if (call.measured) this.retries++;
+        this.metrics.retry(call.measured, true);
         const n = call.attempts; // the next attempt is number n + 1
         const cap = Math.min(this.cfg.backoffMaxS, this.cfg.backoffBaseS * 2 ** (n - 1));
         const delay = this.cfg.jitter === 'full' ? this.jitterRng() * cap : cap;
         this.sim.schedule(delay, this.resend, call);
         return;
       }
-      if (call.measured) this.budgetDenied++;
+      this.metrics.retry(call.measured, false);
     }
     call.done = true;
-    if (call.measured) this.attemptCounts[call.attempts]!++;
+    this.metrics.callEnded(call.measured, call.attempts);
     this.failed(call, timedOut);
   }
 

@@ -207,7 +207,7 @@ export class ServingSystem implements DropTarget {
     this.nodes = this.buildNodes();
     this.entry = this.nodes[0]!.enter;
     const r = system.retry;
-    this.client = r === null ? undefined : new RetryClient(this.sim, r, this.sim.random.stream('client:retry-jitter'), this.entry, this.callSucceeded, this.callFailed);
+    this.client = r === null ? undefined : new RetryClient(this.sim, r, this.sim.random.stream('client:retry-jitter'), this.entry, this.callSucceeded, this.callFailed, this.metrics);
 
     if (this.warmupRequests === 0 && this.warmupS === 0) this.metrics.start(0);
     else if (this.warmupS > 0) this.sim.scheduleAt(this.warmupS, () => this.metrics.start(this.sim.now));
@@ -520,7 +520,7 @@ export class ServingSystem implements DropTarget {
       ],
       timeSeries: this.series.result(endS, startS),
     };
-    const parts = this.metrics.fragments({ ...span, system: this.system, built: this.built, nodes: this.nodes, stations: this.stages, stages, client: this.client });
+    const parts = this.metrics.fragments({ ...span, system: this.system, built: this.built, nodes: this.nodes, stations: this.stages, stages });
     const out: Record<string, unknown> = {};
     for (const key of RUN_RESULT_KEYS) {
       const v = key in own ? own[key] : parts[key];

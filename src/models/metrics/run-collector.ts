@@ -12,7 +12,6 @@
  */
 import type { SystemDescription } from '../../config/description.ts';
 import type { BuiltStage } from '../build-stage.ts';
-import type { RetryClient } from '../retry-client.ts';
 import type { RunResult, StageResult } from '../result.ts';
 import type { StageNode } from '../stage-node.ts';
 import type { Station } from '../stations/station.ts';
@@ -34,6 +33,14 @@ export interface RunEvents {
   completed(latencyS: number, quality: number, freshnessS: number): void;
   /** A measured request failed for good. */
   dropped(reason: RunDropReason): void;
+  /** Retrying clients: an attempt of a measured request was sent (the first one included). */
+  attemptSent(): void;
+  /** Retrying clients: a measured request's retry was scheduled, or refused by the retry budget (`allowed` false). */
+  retry(allowed: boolean): void;
+  /** Retrying clients: an answer came back after the client had given up on that attempt. */
+  answerWasted(): void;
+  /** Retrying clients: a measured request ended (answered or failed) after `attempts` attempts. */
+  callEnded(attempts: number): void;
 }
 
 /** The measured span: from the end of warm-up (`startS`) to the run's last event (`endS`). */
@@ -56,8 +63,6 @@ export interface RunContext extends MeasuredSpan {
   readonly stations: readonly Station[];
   /** Every stage's result, already assembled. */
   readonly stages: Readonly<Record<string, StageResult>>;
-  /** The retrying client; undefined when clients do not retry. */
-  readonly client: RetryClient | undefined;
   /** The run's collector of a kind (undefined when the kind does not apply to the run). */
   of<C extends RunCollector>(kind: RunCollectorKind<C>): C | undefined;
 }

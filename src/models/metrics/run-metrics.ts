@@ -27,6 +27,10 @@ export class RunMetrics {
   private readonly onDeparted: Array<Listener<'departed'>> = [];
   private readonly onCompleted: Array<Listener<'completed'>> = [];
   private readonly onDropped: Array<Listener<'dropped'>> = [];
+  private readonly onAttempt: Array<Listener<'attemptSent'>> = [];
+  private readonly onRetry: Array<Listener<'retry'>> = [];
+  private readonly onWasted: Array<Listener<'answerWasted'>> = [];
+  private readonly onCallEnded: Array<Listener<'callEnded'>> = [];
 
   constructor(
     system: SystemDescription,
@@ -44,6 +48,10 @@ export class RunMetrics {
       if (c.departed) this.onDeparted.push(c as Listener<'departed'>);
       if (c.completed) this.onCompleted.push(c as Listener<'completed'>);
       if (c.dropped) this.onDropped.push(c as Listener<'dropped'>);
+      if (c.attemptSent) this.onAttempt.push(c as Listener<'attemptSent'>);
+      if (c.retry) this.onRetry.push(c as Listener<'retry'>);
+      if (c.answerWasted) this.onWasted.push(c as Listener<'answerWasted'>);
+      if (c.callEnded) this.onCallEnded.push(c as Listener<'callEnded'>);
     }
   }
 
@@ -83,6 +91,34 @@ export class RunMetrics {
     if (!measured) return;
     const ls = this.onDropped;
     for (let i = 0; i < ls.length; i++) ls[i]!.dropped(reason);
+  }
+
+  /** Retrying clients: an attempt was sent for a request (measured or not). */
+  attempt(measured: boolean): void {
+    if (!measured) return;
+    const ls = this.onAttempt;
+    for (let i = 0; i < ls.length; i++) ls[i]!.attemptSent();
+  }
+
+  /** Retrying clients: a retry was scheduled or refused by the budget. */
+  retry(measured: boolean, allowed: boolean): void {
+    if (!measured) return;
+    const ls = this.onRetry;
+    for (let i = 0; i < ls.length; i++) ls[i]!.retry(allowed);
+  }
+
+  /** Retrying clients: an answer to an abandoned attempt was thrown away. */
+  wasted(measured: boolean): void {
+    if (!measured) return;
+    const ls = this.onWasted;
+    for (let i = 0; i < ls.length; i++) ls[i]!.answerWasted();
+  }
+
+  /** Retrying clients: a request ended after `attempts` attempts. */
+  callEnded(measured: boolean, attempts: number): void {
+    if (!measured) return;
+    const ls = this.onCallEnded;
+    for (let i = 0; i < ls.length; i++) ls[i]!.callEnded(attempts);
   }
 
   /** The run's collector of `kind`. */
