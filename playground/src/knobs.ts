@@ -6,7 +6,7 @@
  */
 import { DEFAULT_HARDWARE } from '../../src/catalog/hardware.ts';
 import type { Override } from '../../src/config/overrides.ts';
-import { fmtCount } from '../../src/report/numbers.ts';
+import { fmtCount } from '../../src/report/figures.ts';
 
 /** A slider over numbers (linear, or logarithmic for values spanning decades), or a list of choices. */
 export type KnobControl =

@@ -12,7 +12,13 @@ import { expandScenario, parseScenarioText } from '../../src/config/parse.ts';
 import { summaryTable } from '../../src/report/build.ts';
 import { theoryTable } from '../../src/report/format.ts';
 import type { Report, ReportVariant } from '../../src/report/model.ts';
-import { fmtCount, fmtNum, fmtPct, fmtUsd } from '../../src/report/numbers.ts';
+import type { FigureDescriptor, FigureFormat } from '../../src/models/metrics/figure.ts';
+import { COST } from '../../src/models/metrics/run-cost.ts';
+import { DROPS } from '../../src/models/metrics/run-drops.ts';
+import { LATENCY } from '../../src/models/metrics/run-latency.ts';
+import { QUALITY } from '../../src/models/metrics/run-quality.ts';
+import { THROUGHPUT } from '../../src/models/metrics/run-throughput.ts';
+import { figureAt, fmtCount, fmtNum, fmtPct, fmtUsd, formatFigure } from '../../src/report/figures.ts';
 import { measuredText, sloText } from '../../src/report/run-text.ts';
 import { fillPlaceholders, numberAt } from '../../src/report/placeholders.ts';
 import { stageTable } from '../../src/report/stage-table.ts';
@@ -106,7 +112,7 @@ let runStartedAt = 0;
 // ---------------------------------------------------------------------------
 // Formatting.
 
-// Figures use the CLI's formatters (src/report/numbers.ts); only wall time is the page's own.
+// Figures use the CLI's formatters (src/report/figures.ts); only wall time is the page's own.
 const seconds = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 
 // ---------------------------------------------------------------------------
@@ -393,6 +399,28 @@ type DeltaText = (d: number) => string;
 const deltaIn = (unit: string): DeltaText => (d) => `${fmtNum(d)}${unit}`;
 const deltaPoints: DeltaText = (d) => `${fmtNum(d * 100)} pp`;
 const deltaUsd: DeltaText = (d) => fmtUsd(d);
+/** How a change reads, by the figure's format. */
+const DELTA: Record<FigureFormat, DeltaText> = {
+  ms: deltaIn(' ms'),
+  s: deltaIn(' s'),
+  count: deltaIn(''),
+  rate: deltaIn(''),
+  pct: deltaPoints,
+  usd: deltaUsd,
+  num: deltaIn(''),
+  score: deltaIn(''),
+};
+
+/**
+ * A key figure's tile from its descriptor: its label (or `label`), its value written by
+ * the one formatter (or `text`), and its change from the previous run (`prev`, or none).
+ */
+function figureTile(key: string, d: FigureDescriptor, r: RunOutput['result'], prev: RunOutput['result'] | undefined, over: { label?: string; text?: string } = {}): HTMLElement {
+  const value = figureAt(r, d) ?? NaN;
+  const prevValue = prev === undefined ? undefined : (figureAt(prev, d) ?? undefined);
+  const lowerIsBetter = d.higherIsBetter === null ? null : !d.higherIsBetter;
+  return tile(key, over.label ?? d.label, value, over.text ?? formatFigure(d, value), prevValue, lowerIsBetter, DELTA[d.format]);
+}
 
 /** A key figure: its label, value (data-value keeps every digit for tests), and the change from the previous run. */
 function tile(key: string, label: string, value: number, text: string, prevValue: number | undefined, lowerIsBetter: boolean | null, delta: DeltaText = deltaIn('')): HTMLElement {
@@ -425,21 +453,21 @@ function sloTile(r: RunOutput['result'], p: RunOutput['result'] | undefined): HT
 function paintFigures(cur: RunOutput, prev: RunOutput | null): void {
   const r = cur.result;
   const p = prev?.result;
-  const L = r.latencyMs;
   const tiles = [
-    tile('p50', 'p50 latency', L.p50, `${fmtNum(L.p50)} ms`, p?.latencyMs.p50, true, deltaIn(' ms')),
-    tile('p99', 'p99 latency', L.p99, `${fmtNum(L.p99)} ms`, p?.latencyMs.p99, true, deltaIn(' ms')),
-    tile('p999', 'p99.9 latency', L.p999, `${fmtNum(L.p999)} ms`, p?.latencyMs.p999, true, deltaIn(' ms')),
-    tile('mean', 'mean latency', L.mean, `${fmtNum(L.mean)} ms`, p?.latencyMs.mean, true, deltaIn(' ms')),
-    tile('throughput', 'throughput', r.throughputRps, `${fmtNum(r.throughputRps)} req/s`, p?.throughputRps, null),
-    tile('dropRate', 'dropped', r.dropRate, `${fmtPct(r.dropRate)} (${fmtCount(r.requests.dropped)})`, p?.dropRate, true, deltaPoints),
+    figureTile('p50', LATENCY.p50, r, p),
+    figureTile('p99', LATENCY.p99, r, p),
+    figureTile('p999', LATENCY.p999, r, p),
+    figureTile('mean', LATENCY.mean, r, p),
+    figureTile('throughput', THROUGHPUT.throughputRps, r, p),
+    figureTile('dropRate', DROPS.dropRate, r, p, { label: 'dropped', text: `${formatFigure(DROPS.dropRate, r.dropRate)} (${fmtCount(r.requests.dropped)})` }),
   ];
   if (r.cost.perHour > 0) {
-    tiles.push(tile('costPerHour', 'cost per hour', r.cost.perHour, fmtUsd(r.cost.perHour), p && p.cost.perHour > 0 ? p.cost.perHour : undefined, true, deltaUsd));
-    tiles.push(tile('costPerMillion', '$ per million requests', r.cost.perMillionRequests, fmtUsd(r.cost.perMillionRequests), p && p.cost.perHour > 0 ? p.cost.perMillionRequests : undefined, true, deltaUsd));
+    // A previous run without a bill has no cost to compare with.
+    const pc = p && p.cost.perHour > 0 ? p : undefined;
+    tiles.push(figureTile('costPerHour', COST.perHour, r, pc), figureTile('costPerMillion', COST.perMillionRequests, r, pc));
   }
   if (r.slo) tiles.push(sloTile(r, p));
-  if (r.quality !== null) tiles.push(tile('quality', `quality (${r.qualityMetric ?? ''})`, r.quality, r.quality.toFixed(4), p?.quality ?? undefined, false));
+  if (r.quality !== null) tiles.push(figureTile('quality', QUALITY.quality, r, p ?? undefined, { label: `quality (${r.qualityMetric ?? ''})` }));
   ui.figures.replaceChildren(...tiles);
 }
 

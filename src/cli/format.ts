@@ -2,7 +2,16 @@ import Table from 'cli-table3';
 import type { RunResult } from '../models/result.ts';
 import type { Scenario } from '../config/schema.ts';
 import { shownField, shownText } from '../config/shown.ts';
-import { fmtCount, fmtNum, fmtPct, fmtUsd } from '../report/numbers.ts';
+import { COST } from '../models/metrics/run-cost.ts';
+import { COVERAGE } from '../models/metrics/run-coverage.ts';
+import { DEGRADED } from '../models/metrics/run-degraded.ts';
+import { DROPS } from '../models/metrics/run-drops.ts';
+import { HEDGING } from '../models/metrics/run-hedging.ts';
+import { LATENCY } from '../models/metrics/run-latency.ts';
+import { QUALITY } from '../models/metrics/run-quality.ts';
+import { SLO } from '../models/metrics/run-slo.ts';
+import { THROUGHPUT } from '../models/metrics/run-throughput.ts';
+import { columnHeader, figureAt, fmtCount, fmtNum, fmtPct, formatCell, formatFigure } from '../report/figures.ts';
 import { measuredText, sloText } from '../report/run-text.ts';
 import { stageTable } from '../report/stage-table.ts';
 
@@ -15,7 +24,7 @@ export function term(text: string): string {
 }
 
 // The terminal's numbers are everyone's (report, playground): one set of formatters.
-export { fmtCount, fmtNum, fmtPct, fmtUsd, group } from '../report/numbers.ts';
+export { fmtCount, fmtNum, fmtPct, fmtUsd, group } from '../report/figures.ts';
 
 const plain = {
   chars: {
@@ -42,18 +51,19 @@ export function formatRun(s: Scenario, r: RunResult): string {
   lines.push('');
   lines.push('End-to-end latency (ms)');
   const l = r.latencyMs;
-  lines.push(table(['mean', 'p50', 'p90', 'p99', 'p99.9', 'max'], [[l.mean, l.p50, l.p90, l.p99, l.p999, l.max].map(fmtNum)], 0));
+  const latency = [LATENCY.mean, LATENCY.p50, LATENCY.p90, LATENCY.p99, LATENCY.p999, LATENCY.max];
+  lines.push(table(latency.map(columnHeader), [latency.map((d) => formatCell(d, figureAt(r, d)))], 0));
   lines.push('');
   const timedOut = r.requests.timedOut > 0 ? ` · timed out ${fmtCount(r.requests.timedOut)} of them` : '';
   lines.push(
-    `Throughput ${fmtNum(r.throughputRps)} req/s · completed ${fmtCount(r.requests.completed)} · dropped ${fmtCount(r.requests.dropped)} (${fmtPct(r.dropRate)})${timedOut}`,
+    `Throughput ${formatFigure(THROUGHPUT.throughputRps, r.throughputRps)} · completed ${fmtCount(r.requests.completed)} · dropped ${fmtCount(r.requests.dropped)} (${formatFigure(DROPS.dropRate, r.dropRate)})${timedOut}`,
   );
   if (r.slo) {
-    lines.push(`${sloText(r.slo).line} (drops count as misses) · goodput ${fmtNum(r.slo.goodputRps)} req/s`);
+    lines.push(`${sloText(r.slo).line} (drops count as misses) · goodput ${formatFigure(SLO.goodputRps, r.slo.goodputRps)}`);
   }
   if (r.cost.perHour > 0) {
     lines.push(
-      `Cost ${fmtUsd(r.cost.perHour)}/hour at this capacity · ${fmtUsd(r.cost.perMillionRequests)} per million requests · paid capacity ${fmtPct(r.cost.paidUtilization)} busy` +
+      `Cost ${formatFigure(COST.perHour, r.cost.perHour)}/hour at this capacity · ${formatFigure(COST.perMillionRequests, r.cost.perMillionRequests)} per million requests · paid capacity ${formatFigure(COST.paidUtilization, r.cost.paidUtilization)} busy` +
         (r.cost.unpricedStages.length > 0 ? ` (no hardware named for: ${r.cost.unpricedStages.map(term).join(', ')})` : ''),
     );
   }
@@ -75,12 +85,12 @@ export function formatRun(s: Scenario, r: RunResult): string {
     const h = (x: number) => `${fmtNum(x / 3600)} h`;
     lines.push(`Freshness: predictions served were ${h(r.freshness.meanS)} old on average (p50 ${h(r.freshness.p50S)}, p99 ${h(r.freshness.p99S)})`);
   }
-  if (r.coverage !== null) lines.push(`Coverage: ${fmtPct(r.coverage)} of lookups found a precomputed prediction; the rest took the fallback`);
-  if (r.degradedShare > 0) lines.push(`Degraded: ${fmtPct(r.degradedShare)} of requests were sent to a lighter model or a heuristic by a fallback rule`);
-  if (r.hedgeExtraLoad !== null && r.hedgeExtraLoad > 0) lines.push(`Hedging sent ${fmtPct(r.hedgeExtraLoad)} extra sub-requests`);
+  if (r.coverage !== null) lines.push(`Coverage: ${formatFigure(COVERAGE.coverage, r.coverage)} of lookups found a precomputed prediction; the rest took the fallback`);
+  if (r.degradedShare > 0) lines.push(`Degraded: ${formatFigure(DEGRADED.degradedShare, r.degradedShare)} of requests were sent to a lighter model or a heuristic by a fallback rule`);
+  if (r.hedgeExtraLoad !== null && r.hedgeExtraLoad > 0) lines.push(`Hedging sent ${formatFigure(HEDGING.hedgeExtraLoad, r.hedgeExtraLoad)} extra sub-requests`);
   if (r.quality !== null) {
     const metric = r.qualityMetric && r.qualityMetric !== 'quality' ? `${term(r.qualityMetric)} ` : '';
-    lines.push(`Quality ${metric}${r.quality.toFixed(4)} (request-weighted, of the model that served each request)`);
+    lines.push(`Quality ${metric}${formatFigure(QUALITY.quality, r.quality)} (request-weighted, of the model that served each request)`);
   }
   lines.push('');
   const waitMs = Object.values(r.stages).reduce((a, st) => a + st.queueWaitMs.mean * (st.completed / Math.max(1, r.requests.completed)), 0);

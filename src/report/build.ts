@@ -1,7 +1,7 @@
 import type { Aggregate, Estimate } from '../experiments/aggregate.ts';
 import { estimateAt } from '../experiments/aggregate.ts';
 import { sloFraction } from '../experiments/sweep.ts';
-import { fmtEstimate } from './format.ts';
+import { fmtEstimate } from './figures.ts';
 import type { Figure, Report, ReportVariant, SweepSection, TheoryRow, TradeoffPoint } from './model.ts';
 
 const CDF_QUANTILES = [0.001, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99, 0.995, 0.999, 0.9995, 0.9999];

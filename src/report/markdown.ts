@@ -4,7 +4,8 @@
  */
 import { shownField } from '../config/shown.ts';
 import type { Report } from './model.ts';
-import { fmtFigure, fmtNum, isNumericColumn, theoryTable } from './format.ts';
+import { fmtFigure, fmtNumShort as fmtNum } from './figures.ts';
+import { isNumericColumn, theoryTable } from './format.ts';
 
 /**
  * User text (names, narratives, notes) as literal Markdown text on one line: no raw HTML

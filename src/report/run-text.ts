@@ -6,7 +6,7 @@
 import { formatDuration } from '../config/duration.ts';
 import type { Scenario } from '../config/schema.ts';
 import type { RunResult, SloResult } from '../models/result.ts';
-import { fmtCount, fmtNum, fmtPct } from './numbers.ts';
+import { fmtCount, fmtNum, fmtPct } from './figures.ts';
 
 /** What was discarded before measuring: "after 40,000 warm-up requests", "after a 5m warm-up", "no warm-up". */
 export function warmupText(warmup: Scenario['warmup']): string {

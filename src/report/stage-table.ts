@@ -4,8 +4,14 @@
  * it as text and the playground as HTML, so the two show the same columns and digits.
  * No Node import: the playground runs it in the browser.
  */
+import type { FigureDescriptor } from '../models/metrics/figure.ts';
+import { BATCHES } from '../models/metrics/stage-batches.ts';
+import { CACHE } from '../models/metrics/stage-cache.ts';
+import { OUTCOMES } from '../models/metrics/stage-outcomes.ts';
+import { TIME_IN_STAGE } from '../models/metrics/stage-time-in-stage.ts';
+import { WAIT } from '../models/metrics/stage-wait.ts';
 import type { RunResult, StageResult } from '../models/result.ts';
-import { fmtCount, fmtNum, fmtPct } from './numbers.ts';
+import { columnHeader, figureAt, fmtNum, fmtPct, formatCell } from './figures.ts';
 
 /** What a column's numbers are in. */
 export type StageUnit = 'text' | 'replicas' | 'share' | 'ms' | 'requests' | 'count';
@@ -38,6 +44,24 @@ const num = (x: number): StageCell => ({ text: fmtNum(x), value: x });
 const text = (t: string): StageCell => ({ text: t, value: null });
 
 /**
+ * A column of a collector's figure: header and digits from its descriptor. `absent`: the
+ * cell of a stage without the figure; `shown`: whether a stage's cell shows it ("–" else).
+ */
+function figureColumn(key: string, d: FigureDescriptor, unit: StageUnit, absent = '', shown?: (st: StageResult) => boolean): ColumnSpec {
+  return {
+    key,
+    label: columnHeader(d),
+    unit,
+    align: 'right',
+    cell: (st) => {
+      if (shown !== undefined && !shown(st)) return text('–');
+      const v = figureAt(st, d);
+      return v === null || v === undefined ? text(absent) : { text: formatCell(d, v), value: v };
+    },
+  };
+}
+
+/**
  * The stage table of a run. Optional columns appear only when some stage has something
  * to show there: what it runs on, time in stage (more than one stage), batch sizes (some
  * p99 batch above 1) and cache hits.
@@ -65,32 +89,22 @@ export function stageTable(r: RunResult): StageTable {
     ...(showTime
       ? ([
           // A standby stage (a fallback never taken) has no time in stage.
-          { key: 'timeMean', label: 'time in stage ms', unit: 'ms', align: 'right', cell: (st) => (st.timeInStageMs ? num(st.timeInStageMs.mean) : text('standby')) },
-          { key: 'timeP99', label: 'time p99', unit: 'ms', align: 'right', cell: (st) => (st.timeInStageMs ? num(st.timeInStageMs.p99) : text('')) },
+          figureColumn('timeMean', TIME_IN_STAGE.mean, 'ms', 'standby'),
+          figureColumn('timeP99', TIME_IN_STAGE.p99, 'ms'),
         ] satisfies ColumnSpec[])
       : []),
-    { key: 'waitMean', label: 'wait mean ms', unit: 'ms', align: 'right', cell: (st) => num(st.queueWaitMs.mean) },
-    { key: 'waitP50', label: 'wait p50', unit: 'ms', align: 'right', cell: (st) => num(st.queueWaitMs.p50) },
-    { key: 'waitP99', label: 'wait p99', unit: 'ms', align: 'right', cell: (st) => num(st.queueWaitMs.p99) },
+    figureColumn('waitMean', WAIT.mean, 'ms'),
+    figureColumn('waitP50', WAIT.p50, 'ms'),
+    figureColumn('waitP99', WAIT.p99, 'ms'),
     ...(showBatch
       ? ([
-          { key: 'batchMean', label: 'batch mean', unit: 'requests', align: 'right', cell: (st) => (st.batchSize.p99 > 1 ? num(st.batchSize.mean) : text('–')) },
-          { key: 'batchP99', label: 'batch p99', unit: 'requests', align: 'right', cell: (st) => (st.batchSize.p99 > 1 ? num(st.batchSize.p99) : text('–')) },
+          figureColumn('batchMean', BATCHES.mean, 'requests', '', (st) => st.batchSize.p99 > 1),
+          figureColumn('batchP99', BATCHES.p99, 'requests', '', (st) => st.batchSize.p99 > 1),
         ] satisfies ColumnSpec[])
       : []),
-    ...(showHits
-      ? [
-          {
-            key: 'cacheHits',
-            label: 'cache hits',
-            unit: 'share',
-            align: 'right',
-            cell: (st) => (st.hitRatio === undefined || st.hitRatio === null ? text('') : { text: fmtPct(st.hitRatio), value: st.hitRatio }),
-          } satisfies ColumnSpec,
-        ]
-      : []),
+    ...(showHits ? [figureColumn('cacheHits', CACHE.hitRatio, 'share')] : []),
     { key: 'avgQueue', label: 'avg queue', unit: 'requests', align: 'right', cell: (st) => num(st.meanQueueLength) },
-    { key: 'dropped', label: 'dropped', unit: 'count', align: 'right', cell: (st) => ({ text: fmtCount(st.dropped), value: st.dropped }) },
+    figureColumn('dropped', OUTCOMES.dropped, 'count'),
   ];
   return {
     columns: specs.map(({ key, label, unit, align }) => ({ key, label, unit, align })),

@@ -18,7 +18,7 @@ import { theoryForRun } from '../../src/cli/experiments.ts';
 import { traceAccess, traceOpener } from '../../src/cli/trace-file.ts';
 import { mmcMeanWait } from '../../src/experiments/queueing.ts';
 import type { RunResult } from '../../src/models/index.ts';
-import { fmtNum } from '../../src/report/format.ts';
+import { fmtNumShort as fmtNum } from '../../src/report/figures.ts';
 import { cli } from '../support/cli.ts';
 import { launchChromium, type Browser } from '../report/browser.ts';
 import { buildPlayground, loopbackOnly, serveStatic, watchedPage, type Watched } from './harness.ts';

@@ -4,7 +4,7 @@
  * level is "± 0", and a difference at rounding level is "identical", never "significant".
  */
 import { describe, expect, it } from 'vitest';
-import { differenceVerdict, fmtDifference, fmtEstimate, fmtFigure } from '../../src/report/format.ts';
+import { differenceVerdict, fmtDifference, fmtEstimate, fmtFigure } from '../../src/report/figures.ts';
 import { fmtNum as cliNum } from '../../src/cli/format.ts';
 
 describe('fmtEstimate', () => {

@@ -1,11 +1,11 @@
 /**
  * The one stage table (src/report/stage-table.ts) and the one set of number formatters
- * (src/report/numbers.ts) that the terminal, the reports and the playground render.
+ * (src/report/figures.ts) that the terminal, the reports and the playground render.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/models/result.ts';
-import { fmtCount, fmtNum, fmtNumShort, fmtPct, fmtUsd } from '../../src/report/numbers.ts';
+import { fmtCount, fmtNum, fmtNumShort, fmtPct, fmtUsd } from '../../src/report/figures.ts';
 import { sloText } from '../../src/report/run-text.ts';
 import { stageTable } from '../../src/report/stage-table.ts';
 

@@ -6,7 +6,7 @@
  * and formatted in one place: the collector that measures it.
  */
 
-/** How a figure's value is written (see `src/report/numbers.ts`). */
+/** How a figure's value is written (`src/report/figures.ts` writes it). */
 export type FigureFormat =
   /** milliseconds: 12.3 ms */
   | 'ms'
@@ -21,7 +21,9 @@ export type FigureFormat =
   /** dollars: $1.23 */
   | 'usd'
   /** a plain figure with about three significant digits */
-  | 'num';
+  | 'num'
+  /** a model's quality score, to four decimals: 0.8123 (differences between models sit in the third) */
+  | 'score';
 
 /** One figure of a run's result. */
 export interface FigureDescriptor {

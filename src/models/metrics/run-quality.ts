@@ -9,7 +9,7 @@ import { runFigure, type RunCollectorKind, type RunContext } from './run-collect
 
 /** The figure. */
 export const QUALITY = {
-  quality: runFigure('quality', 'quality', 'num', true, 'quality'),
+  quality: runFigure('quality', 'quality', 'score', true, 'quality'),
 } as const;
 
 /** Sum and count of the quality figures of measured completions that carried one. */

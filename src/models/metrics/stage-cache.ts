@@ -5,7 +5,7 @@ import { stageFigure, type StageCollectorKind } from './stage-collector.ts';
 
 /** The cache figure. */
 export const CACHE = {
-  hitRatio: stageFigure('hitRatio', 'cache hit ratio', 'pct', true, 'hit ratio'),
+  hitRatio: stageFigure('hitRatio', 'cache hit ratio', 'pct', true, 'cache hits'),
 } as const;
 
 /** Measured lookups and hits. */

@@ -6,9 +6,9 @@ import { msSummary, stageFigure, type StageCollectorKind } from './stage-collect
 
 /** The time-in-stage figures. */
 export const TIME_IN_STAGE = {
-  mean: stageFigure('timeInStageMs.mean', 'mean time in stage', 'ms', false, 'in stage mean'),
-  p50: stageFigure('timeInStageMs.p50', 'p50 time in stage', 'ms', false, 'in stage p50'),
-  p99: stageFigure('timeInStageMs.p99', 'p99 time in stage', 'ms', false, 'in stage p99'),
+  mean: stageFigure('timeInStageMs.mean', 'mean time in stage', 'ms', false, 'time in stage ms'),
+  p50: stageFigure('timeInStageMs.p50', 'p50 time in stage', 'ms', false, 'time p50'),
+  p99: stageFigure('timeInStageMs.p99', 'p99 time in stage', 'ms', false, 'time p99'),
 } as const;
 
 /** Times in stage (seconds), in a DDSketch. */
