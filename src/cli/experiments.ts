@@ -1,4 +1,15 @@
 import { availableParallelism } from 'node:os';
+import { COST } from '../models/metrics/run-cost.ts';
+import { COVERAGE } from '../models/metrics/run-coverage.ts';
+import { DEGRADED } from '../models/metrics/run-degraded.ts';
+import { DROPS } from '../models/metrics/run-drops.ts';
+import { FRESHNESS } from '../models/metrics/run-freshness.ts';
+import { LATENCY } from '../models/metrics/run-latency.ts';
+import { QUALITY } from '../models/metrics/run-quality.ts';
+import { REQUESTS } from '../models/metrics/run-requests.ts';
+import { RETRIES } from '../models/metrics/run-retries.ts';
+import { SLO } from '../models/metrics/run-slo.ts';
+import { THROUGHPUT } from '../models/metrics/run-throughput.ts';
 import { extname } from 'node:path';
 import type { Seed } from '../engine/index.ts';
 import { InputError } from '../config/errors.ts';
@@ -15,7 +26,7 @@ import { sweep, sweepJson, sweepValues } from '../experiments/sweep.ts';
 import { theoryForRun as theoryForSystem } from '../experiments/theory.ts';
 import { declaredVariants, expandVariants } from '../experiments/variants.ts';
 import { buildReport, sweepSection } from '../report/build.ts';
-import { fmtDifference, fmtEstimate } from '../report/figures.ts';
+import { columnHeader, fmtDifference, fmtEstimate } from '../report/figures.ts';
 import type { Report, TheoryRow, TradeoffPoint } from '../report/model.ts';
 import { fillPlaceholders, hasPlaceholders, numberAt, parsePlaceholders } from '../report/placeholders.ts';
 import { fmtNum, fmtPct, fmtUsd } from './format.ts';
@@ -289,12 +300,12 @@ export async function runReplicated(ref: string, given: ExperimentOptions): Prom
   const lines = [
     `${narrativeText(file.raw, opts.set, opts.seed, aggregateFigures(file.raw, [{ name: variantNames(file.raw)[0]!, aggregate: a }]), ref)}servesim · ${scenario.name ?? ref} · ${a.replications} replications (seeds ${a.seeds[0]} …), figures as mean ± 95% confidence half-width`,
     '',
-    `End-to-end latency (ms): mean ${est(a, 'latencyMs.mean')} · p50 ${est(a, 'latencyMs.p50')} · p90 ${est(a, 'latencyMs.p90')} · p99 ${est(a, 'latencyMs.p99')} · p99.9 ${est(a, 'latencyMs.p999')}`,
+    `End-to-end latency (ms): mean ${est(a, LATENCY.mean.path)} · p50 ${est(a, LATENCY.p50.path)} · p90 ${est(a, LATENCY.p90.path)} · p99 ${est(a, LATENCY.p99.path)} · p99.9 ${est(a, LATENCY.p999.path)}`,
     `Pooled over all ${a.pooled.count.toLocaleString('en-US')} requests: p50 ${fmtNum(a.pooled.latencyMs.p50)} · p99 ${fmtNum(a.pooled.latencyMs.p99)} · p99.9 ${fmtNum(a.pooled.latencyMs.p999)} · max ${fmtNum(a.pooled.latencyMs.max)}`,
-    `Throughput ${est(a, 'throughputRps')} req/s · drop rate ${est(a, 'dropRate')}`,
+    `Throughput ${est(a, THROUGHPUT.throughputRps.path)} req/s · drop rate ${est(a, DROPS.dropRate.path)}`,
   ];
-  if (a.first.slo) lines.push(`SLO ${a.first.slo.target}: attainment ${est(a, 'slo.attainment')}`);
-  if (a.first.cost.perHour > 0) lines.push(`Cost $/hour ${est(a, 'cost.perHour')} · $ per million requests ${est(a, 'cost.perMillionRequests')}`);
+  if (a.first.slo) lines.push(`SLO ${a.first.slo.target}: attainment ${est(a, SLO.attainment.path)}`);
+  if (a.first.cost.perHour > 0) lines.push(`Cost $/hour ${est(a, COST.perHour.path)} · $ per million requests ${est(a, COST.perMillionRequests.path)}`);
   for (const name of Object.keys(a.first.stages)) {
     lines.push(`Stage ${name}: utilization ${est(a, `stages.${name}.utilization`)} · mean wait ${est(a, `stages.${name}.queueWaitMs.mean`)} ms · p99 wait ${est(a, `stages.${name}.queueWaitMs.p99`)} ms`);
   }
@@ -376,24 +387,20 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
   if (opts.json) return `${JSON.stringify(compareJson(r), null, 2)}\n`;
   const lines = [`${files.length === 1 ? narrativeText(files[0]!.raw, opts.set, opts.seed, aggregateFigures(files[0]!.raw, variants.map((v, k) => ({ name: v.name, aggregate: aggs[k]! }))), refs[0]) : ''}servesim compare · ${opts.replications} replication${opts.replications === 1 ? '' : 's'} per variant on common random numbers (seed ${rootSeed})${variants[0]!.scenario.slo ? ` · SLO ${variants[0]!.scenario.slo.target}` : ''}`, ''];
   const has = (path: string) => aggs.some((a) => Number.isFinite(estimateAt(a.figures, path)?.mean ?? NaN) && (estimateAt(a.figures, path)?.mean ?? 0) !== 0);
-  const allExtra: Array<[string, string]> = [
-    ['timed out', 'requests.timedOut'],
-    ['SLO attainment', 'slo.attainment'],
-    ['quality', 'quality'],
-    ['freshness h', 'freshness.meanS'],
-    ['coverage', 'coverage'],
-    ['degraded', 'degradedShare'],
-    ['attempts/req', 'retries.attemptRatePerRequest'],
-  ];
+  // Columns shown when some variant has the figure; freshness reads in hours.
+  const allExtra: Array<[string, string]> = [REQUESTS.timedOut, SLO.attainment, QUALITY.quality, FRESHNESS.meanS, COVERAGE.coverage, DEGRADED.degradedShare, RETRIES.attemptRatePerRequest].map((d) => [
+    d === FRESHNESS.meanS ? 'freshness h' : columnHeader(d),
+    d.path,
+  ]);
   const extraCols = allExtra.filter(([, p]) => has(p));
-  const cols = ['variant', 'p50 ms', 'p99 ms', 'throughput /s', 'drop rate', '$/M requests', ...extraCols.map(([c]) => c)];
+  const cols = ['variant', ...[LATENCY.p50, LATENCY.p99, THROUGHPUT.throughputRps, DROPS.dropRate, COST.perMillionRequests].map((d) => columnHeader(d, true)), ...extraCols.map(([c]) => c)];
   const rows = variants.map((v, k) => [
     v.name,
-    est(aggs[k]!, 'latencyMs.p50'),
-    est(aggs[k]!, 'latencyMs.p99'),
-    est(aggs[k]!, 'throughputRps'),
-    est(aggs[k]!, 'dropRate'),
-    (estimateAt(aggs[k]!.figures, 'cost.perHour')?.mean ?? 0) > 0 ? est(aggs[k]!, 'cost.perMillionRequests') : '–',
+    est(aggs[k]!, LATENCY.p50.path),
+    est(aggs[k]!, LATENCY.p99.path),
+    est(aggs[k]!, THROUGHPUT.throughputRps.path),
+    est(aggs[k]!, DROPS.dropRate.path),
+    (estimateAt(aggs[k]!.figures, COST.perHour.path)?.mean ?? 0) > 0 ? est(aggs[k]!, COST.perMillionRequests.path) : '–',
     ...extraCols.map(([c, p]) => (c === 'freshness h' ? estScaled(aggs[k]!, p, 1 / 3600) : est(aggs[k]!, p))),
   ]);
   const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i]!.length)));
@@ -457,20 +464,24 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
   }
   if (opts.json) return `${JSON.stringify(sweepJson(r), null, 2)}\n`;
   const lines = [`${narrativeText(file.raw, opts.set, opts.seed, undefined, ref)}servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`];
-  const anyCost = curves.some((c) => c.points.some((p) => (estimateAt(p.aggregate.figures, 'cost.perHour')?.mean ?? 0) > 0));
+  const anyCost = curves.some((c) => c.points.some((p) => (estimateAt(p.aggregate.figures, COST.perHour.path)?.mean ?? 0) > 0));
   for (const c of curves) {
     lines.push('');
     if (c.name) lines.push(`${c.name}:`);
-    const cols = [vary.path, 'throughput /s', 'p50 ms', 'p99 ms', 'drop rate', ...(anyCost ? ['$/M requests'] : []), ...(slo ? [`SLO ${slo.target}`] : [])];
+    const cols = [
+      vary.path,
+      ...[THROUGHPUT.throughputRps, LATENCY.p50, LATENCY.p99, DROPS.dropRate, ...(anyCost ? [COST.perMillionRequests] : [])].map((d) => columnHeader(d, true)),
+      ...(slo ? [`SLO ${slo.target}`] : []),
+    ];
     const rows = c.points.map((p) => {
-      const att = estimateAt(p.aggregate.figures, 'slo.attainment')?.mean ?? NaN;
+      const att = estimateAt(p.aggregate.figures, SLO.attainment.path)?.mean ?? NaN;
       return [
         String(p.x),
-        est(p.aggregate, 'throughputRps'),
-        est(p.aggregate, 'latencyMs.p50'),
-        est(p.aggregate, 'latencyMs.p99'),
-        est(p.aggregate, 'dropRate'),
-        ...(anyCost ? [est(p.aggregate, 'cost.perMillionRequests')] : []),
+        est(p.aggregate, THROUGHPUT.throughputRps.path),
+        est(p.aggregate, LATENCY.p50.path),
+        est(p.aggregate, LATENCY.p99.path),
+        est(p.aggregate, DROPS.dropRate.path),
+        ...(anyCost ? [est(p.aggregate, COST.perMillionRequests.path)] : []),
         ...(slo ? [att >= slo.fraction ? `met (${fmtPct(att)})` : `missed (${fmtPct(att)})`] : []),
       ];
     });
@@ -499,11 +510,11 @@ function whyFails(p: PlanPoint, target: string, fraction: number): string {
     const cause = p.overloaded!.split('. ')[0]!.replace(' is overloaded: ', ': ');
     return `refused as overloaded, ${cause}, so its queue grows for as long as arrivals last (not simulated)`;
   }
-  const att = estimateAt(p.aggregate.figures, 'slo.attainment')?.mean ?? NaN;
-  if (p.overloaded === undefined) return `p99 ${est(p.aggregate, 'latencyMs.p99')} ms, ${fmtPct(att)} of requests within target (needs ${fmtPct(fraction)} for ${target})${stoppedText(p)}`;
+  const att = estimateAt(p.aggregate.figures, SLO.attainment.path)?.mean ?? NaN;
+  if (p.overloaded === undefined) return `p99 ${est(p.aggregate, LATENCY.p99.path)} ms, ${fmtPct(att)} of requests within target (needs ${fmtPct(fraction)} for ${target})${stoppedText(p)}`;
   // The warning's first sentence names the stage and its load; the rest is advice for a plain run.
   const cause = p.overloaded.split('. ')[0]!.replace(' is overloaded: ', ': ');
-  return `refused as overloaded, ${cause}, so its latency grows with the run's length (this finite run measured p99 ${est(p.aggregate, 'latencyMs.p99')} ms, ${fmtPct(att)} within target)`;
+  return `refused as overloaded, ${cause}, so its latency grows with the run's length (this finite run measured p99 ${est(p.aggregate, LATENCY.p99.path)} ms, ${fmtPct(att)} within target)`;
 }
 
 /** For a probe stopped early: when, and why its verdict was already decided. */
@@ -573,7 +584,7 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo: str
     const tradeoff: TradeoffPoint[] = result.evaluated.map((p) => ({
       label: describeAssignment(p.assignment),
       costPerHourUsd: p.cost,
-      p99Ms: estimateAt(p.aggregate!.figures, 'latencyMs.p99')?.mean ?? NaN,
+      p99Ms: estimateAt(p.aggregate!.figures, LATENCY.p99.path)?.mean ?? NaN,
       meetsSlo: p.meets,
       chosen: p === result.best,
     }));
@@ -600,7 +611,7 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo: str
     const ba = b.aggregate!; // the best configuration met the SLO, so it was simulated
     lines.push(`Cheapest: ${describeAssignment(b.assignment)} at ${costText(b)}`);
     const util = estimateAt(ba.figures, `stages.${count.path.split('.')[1]}.utilization`)?.mean ?? NaN;
-    lines.push(`  p50 ${est(ba, 'latencyMs.p50')} ms · p99 ${est(ba, 'latencyMs.p99')} ms · ${fmtPct(estimateAt(ba.figures, 'slo.attainment')?.mean ?? NaN)} within target · ${fmtPct(util)} busy`);
+    lines.push(`  p50 ${est(ba, LATENCY.p50.path)} ms · p99 ${est(ba, LATENCY.p99.path)} ms · ${fmtPct(estimateAt(ba.figures, SLO.attainment.path)?.mean ?? NaN)} within target · ${fmtPct(util)} busy`);
     if (b.earlyStop) lines.push(`  (${stoppedText(b).slice(2)})`);
     if (result.nextCheaper) lines.push(`One fewer (${describeAssignment(result.nextCheaper.assignment)}) fails: ${whyFails(result.nextCheaper, slo.target, slo.fraction)}`);
     else lines.push(`(${count.lo} is the bottom of the range: nothing cheaper was tried)`);

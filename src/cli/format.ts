@@ -52,7 +52,7 @@ export function formatRun(s: Scenario, r: RunResult): string {
   lines.push('End-to-end latency (ms)');
   const l = r.latencyMs;
   const latency = [LATENCY.mean, LATENCY.p50, LATENCY.p90, LATENCY.p99, LATENCY.p999, LATENCY.max];
-  lines.push(table(latency.map(columnHeader), [latency.map((d) => formatCell(d, figureAt(r, d)))], 0));
+  lines.push(table(latency.map((d) => columnHeader(d)), [latency.map((d) => formatCell(d, figureAt(r, d)))], 0));
   lines.push('');
   const timedOut = r.requests.timedOut > 0 ? ` · timed out ${fmtCount(r.requests.timedOut)} of them` : '';
   lines.push(

@@ -1,23 +1,29 @@
 import { meanCi95, type Seed } from '../engine/index.ts';
+import { COST } from '../models/metrics/run-cost.ts';
+import { DROPS } from '../models/metrics/run-drops.ts';
+import { LATENCY } from '../models/metrics/run-latency.ts';
+import { QUALITY } from '../models/metrics/run-quality.ts';
+import { SLO } from '../models/metrics/run-slo.ts';
+import { THROUGHPUT } from '../models/metrics/run-throughput.ts';
 import { InputError } from '../config/errors.ts';
 import type { DetailedRun } from '../models/index.ts';
 import { aggregate, valueAt, type Aggregate, type RunEstimates } from './aggregate.ts';
 import { checkReplications, rootSeed, runConfigurations, type ExperimentSettings } from './runner.ts';
 import type { NamedScenario } from './variants.ts';
 
-/** The figures a comparison reports, by path into RunResult. */
-export const COMPARED_FIGURES = [
-  'latencyMs.mean',
-  'latencyMs.p50',
-  'latencyMs.p99',
-  'latencyMs.p999',
-  'throughputRps',
-  'dropRate',
-  'cost.perHour',
-  'cost.perMillionRequests',
-  'slo.attainment',
-  'quality',
-] as const;
+/** The figures a comparison reports, by path into RunResult (their collectors' descriptors). */
+export const COMPARED_FIGURES: readonly string[] = [
+  LATENCY.mean.path,
+  LATENCY.p50.path,
+  LATENCY.p99.path,
+  LATENCY.p999.path,
+  THROUGHPUT.throughputRps.path,
+  DROPS.dropRate.path,
+  COST.perHour.path,
+  COST.perMillionRequests.path,
+  SLO.attainment.path,
+  QUALITY.quality.path,
+];
 
 /** A paired difference (variant − baseline) over replications that shared their random numbers. */
 export interface PairedDifference {

@@ -1,4 +1,6 @@
 import { InputError } from '../config/errors.ts';
+import { COST } from '../models/metrics/run-cost.ts';
+import { SLO } from '../models/metrics/run-slo.ts';
 import { applyOverrides, type Override } from '../config/overrides.ts';
 import type { Scenario } from '../config/schema.ts';
 import { parseSlo, type Slo } from '../config/slo.ts';
@@ -118,8 +120,8 @@ export async function planCheapest(count: Vary, lists: readonly Vary[], sloFract
   const record = (assignment: Record<string, number | string>, out: Aggregate | ProbeOutcome): PlanPoint => {
     const aggregate = 'aggregate' in out ? out.aggregate : out;
     const earlyStop = 'aggregate' in out ? out.earlyStop : undefined;
-    const att = estimateAt(aggregate.figures, 'slo.attainment')?.mean ?? NaN;
-    let cost = estimateAt(aggregate.figures, 'cost.perHour')?.mean ?? 0;
+    const att = estimateAt(aggregate.figures, SLO.attainment.path)?.mean ?? NaN;
+    let cost = estimateAt(aggregate.figures, COST.perHour.path)?.mean ?? 0;
     if (!(cost > 0)) {
       costIsReplicas = true;
       cost = Number(assignment[count.path]);

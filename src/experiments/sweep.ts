@@ -1,4 +1,7 @@
 import { applyOverrides, type Override } from '../config/overrides.ts';
+import { COST } from '../models/metrics/run-cost.ts';
+import { LATENCY } from '../models/metrics/run-latency.ts';
+import { SLO } from '../models/metrics/run-slo.ts';
 import type { Scenario } from '../config/schema.ts';
 import { aggregate, estimateAt, type Aggregate, type RunEstimates } from './aggregate.ts';
 import { checkReplications, rootSeed, runConfigurations, type ExperimentSettings } from './runner.ts';
@@ -32,7 +35,7 @@ export interface SweepAnalysis {
 export function analyseSweep(points: readonly SweepPoint[]): SweepAnalysis {
   const numeric = points.every((p) => typeof p.x === 'number');
   let kneeX: number | string | undefined;
-  const p99s = points.map((p) => estimateAt(p.aggregate.figures, 'latencyMs.p99')?.mean ?? NaN);
+  const p99s = points.map((p) => estimateAt(p.aggregate.figures, LATENCY.p99.path)?.mean ?? NaN);
   // A knee only makes sense on a curve that rises: a p99 that stays flat or falls has none.
   const rises = p99s.length >= 3 && p99s[p99s.length - 1]! > 1.5 * Math.min(...p99s);
   if (numeric && rises) {
@@ -58,7 +61,7 @@ export function analyseSweep(points: readonly SweepPoint[]): SweepAnalysis {
     const slo = p.aggregate.first.slo;
     if (slo === null) break;
     target = slo.target;
-    const att = estimateAt(p.aggregate.figures, 'slo.attainment')?.mean ?? NaN;
+    const att = estimateAt(p.aggregate.figures, SLO.attainment.path)?.mean ?? NaN;
     if (att >= sloFraction(slo.target)) maxX = p.x;
   }
   return { kneeX, maxXMeetingSlo: maxX, sloTarget: target };
@@ -169,7 +172,7 @@ export async function sweep(source: ScenarioSource, spec: SweepSpec, settings: E
     return { name: named ? v.name : '', points, analysis: analyseSweep(points) };
   });
   const [a, b] = curves.map((c) => c.points.map((p) => p.aggregate));
-  const crossings = a && b ? { costPerMillion: crossover(vary.values, a, b, 'cost.perMillionRequests'), p99: crossover(vary.values, a, b, 'latencyMs.p99') } : undefined;
+  const crossings = a && b ? { costPerMillion: crossover(vary.values, a, b, COST.perMillionRequests.path), p99: crossover(vary.values, a, b, LATENCY.p99.path) } : undefined;
   return { vary: vary.path, values: vary.values, replications, slo: base.slo ?? null, curves, crossings };
 }
 

@@ -1,7 +1,13 @@
 import type { Aggregate, Estimate } from '../experiments/aggregate.ts';
+import { COST } from '../models/metrics/run-cost.ts';
+import { DROPS } from '../models/metrics/run-drops.ts';
+import { LATENCY } from '../models/metrics/run-latency.ts';
+import { QUALITY } from '../models/metrics/run-quality.ts';
+import { SLO } from '../models/metrics/run-slo.ts';
+import { THROUGHPUT } from '../models/metrics/run-throughput.ts';
 import { estimateAt } from '../experiments/aggregate.ts';
 import { sloFraction } from '../experiments/sweep.ts';
-import { fmtEstimate } from './figures.ts';
+import { columnHeader, fmtEstimate } from './figures.ts';
 import type { Figure, Report, ReportVariant, SweepSection, TheoryRow, TradeoffPoint } from './model.ts';
 
 const CDF_QUANTILES = [0.001, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99, 0.995, 0.999, 0.9995, 0.9999];
@@ -27,14 +33,14 @@ export function variantOf(name: string, a: Aggregate): ReportVariant {
   return {
     name,
     cdf,
-    latencyMs: { mean: at('latencyMs.mean'), p50: at('latencyMs.p50'), p90: at('latencyMs.p90'), p99: at('latencyMs.p99'), p999: at('latencyMs.p999') },
-    throughputRps: at('throughputRps'),
-    dropRate: at('dropRate'),
+    latencyMs: { mean: at(LATENCY.mean.path), p50: at(LATENCY.p50.path), p90: at(LATENCY.p90.path), p99: at(LATENCY.p99.path), p999: at(LATENCY.p999.path) },
+    throughputRps: at(THROUGHPUT.throughputRps.path),
+    dropRate: at(DROPS.dropRate.path),
     // No hardware priced anywhere: no cost to show (not a cost of zero).
-    costPerHourUsd: r.cost.perHour > 0 ? at('cost.perHour') : { value: NaN },
-    costPerMillionUsd: r.cost.perHour > 0 ? at('cost.perMillionRequests') : { value: NaN },
-    ...(slo ? { slo: { target: slo.target, attainment: at('slo.attainment'), met: (estimateAt(f, 'slo.attainment')?.mean ?? NaN) >= sloFraction(slo.target) } } : {}),
-    ...(r.quality !== null ? { quality: at('quality') } : {}),
+    costPerHourUsd: r.cost.perHour > 0 ? at(COST.perHour.path) : { value: NaN },
+    costPerMillionUsd: r.cost.perHour > 0 ? at(COST.perMillionRequests.path) : { value: NaN },
+    ...(slo ? { slo: { target: slo.target, attainment: at(SLO.attainment.path), met: (estimateAt(f, SLO.attainment.path)?.mean ?? NaN) >= sloFraction(slo.target) } } : {}),
+    ...(r.quality !== null ? { quality: at(QUALITY.quality.path) } : {}),
     stages: stageNames
       .filter((n) => r.stages[n]!.timeInStageMs !== undefined)
       .map((n) => ({
@@ -104,7 +110,12 @@ const show = (x: Figure, digits = 3): string => {
 export function summaryTable(variants: readonly ReportVariant[]): Report['table'] {
   const anySlo = variants.some((v) => v.slo);
   const anyQuality = variants.some((v) => v.quality);
-  const columns = ['variant', 'p50 ms', 'p99 ms', 'p99.9 ms', 'throughput /s', 'drop rate', '$/hour', '$/M requests', ...(anySlo ? ['SLO attainment', 'SLO'] : []), ...(anyQuality ? ['quality'] : [])];
+  const columns = [
+    'variant',
+    ...[LATENCY.p50, LATENCY.p99, LATENCY.p999, THROUGHPUT.throughputRps, DROPS.dropRate, COST.perHour, COST.perMillionRequests].map((d) => columnHeader(d, true)),
+    ...(anySlo ? [columnHeader(SLO.attainment), 'SLO'] : []),
+    ...(anyQuality ? [columnHeader(QUALITY.quality)] : []),
+  ];
   const rows = variants.map((v) => [
     v.name,
     show(v.latencyMs.p50),
@@ -156,7 +167,7 @@ export function sweepSection(
       name: c.name,
       points: c.points.map((p, i) => ({
         x: p.x,
-        p99Ms: fig(estimateAt(p.aggregate.figures, 'latencyMs.p99')),
+        p99Ms: fig(estimateAt(p.aggregate.figures, LATENCY.p99.path)),
         theory: (theory[k]?.[i] ?? [])
           .filter((t) => Number.isFinite(t.analytic))
           .map((t) => ({ stage: t.stage, model: t.model, analyticWaitMs: t.analytic, simulatedWaitMs: t.simulated })),

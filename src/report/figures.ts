@@ -100,9 +100,15 @@ export function formatCell(d: FigureDescriptor, value: number | null | undefined
   return value === null || value === undefined ? '–' : IN_CELL[d.format](value);
 }
 
-/** A table column's header for a figure: its short name, else its label. */
-export function columnHeader(d: FigureDescriptor): string {
-  return d.short ?? d.label;
+/** The unit a column header names after the figure's short name, when its cells do not show it. */
+const HEADER_UNIT: Record<FigureFormat, string> = { ms: ' ms', s: ' s', count: '', rate: ' /s', pct: '', usd: '', num: '', score: '' };
+
+/**
+ * A table column's header for a figure: its short name, else its label; with `unit`, the
+ * unit its cells leave out ("p99 ms", "throughput /s"), for a table whose title does not say it.
+ */
+export function columnHeader(d: FigureDescriptor, unit = false): string {
+  return (d.short ?? d.label) + (unit ? HEADER_UNIT[d.format] : '');
 }
 
 /**

@@ -12,7 +12,7 @@ import { requestsCollector } from './run-requests.ts';
 /** The cost figures. */
 export const COST = {
   total: runFigure('cost.total', 'bill over the measured span', 'usd', false, 'cost'),
-  perHour: runFigure('cost.perHour', 'cost per hour', 'usd', false, '$/h'),
+  perHour: runFigure('cost.perHour', 'cost per hour', 'usd', false, '$/hour'),
   perMillionRequests: runFigure('cost.perMillionRequests', '$ per million requests', 'usd', false, '$/M requests'),
   paidUtilization: runFigure('cost.paidUtilization', 'busy share of what is paid for', 'pct', true, 'paid util'),
 } as const;

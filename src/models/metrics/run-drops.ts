@@ -5,7 +5,7 @@ import { requestsCollector } from './run-requests.ts';
 
 /** The figure. */
 export const DROPS = {
-  dropRate: runFigure('dropRate', 'drop rate', 'pct', false, 'drops'),
+  dropRate: runFigure('dropRate', 'drop rate', 'pct', false, 'drop rate'),
 } as const;
 
 /** dropped / arrived; 0 with no arrival. */

@@ -10,7 +10,7 @@ import { requestsCollector } from './run-requests.ts';
 
 /** The SLO figures. */
 export const SLO = {
-  attainment: runFigure('slo.attainment', 'share within the SLO target', 'pct', true, 'SLO'),
+  attainment: runFigure('slo.attainment', 'share within the SLO target', 'pct', true, 'SLO attainment'),
   goodputRps: runFigure('slo.goodputRps', 'goodput', 'rate', true, 'goodput'),
 } as const;
 

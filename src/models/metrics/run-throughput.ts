@@ -9,7 +9,7 @@ import { runFigure, type RunCollectorKind, type RunContext } from './run-collect
 /** The figure. */
 export const THROUGHPUT = {
   // Neither way is better: throughput follows the offered load.
-  throughputRps: runFigure('throughputRps', 'throughput', 'rate', null, 'req/s'),
+  throughputRps: runFigure('throughputRps', 'throughput', 'rate', null, 'throughput'),
 } as const;
 
 /** Departures after warm-up, over the span. */
