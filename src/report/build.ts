@@ -7,7 +7,7 @@ import { SLO } from '../models/metrics/run-slo.ts';
 import { THROUGHPUT } from '../models/metrics/run-throughput.ts';
 import { estimateAt } from '../experiments/aggregate.ts';
 import { sloFraction } from '../experiments/sweep.ts';
-import { columnHeader, fmtEstimate } from './figures.ts';
+import { columnHeader, fmtEstimate, fmtSig } from './figures.ts';
 import type { Figure, Report, ReportVariant, SweepSection, TheoryRow, TradeoffPoint } from './model.ts';
 
 const CDF_QUANTILES = [0.001, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99, 0.995, 0.999, 0.9995, 0.9999];
@@ -102,8 +102,7 @@ export function decimateSeries(series: ReportVariant['series'], maxPoints = MAX_
 /** A figure as a summary-table cell: `digits` significant digits, the half-width 2, "± 0" at rounding level. */
 const show = (x: Figure, digits = 3): string => {
   if (!Number.isFinite(x.value)) return '–';
-  const num = (d: number) => (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(d));
-  return fmtEstimate(x.value, x.ci95, num(digits), num(2));
+  return fmtEstimate(x.value, x.ci95, fmtSig(digits), fmtSig(2));
 };
 
 /** The summary table of a report: one row per variant. */

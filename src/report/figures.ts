@@ -45,6 +45,11 @@ export function fmtNumShort(x: number): string {
   return Math.abs(x) < 1 ? text.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '') : text;
 }
 
+/** `digits` significant digits, whole numbers from 100 up, ungrouped (the reports' summary cells): 0.123, 12.3, 1234. */
+export function fmtSig(digits: number): (x: number) => string {
+  return (x) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(digits));
+}
+
 /** Dollars: $1,234, $12.3, $0.0123. */
 export function fmtUsd(x: number): string {
   if (!Number.isFinite(x)) return '–';
