@@ -38,3 +38,12 @@ export { registerRouter, unregisterRouter, routingPolicies, type Router, type Ro
 export type { LatencySummaryMs, SloResult, CostResult, DetailedRun } from './models/index.ts';
 export type { Seed } from './engine/index.ts';
 export type { Override } from './config/overrides.ts';
+/**
+ * How to show a figure: every figure's descriptor (path, label, unit, format, which way
+ * is better) from the collector that owns it, and the one formatter every renderer uses
+ * (`formatFigure(d, figureAt(result, d))` gives "12.3 ms", "99.95%", "$1.23").
+ */
+export { runCollectorFigures } from './models/metrics/run-collectors.ts';
+export { stageCollectorFigures } from './models/metrics/stage-collectors.ts';
+export type { FigureDescriptor, FigureFormat } from './models/metrics/figure.ts';
+export { figureAt, formatCell, formatFigure, columnHeader } from './report/figures.ts';
