@@ -5,6 +5,7 @@ import { InputError } from '../config/errors.ts';
 import type { Override } from '../config/overrides.ts';
 import { shownField, shownText } from '../config/shown.ts';
 import type { Scenario } from '../config/schema.ts';
+import { latencySlo } from '../config/slo.ts';
 import { ServingSystem, type RunResult } from '../models/index.ts';
 import { estimateAt, type Aggregate } from '../experiments/aggregate.ts';
 import { compare, compareJson } from '../experiments/compare.ts';
@@ -374,7 +375,7 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
     text += await writeReport(opts.report, report);
   }
   if (opts.json) return `${JSON.stringify(compareJson(r), null, 2)}\n`;
-  const lines = [`${files.length === 1 ? narrativeText(files[0]!.raw, opts.set, opts.seed, aggregateFigures(files[0]!.raw, variants.map((v, k) => ({ name: v.name, aggregate: aggs[k]! }))), refs[0]) : ''}servesim compare · ${opts.replications} replication${opts.replications === 1 ? '' : 's'} per variant on common random numbers (seed ${rootSeed})${variants[0]!.scenario.slo ? ` · SLO ${variants[0]!.scenario.slo.target}` : ''}`, ''];
+  const lines = [`${files.length === 1 ? narrativeText(files[0]!.raw, opts.set, opts.seed, aggregateFigures(files[0]!.raw, variants.map((v, k) => ({ name: v.name, aggregate: aggs[k]! }))), refs[0]) : ''}servesim compare · ${opts.replications} replication${opts.replications === 1 ? '' : 's'} per variant on common random numbers (seed ${rootSeed})${latencySlo(variants[0]!.scenario.slo) ? ` · SLO ${latencySlo(variants[0]!.scenario.slo)!.target}` : ''}`, ''];
   const has = (path: string) => aggs.some((a) => Number.isFinite(estimateAt(a.figures, path)?.mean ?? NaN) && (estimateAt(a.figures, path)?.mean ?? 0) !== 0);
   const allExtra: Array<[string, string]> = [
     ['timed out', 'requests.timedOut'],
@@ -440,7 +441,7 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
   const curves = r.curves;
   const crossings = r.crossings;
   const n = vary.values.length;
-  const slo = r.slo;
+  const slo = latencySlo(r.slo);
   let text = '';
   if (opts.report) {
     const label = (c: (typeof curves)[number], x: number | string) => `${c.name ? `${c.name} ` : ''}${vary.path}=${x}`;

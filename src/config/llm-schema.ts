@@ -1,5 +1,5 @@
 /**
- * The scenario language's LLM fragment (issue 14), not wired into `scenarioSchema` yet:
+ * The scenario language's LLM fragment (issue 14), wired into `scenarioSchema`:
  * `tokens:` (per-request prompt and output lengths, optional shared prefixes) and a
  * stage's `llm:` block (a token-level engine replica, `src/models/llm/`). The names
  * follow vLLM's settings; the scheduler they configure is docs/llm-scheduler.md.
@@ -19,6 +19,9 @@ import { LLM_PROFILES } from '../catalog/llm-profiles.ts';
 import { positiveInt, positiveNumber, show } from './fields.ts';
 
 const PROFILE_NAMES = Object.keys(LLM_PROFILES);
+
+/** vLLM's defaults for the scheduler settings a stage's `llm:` block leaves out (applied by the resolver). */
+export const LLM_DEFAULTS = { maxNumSeqs: 256, maxBatchedTokens: 8192, chunkedPrefill: true, prefixCaching: true, blockSize: 16 } as const;
 
 /**
  * Multiplicative lognormal noise of mean 1 on every step (`noisyStepTime`). Defined here,
@@ -47,6 +50,8 @@ export const tokenDistributionSpec = z.discriminatedUnion('dist', [
   z.strictObject({ dist: z.literal('gamma'), mean: positiveNumber(), cv: positiveNumber(), ...bounds }).superRefine(boundsOrdered),
   z.strictObject({ dist: z.literal('uniform'), min: tokenCount(), max: tokenCount() }).superRefine(boundsOrdered),
   z.strictObject({ dist: z.literal('deterministic'), value: tokenCount() }),
+  /** Read from a column of the trace being replayed (`arrivals: { process: trace }`), e.g. `ContextTokens`. */
+  z.strictObject({ dist: z.literal('trace'), column: z.string({ error: (iss) => `expected a trace column name, got ${show(iss.input)}` }).min(1) }),
 ]);
 export type TokenDistributionSpec = z.output<typeof tokenDistributionSpec>;
 
@@ -87,11 +92,12 @@ export const llmStageSpec = z
         alpha: coefficientTriple.optional(),
       })
       .optional(),
-    maxNumSeqs: positiveInt().default(256),
-    maxBatchedTokens: positiveInt().default(8192),
-    chunkedPrefill: z.boolean().default(true),
-    prefixCaching: z.boolean().default(true),
-    blockSize: positiveInt().default(16),
+    // Defaults (vLLM's) are applied by the resolver (src/config/resolve.ts, LLM_DEFAULTS).
+    maxNumSeqs: positiveInt().optional(),
+    maxBatchedTokens: positiveInt().optional(),
+    chunkedPrefill: z.boolean().optional(),
+    prefixCaching: z.boolean().optional(),
+    blockSize: positiveInt().optional(),
     /** KV blocks per replica; defaults to the profile's. */
     kvBlocks: positiveInt().optional(),
     noise: stepNoiseSpec.optional(),
@@ -101,8 +107,10 @@ export const llmStageSpec = z
     if (models.length !== 1) {
       ctx.addIssue({ code: 'custom', path: [], message: `give exactly one step-time model (profile, coefficients or table), got ${models.length === 0 ? 'none' : models.join(' and ')}` });
     }
-    if (s.maxBatchedTokens < s.blockSize) {
-      ctx.addIssue({ code: 'custom', path: ['maxBatchedTokens'], message: `maxBatchedTokens (${s.maxBatchedTokens}) must be at least blockSize (${s.blockSize})` });
+    const mbt = s.maxBatchedTokens ?? LLM_DEFAULTS.maxBatchedTokens;
+    const bs = s.blockSize ?? LLM_DEFAULTS.blockSize;
+    if (typeof mbt === 'number' && typeof bs === 'number' && mbt < bs) {
+      ctx.addIssue({ code: 'custom', path: ['maxBatchedTokens'], message: `maxBatchedTokens (${mbt}) must be at least blockSize (${bs})` });
     }
     if (s.kvBlocks === undefined && s.profile === undefined) {
       ctx.addIssue({ code: 'custom', path: ['kvBlocks'], message: 'kvBlocks is required without a profile (a profile gives its own)' });

@@ -159,7 +159,7 @@ export function intactView<T>(value: T, issues: ReadonlyArray<{ path?: readonly 
   out.stages = s.stages.map((st: unknown, i: number) => {
     if (!isRec(st)) return { name: `stages[${i}]`, service: SERVICE_STUB };
     const bad = (key: string) => broken('stages', i, key);
-    if (!['name', 'model', 'hardware', 'service', 'replicas', 'batching', 'precompute', 'fallback', 'fanout', 'autoscale', 'cache', 'candidates', 'keep'].some(bad)) return st;
+    if (!['name', 'model', 'hardware', 'service', 'replicas', 'batching', 'precompute', 'fallback', 'fanout', 'autoscale', 'cache', 'candidates', 'keep', 'llm'].some(bad)) return st;
     const v: Rec = { ...st };
     // "stages[i]" is no valid stage name, so it never matches another stage by accident.
     if (bad('name') && typeof v.name !== 'string') v.name = `stages[${i}]`;
@@ -170,6 +170,8 @@ export function intactView<T>(value: T, issues: ReadonlyArray<{ path?: readonly 
     if (bad('model') || bad('hardware') || bad('service')) v.service = SERVICE_STUB;
     for (const key of ['replicas', 'batching', 'precompute', 'fallback', 'fanout', 'autoscale', 'candidates', 'keep']) if (bad(key)) delete v[key];
     if (bad('cache')) v.cache = {};
+    // A failed llm: block stays an LLM stage (no "give it a service time", no "tokens without an llm stage").
+    if (bad('llm')) v.llm = {};
     return v;
   });
   for (const key of ['hardware', 'models'] as const) {
@@ -187,5 +189,6 @@ export function intactView<T>(value: T, issues: ReadonlyArray<{ path?: readonly 
   for (const key of ['stop', 'warmup'] as const) if (broken(key)) out[key] = {};
   if (broken('arrivals')) out.arrivals = { process: 'trace' };
   if (broken('users')) out.users = { count: 1 };
+  if (broken('tokens')) delete out.tokens;
   return out as T;
 }

@@ -136,6 +136,8 @@ export interface StationContext {
   serviceTime: ServiceTime;
   /** The stage's collectors, which the station reports its requests' events to. */
   metrics: StageMetrics;
+  /** Names of the numeric attributes requests carry (a trace's columns). */
+  attributes: readonly string[];
 }
 
 /** Builds one kind of station. */

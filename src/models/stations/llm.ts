@@ -1,0 +1,306 @@
+import { TimeWeighted, type Rng, type Simulation } from '../../engine/index.ts';
+import type { LlmStageDescription, RoutingPolicyName, StageDescription, StationKind } from '../../config/description.ts';
+import { LlmReplica, coefficientStepTime, noisyStepTime, tableStepTime, type StepTimeModel } from '../llm/index.ts';
+import { meanTokens, tokenSource, type RequestTokens } from '../llm/token-source.ts';
+import type { LlmRejectReason } from '../llm/types.ts';
+import { LlmCollector } from '../metrics/llm-collector.ts';
+import type { StageMetrics } from '../metrics/stage-metrics.ts';
+import type { Request } from '../request.ts';
+import { routerRegistry, type Router } from '../routing/index.ts';
+import { UNCONNECTED, type ChangeListener, type DoneTarget, type DropTarget, type Station, type StationCounters, type StationLinks, type StationTheory } from './station.ts';
+
+/** The step-time model an LLM stage describes; noise draws from the replica's own stream. */
+function stepTimeOf(d: LlmStageDescription, noise: () => Rng): StepTimeModel {
+  const s = d.step;
+  const base = s.kind === 'table' ? tableStepTime({ prefillTokens: s.prefillTokens, decodeTokens: s.decodeTokens, stepUs: s.stepUs, alpha: s.alpha }) : coefficientStepTime({ alpha: s.alpha, beta: s.beta });
+  return d.noiseCv > 0 ? noisyStepTime(base, d.noiseCv, noise()) : base;
+}
+
+/** One visit of a request to an LLM stage: what its engine sees. */
+class LlmJob {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly prefixGroup: number | undefined;
+  readonly prefixTokens: number | undefined;
+  /** Time of its first output token (seconds); NaN before. */
+  firstTokenS = NaN;
+  /** True until its first scheduling (admission). */
+  waiting = true;
+  constructor(
+    readonly req: Request,
+    t: RequestTokens,
+  ) {
+    this.inputTokens = t.inputTokens;
+    this.outputTokens = t.outputTokens;
+    this.prefixGroup = t.prefixGroup;
+    this.prefixTokens = t.prefixTokens;
+  }
+}
+
+/**
+ * A stage of LLM engine replicas (`llm:` in a scenario): N `LlmReplica`s, each with
+ * vLLM V1's scheduler (docs/llm-scheduler.md), behind a router from `routerRegistry`
+ * (least outstanding requests by default). A request gets its token counts from the
+ * scenario's `tokens:` the first time it reaches an LLM stage, goes to one replica, and
+ * leaves with its last token: its latency through the stage is its E2E.
+ *
+ * It reports to its stage's `StageMetrics` like a pool (`waited`: arrival to first
+ * scheduling, `finished`, `dropped` with `never-fits` for a request that can never be
+ * served), so the stage figures work, and the token-level figures to its `LlmCollector`.
+ *
+ * Counters: a replica is busy while it holds a request; a request is in service from
+ * its first scheduling (admission) to its last token, preempted or not, and waiting
+ * before (its pre-queue overhead included).
+ */
+export class LlmStation implements Station, StationCounters {
+  readonly kind: StationKind = 'llm';
+  readonly name: string;
+  readonly quality = NaN;
+  readonly replicas: number;
+  readonly servers: number;
+  readonly concurrency = 1;
+  readonly engines: LlmReplica<LlmJob>[];
+  /** The token-level figures of this stage. */
+  readonly llm: LlmCollector;
+
+  readonly busy: TimeWeighted;
+  readonly queueLength: TimeWeighted;
+  readonly inServiceCount: TimeWeighted;
+  readonly slots: TimeWeighted;
+  readonly readyReplicas: TimeWeighted;
+  readonly billedReplicas: TimeWeighted;
+
+  private readonly router: Router;
+  /** Requests each replica holds (submitted, not yet finished). */
+  private readonly outstanding: Int32Array;
+  private busyReplicas = 0;
+  private held = 0;
+  private admitted = 0;
+  private readonly draw: (attrs: readonly number[] | null) => RequestTokens;
+  private done: DoneTarget = UNCONNECTED.done;
+  private dropTarget: DropTarget = UNCONNECTED.drop;
+  private changes: ChangeListener = UNCONNECTED.changes;
+  private connected = false;
+  /** Forwards a request whose last token is reported after the step's end (α2 > 0). */
+  private readonly forwardFn = (req: Request): void => this.forward(req);
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly desc: StageDescription,
+    /** The stage's collectors: the station reports what happens, they measure it. */
+    readonly metrics: StageMetrics,
+    attributeNames: readonly string[],
+    slo: { ttftS: number; tpotS: number },
+  ) {
+    const d = desc.llm!;
+    this.name = desc.name;
+    this.replicas = desc.replicas;
+    this.servers = desc.replicas;
+    this.llm = new LlmCollector(slo);
+    this.draw = tokenSource(d.tokens, (n) => sim.random.stream(`stage:${desc.name}:${n}`), attributeNames);
+    const config = { maxNumSeqs: d.maxNumSeqs, maxBatchedTokens: d.maxBatchedTokens, chunkedPrefill: d.chunkedPrefill, prefixCaching: d.prefixCaching, blockSize: d.blockSize, kvBlocks: d.kvBlocks };
+    this.outstanding = new Int32Array(desc.replicas);
+    this.engines = Array.from({ length: desc.replicas }, (_, i) => {
+      const time = stepTimeOf(d, () => sim.random.stream(`stage:${desc.name}:replica-${i}:step-noise`));
+      return new LlmReplica<LlmJob>(
+        sim,
+        config,
+        time,
+        {
+          firstToken: (job, t) => {
+            job.firstTokenS = t;
+          },
+          finish: (req, t) => this.finish(i, req, t),
+          reject: (req, why) => this.rejected(i, req, why),
+        },
+        {
+          onScheduled: (t, req) => this.scheduled(t, req),
+          onStep: (_t, _dur, seqs, p, dd) => this.llm.step(seqs, p + dd),
+          onInterToken: (itl) => this.llm.interToken(itl),
+        },
+      );
+    });
+    const outstanding = this.outstanding;
+    this.router = routerRegistry[desc.routing as Exclude<RoutingPolicyName, 'shared'>]({ count: () => outstanding.length, outstanding: (i) => outstanding[i]! }, sim.random.stream(`stage:${desc.name}:routing`));
+    const t0 = sim.now;
+    this.busy = new TimeWeighted(t0);
+    this.queueLength = new TimeWeighted(t0);
+    this.inServiceCount = new TimeWeighted(t0);
+    this.slots = new TimeWeighted(t0, desc.replicas);
+    this.readyReplicas = new TimeWeighted(t0, desc.replicas);
+    this.billedReplicas = new TimeWeighted(t0, desc.replicas);
+  }
+
+  connect(links: StationLinks): void {
+    if (this.connected) throw new Error(`station "${this.name}" is already connected`);
+    this.connected = true;
+    this.done = links.done;
+    this.dropTarget = links.drop;
+    this.changes = links.changes;
+  }
+
+  get counters(): StationCounters {
+    return this;
+  }
+
+  get waiting(): number {
+    return this.held - this.admitted;
+  }
+
+  get inService(): number {
+    return this.admitted;
+  }
+
+  get readyCount(): number {
+    return this.replicas;
+  }
+
+  /**
+   * A request alone on an idle replica at the mean token counts (docs/llm-scheduler.md,
+   * "Time"): meanS = α0 + α1·P + β0 + β1·P + α2 + (O − 1)(β0 + β2 + α2), with coefficients;
+   * NaN for a table or token counts read from a trace.
+   */
+  get theory(): StationTheory {
+    const d = this.desc;
+    const alone = this.aloneS();
+    return {
+      replicas: this.replicas,
+      concurrency: 1,
+      servers: this.replicas,
+      shards: 1,
+      fanout: false,
+      hedged: false,
+      maxBatch: d.llm!.maxNumSeqs,
+      routing: d.routing,
+      queueCapacity: Infinity,
+      deadlineS: Infinity,
+      systemDeadlineS: d.systemDeadlineS,
+      meanS: alone,
+      fullBatchMeanS: alone,
+      scv: undefined,
+    };
+  }
+
+  private aloneS(): number {
+    const d = this.desc.llm!;
+    if (d.step.kind !== 'coefficients') return NaN;
+    const [a0, a1, a2] = d.step.alpha;
+    const [b0, b1, b2] = d.step.beta;
+    const p = meanTokens(d.tokens.input);
+    const o = meanTokens(d.tokens.output);
+    return (a0 + a1 * p + b0 + b1 * p + a2 + (o - 1) * (b0 + b2 + a2)) * 1e-6;
+  }
+
+  /**
+   * Saturation throughput, an estimate (requests/s): a replica busy all the time at the
+   * largest batch its KV cache holds at the mean context (B = min(maxNumSeqs, kvBlocks·blockSize
+   * / (P + O/2))), each request costing β1·P of prefill and O decode tokens at β2, with one
+   * step of β0 per B decode tokens: X = 1 / (O·β0/B + β1·P + β2·O) per replica. It ignores
+   * the token budget and the attention cost growing with context; Infinity when the means
+   * are unknown (a table, a trace), so no overload is foreseen then.
+   */
+  capacityRps(replicas = this.replicas): number {
+    const d = this.desc.llm!;
+    if (d.step.kind !== 'coefficients') return Infinity;
+    const p = meanTokens(d.tokens.input);
+    const o = meanTokens(d.tokens.output);
+    if (!(p > 0 && o > 0)) return Infinity;
+    const b = Math.max(1, Math.min(d.maxNumSeqs, Math.floor((d.kvBlocks * d.blockSize) / (p + o / 2))));
+    const [b0, b1, b2] = d.step.beta;
+    return (replicas * 1e6) / ((o * b0) / b + b1 * p + b2 * o);
+  }
+
+  resetStats(nowS: number): void {
+    this.busy.reset(nowS);
+    this.queueLength.reset(nowS);
+    this.inServiceCount.reset(nowS);
+    this.slots.reset(nowS);
+    this.readyReplicas.reset(nowS);
+    this.billedReplicas.reset(nowS);
+    for (const e of this.engines) e.counters.kvUtilization.reset(nowS);
+    this.startCounts = this.engines.map((e) => ({ ...snapshot(e) }));
+    this.llm.measuring = true;
+    this.metrics.measuring = true;
+  }
+
+  /** Each replica's counters when measurement started (differences give the measured figures). */
+  startCounts: EngineSnapshot[] = [];
+
+  accept(req: Request): void {
+    const now = this.sim.now;
+    req.enqueuedS = now;
+    if (req.tokens === null) req.tokens = this.draw(req.attrs);
+    const i = this.router();
+    const had = this.outstanding[i]!;
+    this.outstanding[i] = had + 1;
+    if (had === 0) this.busyReplicas++;
+    this.held++;
+    this.sync(now);
+    this.engines[i]!.submit(new LlmJob(req, req.tokens));
+  }
+
+  /** `req` is in a step planned at `t`: the first time, it leaves the waiting queue. */
+  private scheduled(t: number, job: LlmJob): void {
+    if (!job.waiting) return;
+    job.waiting = false;
+    this.admitted++;
+    this.metrics.waited(job.req, t - job.req.enqueuedS);
+    this.metrics.batchStarted(1);
+    this.sync(t);
+  }
+
+  private release(i: number, now: number): void {
+    const left = this.outstanding[i]! - 1;
+    this.outstanding[i] = left;
+    if (left === 0) this.busyReplicas--;
+    this.held--;
+    this.sync(now);
+  }
+
+  private finish(i: number, job: LlmJob, tokenS: number): void {
+    const now = this.sim.now;
+    const req = job.req;
+    this.admitted--;
+    this.release(i, now);
+    this.llm.requestFinished(req, job.firstTokenS - req.enqueuedS, tokenS - req.enqueuedS, job.outputTokens);
+    // The last token is reported α2·O after the step's end (docs/llm-scheduler.md, "Time").
+    if (tokenS > now) this.sim.scheduleAt(tokenS, this.forwardFn, req);
+    else this.forward(req);
+  }
+
+  private forward(req: Request): void {
+    this.metrics.finished(req);
+    this.done.stationDone(req);
+  }
+
+  private rejected(i: number, job: LlmJob, _why: LlmRejectReason): void {
+    const req = job.req;
+    this.release(i, this.sim.now);
+    this.llm.requestRejected(req);
+    this.metrics.dropped(req, 'never-fits');
+    this.dropTarget.stationDropped(req, false);
+  }
+
+  private sync(now: number): void {
+    this.changes.advance(now);
+    if (this.busy.current !== this.busyReplicas) this.busy.set(now, this.busyReplicas);
+    const waiting = this.held - this.admitted;
+    if (this.queueLength.current !== waiting) this.queueLength.set(now, waiting);
+    if (this.inServiceCount.current !== this.admitted) this.inServiceCount.set(now, this.admitted);
+  }
+}
+
+/** The running totals of an engine that the run's `llm` section reads as differences. */
+export interface EngineSnapshot {
+  inputTokens: number;
+  outputTokens: number;
+  preemptions: number;
+  prefixQueryTokens: number;
+  prefixHitTokens: number;
+}
+
+/** An engine's totals now. */
+export function snapshot(e: LlmReplica<LlmJob>): EngineSnapshot {
+  const c = e.counters;
+  return { inputTokens: c.inputTokens, outputTokens: c.outputTokens, preemptions: c.preemptions, prefixQueryTokens: c.prefixQueryTokens, prefixHitTokens: c.prefixHitTokens };
+}
