@@ -22,6 +22,8 @@ import { makeUserSampler } from './users.ts';
 import { makeDistribution } from './service-distribution.ts';
 import { precomputeDurationS } from './precompute-job.ts';
 import type { DivertDescription } from '../config/description.ts';
+// LLM stages (issue 14): their figures and checks live in their own files.
+import { llmRunResult, llmTokenColumns, llmWarnings } from './metrics/llm-result.ts';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -156,7 +158,7 @@ export class ServingSystem implements DropTarget {
     this.shouldStop = options.shouldStop;
     this.stopMask = (options.stopCheckEvery ?? STOP_CHECK_EVERY) - 1;
     this.sim = new Simulation({ seed: this.seed });
-    this.arrivals = makeArrivals(system.arrivals, this.sim, options.openTrace ? { openTrace: options.openTrace } : {});
+    this.arrivals = makeArrivals(system.arrivals, this.sim, { ...(options.openTrace ? { openTrace: options.openTrace } : {}), countColumns: llmTokenColumns(system) });
     this.stopRequests = system.stopRequests;
     this.stopS = system.stopS;
     this.warmupRequests = system.warmupRequests;
@@ -637,6 +639,8 @@ export class ServingSystem implements DropTarget {
             attemptRatePerRequest: this.arrived > 0 ? c.attempts / this.arrived : NaN,
           };
     const lat = this.latency;
+    // LLM stages' token-level section (issue 14), only when the scenario has one.
+    const llm = llmRunResult(this.stages, stages, this.system, span, endS, this.arrived);
     return {
       scenario: this.system.name,
       seed: this.seed,
@@ -680,8 +684,10 @@ export class ServingSystem implements DropTarget {
           this.shielded(),
         ),
         ...extraWarnings,
+        ...llmWarnings(this.system),
       ],
       timeSeries: this.series.result(endS, start),
+      ...(llm !== null ? { llm } : {}),
     };
   }
 }
