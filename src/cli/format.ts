@@ -5,6 +5,7 @@ import { shownField, shownText } from '../config/shown.ts';
 import { fmtCount, fmtNum, fmtPct, fmtUsd } from '../report/numbers.ts';
 import { measuredText, sloText } from '../report/run-text.ts';
 import { stageTable } from '../report/stage-table.ts';
+import { llmLatencyRows, llmSummaryLines } from '../report/llm-text.ts';
 
 /**
  * A user's string (scenario, stage, model or hardware name, description) for one
@@ -94,6 +95,11 @@ export function formatRun(s: Scenario, r: RunResult): string {
   const t = stageTable(r);
   const rows = t.rows.map((row) => row.cells.map((c) => term(c.text)));
   lines.push(table(t.columns.map((c) => c.label), rows, t.columns.filter((c) => c.align === 'left').length));
+  if (r.llm !== undefined) {
+    // LLM stages (issue 14): token-level figures (src/report/llm-text.ts).
+    const lt = llmLatencyRows(r.llm);
+    lines.push('', 'LLM serving', table(lt.head, lt.rows), ...llmSummaryLines(r.llm));
+  }
   for (const w of r.warnings) {
     lines.push('');
     lines.push(`warning: ${shownText(w)}`);
