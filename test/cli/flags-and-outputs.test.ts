@@ -212,3 +212,14 @@ describe('what a run says about itself', () => {
     expect(r.stdout).toContain('One fewer (stages.model.replicas=1) fails: refused as overloaded, stage "model": 8 req/s arrive');
   });
 });
+
+describe('sweep says which points have no steady state', () => {
+  it('names the overloaded points (2 replicas of 10 ms serve at most 200/s) and claims no knee over them', async () => {
+    const r = await cli('sweep', f, '--vary', 'arrivals.qps=100..300', '--steps', '3');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('2 of 3 points are overloaded (arrivals.qps = 200, 300)');
+    const all = await cli('sweep', f, '--vary', 'arrivals.qps=300..400', '--steps', '2');
+    expect(all.stdout).toContain('Every point is overloaded (arrivals.qps = 300, 400)');
+    expect(all.stdout).not.toContain('no knee');
+  });
+});
