@@ -85,6 +85,10 @@ describe('flags that would do nothing are refused, naming both', () => {
     await expectInputError(['plan', f, '--slo', 'p99<1s', '--vary', 'stages.ranker.replicas=1..4', '--qps', '1e400'], "option '--qps <rate>'", 'expected a rate above 0');
   });
 
+  it('--statistical-stop with --full-bisection, or with several replications', async () => {
+    await expectInputError(['plan', f, '--slo', 'p99<50ms', '--vary', 'stages.ranker.replicas=1..4', '--statistical-stop', '--full-bisection'], '--statistical-stop with --full-bisection');
+    await expectInputError(['plan', f, '--slo', 'p99<50ms', '--vary', 'stages.ranker.replicas=1..4', '--statistical-stop', '--replications', '3'], '--statistical-stop with --replications 3');
+  });
   it('--out without --shard', async () => {
     await expectInputError(['compare', f, f, '--out', join(dir, 'p.json')], '--out', 'only a --shard i/n run writes a part file');
   });
