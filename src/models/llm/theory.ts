@@ -1,0 +1,129 @@
+/**
+ * Closed-form theory beside the token-level LLM replica (issue 14): what one request alone
+ * costs, what a saturated replica delivers, Little's law on the running set, and where
+ * each of these stops holding. Pure functions of the settings and the step-time
+ * coefficients; no simulation. Derivations: docs/llm-scheduler.md, "Theory".
+ */
+import type { StepCoefficients } from './step-time.ts';
+import type { LlmRejectReason, LlmSchedulerConfig } from './types.ts';
+
+/** The replica's rejection rule (docs/llm-scheduler.md, "Submission and rejection") for plain integer token counts. */
+function rejectReason(config: LlmSchedulerConfig, p: number, o: number): LlmRejectReason | undefined {
+  if (!(Number.isInteger(p) && p >= 1 && Number.isInteger(o) && o >= 1)) return 'invalid';
+  const maxTokens = p + o - 1; // the last output token is emitted, never computed
+  if (Math.ceil(maxTokens / config.blockSize) > config.kvBlocks) return 'kv-capacity';
+  if (!config.chunkedPrefill && maxTokens > config.maxBatchedTokens) return 'token-budget';
+  return undefined;
+}
+
+/** Times of one request alone on an idle replica, in microseconds from its arrival. */
+export interface AloneTimes {
+  /** Steps its prompt takes: 1 when P ≤ maxBatchedTokens, else ceil(P / maxBatchedTokens) (chunked prefill). */
+  readonly prefillSteps: number;
+  /** Arrival to first token: α0 + α1·P + m·β0 + β1·P + α2 with m = `prefillSteps`. */
+  readonly ttftUs: number;
+  /** Arrival to last token: TTFT + (O − 1)(β0 + β2 + α2). */
+  readonly e2eUs: number;
+}
+
+/**
+ * A request of `inputTokens` P and `outputTokens` O alone on an idle replica with the
+ * coefficient step model (µs): the prompt runs in m = ceil(P / maxBatchedTokens) steps
+ * (the first m − 1 take the whole budget), each costing β0 plus β1 per token, so the
+ * prefill costs m·β0 + β1·P; then O − 1 decode steps of β0 + β2. Token g is reported
+ * g·α2 after its step ends (cumulative output processing), so TTFT carries one α2 and
+ * each later token one more. Throws if the replica would reject the request.
+ */
+export function aloneOnIdleReplica(coefficients: StepCoefficients, config: LlmSchedulerConfig, inputTokens: number, outputTokens: number): AloneTimes {
+  const reason = rejectReason(config, inputTokens, outputTokens);
+  if (reason !== undefined) throw new RangeError(`llm theory: the replica rejects P=${inputTokens}, O=${outputTokens} (${reason})`);
+  const [a0, a1, a2] = coefficients.alpha;
+  const [b0, b1, b2] = coefficients.beta;
+  const p = inputTokens;
+  // Without chunked prefill the rejection rule guarantees P ≤ P + O − 1 ≤ budget: one step.
+  const m = Math.ceil(p / config.maxBatchedTokens);
+  const ttftUs = a0 + a1 * p + m * b0 + b1 * p + a2;
+  return { prefillSteps: m, ttftUs, e2eUs: ttftUs + (outputTokens - 1) * (b0 + b2 + a2) };
+}
+
+/** Which limit sets the batch of a saturated replica. */
+export type SaturationBound = 'maxNumSeqs' | 'kv-cache' | 'token-budget';
+
+/** The steady state of a replica that always has waiting work (see `saturationThroughput`). */
+export interface Saturation {
+  /** Mean sequences per step, B = min of the three bounds. */
+  readonly batch: number;
+  /** The bound that sets it (the smallest; ties go to the first in the order maxNumSeqs, kv-cache, token-budget). */
+  readonly bound: SaturationBound;
+  /** Each bound on B: maxNumSeqs; kvBlocks / blocksPerSequence; maxBatchedTokens·O / (P + O − 1). */
+  readonly bounds: Readonly<Record<SaturationBound, number>>;
+  /** KV blocks a running sequence holds, averaged over the O steps of its life: (1/O) Σ_{j<O} ceil((P + j) / blockSize). */
+  readonly blocksPerSequence: number;
+  /** Prefill tokens per step, B·P/O (each of the B/O requests admitted per step brings P). */
+  readonly prefillTokensPerStep: number;
+  /** Decode tokens per step, B·(O − 1)/O. */
+  readonly decodeTokensPerStep: number;
+  /** Step time, β0 + β1·B·P/O + β2·B·(O − 1)/O, in µs. */
+  readonly stepUs: number;
+  /** Requests finished per second, B / (O · step). */
+  readonly requestsPerS: number;
+  /** Output tokens per second, B / step (every sequence in a step emits one token, on average). */
+  readonly outputTokensPerS: number;
+  /** Prompt tokens computed per second, P · requestsPerS. */
+  readonly inputTokensPerS: number;
+}
+
+/** Mean over the O steps of a sequence's life of the KV blocks it holds while a step is planned. */
+function blocksPerSequence(p: number, o: number, blockSize: number): number {
+  if (Number.isInteger(p) && Number.isInteger(o)) {
+    // Step j of its life (j = 0: the prefill; j = g ≥ 1: decode of token g + 1) holds
+    // ceil((P + j) / blockSize) blocks: the prompt plus the token being computed.
+    let sum = 0;
+    for (let j = 0; j < o; j++) sum += Math.ceil((p + j) / blockSize);
+    return sum / o;
+  }
+  // Means that are not integers: the continuous form, a block being on average half empty.
+  return (p + (o - 1) / 2) / blockSize + (blockSize - 1) / (2 * blockSize);
+}
+
+/**
+ * The saturation throughput of one replica under a steady workload of P prompt and O
+ * output tokens per request (exact for equal requests; for varied ones, the means).
+ * Each request spends O steps in the running set (one prefill step, O − 1 decode steps)
+ * and, in steady state, every step holds B sequences at uniformly spread ages, so a step
+ * carries B·P/O prefill and B·(O − 1)/O decode tokens and emits B tokens. B is the
+ * smallest of: maxNumSeqs; the KV cache, kvBlocks over the mean blocks per sequence; the
+ * token budget, B·(P + O − 1)/O ≤ maxBatchedTokens. See `theoryLimits('saturation')`.
+ */
+export function saturationThroughput(coefficients: StepCoefficients, config: LlmSchedulerConfig, meanInputTokens: number, meanOutputTokens: number): Saturation {
+  const p = meanInputTokens;
+  const o = meanOutputTokens;
+  if (!(p >= 1 && o >= 1 && Number.isFinite(p) && Number.isFinite(o))) throw new RangeError(`llm theory: mean token counts must be >= 1, got P=${p}, O=${o}`);
+  const [b0, b1, b2] = coefficients.beta;
+  const blocks = blocksPerSequence(p, o, config.blockSize);
+  const bounds: Record<SaturationBound, number> = {
+    maxNumSeqs: config.maxNumSeqs,
+    'kv-cache': config.kvBlocks / blocks,
+    'token-budget': (config.maxBatchedTokens * o) / (p + o - 1),
+  };
+  let bound: SaturationBound = 'maxNumSeqs';
+  for (const k of ['kv-cache', 'token-budget'] as const) if (bounds[k] < bounds[bound]) bound = k;
+  const batch = bounds[bound];
+  const prefill = (batch * p) / o;
+  const decode = (batch * (o - 1)) / o;
+  const stepUs = b0 + b1 * prefill + b2 * decode;
+  const stepS = stepUs * 1e-6;
+  const requestsPerS = batch / (o * stepS);
+  return {
+    batch,
+    bound,
+    bounds,
+    blocksPerSequence: blocks,
+    prefillTokensPerStep: prefill,
+    decodeTokensPerStep: decode,
+    stepUs,
+    requestsPerS,
+    outputTokensPerS: batch / stepS,
+    inputTokensPerS: p * requestsPerS,
+  };
+}
