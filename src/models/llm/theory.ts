@@ -49,6 +49,16 @@ export function aloneOnIdleReplica(coefficients: StepCoefficients, config: LlmSc
 /** Which limit sets the batch of a saturated replica. */
 export type SaturationBound = 'maxNumSeqs' | 'kv-cache' | 'token-budget';
 
+/** Optional corrections to the saturation formula. */
+export interface SaturationOptions {
+  /**
+   * Prompt tokens recomputed per finished request after preemptions (0 by default: the
+   * formula is then an upper bound when the KV cache binds, see `theoryLimits`). A run's
+   * counters give it: `prefillTokensComputed / finished − P` (without prefix caching).
+   */
+  readonly recomputedTokensPerRequest?: number;
+}
+
 /** The steady state of a replica that always has waiting work (see `saturationThroughput`). */
 export interface Saturation {
   /** Mean sequences per step, B = min of the three bounds. */
@@ -59,11 +69,11 @@ export interface Saturation {
   readonly bounds: Readonly<Record<SaturationBound, number>>;
   /** KV blocks a running sequence holds, averaged over the O steps of its life: (1/O) Σ_{j<O} ceil((P + j) / blockSize). */
   readonly blocksPerSequence: number;
-  /** Prefill tokens per step, B·P/O (each of the B/O requests admitted per step brings P). */
+  /** Prefill tokens per step, B·(P + R)/O with R the recomputed tokens per request (each of the B/O requests finished per step brought P + R). */
   readonly prefillTokensPerStep: number;
   /** Decode tokens per step, B·(O − 1)/O. */
   readonly decodeTokensPerStep: number;
-  /** Step time, β0 + β1·B·P/O + β2·B·(O − 1)/O, in µs. */
+  /** Step time, β0 + β1·B·(P + R)/O + β2·B·(O − 1)/O, in µs. */
   readonly stepUs: number;
   /** Requests finished per second, B / (O · step). */
   readonly requestsPerS: number;
@@ -93,12 +103,21 @@ function blocksPerSequence(p: number, o: number, blockSize: number): number {
  * and, in steady state, every step holds B sequences at uniformly spread ages, so a step
  * carries B·P/O prefill and B·(O − 1)/O decode tokens and emits B tokens. B is the
  * smallest of: maxNumSeqs; the KV cache, kvBlocks over the mean blocks per sequence; the
- * token budget, B·(P + O − 1)/O ≤ maxBatchedTokens. See `theoryLimits('saturation')`.
+ * token budget, B·(P + O − 1)/O ≤ maxBatchedTokens. Tokens recomputed after preemptions
+ * (`options`) add prefill work. See `theoryLimits` for where it holds.
  */
-export function saturationThroughput(coefficients: StepCoefficients, config: LlmSchedulerConfig, meanInputTokens: number, meanOutputTokens: number): Saturation {
+export function saturationThroughput(
+  coefficients: StepCoefficients,
+  config: LlmSchedulerConfig,
+  meanInputTokens: number,
+  meanOutputTokens: number,
+  options: SaturationOptions = {},
+): Saturation {
   const p = meanInputTokens;
   const o = meanOutputTokens;
+  const recomputed = options.recomputedTokensPerRequest ?? 0;
   if (!(p >= 1 && o >= 1 && Number.isFinite(p) && Number.isFinite(o))) throw new RangeError(`llm theory: mean token counts must be >= 1, got P=${p}, O=${o}`);
+  if (!(recomputed >= 0 && Number.isFinite(recomputed))) throw new RangeError(`llm theory: recomputed tokens per request must be >= 0, got ${recomputed}`);
   const [b0, b1, b2] = coefficients.beta;
   const blocks = blocksPerSequence(p, o, config.blockSize);
   const bounds: Record<SaturationBound, number> = {
@@ -109,7 +128,10 @@ export function saturationThroughput(coefficients: StepCoefficients, config: Llm
   let bound: SaturationBound = 'maxNumSeqs';
   for (const k of ['kv-cache', 'token-budget'] as const) if (bounds[k] < bounds[bound]) bound = k;
   const batch = bounds[bound];
-  const prefill = (batch * p) / o;
+  // A recomputation step holds the blocks and emits the token that the step it replaces
+  // would have: preemption changes neither the blocks per sequence-step nor the O steps
+  // per request, only the prefill work.
+  const prefill = (batch * (p + recomputed)) / o;
   const decode = (batch * (o - 1)) / o;
   const stepUs = b0 + b1 * prefill + b2 * decode;
   const stepS = stepUs * 1e-6;
