@@ -4,6 +4,7 @@
  * each of these stops holding. Pure functions of the settings and the step-time
  * coefficients; no simulation. Derivations: docs/llm-scheduler.md, "Theory".
  */
+import type { RunningSetSnapshot } from './running-set-meter.ts';
 import type { StepCoefficients } from './step-time.ts';
 import type { LlmRejectReason, LlmSchedulerConfig } from './types.ts';
 
@@ -148,4 +149,32 @@ export function saturationThroughput(
     outputTokensPerS: batch / stepS,
     inputTokensPerS: p * requestsPerS,
   };
+}
+
+/** Little's law on a replica's running set over a window: L = λ·W, both sides measured. */
+export interface LittleCheck {
+  /** L: mean sequences in the running set over the window (time average). */
+  readonly meanRunning: number;
+  /** λ: requests finished per second in the window. */
+  readonly finishedPerS: number;
+  /** W: mean time in the running set of the requests finished in the window, in seconds. */
+  readonly meanRunningTimeS: number;
+  /** λ·W / L − 1 (0 when the law holds; the window's edges alone make it non-zero). */
+  readonly relativeGap: number;
+}
+
+/**
+ * Little's law L = λ·W on the running set, from two snapshots of a `RunningSetMeter`
+ * (the window between them). Over a window that starts and ends with an idle replica it
+ * holds exactly; otherwise requests straddling its edges make a gap of at most
+ * (sequences running at either edge) × (longest time in the running set) / (L × window).
+ */
+export function littlesLaw(from: RunningSetSnapshot, to: RunningSetSnapshot): LittleCheck {
+  const spanS = to.timeS - from.timeS;
+  const finished = to.finished - from.finished;
+  if (!(spanS > 0 && finished > 0)) throw new RangeError(`llm theory: Little's law needs a window with time and finished requests (${spanS} s, ${finished} finished)`);
+  const meanRunning = (to.runningIntegralS - from.runningIntegralS) / spanS;
+  const finishedPerS = finished / spanS;
+  const meanRunningTimeS = (to.runningTimeSumS - from.runningTimeSumS) / finished;
+  return { meanRunning, finishedPerS, meanRunningTimeS, relativeGap: (finishedPerS * meanRunningTimeS) / meanRunning - 1 };
 }
