@@ -52,6 +52,10 @@ describe('a request alone on an idle replica: the closed form equals the simulat
     // E2E adds 249 × (26595.28 + 56.586 + 0) = 249 × 26651.866 = 6636314.634 µs.
     expect(th.ttftUs).toBeCloseTo(136371.604, 6);
     expect(th.e2eUs).toBeCloseTo(6772686.238, 6);
+    // P = 10,000: chunks 4096, 4096, 1808; 13450.51 + 418.14 + 3 × 26595.28 + 962840 = 1056494.49 µs.
+    const long = aloneOnIdleReplica(coef, { ...base, kvBlocks: 2537 }, 10_000, 250);
+    expect(long.prefillSteps).toBe(3);
+    expect(long.ttftUs).toBeCloseTo(1056494.49, 6);
   });
 
   it('refuses a request the replica would reject', () => {

@@ -267,7 +267,7 @@ export function theoryLimits(config: LlmSchedulerConfig, workload: TheoryWorkloa
   } else if (bound === 'kv-cache') {
     saturation = {
       verdict: 'upper-bound',
-      why: `KV-bound (B = ${bounds['kv-cache'].toFixed(1)} < maxNumSeqs ${config.maxNumSeqs}): greedy admission overfills the cache and preemptions recompute prompts (measured 8-12% below); with the recomputed tokens from the counters, within ~1% (the blocks left free when admission stops)`,
+      why: `KV-bound (B = ${bounds['kv-cache'].toFixed(1)} < maxNumSeqs ${config.maxNumSeqs}): greedy admission overfills the cache and preemptions recompute prompts (measured 8-11% below); with the recomputed tokens from the counters, within ~1% (the blocks left free when admission stops)`,
     };
   } else if (bound === 'token-budget' && !config.chunkedPrefill) {
     saturation = { verdict: 'upper-bound', why: `token-budget-bound without chunked prefill: a whole prompt must fit the budget left, so up to P − 1 of ${config.maxBatchedTokens} tokens go unused per step (measured 2% below)` };
