@@ -55,14 +55,20 @@ export interface SaturationOptions {
   /**
    * Prompt tokens recomputed per finished request after preemptions (0 by default: the
    * formula is then an upper bound when the KV cache binds, see `theoryLimits`). A run's
-   * counters give it: `prefillTokensComputed / finished − P` (without prefix caching).
+   * counters give it, over a window and without prefix caching, as
+   * `Δ prefillTokensComputed · (O − 1) / Δ decodeTokens − P` (the work done in the window,
+   * rather than that of the requests that happen to finish in it).
    */
   readonly recomputedTokensPerRequest?: number;
 }
 
 /** The steady state of a replica that always has waiting work (see `saturationThroughput`). */
 export interface Saturation {
-  /** Mean sequences per step, B = min of the three bounds. */
+  /**
+   * B = min of the three bounds: tokens emitted per step, which is the mean sequences per
+   * step when every prompt is prefilled in one step (under the token budget a prompt split
+   * across two steps adds a sequence-step that emits nothing).
+   */
   readonly batch: number;
   /** The bound that sets it (the smallest; ties go to the first in the order maxNumSeqs, kv-cache, token-budget). */
   readonly bound: SaturationBound;
@@ -80,7 +86,7 @@ export interface Saturation {
   readonly requestsPerS: number;
   /** Output tokens per second, B / step (every sequence in a step emits one token, on average). */
   readonly outputTokensPerS: number;
-  /** Prompt tokens computed per second, P · requestsPerS. */
+  /** Prompt tokens of finished requests per second, P · requestsPerS (recomputation not counted). */
   readonly inputTokensPerS: number;
 }
 
