@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LLM_PROFILES } from '../../src/catalog/llm-profiles.ts';
-import { aloneOnIdleReplica, coefficientStepTime, type LlmSchedulerConfig, type StepCoefficients } from '../../src/models/llm/index.ts';
+import { aloneOnIdleReplica, aloneOnIdleReplicaS, coefficientStepTime, rooflineDeployment, rooflineStepTime, tableStepTime, type LlmSchedulerConfig, type StepCoefficients } from '../../src/models/llm/index.ts';
 import { runReplica } from './run-replica.ts';
 
 const codellama = LLM_PROFILES['codellama-34b/h100/tp1'];
@@ -62,5 +62,39 @@ describe('a request alone on an idle replica: the closed form equals the simulat
     const coef = profiles[0]![1];
     expect(() => aloneOnIdleReplica(coef, { ...base, chunkedPrefill: false, maxBatchedTokens: 512 }, 500, 20)).toThrow(/token-budget/);
     expect(() => aloneOnIdleReplica(coef, { ...base, kvBlocks: 10 }, 500, 20)).toThrow(/kv-capacity/);
+  });
+});
+
+describe('a request alone under any deterministic step model (aloneOnIdleReplicaS)', () => {
+  const models = [
+    ['coefficients', coefficientStepTime({ alpha: [500, 1, 50], beta: [1000, 10, 100] })],
+    // A table whose step time is not linear in the tokens (interpolated between grid points).
+    ['table', tableStepTime({ prefillTokens: [0, 512, 4096], decodeTokens: [0, 1, 64], stepUs: [[8000, 9000, 12000], [20000, 21000, 25000], [150000, 151000, 160000]], alpha: [300, 0.5, 20] })],
+    // The roofline model reads the attention context of every step.
+    ['roofline llama-3.1-8b/h100-sxm', rooflineStepTime(rooflineDeployment({ model: 'llama-3.1-8b', gpu: 'h100-sxm' }))],
+  ] as const;
+  for (const [name, model] of models) {
+    for (const [P, O, budget, chunked] of [
+      [1000, 50, 4096, true],
+      [5000, 20, 2048, true],
+      [300, 30, 512, false],
+    ] as const) {
+      it(`${name}: P=${P}, O=${O}, budget ${budget}, chunked ${chunked}`, () => {
+        const config = { ...base, maxBatchedTokens: budget, chunkedPrefill: chunked };
+        const run = runReplica([{ arrivalS: 0.5, P, O }], config, model);
+        const th = aloneOnIdleReplicaS(model, config, P, O);
+        expect(th.prefillSteps).toBe(run.steps.filter((s) => s.p > 0).length);
+        expect(Math.abs(run.firstS[0]! - 0.5 - th.ttftS)).toBeLessThan(1e-9);
+        expect(Math.abs(run.finishS[0]! - 0.5 - th.e2eS)).toBeLessThan(1e-9);
+      });
+    }
+  }
+
+  it('with the coefficient model it is the closed form', () => {
+    const coef = profiles[0]![1];
+    const closed = aloneOnIdleReplica(coef, base, 5000, 20);
+    const summed = aloneOnIdleReplicaS(coefficientStepTime(coef), { ...base }, 5000, 20);
+    expect(summed.ttftS * 1e6).toBeCloseTo(closed.ttftUs, 6);
+    expect(summed.e2eS * 1e6).toBeCloseTo(closed.e2eUs, 6);
   });
 });

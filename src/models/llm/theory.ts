@@ -5,7 +5,7 @@
  * coefficients; no simulation. Derivations: docs/llm-scheduler.md, "Theory".
  */
 import type { RunningSetSnapshot } from './running-set-meter.ts';
-import type { StepCoefficients } from './step-time.ts';
+import type { StepCoefficients, StepContext, StepTimeModel } from './step-time.ts';
 import type { LlmRejectReason, LlmSchedulerConfig } from './types.ts';
 
 /** The replica's rejection rule (docs/llm-scheduler.md, "Submission and rejection") for plain integer token counts. */
@@ -45,6 +45,50 @@ export function aloneOnIdleReplica(coefficients: StepCoefficients, config: LlmSc
   const m = Math.ceil(p / config.maxBatchedTokens);
   const ttftUs = a0 + a1 * p + m * b0 + b1 * p + a2;
   return { prefillSteps: m, ttftUs, e2eUs: ttftUs + (outputTokens - 1) * (b0 + b2 + a2) };
+}
+
+/** Times of one request alone on an idle replica under any deterministic step model, in seconds from its arrival. */
+export interface AloneTimesS {
+  /** Steps its prompt takes, ceil(P / maxBatchedTokens). */
+  readonly prefillSteps: number;
+  /** Arrival to first token. */
+  readonly ttftS: number;
+  /** Arrival to last token. */
+  readonly e2eS: number;
+}
+
+/**
+ * `aloneOnIdleReplica` for any deterministic `StepTimeModel` (a table, the roofline model):
+ * the same steps, summed one by one with each step's attention context (prefill chunk k
+ * after c computed tokens: Σc = c, pairs k·c + k(k + 1)/2; decode of token g + 1:
+ * context P + g), as docs/llm-scheduler.md defines `StepContext`. O(P / budget + O)
+ * steps. Not for `noisyStepTime` (each call draws). Throws if the replica would reject.
+ */
+export function aloneOnIdleReplicaS(model: StepTimeModel, config: LlmSchedulerConfig, inputTokens: number, outputTokens: number): AloneTimesS {
+  const reason = rejectReason(config, inputTokens, outputTokens);
+  if (reason !== undefined) throw new RangeError(`llm theory: the replica rejects P=${inputTokens}, O=${outputTokens} (${reason})`);
+  const p = inputTokens;
+  const ctx: StepContext = { decodeContextTokens: 0, prefillContextTokens: 0, prefillAttentionPairs: 0 };
+  let t = model.preQueueS(p);
+  let c = 0;
+  let m = 0;
+  while (c < p) {
+    const k = Math.min(p - c, config.maxBatchedTokens);
+    ctx.prefillContextTokens = c;
+    ctx.prefillAttentionPairs = k * c + (k * (k + 1)) / 2;
+    t += model.stepS(k, 0, ctx);
+    c += k;
+    m++;
+  }
+  const a2 = model.perOutputTokenS;
+  const ttftS = t + a2;
+  ctx.prefillContextTokens = 0;
+  ctx.prefillAttentionPairs = 0;
+  for (let g = 1; g < outputTokens; g++) {
+    ctx.decodeContextTokens = p + g;
+    t += model.stepS(0, 1, ctx);
+  }
+  return { prefillSteps: m, ttftS, e2eS: t + outputTokens * a2 };
 }
 
 /** Which limit sets the batch of a saturated replica. */
