@@ -158,7 +158,7 @@ export function sweepSection(
         x: p.x,
         p99Ms: fig(estimateAt(p.aggregate.figures, 'latencyMs.p99')),
         theory: (theory[k]?.[i] ?? [])
-          .filter((t) => Number.isFinite(t.analytic))
+          .filter((t) => Number.isFinite(t.analytic) && t.quantity === 'mean wait (ms)')
           .map((t) => ({ stage: t.stage, model: t.model, analyticWaitMs: t.analytic, simulatedWaitMs: t.simulated })),
       })),
       ...(c.analysis.kneeX !== undefined ? { kneeX: c.analysis.kneeX } : {}),

@@ -1,0 +1,135 @@
+/**
+ * Theory beside simulation for an LLM stage (issue 14): the closed forms of
+ * src/models/llm/theory.ts (docs/llm-scheduler.md, "Theory") as rows beside the run's
+ * `llm` figures. A request alone on an idle replica (TTFT and E2E at the workload's mean
+ * prompt and output), the saturation throughput of the stage's replicas against the
+ * offered load, and Little's law on the running sequences; each row's note says, from
+ * `theoryLimits`, how far the formula holds for this stage and workload.
+ */
+import type { LlmStageDescription } from '../config/description.ts';
+import { aloneOnIdleReplicaS, coefficientStepTime, saturationThroughput, tableStepTime, theoryLimits, type LlmSchedulerConfig, type StepTimeModel, type TheoryFormula, type TheoryScope } from '../models/llm/index.ts';
+import { maxTokens, meanTokens } from '../models/llm/token-source.ts';
+import type { Figure, TheoryRow } from '../report/model.ts';
+
+/** What an LLM stage's theory reads of the run: a figure of the run's `llm` section by path (e.g. `llm.ttftMs.p50`), NaN when absent. */
+export type LlmFigure = (path: string) => Figure;
+
+/** The stage as the LLM theory sees it. */
+export interface LlmTheoryInput {
+  stage: string;
+  llm: LlmStageDescription;
+  replicas: number;
+  /** Requests per second reaching the stage (the offered load). */
+  lambda: number;
+  /** The run's `llm` figures; they belong to this stage only when it is the run's one LLM stage (else the simulated side is blank). */
+  figure: LlmFigure;
+  /** Mean time a request waits at the stage before its first step, in ms (the stage's queue wait). */
+  meanWaitMs: Figure;
+  /** Requests the stage finished per second of the measured span (Little's λ). */
+  finishedPerS: number;
+}
+
+/** The step-time model of the description without its noise (theory needs deterministic steps). */
+function deterministicStepTime(d: LlmStageDescription): StepTimeModel {
+  const s = d.step;
+  return s.kind === 'table' ? tableStepTime({ prefillTokens: s.prefillTokens, decodeTokens: s.decodeTokens, stepUs: s.stepUs, alpha: s.alpha }) : coefficientStepTime({ alpha: s.alpha, beta: s.beta });
+}
+
+function schedulerConfig(d: LlmStageDescription): LlmSchedulerConfig {
+  return { maxNumSeqs: d.maxNumSeqs, maxBatchedTokens: d.maxBatchedTokens, chunkedPrefill: d.chunkedPrefill, prefixCaching: d.prefixCaching, blockSize: d.blockSize, kvBlocks: d.kvBlocks };
+}
+
+const fmt = (x: number, digits = 3): string => (Number.isFinite(x) ? (+x.toPrecision(digits)).toLocaleString('en-US') : String(x));
+const pctOf = (x: number): string => `${(x * 100).toFixed(0)}%`;
+
+/** The verdict of one formula in words, with its reason. */
+function scopeText(scopes: readonly TheoryScope[], formula: TheoryFormula): string {
+  const s = scopes.find((x) => x.formula === formula)!;
+  const verdict = { exact: 'holds exactly', 'upper-bound': 'an upper bound', approximate: 'approximate', no: 'does not apply' }[s.verdict];
+  return `${verdict}: ${s.why}`;
+}
+
+/**
+ * Theory rows for one LLM stage. Needs the workload's mean token counts (not a trace's
+ * columns) and, for the saturation and Little rows, the coefficient step model; where
+ * either is missing the row says so instead of a figure.
+ */
+export function llmTheoryRows(input: LlmTheoryInput): TheoryRow[] {
+  const { stage, llm: d, replicas, lambda, figure } = input;
+  const p = meanTokens(d.tokens.input);
+  const o = meanTokens(d.tokens.output);
+  if (!(p >= 1 && o >= 1)) {
+    return [{ stage, model: '—', quantity: 'TTFT p50 (ms)', analytic: NaN, simulated: figure('llm.ttftMs.p50'), note: 'token counts come from the trace: no mean prompt or output is known before the run, so no closed form is computed' }];
+  }
+  const config = schedulerConfig(d);
+  const tokensVary = d.tokens.input.dist !== 'deterministic' || d.tokens.output.dist !== 'deterministic';
+  const prefixHits = d.prefixCaching && d.tokens.prefix !== null;
+  const scopes = theoryLimits(config, { meanInputTokens: p, meanOutputTokens: o, maxInputTokens: maxTokens(d.tokens.input), tokensVary, prefixHits });
+  const pInt = Math.round(p);
+  const oInt = Math.round(o);
+  const size = `P = ${fmt(pInt, 6)}, O = ${fmt(oInt, 6)} tokens`;
+  const noise = d.noiseCv > 0 ? `; step noise (cv ${d.noiseCv}) makes each step vary around these times` : '';
+  const rows: TheoryRow[] = [];
+
+  // A request alone on an idle replica.
+  const aloneModel = 'request alone on an idle replica';
+  let alone: { ttftS: number; e2eS: number } | undefined;
+  try {
+    alone = aloneOnIdleReplicaS(deterministicStepTime(d), config, pInt, oInt);
+  } catch {
+    alone = undefined;
+  }
+  if (alone === undefined) {
+    rows.push({ stage, model: aloneModel, quantity: 'TTFT p50 (ms)', analytic: NaN, simulated: figure('llm.ttftMs.p50'), note: scopeText(scopes, 'alone') });
+  } else {
+    const floor = tokensVary
+      ? `at the mean request (${size}); token counts vary, so it is the floor for a request of that size, not for the p50 of all (a shorter request alone is faster)`
+      : `the floor the simulated p50 cannot beat (every request has ${size}, and company only slows a step)`;
+    rows.push({ stage, model: aloneModel, quantity: 'TTFT p50 (ms)', analytic: alone.ttftS * 1000, simulated: figure('llm.ttftMs.p50'), note: `${floor}; ${scopeText(scopes, 'alone')}${noise}` });
+    rows.push({ stage, model: aloneModel, quantity: 'E2E p50 (ms)', analytic: alone.e2eS * 1000, simulated: figure('llm.e2eMs.p50'), note: `the same request's last token${tokensVary ? ' (at the mean size)' : ''}: E2E = TTFT + (O − 1) decode steps` });
+  }
+
+  if (d.step.kind !== 'coefficients') {
+    rows.push({ stage, model: 'saturation throughput', quantity: 'output tokens/s', analytic: NaN, simulated: figure('llm.outputTokensPerS'), note: 'the saturation formula needs the coefficient step model (β0 + β1·prefill + β2·decode); this stage uses a measured table' });
+    return rows;
+  }
+
+  // Saturation throughput of the stage's replicas against the offered load.
+  const sat = saturationThroughput({ alpha: d.step.alpha, beta: d.step.beta }, config, p, o);
+  const satRps = sat.requestsPerS * replicas;
+  const satTokens = sat.outputTokensPerS * replicas;
+  const offered = lambda / satRps;
+  const bound = sat.bound === 'kv-cache' ? 'the KV cache' : sat.bound === 'token-budget' ? 'the token budget' : 'maxNumSeqs';
+  const load = Number.isFinite(offered)
+    ? `offered load is ${pctOf(offered)} of the saturation throughput (${fmt(lambda)} of ${fmt(satRps)} req/s${offered >= 1 ? ': no steady state, the queue grows with the run' : ''})`
+    : 'the offered load is unknown';
+  rows.push({
+    stage,
+    model: `saturation, ${replicas} replica${replicas === 1 ? '' : 's'}`,
+    quantity: 'output tokens/s',
+    analytic: satTokens,
+    simulated: figure('llm.outputTokensPerS'),
+    note:
+      `${load}; a saturated replica runs B = ${fmt(sat.batch)} sequences a step (bound by ${bound}), a step of ${fmt(sat.stepUs / 1000)} ms, ${fmt(sat.outputTokensPerS)} output tokens/s and ${fmt(sat.requestsPerS)} req/s; ` +
+      `below saturation the simulation delivers what is offered (${fmt(lambda * o)} output tokens/s); the formula is ${scopeText(scopes, 'saturation')}`,
+  });
+
+  // Little's law on the running sequences: L = λ·W with W the time from first step to last token.
+  const e2e = figure('llm.e2eMs.mean').value;
+  const wait = input.meanWaitMs.value;
+  const running = figure('llm.batch.seqs.mean');
+  const wS = (e2e - wait) / 1000;
+  const perReplica = (input.finishedPerS * wS) / replicas;
+  rows.push({
+    stage,
+    model: "Little's law (L = λ·W)",
+    quantity: 'running sequences per replica',
+    analytic: perReplica,
+    simulated: running,
+    note:
+      `λ = ${fmt(input.finishedPerS)} req/s finished × W = ${fmt(wS * 1000)} ms from first step to last token (mean E2E − mean wait) over ${replicas} replica${replicas === 1 ? '' : 's'}; ` +
+      `the simulation's figure is the mean batch per step, a per-step rather than per-second average (long prefill steps weigh the same as short decode steps) and blind to idle time; ` +
+      `the law itself is ${scopeText(scopes, 'little')}`,
+  });
+  return rows;
+}
