@@ -397,6 +397,11 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
     ['coverage', 'coverage'],
     ['degraded', 'degradedShare'],
     ['attempts/req', 'retries.attemptRatePerRequest'],
+    // LLM stages (the run's llm section): the token-level objectives and the cost per token.
+    ['TTFT p99 ms', 'llm.ttftMs.p99'],
+    ['TPOT p99 ms', 'llm.tpotMs.p99'],
+    ['TTFT+TPOT met', 'llm.slo.attainment'],
+    ['$/M out tokens', 'llm.cost.perMillionOutputTokensUsd'],
   ];
   const extraCols = allExtra.filter(([, p]) => has(p));
   const cols = ['variant', 'p50 ms', 'p99 ms', 'throughput /s', 'drop rate', '$/M requests', ...extraCols.map(([c]) => c)];
@@ -419,6 +424,10 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
       lines.push(`  ${x.figure.padEnd(24)} ${diffText}  ${verdict}`);
     }
   }
+  // A kind's own theory (an LLM stage's sizing: alone, saturation, Little) is what such a
+  // comparison is read against; queue-wait rows stay in the report only, as before.
+  const theory = variants.flatMap((v, k) => theoryOfAggregate(v.scenario, aggs[k]!, openerFor(v.source, opts)).map((t) => ({ ...t, stage: `${v.name} · ${t.stage}` })));
+  if (theory.some((t) => t.quantity !== WAIT_QUANTITY)) lines.push(theoryText(theory));
   if (opts.replications < 2) lines.push('', 'note: with one replication there is no interval; use --replications 10 or more to judge significance.');
   return `${lines.join('\n')}\n${text}`;
 }

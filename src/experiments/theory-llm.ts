@@ -83,7 +83,7 @@ export function llmTheoryRows(input: LlmTheoryInput): TheoryRow[] {
     rows.push({ stage, model: aloneModel, quantity: 'TTFT p50 (ms)', analytic: NaN, simulated: figure('llm.ttftMs.p50'), note: scopeText(scopes, 'alone') });
   } else {
     const floor = tokensVary
-      ? `at the mean request (${size}); token counts vary, so it is the floor for a request of that size, not for the p50 of all (a shorter request alone is faster)`
+      ? `at the mean request (${size}); token counts vary, so not a floor for the p50 of all requests (a shorter prompt is faster alone)`
       : `the floor the simulated p50 cannot beat (every request has ${size}, and company only slows a step)`;
     rows.push({ stage, model: aloneModel, quantity: 'TTFT p50 (ms)', analytic: alone.ttftS * 1000, simulated: figure('llm.ttftMs.p50'), note: `${floor}; ${scopeText(scopes, 'alone')}${noise}` });
     rows.push({ stage, model: aloneModel, quantity: 'E2E p50 (ms)', analytic: alone.e2eS * 1000, simulated: figure('llm.e2eMs.p50'), note: `the same request's last token${tokensVary ? ' (at the mean size)' : ''}: E2E = TTFT + (O − 1) decode steps` });
@@ -109,9 +109,7 @@ export function llmTheoryRows(input: LlmTheoryInput): TheoryRow[] {
     quantity: 'output tokens/s',
     analytic: satTokens,
     simulated: figure('llm.outputTokensPerS'),
-    note:
-      `${load}; a saturated replica runs B = ${fmt(sat.batch)} sequences a step (bound by ${bound}), a step of ${fmt(sat.stepUs / 1000)} ms, ${fmt(sat.outputTokensPerS)} output tokens/s and ${fmt(sat.requestsPerS)} req/s; ` +
-      `below saturation the simulation delivers what is offered (${fmt(lambda * o)} output tokens/s); the formula is ${scopeText(scopes, 'saturation')}`,
+    note: `${load}; per replica ${fmt(sat.outputTokensPerS)} output tokens/s, ${fmt(sat.requestsPerS)} req/s at B = ${fmt(sat.batch)} sequences a step (bound by ${bound}), steps of ${fmt(sat.stepUs / 1000)} ms; offered: ${fmt(lambda * o)} output tokens/s at the mean output; the formula is ${scopeText(scopes, 'saturation')}`,
   });
 
   // Little's law on the running sequences: L = λ·W with W the time from first step to last token.
@@ -126,10 +124,7 @@ export function llmTheoryRows(input: LlmTheoryInput): TheoryRow[] {
     quantity: 'running sequences per replica',
     analytic: perReplica,
     simulated: running,
-    note:
-      `λ = ${fmt(input.finishedPerS)} req/s finished × W = ${fmt(wS * 1000)} ms from first step to last token (mean E2E − mean wait) over ${replicas} replica${replicas === 1 ? '' : 's'}; ` +
-      `the simulation's figure is the mean batch per step, a per-step rather than per-second average (long prefill steps weigh the same as short decode steps) and blind to idle time; ` +
-      `the law itself is ${scopeText(scopes, 'little')}`,
+    note: `λ = ${fmt(input.finishedPerS)} req/s finished × W = ${fmt(wS * 1000)} ms (mean E2E − mean wait) over ${replicas} replica${replicas === 1 ? '' : 's'}; simulated: the mean batch per step (a per-step average, blind to idle time); the law is ${scopeText(scopes, 'little')}`,
   });
   return rows;
 }
