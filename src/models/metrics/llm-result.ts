@@ -15,6 +15,7 @@ import type { StageResult } from '../result.ts';
 import type { Station } from '../stations/station.ts';
 import { LlmStation, snapshot, type EngineSnapshot } from '../stations/llm.ts';
 import type { FigureDescriptor } from './figure.ts';
+import type { LlmSeriesResult } from './llm-series.ts';
 
 /** Mean and percentiles of a per-request time, milliseconds. */
 export interface LlmLatencyMs {
@@ -65,6 +66,13 @@ export interface LlmResult {
   } | null;
   /** The LLM stages' bill over the measured span per million output and input tokens; null when they have no price. */
   cost: { perMillionOutputTokensUsd: number; perMillionInputTokensUsd: number } | null;
+  /** Per-window series of each LLM stage, by stage name, on the run's time-series windows (`llm-series.ts`). */
+  series: Record<string, LlmSeriesResult>;
+}
+
+/** Gives every LLM station the run's time-series windows (called once, before the run). */
+export function attachLlmSeries(stations: readonly Station[], windowS: number): void {
+  for (const st of stations) if (st instanceof LlmStation) st.attachSeries(windowS);
 }
 
 const MS = 1000;
@@ -194,6 +202,7 @@ export function llmRunResult(stations: readonly Station[], stages: Record<string
             perMillionInputTokensUsd: counts.inputTokens > 0 ? (usd / counts.inputTokens) * 1e6 : NaN,
           }
         : null,
+    series: Object.fromEntries(llm.filter((st) => st.series !== null).map((st) => [st.name, st.series!.result(endS)])),
   };
 }
 

@@ -4,6 +4,7 @@ import { LlmReplica, coefficientStepTime, noisyStepTime, tableStepTime, type Ste
 import { meanTokens, tokenSource, type RequestTokens } from '../llm/token-source.ts';
 import type { LlmRejectReason } from '../llm/types.ts';
 import { LlmCollector } from '../metrics/llm-collector.ts';
+import { LlmSeries } from '../metrics/llm-series.ts';
 import type { StageMetrics } from '../metrics/stage-metrics.ts';
 import type { Request } from '../request.ts';
 import { routerRegistry, type Router } from '../routing/index.ts';
@@ -62,6 +63,8 @@ export class LlmStation implements Station, StationCounters {
   readonly engines: LlmReplica<LlmJob>[];
   /** The token-level figures of this stage. */
   readonly llm: LlmCollector;
+  /** Its per-window figures, once the run's windows are known (`attachSeries`); null before. */
+  series: LlmSeries | null = null;
 
   readonly busy: TimeWeighted;
   readonly queueLength: TimeWeighted;
@@ -115,7 +118,10 @@ export class LlmStation implements Station, StationCounters {
         },
         {
           onScheduled: (t, req) => this.scheduled(t, req),
-          onStep: (_t, _dur, seqs, p, dd) => this.llm.step(seqs, p + dd),
+          onStep: (t, dur, seqs, p, dd) => {
+            this.llm.step(seqs, p + dd);
+            this.series?.step(t, dur, seqs, this.engines[i]!.usedBlocks / config.kvBlocks);
+          },
           onInterToken: (itl) => this.llm.interToken(itl),
         },
       );
@@ -223,6 +229,11 @@ export class LlmStation implements Station, StationCounters {
     this.metrics.measuring = true;
   }
 
+  /** Records per-window figures on the run's windows of `windowS` seconds. */
+  attachSeries(windowS: number): void {
+    this.series = new LlmSeries(windowS, this.replicas);
+  }
+
   /** Each replica's counters when measurement started (differences give the measured figures). */
   startCounts: EngineSnapshot[] = [];
 
@@ -262,7 +273,10 @@ export class LlmStation implements Station, StationCounters {
     const req = job.req;
     this.admitted--;
     this.release(i, now);
-    this.llm.requestFinished(req, job.firstTokenS - req.enqueuedS, tokenS - req.enqueuedS, job.outputTokens);
+    const ttftS = job.firstTokenS - req.enqueuedS;
+    const e2eS = tokenS - req.enqueuedS;
+    this.llm.requestFinished(req, ttftS, e2eS, job.outputTokens);
+    this.series?.finished(now, ttftS, job.outputTokens > 1 ? (e2eS - ttftS) / (job.outputTokens - 1) : null, job.outputTokens);
     // The last token is reported α2·O after the step's end (docs/llm-scheduler.md, "Time").
     if (tokenS > now) this.sim.scheduleAt(tokenS, this.forwardFn, req);
     else this.forward(req);
