@@ -4,6 +4,8 @@ import { stageLoads, type StageLoad } from '../models/load-check.ts';
 import type { Station } from '../models/stations/station.ts';
 import type { TheoryRow, Figure } from '../report/model.ts';
 import { mg1MeanWait, mgcMeanWaitApprox, mmcMeanWait } from './queueing.ts';
+import { llmTheoryRows } from './llm-theory.ts';
+import type { LlmTheory } from '../models/stations/station.ts';
 
 /** What theory needs to know of a stage: servers, mean and scv of one service, what reaches it, and what breaks the formulas. */
 export interface StageShape {
@@ -29,6 +31,8 @@ export interface StageShape {
    * them (`stageLoads`); toS = Infinity gives the long-run reading.
    */
   loadOver: (fromS: number, toS: number) => StageLoad;
+  /** An LLM stage's closed forms (its own rows: llm-theory.ts); absent for other stages. */
+  llm?: LlmTheory;
 }
 
 /**
@@ -93,6 +97,13 @@ export function theoryRows(scenario: Scenario, result: RunResult, shapes: readon
     const load = st.loadOver(a, b);
     const { lambda, measuredBecause } = stageArrivalRate(st, load, overloadedBefore, result);
     const lambdaNote = measuredBecause === undefined ? '' : ` (λ = ${fmtRate(lambda)} req/s, measured at the stage: ${measuredBecause})`;
+    if (st.llm !== undefined) {
+      // An LLM stage: token-level closed forms instead of a queue-wait formula (llm-theory.ts).
+      rows.push(...llmTheoryRows(st.name, st.llm, lambda, result));
+      if (overloadedBefore === undefined && load.rateRps > load.maxCapacityRps && !load.boundOnly) overloadedBefore = st.name;
+      poissonIn = false;
+      return;
+    }
     const rho = lambda / load.capacityRps;
     // The offered rate, not λ: a stage that can complete less than reaches it passes on only its throughput.
     if (overloadedBefore === undefined && load.rateRps > load.maxCapacityRps && !load.boundOnly) overloadedBefore = st.name;
@@ -206,6 +217,7 @@ export function stageShapes(sys: ServingSystem): { shapes: StageShape[]; arrival
       deadline: t.deadlineS !== Infinity || t.systemDeadlineS !== Infinity,
       filtered: filtered.has(st.name),
       loadOver: (fromS, toS) => loadAt(i, fromS, toS),
+      ...(t.llm !== undefined ? { llm: t.llm } : {}),
     };
   });
   return { shapes, arrivalScv: sys.arrivals.interarrivalScv };

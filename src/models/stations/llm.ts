@@ -8,7 +8,7 @@ import { LlmSeries } from '../metrics/llm-series.ts';
 import type { StageMetrics } from '../metrics/stage-metrics.ts';
 import type { Request } from '../request.ts';
 import { routerRegistry, type Router } from '../routing/index.ts';
-import { UNCONNECTED, type ChangeListener, type DoneTarget, type DropTarget, type Station, type StationCounters, type StationLinks, type StationTheory } from './station.ts';
+import { UNCONNECTED, type ChangeListener, type DoneTarget, type DropTarget, type LlmTheory, type Station, type StationCounters, type StationLinks, type StationTheory } from './station.ts';
 
 /** The step-time model an LLM stage describes; noise draws from the replica's own stream. */
 function stepTimeOf(d: LlmStageDescription, noise: () => Rng): StepTimeModel {
@@ -184,17 +184,24 @@ export class LlmStation implements Station, StationCounters {
       meanS: alone,
       fullBatchMeanS: alone,
       scv: undefined,
+      llm: this.llmTheory(),
     };
   }
 
   private aloneS(): number {
+    return this.llmTheory().e2eAloneS;
+  }
+
+  private llmTheory(): LlmTheory {
     const d = this.desc.llm!;
-    if (d.step.kind !== 'coefficients') return NaN;
-    const [a0, a1, a2] = d.step.alpha;
-    const [b0, b1, b2] = d.step.beta;
     const p = meanTokens(d.tokens.input);
     const o = meanTokens(d.tokens.output);
-    return (a0 + a1 * p + b0 + b1 * p + a2 + (o - 1) * (b0 + b2 + a2)) * 1e-6;
+    const kvBatch = Math.max(1, Math.min(d.maxNumSeqs, Math.floor((d.kvBlocks * d.blockSize) / (p + o / 2))));
+    if (d.step.kind !== 'coefficients') return { meanInputTokens: p, meanOutputTokens: o, ttftAloneS: NaN, e2eAloneS: NaN, kvBatch, capacityRps: this.capacityRps() };
+    const [a0, a1, a2] = d.step.alpha;
+    const [b0, b1, b2] = d.step.beta;
+    const ttft = (a0 + a1 * p + b0 + b1 * p + a2) * 1e-6;
+    return { meanInputTokens: p, meanOutputTokens: o, ttftAloneS: ttft, e2eAloneS: ttft + (o - 1) * (b0 + b2 + a2) * 1e-6, kvBatch, capacityRps: this.capacityRps() };
   }
 
   /**

@@ -1,0 +1,58 @@
+/**
+ * Theory beside an LLM stage's simulation (issue 14), where it holds: a request alone on
+ * an idle replica (docs/llm-scheduler.md, "Time": TTFT = α0 + α1·P + β0 + β1·P + α2 when P
+ * fits the step budget; E2E adds (O − 1)(β0 + β2 + α2)) and a saturation estimate of the
+ * stage. Both formulas are linear in P and O, so their mean over requests is the formula
+ * at the mean token counts (the nominal means: truncation by `max` lowers the real ones a
+ * little); the simulated means sit above them by what queueing and batching add.
+ */
+import type { RunResult } from '../models/index.ts';
+import type { LlmTheory } from '../models/stations/station.ts';
+import type { TheoryRow } from '../report/model.ts';
+
+const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
+const num = (x: number) => (Number.isFinite(x) ? String(+x.toPrecision(3)) : String(x));
+
+/** The theory rows of one LLM stage at arrival rate `lambda` (requests/s). */
+export function llmTheoryRows(stage: string, t: LlmTheory, lambda: number, result: RunResult): TheoryRow[] {
+  const llm = result.llm;
+  const rho = lambda / t.capacityRps;
+  const load = Number.isFinite(rho) ? ` The offered ${num(lambda)} req/s is ${(rho * 100).toFixed(0)}% of the saturation estimate.` : '';
+  const gap = (sim: number, analytic: number) => (Number.isFinite(sim) && analytic > 0 ? `the simulation is ${pct(sim / analytic - 1)} from it` : 'not comparable');
+  const p = num(t.meanInputTokens);
+  const o = num(t.meanOutputTokens);
+  const ttftSim = llm?.ttftMs.mean ?? NaN;
+  const e2eSim = llm?.e2eMs.mean ?? NaN;
+  return [
+    {
+      stage,
+      model: 'lone request',
+      quantity: 'mean TTFT (ms)',
+      analytic: t.ttftAloneS * 1000,
+      simulated: { value: ttftSim },
+      note:
+        `a request alone on an idle replica at the mean prompt (${p} tokens): α0 + α1·P + β0 + β1·P + α2, exact when the prompt fits one step's budget; ` +
+        `${gap(ttftSim, t.ttftAloneS * 1000)}: waiting for KV blocks and sequence slots, prompts chunked over several steps, and steps shared with other requests' decodes.${load}`,
+    },
+    {
+      stage,
+      model: 'lone request',
+      quantity: 'mean E2E (ms)',
+      analytic: t.e2eAloneS * 1000,
+      simulated: { value: e2eSim },
+      note:
+        `the same request's E2E: TTFT + (O − 1)(β0 + β2 + α2) at the mean output (${o} tokens); ` +
+        `${gap(e2eSim, t.e2eAloneS * 1000)}: every step of a batch of B costs β2 per sequence and the prefills of new requests, so decoding slows as the batch grows.`,
+    },
+    {
+      stage,
+      model: 'saturation estimate',
+      quantity: 'capacity (req/s)',
+      analytic: t.capacityRps,
+      simulated: { value: NaN },
+      note:
+        `every replica busy at the largest batch its KV cache holds at the mean context (B = ${num(t.kvBatch)} sequences of ${p} + ${o}/2 tokens): ` +
+        `replicas / (O·β0/B + β1·P + β2·O) per µs; it ignores the step budget and attention growing with context, so read it as a first estimate, not a bound.${load}`,
+    },
+  ];
+}
