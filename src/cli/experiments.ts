@@ -255,20 +255,14 @@ const WAIT_QUANTITY = 'mean wait (ms)';
 /** Theory rows as text under a run's tables. */
 export function theoryText(rows: readonly TheoryRow[]): string {
   if (rows.length === 0) return '';
-  const waitsOnly = rows.every((r) => r.quantity === WAIT_QUANTITY);
-  const lines = ['', waitsOnly ? 'Theory beside simulation (mean queue wait)' : 'Theory beside simulation'];
+  const lines = ['', rows.every((r) => r.quantity === WAIT_QUANTITY) ? 'Theory beside simulation (mean queue wait)' : 'Theory beside simulation'];
   for (const r of rows) {
-    if (r.quantity !== WAIT_QUANTITY) {
-      // A row of another quantity (an LLM stage's TTFT, throughput, running sequences): named in the row.
-      const sim = Number.isFinite(r.simulated.value) ? fmtEstimate(r.simulated.value, r.simulated.ci95, fmtNum) : '–';
-      const says = Number.isFinite(r.analytic) ? `${r.model} says ${fmtNum(r.analytic)}` : `${r.model}: no closed form here`;
-      lines.push(`  ${r.stage} · ${r.quantity}: ${says}, simulation ${sim}`);
-      lines.push(`    ${r.note}`);
-      continue;
-    }
-    const sim = Number.isFinite(r.simulated.value) ? `${fmtEstimate(r.simulated.value, r.simulated.ci95, fmtNum)} ms` : '–';
-    const says = Number.isFinite(r.analytic) ? `${r.model} says ${fmtNum(r.analytic)} ms` : Number.isNaN(r.analytic) ? 'no closed form applies' : 'theory says the wait grows without bound';
-    lines.push(`  ${r.stage}: ${says}, simulation ${sim}`);
+    // Rows of another quantity than the mean wait (an LLM stage's) say which, in its unit.
+    const other = r.quantity !== WAIT_QUANTITY ? /^(.*) \(([^)]+)\)$/.exec(r.quantity) : null;
+    const unit = other?.[2] ?? 'ms';
+    const sim = Number.isFinite(r.simulated.value) ? `${fmtEstimate(r.simulated.value, r.simulated.ci95, fmtNum)} ${unit}` : '–';
+    const says = Number.isFinite(r.analytic) ? `${r.model} says ${fmtNum(r.analytic)} ${unit}` : Number.isNaN(r.analytic) ? 'no closed form applies' : 'theory says the wait grows without bound';
+    lines.push(`  ${r.stage}${other ? ` (${other[1]})` : ''}: ${says}, simulation ${sim}`);
     lines.push(`    ${r.note}`);
   }
   return lines.join('\n');

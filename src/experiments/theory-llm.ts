@@ -59,7 +59,7 @@ export function llmTheoryRows(input: LlmTheoryInput): TheoryRow[] {
   const p = meanTokens(d.tokens.input);
   const o = meanTokens(d.tokens.output);
   if (!(p >= 1 && o >= 1)) {
-    return [{ stage, model: '—', quantity: 'TTFT p50 (ms)', analytic: NaN, simulated: figure('llm.ttftMs.p50'), note: 'token counts come from the trace: no mean prompt or output is known before the run, so no closed form is computed' }];
+    return [{ stage, model: '—', quantity: 'mean TTFT (ms)', analytic: NaN, simulated: figure('llm.ttftMs.mean'), note: 'token counts come from the trace: no mean prompt or output is known before the run, so no closed form is computed' }];
   }
   const config = schedulerConfig(d);
   const tokensVary = d.tokens.input.dist !== 'deterministic' || d.tokens.output.dist !== 'deterministic';
@@ -80,17 +80,20 @@ export function llmTheoryRows(input: LlmTheoryInput): TheoryRow[] {
     alone = undefined;
   }
   if (alone === undefined) {
-    rows.push({ stage, model: aloneModel, quantity: 'TTFT p50 (ms)', analytic: NaN, simulated: figure('llm.ttftMs.p50'), note: scopeText(scopes, 'alone') });
+    rows.push({ stage, model: aloneModel, quantity: 'mean TTFT (ms)', analytic: NaN, simulated: figure('llm.ttftMs.mean'), note: scopeText(scopes, 'alone') });
   } else {
-    const floor = tokensVary
-      ? `at the mean request (${size}); token counts vary, so not a floor for the p50 of all requests (a shorter prompt is faster alone)`
-      : `the floor the simulated p50 cannot beat (every request has ${size}, and company only slows a step)`;
-    rows.push({ stage, model: aloneModel, quantity: 'TTFT p50 (ms)', analytic: alone.ttftS * 1000, simulated: figure('llm.ttftMs.p50'), note: `${floor}; ${scopeText(scopes, 'alone')}${noise}` });
-    rows.push({ stage, model: aloneModel, quantity: 'E2E p50 (ms)', analytic: alone.e2eS * 1000, simulated: figure('llm.e2eMs.p50'), note: `the same request's last token${tokensVary ? ' (at the mean size)' : ''}: E2E = TTFT + (O − 1) decode steps` });
+    // Every request takes at least its time alone (company and preemption only add steps
+    // and tokens to steps; prefix hits are the exception theoryLimits names), and the alone
+    // time is linear in P (for P within one step's budget, above it larger) and in O, so
+    // the mean over requests is at least the formula at the mean counts.
+    const truncated = Number.isFinite(maxTokens(d.tokens.input)) || Number.isFinite(maxTokens(d.tokens.output));
+    const means = tokensVary ? `the floor of the simulated mean (each request takes at least its time alone, which is linear in P and O, so the mean at least the formula at the means)${truncated && tokensVary ? '; the means are nominal: redrawing above max lowers the run\'s a little, and the floor with it' : ''}` : 'the floor of every request (all have these counts, and company only slows a step)';
+    rows.push({ stage, model: aloneModel, quantity: 'mean TTFT (ms)', analytic: alone.ttftS * 1000, simulated: figure('llm.ttftMs.mean'), note: `at the mean request (${size}), ${means}; the formula ${scopeText(scopes, 'alone')}${noise}` });
+    rows.push({ stage, model: aloneModel, quantity: 'mean E2E (ms)', analytic: alone.e2eS * 1000, simulated: figure('llm.e2eMs.mean'), note: 'the same request\'s last token: TTFT + (O − 1) decode steps, each of β0 + β2 + α2 alone; in company a step also carries the batch\'s other tokens' });
   }
 
   if (d.step.kind !== 'coefficients') {
-    rows.push({ stage, model: 'saturation throughput', quantity: 'output tokens/s', analytic: NaN, simulated: figure('llm.outputTokensPerS'), note: 'the saturation formula needs the coefficient step model (β0 + β1·prefill + β2·decode); this stage uses a measured table' });
+    rows.push({ stage, model: 'saturation throughput', quantity: 'output (tokens/s)', analytic: NaN, simulated: figure('llm.outputTokensPerS'), note: 'the saturation formula needs the coefficient step model (β0 + β1·prefill + β2·decode); this stage uses a measured table' });
     return rows;
   }
 
@@ -106,7 +109,7 @@ export function llmTheoryRows(input: LlmTheoryInput): TheoryRow[] {
   rows.push({
     stage,
     model: `saturation, ${replicas} replica${replicas === 1 ? '' : 's'}`,
-    quantity: 'output tokens/s',
+    quantity: 'output (tokens/s)',
     analytic: satTokens,
     simulated: figure('llm.outputTokensPerS'),
     note: `${load}; per replica ${fmt(sat.outputTokensPerS)} output tokens/s, ${fmt(sat.requestsPerS)} req/s at B = ${fmt(sat.batch)} sequences a step (bound by ${bound}), steps of ${fmt(sat.stepUs / 1000)} ms; offered: ${fmt(lambda * o)} output tokens/s at the mean output; the formula is ${scopeText(scopes, 'saturation')}`,
@@ -121,7 +124,7 @@ export function llmTheoryRows(input: LlmTheoryInput): TheoryRow[] {
   rows.push({
     stage,
     model: "Little's law (L = λ·W)",
-    quantity: 'running sequences per replica',
+    quantity: 'running sequences (per replica)',
     analytic: perReplica,
     simulated: running,
     note: `λ = ${fmt(input.finishedPerS)} req/s finished × W = ${fmt(wS * 1000)} ms (mean E2E − mean wait) over ${replicas} replica${replicas === 1 ? '' : 's'}; simulated: the mean batch per step (a per-step average, blind to idle time); the law is ${scopeText(scopes, 'little')}`,

@@ -23,7 +23,7 @@ import { makeDistribution } from './service-distribution.ts';
 import { precomputeDurationS } from './precompute-job.ts';
 import type { DivertDescription } from '../config/description.ts';
 // LLM stages (issue 14): their figures and checks live in their own files.
-import { llmRunResult, llmTokenColumns, llmWarnings } from './metrics/llm-result.ts';
+import { attachLlmSeries, llmRunResult, llmTokenColumns, llmWarnings } from './metrics/llm-result.ts';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -231,6 +231,7 @@ export class ServingSystem implements DropTarget {
         ]);
       },
     );
+    attachLlmSeries(this.stages, windowS);
     this.nodes = this.buildNodes();
     this.entry = this.nodes[0]!.enter;
     const r = system.retry;

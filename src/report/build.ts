@@ -35,6 +35,7 @@ export function variantOf(name: string, a: Aggregate): ReportVariant {
     costPerMillionUsd: r.cost.perHour > 0 ? at('cost.perMillionRequests') : { value: NaN },
     ...(slo ? { slo: { target: slo.target, attainment: at('slo.attainment'), met: (estimateAt(f, 'slo.attainment')?.mean ?? NaN) >= sloFraction(slo.target) } } : {}),
     ...(r.quality !== null ? { quality: at('quality') } : {}),
+    ...(r.llm !== undefined ? { llm: { ttftCdf: r.llm.cdf.ttftMs, tpotCdf: r.llm.cdf.tpotMs } } : {}),
     stages: stageNames
       .filter((n) => r.stages[n]!.timeInStageMs !== undefined)
       .map((n) => ({

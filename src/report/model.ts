@@ -25,6 +25,8 @@ export interface ReportVariant {
   /** SLO attainment and verdict, when the scenario has an SLO. */
   slo?: { target: string; attainment: Figure; met: boolean };
   quality?: Figure;
+  /** TTFT and TPOT CDFs of a scenario with an LLM stage (first replication), [ms, share] pairs; absent otherwise. */
+  llm?: { ttftCdf: Array<[number, number]>; tpotCdf: Array<[number, number]> };
   /** Where latency goes: mean time in each stage (ms), in path order. */
   stages: Array<{ name: string; timeMs: number; waitMs: number; utilization: number; replicas: number }>;
   /**

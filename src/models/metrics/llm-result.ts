@@ -15,6 +15,7 @@ import type { StageResult } from '../result.ts';
 import type { Station } from '../stations/station.ts';
 import { LlmStation, snapshot, type EngineSnapshot } from '../stations/llm.ts';
 import type { FigureDescriptor } from './figure.ts';
+import type { LlmSeriesResult } from './llm-series.ts';
 
 /** Mean and percentiles of a per-request time, milliseconds. */
 export interface LlmLatencyMs {
@@ -65,9 +66,32 @@ export interface LlmResult {
   } | null;
   /** The LLM stages' bill over the measured span per million output and input tokens; null when they have no price. */
   cost: { perMillionOutputTokensUsd: number; perMillionInputTokensUsd: number } | null;
+  /** TTFT and TPOT distributions as [ms, cumulative share] pairs at fixed shares (for CDF charts). */
+  cdf: { ttftMs: Array<[number, number]>; tpotMs: Array<[number, number]> };
+  /** Per-window series of each LLM stage, by stage name, on the run's time-series windows (`llm-series.ts`). */
+  series: Record<string, LlmSeriesResult>;
+}
+
+/** Gives every LLM station the run's time-series windows (called once, before the run). */
+export function attachLlmSeries(stations: readonly Station[], windowS: number): void {
+  for (const st of stations) if (st instanceof LlmStation) st.attachSeries(windowS);
 }
 
 const MS = 1000;
+
+/** Shares at which the TTFT and TPOT CDFs are read (the report's latency CDF reads the same). */
+const CDF_SHARES = [0.001, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999];
+
+/** [ms, share] pairs of a sketch, increasing in ms (a repeated quantile is kept once). */
+function cdfOf(s: QuantileSketch): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  if (s.count === 0) return out;
+  for (const q of CDF_SHARES) {
+    const ms = s.quantile(q) * MS;
+    if (Number.isFinite(ms) && (out.length === 0 || ms > out[out.length - 1]![0])) out.push([ms, q]);
+  }
+  return out;
+}
 
 function latencyMs(s: QuantileSketch): LlmLatencyMs {
   if (s.count === 0) return { mean: NaN, p50: NaN, p90: NaN, p99: NaN };
@@ -194,6 +218,8 @@ export function llmRunResult(stations: readonly Station[], stages: Record<string
             perMillionInputTokensUsd: counts.inputTokens > 0 ? (usd / counts.inputTokens) * 1e6 : NaN,
           }
         : null,
+    cdf: { ttftMs: cdfOf(ttft), tpotMs: cdfOf(tpot) },
+    series: Object.fromEntries(llm.filter((st) => st.series !== null).map((st) => [st.name, st.series!.result(endS)])),
   };
 }
 

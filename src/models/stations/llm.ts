@@ -4,10 +4,11 @@ import { LlmReplica, coefficientStepTime, noisyStepTime, tableStepTime, type Ste
 import { meanTokens, tokenSource, type RequestTokens } from '../llm/token-source.ts';
 import type { LlmRejectReason } from '../llm/types.ts';
 import { LlmCollector } from '../metrics/llm-collector.ts';
+import { LlmSeries } from '../metrics/llm-series.ts';
 import type { StageMetrics } from '../metrics/stage-metrics.ts';
 import type { Request } from '../request.ts';
 import { routerRegistry, type Router } from '../routing/index.ts';
-import { UNCONNECTED, type ChangeListener, type DoneTarget, type DropTarget, type Station, type StationCounters, type StationLinks, type StationTheory } from './station.ts';
+import { UNCONNECTED, type ChangeListener, type DoneTarget, type DropTarget, type LlmTheory, type Station, type StationCounters, type StationLinks, type StationTheory } from './station.ts';
 
 /** The step-time model an LLM stage describes; noise draws from the replica's own stream. */
 function stepTimeOf(d: LlmStageDescription, noise: () => Rng): StepTimeModel {
@@ -62,6 +63,8 @@ export class LlmStation implements Station, StationCounters {
   readonly engines: LlmReplica<LlmJob>[];
   /** The token-level figures of this stage. */
   readonly llm: LlmCollector;
+  /** Its per-window figures, once the run's windows are known (`attachSeries`); null before. */
+  series: LlmSeries | null = null;
 
   readonly busy: TimeWeighted;
   readonly queueLength: TimeWeighted;
@@ -115,7 +118,10 @@ export class LlmStation implements Station, StationCounters {
         },
         {
           onScheduled: (t, req) => this.scheduled(t, req),
-          onStep: (_t, _dur, seqs, p, dd) => this.llm.step(seqs, p + dd),
+          onStep: (t, dur, seqs, p, dd) => {
+            this.llm.step(seqs, p + dd);
+            this.series?.step(t, dur, seqs, this.engines[i]!.usedBlocks / config.kvBlocks);
+          },
           onInterToken: (itl) => this.llm.interToken(itl),
         },
       );
@@ -178,17 +184,24 @@ export class LlmStation implements Station, StationCounters {
       meanS: alone,
       fullBatchMeanS: alone,
       scv: undefined,
+      llm: this.llmTheory(),
     };
   }
 
   private aloneS(): number {
+    return this.llmTheory().e2eAloneS;
+  }
+
+  private llmTheory(): LlmTheory {
     const d = this.desc.llm!;
-    if (d.step.kind !== 'coefficients') return NaN;
-    const [a0, a1, a2] = d.step.alpha;
-    const [b0, b1, b2] = d.step.beta;
     const p = meanTokens(d.tokens.input);
     const o = meanTokens(d.tokens.output);
-    return (a0 + a1 * p + b0 + b1 * p + a2 + (o - 1) * (b0 + b2 + a2)) * 1e-6;
+    const kvBatch = Math.max(1, Math.min(d.maxNumSeqs, Math.floor((d.kvBlocks * d.blockSize) / (p + o / 2))));
+    if (d.step.kind !== 'coefficients') return { meanInputTokens: p, meanOutputTokens: o, ttftAloneS: NaN, e2eAloneS: NaN, kvBatch, capacityRps: this.capacityRps() };
+    const [a0, a1, a2] = d.step.alpha;
+    const [b0, b1, b2] = d.step.beta;
+    const ttft = (a0 + a1 * p + b0 + b1 * p + a2) * 1e-6;
+    return { meanInputTokens: p, meanOutputTokens: o, ttftAloneS: ttft, e2eAloneS: ttft + (o - 1) * (b0 + b2 + a2) * 1e-6, kvBatch, capacityRps: this.capacityRps() };
   }
 
   /**
@@ -221,6 +234,11 @@ export class LlmStation implements Station, StationCounters {
     this.startCounts = this.engines.map((e) => ({ ...snapshot(e) }));
     this.llm.measuring = true;
     this.metrics.measuring = true;
+  }
+
+  /** Records per-window figures on the run's windows of `windowS` seconds. */
+  attachSeries(windowS: number): void {
+    this.series = new LlmSeries(windowS, this.replicas);
   }
 
   /** Each replica's counters when measurement started (differences give the measured figures). */
@@ -262,7 +280,10 @@ export class LlmStation implements Station, StationCounters {
     const req = job.req;
     this.admitted--;
     this.release(i, now);
-    this.llm.requestFinished(req, job.firstTokenS - req.enqueuedS, tokenS - req.enqueuedS, job.outputTokens);
+    const ttftS = job.firstTokenS - req.enqueuedS;
+    const e2eS = tokenS - req.enqueuedS;
+    this.llm.requestFinished(req, ttftS, e2eS, job.outputTokens);
+    this.series?.finished(now, ttftS, job.outputTokens > 1 ? (e2eS - ttftS) / (job.outputTokens - 1) : null, job.outputTokens);
     // The last token is reported α2·O after the step's end (docs/llm-scheduler.md, "Time").
     if (tokenS > now) this.sim.scheduleAt(tokenS, this.forwardFn, req);
     else this.forward(req);
