@@ -10,6 +10,7 @@ import { ServingSystem, type RunResult } from '../models/index.ts';
 import { estimateAt, type Aggregate } from '../experiments/aggregate.ts';
 import { compare, compareJson } from '../experiments/compare.ts';
 import { describeAssignment, plan, planJson, type PlanPoint, type PlanResult } from '../experiments/plan.ts';
+import type { PlanObjective } from '../experiments/plan-objective.ts';
 import { replicate, replicateJson, theoryOfAggregate } from '../experiments/replicate.ts';
 import { inProcessRunner, type ExperimentSettings, type Runner } from '../experiments/runner.ts';
 import { sweep, sweepJson, sweepValues } from '../experiments/sweep.ts';
@@ -472,7 +473,9 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
     text += await writeReport(opts.report, report);
   }
   if (opts.json) return `${JSON.stringify(sweepJson(r), null, 2)}\n`;
-  const lines = [`${narrativeText(file.raw, opts.set, opts.seed, undefined, ref)}servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`];
+  // A narrative quoting a run's figures (a lesson's) has none to quote in a sweep: it is left out, not refused.
+  const quotes = typeof file.raw.narrative === 'string' && hasPlaceholders(file.raw.narrative);
+  const lines = [`${quotes ? '' : narrativeText(file.raw, opts.set, opts.seed, undefined, ref)}servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`];
   const anyCost = curves.some((c) => c.points.some((p) => (estimateAt(p.aggregate.figures, 'cost.perHour')?.mean ?? 0) > 0));
   for (const c of curves) {
     lines.push('');
@@ -516,16 +519,25 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
 // ---------------------------------------------------------------------------
 // plan
 
-function whyFails(p: PlanPoint, target: string, fraction: number): string {
+function whyFails(p: PlanPoint, target: string, fraction: number, objective?: PlanObjective): string {
   if (p.aggregate === undefined) {
     const cause = p.overloaded!.split('. ')[0]!.replace(' is overloaded: ', ': ');
     return `refused as overloaded, ${cause}, so its queue grows for as long as arrivals last (not simulated)`;
   }
   const att = estimateAt(p.aggregate.figures, 'slo.attainment')?.mean ?? NaN;
+  if (p.overloaded === undefined && objective !== undefined && objective.latencyOnly === null) {
+    // Objectives beyond the end-to-end latency (an LLM scenario's TTFT and TPOT): each share against its need.
+    return `${llmFigures(p.aggregate)}, ${objective.checks.map((c) => `${fmtPct(estimateAt(p.aggregate!.figures, c.path)?.mean ?? NaN)} of requests ${c.within} (needs ${fmtPct(c.fraction)})`).join(', ')} for ${target}${stoppedText(p)}`;
+  }
   if (p.overloaded === undefined) return `p99 ${est(p.aggregate, 'latencyMs.p99')} ms, ${fmtPct(att)} of requests within target (needs ${fmtPct(fraction)} for ${target})${stoppedText(p)}`;
   // The warning's first sentence names the stage and its load; the rest is advice for a plain run.
   const cause = p.overloaded.split('. ')[0]!.replace(' is overloaded: ', ': ');
   return `refused as overloaded, ${cause}, so its latency grows with the run's length (this finite run measured p99 ${est(p.aggregate, 'latencyMs.p99')} ms, ${fmtPct(att)} within target)`;
+}
+
+/** An LLM stage's objectives as measured: TTFT and TPOT p99. */
+function llmFigures(a: Aggregate): string {
+  return `TTFT p99 ${est(a, 'llm.ttftMs.p99')} ms · TPOT p99 ${est(a, 'llm.tpotMs.p99')} ms`;
 }
 
 /** For a probe stopped early: when, and why its verdict was already decided. */
@@ -560,7 +572,7 @@ function planShortcutLines(result: PlanResult): string[] {
 }
 
 /** `servesim plan`: the cheapest configuration meeting an SLO at a load, found by bisection on counts. */
-export async function planCmd(ref: string, given: ExperimentOptions & { slo: string; qps?: number; vary: string[]; fullBisection?: boolean; statisticalStop?: boolean }): Promise<string> {
+export async function planCmd(ref: string, given: ExperimentOptions & { slo?: string; qps?: number; vary: string[]; fullBisection?: boolean; statisticalStop?: boolean }): Promise<string> {
   checkReportPath(given.report);
   const file = await loadRawFile(ref);
   const opts = resolveReplications(given, file.raw);
@@ -575,7 +587,7 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo: str
       plan(
         file,
         {
-          slo: opts.slo,
+          ...(opts.slo !== undefined ? { slo: opts.slo } : {}),
           ...(opts.qps !== undefined ? { qps: opts.qps } : {}),
           vary: opts.vary,
           set: opts.set,
@@ -616,19 +628,23 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo: str
   const costText = (p: PlanPoint) => (result.costIsReplicas ? `${p.cost} replicas (no hardware priced)` : `${fmtUsd(p.cost)}/hour (${fmtUsd(p.cost * 730)}/month)`);
   if (result.best === undefined) {
     lines.push(`No configuration in the ranges meets ${slo.target}.`);
-    for (const c of result.perCombination) lines.push(`  ${describeAssignment(c.largestTried.assignment)}: ${whyFails(c.largestTried, slo.target, slo.fraction)}`);
+    for (const c of result.perCombination) lines.push(`  ${describeAssignment(c.largestTried.assignment)}: ${whyFails(c.largestTried, slo.target, slo.fraction, result.objective)}`);
   } else {
     const b = result.best;
     const ba = b.aggregate!; // the best configuration met the SLO, so it was simulated
     lines.push(`Cheapest: ${describeAssignment(b.assignment)} at ${costText(b)}`);
     const util = estimateAt(ba.figures, `stages.${count.path.split('.')[1]}.utilization`)?.mean ?? NaN;
-    lines.push(`  p50 ${est(ba, 'latencyMs.p50')} ms · p99 ${est(ba, 'latencyMs.p99')} ms · ${fmtPct(estimateAt(ba.figures, 'slo.attainment')?.mean ?? NaN)} within target · ${fmtPct(util)} busy`);
+    if (result.objective.latencyOnly === null) {
+      const shares = result.objective.checks.map((c) => `${fmtPct(estimateAt(ba.figures, c.path)?.mean ?? NaN)} ${c.within}`).join(' · ');
+      const perM = estimateAt(ba.figures, 'llm.cost.perMillionOutputTokensUsd')?.mean;
+      lines.push(`  ${llmFigures(ba)} · ${shares} · ${fmtPct(util)} busy${perM !== undefined && Number.isFinite(perM) ? ` · ${fmtUsd(perM)} per million output tokens` : ''}`);
+    } else lines.push(`  p50 ${est(ba, 'latencyMs.p50')} ms · p99 ${est(ba, 'latencyMs.p99')} ms · ${fmtPct(estimateAt(ba.figures, 'slo.attainment')?.mean ?? NaN)} within target · ${fmtPct(util)} busy`);
     if (b.earlyStop) lines.push(`  (${stoppedText(b).slice(2)})`);
-    if (result.nextCheaper) lines.push(`One fewer (${describeAssignment(result.nextCheaper.assignment)}) fails: ${whyFails(result.nextCheaper, slo.target, slo.fraction)}`);
+    if (result.nextCheaper) lines.push(`One fewer (${describeAssignment(result.nextCheaper.assignment)}) fails: ${whyFails(result.nextCheaper, slo.target, slo.fraction, result.objective)}`);
     else lines.push(`(${count.lo} is the bottom of the range: nothing cheaper was tried)`);
     for (const c of result.perCombination) {
       if (c.minimum === b) continue;
-      lines.push(c.minimum ? `Also: ${describeAssignment(c.minimum.assignment)} meets it at ${costText(c.minimum)}` : `${describeAssignment(c.largestTried.assignment)} cannot meet it: ${whyFails(c.largestTried, slo.target, slo.fraction)}`);
+      lines.push(c.minimum ? `Also: ${describeAssignment(c.minimum.assignment)} meets it at ${costText(c.minimum)}` : `${describeAssignment(c.largestTried.assignment)} cannot meet it: ${whyFails(c.largestTried, slo.target, slo.fraction, result.objective)}`);
     }
   }
   lines.push('', `${result.evaluated.length} configurations simulated: bisection on ${count.path} (${count.lo}..${count.hi}) needs at most ${perCountRange} per combination instead of ${count.hi! - count.lo! + 1}.`);

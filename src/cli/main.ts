@@ -231,12 +231,12 @@ function buildProgram(io: Io, setOutput: (s: string) => void): Command {
       .command('plan')
       .description('find the cheapest configuration that meets an SLO at a load (bisection on counts)')
       .argument('<scenario>', 'path or built-in name')
-      .requiredOption('--slo <objective>', 'e.g. "p99<100ms" or "latency<100ms for 99.9%"')
+      .option('--slo <objective>', 'e.g. "p99<100ms" or "latency<100ms for 99.9%"; default: the scenario\'s slo (an LLM scenario\'s TTFT and TPOT objectives)')
       .addOption(new Option('--qps <rate>', 'arrival rate to plan for (sets arrivals.qps)').argParser(parseRate))
       .option('--vary <path=range|list>', 'a count to size (stages.x.replicas=1..256) and lists to choose from (stages.x.hardware=a,b)', (v: string, prev: string[]) => [...prev, v], [] as string[])
       .option('--full-bisection', 'plain bisection, every probe run to its end (no closed-form first guess, no early stop): to check the shortcuts')
       .option('--statistical-stop', 'also stop a probe once its verdict is likely at 95% (from half its run on), not only once it is certain'),
-  ).action(wrap((async (ref: string, opts: ExperimentOptions & { slo: string; qps?: number; vary: string[]; fullBisection?: boolean; statisticalStop?: boolean }) => planCmd(ref, opts)) as Action));
+  ).action(wrap((async (ref: string, opts: ExperimentOptions & { slo?: string; qps?: number; vary: string[]; fullBisection?: boolean; statisticalStop?: boolean }) => planCmd(ref, opts)) as Action));
 
   program
     .command('merge')

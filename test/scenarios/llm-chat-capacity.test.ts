@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cli } from '../support/cli.ts';
 import { runGolden } from '../support/golden.ts';
 
 /** A figure of one replication (ci95 null). */
@@ -80,5 +81,17 @@ describe('scenario llm-chat-capacity', () => {
     // their drains (a few seconds in ~300 s; the tokens/s measured 4,440-4,444): 2%.
     expect(Math.abs(ten.cost.perMillionOutputTokensUsd.mean / base.cost.perMillionOutputTokensUsd.mean / (10 / 8) - 1)).toBeLessThan(0.02);
     expect(Math.abs(seven.cost.perMillionOutputTokensUsd.mean / base.cost.perMillionOutputTokensUsd.mean / (7 / 8) - 1)).toBeLessThan(0.02);
+  }, 60_000);
+
+  it('plan, on the scenario\'s own TTFT and TPOT objectives, finds the 8 replicas the lesson runs', async () => {
+    // No --slo: plan reads slo: { ttft, tpot } and a configuration meets it when 99% of
+    // requests meet both (llm.slo.attainment). Bisection over 1..16: 4 runs of 6,000 requests.
+    const r = await cli('plan', 'llm-chat-capacity', '--vary', 'stages.llm.replicas=1..16', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { slo: string; best: { assignment: Record<string, number>; meets: boolean }; nextCheaper: { assignment: Record<string, number>; meets: boolean } };
+    expect(out.slo).toBe('TTFT p99 < 500ms and TPOT p99 < 50ms');
+    expect(out.best.assignment['stages.llm.replicas']).toBe(8);
+    expect(out.nextCheaper.assignment['stages.llm.replicas']).toBe(7);
+    expect(out.nextCheaper.meets).toBe(false);
   }, 60_000);
 });
