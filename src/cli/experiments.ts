@@ -10,7 +10,7 @@ import { ServingSystem, type RunResult } from '../models/index.ts';
 import { estimateAt, type Aggregate } from '../experiments/aggregate.ts';
 import { compare, compareJson } from '../experiments/compare.ts';
 import { describeAssignment, plan, planJson, type PlanPoint, type PlanResult } from '../experiments/plan.ts';
-import type { PlanObjective } from '../experiments/plan-objective.ts';
+import { meetsObjective, planObjective, type PlanObjective } from '../experiments/plan-objective.ts';
 import { replicate, replicateJson, theoryOfAggregate } from '../experiments/replicate.ts';
 import { inProcessRunner, type ExperimentSettings, type Runner } from '../experiments/runner.ts';
 import { sweep, sweepJson, sweepValues } from '../experiments/sweep.ts';
@@ -458,6 +458,9 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
   const crossings = r.crossings;
   const n = vary.values.length;
   const slo = latencySlo(r.slo);
+  // An LLM scenario's TTFT/TPOT objectives (plan-objective.ts): their p99s and the verdict per point.
+  const tokenObjective = slo === null && r.slo !== null ? planObjective(undefined, r.slo) : undefined;
+  const llmObjective = tokenObjective !== undefined && typeof tokenObjective !== 'string' && tokenObjective.latencyOnly === null ? tokenObjective : undefined;
   let text = '';
   if (opts.report) {
     const label = (c: (typeof curves)[number], x: number | string) => `${c.name ? `${c.name} ` : ''}${vary.path}=${x}`;
@@ -480,7 +483,8 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
   for (const c of curves) {
     lines.push('');
     if (c.name) lines.push(`${c.name}:`);
-    const cols = [vary.path, 'throughput /s', 'p50 ms', 'p99 ms', 'drop rate', ...(anyCost ? ['$/M requests'] : []), ...(slo ? [`SLO ${slo.target}`] : [])];
+    const llmCols = llmObjective ? ['TTFT p99 ms', 'TPOT p99 ms', '$/M out tokens', llmObjective.target] : [];
+    const cols = [vary.path, 'throughput /s', 'p50 ms', 'p99 ms', 'drop rate', ...(anyCost ? ['$/M requests'] : []), ...(slo ? [`SLO ${slo.target}`] : []), ...llmCols];
     const rows = c.points.map((p) => {
       const att = estimateAt(p.aggregate.figures, 'slo.attainment')?.mean ?? NaN;
       return [
@@ -491,6 +495,7 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
         est(p.aggregate, 'dropRate'),
         ...(anyCost ? [est(p.aggregate, 'cost.perMillionRequests')] : []),
         ...(slo ? [att >= slo.fraction ? `met (${fmtPct(att)})` : `missed (${fmtPct(att)})`] : []),
+        ...(llmObjective ? [est(p.aggregate, 'llm.ttftMs.p99'), est(p.aggregate, 'llm.tpotMs.p99'), est(p.aggregate, 'llm.cost.perMillionOutputTokensUsd'), objectiveVerdict(p.aggregate, llmObjective)] : []),
       ];
     });
     const widths = cols.map((col, i) => Math.max(col.length, ...rows.map((r) => r[i]!.length)));
@@ -504,7 +509,8 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
     }
     if (c.analysis.kneeX !== undefined) lines.push(`Knee of the p99 curve at ${vary.path} = ${c.analysis.kneeX} (Kneedle: beyond it, latency climbs faster than the load).`);
     else if (typeof vary.values[0] === 'number' && overloaded.length < c.points.length) lines.push(`The p99 does not rise by half over this range: no knee.`);
-    if (slo) lines.push(c.analysis.maxXMeetingSlo !== undefined ? `Highest ${vary.path} that still meets ${slo.target}: ${c.analysis.maxXMeetingSlo}` : `No point meets ${slo.target}.`);
+    const target = slo?.target ?? llmObjective?.target;
+    if (target !== undefined) lines.push(c.analysis.maxXMeetingSlo !== undefined ? `Highest ${vary.path} that still meets ${target}: ${c.analysis.maxXMeetingSlo}` : `No point meets ${target}.`);
   }
   if (crossings) {
     const [a, b] = [curves[0]!.name, curves[1]!.name];
@@ -512,7 +518,7 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
     lines.push(crossings.costPerMillion !== undefined ? `Cost per million requests: ${a} and ${b} swap places at ${vary.path} = ${crossings.costPerMillion}.` : `Cost per million requests: the order of ${a} and ${b} does not change over this range.`);
     if (crossings.p99 !== undefined) lines.push(`p99: ${a} and ${b} swap places at ${vary.path} = ${crossings.p99}.`);
   }
-  if (!slo) lines.push('', '(add an slo: to the scenario to find the highest value that meets it)');
+  if (!slo && !llmObjective) lines.push('', '(add an slo: to the scenario to find the highest value that meets it)');
   return `${lines.join('\n')}\n${text}`;
 }
 
@@ -533,6 +539,13 @@ function whyFails(p: PlanPoint, target: string, fraction: number, objective?: Pl
   // The warning's first sentence names the stage and its load; the rest is advice for a plain run.
   const cause = p.overloaded.split('. ')[0]!.replace(' is overloaded: ', ': ');
   return `refused as overloaded, ${cause}, so its latency grows with the run's length (this finite run measured p99 ${est(p.aggregate, 'latencyMs.p99')} ms, ${fmtPct(att)} within target)`;
+}
+
+/** Met or missed, with the share of requests within the objective (the lowest share when it has several checks). */
+function objectiveVerdict(a: Aggregate, objective: PlanObjective): string {
+  const shares = objective.checks.map((c) => estimateAt(a.figures, c.path)?.mean ?? NaN);
+  const share = Math.min(...shares);
+  return `${meetsObjective(a.figures, objective.checks) ? 'met' : 'missed'} (${fmtPct(share)})`;
 }
 
 /** An LLM stage's objectives as measured: TTFT and TPOT p99. */
