@@ -52,7 +52,7 @@ export function llmTheoryRows(stage: string, t: LlmTheory, lambda: number, resul
       simulated: { value: NaN },
       note:
         `every replica busy at the largest batch its KV cache holds at the mean context (B = ${num(t.kvBatch)} sequences of ${p} + ${o}/2 tokens): ` +
-        `replicas / (O·β0/B + β1·P + β2·O) per µs; it ignores the step budget and attention growing with context, so read it as a first estimate, not a bound.${load}`,
+        `replicas / (O·β0/B + β1·P + β2·O); it ignores the step budget and attention growing with context, so read it as a first estimate, not a bound.${load}`,
     },
   ];
 }
