@@ -1,10 +1,11 @@
 /**
  * Theory beside an LLM stage's simulation (issue 14), where it holds: a request alone on
- * an idle replica (docs/llm-scheduler.md, "Time": TTFT = α0 + α1·P + β0 + β1·P + α2 when P
- * fits the step budget; E2E adds (O − 1)(β0 + β2 + α2)) and a saturation estimate of the
- * stage. Both formulas are linear in P and O, so their mean over requests is the formula
- * at the mean token counts (the nominal means: truncation by `max` lowers the real ones a
- * little); the simulated means sit above them by what queueing and batching add.
+ * an idle replica (docs/llm-scheduler.md, "Time": with coefficients TTFT = α0 + α1·P + β0 +
+ * β1·P + α2 when P fits the step budget, E2E adds (O − 1)(β0 + β2 + α2); from any step model
+ * by `loneRequest`) and a saturation estimate of the stage (`saturationRps`). With
+ * coefficients both lone formulas are linear in P and O, so their mean over requests is the
+ * formula at the mean token counts (the nominal means: truncation by `max` lowers the real
+ * ones a little); the simulated means sit above them by what queueing and batching add.
  */
 import type { RunResult } from '../models/index.ts';
 import type { LlmTheory } from '../models/stations/station.ts';
@@ -31,7 +32,7 @@ export function llmTheoryRows(stage: string, t: LlmTheory, lambda: number, resul
       analytic: t.ttftAloneS * 1000,
       simulated: { value: ttftSim },
       note:
-        `a request alone on an idle replica at the mean prompt (${p} tokens): α0 + α1·P + β0 + β1·P + α2, exact when the prompt fits one step's budget; ` +
+        `a request alone on an idle replica at the mean prompt (${p} tokens), from the stage's step model (with coefficients: α0 + α1·P + β0 + β1·P + α2 when the prompt fits one step's budget); ` +
         `${gap(ttftSim, t.ttftAloneS * 1000)}: waiting for KV blocks and sequence slots, prompts chunked over several steps, and steps shared with other requests' decodes.${load}`,
     },
     {
@@ -41,8 +42,8 @@ export function llmTheoryRows(stage: string, t: LlmTheory, lambda: number, resul
       analytic: t.e2eAloneS * 1000,
       simulated: { value: e2eSim },
       note:
-        `the same request's E2E: TTFT + (O − 1)(β0 + β2 + α2) at the mean output (${o} tokens); ` +
-        `${gap(e2eSim, t.e2eAloneS * 1000)}: every step of a batch of B costs β2 per sequence and the prefills of new requests, so decoding slows as the batch grows.`,
+        `the same request's E2E, one decode step per further token at the mean output (${o} tokens; with coefficients: TTFT + (O − 1)(β0 + β2 + α2)); ` +
+        `${gap(e2eSim, t.e2eAloneS * 1000)}: a step of a batch costs more for every sequence in it and for the prefills of new requests, so decoding slows as the batch grows.`,
     },
     {
       stage,
@@ -52,7 +53,7 @@ export function llmTheoryRows(stage: string, t: LlmTheory, lambda: number, resul
       simulated: { value: NaN },
       note:
         `every replica busy at the largest batch its KV cache holds at the mean context (B = ${num(t.kvBatch)} sequences of ${p} + ${o}/2 tokens): ` +
-        `replicas / (O·β0/B + β1·P + β2·O); it ignores the step budget and attention growing with context, so read it as a first estimate, not a bound.${load}`,
+        `replicas × B / (O · step(B·P/O prefill, B decode tokens)), with coefficients replicas / (O·β0/B + β1·P + β2·O); it ignores the step budget and lets the batch sit at its limit, so read it as a first estimate, not a bound.${load}`,
     },
   ];
 }

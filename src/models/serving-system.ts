@@ -685,7 +685,7 @@ export class ServingSystem implements DropTarget {
           this.shielded(),
         ),
         ...extraWarnings,
-        ...llmWarnings(this.system),
+        ...llmWarnings(this.system, this.stages),
       ],
       timeSeries: this.series.result(endS, start),
       ...(llm !== null ? { llm } : {}),

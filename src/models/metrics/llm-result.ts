@@ -121,18 +121,20 @@ export function llmTokenColumns(system: SystemDescription): string[] {
  * token distributions allow needs (`ceil((maxInput + maxOutput − 1) / blockSize)`): such
  * requests are refused as never fitting (counted in `llm.rejected`).
  */
-export function llmWarnings(system: SystemDescription): string[] {
+export function llmWarnings(system: SystemDescription, stations: readonly Station[]): string[] {
   const out: string[] = [];
   for (const st of system.stages) {
     const d = st.llm;
-    if (d === null) continue;
+    const station = stations.find((s) => s.name === st.name);
+    if (d === null || !(station instanceof LlmStation)) continue;
+    const kvBlocks = station.kvBlocks;
     const maxIn = maxTokens(d.tokens.input);
     const maxOut = maxTokens(d.tokens.output);
     if (!Number.isFinite(maxIn + maxOut)) continue;
     const need = Math.ceil((maxIn + maxOut - 1) / d.blockSize);
-    if (need > d.kvBlocks) {
+    if (need > kvBlocks) {
       out.push(
-        `stages[${st.index}].llm.kvBlocks: ${fmtCount(d.kvBlocks)} KV blocks of ${d.blockSize} tokens hold ${fmtCount(d.kvBlocks * d.blockSize)} tokens, ` +
+        `stages[${st.index}].llm.kvBlocks: ${fmtCount(kvBlocks)} KV blocks of ${d.blockSize} tokens hold ${fmtCount(kvBlocks * d.blockSize)} tokens, ` +
           `but the longest request the token distributions allow (${fmtCount(maxIn)} in + ${fmtCount(maxOut)} out) needs ${fmtCount(need)} blocks: ` +
           `such requests can never be served and are refused (llm.rejected); lower tokens.input.max or tokens.output.max, or give more kvBlocks`,
       );
