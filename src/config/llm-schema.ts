@@ -31,6 +31,9 @@ export const LLM_DEFAULTS = { maxNumSeqs: 256, maxBatchedTokens: 8192, chunkedPr
  */
 const stepNoiseSpec = z.strictObject({ dist: z.literal('lognormal'), cv: positiveNumber() });
 
+/** Most prefix groups: the replica's block identities hold a group id below 2^27. */
+const MAX_PREFIX_GROUPS = 2 ** 27;
+
 /** A token count ≥ 1 (an integer). */
 const tokenCount = positiveInt;
 
@@ -61,7 +64,13 @@ export type TokenDistributionSpec = z.output<typeof tokenDistributionSpec>;
 export const tokensSpec = z.strictObject({
   input: tokenDistributionSpec,
   output: tokenDistributionSpec,
-  prefix: z.strictObject({ groups: positiveInt(), tokens: positiveInt() }).optional(),
+  prefix: z
+    .strictObject({
+      // Block identities hold the group in 27 bits (src/models/llm/sequence.ts).
+      groups: positiveInt().refine((v) => v <= MAX_PREFIX_GROUPS, { error: (iss) => `at most ${MAX_PREFIX_GROUPS.toLocaleString('en-US')} prefix groups, got ${show(iss.input)}` }),
+      tokens: positiveInt(),
+    })
+    .optional(),
 });
 export type TokensSpec = z.output<typeof tokensSpec>;
 

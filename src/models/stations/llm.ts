@@ -243,6 +243,7 @@ export class LlmStation implements Station, StationCounters {
   accept(req: Request): void {
     const now = this.sim.now;
     req.enqueuedS = now;
+    this.llm.requestArrived(req);
     if (req.tokens === null) req.tokens = this.draw(req.attrs);
     const i = this.router();
     const had = this.outstanding[i]!;
