@@ -191,7 +191,18 @@ export interface LlmStageDescription {
   /** Step time: BLIS coefficients (µs) or a measured table (µs); see src/models/llm/step-time*.ts. */
   step:
     | { kind: 'coefficients'; alpha: readonly [number, number, number]; beta: readonly [number, number, number] }
-    | { kind: 'table'; prefillTokens: number[]; decodeTokens: number[]; stepUs: number[][]; alpha: readonly [number, number, number] };
+    | { kind: 'table'; prefillTokens: number[]; decodeTokens: number[]; stepUs: number[][]; alpha: readonly [number, number, number] }
+    | {
+        /** docs/llm-roofline.md: catalog model on catalog GPU, default efficiencies. */
+        kind: 'roofline';
+        model: string;
+        gpu: string;
+        tp: number;
+        weights: 'bf16' | 'fp16' | 'fp8' | 'int4';
+        kvCache: 'bf16' | 'fp16' | 'fp8';
+        /** Share of GPU memory the engine may use (vLLM's gpu_memory_utilization). */
+        memoryUtilization: number;
+      };
   /** Coefficient of variation of a mean-1 lognormal factor on every step; 0 for none. */
   noiseCv: number;
   maxNumSeqs: number;
@@ -199,8 +210,9 @@ export interface LlmStageDescription {
   chunkedPrefill: boolean;
   prefixCaching: boolean;
   blockSize: number;
-  kvBlocks: number;
-  /** GPUs per replica (the profile's tensor-parallel degree; 1 without a profile). */
+  /** KV blocks per replica; null: derived from the roofline's memory account when the stage is built (`kvCapacity`). */
+  kvBlocks: number | null;
+  /** GPUs per replica (the profile's or roofline's tensor-parallel degree; 1 otherwise). */
   gpusPerReplica: number;
   tokens: TokensDescription;
   /** Per-request objectives a request meets when its TTFT and its TPOT are below them (seconds; Infinity when not set). */

@@ -16,6 +16,9 @@ import { LLM_DEFAULTS, type LlmStageSpec, type TokensSpec } from './llm-schema.t
  */
 export const LLM_NO_SERVICE: ServiceSpec = { dist: 'deterministic', value: 0 };
 
+/** Roofline defaults: vLLM's `gpu_memory_utilization`, weights bf16 (the KV cache follows the weights' 16-bit format). */
+export const ROOFLINE_DEFAULTS = { memoryUtilization: 0.9, tp: 1, weights: 'bf16' } as const;
+
 /** The catalog GPU a profile's `gpu` names (BLIS writes `H100`, `A100-80`). */
 const PROFILE_GPU: Record<string, GpuName> = { H100: 'h100-sxm', 'A100-80': 'a100-80gb' };
 
@@ -30,18 +33,19 @@ function profileOf(spec: LlmStageSpec) {
  */
 export function resolveLlmHardware(spec: LlmStageSpec): { name: string; entry: HardwareEntry } | null {
   const p = profileOf(spec);
-  if (p === undefined) return null;
-  const gpuName = PROFILE_GPU[p.gpu];
+  const r = spec.roofline;
+  const gpuName = p !== undefined ? PROFILE_GPU[p.gpu] : r !== undefined ? (r.gpu as GpuName) : undefined;
+  const tp = p?.tp ?? r?.tp ?? 1;
   if (gpuName === undefined) return null;
   const gpu = GPUS[gpuName];
   if (gpu.price === null) return null;
   return {
-    name: p.tp === 1 ? gpuName : `${p.tp}x ${gpuName}`,
+    name: tp === 1 ? gpuName : `${tp}x ${gpuName}`,
     entry: {
       device: 'gpu',
-      usdPerHour: gpu.price.usdPerGpuHour * p.tp,
+      usdPerHour: gpu.price.usdPerGpuHour * tp,
       speed: 1,
-      description: `${p.tp}× ${gpu.name}`,
+      description: `${tp}× ${gpu.name}`,
       source: gpu.price.source,
     },
   };
@@ -51,8 +55,19 @@ export function resolveLlmHardware(spec: LlmStageSpec): { name: string; entry: H
 export function resolveLlmStage(spec: LlmStageSpec, tokens: TokensSpec, slo: { ttft: Slo | null; tpot: Slo | null } | null): LlmStageDescription {
   const p = profileOf(spec);
   const zero = [0, 0, 0] as const;
+  const r = spec.roofline;
   const step: LlmStageDescription['step'] =
-    spec.table !== undefined
+    r !== undefined
+      ? {
+          kind: 'roofline',
+          model: r.model,
+          gpu: r.gpu,
+          tp: r.tp ?? 1,
+          weights: r.weights ?? 'bf16',
+          kvCache: r.kvCache ?? (r.weights === 'fp16' ? 'fp16' : 'bf16'),
+          memoryUtilization: r.memoryUtilization ?? ROOFLINE_DEFAULTS.memoryUtilization,
+        }
+      : spec.table !== undefined
       ? { kind: 'table', prefillTokens: spec.table.prefillTokens, decodeTokens: spec.table.decodeTokens, stepUs: spec.table.stepUs, alpha: spec.table.alpha ?? zero }
       : spec.coefficients !== undefined
         ? { kind: 'coefficients', alpha: spec.coefficients.alpha, beta: spec.coefficients.beta }
@@ -66,9 +81,9 @@ export function resolveLlmStage(spec: LlmStageSpec, tokens: TokensSpec, slo: { t
     chunkedPrefill: spec.chunkedPrefill ?? LLM_DEFAULTS.chunkedPrefill,
     prefixCaching: spec.prefixCaching ?? LLM_DEFAULTS.prefixCaching,
     blockSize: spec.blockSize ?? LLM_DEFAULTS.blockSize,
-    // Validation requires kvBlocks without a profile.
-    kvBlocks: spec.kvBlocks ?? p!.kvBlocks,
-    gpusPerReplica: p?.tp ?? 1,
+    // Validation requires kvBlocks without a profile or a roofline; a roofline's are derived at build.
+    kvBlocks: spec.kvBlocks ?? p?.kvBlocks ?? null,
+    gpusPerReplica: p?.tp ?? r?.tp ?? 1,
     tokens: { input: tokens.input, output: tokens.output, prefix: tokens.prefix ?? null },
     slo: { ttftS: slo?.ttft?.latencyS ?? Infinity, tpotS: slo?.tpot?.latencyS ?? Infinity },
   };

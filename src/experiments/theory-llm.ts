@@ -7,7 +7,8 @@
  * `theoryLimits`, how far the formula holds for this stage and workload.
  */
 import type { LlmStageDescription } from '../config/description.ts';
-import { aloneOnIdleReplicaS, coefficientStepTime, saturationThroughput, tableStepTime, theoryLimits, type LlmSchedulerConfig, type StepTimeModel, type TheoryFormula, type TheoryScope } from '../models/llm/index.ts';
+import { aloneOnIdleReplicaS, saturationThroughput, theoryLimits, type LlmSchedulerConfig, type TheoryFormula, type TheoryScope } from '../models/llm/index.ts';
+import { baseStepTime, kvBlocksOf, saturationRps } from '../models/llm/stage-engine.ts';
 import { maxTokens, meanTokens } from '../models/llm/token-source.ts';
 import type { Figure, TheoryRow } from '../report/model.ts';
 
@@ -29,14 +30,17 @@ export interface LlmTheoryInput {
   finishedPerS: number;
 }
 
-/** The step-time model of the description without its noise (theory needs deterministic steps). */
-function deterministicStepTime(d: LlmStageDescription): StepTimeModel {
-  const s = d.step;
-  return s.kind === 'table' ? tableStepTime({ prefillTokens: s.prefillTokens, decodeTokens: s.decodeTokens, stepUs: s.stepUs, alpha: s.alpha }) : coefficientStepTime({ alpha: s.alpha, beta: s.beta });
+function schedulerConfig(d: LlmStageDescription, where: string): LlmSchedulerConfig {
+  return { maxNumSeqs: d.maxNumSeqs, maxBatchedTokens: d.maxBatchedTokens, chunkedPrefill: d.chunkedPrefill, prefixCaching: d.prefixCaching, blockSize: d.blockSize, kvBlocks: kvBlocksOf(d, where) };
 }
 
-function schedulerConfig(d: LlmStageDescription): LlmSchedulerConfig {
-  return { maxNumSeqs: d.maxNumSeqs, maxBatchedTokens: d.maxBatchedTokens, chunkedPrefill: d.chunkedPrefill, prefixCaching: d.prefixCaching, blockSize: d.blockSize, kvBlocks: d.kvBlocks };
+/**
+ * The batch B a saturated replica holds and what binds it (theory.ts's bounds:
+ * maxNumSeqs, the KV cache, the token budget); they do not depend on the step times, so
+ * any coefficients give them (unit ones here).
+ */
+function saturatedBatch(config: LlmSchedulerConfig, p: number, o: number) {
+  return saturationThroughput({ alpha: [0, 0, 0], beta: [1, 0, 0] }, config, p, o);
 }
 
 const fmt = (x: number, digits = 3): string => (Number.isFinite(x) ? (+x.toPrecision(digits)).toLocaleString('en-US') : String(x));
@@ -61,7 +65,9 @@ export function llmTheoryRows(input: LlmTheoryInput): TheoryRow[] {
   if (!(p >= 1 && o >= 1)) {
     return [{ stage, model: '—', quantity: 'mean TTFT (ms)', analytic: NaN, simulated: figure('llm.ttftMs.mean'), note: 'token counts come from the trace: no mean prompt or output is known before the run, so no closed form is computed' }];
   }
-  const config = schedulerConfig(d);
+  const where = `stage "${stage}" llm`;
+  const config = schedulerConfig(d, where);
+  const time = baseStepTime(d, where); // without its noise: theory needs deterministic steps
   const tokensVary = d.tokens.input.dist !== 'deterministic' || d.tokens.output.dist !== 'deterministic';
   const prefixHits = d.prefixCaching && d.tokens.prefix !== null;
   const scopes = theoryLimits(config, { meanInputTokens: p, meanOutputTokens: o, maxInputTokens: maxTokens(d.tokens.input), tokensVary, prefixHits });
@@ -75,7 +81,7 @@ export function llmTheoryRows(input: LlmTheoryInput): TheoryRow[] {
   const aloneModel = 'request alone on an idle replica';
   let alone: { ttftS: number; e2eS: number } | undefined;
   try {
-    alone = aloneOnIdleReplicaS(deterministicStepTime(d), config, pInt, oInt);
+    alone = aloneOnIdleReplicaS(time, config, pInt, oInt);
   } catch {
     alone = undefined;
   }
@@ -87,22 +93,22 @@ export function llmTheoryRows(input: LlmTheoryInput): TheoryRow[] {
     // time is linear in P (for P within one step's budget, above it larger) and in O, so
     // the mean over requests is at least the formula at the mean counts.
     const truncated = Number.isFinite(maxTokens(d.tokens.input)) || Number.isFinite(maxTokens(d.tokens.output));
-    const means = tokensVary ? `the floor of the simulated mean (each request takes at least its time alone, which is linear in P and O, so the mean at least the formula at the means)${truncated && tokensVary ? '; the means are nominal: redrawing above max lowers the run\'s a little, and the floor with it' : ''}` : 'the floor of every request (all have these counts, and company only slows a step)';
+    const means = tokensVary ? `the floor of the simulated mean (each request takes at least its time alone, linear in P and O (convex with attention terms), so the mean at least the formula at the means)${truncated && tokensVary ? '; the means are nominal: redrawing above max lowers the run\'s a little, and the floor with it' : ''}` : 'the floor of every request (all have these counts, and company only slows a step)';
     rows.push({ stage, model: aloneModel, quantity: 'mean TTFT (ms)', analytic: alone.ttftS * 1000, simulated: figure('llm.ttftMs.mean'), note: `at the mean request (${size}), ${means}; the formula ${scopeText(scopes, 'alone')}${noise}` });
-    rows.push({ stage, model: aloneModel, quantity: 'mean E2E (ms)', analytic: alone.e2eS * 1000, simulated: figure('llm.e2eMs.mean'), note: 'the same request\'s last token: TTFT + (O − 1) decode steps, each of β0 + β2 + α2 alone; in company a step also carries the batch\'s other tokens' });
+    rows.push({ stage, model: aloneModel, quantity: 'mean E2E (ms)', analytic: alone.e2eS * 1000, simulated: figure('llm.e2eMs.mean'), note: 'the same request\'s last token: TTFT + (O − 1) decode steps, alone each of β0 + β2 + α2 with coefficients; in company a step also carries the batch\'s other tokens' });
   }
 
-  if (d.step.kind !== 'coefficients') {
-    rows.push({ stage, model: 'saturation throughput', quantity: 'output (tokens/s)', analytic: NaN, simulated: figure('llm.outputTokensPerS'), note: 'the saturation formula needs the coefficient step model (β0 + β1·prefill + β2·decode); this stage uses a measured table' });
-    return rows;
-  }
-
-  // Saturation throughput of the stage's replicas against the offered load.
-  const sat = saturationThroughput({ alpha: d.step.alpha, beta: d.step.beta }, config, p, o);
-  const satRps = sat.requestsPerS * replicas;
-  const satTokens = sat.outputTokensPerS * replicas;
+  // Saturation throughput of the stage's replicas against the offered load: the closed form
+  // with coefficients; with another step model (a table, a roofline) that model's step at
+  // the same batch (`saturationRps`, attention at half the answer), an estimate.
+  const coef = d.step.kind === 'coefficients' ? d.step : undefined;
+  const sat = coef !== undefined ? saturationThroughput({ alpha: coef.alpha, beta: coef.beta }, config, p, o) : undefined;
+  const shape = sat ?? saturatedBatch(config, p, o);
+  const perReplicaRps = sat?.requestsPerS ?? saturationRps(time, p, o, shape.batch);
+  const satRps = perReplicaRps * replicas;
+  const satTokens = satRps * o;
   const offered = lambda / satRps;
-  const bound = sat.bound === 'kv-cache' ? 'the KV cache' : sat.bound === 'token-budget' ? 'the token budget' : 'maxNumSeqs';
+  const bound = shape.bound === 'kv-cache' ? 'the KV cache' : shape.bound === 'token-budget' ? 'the token budget' : 'maxNumSeqs';
   const load = Number.isFinite(offered)
     ? `offered load is ${pctOf(offered)} of the saturation throughput (${fmt(lambda)} of ${fmt(satRps)} req/s${offered >= 1 ? ': no steady state, the queue grows with the run' : ''})`
     : 'the offered load is unknown';
@@ -112,7 +118,9 @@ export function llmTheoryRows(input: LlmTheoryInput): TheoryRow[] {
     quantity: 'output (tokens/s)',
     analytic: satTokens,
     simulated: figure('llm.outputTokensPerS'),
-    note: `${load}; per replica ${fmt(sat.outputTokensPerS)} output tokens/s, ${fmt(sat.requestsPerS)} req/s at B = ${fmt(sat.batch)} sequences a step (bound by ${bound}), steps of ${fmt(sat.stepUs / 1000)} ms; offered: ${fmt(lambda * o)} output tokens/s at the mean output; the formula is ${scopeText(scopes, 'saturation')}`,
+    note:
+      `${load}; per replica ${fmt(perReplicaRps * o)} output tokens/s, ${fmt(perReplicaRps)} req/s at B = ${fmt(shape.batch)} sequences a step (bound by ${bound})${sat !== undefined ? `, steps of ${fmt(sat.stepUs / 1000)} ms` : ''}; offered: ${fmt(lambda * o)} output tokens/s at the mean output; ` +
+      (sat !== undefined ? `the formula is ${scopeText(scopes, 'saturation')}` : `the closed form needs coefficients: this is the stage's ${d.step.kind} step model at that batch, an estimate (with coefficients: ${scopeText(scopes, 'saturation')})`),
   });
 
   // Little's law on the running sequences: L = λ·W with W the time from first step to last token.

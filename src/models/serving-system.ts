@@ -641,7 +641,7 @@ export class ServingSystem implements DropTarget {
           };
     const lat = this.latency;
     // LLM stages' token-level section (issue 14), only when the scenario has one.
-    const llm = llmRunResult(this.stages, stages, this.system, span, endS, this.arrived);
+    const llm = llmRunResult(this.stages, stages, this.system, span, endS);
     return {
       scenario: this.system.name,
       seed: this.seed,
@@ -685,7 +685,7 @@ export class ServingSystem implements DropTarget {
           this.shielded(),
         ),
         ...extraWarnings,
-        ...llmWarnings(this.system),
+        ...llmWarnings(this.system, this.stages),
       ],
       timeSeries: this.series.result(endS, start),
       ...(llm !== null ? { llm } : {}),

@@ -91,3 +91,32 @@ describe('bad LLM input: clear messages and exit code 2', () => {
     expect(j.llm.rejected).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('llm: roofline', () => {
+  const ROOF = GOOD.replace('      profile: codellama-34b/h100/tp1\n', '      roofline: { model: codellama-34b, gpu: h100-sxm }\n');
+
+  it('a roofline on catalog names runs; CodeLlama-34B on one H100 derives its KV blocks from the memory account', async () => {
+    const { ServingSystem } = await import('../../src/models/index.ts');
+    const { scenarioFromText } = await import('../../src/config/parse.ts');
+    const sys = new ServingSystem(scenarioFromText({ name: 'r.yaml', text: ROOF }));
+    // kvCapacity (test/llm/roofline.test.ts): 0.9 × 80 GiB − 62.85 GiB of weights − 1.7 GiB, at
+    // 192 KiB per token: 2,541 blocks, the measured run's 2,537 within its rounded reserve.
+    expect((sys.stages[0] as unknown as { kvBlocks: number }).kvBlocks).toBe(2541);
+    const r = sys.run();
+    expect(r.llm!.cost).not.toBeNull();
+    expect(r.stages.llm!.hardware).toBe('h100-sxm');
+  });
+
+  it('an unknown GPU or model gets a did-you-mean, located', async () => {
+    await expectInputError(['run', write(ROOF.replace('gpu: h100-sxm', 'gpu: h100'))], 'stages[0].llm.roofline.gpu: unknown GPU "h100" (did you mean "h100-sxm"?)');
+    await expectInputError(['run', write(ROOF.replace('model: codellama-34b', 'model: codellama-35b'))], 'stages[0].llm.roofline.model: unknown LLM model "codellama-35b" (did you mean "codellama-34b"?)');
+  });
+
+  it('a model that does not fit its GPUs is refused with the numbers', async () => {
+    await expectInputError(['run', write(ROOF.replace('model: codellama-34b, gpu: h100-sxm', 'model: llama-3.1-70b, gpu: h100-sxm'))], 'stages[0].llm.roofline: llama-3.1-70b (bf16 weights) does not fit on h100-sxm at tp 1', 'tp 2 would fit');
+  });
+
+  it('a profile and a roofline at once', async () => {
+    await expectInputError(['run', write(ROOF.replace('      roofline:', '      profile: codellama-34b/h100/tp1\n      roofline:'))], 'give exactly one step-time model (profile, roofline, coefficients or table), got profile and roofline');
+  });
+});

@@ -17,7 +17,7 @@ describe('llm: block', () => {
     expect(messages(llmStageSpec.safeParse({ profile: 'phi-4/h100/tp1', maxBatchedTokens: 8, blockSize: 16 }))).toEqual(['maxBatchedTokens (8) must be at least blockSize (16)']);
   });
   it('exactly one step-time model, and kvBlocks without a profile', () => {
-    expect(messages(llmStageSpec.safeParse({ coefficients: { alpha: [1, 0, 0], beta: [1, 1, 1] } }))).toEqual(['kvBlocks is required without a profile (a profile gives its own)']);
+    expect(messages(llmStageSpec.safeParse({ coefficients: { alpha: [1, 0, 0], beta: [1, 1, 1] } }))).toEqual(['kvBlocks is required without a profile or a roofline (they give their own)']);
     expect(messages(llmStageSpec.safeParse({ kvBlocks: 10 }))[0]).toContain('got none');
   });
 });

@@ -25,6 +25,8 @@ export class LlmCollector {
   readonly e2e = new QuantileSketch();
   readonly batchSeqs = new QuantileSketch();
   readonly batchTokens = new QuantileSketch();
+  /** Measured requests that reached the stage (the objectives' denominator). */
+  arrived = 0;
   /** Measured requests refused because they can never fit (KV cache, token budget). */
   rejected = 0;
   /** Measured requests finished, and those meeting both the TTFT and TPOT objectives. */
@@ -34,6 +36,11 @@ export class LlmCollector {
   withinBoth = 0;
 
   constructor(readonly slo: LlmSloTargets) {}
+
+  /** A request reached the stage. */
+  requestArrived(req: Request): void {
+    if (req.measured) this.arrived++;
+  }
 
   /**
    * A request left with its last token: `ttftS` and `e2eS` from its arrival at the stage.

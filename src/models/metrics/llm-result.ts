@@ -59,7 +59,7 @@ export interface LlmResult {
   slo: {
     ttft: LlmObjectiveResult | null;
     tpot: LlmObjectiveResult | null;
-    /** Share of measured requests meeting both (rejected and dropped ones count as misses). */
+    /** Share of the measured requests reaching the LLM stages that meet both (rejected ones and those still in flight count as misses). */
     attainment: number;
     /** Measured requests meeting both, per second of the measured span (DistServe's goodput). */
     goodputRps: number;
@@ -121,18 +121,20 @@ export function llmTokenColumns(system: SystemDescription): string[] {
  * token distributions allow needs (`ceil((maxInput + maxOutput − 1) / blockSize)`): such
  * requests are refused as never fitting (counted in `llm.rejected`).
  */
-export function llmWarnings(system: SystemDescription): string[] {
+export function llmWarnings(system: SystemDescription, stations: readonly Station[]): string[] {
   const out: string[] = [];
   for (const st of system.stages) {
     const d = st.llm;
-    if (d === null) continue;
+    const station = stations.find((s) => s.name === st.name);
+    if (d === null || !(station instanceof LlmStation)) continue;
+    const kvBlocks = station.kvBlocks;
     const maxIn = maxTokens(d.tokens.input);
     const maxOut = maxTokens(d.tokens.output);
     if (!Number.isFinite(maxIn + maxOut)) continue;
     const need = Math.ceil((maxIn + maxOut - 1) / d.blockSize);
-    if (need > d.kvBlocks) {
+    if (need > kvBlocks) {
       out.push(
-        `stages[${st.index}].llm.kvBlocks: ${fmtCount(d.kvBlocks)} KV blocks of ${d.blockSize} tokens hold ${fmtCount(d.kvBlocks * d.blockSize)} tokens, ` +
+        `stages[${st.index}].llm.kvBlocks: ${fmtCount(kvBlocks)} KV blocks of ${d.blockSize} tokens hold ${fmtCount(kvBlocks * d.blockSize)} tokens, ` +
           `but the longest request the token distributions allow (${fmtCount(maxIn)} in + ${fmtCount(maxOut)} out) needs ${fmtCount(need)} blocks: ` +
           `such requests can never be served and are refused (llm.rejected); lower tokens.input.max or tokens.output.max, or give more kvBlocks`,
       );
@@ -155,9 +157,10 @@ function since(st: LlmStation): EngineSnapshot {
 /**
  * The run's `llm` section from its stations (null when none is an LLM stage). `stages`:
  * the stage results (their `costPerHourUsd`); `spanS`: the measured span ending at `endS`;
- * `arrived`: measured arrivals (the share meeting the objectives counts every one).
+ * The objectives' shares are over the measured requests that reached an LLM stage (a
+ * cache hit in front never does).
  */
-export function llmRunResult(stations: readonly Station[], stages: Record<string, StageResult>, system: SystemDescription, spanS: number, endS: number, arrived: number): LlmResult | null {
+export function llmRunResult(stations: readonly Station[], stages: Record<string, StageResult>, system: SystemDescription, spanS: number, endS: number): LlmResult | null {
   const llm = stations.filter((s): s is LlmStation => s instanceof LlmStation);
   if (llm.length === 0) return null;
   const cs = llm.map((s) => s.llm);
@@ -179,6 +182,7 @@ export function llmRunResult(stations: readonly Station[], stages: Record<string
   const seqs = merged(cs.map((c) => c.batchSeqs));
   const tokens = merged(cs.map((c) => c.batchTokens));
   const sum = (f: (c: (typeof cs)[number]) => number) => cs.reduce((a, c) => a + f(c), 0);
+  const arrived = sum((c) => c.arrived);
   const share = (n: number) => (arrived > 0 ? n / arrived : NaN);
   const s = system.llmSlo;
   const tpot = merged(cs.map((c) => c.tpot));

@@ -1,6 +1,7 @@
-import { TimeWeighted, type Rng, type Simulation } from '../../engine/index.ts';
-import type { LlmStageDescription, RoutingPolicyName, StageDescription, StationKind } from '../../config/description.ts';
-import { LlmReplica, coefficientStepTime, noisyStepTime, tableStepTime, type StepTimeModel } from '../llm/index.ts';
+import { TimeWeighted, type Simulation } from '../../engine/index.ts';
+import type { RoutingPolicyName, StageDescription, StationKind } from '../../config/description.ts';
+import { LlmReplica, noisyStepTime, type StepTimeModel } from '../llm/index.ts';
+import { baseStepTime, kvBlocksOf, loneRequest, saturationRps } from '../llm/stage-engine.ts';
 import { meanTokens, tokenSource, type RequestTokens } from '../llm/token-source.ts';
 import type { LlmRejectReason } from '../llm/types.ts';
 import { LlmCollector } from '../metrics/llm-collector.ts';
@@ -9,13 +10,6 @@ import type { StageMetrics } from '../metrics/stage-metrics.ts';
 import type { Request } from '../request.ts';
 import { routerRegistry, type Router } from '../routing/index.ts';
 import { UNCONNECTED, type ChangeListener, type DoneTarget, type DropTarget, type LlmTheory, type Station, type StationCounters, type StationLinks, type StationTheory } from './station.ts';
-
-/** The step-time model an LLM stage describes; noise draws from the replica's own stream. */
-function stepTimeOf(d: LlmStageDescription, noise: () => Rng): StepTimeModel {
-  const s = d.step;
-  const base = s.kind === 'table' ? tableStepTime({ prefillTokens: s.prefillTokens, decodeTokens: s.decodeTokens, stepUs: s.stepUs, alpha: s.alpha }) : coefficientStepTime({ alpha: s.alpha, beta: s.beta });
-  return d.noiseCv > 0 ? noisyStepTime(base, d.noiseCv, noise()) : base;
-}
 
 /** One visit of a request to an LLM stage: what its engine sees. */
 class LlmJob {
@@ -63,6 +57,10 @@ export class LlmStation implements Station, StationCounters {
   readonly engines: LlmReplica<LlmJob>[];
   /** The token-level figures of this stage. */
   readonly llm: LlmCollector;
+  /** KV blocks of each replica (given, the profile's, or derived from a roofline's memory). */
+  readonly kvBlocks: number;
+  /** The step-time model without noise (theory reads it). */
+  private readonly baseTime: StepTimeModel;
   /** Its per-window figures, once the run's windows are known (`attachSeries`); null before. */
   series: LlmSeries | null = null;
 
@@ -96,15 +94,19 @@ export class LlmStation implements Station, StationCounters {
     slo: { ttftS: number; tpotS: number },
   ) {
     const d = desc.llm!;
+    const where = `stages[${desc.index}].llm`;
     this.name = desc.name;
+    this.baseTime = baseStepTime(d, where);
+    this.kvBlocks = kvBlocksOf(d, where);
     this.replicas = desc.replicas;
     this.servers = desc.replicas;
     this.llm = new LlmCollector(slo);
     this.draw = tokenSource(d.tokens, (n) => sim.random.stream(`stage:${desc.name}:${n}`), attributeNames);
-    const config = { maxNumSeqs: d.maxNumSeqs, maxBatchedTokens: d.maxBatchedTokens, chunkedPrefill: d.chunkedPrefill, prefixCaching: d.prefixCaching, blockSize: d.blockSize, kvBlocks: d.kvBlocks };
+    const config = { maxNumSeqs: d.maxNumSeqs, maxBatchedTokens: d.maxBatchedTokens, chunkedPrefill: d.chunkedPrefill, prefixCaching: d.prefixCaching, blockSize: d.blockSize, kvBlocks: this.kvBlocks };
     this.outstanding = new Int32Array(desc.replicas);
     this.engines = Array.from({ length: desc.replicas }, (_, i) => {
-      const time = stepTimeOf(d, () => sim.random.stream(`stage:${desc.name}:replica-${i}:step-noise`));
+      // Noise draws from the replica's own stream.
+      const time: StepTimeModel = d.noiseCv > 0 ? noisyStepTime(this.baseTime, d.noiseCv, sim.random.stream(`stage:${desc.name}:replica-${i}:step-noise`)) : this.baseTime;
       return new LlmReplica<LlmJob>(
         sim,
         config,
@@ -162,13 +164,13 @@ export class LlmStation implements Station, StationCounters {
   }
 
   /**
-   * A request alone on an idle replica at the mean token counts (docs/llm-scheduler.md,
-   * "Time"): meanS = α0 + α1·P + β0 + β1·P + α2 + (O − 1)(β0 + β2 + α2), with coefficients;
-   * NaN for a table or token counts read from a trace.
+   * What queueing theory and the load check read. `meanS` is a request alone on an idle
+   * replica at the mean token counts (docs/llm-scheduler.md, "Time"); NaN when the means
+   * are unknown (token counts from a trace).
    */
   get theory(): StationTheory {
     const d = this.desc;
-    const alone = this.aloneS();
+    const llm = this.llmTheory();
     return {
       replicas: this.replicas,
       concurrency: 1,
@@ -181,46 +183,40 @@ export class LlmStation implements Station, StationCounters {
       queueCapacity: Infinity,
       deadlineS: Infinity,
       systemDeadlineS: d.systemDeadlineS,
-      meanS: alone,
-      fullBatchMeanS: alone,
+      meanS: llm.e2eAloneS,
+      fullBatchMeanS: llm.e2eAloneS,
       scv: undefined,
-      llm: this.llmTheory(),
+      llm,
     };
   }
 
-  private aloneS(): number {
-    return this.llmTheory().e2eAloneS;
+  /** Sequences a replica's KV cache holds at the mean context P + O/2 (at most maxNumSeqs). */
+  private kvBatch(p: number, o: number): number {
+    const d = this.desc.llm!;
+    return Math.max(1, Math.min(d.maxNumSeqs, Math.floor((this.kvBlocks * d.blockSize) / (p + o / 2))));
   }
 
   private llmTheory(): LlmTheory {
     const d = this.desc.llm!;
     const p = meanTokens(d.tokens.input);
     const o = meanTokens(d.tokens.output);
-    const kvBatch = Math.max(1, Math.min(d.maxNumSeqs, Math.floor((d.kvBlocks * d.blockSize) / (p + o / 2))));
-    if (d.step.kind !== 'coefficients') return { meanInputTokens: p, meanOutputTokens: o, ttftAloneS: NaN, e2eAloneS: NaN, kvBatch, capacityRps: this.capacityRps() };
-    const [a0, a1, a2] = d.step.alpha;
-    const [b0, b1, b2] = d.step.beta;
-    const ttft = (a0 + a1 * p + b0 + b1 * p + a2) * 1e-6;
-    return { meanInputTokens: p, meanOutputTokens: o, ttftAloneS: ttft, e2eAloneS: ttft + (o - 1) * (b0 + b2 + a2) * 1e-6, kvBatch, capacityRps: this.capacityRps() };
+    if (!(p > 0 && o > 0)) return { meanInputTokens: p, meanOutputTokens: o, ttftAloneS: NaN, e2eAloneS: NaN, kvBatch: NaN, capacityRps: Infinity };
+    const alone = loneRequest(this.baseTime, p, o, d.maxBatchedTokens);
+    return { meanInputTokens: p, meanOutputTokens: o, ttftAloneS: alone.ttftS, e2eAloneS: alone.e2eS, kvBatch: this.kvBatch(p, o), capacityRps: this.capacityRps() };
   }
 
   /**
-   * Saturation throughput, an estimate (requests/s): a replica busy all the time at the
-   * largest batch its KV cache holds at the mean context (B = min(maxNumSeqs, kvBlocks·blockSize
-   * / (P + O/2))), each request costing β1·P of prefill and O decode tokens at β2, with one
-   * step of β0 per B decode tokens: X = 1 / (O·β0/B + β1·P + β2·O) per replica. It ignores
-   * the token budget and the attention cost growing with context; Infinity when the means
-   * are unknown (a table, a trace), so no overload is foreseen then.
+   * Saturation estimate (requests/s, `saturationRps`): every replica busy at the largest
+   * batch its KV cache holds at the mean context. It ignores the step budget and lets the
+   * batch sit at its KV limit; Infinity when the token means are unknown (a trace), so no
+   * overload is foreseen then.
    */
   capacityRps(replicas = this.replicas): number {
     const d = this.desc.llm!;
-    if (d.step.kind !== 'coefficients') return Infinity;
     const p = meanTokens(d.tokens.input);
     const o = meanTokens(d.tokens.output);
     if (!(p > 0 && o > 0)) return Infinity;
-    const b = Math.max(1, Math.min(d.maxNumSeqs, Math.floor((d.kvBlocks * d.blockSize) / (p + o / 2))));
-    const [b0, b1, b2] = d.step.beta;
-    return (replicas * 1e6) / ((o * b0) / b + b1 * p + b2 * o);
+    return replicas * saturationRps(this.baseTime, p, o, this.kvBatch(p, o));
   }
 
   resetStats(nowS: number): void {
@@ -247,6 +243,7 @@ export class LlmStation implements Station, StationCounters {
   accept(req: Request): void {
     const now = this.sim.now;
     req.enqueuedS = now;
+    this.llm.requestArrived(req);
     if (req.tokens === null) req.tokens = this.draw(req.attrs);
     const i = this.router();
     const had = this.outstanding[i]!;
