@@ -124,9 +124,13 @@ export interface NarrativeFigures {
   variants: readonly string[];
 }
 
-/** Figures for a narrative from one plain run, or from a run of one variant (`--variant`). */
-export function runFigures(raw: Record<string, unknown>, result: RunResult, variant?: string): NarrativeFigures {
-  const names = variantNames(raw);
+/**
+ * Figures for a narrative from one plain run, or from a run of one variant (`--variant`);
+ * `declared`: the file's variant names when `raw` no longer lists them (--variant strips
+ * them to run one as a plain run), so the others' placeholders read as dashes, not errors.
+ */
+export function runFigures(raw: Record<string, unknown>, result: RunResult, variant?: string, declared?: readonly string[]): NarrativeFigures {
+  const names = declared ?? variantNames(raw);
   const ran = variant ?? names[0]!;
   return {
     variants: names,

@@ -10,7 +10,7 @@ import { explainScenario } from './explain.ts';
 import { builtinDescription, builtinNames, DEFAULT_SCENARIO, loadForExplain, loadRawFile, loadScenarioFile, rawFileFromData, recordingLoader, type RawFile } from './scenario-source.ts';
 import { namedTracePaths, traceAccess, traceOpener } from './trace-file.ts';
 import { asRun, compareCmd, narrativeText, planCmd, runFigures, runReplicated, sweepCmd, theoryForRun, theoryText, validateExperiment, type ExperimentOptions } from './experiments.ts';
-import { variantNamed } from '../experiments/variants.ts';
+import { declaredVariants, variantNamed } from '../experiments/variants.ts';
 import { makePartial, mergedRunner, parseShard, readPartials, ShardComplete, stringifyPartial, type Experiment, type ShardCommand } from './shard.ts';
 import { OutputError, writeOutputFile } from './write-file.ts';
 import { checkVariantFlag, flagProblems, parseCount, parseOneVary, parseRate, parseReplications, parseSeed, parseSteps, runFlagProblems, type FlagOptions } from './flags.ts';
@@ -174,6 +174,7 @@ function buildProgram(io: Io, setOutput: (s: string) => void): Command {
         const file = await (opts.load ?? loadRawFile)(ref);
         // What the narrative's caveat names: the user's own changes, not the variant's expansion.
         const shownSet: Override[] = [...(opts.variant !== undefined ? [{ path: 'variant', value: opts.variant }] : []), ...opts.set];
+        const declared = declaredVariants(file.raw).map((v) => v.name); // before --variant strips them
         const experiment = await runAsExperiment(ref, file, opts);
         if (experiment !== undefined) return experiment;
         const { scenario, baseDir } = await loadScenarioFile(ref, opts.set);
@@ -193,7 +194,7 @@ function buildProgram(io: Io, setOutput: (s: string) => void): Command {
         const note = written.length > 0 ? `\nTime series written to ${written.join(', ')}\n` : '';
         if (opts.json) return `${JSON.stringify(result, null, 2)}\n`;
         const theory = theoryText(theoryForRun(scenario, openTrace, result));
-        return `${narrativeText(file.raw, shownSet, opts.seed, runFigures(file.raw, result, opts.variant), ref)}${formatRun(asRun(scenario, shownSet), result)}${theory ? `\n${theory}` : ''}\n${note}`;
+        return `${narrativeText(file.raw, shownSet, opts.seed, runFigures(file.raw, result, opts.variant, declared), ref)}${formatRun(asRun(scenario, shownSet), result)}${theory ? `\n${theory}` : ''}\n${note}`;
       })) as Action),
     );
 
