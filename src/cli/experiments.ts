@@ -6,6 +6,7 @@ import type { Override } from '../config/overrides.ts';
 import { shownField, shownText } from '../config/shown.ts';
 import type { Scenario } from '../config/schema.ts';
 import { latencySlo } from '../config/slo.ts';
+import { llmSweepColumns } from './llm-sweep.ts';
 import { ServingSystem, type RunResult } from '../models/index.ts';
 import { estimateAt, type Aggregate } from '../experiments/aggregate.ts';
 import { compare, compareJson } from '../experiments/compare.ts';
@@ -462,10 +463,12 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
   if (opts.json) return `${JSON.stringify(sweepJson(r), null, 2)}\n`;
   const lines = [`${narrativeText(file.raw, opts.set, opts.seed, undefined, ref)}servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`];
   const anyCost = curves.some((c) => c.points.some((p) => (estimateAt(p.aggregate.figures, 'cost.perHour')?.mean ?? 0) > 0));
+  // LLM scenarios (issue 14): TTFT/TPOT p99, the share meeting both objectives, $/M output tokens (src/cli/llm-sweep.ts).
+  const llm = llmSweepColumns(curves.flatMap((c) => c.points.map((p) => p.aggregate)));
   for (const c of curves) {
     lines.push('');
     if (c.name) lines.push(`${c.name}:`);
-    const cols = [vary.path, 'throughput /s', 'p50 ms', 'p99 ms', 'drop rate', ...(anyCost ? ['$/M requests'] : []), ...(slo ? [`SLO ${slo.target}`] : [])];
+    const cols = [vary.path, 'throughput /s', 'p50 ms', 'p99 ms', 'drop rate', ...(anyCost ? ['$/M requests'] : []), ...(slo ? [`SLO ${slo.target}`] : []), ...llm.columns];
     const rows = c.points.map((p) => {
       const att = estimateAt(p.aggregate.figures, 'slo.attainment')?.mean ?? NaN;
       return [
@@ -476,6 +479,7 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
         est(p.aggregate, 'dropRate'),
         ...(anyCost ? [est(p.aggregate, 'cost.perMillionRequests')] : []),
         ...(slo ? [att >= slo.fraction ? `met (${fmtPct(att)})` : `missed (${fmtPct(att)})`] : []),
+        ...llm.cells(p.aggregate),
       ];
     });
     const widths = cols.map((col, i) => Math.max(col.length, ...rows.map((r) => r[i]!.length)));
