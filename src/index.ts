@@ -6,7 +6,7 @@
 export { defineScenario, scenarioFromText, parseScenarioText, validateScenario } from './config/parse.ts';
 export type { Scenario, ScenarioInput } from './config/schema.ts';
 export { InputError } from './config/errors.ts';
-export { runScenario, ServingSystem, type RunOptions, type RunResult, type StageResult } from './models/index.ts';
+export { runScenario, ServingSystem, type RunOptions, type RunResult, type StageResult, type LlmResult, type LlmSeriesResult } from './models/index.ts';
 
 // Experiments. Every one runs replication i of every configuration on the same seed
 // (common random numbers) and returns a typed result; `*Json` gives the CLI's --json.

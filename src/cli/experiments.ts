@@ -6,6 +6,7 @@ import type { Override } from '../config/overrides.ts';
 import { shownField, shownText } from '../config/shown.ts';
 import type { Scenario } from '../config/schema.ts';
 import { latencySlo } from '../config/slo.ts';
+import { llmSweepColumns } from './llm-sweep.ts';
 import { ServingSystem, type RunResult } from '../models/index.ts';
 import { estimateAt, type Aggregate } from '../experiments/aggregate.ts';
 import { compare, compareJson } from '../experiments/compare.ts';
@@ -484,11 +485,13 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
   const quotes = typeof file.raw.narrative === 'string' && hasPlaceholders(file.raw.narrative);
   const lines = [`${quotes ? '' : narrativeText(file.raw, opts.set, opts.seed, undefined, ref)}servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`];
   const anyCost = curves.some((c) => c.points.some((p) => (estimateAt(p.aggregate.figures, 'cost.perHour')?.mean ?? 0) > 0));
+  // LLM scenarios (issue 14): TTFT/TPOT p99, the share meeting both objectives, $/M output tokens (src/cli/llm-sweep.ts).
+  const llm = llmSweepColumns(curves.flatMap((c) => c.points.map((p) => p.aggregate)));
   for (const c of curves) {
     lines.push('');
     if (c.name) lines.push(`${c.name}:`);
-    const llmCols = llmObjective ? ['TTFT p99 ms', 'TPOT p99 ms', '$/M out tokens', llmObjective.target] : [];
-    const cols = [vary.path, 'throughput /s', 'p50 ms', 'p99 ms', 'drop rate', ...(anyCost ? ['$/M requests'] : []), ...(slo ? [`SLO ${slo.target}`] : []), ...llmCols];
+    // llmstation's LLM columns, then the verdict on the scenario's TTFT/TPOT objectives (at the stricter percentile).
+    const cols = [vary.path, 'throughput /s', 'p50 ms', 'p99 ms', 'drop rate', ...(anyCost ? ['$/M requests'] : []), ...(slo ? [`SLO ${slo.target}`] : []), ...llm.columns, ...(llmObjective ? [llmObjective.target] : [])];
     const rows = c.points.map((p) => {
       const att = estimateAt(p.aggregate.figures, 'slo.attainment')?.mean ?? NaN;
       return [
@@ -499,7 +502,8 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
         est(p.aggregate, 'dropRate'),
         ...(anyCost ? [est(p.aggregate, 'cost.perMillionRequests')] : []),
         ...(slo ? [att >= slo.fraction ? `met (${fmtPct(att)})` : `missed (${fmtPct(att)})`] : []),
-        ...(llmObjective ? [est(p.aggregate, 'llm.ttftMs.p99'), est(p.aggregate, 'llm.tpotMs.p99'), est(p.aggregate, 'llm.cost.perMillionOutputTokensUsd'), objectiveVerdict(p.aggregate, llmObjective)] : []),
+        ...llm.cells(p.aggregate),
+        ...(llmObjective ? [meetsObjective(p.aggregate.figures, llmObjective.checks) ? 'met' : 'missed'] : []),
       ];
     });
     const widths = cols.map((col, i) => Math.max(col.length, ...rows.map((r) => r[i]!.length)));
@@ -543,13 +547,6 @@ function whyFails(p: PlanPoint, target: string, fraction: number, objective?: Pl
   // The warning's first sentence names the stage and its load; the rest is advice for a plain run.
   const cause = p.overloaded.split('. ')[0]!.replace(' is overloaded: ', ': ');
   return `refused as overloaded, ${cause}, so its latency grows with the run's length (this finite run measured p99 ${est(p.aggregate, 'latencyMs.p99')} ms, ${fmtPct(att)} within target)`;
-}
-
-/** Met or missed, with the share of requests within the objective (the lowest share when it has several checks). */
-function objectiveVerdict(a: Aggregate, objective: PlanObjective): string {
-  const shares = objective.checks.map((c) => estimateAt(a.figures, c.path)?.mean ?? NaN);
-  const share = Math.min(...shares);
-  return `${meetsObjective(a.figures, objective.checks) ? 'met' : 'missed'} (${fmtPct(share)})`;
 }
 
 /** An LLM stage's objectives as measured: TTFT and TPOT p99. */

@@ -1,3 +1,4 @@
+import { llmReportOf } from './llm-charts.ts';
 import type { Aggregate, Estimate } from '../experiments/aggregate.ts';
 import { estimateAt } from '../experiments/aggregate.ts';
 import { sloFraction } from '../experiments/sweep.ts';
@@ -35,7 +36,7 @@ export function variantOf(name: string, a: Aggregate): ReportVariant {
     costPerMillionUsd: r.cost.perHour > 0 ? at('cost.perMillionRequests') : { value: NaN },
     ...(slo ? { slo: { target: slo.target, attainment: at('slo.attainment'), met: (estimateAt(f, 'slo.attainment')?.mean ?? NaN) >= sloFraction(slo.target) } } : {}),
     ...(r.quality !== null ? { quality: at('quality') } : {}),
-    ...(r.llm !== undefined ? { llm: { ttftCdf: r.llm.cdf.ttftMs, tpotCdf: r.llm.cdf.tpotMs } } : {}),
+    ...(r.llm !== undefined ? { llm: llmReportOf(r.llm, MAX_SERIES_POINTS) } : {}),
     stages: stageNames
       .filter((n) => r.stages[n]!.timeInStageMs !== undefined)
       .map((n) => ({

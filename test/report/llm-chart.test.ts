@@ -1,7 +1,7 @@
 /**
- * The LLM chart (src/report/llm-charts.ts): a report of a scenario with an LLM stage gains
- * TTFT and TPOT CDFs that compile without Vega-Lite warnings and draw in a browser; a
- * report without one has no such chart (its page is unchanged).
+ * The LLM charts (src/report/llm-charts.ts): a report of a scenario with an LLM stage gains
+ * TTFT and TPOT CDFs and KV utilization / TTFT p99 over time, which compile without
+ * Vega-Lite warnings and draw in a browser; a report without one has no such chart.
  */
 import { resolve } from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -35,6 +35,12 @@ describe('LLM chart in the HTML report', () => {
   const run = runScenarioDetailed(scenarioFromText({ name: resolve('chat.yaml'), text: TEXT }));
   const report = buildReport('chat', 'one run', [{ name: 'base', aggregate: aggregate([run]) }], [], []);
 
+  it('the series keeps every window of this short run (no merging below 250 points)', () => {
+    const v = report.variants[0]!.llm!;
+    expect(v.series!.startS).toEqual(run.result.llm!.series.llm!.startS);
+    expect(v.series!.kvUtilization).toEqual(run.result.llm!.series.llm!.kvUtilization);
+  });
+
   it('has rows for both CDFs, increasing in ms', () => {
     const rows = llmCdfRows(report, (x) => x);
     for (const metric of ['TTFT', 'TPOT'] as const) {
@@ -47,8 +53,10 @@ describe('LLM chart in the HTML report', () => {
   it('compiles without warnings; a report without an LLM stage has no LLM chart', () => {
     const { charts, warnings } = compileCharts(report);
     expect(warnings).toEqual([]);
-    expect(charts.map((c) => c.id)).toContain('chart-llm');
-    expect(compileCharts(fixtureReport()).charts.map((c) => c.id)).not.toContain('chart-llm');
+    expect(charts.map((c) => c.id)).toEqual(expect.arrayContaining(['chart-llm', 'chart-llm-time']));
+    const plain = compileCharts(fixtureReport()).charts.map((c) => c.id);
+    expect(plain).not.toContain('chart-llm');
+    expect(plain).not.toContain('chart-llm-time');
   });
 
   let browser: Browser | undefined;
@@ -65,7 +73,9 @@ describe('LLM chart in the HTML report', () => {
     writeFileSync(file, renderHtml(report));
     const page = await browser!.context.newPage();
     await page.goto(pathToFileURL(file).href);
-    await page.waitForSelector('#chart-llm[data-drawn]', { timeout: 30_000 });
-    expect(await page.locator('#chart-llm').getAttribute('data-drawn')).toBe('true');
+    for (const id of ['chart-llm', 'chart-llm-time']) {
+      await page.waitForSelector(`#${id}[data-drawn]`, { timeout: 30_000 });
+      expect(await page.locator(`#${id}`).getAttribute('data-drawn')).toBe('true');
+    }
   }, 60_000);
 });

@@ -69,10 +69,32 @@ export class LlmCollector {
     if (req.measured) this.rejected++;
   }
 
-  /** A token after a request's first, `itlS` after the previous one. */
+  /**
+   * A token after a request's first, `itlS` after the previous one.
+   * PERF: this runs once per token. Sequences decoding in consecutive steps emit tokens
+   * with the very same gap (the step's length), so equal values in a row are counted and
+   * recorded at once (`recordMany`: the same sketch); read `itl` after `flush()`.
+   */
   interToken(itlS: number): void {
-    if (this.measuring) this.itl.record(itlS);
+    if (!this.measuring) return;
+    if (itlS === this.itlValue) {
+      this.itlCount++;
+      return;
+    }
+    if (this.itlCount > 0) this.itl.recordMany(this.itlValue, this.itlCount);
+    this.itlValue = itlS;
+    this.itlCount = 1;
   }
+
+  /** Records the inter-token gaps still being counted (before `itl` is read). */
+  flush(): void {
+    if (this.itlCount > 0) this.itl.recordMany(this.itlValue, this.itlCount);
+    this.itlCount = 0;
+    this.itlValue = NaN;
+  }
+
+  private itlValue = NaN;
+  private itlCount = 0;
 
   /** A step was planned with `seqs` sequences and `tokens` tokens. */
   step(seqs: number, tokens: number): void {

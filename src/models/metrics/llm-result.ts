@@ -164,6 +164,7 @@ export function llmRunResult(stations: readonly Station[], stages: Record<string
   const llm = stations.filter((s): s is LlmStation => s instanceof LlmStation);
   if (llm.length === 0) return null;
   const cs = llm.map((s) => s.llm);
+  for (const c of cs) c.flush();
   const counts = llm.map(since).reduce((a, b) => {
     for (const k of Object.keys(a) as Array<keyof EngineSnapshot>) a[k] += b[k];
     return a;

@@ -119,7 +119,7 @@ export class LlmStation implements Station, StationCounters {
           reject: (req, why) => this.rejected(i, req, why),
         },
         {
-          onScheduled: (t, req) => this.scheduled(t, req),
+          onAdmitted: (t, job) => this.admitted1(t, job),
           onStep: (t, dur, seqs, p, dd) => {
             this.llm.step(seqs, p + dd);
             this.series?.step(t, dur, seqs, this.engines[i]!.usedBlocks / config.kvBlocks);
@@ -254,8 +254,8 @@ export class LlmStation implements Station, StationCounters {
     this.engines[i]!.submit(new LlmJob(req, req.tokens));
   }
 
-  /** `req` is in a step planned at `t`: the first time, it leaves the waiting queue. */
-  private scheduled(t: number, job: LlmJob): void {
+  /** `job` was admitted into a step planned at `t`: the first time, it leaves the waiting queue. */
+  private admitted1(t: number, job: LlmJob): void {
     if (!job.waiting) return;
     job.waiting = false;
     this.admitted++;
