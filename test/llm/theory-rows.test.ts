@@ -5,7 +5,11 @@
  * P = 1,000 prompt and O = 250 output tokens.
  * Reference: docs/llm-scheduler.md, "Theory", worked example.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cli } from '../support/cli.ts';
 import { scenarioFromText } from '../../src/config/parse.ts';
 import { theoryForRun } from '../../src/experiments/theory.ts';
 import { ServingSystem, runScenario } from '../../src/models/index.ts';
@@ -102,5 +106,17 @@ describe('theory lines of an LLM stage', () => {
     // they were measured 0.5% apart. 5% still fails a missing ÷ replicas (×2) or λ
     // taken as the offered rate over a drain-diluted span.
     expect(Math.abs(little.analytic / little.simulated.value - 1)).toBeLessThan(0.05);
+  });
+
+  it('compare of an LLM scenario shows its token columns and every variant\'s theory lines', async () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'servesim-llm-compare-')), 'chat.yaml');
+    writeFileSync(f, `${scenario(5, 2, 200).replace('seed: 3', 'seed: 3\nslo: { ttft: "p99 < 500ms", tpot: "p99 < 50ms" }')}variants:\n  three: { stages.llm.replicas: 3 }\n`);
+    const r = await cli('run', f);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/TTFT p99 ms +TPOT p99 ms +TTFT\+TPOT met/);
+    expect(r.stdout).toContain('Theory beside simulation\n');
+    for (const v of ['base', 'three']) for (const q of ['mean TTFT', 'mean E2E', 'output', 'running sequences']) expect(r.stdout).toContain(`${v} · llm (${q}):`);
+    // 3 replicas saturate at 3 × 3.38 = 10.1 req/s: 5 req/s is 49% of it (2 replicas: 74%).
+    expect(r.stdout).toContain('offered load is 49% of the saturation throughput (5 of 10.1 req/s)');
   });
 });
