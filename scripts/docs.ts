@@ -25,7 +25,7 @@ import { main } from '../src/cli/main.ts';
 import { FORMATS } from '../src/report/placeholders.ts';
 
 /** Files whose blocks are generated. */
-export const DOC_FILES = ['README.md', 'docs/capacity-planning.md'];
+export const DOC_FILES = ['README.md', 'docs/capacity-planning.md', 'docs/llm-scenarios.md'];
 
 const BLOCK = /<!-- servesim: (.+?) -->\n```[^\n]*\n[\s\S]*?```\n<!-- \/servesim -->/g;
 

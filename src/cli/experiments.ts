@@ -16,10 +16,13 @@ import { InputError } from '../config/errors.ts';
 import type { Override } from '../config/overrides.ts';
 import { shownField, shownText } from '../config/shown.ts';
 import type { Scenario } from '../config/schema.ts';
+import { latencySlo } from '../config/slo.ts';
+import { llmSweepColumns } from './llm-sweep.ts';
 import { ServingSystem, type RunResult } from '../models/index.ts';
 import { estimateAt, type Aggregate } from '../experiments/aggregate.ts';
 import { compare, compareJson } from '../experiments/compare.ts';
 import { describeAssignment, plan, planJson, type PlanPoint, type PlanResult } from '../experiments/plan.ts';
+import { meetsObjective, planObjective, type PlanObjective } from '../experiments/plan-objective.ts';
 import { replicate, replicateJson, theoryOfAggregate } from '../experiments/replicate.ts';
 import { inProcessRunner, type ExperimentSettings, type Runner } from '../experiments/runner.ts';
 import { sweep, sweepJson, sweepValues } from '../experiments/sweep.ts';
@@ -133,9 +136,13 @@ export interface NarrativeFigures {
   variants: readonly string[];
 }
 
-/** Figures for a narrative from one plain run, or from a run of one variant (`--variant`). */
-export function runFigures(raw: Record<string, unknown>, result: RunResult, variant?: string): NarrativeFigures {
-  const names = variantNames(raw);
+/**
+ * Figures for a narrative from one plain run, or from a run of one variant (`--variant`);
+ * `declared`: the file's variant names when `raw` no longer lists them (--variant strips
+ * them to run one as a plain run), so the others' placeholders read as dashes, not errors.
+ */
+export function runFigures(raw: Record<string, unknown>, result: RunResult, variant?: string, declared?: readonly string[]): NarrativeFigures {
+  const names = declared ?? variantNames(raw);
   const ran = variant ?? names[0]!;
   return {
     variants: names,
@@ -259,14 +266,20 @@ export function theoryForRun(scenario: Scenario, openTrace: TraceOpener, result:
   return theoryForSystem(scenario, builtSystem(scenario, openTrace), result);
 }
 
+/** The quantity of the queue-wait rows (the other kinds' rows name theirs). */
+const WAIT_QUANTITY = 'mean wait (ms)';
+
 /** Theory rows as text under a run's tables. */
 export function theoryText(rows: readonly TheoryRow[]): string {
   if (rows.length === 0) return '';
-  const lines = ['', 'Theory beside simulation (mean queue wait)'];
+  const lines = ['', rows.every((r) => r.quantity === WAIT_QUANTITY) ? 'Theory beside simulation (mean queue wait)' : 'Theory beside simulation'];
   for (const r of rows) {
-    const sim = Number.isFinite(r.simulated.value) ? `${fmtEstimate(r.simulated.value, r.simulated.ci95, fmtNum)} ms` : '–';
-    const says = Number.isFinite(r.analytic) ? `${r.model} says ${fmtNum(r.analytic)} ms` : Number.isNaN(r.analytic) ? 'no closed form applies' : 'theory says the wait grows without bound';
-    lines.push(`  ${r.stage}: ${says}, simulation ${sim}`);
+    // Rows of another quantity than the mean wait (an LLM stage's) say which, in its unit.
+    const other = r.quantity !== WAIT_QUANTITY ? /^(.*) \(([^)]+)\)$/.exec(r.quantity) : null;
+    const unit = other?.[2] ?? 'ms';
+    const sim = Number.isFinite(r.simulated.value) ? `${fmtEstimate(r.simulated.value, r.simulated.ci95, fmtNum)} ${unit}` : '–';
+    const says = Number.isFinite(r.analytic) ? `${r.model} says ${fmtNum(r.analytic)} ${unit}` : Number.isNaN(r.analytic) ? 'no closed form applies' : 'theory says the wait grows without bound';
+    lines.push(`  ${r.stage}${other ? ` (${other[1]})` : ''}: ${says}, simulation ${sim}`);
     lines.push(`    ${r.note}`);
   }
   return lines.join('\n');
@@ -385,13 +398,20 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
     text += await writeReport(opts.report, report);
   }
   if (opts.json) return `${JSON.stringify(compareJson(r), null, 2)}\n`;
-  const lines = [`${files.length === 1 ? narrativeText(files[0]!.raw, opts.set, opts.seed, aggregateFigures(files[0]!.raw, variants.map((v, k) => ({ name: v.name, aggregate: aggs[k]! }))), refs[0]) : ''}servesim compare · ${opts.replications} replication${opts.replications === 1 ? '' : 's'} per variant on common random numbers (seed ${rootSeed})${variants[0]!.scenario.slo ? ` · SLO ${variants[0]!.scenario.slo.target}` : ''}`, ''];
+  const lines = [`${files.length === 1 ? narrativeText(files[0]!.raw, opts.set, opts.seed, aggregateFigures(files[0]!.raw, variants.map((v, k) => ({ name: v.name, aggregate: aggs[k]! }))), refs[0]) : ''}servesim compare · ${opts.replications} replication${opts.replications === 1 ? '' : 's'} per variant on common random numbers (seed ${rootSeed})${latencySlo(variants[0]!.scenario.slo) ? ` · SLO ${latencySlo(variants[0]!.scenario.slo)!.target}` : ''}`, ''];
   const has = (path: string) => aggs.some((a) => Number.isFinite(estimateAt(a.figures, path)?.mean ?? NaN) && (estimateAt(a.figures, path)?.mean ?? 0) !== 0);
   // Columns shown when some variant has the figure; freshness reads in hours.
-  const allExtra: Array<[string, string]> = [REQUESTS.timedOut, SLO.attainment, QUALITY.quality, FRESHNESS.meanS, COVERAGE.coverage, DEGRADED.degradedShare, RETRIES.attemptRatePerRequest].map((d) => [
-    d === FRESHNESS.meanS ? 'freshness h' : columnHeader(d),
-    d.path,
-  ]);
+  const allExtra: Array<[string, string]> = [
+    ...[REQUESTS.timedOut, SLO.attainment, QUALITY.quality, FRESHNESS.meanS, COVERAGE.coverage, DEGRADED.degradedShare, RETRIES.attemptRatePerRequest].map((d): [string, string] => [
+      d === FRESHNESS.meanS ? 'freshness h' : columnHeader(d),
+      d.path,
+    ]),
+    // LLM stages (the run's llm section): the token-level objectives and the cost per token.
+    ['TTFT p99 ms', 'llm.ttftMs.p99'],
+    ['TPOT p99 ms', 'llm.tpotMs.p99'],
+    ['TTFT+TPOT met', 'llm.slo.attainment'],
+    ['$/M out tokens', 'llm.cost.perMillionOutputTokensUsd'],
+  ];
   const extraCols = allExtra.filter(([, p]) => has(p));
   const cols = ['variant', ...[LATENCY.p50, LATENCY.p99, THROUGHPUT.throughputRps, DROPS.dropRate, COST.perMillionRequests].map((d) => columnHeader(d, true)), ...extraCols.map(([c]) => c)];
   const rows = variants.map((v, k) => [
@@ -413,6 +433,10 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
       lines.push(`  ${x.figure.padEnd(24)} ${diffText}  ${verdict}`);
     }
   }
+  // A kind's own theory (an LLM stage's sizing: alone, saturation, Little) is what such a
+  // comparison is read against; queue-wait rows stay in the report only, as before.
+  const theory = variants.flatMap((v, k) => theoryOfAggregate(v.scenario, aggs[k]!, openerFor(v.source, opts)).map((t) => ({ ...t, stage: `${v.name} · ${t.stage}` })));
+  if (theory.some((t) => t.quantity !== WAIT_QUANTITY)) lines.push(theoryText(theory));
   if (opts.replications < 2) lines.push('', 'note: with one replication there is no interval; use --replications 10 or more to judge significance.');
   return `${lines.join('\n')}\n${text}`;
 }
@@ -447,7 +471,10 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
   const curves = r.curves;
   const crossings = r.crossings;
   const n = vary.values.length;
-  const slo = r.slo;
+  const slo = latencySlo(r.slo);
+  // An LLM scenario's TTFT/TPOT objectives (plan-objective.ts): their p99s and the verdict per point.
+  const tokenObjective = slo === null && r.slo !== null ? planObjective(undefined, r.slo) : undefined;
+  const llmObjective = tokenObjective !== undefined && typeof tokenObjective !== 'string' && tokenObjective.latencyOnly === null ? tokenObjective : undefined;
   let text = '';
   if (opts.report) {
     const label = (c: (typeof curves)[number], x: number | string) => `${c.name ? `${c.name} ` : ''}${vary.path}=${x}`;
@@ -463,15 +490,22 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
     text += await writeReport(opts.report, report);
   }
   if (opts.json) return `${JSON.stringify(sweepJson(r), null, 2)}\n`;
-  const lines = [`${narrativeText(file.raw, opts.set, opts.seed, undefined, ref)}servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`];
+  // A narrative quoting a run's figures (a lesson's) has none to quote in a sweep: it is left out, not refused.
+  const quotes = typeof file.raw.narrative === 'string' && hasPlaceholders(file.raw.narrative);
+  const lines = [`${quotes ? '' : narrativeText(file.raw, opts.set, opts.seed, undefined, ref)}servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`];
   const anyCost = curves.some((c) => c.points.some((p) => (estimateAt(p.aggregate.figures, COST.perHour.path)?.mean ?? 0) > 0));
+  // LLM scenarios (issue 14): TTFT/TPOT p99, the share meeting both objectives, $/M output tokens (src/cli/llm-sweep.ts).
+  const llm = llmSweepColumns(curves.flatMap((c) => c.points.map((p) => p.aggregate)));
   for (const c of curves) {
     lines.push('');
     if (c.name) lines.push(`${c.name}:`);
+    // The LLM columns, then the verdict on the scenario's TTFT/TPOT objectives (at the stricter percentile).
     const cols = [
       vary.path,
       ...[THROUGHPUT.throughputRps, LATENCY.p50, LATENCY.p99, DROPS.dropRate, ...(anyCost ? [COST.perMillionRequests] : [])].map((d) => columnHeader(d, true)),
       ...(slo ? [`SLO ${slo.target}`] : []),
+      ...llm.columns,
+      ...(llmObjective ? [llmObjective.target] : []),
     ];
     const rows = c.points.map((p) => {
       const att = estimateAt(p.aggregate.figures, SLO.attainment.path)?.mean ?? NaN;
@@ -483,14 +517,23 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
         est(p.aggregate, DROPS.dropRate.path),
         ...(anyCost ? [est(p.aggregate, COST.perMillionRequests.path)] : []),
         ...(slo ? [att >= slo.fraction ? `met (${fmtPct(att)})` : `missed (${fmtPct(att)})`] : []),
+        ...llm.cells(p.aggregate),
+        ...(llmObjective ? [meetsObjective(p.aggregate.figures, llmObjective.checks) ? 'met' : 'missed'] : []),
       ];
     });
     const widths = cols.map((col, i) => Math.max(col.length, ...rows.map((r) => r[i]!.length)));
     lines.push(cols.map((col, i) => col.padEnd(widths[i]!)).join('  ').trimEnd());
     for (const r of rows) lines.push(r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+    // A point whose offered load exceeds a stage's capacity has no steady state: its p99 measures the run's length.
+    const overloaded = c.points.filter((p) => p.aggregate.first.warnings.some((w) => w.includes(' is overloaded: ')));
+    if (overloaded.length > 0) {
+      const all = overloaded.length === c.points.length;
+      lines.push(`${all ? 'Every point is' : `${overloaded.length} of ${c.points.length} points are`} overloaded (${vary.path} = ${overloaded.map((p) => p.x).join(', ')}): arrivals reach or exceed a stage's capacity, so those latencies grow with the run's length, not a steady state.`);
+    }
     if (c.analysis.kneeX !== undefined) lines.push(`Knee of the p99 curve at ${vary.path} = ${c.analysis.kneeX} (Kneedle: beyond it, latency climbs faster than the load).`);
-    else if (typeof vary.values[0] === 'number') lines.push(`The p99 does not rise by half over this range: no knee.`);
-    if (slo) lines.push(c.analysis.maxXMeetingSlo !== undefined ? `Highest ${vary.path} that still meets ${slo.target}: ${c.analysis.maxXMeetingSlo}` : `No point meets ${slo.target}.`);
+    else if (typeof vary.values[0] === 'number' && overloaded.length < c.points.length) lines.push(`The p99 does not rise by half over this range: no knee.`);
+    const target = slo?.target ?? llmObjective?.target;
+    if (target !== undefined) lines.push(c.analysis.maxXMeetingSlo !== undefined ? `Highest ${vary.path} that still meets ${target}: ${c.analysis.maxXMeetingSlo}` : `No point meets ${target}.`);
   }
   if (crossings) {
     const [a, b] = [curves[0]!.name, curves[1]!.name];
@@ -498,23 +541,32 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
     lines.push(crossings.costPerMillion !== undefined ? `Cost per million requests: ${a} and ${b} swap places at ${vary.path} = ${crossings.costPerMillion}.` : `Cost per million requests: the order of ${a} and ${b} does not change over this range.`);
     if (crossings.p99 !== undefined) lines.push(`p99: ${a} and ${b} swap places at ${vary.path} = ${crossings.p99}.`);
   }
-  if (!slo) lines.push('', '(add an slo: to the scenario to find the highest value that meets it)');
+  if (!slo && !llmObjective) lines.push('', '(add an slo: to the scenario to find the highest value that meets it)');
   return `${lines.join('\n')}\n${text}`;
 }
 
 // ---------------------------------------------------------------------------
 // plan
 
-function whyFails(p: PlanPoint, target: string, fraction: number): string {
+function whyFails(p: PlanPoint, target: string, fraction: number, objective?: PlanObjective): string {
   if (p.aggregate === undefined) {
     const cause = p.overloaded!.split('. ')[0]!.replace(' is overloaded: ', ': ');
     return `refused as overloaded, ${cause}, so its queue grows for as long as arrivals last (not simulated)`;
   }
   const att = estimateAt(p.aggregate.figures, SLO.attainment.path)?.mean ?? NaN;
+  if (p.overloaded === undefined && objective !== undefined && objective.latencyOnly === null) {
+    // Objectives beyond the end-to-end latency (an LLM scenario's TTFT and TPOT): each share against its need.
+    return `${llmFigures(p.aggregate)}, ${objective.checks.map((c) => `${fmtPct(estimateAt(p.aggregate!.figures, c.path)?.mean ?? NaN)} of requests ${c.within} (needs ${fmtPct(c.fraction)})`).join(', ')} for ${target}${stoppedText(p)}`;
+  }
   if (p.overloaded === undefined) return `p99 ${est(p.aggregate, LATENCY.p99.path)} ms, ${fmtPct(att)} of requests within target (needs ${fmtPct(fraction)} for ${target})${stoppedText(p)}`;
   // The warning's first sentence names the stage and its load; the rest is advice for a plain run.
   const cause = p.overloaded.split('. ')[0]!.replace(' is overloaded: ', ': ');
   return `refused as overloaded, ${cause}, so its latency grows with the run's length (this finite run measured p99 ${est(p.aggregate, LATENCY.p99.path)} ms, ${fmtPct(att)} within target)`;
+}
+
+/** An LLM stage's objectives as measured: TTFT and TPOT p99. */
+function llmFigures(a: Aggregate): string {
+  return `TTFT p99 ${est(a, 'llm.ttftMs.p99')} ms · TPOT p99 ${est(a, 'llm.tpotMs.p99')} ms`;
 }
 
 /** For a probe stopped early: when, and why its verdict was already decided. */
@@ -549,7 +601,7 @@ function planShortcutLines(result: PlanResult): string[] {
 }
 
 /** `servesim plan`: the cheapest configuration meeting an SLO at a load, found by bisection on counts. */
-export async function planCmd(ref: string, given: ExperimentOptions & { slo: string; qps?: number; vary: string[]; fullBisection?: boolean; statisticalStop?: boolean }): Promise<string> {
+export async function planCmd(ref: string, given: ExperimentOptions & { slo?: string; qps?: number; vary: string[]; fullBisection?: boolean; statisticalStop?: boolean }): Promise<string> {
   checkReportPath(given.report);
   const file = await loadRawFile(ref);
   const opts = resolveReplications(given, file.raw);
@@ -564,7 +616,7 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo: str
       plan(
         file,
         {
-          slo: opts.slo,
+          ...(opts.slo !== undefined ? { slo: opts.slo } : {}),
           ...(opts.qps !== undefined ? { qps: opts.qps } : {}),
           vary: opts.vary,
           set: opts.set,
@@ -605,19 +657,23 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo: str
   const costText = (p: PlanPoint) => (result.costIsReplicas ? `${p.cost} replicas (no hardware priced)` : `${fmtUsd(p.cost)}/hour (${fmtUsd(p.cost * 730)}/month)`);
   if (result.best === undefined) {
     lines.push(`No configuration in the ranges meets ${slo.target}.`);
-    for (const c of result.perCombination) lines.push(`  ${describeAssignment(c.largestTried.assignment)}: ${whyFails(c.largestTried, slo.target, slo.fraction)}`);
+    for (const c of result.perCombination) lines.push(`  ${describeAssignment(c.largestTried.assignment)}: ${whyFails(c.largestTried, slo.target, slo.fraction, result.objective)}`);
   } else {
     const b = result.best;
     const ba = b.aggregate!; // the best configuration met the SLO, so it was simulated
     lines.push(`Cheapest: ${describeAssignment(b.assignment)} at ${costText(b)}`);
     const util = estimateAt(ba.figures, `stages.${count.path.split('.')[1]}.utilization`)?.mean ?? NaN;
-    lines.push(`  p50 ${est(ba, LATENCY.p50.path)} ms · p99 ${est(ba, LATENCY.p99.path)} ms · ${fmtPct(estimateAt(ba.figures, SLO.attainment.path)?.mean ?? NaN)} within target · ${fmtPct(util)} busy`);
+    if (result.objective.latencyOnly === null) {
+      const shares = result.objective.checks.map((c) => `${fmtPct(estimateAt(ba.figures, c.path)?.mean ?? NaN)} ${c.within}`).join(' · ');
+      const perM = estimateAt(ba.figures, 'llm.cost.perMillionOutputTokensUsd')?.mean;
+      lines.push(`  ${llmFigures(ba)} · ${shares} · ${fmtPct(util)} busy${perM !== undefined && Number.isFinite(perM) ? ` · ${fmtUsd(perM)} per million output tokens` : ''}`);
+    } else lines.push(`  p50 ${est(ba, LATENCY.p50.path)} ms · p99 ${est(ba, LATENCY.p99.path)} ms · ${fmtPct(estimateAt(ba.figures, SLO.attainment.path)?.mean ?? NaN)} within target · ${fmtPct(util)} busy`);
     if (b.earlyStop) lines.push(`  (${stoppedText(b).slice(2)})`);
-    if (result.nextCheaper) lines.push(`One fewer (${describeAssignment(result.nextCheaper.assignment)}) fails: ${whyFails(result.nextCheaper, slo.target, slo.fraction)}`);
+    if (result.nextCheaper) lines.push(`One fewer (${describeAssignment(result.nextCheaper.assignment)}) fails: ${whyFails(result.nextCheaper, slo.target, slo.fraction, result.objective)}`);
     else lines.push(`(${count.lo} is the bottom of the range: nothing cheaper was tried)`);
     for (const c of result.perCombination) {
       if (c.minimum === b) continue;
-      lines.push(c.minimum ? `Also: ${describeAssignment(c.minimum.assignment)} meets it at ${costText(c.minimum)}` : `${describeAssignment(c.largestTried.assignment)} cannot meet it: ${whyFails(c.largestTried, slo.target, slo.fraction)}`);
+      lines.push(c.minimum ? `Also: ${describeAssignment(c.minimum.assignment)} meets it at ${costText(c.minimum)}` : `${describeAssignment(c.largestTried.assignment)} cannot meet it: ${whyFails(c.largestTried, slo.target, slo.fraction, result.objective)}`);
     }
   }
   lines.push('', `${result.evaluated.length} configurations simulated: bisection on ${count.path} (${count.lo}..${count.hi}) needs at most ${perCountRange} per combination instead of ${count.hi! - count.lo! + 1}.`);

@@ -14,6 +14,7 @@ import { THROUGHPUT } from '../models/metrics/run-throughput.ts';
 import { columnHeader, figureAt, fmtCount, fmtNum, fmtPct, formatCell, formatFigure } from '../report/figures.ts';
 import { measuredText, sloText } from '../report/run-text.ts';
 import { stageTable } from '../report/stage-table.ts';
+import { llmLatencyRows, llmSummaryLines } from '../report/llm-text.ts';
 
 /**
  * A user's string (scenario, stage, model or hardware name, description) for one
@@ -104,6 +105,11 @@ export function formatRun(s: Scenario, r: RunResult): string {
   const t = stageTable(r);
   const rows = t.rows.map((row) => row.cells.map((c) => term(c.text)));
   lines.push(table(t.columns.map((c) => c.label), rows, t.columns.filter((c) => c.align === 'left').length));
+  if (r.llm !== undefined) {
+    // LLM stages (issue 14): token-level figures (src/report/llm-text.ts).
+    const lt = llmLatencyRows(r.llm);
+    lines.push('', 'LLM serving', table(lt.head, lt.rows), ...llmSummaryLines(r.llm));
+  }
   for (const w of r.warnings) {
     lines.push('');
     lines.push(`warning: ${shownText(w)}`);

@@ -10,7 +10,7 @@ import { explainScenario } from './explain.ts';
 import { builtinDescription, builtinNames, DEFAULT_SCENARIO, loadForExplain, loadRawFile, loadScenarioFile, rawFileFromData, recordingLoader, type RawFile } from './scenario-source.ts';
 import { namedTracePaths, traceAccess, traceOpener } from './trace-file.ts';
 import { asRun, compareCmd, narrativeText, planCmd, runFigures, runReplicated, sweepCmd, theoryForRun, theoryText, validateExperiment, type ExperimentOptions } from './experiments.ts';
-import { variantNamed } from '../experiments/variants.ts';
+import { declaredVariants, variantNamed } from '../experiments/variants.ts';
 import { makePartial, mergedRunner, parseShard, readPartials, ShardComplete, stringifyPartial, type Experiment, type ShardCommand } from './shard.ts';
 import { OutputError, writeOutputFile } from './write-file.ts';
 import { checkVariantFlag, flagProblems, parseCount, parseOneVary, parseRate, parseReplications, parseSeed, parseSteps, runFlagProblems, type FlagOptions } from './flags.ts';
@@ -174,6 +174,7 @@ function buildProgram(io: Io, setOutput: (s: string) => void): Command {
         const file = await (opts.load ?? loadRawFile)(ref);
         // What the narrative's caveat names: the user's own changes, not the variant's expansion.
         const shownSet: Override[] = [...(opts.variant !== undefined ? [{ path: 'variant', value: opts.variant }] : []), ...opts.set];
+        const declared = declaredVariants(file.raw).map((v) => v.name); // before --variant strips them
         const experiment = await runAsExperiment(ref, file, opts);
         if (experiment !== undefined) return experiment;
         const { scenario, baseDir } = await loadScenarioFile(ref, opts.set);
@@ -193,7 +194,7 @@ function buildProgram(io: Io, setOutput: (s: string) => void): Command {
         const note = written.length > 0 ? `\nTime series written to ${written.join(', ')}\n` : '';
         if (opts.json) return `${JSON.stringify(result, null, 2)}\n`;
         const theory = theoryText(theoryForRun(scenario, openTrace, result));
-        return `${narrativeText(file.raw, shownSet, opts.seed, runFigures(file.raw, result, opts.variant), ref)}${formatRun(asRun(scenario, shownSet), result)}${theory ? `\n${theory}` : ''}\n${note}`;
+        return `${narrativeText(file.raw, shownSet, opts.seed, runFigures(file.raw, result, opts.variant, declared), ref)}${formatRun(asRun(scenario, shownSet), result)}${theory ? `\n${theory}` : ''}\n${note}`;
       })) as Action),
     );
 
@@ -231,12 +232,12 @@ function buildProgram(io: Io, setOutput: (s: string) => void): Command {
       .command('plan')
       .description('find the cheapest configuration that meets an SLO at a load (bisection on counts)')
       .argument('<scenario>', 'path or built-in name')
-      .requiredOption('--slo <objective>', 'e.g. "p99<100ms" or "latency<100ms for 99.9%"')
+      .option('--slo <objective>', 'e.g. "p99<100ms" or "latency<100ms for 99.9%"; default: the scenario\'s slo (an LLM scenario\'s TTFT and TPOT objectives)')
       .addOption(new Option('--qps <rate>', 'arrival rate to plan for (sets arrivals.qps)').argParser(parseRate))
       .option('--vary <path=range|list>', 'a count to size (stages.x.replicas=1..256) and lists to choose from (stages.x.hardware=a,b)', (v: string, prev: string[]) => [...prev, v], [] as string[])
       .option('--full-bisection', 'plain bisection, every probe run to its end (no closed-form first guess, no early stop): to check the shortcuts')
       .option('--statistical-stop', 'also stop a probe once its verdict is likely at 95% (from half its run on), not only once it is certain'),
-  ).action(wrap((async (ref: string, opts: ExperimentOptions & { slo: string; qps?: number; vary: string[]; fullBisection?: boolean; statisticalStop?: boolean }) => planCmd(ref, opts)) as Action));
+  ).action(wrap((async (ref: string, opts: ExperimentOptions & { slo?: string; qps?: number; vary: string[]; fullBisection?: boolean; statisticalStop?: boolean }) => planCmd(ref, opts)) as Action));
 
   program
     .command('merge')

@@ -76,6 +76,7 @@ interface CatalogUser {
     service?: { dist: string; points?: Array<[number, number]> } | undefined;
     batching?: { maxBatch: number } | undefined;
     precompute?: { hardware?: string | undefined } | undefined;
+    llm?: unknown;
   }>;
 }
 
@@ -115,7 +116,7 @@ export function checkCatalogRefs(s: CatalogUser, ctx: z.RefinementCtx): void {
         ctx.addIssue({ code: 'custom', path: at('model'), message: `unknown model ${show(st.model)}; known: ${modelNames()} (add your own under the scenario's "models" key)` });
       }
     }
-    if (st.service === undefined) {
+    if (st.service === undefined && st.llm === undefined) {
       // A stage with an unknown key may hold its service under a misspelled name
       // (`servce:`): the unknown-key message already says what to fix.
       if (st.model === undefined) {

@@ -12,8 +12,10 @@
 import type { HardwareEntry, ModelEntry } from '../catalog/types.ts';
 import type { Seed } from '../engine/index.ts';
 import type { ArrivalKind, ArrivalsSpec, DistributionKind, DistributionSpec, NoiseSpec, RoutingPolicyName, ServiceKind, ServiceSpec } from './schema.ts';
+import type { TokenDistributionSpec } from './llm-schema.ts';
+import type { Slo } from './slo.ts';
 
-export type { ArrivalKind, ArrivalsSpec, DistributionKind, DistributionSpec, NoiseSpec, RoutingPolicyName, ServiceKind, ServiceSpec };
+export type { ArrivalKind, ArrivalsSpec, DistributionKind, DistributionSpec, NoiseSpec, RoutingPolicyName, ServiceKind, ServiceSpec, TokenDistributionSpec, Slo };
 
 /** A whole run: arrivals, stages in pipeline order, and how long and what to measure. */
 export interface SystemDescription {
@@ -32,6 +34,8 @@ export interface SystemDescription {
   warmupS: number;
   /** The latency objective; null when the scenario has none. */
   slo: { target: string; latencyS: number; fraction: number } | null;
+  /** LLM objectives on TTFT and TPOT (`slo: { ttft, tpot }`); null when the scenario has neither. */
+  llmSlo: { ttft: Slo | null; tpot: Slo | null } | null;
   /** Most requests held at once before the run is refused. */
   maxInFlight: number;
   /** Who sends requests; null when requests carry no user. */
@@ -65,7 +69,7 @@ export interface RetryDescription {
  * The kinds of station a stage can be: the key of `stationRegistry`
  * (`src/models/stations/registry.ts`).
  */
-export type StationKind = 'pool' | 'buffer' | 'fanout';
+export type StationKind = 'pool' | 'buffer' | 'fanout' | 'llm';
 
 /** One stage: its station and what stands in front of it. */
 export interface StageDescription {
@@ -95,6 +99,8 @@ export interface StageDescription {
   ack: DistributionSpec | null;
   /** Scatter-gather; null for other stages. */
   fanout: FanoutDescription | null;
+  /** A token-level LLM engine per replica (`kind: 'llm'`); null for other stages. */
+  llm: LlmStageDescription | null;
   /** Catalog model and hardware named by the stage; null when none. */
   model: { name: string; entry: ModelEntry } | null;
   hardware: { name: string; entry: HardwareEntry } | null;
@@ -172,4 +178,51 @@ export interface PrecomputeDescription {
   /** Hardware the job's workers run on; null when not priced. */
   hardware: HardwareEntry | null;
   miss: DivertDescription;
+}
+
+/**
+ * A stage of LLM engine replicas (docs/llm-scheduler.md), every default applied: the
+ * step-time model, the scheduler's settings (vLLM's names), and the per-request token
+ * counts its requests are given.
+ */
+export interface LlmStageDescription {
+  /** The catalog profile named (`LLM_PROFILES`), or null for given coefficients or a table. */
+  profile: string | null;
+  /** Step time: BLIS coefficients (µs) or a measured table (µs); see src/models/llm/step-time*.ts. */
+  step:
+    | { kind: 'coefficients'; alpha: readonly [number, number, number]; beta: readonly [number, number, number] }
+    | { kind: 'table'; prefillTokens: number[]; decodeTokens: number[]; stepUs: number[][]; alpha: readonly [number, number, number] }
+    | {
+        /** docs/llm-roofline.md: catalog model on catalog GPU, default efficiencies. */
+        kind: 'roofline';
+        model: string;
+        gpu: string;
+        tp: number;
+        weights: 'bf16' | 'fp16' | 'fp8' | 'int4';
+        kvCache: 'bf16' | 'fp16' | 'fp8';
+        /** Share of GPU memory the engine may use (vLLM's gpu_memory_utilization). */
+        memoryUtilization: number;
+      };
+  /** Coefficient of variation of a mean-1 lognormal factor on every step; 0 for none. */
+  noiseCv: number;
+  maxNumSeqs: number;
+  maxBatchedTokens: number;
+  chunkedPrefill: boolean;
+  prefixCaching: boolean;
+  blockSize: number;
+  /** KV blocks per replica; null: derived from the roofline's memory account when the stage is built (`kvCapacity`). */
+  kvBlocks: number | null;
+  /** GPUs per replica (the profile's or roofline's tensor-parallel degree; 1 otherwise). */
+  gpusPerReplica: number;
+  tokens: TokensDescription;
+  /** Per-request objectives a request meets when its TTFT and its TPOT are below them (seconds; Infinity when not set). */
+  slo: { ttftS: number; tpotS: number };
+}
+
+/** Per-request token counts: drawn from distributions, or read from trace columns. */
+export interface TokensDescription {
+  input: TokenDistributionSpec;
+  output: TokenDistributionSpec;
+  /** `groups` prefix groups sharing their first `tokens` prompt tokens; null for none. */
+  prefix: { groups: number; tokens: number } | null;
 }

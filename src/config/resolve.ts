@@ -24,12 +24,15 @@
  * | `stages[].fallback`              | a trigger not given never fires (Infinity) |
  * | candidates reaching a stage     | what the main path's stages before it set (1 at the start and off the path) |
  * | `stages[].precompute`            | `base` 0, `start` warm, `quality` unknown (NaN) |
+ * | `stages[].llm` (an LLM stage)    | vLLM's scheduler settings (`LLM_DEFAULTS`), the profile's KV blocks and GPU price, routing `least-outstanding` |
  * | `retry.backoff`                  | `base` 0.1, `max` Infinity, `jitter` full; `budget.minPerSecond` 0 |
  */
 import { LIMITS } from './limits.ts';
+import { latencySlo } from './slo.ts';
 import { hardwareCatalog, modelCatalog } from './catalog-refs.ts';
 import type { Scenario, StageSpec } from './schema.ts';
 import type { DistributionSpec, DivertDescription, StageDescription, StationKind, SystemDescription } from './description.ts';
+import { resolveLlmHardware, resolveLlmStage, LLM_NO_SERVICE } from './resolve-llm.ts';
 
 /** What `resolveScenario` takes: a scenario that passed validation (`src/config/schema.ts`). */
 export type ValidatedScenario = Scenario;
@@ -42,6 +45,7 @@ export const RETRY_DEFAULTS = { backoffBaseS: 0.1, backoffMaxS: Infinity, jitter
 
 /** The station kind a stage's keys ask for (one place: a new kind is a new line here and in `stationRegistry`). */
 function kindOf(spec: StageSpec): StationKind {
+  if (spec.llm !== undefined) return 'llm';
   if (spec.fanout !== undefined) return 'fanout';
   if (spec.buffer !== undefined) return 'buffer';
   return 'pool';
@@ -70,10 +74,13 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
     if (sp.candidates !== undefined) carried = sp.candidates;
     if (sp.keep !== undefined) carried = Math.min(carried, sp.keep);
   }
+  const so = scenario.slo;
+  const llmSlo = so !== undefined && !('target' in so) && (so.ttft !== null || so.tpot !== null) ? { ttft: so.ttft, tpot: so.tpot } : null;
   const stages = scenario.stages.map((sp, index): StageDescription => {
     const hw = sp.hardware !== undefined ? hwCat[sp.hardware] : undefined;
     const model = sp.model !== undefined ? modelCat[sp.model] : undefined;
     let service = sp.service;
+    if (sp.llm !== undefined) service = LLM_NO_SERVICE;
     if (service === undefined) {
       // Validation guarantees a model with a profile for the hardware's device kind here.
       const profile = model!.latency[hw!.device]!;
@@ -90,14 +97,15 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
       queueCapacity: sp.buffer?.retention ?? sp.queue?.capacity ?? Infinity,
       maxBatch: sp.batching?.maxBatch ?? 1,
       maxWaitS: sp.batching?.maxWait ?? 0,
-      routing: sp.routing?.policy ?? 'shared',
+      routing: sp.routing?.policy ?? (sp.llm !== undefined ? 'least-outstanding' : 'shared'),
       deadlineS: sp.deadline ?? Infinity,
       systemDeadlineS,
       service,
       ack: sp.buffer?.ack ?? null,
+      llm: sp.llm !== undefined ? resolveLlmStage(sp.llm, scenario.tokens!, llmSlo) : null,
       fanout: sp.fanout ? { shards: sp.fanout.shards, quorum: sp.fanout.quorum ?? sp.fanout.shards, hedgeAfterS: sp.fanout.hedgeAfter ?? Infinity } : null,
       model: model !== undefined ? { name: sp.model!, entry: model } : null,
-      hardware: hw !== undefined ? { name: sp.hardware!, entry: hw } : null,
+      hardware: sp.llm !== undefined ? resolveLlmHardware(sp.llm) : hw !== undefined ? { name: sp.hardware!, entry: hw } : null,
       quality: model?.quality.value ?? NaN,
       autoscale: a
         ? {
@@ -138,7 +146,7 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
   });
   const u = scenario.users;
   const r = scenario.retry;
-  const slo = scenario.slo;
+  const slo = latencySlo(scenario.slo);
   return {
     name: scenario.name ?? 'scenario',
     seed: scenario.seed ?? 1,
@@ -149,6 +157,7 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
     warmupRequests: scenario.warmup?.requests ?? 0,
     warmupS: scenario.warmup?.duration ?? 0,
     slo: slo ? { target: slo.target, latencyS: slo.latencyS, fraction: slo.fraction } : null,
+    llmSlo,
     maxInFlight: scenario.limits?.maxInFlight ?? LIMITS.defaultMaxInFlight,
     users: u ? { count: u.count, zipf: u.zipf ?? 0, newUserShare: u.newUserShare ?? 0 } : null,
     timeSeriesWindowS: scenario.timeSeries?.window ?? null,

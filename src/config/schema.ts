@@ -8,6 +8,9 @@ import { distributionSpec } from './distributions-spec.ts';
 import { autoscaleSpec, bufferSpec, retrySpec, timeSeriesSpec } from './elastic.ts';
 import { cacheSpec, checkTopology, fallbackSpec, fanoutSpec, precomputeSpec, usersSpec } from './topology.ts';
 import { LIMITS, atMost, checkRunLimits, fmtCount } from './limits.ts';
+import { llmStageSpec, tokensSpec } from './llm-schema.ts';
+import { checkLlm } from './llm-checks.ts';
+import { pluginArrivalsSpec } from './plugins.ts';
 
 // Service-time distributions live in distributions-spec.ts (other spec files use them too).
 export { distributionSpec, type DistributionSpec, type DistributionKind } from './distributions-spec.ts';
@@ -175,7 +178,7 @@ const traceSpec = z.strictObject({
   timing: z.enum(['trace', 'poisson'], { error: (iss) => `expected "trace" (the recorded times) or "poisson" (the same rows at Poisson times), got ${show(iss.input)}` }).optional(),
 });
 
-export const arrivalsSpec = z.discriminatedUnion('process', [poissonSpec, constantSpec, diurnalSpec, spikeSpec, burstySpec, scheduleSpec, traceSpec]);
+export const arrivalsSpec = z.discriminatedUnion('process', [poissonSpec, constantSpec, diurnalSpec, spikeSpec, burstySpec, scheduleSpec, traceSpec, pluginArrivalsSpec]);
 export type ArrivalsSpec = z.output<typeof arrivalsSpec>;
 /** The process names a scenario may use for `process`. */
 export type ArrivalKind = ArrivalsSpec['process'];
@@ -254,6 +257,8 @@ const stageSpec = z.strictObject({
   fallback: fallbackSpec.optional(),
   precompute: precomputeSpec.optional(),
   fanout: fanoutSpec.optional(),
+  /** A token-level LLM engine per replica (src/config/llm-schema.ts, docs/llm-scheduler.md). */
+  llm: llmStageSpec.optional(),
 });
 export type StageSpec = z.output<typeof stageSpec>;
 
@@ -275,6 +280,8 @@ export const scenarioSchema = z
     stop: requestsOrDuration('stop').optional(),
     warmup: requestsOrDuration('warmup').optional(),
     stages: z.array(stageSpec).min(1, { error: 'a scenario needs at least one stage' }),
+    /** Per-request prompt and output token counts, for llm stages. */
+    tokens: tokensSpec.optional(),
     deadline: positiveDuration().optional(),
     slo: sloSpec.optional(),
     hardware: z.record(z.string(), hardwareSpec).optional(),
@@ -303,6 +310,7 @@ export const scenarioSchema = z
     if (s === undefined) return;
     checkCatalogRefs(s, ctx);
     checkTopology(s, ctx);
+    checkLlm(s, ctx);
     if (s.stop === undefined && s.arrivals.process !== 'trace') {
       ctx.addIssue({ code: 'custom', path: ['stop'], message: 'missing: give stop: { requests: N } or { duration: "10m" } (only a trace replay may end with its file)' });
     }

@@ -44,14 +44,53 @@ export function parseSlo(text: string): Slo | string {
   return { target: `p${pct} < ${durText}`, latencyS, fraction: p / 100 };
 }
 
-/** The `slo:` key of a scenario: a string parsed into an Slo. */
-export const sloSpec = z
-  .string({ error: (iss) => `expected an SLO like "p99 < 100ms", got ${show(iss.input)}` })
-  .transform((text, ctx) => {
-    const r = parseSlo(text);
-    if (typeof r === 'string') {
-      ctx.addIssue({ code: 'custom', message: r, input: text });
-      return z.NEVER;
-    }
-    return r;
-  });
+/** One objective as a zod field: a string parsed into an Slo. */
+const oneSlo = () =>
+  z
+    .string({ error: (iss) => `expected an SLO like "p99 < 100ms", got ${show(iss.input)}` })
+    .transform((text, ctx) => {
+      const r = parseSlo(text);
+      if (typeof r === 'string') {
+        ctx.addIssue({ code: 'custom', message: r, input: text });
+        return z.NEVER;
+      }
+      return r;
+    });
+
+/**
+ * Objectives of an LLM scenario (`slo: { ttft: "p99 < 500ms", tpot: "p99 < 50ms" }`), each
+ * optional, with an optional end-to-end `latency` one beside them. A request meets the
+ * LLM objective when it meets both its TTFT and TPOT targets (DistServe's goodput).
+ */
+export interface TokenSlo {
+  latency: Slo | null;
+  ttft: Slo | null;
+  tpot: Slo | null;
+}
+
+/** The end-to-end latency objective of either form of `slo:` (null when the object form has none). */
+export function latencySlo(s: Slo | TokenSlo | null | undefined): Slo | null {
+  if (s === undefined || s === null) return null;
+  return 'target' in s ? s : s.latency;
+}
+
+const tokenSloObject = z
+  .strictObject({ latency: oneSlo().optional(), ttft: oneSlo().optional(), tpot: oneSlo().optional() })
+  .refine((o) => o.latency !== undefined || o.ttft !== undefined || o.tpot !== undefined, { error: 'give at least one of latency, ttft, tpot' })
+  .transform((o): TokenSlo => ({ latency: o.latency ?? null, ttft: o.ttft ?? null, tpot: o.tpot ?? null }));
+
+/**
+ * The `slo:` key of a scenario: a string parsed into an Slo, or `{ latency?, ttft?, tpot? }`.
+ * Dispatched on the value's type rather than a zod union, so that each form keeps its own
+ * located messages (a union would report "matches neither").
+ */
+export const sloSpec = z.unknown().transform((v, ctx): Slo | TokenSlo => {
+  if (typeof v !== 'string' && (v === null || typeof v !== 'object' || Array.isArray(v))) {
+    ctx.addIssue({ code: 'custom', message: `expected an SLO like "p99 < 100ms" or { ttft: "p99 < 500ms", tpot: "p99 < 50ms" }, got ${show(v)}`, input: v });
+    return z.NEVER;
+  }
+  const r = typeof v === 'string' ? oneSlo().safeParse(v) : tokenSloObject.safeParse(v);
+  if (r.success) return r.data;
+  for (const iss of r.error.issues) ctx.addIssue(iss as Parameters<typeof ctx.addIssue>[0]);
+  return z.NEVER;
+});

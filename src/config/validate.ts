@@ -21,7 +21,10 @@ function knownKeys(schema: z.ZodType, path: readonly PropertyKey[], root: unknow
         const disc = d.discriminator;
         const tag = disc !== undefined && value && typeof value === 'object' ? (value as Record<string, unknown>)[disc] : undefined;
         const match = d.options.find((o) => {
-          const shape = (o as { def?: { shape?: Record<string, { def?: { values?: unknown[] } }> } }).def?.shape;
+          // An option may be an object, or a pipe from one (a transform after it, e.g. the plug-in forms).
+          type Shaped = { def?: { shape?: Record<string, { def?: { values?: unknown[] } }>; in?: Shaped } };
+          const od = (o as Shaped).def;
+          const shape = od?.shape ?? od?.in?.def?.shape;
           return disc !== undefined && shape?.[disc]?.def?.values?.includes(tag);
         });
         x = (match ?? d.options[0]) as typeof x;
@@ -159,7 +162,7 @@ export function intactView<T>(value: T, issues: ReadonlyArray<{ path?: readonly 
   out.stages = s.stages.map((st: unknown, i: number) => {
     if (!isRec(st)) return { name: `stages[${i}]`, service: SERVICE_STUB };
     const bad = (key: string) => broken('stages', i, key);
-    if (!['name', 'model', 'hardware', 'service', 'replicas', 'batching', 'precompute', 'fallback', 'fanout', 'autoscale', 'cache', 'candidates', 'keep'].some(bad)) return st;
+    if (!['name', 'model', 'hardware', 'service', 'replicas', 'batching', 'precompute', 'fallback', 'fanout', 'autoscale', 'cache', 'candidates', 'keep', 'llm'].some(bad)) return st;
     const v: Rec = { ...st };
     // "stages[i]" is no valid stage name, so it never matches another stage by accident.
     if (bad('name') && typeof v.name !== 'string') v.name = `stages[${i}]`;
@@ -170,6 +173,8 @@ export function intactView<T>(value: T, issues: ReadonlyArray<{ path?: readonly 
     if (bad('model') || bad('hardware') || bad('service')) v.service = SERVICE_STUB;
     for (const key of ['replicas', 'batching', 'precompute', 'fallback', 'fanout', 'autoscale', 'candidates', 'keep']) if (bad(key)) delete v[key];
     if (bad('cache')) v.cache = {};
+    // A failed llm: block stays an LLM stage (no "give it a service time", no "tokens without an llm stage").
+    if (bad('llm')) v.llm = {};
     return v;
   });
   for (const key of ['hardware', 'models'] as const) {
@@ -187,5 +192,6 @@ export function intactView<T>(value: T, issues: ReadonlyArray<{ path?: readonly 
   for (const key of ['stop', 'warmup'] as const) if (broken(key)) out[key] = {};
   if (broken('arrivals')) out.arrivals = { process: 'trace' };
   if (broken('users')) out.users = { count: 1 };
+  if (broken('tokens')) delete out.tokens;
   return out as T;
 }

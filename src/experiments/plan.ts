@@ -3,7 +3,7 @@ import { COST } from '../models/metrics/run-cost.ts';
 import { SLO } from '../models/metrics/run-slo.ts';
 import { applyOverrides, type Override } from '../config/overrides.ts';
 import type { Scenario } from '../config/schema.ts';
-import { parseSlo, type Slo } from '../config/slo.ts';
+import type { Slo } from '../config/slo.ts';
 import { aggregate, estimateAt, type Aggregate, type RunEstimates } from './aggregate.ts';
 import { checkReplications, inProcessRunner, replicationSeed, rootSeed, type ExperimentSettings, type RunTask } from './runner.ts';
 import { ServingSystem } from '../models/index.ts';
@@ -14,6 +14,7 @@ import type { ScenarioSource } from './variants.ts';
 import type { EarlyStopOutcome } from './early-stop.ts';
 import type { PlanBracket } from './plan-bracket.ts';
 import { parseVary, type Vary } from './vary.ts';
+import { meetsObjective, planObjective, type AttainmentCheck, type PlanObjective } from './plan-objective.ts';
 
 /** One configuration the planner tried: simulated, or refused without simulation. */
 export interface PlanPoint {
@@ -68,6 +69,8 @@ export interface PlanSearchOptions {
   parallel?: number;
   /** Runs several configurations at once (one batch for the worker pool); default: `evaluate` on each. */
   evaluateMany?: (assignments: Array<Record<string, number | string>>) => Promise<Array<Aggregate | ProbeOutcome>>;
+  /** The shares a configuration must reach (`plan-objective.ts`); default: `slo.attainment` at least `sloFraction`. */
+  checks?: readonly AttainmentCheck[];
 }
 
 function combinations(lists: readonly Vary[]): Array<Record<string, number | string>> {
@@ -106,6 +109,7 @@ export async function planCheapest(count: Vary, lists: readonly Vary[], sloFract
   const cache = new Map<string, PlanPoint>();
   const parallel = Math.max(1, Math.floor(options.parallel ?? 1));
   const many = options.evaluateMany ?? ((as) => Promise.all(as.map((a) => evaluate(a))));
+  const checks = options.checks ?? [{ path: SLO.attainment.path, fraction: sloFraction, within: 'within target' }];
   const refusedAt = (assignment: Record<string, number | string>): PlanPoint | undefined => {
     const key = JSON.stringify(assignment);
     const hit = cache.get(key);
@@ -120,7 +124,6 @@ export async function planCheapest(count: Vary, lists: readonly Vary[], sloFract
   const record = (assignment: Record<string, number | string>, out: Aggregate | ProbeOutcome): PlanPoint => {
     const aggregate = 'aggregate' in out ? out.aggregate : out;
     const earlyStop = 'aggregate' in out ? out.earlyStop : undefined;
-    const att = estimateAt(aggregate.figures, SLO.attainment.path)?.mean ?? NaN;
     let cost = estimateAt(aggregate.figures, COST.perHour.path)?.mean ?? 0;
     if (!(cost > 0)) {
       costIsReplicas = true;
@@ -129,7 +132,7 @@ export async function planCheapest(count: Vary, lists: readonly Vary[], sloFract
     // A configuration that cannot keep up (an overloaded pool with an unbounded queue)
     // fails whatever a finite run measured: its latency only grows with run length.
     const overloaded = aggregate.first.warnings.find((w) => w.includes('is overloaded'));
-    const meets = (earlyStop !== undefined ? earlyStop.meets : att >= sloFraction) && overloaded === undefined;
+    const meets = (earlyStop !== undefined ? earlyStop.meets : meetsObjective(aggregate.figures, checks)) && overloaded === undefined;
     const p: PlanPoint = { assignment, aggregate, meets, cost, ...(overloaded !== undefined ? { overloaded } : {}), ...(earlyStop !== undefined ? { earlyStop } : {}) };
     cache.set(JSON.stringify(assignment), p);
     evaluated.push(p);
@@ -209,7 +212,8 @@ export async function planCheapest(count: Vary, lists: readonly Vary[], sloFract
 
 /** What to plan: an SLO (`"p99 < 100ms"`), optionally at a load, sizing one count (`path=lo..hi`) over lists (`path=a,b`). */
 export interface PlanSpec {
-  slo: string;
+  /** The objective; when absent, the scenario's own `slo:` (an LLM scenario's TTFT and TPOT: `plan-objective.ts`). */
+  slo?: string;
   /** Sets `arrivals.qps`. */
   qps?: number;
   vary: readonly string[];
@@ -234,7 +238,10 @@ export interface PlanSpec {
 
 /** A plan: the cheapest configuration meeting the SLO, the evidence, and what it was asked. */
 export interface PlanResult extends PlanSearch {
+  /** The objective's target and percentile; `latencyS` is NaN when it is not an end-to-end latency (an LLM scenario's TTFT and TPOT). */
   slo: Slo;
+  /** What a configuration must meet, in full (`plan-objective.ts`). */
+  objective: PlanObjective;
   qps: number | null;
   replications: number;
   /** The count bisected (its path and range). */
@@ -318,9 +325,12 @@ function poolShape(s: Scenario, sys: ServingSystem, path: string): PoolShape | u
  */
 export async function plan(source: ScenarioSource, spec: PlanSpec, settings: ExperimentSettings = {}): Promise<PlanResult> {
   const replications = checkReplications(settings.replications ?? 1);
-  const slo = parseSlo(spec.slo);
-  if (typeof slo === 'string') throw new InputError([`--slo: ${slo}`]);
-  const extra: Override[] = [...(spec.set ?? []), { path: 'slo', value: spec.slo }];
+  const objective = planObjective(spec.slo, spec.slo === undefined ? source.validate(spec.set ?? []).slo : undefined);
+  if (typeof objective === 'string') throw new InputError([objective]);
+  const fraction = Math.max(...objective.checks.map((c) => c.fraction));
+  const slo: Slo = objective.latencyOnly ?? { target: objective.target, latencyS: NaN, fraction };
+  // A given --slo replaces the scenario's; without one the scenario's stands as written.
+  const extra: Override[] = [...(spec.set ?? []), ...(spec.slo !== undefined ? [{ path: 'slo', value: spec.slo }] : [])];
   if (spec.qps !== undefined) {
     if (!(spec.qps > 0)) throw new InputError([`--qps: expected a rate above 0, got ${spec.qps}`]);
     extra.push({ path: 'arrivals.qps', value: spec.qps });
@@ -355,7 +365,7 @@ export async function plan(source: ScenarioSource, spec: PlanSpec, settings: Exp
     for (const a of as) {
       const s = scenarioAt(a);
       // Early stop decides one run's own verdict; over several replications the verdict is their mean's.
-      const rule = replications === 1 && !full ? earlyStopSpec(s, slo, spec.statisticalStop === true) : undefined;
+      const rule = replications === 1 && !full && objective.latencyOnly !== null ? earlyStopSpec(s, objective.latencyOnly, spec.statisticalStop === true) : undefined;
       for (let i = 0; i < replications; i++) tasks.push({ scenario: s, seed: replicationSeed(seed, i), ...(rule ? { earlyStop: rule } : {}) });
     }
     const runs = await runner(tasks);
@@ -379,6 +389,7 @@ export async function plan(source: ScenarioSource, spec: PlanSpec, settings: Exp
   };
   const search = await planCheapest(count, lists, slo.fraction, async (a) => (await evaluateMany([a]))[0]!, {
     evaluateMany,
+    checks: objective.checks,
     parallel: replications === 1 ? (spec.parallel ?? 1) : 1,
     refuse: (a) => {
       const r = staticAt(a);
@@ -391,12 +402,12 @@ export async function plan(source: ScenarioSource, spec: PlanSpec, settings: Exp
             const a = { ...combo, [count.path]: hi };
             const sys = staticAt(a).sys;
             const shape = sys ? poolShape(scenarioAt(a), sys, count.path) : undefined;
-            return shape ? planBracket(shape, lo, hi, slo.latencyS, slo.fraction) : undefined;
+            return shape && objective.latencyOnly !== null ? planBracket(shape, lo, hi, objective.latencyOnly.latencyS, objective.latencyOnly.fraction) : undefined;
           },
         }),
   });
   const bestScenario = search.best ? scenarios.get(JSON.stringify(search.best.assignment)) : undefined;
-  return { ...search, slo, qps: spec.qps ?? null, replications, count, bestScenario };
+  return { ...search, slo, objective, qps: spec.qps ?? null, replications, count, bestScenario };
 }
 
 /** The JSON contract of a plan result (what `plan --json` prints). */

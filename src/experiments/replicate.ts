@@ -38,6 +38,10 @@ export function theoryOfAggregate(scenario: Scenario, a: Aggregate, openTrace?: 
       return e === undefined ? { value: NaN } : Number.isFinite(e.ci95) ? { value: e.mean, ci95: e.ci95 } : { value: e.mean };
     },
     arrivalScv,
+    (path) => {
+      const e = estimateAt(a.figures, path);
+      return e === undefined ? { value: NaN } : Number.isFinite(e.ci95) ? { value: e.mean, ci95: e.ci95 } : { value: e.mean };
+    },
   );
 }
 

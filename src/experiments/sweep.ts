@@ -7,6 +7,7 @@ import { aggregate, estimateAt, type Aggregate, type RunEstimates } from './aggr
 import { checkReplications, rootSeed, runConfigurations, type ExperimentSettings } from './runner.ts';
 import { declaredVariants, type ScenarioSource } from './variants.ts';
 import { parseVary, type Vary } from './vary.ts';
+import { meetsObjective, planObjective } from './plan-objective.ts';
 
 /** One point of a sweep: the varied value and what replications of it gave. */
 export interface SweepPoint {
@@ -58,6 +59,13 @@ export function analyseSweep(points: readonly SweepPoint[]): SweepAnalysis {
   let maxX: number | string | undefined;
   let target: string | undefined;
   for (const p of points) {
+    // An LLM scenario's TTFT/TPOT objectives: met when the goodput share reaches the stricter percentile (plan-objective.ts).
+    const token = p.scenario !== undefined ? planObjective(undefined, p.scenario.slo) : undefined;
+    if (token !== undefined && typeof token !== 'string' && token.latencyOnly === null) {
+      target = token.target;
+      if (meetsObjective(p.aggregate.figures, token.checks)) maxX = p.x;
+      continue;
+    }
     const slo = p.aggregate.first.slo;
     if (slo === null) break;
     target = slo.target;

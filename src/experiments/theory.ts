@@ -2,12 +2,18 @@ import type { Scenario } from '../config/schema.ts';
 import type { RunResult, ServingSystem } from '../models/index.ts';
 import { stageLoads, type StageLoad } from '../models/load-check.ts';
 import type { Station } from '../models/stations/station.ts';
+import type { StageDescription, StationKind } from '../config/description.ts';
 import type { TheoryRow, Figure } from '../report/model.ts';
 import { mg1MeanWait, mgcMeanWaitApprox, mmcMeanWait } from './queueing.ts';
+import { llmTheoryRows } from './theory-llm.ts';
 
 /** What theory needs to know of a stage: servers, mean and scv of one service, what reaches it, and what breaks the formulas. */
 export interface StageShape {
   name: string;
+  /** The station kind (a kind in `kindTheories` gets its own rows instead of a queue-wait formula). */
+  kind: StationKind;
+  /** The stage as resolved (what a kind's own theory reads). */
+  desc: StageDescription;
   /** Slots behind one queue: replicas × concurrency (one shard's, for a fan-out, whose shards each see every request). */
   servers: number;
   meanS: number;
@@ -56,6 +62,39 @@ export function stageArrivalRate(st: StageShape, load: StageLoad, overloadedBefo
   return { lambda, measuredBecause: because };
 }
 
+/** What a kind's own theory is given for one stage: its shape, the rate reaching it, and the run's figures. */
+export interface KindTheoryInput {
+  shape: StageShape;
+  lambda: number;
+  result: RunResult;
+  /** A figure of the run by path (e.g. `llm.ttftMs.p50`): the run's value, or a mean ± CI over replications. */
+  figure: (path: string) => Figure;
+  simulatedWaitMs: Figure;
+  /** Stages of the same kind on the path (run-level figures belong to one stage only when it is alone of its kind). */
+  sameKind: number;
+}
+
+/**
+ * Station kinds whose stages a queue-wait formula does not describe, and the theory
+ * rows each gets instead (one file per kind). A kind absent here gets the M/M/c, M/G/1
+ * or M/G/c queue-wait row.
+ */
+export const kindTheories: Partial<Record<StationKind, (input: KindTheoryInput) => TheoryRow[]>> = {
+  llm: ({ shape, lambda, result, figure, simulatedWaitMs, sameKind }) => {
+    const stage = result.stages[shape.name];
+    return llmTheoryRows({
+      stage: shape.name,
+      llm: shape.desc.llm!,
+      replicas: shape.desc.replicas,
+      lambda,
+      // The run's llm section merges its LLM stages: its figures are this stage's only when it is the one.
+      figure: sameKind === 1 ? figure : () => ({ value: NaN }),
+      meanWaitMs: simulatedWaitMs,
+      finishedPerS: stage !== undefined && result.measuredS > 0 ? stage.completed / result.measuredS : NaN,
+    });
+  },
+};
+
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
 /** Waits below this (1 µs) are zero for any reader: a ratio against one means nothing. */
 const TINY_MS = 1e-3;
@@ -79,7 +118,14 @@ function gapText(simMs: number, analyticMs: number, fromIt = ' from it'): string
  * Where an assumption breaks the row still shows what the formula would say, and the
  * note names the assumption and how far the simulation lands from it.
  */
-export function theoryRows(scenario: Scenario, result: RunResult, shapes: readonly StageShape[], simulatedWaitMs: (stage: string) => Figure, arrivalScv: number | undefined): TheoryRow[] {
+export function theoryRows(
+  scenario: Scenario,
+  result: RunResult,
+  shapes: readonly StageShape[],
+  simulatedWaitMs: (stage: string) => Figure,
+  arrivalScv: number | undefined,
+  figure: (path: string) => Figure = (path) => ({ value: figureAt(result, path) }),
+): TheoryRow[] {
   const rows: TheoryRow[] = [];
   // The measured span, up to where arrivals stop: the rate the run actually offered
   // (a spike or part of a day is not the long-run mean); the long run if it is empty.
@@ -96,6 +142,13 @@ export function theoryRows(scenario: Scenario, result: RunResult, shapes: readon
     const rho = lambda / load.capacityRps;
     // The offered rate, not λ: a stage that can complete less than reaches it passes on only its throughput.
     if (overloadedBefore === undefined && load.rateRps > load.maxCapacityRps && !load.boundOnly) overloadedBefore = st.name;
+    const own = kindTheories[st.kind];
+    if (own !== undefined) {
+      const sameKind = shapes.filter((x) => x.kind === st.kind).length;
+      rows.push(...own({ shape: st, lambda, result, figure, simulatedWaitMs: sim, sameKind }).map((r) => (lambdaNote === '' ? r : { ...r, note: r.note + lambdaNote })));
+      poissonIn = false;
+      return;
+    }
     const breaks: string[] = [];
     if (!poissonIn) breaks.push(i === 0 ? 'arrivals are not Poisson (burstier or smoother)' : 'arrivals to this stage are not Poisson (they come out of the stages before)');
     if (st.maxBatch > 1) breaks.push(`requests are batched (up to ${st.maxBatch}), so service time depends on the queue`);
@@ -193,8 +246,11 @@ export function stageShapes(sys: ServingSystem): { shapes: StageShape[]; arrival
   };
   const shapes = stages.map((st, i): StageShape => {
     const t = st.theory;
+    const desc = descOf(st);
     return {
       name: st.name,
+      kind: desc.kind,
+      desc,
       servers: t.servers,
       meanS: t.meanS,
       scv: t.scv,
@@ -209,6 +265,13 @@ export function stageShapes(sys: ServingSystem): { shapes: StageShape[]; arrival
     };
   });
   return { shapes, arrivalScv: sys.arrivals.interarrivalScv };
+}
+
+/** A number of a run's result by dotted path (e.g. `llm.ttftMs.p50`); NaN when absent. */
+function figureAt(result: RunResult, path: string): number {
+  let cur: unknown = result;
+  for (const k of path.split('.')) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
+  return typeof cur === 'number' ? cur : NaN;
 }
 
 function fmtRate(x: number): string {

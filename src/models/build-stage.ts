@@ -39,7 +39,7 @@ function serviceTimeOf(d: StageDescription, sim: Simulation, attributes: readonl
 export function buildStages(system: SystemDescription, sim: Simulation, attributes: readonly string[] = []): BuiltStage[] {
   return system.stages.map((d) => {
     const metrics = new StageMetrics(d, stageCollectors, system);
-    const stage = stationRegistry[d.kind](d, { sim, serviceTime: serviceTimeOf(d, sim, attributes), metrics });
+    const stage = stationRegistry[d.kind](d, { sim, serviceTime: serviceTimeOf(d, sim, attributes), metrics, attributes });
     const coldStart = d.autoscale ? makeDistribution(d.autoscale.coldStart).source(sim.random.stream(`stage:${d.name}:cold-start`)) : undefined;
     return { stage, desc: d, coldStart };
   });

@@ -1,5 +1,7 @@
 export { ServingSystem, runScenario, runScenarioDetailed, type RunOptions, type RunProgress, type DetailedRun } from './serving-system.ts';
 export type { RunResult, StageResult, LatencySummaryMs, SloResult } from './result.ts';
+export type { LlmResult, LlmLatencyMs, LlmObjectiveResult } from './metrics/llm-result.ts';
+export type { LlmSeriesResult } from './metrics/llm-series.ts';
 export type { CostResult } from './cost.ts';
 export type { Station, StationCounters, StationTheory, StationLinks, DoneTarget, DropTarget, ChangeListener } from './stations/station.ts';
 export { PoolStation, type PoolConfig } from './stations/pool.ts';

@@ -81,8 +81,9 @@ export function overloadWarnings(
       warnings.push(
         `stage "${st.name}" is overloaded: ${fmt(rate)} req/s arrive but its server(s) complete at most ` +
           `${fmt(capacityRps)} req/s (utilization ${fmt(rho * 100)}%), and its queue is unbounded. The queue grows for as ` +
-          `long as the run lasts, so the latency figures depend on the run length, not on the system. Add replicas, ` +
-          `lower the load, or bound the queue (queue: { capacity: N }) to see drops instead.`,
+          `long as the run lasts, so the latency figures depend on the run length, not on the system. ` +
+          // An LLM stage has no queue bound to offer (its capacity is a saturation estimate: LlmStation.capacityRps).
+          (st.kind === 'llm' ? 'Add replicas or lower the load.' : 'Add replicas, lower the load, or bound the queue (queue: { capacity: N }) to see drops instead.'),
       );
     }
   });

@@ -2,6 +2,7 @@ import type { Timer } from '../engine/index.ts';
 import type { Call } from './retry-client.ts';
 import type { StageNode } from './stage-node.ts';
 import type { QueueGroup } from './stations/queue-group.ts';
+import type { RequestTokens } from './llm/token-source.ts';
 
 /**
  * One request travelling through the serving topology. Flat fields only, set in the
@@ -41,6 +42,8 @@ export class Request {
   degraded = false;
   /** Fan-out: what a sub-request knows of its parent; null for every other request. */
   sub: SubRequest | null = null;
+  /** Token counts, given by the first LLM stage it reaches (`tokens:`); null before. */
+  tokens: RequestTokens | null = null;
 
   constructor(
     /** Run-local id, in arrival order. */

@@ -1,5 +1,6 @@
 import type { SeriesResult } from './time-series.ts';
 import type { CostResult } from './cost.ts';
+import type { LlmResult } from './metrics/llm-result.ts';
 
 /** Latency summary in milliseconds. */
 export interface LatencySummaryMs {
@@ -149,6 +150,8 @@ export interface RunResult {
   events: number;
   /** Plain-words warnings about the result's meaning (e.g. an overloaded pool). */
   warnings: string[];
+  /** Token-level figures of the LLM stages (issue 14, `metrics/llm-result.ts`); absent when the scenario has none. */
+  llm?: LlmResult;
 }
 
 /**
@@ -180,6 +183,7 @@ export const RUN_RESULT_KEYS = [
   'events',
   'warnings',
   'timeSeries',
+  'llm',
 ] as const satisfies ReadonlyArray<keyof RunResult>;
 
 type AssertNever<T extends never> = T;

@@ -26,6 +26,8 @@ import { makeUserSampler } from './users.ts';
 import { makeDistribution } from './service-distribution.ts';
 import { precomputeDurationS } from './precompute-job.ts';
 import type { DivertDescription } from '../config/description.ts';
+// LLM stages (issue 14): their figures and checks live in their own files.
+import { attachLlmSeries, llmRunResult, llmTokenColumns, llmWarnings } from './metrics/llm-result.ts';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -129,7 +131,7 @@ export class ServingSystem implements DropTarget {
     this.shouldStop = options.shouldStop;
     this.stopMask = (options.stopCheckEvery ?? STOP_CHECK_EVERY) - 1;
     this.sim = new Simulation({ seed: this.seed });
-    this.arrivals = makeArrivals(system.arrivals, this.sim, options.openTrace ? { openTrace: options.openTrace } : {});
+    this.arrivals = makeArrivals(system.arrivals, this.sim, { ...(options.openTrace ? { openTrace: options.openTrace } : {}), countColumns: llmTokenColumns(system) });
     this.stopRequests = system.stopRequests;
     this.stopS = system.stopS;
     this.warmupRequests = system.warmupRequests;
@@ -204,6 +206,7 @@ export class ServingSystem implements DropTarget {
         ]);
       },
     );
+    attachLlmSeries(this.stages, windowS);
     this.nodes = this.buildNodes();
     this.entry = this.nodes[0]!.enter;
     const r = system.retry;
@@ -520,6 +523,10 @@ export class ServingSystem implements DropTarget {
       ],
       timeSeries: this.series.result(endS, startS),
     };
+    // LLM stages' token-level section and checks (issue 14, metrics/llm-result.ts), only when the scenario has one.
+    own.warnings!.push(...llmWarnings(this.system, this.stages));
+    const llm = llmRunResult(this.stages, stages, this.system, span.spanS, endS);
+    if (llm !== null) own.llm = llm;
     const parts = this.metrics.fragments({ ...span, system: this.system, built: this.built, nodes: this.nodes, stations: this.stages, stages });
     const out: Record<string, unknown> = {};
     for (const key of RUN_RESULT_KEYS) {

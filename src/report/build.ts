@@ -1,3 +1,4 @@
+import { llmReportOf } from './llm-charts.ts';
 import type { Aggregate, Estimate } from '../experiments/aggregate.ts';
 import { COST } from '../models/metrics/run-cost.ts';
 import { DROPS } from '../models/metrics/run-drops.ts';
@@ -41,6 +42,7 @@ export function variantOf(name: string, a: Aggregate): ReportVariant {
     costPerMillionUsd: r.cost.perHour > 0 ? at(COST.perMillionRequests.path) : { value: NaN },
     ...(slo ? { slo: { target: slo.target, attainment: at(SLO.attainment.path), met: (estimateAt(f, SLO.attainment.path)?.mean ?? NaN) >= sloFraction(slo.target) } } : {}),
     ...(r.quality !== null ? { quality: at(QUALITY.quality.path) } : {}),
+    ...(r.llm !== undefined ? { llm: llmReportOf(r.llm, MAX_SERIES_POINTS) } : {}),
     stages: stageNames
       .filter((n) => r.stages[n]!.timeInStageMs !== undefined)
       .map((n) => ({
@@ -168,7 +170,7 @@ export function sweepSection(
         x: p.x,
         p99Ms: fig(estimateAt(p.aggregate.figures, LATENCY.p99.path)),
         theory: (theory[k]?.[i] ?? [])
-          .filter((t) => Number.isFinite(t.analytic))
+          .filter((t) => Number.isFinite(t.analytic) && t.quantity === 'mean wait (ms)')
           .map((t) => ({ stage: t.stage, model: t.model, analyticWaitMs: t.analytic, simulatedWaitMs: t.simulated })),
       })),
       ...(c.analysis.kneeX !== undefined ? { kneeX: c.analysis.kneeX } : {}),

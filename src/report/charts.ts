@@ -3,13 +3,14 @@
  * Vega by the HTML renderer. Each builder turns the report into flat rows and a spec, or
  * into null when there is nothing to draw (the page then shows a short note instead).
  */
+import { llmCdfChart, llmSeriesChart } from './llm-charts.ts';
 import type { Spec as VgSpec } from 'vega';
 import type { Config, TopLevelSpec } from 'vega-lite';
 import type { Report } from './model.ts';
 import { paretoFrontier } from './pareto.ts';
 
 /** The stable ids of the chart containers in the HTML page (tests look them up). */
-export type ChartId = 'chart-sweep' | 'chart-cdf' | 'chart-timeline' | 'chart-resources' | 'chart-tradeoff' | 'chart-stages';
+export type ChartId = 'chart-sweep' | 'chart-cdf' | 'chart-timeline' | 'chart-resources' | 'chart-tradeoff' | 'chart-stages' | 'chart-llm' | 'chart-llm-time';
 
 /** One chart: where it goes, its heading and caption, and its spec (null: no data). */
 export interface ChartDef {
@@ -834,5 +835,11 @@ function sweepChart(report: Report): ChartDef {
 /** All the report's charts, in page order. Charts of variants use distinct short variant labels. */
 export function buildCharts(report: Report): ChartDef[] {
   const shown = withShortNames(report);
-  return [sweepChart(report), cdfChart(shown), timelineChart(shown), resourcesChart(shown), tradeoffChart(report), stagesChart(shown)];
+  const charts = [sweepChart(report), cdfChart(shown), timelineChart(shown), resourcesChart(shown), tradeoffChart(report), stagesChart(shown)];
+  // LLM scenarios only (issue 14): TTFT and TPOT CDFs (src/report/llm-charts.ts).
+  if (report.variants.some((v) => v.llm !== undefined)) {
+    const kit = { config: CONFIG, width: WIDTH, color: variantColor(shown), logAxis, drawn };
+    charts.push(llmCdfChart(shown, kit), llmSeriesChart(shown, kit));
+  }
+  return charts;
 }

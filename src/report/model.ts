@@ -25,6 +25,17 @@ export interface ReportVariant {
   /** SLO attainment and verdict, when the scenario has an SLO. */
   slo?: { target: string; attainment: Figure; met: boolean };
   quality?: Figure;
+  /**
+   * TTFT and TPOT CDFs of a scenario with an LLM stage (first replication), [ms, share]
+   * pairs, and its per-window KV utilization and TTFT p99 (the first LLM stage's, at most
+   * MAX_SERIES_POINTS points: merged windows average the utilization and keep the largest
+   * p99); absent otherwise.
+   */
+  llm?: {
+    ttftCdf: Array<[number, number]>;
+    tpotCdf: Array<[number, number]>;
+    series?: { startS: number[]; kvUtilization: number[]; ttftP99Ms: Array<number | null> };
+  };
   /** Where latency goes: mean time in each stage (ms), in path order. */
   stages: Array<{ name: string; timeMs: number; waitMs: number; utilization: number; replicas: number }>;
   /**

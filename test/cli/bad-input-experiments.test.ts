@@ -35,6 +35,10 @@ describe('bad experiment input: clear messages and exit code 2', () => {
     await expectInputError(['plan', f, '--slo', 'fast enough', '--vary', 'stages.ranker.replicas=1..8'], '--slo: expected an SLO like "p99 < 100ms" or "latency < 100ms for 99.9%", got "fast enough"');
   });
 
+  it('a plan with no objective: neither --slo nor an slo: in the scenario', async () => {
+    await expectInputError(['plan', f, '--vary', 'stages.ranker.replicas=1..8'], 'plan needs an objective: give --slo (e.g. "p99<100ms") or an slo: in the scenario');
+  });
+
   it('variants that change nothing', async () => {
     const v = file('same.yaml', `${BASE}variants:\n  twin: { stages.ranker.replicas: 2 }\n`);
     await expectInputError(['compare', v], 'variants.twin: changes nothing (every value it sets equals the base scenario\'s)');

@@ -40,6 +40,17 @@ describe('a narrative quotes figures of its own run', () => {
     expect(r.stdout).toContain('Base p50 100 ms, slow p50 200 ms.');
   });
 
+  it('run --variant of one configuration quotes its figures and a dash for the others', async () => {
+    // --variant strips the file's variants to run one as a plain run; the narrative still names the others.
+    const f = scenarioFile('one-variant.yaml', 'Base p50 {latencyMs.p50|ms}, slow p50 {latencyMs.p50@slow|ms}.', 'variants:\n  slow: { stages.model.service.value: "200ms" }\n');
+    const base = await cli('run', f, '--variant', 'base');
+    expect(base.code, base.stderr).toBe(0);
+    expect(base.stdout).toContain('Base p50 100 ms, slow p50 –.');
+    const slow = await cli('run', f, '--variant', 'slow');
+    expect(slow.code, slow.stderr).toBe(0);
+    expect(slow.stdout).toContain('Base p50 –, slow p50 200 ms.');
+  });
+
   it('refuses a path the result does not have, naming the file and the placeholder', async () => {
     const f = scenarioFile('path.yaml', 'p99 is {latencyMs.p98|ms}.');
     await expectInputError(['run', f], `${f}: narrative: {latencyMs.p98|ms}: the result has no figure latencyMs.p98`);

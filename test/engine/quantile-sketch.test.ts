@@ -102,6 +102,25 @@ describe('QuantileSketch accuracy', () => {
   });
 });
 
+describe('QuantileSketch recordMany', () => {
+  it('recording a value n times at once is the sketch of n records: identical quantiles and count', () => {
+    const rng = RandomStreams.independent(5, 'qs/many');
+    const one = new QuantileSketch();
+    const many = new QuantileSketch();
+    for (let i = 0; i < 2_000; i++) {
+      const v = rng() * 0.05;
+      const n = 1 + Math.floor(rng() * 20);
+      for (let k = 0; k < n; k++) one.record(v);
+      many.recordMany(v, n);
+    }
+    expect(many.count).toBe(one.count);
+    for (const q of QS) expect(many.quantile(q)).toBe(one.quantile(q));
+    expect([many.min, many.max]).toEqual([one.min, one.max]);
+    // The sum adds v·n instead of n additions of v: equal up to rounding.
+    expect(many.sum / one.sum).toBeCloseTo(1, 12);
+  });
+});
+
 describe('QuantileSketch merge', () => {
   it('merging two sketches equals the sketch of the union', () => {
     // Overlapping and disjoint ranges, different sizes: bucket counts simply add, so

@@ -1,13 +1,14 @@
 /** The scenario fragment for LLM stages (src/config/llm-schema.ts, not wired in yet). */
 import { describe, expect, it } from 'vitest';
 import { llmStageSpec, tokensSpec } from '../../src/config/llm-schema.ts';
+import { resolveLlmStage } from '../../src/config/resolve-llm.ts';
 
 const messages = (r: { success: boolean; error?: { issues: { message: string }[] } }): string[] => (r.success ? [] : r.error!.issues.map((i) => i.message));
 
 describe('llm: block', () => {
-  it('a profile gives defaults for the rest', () => {
-    const r = llmStageSpec.parse({ profile: 'codellama-34b/h100/tp1', maxBatchedTokens: 4096 });
-    expect(r).toMatchObject({ maxNumSeqs: 256, maxBatchedTokens: 4096, chunkedPrefill: true, prefixCaching: true, blockSize: 16 });
+  it('a profile gives defaults for the rest (applied by the resolver)', () => {
+    const r = resolveLlmStage(llmStageSpec.parse({ profile: 'codellama-34b/h100/tp1', maxBatchedTokens: 4096 }), { input: { dist: 'deterministic', value: 10 }, output: { dist: 'deterministic', value: 5 } }, null);
+    expect(r).toMatchObject({ maxNumSeqs: 256, maxBatchedTokens: 4096, chunkedPrefill: true, prefixCaching: true, blockSize: 16, kvBlocks: 2537, gpusPerReplica: 1 });
   });
   it('an unknown profile gets a did-you-mean', () => {
     expect(messages(llmStageSpec.safeParse({ profile: 'codellama-34b/h100/tp2' }))[0]).toContain('did you mean "codellama-34b/h100/tp1"');
@@ -16,7 +17,7 @@ describe('llm: block', () => {
     expect(messages(llmStageSpec.safeParse({ profile: 'phi-4/h100/tp1', maxBatchedTokens: 8, blockSize: 16 }))).toEqual(['maxBatchedTokens (8) must be at least blockSize (16)']);
   });
   it('exactly one step-time model, and kvBlocks without a profile', () => {
-    expect(messages(llmStageSpec.safeParse({ coefficients: { alpha: [1, 0, 0], beta: [1, 1, 1] } }))).toEqual(['kvBlocks is required without a profile (a profile gives its own)']);
+    expect(messages(llmStageSpec.safeParse({ coefficients: { alpha: [1, 0, 0], beta: [1, 1, 1] } }))).toEqual(['kvBlocks is required without a profile or a roofline (they give their own)']);
     expect(messages(llmStageSpec.safeParse({ kvBlocks: 10 }))[0]).toContain('got none');
   });
 });

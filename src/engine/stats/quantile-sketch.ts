@@ -29,6 +29,11 @@ export class QuantileSketch {
     this.sketch.accept(value);
   }
 
+  /** Records `value` (>= 0) `count` times at once (count >= 1): the same sketch as `count` calls of `record`, up to rounding of the sum. */
+  recordMany(value: number, count: number): void {
+    this.sketch.accept(value, count);
+  }
+
   /** Number of recorded values. */
   get count(): number {
     return this.sketch.count;

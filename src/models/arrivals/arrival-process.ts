@@ -30,6 +30,8 @@ export interface ArrivalProcess {
 export interface ArrivalContext {
   /** Opens a trace file; given by the CLI (disk) or the browser (memory). */
   openTrace?: TraceOpener;
+  /** Trace columns that hold counts (an LLM stage's token columns): each row must hold a whole number >= 1 there. */
+  countColumns?: readonly string[];
 }
 
 /** Builds an arrival process from its validated spec, drawing from the run's streams. */

@@ -33,6 +33,32 @@ function tooFar(file: string, line: number, offsetS: number): string {
 }
 
 /**
+ * `reader` with every row checked to hold a whole count of at least 1 in each of `columns`
+ * (token counts an LLM stage reads): a bad row is an error naming its line. Columns the
+ * trace lacks are left to whoever reads them (they name the columns there are).
+ */
+function checkCounts(reader: TraceReader, file: string, columns: readonly string[]): TraceReader {
+  const idx = columns.map((c) => reader.attributeNames.indexOf(c)).filter((i) => i >= 0);
+  if (idx.length === 0) return reader;
+  const names = reader.attributeNames;
+  return {
+    attributeNames: names,
+    ...(reader.close !== undefined ? { close: () => reader.close!() } : {}),
+    next() {
+      const r = reader.next();
+      if (r === undefined) return r;
+      for (const i of idx) {
+        const v = r.attrs[i]!;
+        if (!(v >= 1 && Number.isInteger(v))) {
+          throw new InputError([`${shownField(file)}:${r.line}: column "${shownField(names[i]!, 40)}" is ${v}: a token count must be a whole number of at least 1`]);
+        }
+      }
+      return r;
+    },
+  };
+}
+
+/**
  * Mean arrival rate of a trace, read in one pass: (rows − 1) / (last − first
  * timestamp) over the rows whose offset from the first row, divided by `speed`, falls
  * in [fromS, toS] (the whole trace by default); NaN with fewer than two such rows at
@@ -73,7 +99,8 @@ function traceMeanRate(open: () => TraceReader, file: string, speed = 1, fromS =
 export const makeTrace: ArrivalFactory<TraceArrivalsSpec> = (spec, sim, context) => {
   const openTrace = context?.openTrace;
   if (openTrace === undefined) throw new InputError([`arrivals.file: this environment cannot open trace files`]);
-  const open = () => openTrace(spec.file, { timestampColumn: spec.timestamp });
+  const counts = context?.countColumns ?? [];
+  const open = () => checkCounts(openTrace(spec.file, { timestampColumn: spec.timestamp }), spec.file, counts);
   if (spec.timing === 'poisson') {
     const rate = traceMeanRate(open, spec.file) * spec.rate;
     if (Number.isNaN(rate)) throw new InputError([`${shownField(spec.file)}: needs at least two rows at different times to have a mean rate (timing: poisson)`]);

@@ -10,6 +10,12 @@ import type { LlmListener, LlmRejectReason, LlmRequestSpec, LlmSchedulerConfig }
 export interface LlmReplicaHooks<R = unknown> {
   /** `req` is in the step being planned at `startS`, for `tokens` tokens (called once per sequence of the step, in running order). */
   onScheduled?(startS: number, req: R, tokens: number): void;
+  /**
+   * `req` was admitted from the waiting queue into the step being planned at `startS` (its
+   * first admission, or a re-admission after a preemption). Called once per admission, so
+   * it costs nothing per token (unlike `onScheduled`).
+   */
+  onAdmitted?(startS: number, req: R): void;
   /** A step was scheduled at `startS` for `durationS`: `seqs` sequences, `prefillTokens` + `decodeTokens` tokens. */
   onStep?(startS: number, durationS: number, seqs: number, prefillTokens: number, decodeTokens: number): void;
   /** A token after a request's first was emitted, `itlS` after the previous one. */
@@ -238,6 +244,7 @@ export class LlmReplica<R extends LlmRequestSpec> {
         prefillPairs += k * h + (k * (k + 1)) / 2;
         running.push(s);
         scheduled++;
+        this.hooks.onAdmitted?.(this.sim.now, s.req);
       }
     }
 

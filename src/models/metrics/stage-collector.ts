@@ -15,8 +15,11 @@ import type { StageResult } from '../result.ts';
 import type { FigureDescriptor } from './figure.ts';
 import type { MeasuredSpan } from './run-collector.ts';
 
-/** Why a station turned a request away: a full queue, its deadline, or pushed out of a full buffer by a newer one. */
-export type DropReason = 'full' | 'deadline' | 'oldest';
+/**
+ * Why a station turned a request away: a full queue, its deadline, pushed out of a full
+ * buffer by a newer one, or (an LLM engine) a request that can never fit its KV cache or token budget.
+ */
+export type DropReason = 'full' | 'deadline' | 'oldest' | 'never-fits';
 
 /** What a station reports of the requests it handles (every request, warm-up ones included). */
 export interface StageEvents {

@@ -1,6 +1,7 @@
 import type { StageDescription, StationKind } from '../../config/description.ts';
 import { makeDistribution } from '../service-distribution.ts';
 import { FanoutStation } from './fanout.ts';
+import { LlmStation } from './llm.ts';
 import { PoolStation, type PoolConfig } from './pool.ts';
 import type { StationContext, StationFactory } from './station.ts';
 
@@ -37,4 +38,5 @@ export const stationRegistry: { [K in StationKind]: StationFactory } = {
   pool: (d, ctx) => new PoolStation(ctx.sim, poolConfigOf(d, ctx), ctx.metrics),
   buffer: (d, ctx) => new PoolStation(ctx.sim, poolConfigOf(d, ctx), ctx.metrics),
   fanout: (d, ctx) => new FanoutStation(ctx.sim, poolConfigOf(d, ctx), ctx.metrics, d.fanout!),
+  llm: (d, ctx) => new LlmStation(ctx.sim, d, ctx.metrics, ctx.attributes, d.llm!.slo),
 };

@@ -90,6 +90,26 @@ export interface StationTheory {
   readonly fullBatchMeanS: number;
   /** Squared coefficient of variation of one unbatched call; undefined when it depends on request attributes. */
   readonly scv: number | undefined;
+  /** An LLM stage's closed forms (`LlmTheory`); absent for every other kind. */
+  readonly llm?: LlmTheory;
+}
+
+/**
+ * What theory can say of an LLM stage (docs/llm-scheduler.md, "Time"), at the token
+ * distributions' nominal means; NaN where the means or the coefficients are unknown
+ * (token counts from a trace, a step-time table).
+ */
+export interface LlmTheory {
+  meanInputTokens: number;
+  meanOutputTokens: number;
+  /** A request alone on an idle replica: α0 + α1·P + β0 + β1·P + α2 (P within the step budget), seconds. */
+  ttftAloneS: number;
+  /** Its E2E: TTFT + (O − 1)(β0 + β2 + α2), seconds. */
+  e2eAloneS: number;
+  /** Sequences a replica's KV cache holds at the mean context P + O/2 (at most maxNumSeqs). */
+  kvBatch: number;
+  /** Saturation estimate of the stage, requests per second (`LlmStation.capacityRps`). */
+  capacityRps: number;
 }
 
 /** Where a station hands a request it has finished. */
@@ -136,6 +156,8 @@ export interface StationContext {
   serviceTime: ServiceTime;
   /** The stage's collectors, which the station reports its requests' events to. */
   metrics: StageMetrics;
+  /** Names of the numeric attributes requests carry (a trace's columns). */
+  attributes: readonly string[];
 }
 
 /** Builds one kind of station. */

@@ -1,0 +1,69 @@
+/**
+ * Whole-scenario checks of the LLM keys (`tokens:` and a stage's `llm:` block) that no
+ * single field can make: an LLM stage needs token counts, token counts need an LLM stage,
+ * trace columns need a trace, and the stage keys of a request-level pool (a service
+ * time, batching, concurrency, ...) have no meaning on a token-level engine.
+ */
+import type { z } from 'zod';
+import type { TokensSpec } from './llm-schema.ts';
+
+/** What the checks read of a scenario (the parts that parsed; see `intactView`). */
+interface LlmUser {
+  arrivals: { process: string };
+  tokens?: TokensSpec | undefined;
+  stages: Array<Record<string, unknown> & { name: string; llm?: unknown; routing?: { policy: string } | undefined }>;
+}
+
+/** Stage keys of a request-level pool that an `llm:` stage refuses, and why. */
+const NOT_WITH_LLM: Record<string, string> = {
+  service: 'the engine times its own steps (llm.profile or llm.coefficients)',
+  model: 'name the step-time profile in llm.profile',
+  hardware: 'the profile names its GPU (and its price)',
+  batching: 'the engine batches continuously (llm.maxNumSeqs, llm.maxBatchedTokens)',
+  concurrency: 'the engine batches continuously (llm.maxNumSeqs)',
+  queue: 'an engine queues what its KV cache cannot hold yet; bound the load with arrivals instead',
+  deadline: 'an engine serves every request it admits',
+  autoscale: 'LLM engines are not autoscaled yet',
+  buffer: 'an engine is not a buffer',
+  fanout: 'an engine is not sharded',
+  precompute: 'an engine answers online only',
+  candidates: 'an engine serves one request at a time',
+  keep: 'an engine serves one request at a time',
+};
+
+/** Adds one located issue per LLM problem of the whole scenario. */
+export function checkLlm(s: LlmUser, ctx: z.RefinementCtx): void {
+  const failed = (key: string) => ctx.issues.some((iss) => iss.path?.[0] === key);
+  const llmStages = s.stages.map((st, i) => ({ st, i })).filter(({ st }) => st.llm !== undefined);
+  if (llmStages.length > 0 && s.tokens === undefined && !failed('tokens')) {
+    const first = llmStages[0]!.st.name;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['tokens'],
+      message: `missing: stage "${first}" is an LLM engine (llm:), so requests need token counts, e.g. tokens: { input: { dist: lognormal, mean: 1000, cv: 1, max: 8000 }, output: { dist: lognormal, mean: 250, cv: 1.2, max: 2000 } }`,
+    });
+  }
+  if (llmStages.length === 0 && s.tokens !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['tokens'], message: 'no stage has an llm: block to read token counts (give a stage llm: { profile: ... }, or remove tokens)' });
+  }
+  for (const { st, i } of llmStages) {
+    for (const key of Object.keys(NOT_WITH_LLM)) {
+      if (st[key] !== undefined) ctx.addIssue({ code: 'custom', path: ['stages', i, key], message: `not with llm: ${NOT_WITH_LLM[key]}` });
+    }
+    if (st.routing?.policy === 'shared') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', i, 'routing', 'policy'],
+        message: 'an llm stage sends each request to one replica\'s engine: choose "least-outstanding" (the default), "round-robin", "random" or "power-of-two"',
+      });
+    }
+  }
+  const t = s.tokens;
+  if (t !== undefined && s.arrivals.process !== 'trace') {
+    for (const side of ['input', 'output'] as const) {
+      if (t[side].dist === 'trace') {
+        ctx.addIssue({ code: 'custom', path: ['tokens', side, 'dist'], message: `token counts from a trace column need trace arrivals (arrivals: { process: trace, file: ... }), got process "${s.arrivals.process}"` });
+      }
+    }
+  }
+}

@@ -1,0 +1,261 @@
+/**
+ * The run's `llm` section (issue 14): the token-level figures of every LLM stage of a
+ * run, merged (TTFT, TPOT, inter-token latency and E2E sketches; token throughput; KV
+ * cache utilization; preemptions; prefix-cache hits; batch sizes per step; rejections),
+ * the TTFT/TPOT objectives with goodput in DistServe's sense (requests per second meeting
+ * both), and the cost per million output and input tokens. Measured by each stage's
+ * `LlmCollector` and its engines' counters since warm-up; present in a result only when
+ * the scenario has an LLM stage (the JSON contract is only extended).
+ */
+import { QuantileSketch } from '../../engine/index.ts';
+import type { SystemDescription } from '../../config/description.ts';
+import { fmtCount } from '../../config/limits.ts';
+import { maxTokens } from '../llm/token-source.ts';
+import type { StageResult } from '../result.ts';
+import type { Station } from '../stations/station.ts';
+import { LlmStation, snapshot, type EngineSnapshot } from '../stations/llm.ts';
+import type { FigureDescriptor } from './figure.ts';
+import type { LlmSeriesResult } from './llm-series.ts';
+
+/** Mean and percentiles of a per-request time, milliseconds. */
+export interface LlmLatencyMs {
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+}
+
+/** One objective on a per-request time: the share of measured finished requests below it, and whether its percentile holds. */
+export interface LlmObjectiveResult {
+  target: string;
+  attainment: number;
+  met: boolean;
+}
+
+/** The `llm` section of a run's result. */
+export interface LlmResult {
+  /** Time to first token, from arrival at the LLM stage. */
+  ttftMs: LlmLatencyMs;
+  /** Time per output token after the first, (E2E − TTFT) / (O − 1), over requests with O > 1. */
+  tpotMs: LlmLatencyMs;
+  /** Time between consecutive tokens of a request, over tokens emitted after warm-up. */
+  itlMs: LlmLatencyMs;
+  /** Arrival at the LLM stage to the last token. */
+  e2eMs: LlmLatencyMs;
+  /** Prompt and output tokens of requests finished after warm-up, per second of the measured span. */
+  inputTokensPerS: number;
+  outputTokensPerS: number;
+  /** Share of KV blocks held by running sequences: time average over the measured span (mean over replicas), and the most any replica reached. */
+  kvUtilization: { mean: number; max: number };
+  /** Sequences preempted after warm-up. */
+  preemptions: number;
+  /** Share of looked-up prompt tokens found in the prefix cache after warm-up (0 without prefix caching). */
+  prefixHitRatio: number;
+  /** Sequences and tokens per step, over steps planned after warm-up. */
+  batch: { seqs: { mean: number; p99: number }; tokens: { mean: number; p99: number } };
+  /** Measured requests refused because they can never fit (KV cache or token budget). */
+  rejected: number;
+  /** The TTFT and TPOT objectives (`slo: { ttft, tpot }`); null without either. */
+  slo: {
+    ttft: LlmObjectiveResult | null;
+    tpot: LlmObjectiveResult | null;
+    /** Share of the measured requests reaching the LLM stages that meet both (rejected ones and those still in flight count as misses). */
+    attainment: number;
+    /** Measured requests meeting both, per second of the measured span (DistServe's goodput). */
+    goodputRps: number;
+  } | null;
+  /** The LLM stages' bill over the measured span per million output and input tokens; null when they have no price. */
+  cost: { perMillionOutputTokensUsd: number; perMillionInputTokensUsd: number } | null;
+  /** TTFT and TPOT distributions as [ms, cumulative share] pairs at fixed shares (for CDF charts). */
+  cdf: { ttftMs: Array<[number, number]>; tpotMs: Array<[number, number]> };
+  /** Per-window series of each LLM stage, by stage name, on the run's time-series windows (`llm-series.ts`). */
+  series: Record<string, LlmSeriesResult>;
+}
+
+/** Gives every LLM station the run's time-series windows (called once, before the run). */
+export function attachLlmSeries(stations: readonly Station[], windowS: number): void {
+  for (const st of stations) if (st instanceof LlmStation) st.attachSeries(windowS);
+}
+
+const MS = 1000;
+
+/** Shares at which the TTFT and TPOT CDFs are read (the report's latency CDF reads the same). */
+const CDF_SHARES = [0.001, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999];
+
+/** [ms, share] pairs of a sketch, increasing in ms (a repeated quantile is kept once). */
+function cdfOf(s: QuantileSketch): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  if (s.count === 0) return out;
+  for (const q of CDF_SHARES) {
+    const ms = s.quantile(q) * MS;
+    if (Number.isFinite(ms) && (out.length === 0 || ms > out[out.length - 1]![0])) out.push([ms, q]);
+  }
+  return out;
+}
+
+function latencyMs(s: QuantileSketch): LlmLatencyMs {
+  if (s.count === 0) return { mean: NaN, p50: NaN, p90: NaN, p99: NaN };
+  return { mean: s.mean * MS, p50: s.quantile(0.5) * MS, p90: s.quantile(0.9) * MS, p99: s.quantile(0.99) * MS };
+}
+
+function merged(parts: QuantileSketch[]): QuantileSketch {
+  if (parts.length === 1) return parts[0]!;
+  const out = new QuantileSketch();
+  for (const p of parts) out.merge(p);
+  return out;
+}
+
+/** The trace columns LLM stages read token counts from (checked row by row as the trace is read). */
+export function llmTokenColumns(system: SystemDescription): string[] {
+  const out = new Set<string>();
+  for (const st of system.stages) {
+    const t = st.llm?.tokens;
+    if (t === undefined) continue;
+    for (const side of [t.input, t.output]) if (side.dist === 'trace') out.add(side.column);
+  }
+  return [...out];
+}
+
+/**
+ * Warnings about an LLM stage's settings: KV blocks fewer than the longest request the
+ * token distributions allow needs (`ceil((maxInput + maxOutput − 1) / blockSize)`): such
+ * requests are refused as never fitting (counted in `llm.rejected`).
+ */
+export function llmWarnings(system: SystemDescription, stations: readonly Station[]): string[] {
+  const out: string[] = [];
+  for (const st of system.stages) {
+    const d = st.llm;
+    const station = stations.find((s) => s.name === st.name);
+    if (d === null || !(station instanceof LlmStation)) continue;
+    const kvBlocks = station.kvBlocks;
+    const maxIn = maxTokens(d.tokens.input);
+    const maxOut = maxTokens(d.tokens.output);
+    if (!Number.isFinite(maxIn + maxOut)) continue;
+    const need = Math.ceil((maxIn + maxOut - 1) / d.blockSize);
+    if (need > kvBlocks) {
+      out.push(
+        `stages[${st.index}].llm.kvBlocks: ${fmtCount(kvBlocks)} KV blocks of ${d.blockSize} tokens hold ${fmtCount(kvBlocks * d.blockSize)} tokens, ` +
+          `but the longest request the token distributions allow (${fmtCount(maxIn)} in + ${fmtCount(maxOut)} out) needs ${fmtCount(need)} blocks: ` +
+          `such requests can never be served and are refused (llm.rejected); lower tokens.input.max or tokens.output.max, or give more kvBlocks`,
+      );
+    }
+  }
+  return out;
+}
+
+/** Sum of the differences of engine counters since `start` (whole run when measurement began at 0). */
+function since(st: LlmStation): EngineSnapshot {
+  const sum: EngineSnapshot = { inputTokens: 0, outputTokens: 0, preemptions: 0, prefixQueryTokens: 0, prefixHitTokens: 0 };
+  st.engines.forEach((e, i) => {
+    const now = snapshot(e);
+    const s0 = st.startCounts[i];
+    for (const k of Object.keys(sum) as Array<keyof EngineSnapshot>) sum[k] += now[k] - (s0?.[k] ?? 0);
+  });
+  return sum;
+}
+
+/**
+ * The run's `llm` section from its stations (null when none is an LLM stage). `stages`:
+ * the stage results (their `costPerHourUsd`); `spanS`: the measured span ending at `endS`;
+ * The objectives' shares are over the measured requests that reached an LLM stage (a
+ * cache hit in front never does).
+ */
+export function llmRunResult(stations: readonly Station[], stages: Record<string, StageResult>, system: SystemDescription, spanS: number, endS: number): LlmResult | null {
+  const llm = stations.filter((s): s is LlmStation => s instanceof LlmStation);
+  if (llm.length === 0) return null;
+  const cs = llm.map((s) => s.llm);
+  for (const c of cs) c.flush();
+  const counts = llm.map(since).reduce((a, b) => {
+    for (const k of Object.keys(a) as Array<keyof EngineSnapshot>) a[k] += b[k];
+    return a;
+  });
+  let kvArea = 0;
+  let kvMax = 0;
+  let engines = 0;
+  for (const st of llm) {
+    for (const e of st.engines) {
+      const u = e.counters.kvUtilization;
+      kvArea += u.integral(endS);
+      if (u.max > kvMax) kvMax = u.max;
+      engines++;
+    }
+  }
+  const seqs = merged(cs.map((c) => c.batchSeqs));
+  const tokens = merged(cs.map((c) => c.batchTokens));
+  const sum = (f: (c: (typeof cs)[number]) => number) => cs.reduce((a, c) => a + f(c), 0);
+  const arrived = sum((c) => c.arrived);
+  const share = (n: number) => (arrived > 0 ? n / arrived : NaN);
+  const s = system.llmSlo;
+  const tpot = merged(cs.map((c) => c.tpot));
+  const ttft = merged(cs.map((c) => c.ttft));
+  const objective = (slo: { target: string; fraction: number } | null, within: number, sketch: QuantileSketch): LlmObjectiveResult | null =>
+    slo === null ? null : { target: slo.target, attainment: share(within), met: arrived > 0 && sketch.count > 0 && share(within) >= slo.fraction };
+  const usdPerHour = llm.reduce((a, st) => a + (stages[st.name]?.costPerHourUsd ?? 0), 0);
+  const usd = (usdPerHour * spanS) / 3600;
+  return {
+    ttftMs: latencyMs(ttft),
+    tpotMs: latencyMs(tpot),
+    itlMs: latencyMs(merged(cs.map((c) => c.itl))),
+    e2eMs: latencyMs(merged(cs.map((c) => c.e2e))),
+    inputTokensPerS: spanS > 0 ? counts.inputTokens / spanS : 0,
+    outputTokensPerS: spanS > 0 ? counts.outputTokens / spanS : 0,
+    kvUtilization: { mean: spanS > 0 && engines > 0 ? kvArea / spanS / engines : 0, max: kvMax },
+    preemptions: counts.preemptions,
+    prefixHitRatio: counts.prefixQueryTokens > 0 ? counts.prefixHitTokens / counts.prefixQueryTokens : 0,
+    batch: {
+      seqs: { mean: seqs.count > 0 ? seqs.mean : 0, p99: seqs.count > 0 ? seqs.quantile(0.99) : 0 },
+      tokens: { mean: tokens.count > 0 ? tokens.mean : 0, p99: tokens.count > 0 ? tokens.quantile(0.99) : 0 },
+    },
+    rejected: sum((c) => c.rejected),
+    slo:
+      s === null
+        ? null
+        : {
+            ttft: objective(s.ttft, sum((c) => c.withinTtft), ttft),
+            tpot: objective(s.tpot, sum((c) => c.withinTpot), tpot),
+            attainment: share(sum((c) => c.withinBoth)),
+            goodputRps: spanS > 0 ? sum((c) => c.withinBoth) / spanS : 0,
+          },
+    cost:
+      usdPerHour > 0
+        ? {
+            perMillionOutputTokensUsd: counts.outputTokens > 0 ? (usd / counts.outputTokens) * 1e6 : NaN,
+            perMillionInputTokensUsd: counts.inputTokens > 0 ? (usd / counts.inputTokens) * 1e6 : NaN,
+          }
+        : null,
+    cdf: { ttftMs: cdfOf(ttft), tpotMs: cdfOf(tpot) },
+    series: Object.fromEntries(llm.filter((st) => st.series !== null).map((st) => [st.name, st.series!.result(endS)])),
+  };
+}
+
+const run = (path: string, label: string, format: FigureDescriptor['format'], higherIsBetter: boolean | null, short?: string): FigureDescriptor => ({
+  path,
+  scope: 'run',
+  label,
+  ...(short !== undefined ? { short } : {}),
+  format,
+  higherIsBetter,
+});
+
+/** How every figure of the `llm` section is named and written. */
+export const llmFigures: readonly FigureDescriptor[] = [
+  ...(['ttft', 'tpot', 'itl', 'e2e'] as const).flatMap((k) => {
+    const name = { ttft: 'TTFT', tpot: 'TPOT', itl: 'inter-token latency', e2e: 'E2E latency' }[k];
+    return (['mean', 'p50', 'p90', 'p99'] as const).map((q) => run(`llm.${k}Ms.${q}`, `${q} ${name}`, 'ms', false, q));
+  }),
+  run('llm.inputTokensPerS', 'input tokens per second', 'rate', true, 'in tok/s'),
+  run('llm.outputTokensPerS', 'output tokens per second', 'rate', true, 'out tok/s'),
+  run('llm.kvUtilization.mean', 'mean KV cache utilization', 'pct', null, 'KV mean'),
+  run('llm.kvUtilization.max', 'peak KV cache utilization', 'pct', null, 'KV max'),
+  run('llm.preemptions', 'preemptions', 'count', false),
+  run('llm.prefixHitRatio', 'prefix-cache hit ratio', 'pct', true, 'prefix hits'),
+  run('llm.batch.seqs.mean', 'mean sequences per step', 'num', null, 'seqs/step'),
+  run('llm.batch.seqs.p99', 'p99 sequences per step', 'num', null, 'seqs p99'),
+  run('llm.batch.tokens.mean', 'mean tokens per step', 'num', null, 'tokens/step'),
+  run('llm.batch.tokens.p99', 'p99 tokens per step', 'num', null, 'tokens p99'),
+  run('llm.rejected', 'requests that never fit', 'count', false, 'rejected'),
+  run('llm.slo.attainment', 'share meeting TTFT and TPOT objectives', 'pct', true, 'SLO both'),
+  run('llm.slo.goodputRps', 'goodput (requests/s meeting TTFT and TPOT)', 'rate', true, 'goodput'),
+  run('llm.cost.perMillionOutputTokensUsd', 'cost per million output tokens', 'usd', false, '$/M out'),
+  run('llm.cost.perMillionInputTokensUsd', 'cost per million input tokens', 'usd', false, '$/M in'),
+];

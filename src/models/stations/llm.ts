@@ -1,0 +1,324 @@
+import { TimeWeighted, type Simulation } from '../../engine/index.ts';
+import type { RoutingPolicyName, StageDescription, StationKind } from '../../config/description.ts';
+import { LlmReplica, noisyStepTime, type StepTimeModel } from '../llm/index.ts';
+import { baseStepTime, kvBlocksOf, loneRequest, saturationRps } from '../llm/stage-engine.ts';
+import { meanTokens, tokenSource, type RequestTokens } from '../llm/token-source.ts';
+import type { LlmRejectReason } from '../llm/types.ts';
+import { LlmCollector } from '../metrics/llm-collector.ts';
+import { LlmSeries } from '../metrics/llm-series.ts';
+import type { StageMetrics } from '../metrics/stage-metrics.ts';
+import type { Request } from '../request.ts';
+import { routerRegistry, type Router } from '../routing/index.ts';
+import { UNCONNECTED, type ChangeListener, type DoneTarget, type DropTarget, type LlmTheory, type Station, type StationCounters, type StationLinks, type StationTheory } from './station.ts';
+
+/** One visit of a request to an LLM stage: what its engine sees. */
+class LlmJob {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly prefixGroup: number | undefined;
+  readonly prefixTokens: number | undefined;
+  /** Time of its first output token (seconds); NaN before. */
+  firstTokenS = NaN;
+  /** True until its first scheduling (admission). */
+  waiting = true;
+  constructor(
+    readonly req: Request,
+    t: RequestTokens,
+  ) {
+    this.inputTokens = t.inputTokens;
+    this.outputTokens = t.outputTokens;
+    this.prefixGroup = t.prefixGroup;
+    this.prefixTokens = t.prefixTokens;
+  }
+}
+
+/**
+ * A stage of LLM engine replicas (`llm:` in a scenario): N `LlmReplica`s, each with
+ * vLLM V1's scheduler (docs/llm-scheduler.md), behind a router from `routerRegistry`
+ * (least outstanding requests by default). A request gets its token counts from the
+ * scenario's `tokens:` the first time it reaches an LLM stage, goes to one replica, and
+ * leaves with its last token: its latency through the stage is its E2E.
+ *
+ * It reports to its stage's `StageMetrics` like a pool (`waited`: arrival to first
+ * scheduling, `finished`, `dropped` with `never-fits` for a request that can never be
+ * served), so the stage figures work, and the token-level figures to its `LlmCollector`.
+ *
+ * Counters: a replica is busy while it holds a request; a request is in service from
+ * its first scheduling (admission) to its last token, preempted or not, and waiting
+ * before (its pre-queue overhead included).
+ */
+export class LlmStation implements Station, StationCounters {
+  readonly kind: StationKind = 'llm';
+  readonly name: string;
+  readonly quality = NaN;
+  readonly replicas: number;
+  readonly servers: number;
+  readonly concurrency = 1;
+  readonly engines: LlmReplica<LlmJob>[];
+  /** The token-level figures of this stage. */
+  readonly llm: LlmCollector;
+  /** KV blocks of each replica (given, the profile's, or derived from a roofline's memory). */
+  readonly kvBlocks: number;
+  /** The step-time model without noise (theory reads it). */
+  private readonly baseTime: StepTimeModel;
+  /** Its per-window figures, once the run's windows are known (`attachSeries`); null before. */
+  series: LlmSeries | null = null;
+
+  readonly busy: TimeWeighted;
+  readonly queueLength: TimeWeighted;
+  readonly inServiceCount: TimeWeighted;
+  readonly slots: TimeWeighted;
+  readonly readyReplicas: TimeWeighted;
+  readonly billedReplicas: TimeWeighted;
+
+  private readonly router: Router;
+  /** Requests each replica holds (submitted, not yet finished). */
+  private readonly outstanding: Int32Array;
+  private busyReplicas = 0;
+  private held = 0;
+  private admitted = 0;
+  private readonly draw: (attrs: readonly number[] | null) => RequestTokens;
+  private done: DoneTarget = UNCONNECTED.done;
+  private dropTarget: DropTarget = UNCONNECTED.drop;
+  private changes: ChangeListener = UNCONNECTED.changes;
+  private connected = false;
+  /** Forwards a request whose last token is reported after the step's end (α2 > 0). */
+  private readonly forwardFn = (req: Request): void => this.forward(req);
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly desc: StageDescription,
+    /** The stage's collectors: the station reports what happens, they measure it. */
+    readonly metrics: StageMetrics,
+    attributeNames: readonly string[],
+    slo: { ttftS: number; tpotS: number },
+  ) {
+    const d = desc.llm!;
+    const where = `stages[${desc.index}].llm`;
+    this.name = desc.name;
+    this.baseTime = baseStepTime(d, where);
+    this.kvBlocks = kvBlocksOf(d, where);
+    this.replicas = desc.replicas;
+    this.servers = desc.replicas;
+    this.llm = new LlmCollector(slo);
+    this.draw = tokenSource(d.tokens, (n) => sim.random.stream(`stage:${desc.name}:${n}`), attributeNames);
+    const config = { maxNumSeqs: d.maxNumSeqs, maxBatchedTokens: d.maxBatchedTokens, chunkedPrefill: d.chunkedPrefill, prefixCaching: d.prefixCaching, blockSize: d.blockSize, kvBlocks: this.kvBlocks };
+    this.outstanding = new Int32Array(desc.replicas);
+    this.engines = Array.from({ length: desc.replicas }, (_, i) => {
+      // Noise draws from the replica's own stream.
+      const time: StepTimeModel = d.noiseCv > 0 ? noisyStepTime(this.baseTime, d.noiseCv, sim.random.stream(`stage:${desc.name}:replica-${i}:step-noise`)) : this.baseTime;
+      return new LlmReplica<LlmJob>(
+        sim,
+        config,
+        time,
+        {
+          firstToken: (job, t) => {
+            job.firstTokenS = t;
+          },
+          finish: (req, t) => this.finish(i, req, t),
+          reject: (req, why) => this.rejected(i, req, why),
+        },
+        {
+          onAdmitted: (t, job) => this.admitted1(t, job),
+          onStep: (t, dur, seqs, p, dd) => {
+            this.llm.step(seqs, p + dd);
+            this.series?.step(t, dur, seqs, this.engines[i]!.usedBlocks / config.kvBlocks);
+          },
+          onInterToken: (itl) => this.llm.interToken(itl),
+        },
+      );
+    });
+    const outstanding = this.outstanding;
+    this.router = routerRegistry[desc.routing as Exclude<RoutingPolicyName, 'shared'>]({ count: () => outstanding.length, outstanding: (i) => outstanding[i]! }, sim.random.stream(`stage:${desc.name}:routing`));
+    const t0 = sim.now;
+    this.busy = new TimeWeighted(t0);
+    this.queueLength = new TimeWeighted(t0);
+    this.inServiceCount = new TimeWeighted(t0);
+    this.slots = new TimeWeighted(t0, desc.replicas);
+    this.readyReplicas = new TimeWeighted(t0, desc.replicas);
+    this.billedReplicas = new TimeWeighted(t0, desc.replicas);
+  }
+
+  connect(links: StationLinks): void {
+    if (this.connected) throw new Error(`station "${this.name}" is already connected`);
+    this.connected = true;
+    this.done = links.done;
+    this.dropTarget = links.drop;
+    this.changes = links.changes;
+  }
+
+  get counters(): StationCounters {
+    return this;
+  }
+
+  get waiting(): number {
+    return this.held - this.admitted;
+  }
+
+  get inService(): number {
+    return this.admitted;
+  }
+
+  get readyCount(): number {
+    return this.replicas;
+  }
+
+  /**
+   * What queueing theory and the load check read. `meanS` is a request alone on an idle
+   * replica at the mean token counts (docs/llm-scheduler.md, "Time"); NaN when the means
+   * are unknown (token counts from a trace).
+   */
+  get theory(): StationTheory {
+    const d = this.desc;
+    const llm = this.llmTheory();
+    return {
+      replicas: this.replicas,
+      concurrency: 1,
+      servers: this.replicas,
+      shards: 1,
+      fanout: false,
+      hedged: false,
+      maxBatch: d.llm!.maxNumSeqs,
+      routing: d.routing,
+      queueCapacity: Infinity,
+      deadlineS: Infinity,
+      systemDeadlineS: d.systemDeadlineS,
+      meanS: llm.e2eAloneS,
+      fullBatchMeanS: llm.e2eAloneS,
+      scv: undefined,
+      llm,
+    };
+  }
+
+  /** Sequences a replica's KV cache holds at the mean context P + O/2 (at most maxNumSeqs). */
+  private kvBatch(p: number, o: number): number {
+    const d = this.desc.llm!;
+    return Math.max(1, Math.min(d.maxNumSeqs, Math.floor((this.kvBlocks * d.blockSize) / (p + o / 2))));
+  }
+
+  private llmTheory(): LlmTheory {
+    const d = this.desc.llm!;
+    const p = meanTokens(d.tokens.input);
+    const o = meanTokens(d.tokens.output);
+    if (!(p > 0 && o > 0)) return { meanInputTokens: p, meanOutputTokens: o, ttftAloneS: NaN, e2eAloneS: NaN, kvBatch: NaN, capacityRps: Infinity };
+    const alone = loneRequest(this.baseTime, p, o, d.maxBatchedTokens);
+    return { meanInputTokens: p, meanOutputTokens: o, ttftAloneS: alone.ttftS, e2eAloneS: alone.e2eS, kvBatch: this.kvBatch(p, o), capacityRps: this.capacityRps() };
+  }
+
+  /**
+   * Saturation estimate (requests/s, `saturationRps`): every replica busy at the largest
+   * batch its KV cache holds at the mean context. It ignores the step budget and lets the
+   * batch sit at its KV limit; Infinity when the token means are unknown (a trace), so no
+   * overload is foreseen then.
+   */
+  capacityRps(replicas = this.replicas): number {
+    const d = this.desc.llm!;
+    const p = meanTokens(d.tokens.input);
+    const o = meanTokens(d.tokens.output);
+    if (!(p > 0 && o > 0)) return Infinity;
+    return replicas * saturationRps(this.baseTime, p, o, this.kvBatch(p, o));
+  }
+
+  resetStats(nowS: number): void {
+    this.busy.reset(nowS);
+    this.queueLength.reset(nowS);
+    this.inServiceCount.reset(nowS);
+    this.slots.reset(nowS);
+    this.readyReplicas.reset(nowS);
+    this.billedReplicas.reset(nowS);
+    for (const e of this.engines) e.counters.kvUtilization.reset(nowS);
+    this.startCounts = this.engines.map((e) => ({ ...snapshot(e) }));
+    this.llm.measuring = true;
+    this.metrics.measuring = true;
+  }
+
+  /** Records per-window figures on the run's windows of `windowS` seconds. */
+  attachSeries(windowS: number): void {
+    this.series = new LlmSeries(windowS, this.replicas);
+  }
+
+  /** Each replica's counters when measurement started (differences give the measured figures). */
+  startCounts: EngineSnapshot[] = [];
+
+  accept(req: Request): void {
+    const now = this.sim.now;
+    req.enqueuedS = now;
+    this.llm.requestArrived(req);
+    if (req.tokens === null) req.tokens = this.draw(req.attrs);
+    const i = this.router();
+    const had = this.outstanding[i]!;
+    this.outstanding[i] = had + 1;
+    if (had === 0) this.busyReplicas++;
+    this.held++;
+    this.sync(now);
+    this.engines[i]!.submit(new LlmJob(req, req.tokens));
+  }
+
+  /** `job` was admitted into a step planned at `t`: the first time, it leaves the waiting queue. */
+  private admitted1(t: number, job: LlmJob): void {
+    if (!job.waiting) return;
+    job.waiting = false;
+    this.admitted++;
+    this.metrics.waited(job.req, t - job.req.enqueuedS);
+    this.metrics.batchStarted(1);
+    this.sync(t);
+  }
+
+  private release(i: number, now: number): void {
+    const left = this.outstanding[i]! - 1;
+    this.outstanding[i] = left;
+    if (left === 0) this.busyReplicas--;
+    this.held--;
+    this.sync(now);
+  }
+
+  private finish(i: number, job: LlmJob, tokenS: number): void {
+    const now = this.sim.now;
+    const req = job.req;
+    this.admitted--;
+    this.release(i, now);
+    const ttftS = job.firstTokenS - req.enqueuedS;
+    const e2eS = tokenS - req.enqueuedS;
+    this.llm.requestFinished(req, ttftS, e2eS, job.outputTokens);
+    this.series?.finished(now, ttftS, job.outputTokens > 1 ? (e2eS - ttftS) / (job.outputTokens - 1) : null, job.outputTokens);
+    // The last token is reported α2·O after the step's end (docs/llm-scheduler.md, "Time").
+    if (tokenS > now) this.sim.scheduleAt(tokenS, this.forwardFn, req);
+    else this.forward(req);
+  }
+
+  private forward(req: Request): void {
+    this.metrics.finished(req);
+    this.done.stationDone(req);
+  }
+
+  private rejected(i: number, job: LlmJob, _why: LlmRejectReason): void {
+    const req = job.req;
+    this.release(i, this.sim.now);
+    this.llm.requestRejected(req);
+    this.metrics.dropped(req, 'never-fits');
+    this.dropTarget.stationDropped(req, false);
+  }
+
+  private sync(now: number): void {
+    this.changes.advance(now);
+    if (this.busy.current !== this.busyReplicas) this.busy.set(now, this.busyReplicas);
+    const waiting = this.held - this.admitted;
+    if (this.queueLength.current !== waiting) this.queueLength.set(now, waiting);
+    if (this.inServiceCount.current !== this.admitted) this.inServiceCount.set(now, this.admitted);
+  }
+}
+
+/** The running totals of an engine that the run's `llm` section reads as differences. */
+export interface EngineSnapshot {
+  inputTokens: number;
+  outputTokens: number;
+  preemptions: number;
+  prefixQueryTokens: number;
+  prefixHitTokens: number;
+}
+
+/** An engine's totals now. */
+export function snapshot(e: LlmReplica<LlmJob>): EngineSnapshot {
+  const c = e.counters;
+  return { inputTokens: c.inputTokens, outputTokens: c.outputTokens, preemptions: c.preemptions, prefixQueryTokens: c.prefixQueryTokens, prefixHitTokens: c.prefixHitTokens };
+}
