@@ -27,7 +27,7 @@ import { makeDistribution } from './service-distribution.ts';
 import { precomputeDurationS } from './precompute-job.ts';
 import type { DivertDescription } from '../config/description.ts';
 // LLM stages (issue 14): their figures and checks live in their own files.
-import { attachLlmSeries, llmRunResult, llmTokenColumns, llmWarnings } from './metrics/llm-result.ts';
+import { attachLlmSeries, llmTokenColumns, llmWarnings } from './metrics/llm-result.ts';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -525,8 +525,6 @@ export class ServingSystem implements DropTarget {
     };
     // LLM stages' token-level section and checks (issue 14, metrics/llm-result.ts), only when the scenario has one.
     own.warnings!.push(...llmWarnings(this.system, this.stages));
-    const llm = llmRunResult(this.stages, stages, this.system, span.spanS, endS);
-    if (llm !== null) own.llm = llm;
     const parts = this.metrics.fragments({ ...span, system: this.system, built: this.built, nodes: this.nodes, stations: this.stages, stages });
     const out: Record<string, unknown> = {};
     for (const key of RUN_RESULT_KEYS) {

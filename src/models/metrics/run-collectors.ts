@@ -13,6 +13,7 @@ import { dropsCollector } from './run-drops.ts';
 import { freshnessCollector } from './run-freshness.ts';
 import { hedgingCollector } from './run-hedging.ts';
 import { latencyCollector } from './run-latency.ts';
+import { llmCollector } from './run-llm.ts';
 import { qualityCollector } from './run-quality.ts';
 import { requestsCollector } from './run-requests.ts';
 import { retriesCollector } from './run-retries.ts';
@@ -33,6 +34,7 @@ export const runCollectors: readonly RunCollectorKind[] = [
   sloCollector,
   qualityCollector,
   retriesCollector,
+  llmCollector,
 ] as readonly RunCollectorKind[];
 
 /** The descriptors of every run figure the collectors own. */
