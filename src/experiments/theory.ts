@@ -90,7 +90,8 @@ export const kindTheories: Partial<Record<StationKind, (input: KindTheoryInput) 
       // The run's llm section merges its LLM stages: its figures are this stage's only when it is the one.
       figure: sameKind === 1 ? figure : () => ({ value: NaN }),
       meanWaitMs: simulatedWaitMs,
-      finishedPerS: stage !== undefined && result.measuredS > 0 ? stage.completed / result.measuredS : NaN,
+      // From the same figures as the other sides (over replications, their means), not the first run's.
+      finishedPerS: stage !== undefined ? figure(`stages.${shape.name}.completed`).value / figure('measuredS').value : NaN,
     });
   },
 };
