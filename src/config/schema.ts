@@ -10,6 +10,7 @@ import { cacheSpec, checkTopology, fallbackSpec, fanoutSpec, precomputeSpec, use
 import { LIMITS, atMost, checkRunLimits, fmtCount } from './limits.ts';
 import { llmStageSpec, tokensSpec } from './llm-schema.ts';
 import { checkLlm } from './llm-checks.ts';
+import { pluginArrivalsSpec } from './plugins.ts';
 
 // Service-time distributions live in distributions-spec.ts (other spec files use them too).
 export { distributionSpec, type DistributionSpec, type DistributionKind } from './distributions-spec.ts';
@@ -177,7 +178,7 @@ const traceSpec = z.strictObject({
   timing: z.enum(['trace', 'poisson'], { error: (iss) => `expected "trace" (the recorded times) or "poisson" (the same rows at Poisson times), got ${show(iss.input)}` }).optional(),
 });
 
-export const arrivalsSpec = z.discriminatedUnion('process', [poissonSpec, constantSpec, diurnalSpec, spikeSpec, burstySpec, scheduleSpec, traceSpec]);
+export const arrivalsSpec = z.discriminatedUnion('process', [poissonSpec, constantSpec, diurnalSpec, spikeSpec, burstySpec, scheduleSpec, traceSpec, pluginArrivalsSpec]);
 export type ArrivalsSpec = z.output<typeof arrivalsSpec>;
 /** The process names a scenario may use for `process`. */
 export type ArrivalKind = ArrivalsSpec['process'];

@@ -1,5 +1,5 @@
 import { TimeWeighted, type Simulation } from '../../engine/index.ts';
-import type { LlmStageDescription, RoutingPolicyName, StageDescription, StationKind } from '../../config/description.ts';
+import type { RoutingPolicyName, StageDescription, StationKind } from '../../config/description.ts';
 import { LlmReplica, noisyStepTime, type StepTimeModel } from '../llm/index.ts';
 import { baseStepTime, kvBlocksOf, loneRequest, saturationRps } from '../llm/stage-engine.ts';
 import { meanTokens, tokenSource, type RequestTokens } from '../llm/token-source.ts';
