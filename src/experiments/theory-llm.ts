@@ -10,6 +10,7 @@ import type { LlmStageDescription } from '../config/description.ts';
 import { aloneOnIdleReplicaS, saturationThroughput, theoryLimits, type LlmSchedulerConfig, type TheoryFormula, type TheoryScope } from '../models/llm/index.ts';
 import { baseStepTime, kvBlocksOf, saturationRps } from '../models/llm/stage-engine.ts';
 import { maxTokens, meanTokens } from '../models/llm/token-source.ts';
+import { tokenQuantile } from '../models/llm/token-quantile.ts';
 import type { Figure, TheoryRow } from '../report/model.ts';
 
 /** What an LLM stage's theory reads of the run: a figure of the run's `llm` section by path (e.g. `llm.ttftMs.p50`), NaN when absent. */
@@ -28,7 +29,12 @@ export interface LlmTheoryInput {
   meanWaitMs: Figure;
   /** Requests the stage finished per second of the measured span (Little's λ). */
   finishedPerS: number;
+  /** The scenario's TTFT objective (`slo: { ttft }`), if any: its percentile sets the floor row's. */
+  ttftObjective?: { target: string; fraction: number; latencyMs: number };
 }
+
+/** The run's TTFT percentiles, by share. */
+const TTFT_PERCENTILES: Readonly<Record<string, string>> = { '0.5': 'p50', '0.9': 'p90', '0.99': 'p99' };
 
 function schedulerConfig(d: LlmStageDescription, where: string): LlmSchedulerConfig {
   return { maxNumSeqs: d.maxNumSeqs, maxBatchedTokens: d.maxBatchedTokens, chunkedPrefill: d.chunkedPrefill, prefixCaching: d.prefixCaching, blockSize: d.blockSize, kvBlocks: kvBlocksOf(d, where) };
@@ -45,6 +51,46 @@ function saturatedBatch(config: LlmSchedulerConfig, p: number, o: number) {
 
 const fmt = (x: number, digits = 3): string => (Number.isFinite(x) ? (+x.toPrecision(digits)).toLocaleString('en-US') : String(x));
 const pctOf = (x: number): string => `${(x * 100).toFixed(0)}%`;
+
+/**
+ * The floor of TTFT at a percentile (the TTFT objective's, else p99): every request's TTFT
+ * is at least its prompt's time alone, which does not decrease with the prompt, so the
+ * q-quantile of TTFT is at least the alone time of the q-quantile prompt. In the long run:
+ * a finite run's own p99 prompt differs a little. Undefined where the prompt's quantile is
+ * unknown (gamma, a trace) or the replica would reject it.
+ */
+function percentileFloor(input: LlmTheoryInput, config: LlmSchedulerConfig, time: ReturnType<typeof baseStepTime>, prefixHits: boolean, noise: string): TheoryRow | undefined {
+  const d = input.llm;
+  const q = input.ttftObjective?.fraction ?? 0.99;
+  const name = `p${+(q * 100).toPrecision(6)}`;
+  const prompt = tokenQuantile(d.tokens.input, q);
+  if (prompt === undefined) return undefined;
+  let ttftMs: number;
+  try {
+    ttftMs = aloneOnIdleReplicaS(time, config, prompt, 1).ttftS * 1000;
+  } catch {
+    return undefined;
+  }
+  const shown = TTFT_PERCENTILES[String(q)];
+  const objective = input.ttftObjective;
+  const verdict =
+    objective === undefined
+      ? ''
+      : ttftMs >= objective.latencyMs
+        ? `; the objective TTFT ${objective.target} is out of reach with any number of replicas: its floor is above it (shorter prompts, a larger token budget or faster steps would lower it)`
+        : `; the objective TTFT ${objective.target} leaves ${fmt(objective.latencyMs - ttftMs)} ms above the floor for waiting and for steps shared with others`;
+  const why = prefixHits
+    ? 'not a floor here: prefix-cache hits skip part of a prompt\'s prefill'
+    : `each request's TTFT is at least its prompt's time alone, which grows with the prompt, so TTFT's ${name} is at least the alone time of the ${name} prompt (${fmt(prompt, 6)} tokens; in the long run: a finite run's own ${name} prompt varies a little)`;
+  return {
+    stage: input.stage,
+    model: `${name} prompt alone`,
+    quantity: `TTFT ${name} (ms)`,
+    analytic: ttftMs,
+    simulated: shown !== undefined ? input.figure(`llm.ttftMs.${shown}`) : { value: NaN },
+    note: `${why}${verdict}${noise}`,
+  };
+}
 
 /** The verdict of one formula in words, with its reason. */
 function scopeText(scopes: readonly TheoryScope[], formula: TheoryFormula): string {
@@ -96,6 +142,8 @@ export function llmTheoryRows(input: LlmTheoryInput): TheoryRow[] {
     const means = tokensVary ? `the floor of the simulated mean (each request takes at least its time alone, linear in P and O (convex with attention terms), so the mean at least the formula at the means)${truncated && tokensVary ? '; the means are nominal: redrawing above max lowers the run\'s a little, and the floor with it' : ''}` : 'the floor of every request (all have these counts, and company only slows a step)';
     rows.push({ stage, model: aloneModel, quantity: 'mean TTFT (ms)', analytic: alone.ttftS * 1000, simulated: figure('llm.ttftMs.mean'), note: `at the mean request (${size}), ${means}; the formula ${scopeText(scopes, 'alone')}${noise}` });
     rows.push({ stage, model: aloneModel, quantity: 'mean E2E (ms)', analytic: alone.e2eS * 1000, simulated: figure('llm.e2eMs.mean'), note: 'the same request\'s last token: TTFT + (O − 1) decode steps, alone each of β0 + β2 + α2 with coefficients; in company a step also carries the batch\'s other tokens' });
+    const floor = percentileFloor(input, config, time, prefixHits, noise);
+    if (floor !== undefined) rows.push(floor);
   }
 
   // Saturation throughput of the stage's replicas against the offered load: the closed form

@@ -64,6 +64,7 @@ export function stageArrivalRate(st: StageShape, load: StageLoad, overloadedBefo
 
 /** What a kind's own theory is given for one stage: its shape, the rate reaching it, and the run's figures. */
 export interface KindTheoryInput {
+  scenario: Scenario;
   shape: StageShape;
   lambda: number;
   result: RunResult;
@@ -80,7 +81,7 @@ export interface KindTheoryInput {
  * or M/G/c queue-wait row.
  */
 export const kindTheories: Partial<Record<StationKind, (input: KindTheoryInput) => TheoryRow[]>> = {
-  llm: ({ shape, lambda, result, figure, simulatedWaitMs, sameKind }) => {
+  llm: ({ scenario, shape, lambda, result, figure, simulatedWaitMs, sameKind }) => {
     const stage = result.stages[shape.name];
     return llmTheoryRows({
       stage: shape.name,
@@ -90,7 +91,9 @@ export const kindTheories: Partial<Record<StationKind, (input: KindTheoryInput) 
       // The run's llm section merges its LLM stages: its figures are this stage's only when it is the one.
       figure: sameKind === 1 ? figure : () => ({ value: NaN }),
       meanWaitMs: simulatedWaitMs,
-      finishedPerS: stage !== undefined && result.measuredS > 0 ? stage.completed / result.measuredS : NaN,
+      // From the same figures as the other sides (over replications, their means), not the first run's.
+      finishedPerS: stage !== undefined ? figure(`stages.${shape.name}.completed`).value / figure('measuredS').value : NaN,
+      ...ttftObjective(scenario),
     });
   },
 };
@@ -145,7 +148,7 @@ export function theoryRows(
     const own = kindTheories[st.kind];
     if (own !== undefined) {
       const sameKind = shapes.filter((x) => x.kind === st.kind).length;
-      rows.push(...own({ shape: st, lambda, result, figure, simulatedWaitMs: sim, sameKind }).map((r) => (lambdaNote === '' ? r : { ...r, note: r.note + lambdaNote })));
+      rows.push(...own({ scenario, shape: st, lambda, result, figure, simulatedWaitMs: sim, sameKind }).map((r) => (lambdaNote === '' ? r : { ...r, note: r.note + lambdaNote })));
       poissonIn = false;
       return;
     }
@@ -265,6 +268,13 @@ export function stageShapes(sys: ServingSystem): { shapes: StageShape[]; arrival
     };
   });
   return { shapes, arrivalScv: sys.arrivals.interarrivalScv };
+}
+
+/** The scenario's TTFT objective (`slo: { ttft }`) as the LLM theory takes it; nothing without one. */
+function ttftObjective(scenario: Scenario): { ttftObjective?: { target: string; fraction: number; latencyMs: number } } {
+  const slo = scenario.slo;
+  const ttft = slo !== undefined && slo !== null && !('target' in slo) ? slo.ttft : null;
+  return ttft === null ? {} : { ttftObjective: { target: ttft.target, fraction: ttft.fraction, latencyMs: ttft.latencyS * 1000 } };
 }
 
 /** A number of a run's result by dotted path (e.g. `llm.ttftMs.p50`); NaN when absent. */

@@ -43,7 +43,7 @@ const expectSame = (actual: number, expected: number) => expect(Math.abs(actual 
 describe('theory lines of an LLM stage', () => {
   it('a request alone, saturation against the offered load, by hand', () => {
     const { rows, row } = theoryOf(scenario(20, 8, 300));
-    expect(rows.map((r) => r.quantity)).toEqual(['mean TTFT (ms)', 'mean E2E (ms)', 'output (tokens/s)', 'running sequences (per replica)']);
+    expect(rows.map((r) => r.quantity)).toEqual(['mean TTFT (ms)', 'mean E2E (ms)', 'TTFT p99 (ms)', 'output (tokens/s)', 'running sequences (per replica)']);
     // Reference: TTFT = α0 + α1·P + β0 + β1·P + α2 = 13,450.51 + 41.814 + 26,595.28 + 96,284 + 0 µs.
     expectSame(row('mean TTFT (ms)').analytic, 136.371604);
     // E2E = TTFT + (O − 1)(β0 + β2 + α2) = 136,371.604 + 249 · 26,651.866 µs.
@@ -59,6 +59,9 @@ describe('theory lines of an LLM stage', () => {
     expect(sat.note).toContain('offered load is 74% of the saturation throughput (20 of 27 req/s)');
     expect(sat.note).toContain('B = 35.9 sequences a step (bound by the KV cache)');
     expect(sat.note).toContain('an upper bound: KV-bound');
+    // Every prompt is 1,000 tokens, so its p99 too: the floor of TTFT's p99 is the alone TTFT.
+    expectSame(row('TTFT p99 (ms)').analytic, 136.371604);
+    expect(row('TTFT p99 (ms)').simulated.value).toBeGreaterThanOrEqual(136.371604 * 0.99); // the sketch's 1%
     // Equal requests: the alone TTFT is a floor for every request.
     expect(row('mean TTFT (ms)').note).toContain('the floor of every request');
   });
@@ -106,6 +109,16 @@ describe('theory lines of an LLM stage', () => {
     // they were measured 0.5% apart. 5% still fails a missing ÷ replicas (×2) or λ
     // taken as the offered rate over a drain-diluted span.
     expect(Math.abs(little.analytic / little.simulated.value - 1)).toBeLessThan(0.05);
+  });
+
+  it('the TTFT floor at the objective\'s percentile says whether the objective is within reach', () => {
+    const withSlo = (ttft: string) => scenario(5, 2, 300).replace('seed: 3', `seed: 3\nslo: { ttft: "${ttft}" }`);
+    // 136.4 ms alone: an objective of 100 ms cannot be met by any number of replicas.
+    const out = theoryOf(withSlo('p90 < 100ms')).row('TTFT p90 (ms)');
+    expectSame(out.analytic, 136.371604);
+    expect(out.note).toContain('the objective TTFT p90 < 100ms is out of reach with any number of replicas');
+    // 200 ms leaves 200 − 136.4 = 63.6 ms.
+    expect(theoryOf(withSlo('p99 < 200ms')).row('TTFT p99 (ms)').note).toContain('leaves 63.6 ms above the floor');
   });
 
   it('compare of an LLM scenario shows its token columns and every variant\'s theory lines', async () => {
