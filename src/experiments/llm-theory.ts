@@ -52,8 +52,8 @@ export function llmTheoryRows(stage: string, t: LlmTheory, lambda: number, resul
       analytic: t.capacityRps,
       simulated: { value: NaN },
       note:
-        `every replica busy at the largest batch its KV cache holds at the mean context (B = ${num(t.kvBatch)} sequences of ${p} + ${o}/2 tokens): ` +
-        `replicas × B / (O · step(B·P/O prefill, B decode tokens)), with coefficients replicas / (O·β0/B + β1·P + β2·O); it ignores the step budget and lets the batch sit at its limit, so read it as a first estimate, not a bound.${load}`,
+        `every replica busy at its saturated batch (B = ${num(t.kvBatch)} sequences, the smallest of maxNumSeqs, what the KV cache holds and the token budget allows at the mean token counts; docs/llm-scheduler.md, "Theory"): ` +
+        `replicas × B / (O · step), a step carrying B·P/O prefill and B·(O − 1)/O decode tokens; when the KV cache binds it is an upper bound (preemptions recompute prompts), so read it as a first estimate.${load}`,
     },
   ];
 }
