@@ -541,7 +541,7 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
     lines.push(crossings.costPerMillion !== undefined ? `Cost per million requests: ${a} and ${b} swap places at ${vary.path} = ${crossings.costPerMillion}.` : `Cost per million requests: the order of ${a} and ${b} does not change over this range.`);
     if (crossings.p99 !== undefined) lines.push(`p99: ${a} and ${b} swap places at ${vary.path} = ${crossings.p99}.`);
   }
-  if (!slo && !llmObjective) lines.push('', '(add an slo: to the scenario to find the highest value that meets it)');
+  if (!slo && !llmObjective) lines.push('', llm.columns.length > 0 ? '(the LLM objectives are in the columns; a latency objective, slo: { latency: "p99 < 10s" }, would also find the highest value that meets it)' : '(add an slo: to the scenario to find the highest value that meets it)');
   return `${lines.join('\n')}\n${text}`;
 }
 

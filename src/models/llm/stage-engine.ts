@@ -2,8 +2,8 @@
  * What an LLM stage description (`LlmStageDescription`) becomes for its engines: the
  * step-time model (coefficients, a measured table, or a roofline over the model and GPU
  * catalogs) and the KV blocks of a replica (given, the profile's, or, for a roofline, what
- * the GPU memory leaves: `kvCapacity`). Also the closed forms theory reads from any step
- * model: a request alone, and a saturation estimate.
+ * the GPU memory leaves: `kvCapacity`). Also a saturation estimate for step models
+ * without coefficients (`theory.ts`'s `saturationThroughput` takes coefficients).
  */
 import { InputError } from '../../config/errors.ts';
 import type { LlmStageDescription } from '../../config/description.ts';
@@ -52,34 +52,15 @@ export function kvBlocksOf(d: LlmStageDescription, where: string): number {
 }
 
 /**
- * A request of `p` prompt and `o` output tokens alone on an idle replica
- * (docs/llm-scheduler.md, "Time"), from any step model: its prompt in chunks of the step
- * budget, then one decode step per token, each with its attention context; seconds.
- */
-export function loneRequest(time: StepTimeModel, p: number, o: number, budget: number): { ttftS: number; e2eS: number } {
-  let t = time.preQueueS(p);
-  let c = 0;
-  while (c < p) {
-    const k = Math.min(budget, p - c);
-    t += time.stepS(k, 0, { decodeContextTokens: 0, prefillContextTokens: c, prefillAttentionPairs: k * c + (k * (k + 1)) / 2 });
-    c += k;
-  }
-  const a2 = time.perOutputTokenS;
-  const ttftS = t + a2;
-  for (let g = 1; g < o; g++) t += time.stepS(0, 1, { decodeContextTokens: p + g, prefillContextTokens: 0, prefillAttentionPairs: 0 });
-  return { ttftS, e2eS: t + o * a2 };
-}
-
-/**
- * Saturation estimate of one replica, requests per second: busy all the time with `b`
- * sequences decoding, each step also prefilling b·P/O prompt tokens (the rate new prompts
- * arrive at in steady state), so X = b / (O · step(b·P/O, b)); with coefficients that is
- * 1 / (O·β0/b + β1·P + β2·O). Attention context: every sequence halfway through its answer.
+ * Saturation estimate of one replica for any step model, requests per second: the steady
+ * state of `saturationThroughput` (src/models/llm/theory.ts: every step holds `b`
+ * sequences at uniformly spread ages, carrying b·P/O prefill and b·(O − 1)/O decode tokens,
+ * and emits b tokens, so X = b / (O · step)), with the step's attention context: decoding
+ * sequences halfway through their answers, the prefills whole prompts.
  */
 export function saturationRps(time: StepTimeModel, p: number, o: number, b: number): number {
-  const prefill = (b * p) / o;
-  const step = time.stepS(prefill, b, {
-    decodeContextTokens: b * (p + o / 2),
+  const step = time.stepS((b * p) / o, (b * (o - 1)) / o, {
+    decodeContextTokens: ((b * (o - 1)) / o) * (p + o / 2),
     prefillContextTokens: 0,
     prefillAttentionPairs: (b / o) * ((p * (p + 1)) / 2),
   });

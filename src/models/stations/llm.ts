@@ -1,7 +1,9 @@
 import { TimeWeighted, type Simulation } from '../../engine/index.ts';
 import type { RoutingPolicyName, StageDescription, StationKind } from '../../config/description.ts';
 import { LlmReplica, noisyStepTime, type StepTimeModel } from '../llm/index.ts';
-import { baseStepTime, kvBlocksOf, loneRequest, saturationRps } from '../llm/stage-engine.ts';
+import { baseStepTime, kvBlocksOf, saturationRps } from '../llm/stage-engine.ts';
+import { aloneOnIdleReplicaS, saturationThroughput } from '../llm/theory.ts';
+import type { LlmSchedulerConfig } from '../llm/types.ts';
 import { meanTokens, tokenSource, type RequestTokens } from '../llm/token-source.ts';
 import type { LlmRejectReason } from '../llm/types.ts';
 import { LlmCollector } from '../metrics/llm-collector.ts';
@@ -190,33 +192,55 @@ export class LlmStation implements Station, StationCounters {
     };
   }
 
-  /** Sequences a replica's KV cache holds at the mean context P + O/2 (at most maxNumSeqs). */
-  private kvBatch(p: number, o: number): number {
+  /** The scheduler settings of every replica. */
+  private get config(): LlmSchedulerConfig {
     const d = this.desc.llm!;
-    return Math.max(1, Math.min(d.maxNumSeqs, Math.floor((this.kvBlocks * d.blockSize) / (p + o / 2))));
+    return { maxNumSeqs: d.maxNumSeqs, maxBatchedTokens: d.maxBatchedTokens, chunkedPrefill: d.chunkedPrefill, prefixCaching: d.prefixCaching, blockSize: d.blockSize, kvBlocks: this.kvBlocks };
+  }
+
+  /**
+   * The saturated batch and rate of one replica at the mean token counts (theory.ts's
+   * `saturationThroughput` with coefficients; otherwise the same steady state priced by the
+   * step model, `saturationRps`, at the smaller of maxNumSeqs and the KV cache's bound).
+   */
+  private saturation(p: number, o: number): { batch: number; rps: number } {
+    const d = this.desc.llm!;
+    const s = d.step;
+    if (s.kind === 'coefficients') {
+      const sat = saturationThroughput({ alpha: s.alpha, beta: s.beta }, this.config, p, o);
+      return { batch: sat.batch, rps: sat.requestsPerS };
+    }
+    const b = Math.min(d.maxNumSeqs, (this.kvBlocks * d.blockSize) / (p + (o - 1) / 2), (d.maxBatchedTokens * o) / (p + o - 1));
+    return { batch: b, rps: saturationRps(this.baseTime, p, o, b) };
   }
 
   private llmTheory(): LlmTheory {
     const d = this.desc.llm!;
     const p = meanTokens(d.tokens.input);
     const o = meanTokens(d.tokens.output);
-    if (!(p > 0 && o > 0)) return { meanInputTokens: p, meanOutputTokens: o, ttftAloneS: NaN, e2eAloneS: NaN, kvBatch: NaN, capacityRps: Infinity };
-    const alone = loneRequest(this.baseTime, p, o, d.maxBatchedTokens);
-    return { meanInputTokens: p, meanOutputTokens: o, ttftAloneS: alone.ttftS, e2eAloneS: alone.e2eS, kvBatch: this.kvBatch(p, o), capacityRps: this.capacityRps() };
+    const none = { meanInputTokens: p, meanOutputTokens: o, ttftAloneS: NaN, e2eAloneS: NaN, kvBatch: NaN, capacityRps: Infinity };
+    if (!(p >= 1 && o >= 1)) return none;
+    // The lone request at the means rounded to whole tokens; one the replica would refuse has no lone times.
+    let alone = { ttftS: NaN, e2eS: NaN };
+    try {
+      alone = aloneOnIdleReplicaS(this.baseTime, this.config, Math.round(p), Math.round(o));
+    } catch {
+      // refused (a mean request longer than the KV cache holds): the rows say "not comparable"
+    }
+    return { meanInputTokens: p, meanOutputTokens: o, ttftAloneS: alone.ttftS, e2eAloneS: alone.e2eS, kvBatch: this.saturation(p, o).batch, capacityRps: this.capacityRps() };
   }
 
   /**
-   * Saturation estimate (requests/s, `saturationRps`): every replica busy at the largest
-   * batch its KV cache holds at the mean context. It ignores the step budget and lets the
-   * batch sit at its KV limit; Infinity when the token means are unknown (a trace), so no
-   * overload is foreseen then.
+   * Saturation estimate (requests/s): every replica busy at its saturated batch
+   * (`saturation`). Infinity when the token means are unknown (a trace), so no overload
+   * is foreseen then.
    */
   capacityRps(replicas = this.replicas): number {
     const d = this.desc.llm!;
     const p = meanTokens(d.tokens.input);
     const o = meanTokens(d.tokens.output);
-    if (!(p > 0 && o > 0)) return Infinity;
-    return replicas * saturationRps(this.baseTime, p, o, this.kvBatch(p, o));
+    if (!(p >= 1 && o >= 1)) return Infinity;
+    return replicas * this.saturation(p, o).rps;
   }
 
   resetStats(nowS: number): void {

@@ -106,7 +106,7 @@ export interface LlmTheory {
   ttftAloneS: number;
   /** Its E2E: TTFT + (O − 1)(β0 + β2 + α2), seconds. */
   e2eAloneS: number;
-  /** Sequences a replica's KV cache holds at the mean context P + O/2 (at most maxNumSeqs). */
+  /** The saturated batch of a replica (the smallest of maxNumSeqs, the KV cache's and the token budget's bounds). */
   kvBatch: number;
   /** Saturation estimate of the stage, requests per second (`LlmStation.capacityRps`). */
   capacityRps: number;
