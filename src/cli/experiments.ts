@@ -26,7 +26,7 @@ import { sweep, sweepJson, sweepValues } from '../experiments/sweep.ts';
 import { theoryForRun as theoryForSystem } from '../experiments/theory.ts';
 import { declaredVariants, expandVariants } from '../experiments/variants.ts';
 import { buildReport, sweepSection } from '../report/build.ts';
-import { columnHeader, fmtDifference, fmtEstimate } from '../report/figures.ts';
+import { columnHeader, fmtDifference, fmtEstimate, formatFigure } from '../report/figures.ts';
 import type { Report, TheoryRow, TradeoffPoint } from '../report/model.ts';
 import { fillPlaceholders, hasPlaceholders, numberAt, parsePlaceholders } from '../report/placeholders.ts';
 import { fmtNum, fmtPct, fmtUsd } from './format.ts';
@@ -482,7 +482,7 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
         est(p.aggregate, LATENCY.p99.path),
         est(p.aggregate, DROPS.dropRate.path),
         ...(anyCost ? [est(p.aggregate, COST.perMillionRequests.path)] : []),
-        ...(slo ? [att >= slo.fraction ? `met (${fmtPct(att)})` : `missed (${fmtPct(att)})`] : []),
+        ...(slo ? [att >= slo.fraction ? `met (${formatFigure(SLO.attainment, att)})` : `missed (${formatFigure(SLO.attainment, att)})`] : []),
       ];
     });
     const widths = cols.map((col, i) => Math.max(col.length, ...rows.map((r) => r[i]!.length)));
@@ -511,10 +511,10 @@ function whyFails(p: PlanPoint, target: string, fraction: number): string {
     return `refused as overloaded, ${cause}, so its queue grows for as long as arrivals last (not simulated)`;
   }
   const att = estimateAt(p.aggregate.figures, SLO.attainment.path)?.mean ?? NaN;
-  if (p.overloaded === undefined) return `p99 ${est(p.aggregate, LATENCY.p99.path)} ms, ${fmtPct(att)} of requests within target (needs ${fmtPct(fraction)} for ${target})${stoppedText(p)}`;
+  if (p.overloaded === undefined) return `p99 ${est(p.aggregate, LATENCY.p99.path)} ms, ${formatFigure(SLO.attainment, att)} of requests within target (needs ${fmtPct(fraction)} for ${target})${stoppedText(p)}`;
   // The warning's first sentence names the stage and its load; the rest is advice for a plain run.
   const cause = p.overloaded.split('. ')[0]!.replace(' is overloaded: ', ': ');
-  return `refused as overloaded, ${cause}, so its latency grows with the run's length (this finite run measured p99 ${est(p.aggregate, LATENCY.p99.path)} ms, ${fmtPct(att)} within target)`;
+  return `refused as overloaded, ${cause}, so its latency grows with the run's length (this finite run measured p99 ${est(p.aggregate, LATENCY.p99.path)} ms, ${formatFigure(SLO.attainment, att)} within target)`;
 }
 
 /** For a probe stopped early: when, and why its verdict was already decided. */
@@ -611,7 +611,7 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo: str
     const ba = b.aggregate!; // the best configuration met the SLO, so it was simulated
     lines.push(`Cheapest: ${describeAssignment(b.assignment)} at ${costText(b)}`);
     const util = estimateAt(ba.figures, `stages.${count.path.split('.')[1]}.utilization`)?.mean ?? NaN;
-    lines.push(`  p50 ${est(ba, LATENCY.p50.path)} ms · p99 ${est(ba, LATENCY.p99.path)} ms · ${fmtPct(estimateAt(ba.figures, SLO.attainment.path)?.mean ?? NaN)} within target · ${fmtPct(util)} busy`);
+    lines.push(`  p50 ${est(ba, LATENCY.p50.path)} ms · p99 ${est(ba, LATENCY.p99.path)} ms · ${formatFigure(SLO.attainment, estimateAt(ba.figures, SLO.attainment.path)?.mean ?? NaN)} within target · ${fmtPct(util)} busy`);
     if (b.earlyStop) lines.push(`  (${stoppedText(b).slice(2)})`);
     if (result.nextCheaper) lines.push(`One fewer (${describeAssignment(result.nextCheaper.assignment)}) fails: ${whyFails(result.nextCheaper, slo.target, slo.fraction)}`);
     else lines.push(`(${count.lo} is the bottom of the range: nothing cheaper was tried)`);
