@@ -34,9 +34,10 @@ export { loadScenario, isLoaded, type ScenarioLike } from './api/load-scenario.t
 export { run, type RunScenarioOptions } from './api/run.ts';
 /** Plug-ins: a routing policy of your own, by name (`routing: { policy: name }`). */
 export { registerRouter, unregisterRouter, routingPolicies, type Router, type RouterFactory, type RoutingView } from './api/plugins.ts';
+export { registerDistribution, unregisterDistribution, registerArrivals, unregisterArrivals, type DistributionFactory, type ArrivalsFactory, type PluginArrivals, type PluginParams } from './api/plugins.ts';
 /** What a run returns, piece by piece (the JSON contract, src/models/result.ts). */
 export type { LatencySummaryMs, SloResult, CostResult, DetailedRun } from './models/index.ts';
-export type { Seed } from './engine/index.ts';
+export type { Seed, Distribution, Rng } from './engine/index.ts';
 export type { Override } from './config/overrides.ts';
 /**
  * How to show a figure: every figure's descriptor (path, label, unit, format, which way

@@ -488,8 +488,14 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
     const widths = cols.map((col, i) => Math.max(col.length, ...rows.map((r) => r[i]!.length)));
     lines.push(cols.map((col, i) => col.padEnd(widths[i]!)).join('  ').trimEnd());
     for (const r of rows) lines.push(r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+    // A point whose offered load exceeds a stage's capacity has no steady state: its p99 measures the run's length.
+    const overloaded = c.points.filter((p) => p.aggregate.first.warnings.some((w) => w.includes(' is overloaded: ')));
+    if (overloaded.length > 0) {
+      const all = overloaded.length === c.points.length;
+      lines.push(`${all ? 'Every point is' : `${overloaded.length} of ${c.points.length} points are`} overloaded (${vary.path} = ${overloaded.map((p) => p.x).join(', ')}): arrivals reach or exceed a stage's capacity, so those latencies grow with the run's length, not a steady state.`);
+    }
     if (c.analysis.kneeX !== undefined) lines.push(`Knee of the p99 curve at ${vary.path} = ${c.analysis.kneeX} (Kneedle: beyond it, latency climbs faster than the load).`);
-    else if (typeof vary.values[0] === 'number') lines.push(`The p99 does not rise by half over this range: no knee.`);
+    else if (typeof vary.values[0] === 'number' && overloaded.length < c.points.length) lines.push(`The p99 does not rise by half over this range: no knee.`);
     if (slo) lines.push(c.analysis.maxXMeetingSlo !== undefined ? `Highest ${vary.path} that still meets ${slo.target}: ${c.analysis.maxXMeetingSlo}` : `No point meets ${slo.target}.`);
   }
   if (crossings) {

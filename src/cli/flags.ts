@@ -83,6 +83,8 @@ export interface FlagOptions {
   vary?: string | string[];
   /** True when --steps was given on the command line (it has a default). */
   stepsGiven?: boolean;
+  fullBisection?: boolean;
+  statisticalStop?: boolean;
 }
 
 /**
@@ -109,6 +111,8 @@ export function flagProblems(o: FlagOptions, cores = availableParallelism()): st
     if (o.replications !== undefined && o.replications > 1) problems.push(`--csv ${o.csv} with --replications ${o.replications}: --csv writes the time series of one run; drop one of the two`);
     if (o.shard !== undefined) problems.push(`--csv ${o.csv} with --shard: a shard writes only its part; drop --csv`);
   }
+  if (o.statisticalStop && o.fullBisection) problems.push('--statistical-stop with --full-bisection: the full bisection runs every probe to its end; drop one of the two');
+  if (o.statisticalStop && o.replications !== undefined && o.replications > 1) problems.push(`--statistical-stop with --replications ${o.replications}: a probe stops early only with one replication (the verdict of several is their mean's); drop one of the two`);
   if (o.forceWorkers && o.workers === undefined) problems.push('--force-workers without --workers: it only allows a --workers count above the machine\'s cores');
   if (o.workers !== undefined && o.workers > cores && !o.forceWorkers) {
     problems.push(`--workers ${o.workers}: this machine has ${cores} core${cores === 1 ? '' : 's'}; more workers than cores add memory (each holds its own simulation, tens of MB) but no speed. Use --workers ${cores} or fewer, or add --force-workers`);

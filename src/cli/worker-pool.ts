@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../config/errors.ts';
-import { PLUGIN_ROUTING_POLICIES } from '../config/schema.ts';
+import { pluginsRegistered } from '../api/plugins.ts';
 import type { DetailedRun } from '../models/index.ts';
 import type { Runner, RunTask } from '../experiments/runner.ts';
 import type { WorkerTask } from './worker.ts';
@@ -51,8 +51,8 @@ export function workerPoolRunner(traces: TraceAccess, fallback: Runner, workers 
   };
   const runner = (async (tasks: readonly RunTask[], onDone?: (done: number, total: number) => void) => {
     const n = Math.min(workers, tasks.length);
-    // Plug-ins (registerRouter, e.g. from a .ts scenario) live in this thread only.
-    if ((n <= 1 && pool.length === 0) || PLUGIN_ROUTING_POLICIES.size > 0) return fallback(tasks, onDone);
+    // Plug-ins (registerRouter, registerDistribution, registerArrivals, e.g. from a .ts scenario) live in this thread only.
+    if ((n <= 1 && pool.length === 0) || pluginsRegistered()) return fallback(tasks, onDone);
     start(Math.max(1, n));
     const out = new Array<DetailedRun>(tasks.length);
     let next = 0;

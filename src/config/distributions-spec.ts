@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration, positiveDuration, positiveNumber } from './fields.ts';
+import { pluginDistributionSpec } from './plugins.ts';
 
 // ---------------------------------------------------------------------------
 // Service-time distributions (`service: { dist: ..., ... }`). Each family's
@@ -35,6 +36,7 @@ export const distributionSpec = z.discriminatedUnion('dist', [
   lognormalSpec,
   gammaSpec,
   empiricalSpec,
+  pluginDistributionSpec,
 ]);
 export type DistributionSpec = z.output<typeof distributionSpec>;
 /** The family names a scenario may use for `dist`. */

@@ -86,6 +86,12 @@ export function roundUp(x: number): number {
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const shown = (s: number): string => JSON.stringify(formatDuration(s));
 
+/** The arrival process's base rate when validation knows it: `qps`, or the rate a plug-in reported. */
+function baseRate(arrivals: Scenario['arrivals']): number | undefined {
+  const a = arrivals as { qps?: unknown; meanRateRps?: unknown };
+  return finite(a.qps) ? a.qps : finite(a.meanRateRps) ? a.meanRateRps : undefined;
+}
+
 /**
  * The run's expected length in simulated seconds, when validation can tell it:
  * `stop.duration`, or `stop.requests` over the arrival process's base rate (`qps`;
@@ -93,8 +99,8 @@ const shown = (s: number): string => JSON.stringify(formatDuration(s));
  */
 export function expectedSpanS(s: Pick<Scenario, 'arrivals' | 'stop'>): number | undefined {
   if (finite(s.stop?.duration)) return s.stop.duration;
-  const a = s.arrivals as { qps?: unknown };
-  if (finite(s.stop?.requests) && finite(a.qps) && a.qps > 0) return s.stop.requests / a.qps;
+  const qps = baseRate(s.arrivals);
+  if (finite(s.stop?.requests) && qps !== undefined && qps > 0) return s.stop.requests / qps;
   return undefined;
 }
 
@@ -104,8 +110,7 @@ export function expectedSpanS(s: Pick<Scenario, 'arrivals' | 'stop'>): number | 
  * value that would fit.
  */
 export function checkRunLimits(s: Scenario, ctx: z.RefinementCtx): void {
-  const a = s.arrivals as { qps?: unknown };
-  const qps = finite(a.qps) ? a.qps : undefined;
+  const qps = baseRate(s.arrivals);
   const stopReq = s.stop?.requests;
   const stopDur = s.stop?.duration;
   if (finite(stopReq) && stopReq > LIMITS.arrivals) {

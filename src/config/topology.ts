@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { distributionSpec } from './distributions-spec.ts';
-import { duration, nonNegativeInt, nonNegativeNumber, positiveDuration, positiveInt, positiveNumber, show } from './fields.ts';
+import { duration, nonNegativeInt, nonNegativeNumber, positiveDuration, positiveInt, show } from './fields.ts';
 import { LIMITS, atMost } from './limits.ts';
 
 /** Who sends requests: `count` known users with Zipf (`zipf: s`) or uniform (`zipf: 0`) popularity. */

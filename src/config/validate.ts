@@ -21,7 +21,10 @@ function knownKeys(schema: z.ZodType, path: readonly PropertyKey[], root: unknow
         const disc = d.discriminator;
         const tag = disc !== undefined && value && typeof value === 'object' ? (value as Record<string, unknown>)[disc] : undefined;
         const match = d.options.find((o) => {
-          const shape = (o as { def?: { shape?: Record<string, { def?: { values?: unknown[] } }> } }).def?.shape;
+          // An option may be an object, or a pipe from one (a transform after it, e.g. the plug-in forms).
+          type Shaped = { def?: { shape?: Record<string, { def?: { values?: unknown[] } }>; in?: Shaped } };
+          const od = (o as Shaped).def;
+          const shape = od?.shape ?? od?.in?.def?.shape;
           return disc !== undefined && shape?.[disc]?.def?.values?.includes(tag);
         });
         x = (match ?? d.options[0]) as typeof x;

@@ -98,7 +98,6 @@ export class Autoscaler {
     if (!this.active()) return;
     const now = this.sim.now;
     const cfg = this.cfg;
-    const st = this.stage.counters;
     const metric = this.measure(now);
     this.snapshot(now);
     const ready = this.stage.readyCount;

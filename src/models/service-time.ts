@@ -130,6 +130,7 @@ export const serviceTimeRegistry: { [K in ServiceKind]: Builder<K> } = {
   lognormal: fromDistribution,
   gamma: fromDistribution,
   empirical: fromDistribution,
+  plugin: fromDistribution,
   linear: (s, rng, attributes) =>
     linearServiceTime(
       s.base,

@@ -51,7 +51,7 @@ describe('arrival specs: clear errors, exit code 2', () => {
   });
 
   it('unknown process lists the known ones', async () => {
-    await expectInputError('{ process: burst, qps: 5 }', 'arrivals.process: expected one of "poisson", "constant", "diurnal", "spike", "bursty", "schedule"', 'got "burst"');
+    await expectInputError('{ process: burst, qps: 5 }', 'arrivals.process: expected one of "poisson", "constant", "diurnal", "spike", "bursty", "schedule", "trace", "plugin"', 'got "burst"');
   });
 
   it('diurnal: amplitude outside [0, 1], peak outside the period, a misspelt key', async () => {

@@ -56,7 +56,7 @@ describe('bad input gives one clear message per problem and exit code 2', () => 
 
   it('unknown distribution lists the known ones', async () => {
     const f = scenarioFile('dist.yaml', GOOD.replace('exponential', 'expo'));
-    await expectInputError(['run', f], 'stages[0].service.dist: expected one of "exponential", "deterministic", "uniform", "lognormal", "gamma", "empirical", "linear", "table", got "expo"');
+    await expectInputError(['run', f], 'stages[0].service.dist: expected one of "exponential", "deterministic", "uniform", "lognormal", "gamma", "empirical", "plugin", "linear", "table", got "expo"');
   });
 
   it('reports every problem of the file at once', async () => {

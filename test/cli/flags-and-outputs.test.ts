@@ -85,6 +85,10 @@ describe('flags that would do nothing are refused, naming both', () => {
     await expectInputError(['plan', f, '--slo', 'p99<1s', '--vary', 'stages.ranker.replicas=1..4', '--qps', '1e400'], "option '--qps <rate>'", 'expected a rate above 0');
   });
 
+  it('--statistical-stop with --full-bisection, or with several replications', async () => {
+    await expectInputError(['plan', f, '--slo', 'p99<50ms', '--vary', 'stages.ranker.replicas=1..4', '--statistical-stop', '--full-bisection'], '--statistical-stop with --full-bisection');
+    await expectInputError(['plan', f, '--slo', 'p99<50ms', '--vary', 'stages.ranker.replicas=1..4', '--statistical-stop', '--replications', '3'], '--statistical-stop with --replications 3');
+  });
   it('--out without --shard', async () => {
     await expectInputError(['compare', f, f, '--out', join(dir, 'p.json')], '--out', 'only a --shard i/n run writes a part file');
   });
@@ -210,5 +214,16 @@ describe('what a run says about itself', () => {
     const r = await cli('plan', over, '--slo', 'p50<1000s', '--vary', 'stages.model.replicas=1..4');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('One fewer (stages.model.replicas=1) fails: refused as overloaded, stage "model": 8 req/s arrive');
+  });
+});
+
+describe('sweep says which points have no steady state', () => {
+  it('names the overloaded points (2 replicas of 10 ms serve at most 200/s) and claims no knee over them', async () => {
+    const r = await cli('sweep', f, '--vary', 'arrivals.qps=100..300', '--steps', '3');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('2 of 3 points are overloaded (arrivals.qps = 200, 300)');
+    const all = await cli('sweep', f, '--vary', 'arrivals.qps=300..400', '--steps', '2');
+    expect(all.stdout).toContain('Every point is overloaded (arrivals.qps = 300, 400)');
+    expect(all.stdout).not.toContain('no knee');
   });
 });

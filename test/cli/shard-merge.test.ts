@@ -78,13 +78,11 @@ describe('shards and merge', () => {
 describe('merge treats parts as data', () => {
   const run = ['run', 'test/fixtures/small.yaml', '--replications', '3', '--workers', '1', '--set', 'stop.requests=1500', '--set', 'warmup.requests=150'];
   let p0: PartialResult;
-  let p1: PartialResult;
   const p1File = join(dir, 'r1.json');
 
   beforeAll(async () => {
     for (const i of [0, 1]) expect((await cli(...run, '--shard', `${i}/2`, '--out', join(dir, `r${i}.json`))).code).toBe(0);
     p0 = JSON.parse(readFileSync(join(dir, 'r0.json'), 'utf8')) as PartialResult;
-    p1 = JSON.parse(readFileSync(p1File, 'utf8')) as PartialResult;
   });
 
   /** Writes part 0 changed by `edit` (JSON as written: NaN travels as {$num}) and returns its path. */

@@ -7,7 +7,7 @@
  * never requests anything off 127.0.0.1 and logs no error or warning. Screenshots go to
  * test-output/playground-*.png, bundle sizes to test-output/playground-bundle.txt.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';

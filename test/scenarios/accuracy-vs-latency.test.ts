@@ -1,6 +1,5 @@
 import { runGolden } from '../support/golden.ts';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../support/cli.ts';
 
 /**
  * The built-in accuracy-vs-latency scenario (the README's headline comparison): the

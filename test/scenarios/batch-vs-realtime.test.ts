@@ -1,6 +1,5 @@
 import { runGolden } from '../support/golden.ts';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../support/cli.ts';
 
 /**
  * The built-in batch-vs-realtime scenario: a day of traffic (10 requests/s, a million

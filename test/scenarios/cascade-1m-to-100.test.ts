@@ -1,6 +1,5 @@
 import { runGolden } from '../support/golden.ts';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../support/cli.ts';
 
 /**
  * The built-in cascade-1m-to-100 scenario: user tower, nearest-neighbour search over a

@@ -1,6 +1,5 @@
 import { runGolden } from '../support/golden.ts';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../support/cli.ts';
 import type { SweepVariantsJson } from '../../src/index.ts';
 
 /**

@@ -1,6 +1,5 @@
 import { runGolden } from '../support/golden.ts';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../support/cli.ts';
 
 /**
  * The built-in spike-10x scenario: 50 to 500 requests/s for five minutes on two CPU

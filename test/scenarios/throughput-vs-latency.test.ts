@@ -1,6 +1,5 @@
 import { runGolden } from '../support/golden.ts';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../support/cli.ts';
 
 /** A figure of `sweep --json`: the mean over replications and its 95% half-width. */
 interface Est {

@@ -4,6 +4,7 @@ import type { ArrivalContext, ArrivalFactory, ArrivalProcess } from './arrival-p
 import { makeBursty } from './bursty.ts';
 import { makeConstant } from './constant.ts';
 import { makeDiurnal } from './diurnal.ts';
+import { makePluginArrivals } from './plugin.ts';
 import { makePoisson } from './poisson.ts';
 import { makeSchedule } from './schedule.ts';
 import { makeSpike } from './spike.ts';
@@ -25,6 +26,7 @@ export const arrivalRegistry: { [K in ArrivalKind]: ArrivalFactory<Extract<Arriv
   bursty: makeBursty,
   schedule: makeSchedule,
   trace: makeTrace,
+  plugin: makePluginArrivals,
 };
 
 /** Builds the arrival process a spec names. */

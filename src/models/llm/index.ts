@@ -11,3 +11,5 @@ export { kvCapacity, type KvCapacity, type KvCapacityOptions } from './roofline-
 export { llmParameters, weightBytes, kvBytesPerToken, type WeightDtype, type KvDtype } from './roofline-params.ts';
 export { quantizationQuality } from './roofline-quality.ts';
 export { calibrateRoofline, calibrateToProfile, profileObservations, type StepObservation, type RooflineCalibration, type ProfileGrid } from './calibrate.ts';
+export { aloneOnIdleReplica, aloneOnIdleReplicaS, type AloneTimesS, saturationThroughput, type AloneTimes, type Saturation, type SaturationBound, type SaturationOptions, littlesLaw, type LittleCheck, theoryLimits, type TheoryFormula, type TheoryVerdict, type TheoryScope, type TheoryWorkload } from './theory.ts';
+export { RunningSetMeter, type RunningSetSnapshot } from './running-set-meter.ts';
