@@ -5,6 +5,34 @@
  */
 import type { MeasuredSpan } from './metrics/run-collector.ts';
 import type { SystemDescription } from '../config/description.ts';
+import type { Autoscaler } from './autoscaler.ts';
+import { overloadWarnings } from './load-check.ts';
+import type { Station } from './stations/station.ts';
+
+/** What the warnings read of a run. */
+export interface WarningInputs {
+  system: SystemDescription;
+  /** The arrival process's mean rate (requests/s). */
+  arrivalRateRps: number;
+  /** The main path's stations, in order. */
+  mainPath: readonly Station[];
+  autoscalers: ReadonlyMap<string, Autoscaler>;
+  /** Stages behind a cache, fallback or prediction store. */
+  shielded: ReadonlySet<string>;
+  span: MeasuredSpan;
+}
+
+/** Every warning of a run, in the order the result lists them: overload first, then the measured span's. */
+export function runWarnings(w: WarningInputs): string[] {
+  return [
+    ...overloadWarnings(w.arrivalRateRps, w.mainPath, w.autoscalers, w.shielded),
+    ...spanWarnings(
+      w.system,
+      w.mainPath.map((s) => s.name),
+      w.span,
+    ),
+  ];
+}
 
 /** A span in the units a scenario would write: "200s", "45m", "24h". */
 export function fmtSpan(s: number): string {
