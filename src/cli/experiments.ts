@@ -29,7 +29,7 @@ import { sweep, sweepJson, sweepValues } from '../experiments/sweep.ts';
 import { theoryForRun as theoryForSystem } from '../experiments/theory.ts';
 import { declaredVariants, expandVariants } from '../experiments/variants.ts';
 import { buildReport, sweepSection } from '../report/build.ts';
-import { columnHeader, fmtDifference, fmtEstimate } from '../report/figures.ts';
+import { columnHeader, fmtDifference, fmtEstimate, formatFigure } from '../report/figures.ts';
 import type { Report, TheoryRow, TradeoffPoint } from '../report/model.ts';
 import { fillPlaceholders, hasPlaceholders, numberAt, parsePlaceholders } from '../report/placeholders.ts';
 import { fmtNum, fmtPct, fmtUsd } from './format.ts';
@@ -516,7 +516,7 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
         est(p.aggregate, LATENCY.p99.path),
         est(p.aggregate, DROPS.dropRate.path),
         ...(anyCost ? [est(p.aggregate, COST.perMillionRequests.path)] : []),
-        ...(slo ? [att >= slo.fraction ? `met (${fmtPct(att)})` : `missed (${fmtPct(att)})`] : []),
+        ...(slo ? [att >= slo.fraction ? `met (${formatFigure(SLO.attainment, att)})` : `missed (${formatFigure(SLO.attainment, att)})`] : []),
         ...llm.cells(p.aggregate),
         ...(llmObjective ? [meetsObjective(p.aggregate.figures, llmObjective.checks) ? 'met' : 'missed'] : []),
       ];
@@ -558,10 +558,10 @@ function whyFails(p: PlanPoint, target: string, fraction: number, objective?: Pl
     // Objectives beyond the end-to-end latency (an LLM scenario's TTFT and TPOT): each share against its need.
     return `${llmFigures(p.aggregate)}, ${objective.checks.map((c) => `${fmtPct(estimateAt(p.aggregate!.figures, c.path)?.mean ?? NaN)} of requests ${c.within} (needs ${fmtPct(c.fraction)})`).join(', ')} for ${target}${stoppedText(p)}`;
   }
-  if (p.overloaded === undefined) return `p99 ${est(p.aggregate, LATENCY.p99.path)} ms, ${fmtPct(att)} of requests within target (needs ${fmtPct(fraction)} for ${target})${stoppedText(p)}`;
+  if (p.overloaded === undefined) return `p99 ${est(p.aggregate, LATENCY.p99.path)} ms, ${formatFigure(SLO.attainment, att)} of requests within target (needs ${fmtPct(fraction)} for ${target})${stoppedText(p)}`;
   // The warning's first sentence names the stage and its load; the rest is advice for a plain run.
   const cause = p.overloaded.split('. ')[0]!.replace(' is overloaded: ', ': ');
-  return `refused as overloaded, ${cause}, so its latency grows with the run's length (this finite run measured p99 ${est(p.aggregate, LATENCY.p99.path)} ms, ${fmtPct(att)} within target)`;
+  return `refused as overloaded, ${cause}, so its latency grows with the run's length (this finite run measured p99 ${est(p.aggregate, LATENCY.p99.path)} ms, ${formatFigure(SLO.attainment, att)} within target)`;
 }
 
 /** An LLM stage's objectives as measured: TTFT and TPOT p99. */
@@ -667,7 +667,7 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo?: st
       const shares = result.objective.checks.map((c) => `${fmtPct(estimateAt(ba.figures, c.path)?.mean ?? NaN)} ${c.within}`).join(' · ');
       const perM = estimateAt(ba.figures, 'llm.cost.perMillionOutputTokensUsd')?.mean;
       lines.push(`  ${llmFigures(ba)} · ${shares} · ${fmtPct(util)} busy${perM !== undefined && Number.isFinite(perM) ? ` · ${fmtUsd(perM)} per million output tokens` : ''}`);
-    } else lines.push(`  p50 ${est(ba, LATENCY.p50.path)} ms · p99 ${est(ba, LATENCY.p99.path)} ms · ${fmtPct(estimateAt(ba.figures, SLO.attainment.path)?.mean ?? NaN)} within target · ${fmtPct(util)} busy`);
+    } else lines.push(`  p50 ${est(ba, LATENCY.p50.path)} ms · p99 ${est(ba, LATENCY.p99.path)} ms · ${formatFigure(SLO.attainment, estimateAt(ba.figures, SLO.attainment.path)?.mean ?? NaN)} within target · ${fmtPct(util)} busy`);
     if (b.earlyStop) lines.push(`  (${stoppedText(b).slice(2)})`);
     if (result.nextCheaper) lines.push(`One fewer (${describeAssignment(result.nextCheaper.assignment)}) fails: ${whyFails(result.nextCheaper, slo.target, slo.fraction, result.objective)}`);
     else lines.push(`(${count.lo} is the bottom of the range: nothing cheaper was tried)`);

@@ -3,6 +3,7 @@ import type { RunResult } from '../models/result.ts';
 import type { Scenario } from '../config/schema.ts';
 import { shownField, shownText } from '../config/shown.ts';
 import { COST } from '../models/metrics/run-cost.ts';
+import { BUFFER } from '../models/metrics/stage-buffer.ts';
 import { COVERAGE } from '../models/metrics/run-coverage.ts';
 import { DEGRADED } from '../models/metrics/run-degraded.ts';
 import { DROPS } from '../models/metrics/run-drops.ts';
@@ -79,7 +80,9 @@ export function formatRun(s: Scenario, r: RunResult): string {
       lines.push(`Autoscaling "${term(name)}": ${fmtNum(st.meanReplicas)} replicas on average, at most ${st.maxReplicas}, ${st.scalingDecisions} scaling decisions`);
     }
     if (st.ackMs !== undefined) {
-      lines.push(`Buffer "${term(name)}": producers acknowledged in ${fmtNum(st.ackMs.mean)} ms on average (p99 ${fmtNum(st.ackMs.p99)} ms); ${fmtCount(st.lostOldest ?? 0)} messages lost to retention`);
+      lines.push(
+        `Buffer "${term(name)}": producers acknowledged in ${formatFigure(BUFFER.ackMean, st.ackMs.mean)} on average (p99 ${formatFigure(BUFFER.ackP99, st.ackMs.p99)}); ${formatFigure(BUFFER.lostOldest, st.lostOldest ?? 0)} messages lost to retention`,
+      );
     }
   }
   if (r.freshness !== null) {

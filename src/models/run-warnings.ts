@@ -5,6 +5,38 @@
  */
 import type { MeasuredSpan } from './metrics/run-collector.ts';
 import type { SystemDescription } from '../config/description.ts';
+import type { Autoscaler } from './autoscaler.ts';
+import { overloadWarnings } from './load-check.ts';
+import type { Station } from './stations/station.ts';
+import { llmWarnings } from './metrics/llm-result.ts';
+
+/** What the warnings read of a run. */
+export interface WarningInputs {
+  system: SystemDescription;
+  /** The arrival process's mean rate (requests/s). */
+  arrivalRateRps: number;
+  /** The main path's stations, in order. */
+  mainPath: readonly Station[];
+  autoscalers: ReadonlyMap<string, Autoscaler>;
+  /** Stages behind a cache, fallback or prediction store. */
+  shielded: ReadonlySet<string>;
+  span: MeasuredSpan;
+  /** Every stage's station, in the scenario's order. */
+  stations: readonly Station[];
+}
+
+/** Every warning of a run, in the order the result lists them: overload first, then the measured span's, then the LLM stages' (`metrics/llm-result.ts`). */
+export function runWarnings(w: WarningInputs): string[] {
+  return [
+    ...overloadWarnings(w.arrivalRateRps, w.mainPath, w.autoscalers, w.shielded),
+    ...spanWarnings(
+      w.system,
+      w.mainPath.map((s) => s.name),
+      w.span,
+    ),
+    ...llmWarnings(w.system, w.stations),
+  ];
+}
 
 /** A span in the units a scenario would write: "200s", "45m", "24h". */
 export function fmtSpan(s: number): string {

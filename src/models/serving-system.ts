@@ -5,7 +5,7 @@ import type { TraceOpener } from '../config/trace-csv.ts';
 import { makeArrivals, type ArrivalProcess } from './arrivals/index.ts';
 import { Autoscaler } from './autoscaler.ts';
 import { buildStages, type BuiltStage } from './build-stage.ts';
-import { overloadWarnings, stageCapacityRps, unboundedGrowth } from './load-check.ts';
+import { stageCapacityRps, unboundedGrowth } from './load-check.ts';
 import { InputError } from '../config/errors.ts';
 import { LIMITS, MAX_TIME_S, fmtCount, precisionMessage, roundUp } from '../config/limits.ts';
 import { formatDuration } from '../config/duration.ts';
@@ -20,14 +20,14 @@ import { RunMetrics } from './metrics/run-metrics.ts';
 import { requestsCollector } from './metrics/run-requests.ts';
 import { sloCollector } from './metrics/run-slo.ts';
 import type { MeasuredSpan } from './metrics/run-collector.ts';
-import { spanWarnings } from './run-warnings.ts';
+import { runWarnings } from './run-warnings.ts';
 import { TimeSeriesRecorder } from './time-series.ts';
 import { makeUserSampler } from './users.ts';
 import { makeDistribution } from './service-distribution.ts';
 import { precomputeDurationS } from './precompute-job.ts';
 import type { DivertDescription } from '../config/description.ts';
 // LLM stages (issue 14): their figures and checks live in their own files.
-import { attachLlmSeries, llmTokenColumns, llmWarnings } from './metrics/llm-result.ts';
+import { attachLlmSeries, llmTokenColumns } from './metrics/llm-result.ts';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -513,18 +513,9 @@ export class ServingSystem implements DropTarget {
       warmupEndS: startS,
       endS,
       events: this.sim.eventsFired,
-      warnings: [
-        ...overloadWarnings(this.arrivals.meanRateRps, this.mainPath(), this.autoscalers, this.shielded()),
-        ...spanWarnings(
-          this.system,
-          this.nodes.map((n) => n.name),
-          span,
-        ),
-      ],
+      warnings: runWarnings({ system: this.system, arrivalRateRps: this.arrivals.meanRateRps, mainPath: this.mainPath(), autoscalers: this.autoscalers, shielded: this.shielded(), span, stations: this.stages }),
       timeSeries: this.series.result(endS, startS),
     };
-    // LLM stages' token-level section and checks (issue 14, metrics/llm-result.ts), only when the scenario has one.
-    own.warnings!.push(...llmWarnings(this.system, this.stages));
     const parts = this.metrics.fragments({ ...span, system: this.system, built: this.built, nodes: this.nodes, stations: this.stages, stages });
     const out: Record<string, unknown> = {};
     for (const key of RUN_RESULT_KEYS) {

@@ -6,7 +6,9 @@
 import { formatDuration } from '../config/duration.ts';
 import type { Scenario } from '../config/schema.ts';
 import type { RunResult, SloResult } from '../models/result.ts';
-import { fmtCount, fmtNum, fmtPct } from './figures.ts';
+import { REQUESTS } from '../models/metrics/run-requests.ts';
+import { SLO } from '../models/metrics/run-slo.ts';
+import { fmtCount, fmtNum, formatFigure } from './figures.ts';
 
 /** What was discarded before measuring: "after 40,000 warm-up requests", "after a 5m warm-up", "no warm-up". */
 export function warmupText(warmup: Scenario['warmup']): string {
@@ -17,7 +19,7 @@ export function warmupText(warmup: Scenario['warmup']): string {
 
 /** "seed 7 · 360,000 requests measured over 112,265 s of simulated time (after 40,000 warm-up requests)". */
 export function measuredText(r: RunResult, warmup: Scenario['warmup']): string {
-  return `seed ${r.seed} · ${fmtCount(r.requests.arrived)} requests measured over ${fmtNum(r.measuredS)} s of simulated time (${warmupText(warmup)})`;
+  return `seed ${r.seed} · ${formatFigure(REQUESTS.arrived, r.requests.arrived)} requests measured over ${fmtNum(r.measuredS)} s of simulated time (${warmupText(warmup)})`;
 }
 
 /** The parts of the SLO line: the objective, the verdict, and the attainment sentence. */
@@ -35,6 +37,6 @@ export interface SloText {
 export function sloText(slo: SloResult): SloText {
   const title = `SLO ${slo.target}`;
   const verdict = slo.met ? 'MET' : 'MISSED';
-  const attainment = `${fmtPct(slo.attainment)} of requests within target`;
+  const attainment = `${formatFigure(SLO.attainment, slo.attainment)} of requests within target`;
   return { title, verdict, attainment, line: `${title}: ${verdict} · ${attainment}` };
 }
