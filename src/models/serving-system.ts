@@ -527,33 +527,25 @@ export class ServingSystem implements DropTarget {
 
   /** Every stage's figures, in the contract's key order. */
   private stageResults(span: MeasuredSpan): Record<string, StageResult> {
-    const { endS, spanS } = span;
     const stages: Record<string, StageResult> = {};
     for (const b of this.built) {
       const st = b.stage;
-      const c = st.counters;
-      const slotTime = c.slots.integral(endS);
-      const util = slotTime > 0 ? c.busy.integral(endS) / slotTime : 0;
-      const auto = this.autoscalers.get(st.name);
+      const m = st.metrics;
+      const at = { station: st, scaling: this.autoscalers.get(st.name)?.decisions };
+      // The stage collectors' figures (src/models/metrics/stage-collectors.ts) around the
+      // stage's own catalog keys, in the contract's key order.
       stages[st.name] = {
-        replicas: st.replicas,
-        servers: st.servers,
-        utilization: util,
-        meanQueueLength: spanS > 0 ? c.queueLength.integral(endS) / spanS : 0,
-        maxQueueLength: c.queueLength.max,
-        // The stage collectors' figures (src/models/metrics/stage-collectors.ts), in the contract's key order.
-        ...(st.metrics.fragment('queue', span) as Pick<StageResult, 'queueWaitMs' | 'dropped' | 'timedOut' | 'completed' | 'batchSize'>),
+        ...m.fragment('station', span, at),
+        ...m.fragment('queue', span, at),
         model: b.desc.model?.name ?? null,
         hardware: b.desc.hardware?.name ?? null,
-        costPerHourUsd: b.desc.hardware && spanS > 0 ? (b.desc.hardware.entry.usdPerHour * c.billedReplicas.integral(endS)) / spanS : 0,
+        ...m.fragment('bill', span, at),
         quality: b.desc.model && Number.isFinite(b.desc.model.entry.quality.value) ? { ...b.desc.model.entry.quality } : null,
-        meanReplicas: spanS > 0 ? c.readyReplicas.integral(endS) / spanS : st.readyCount,
-        maxReplicas: c.readyReplicas.max,
-        ...(auto ? { scalingDecisions: auto.decisions.filter((d) => d.desired !== d.ready + d.provisioning).length } : {}),
-        ...st.metrics.fragment('kind', span),
-        ...st.metrics.fragment('node', span),
-        ...st.metrics.fragment('end', span),
-      };
+        ...m.fragment('replicas', span, at),
+        ...m.fragment('kind', span, at),
+        ...m.fragment('node', span, at),
+        ...m.fragment('end', span, at),
+      } as StageResult;
     }
     return stages;
   }

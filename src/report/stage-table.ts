@@ -7,11 +7,12 @@
 import type { FigureDescriptor } from '../models/metrics/figure.ts';
 import { BATCHES } from '../models/metrics/stage-batches.ts';
 import { CACHE } from '../models/metrics/stage-cache.ts';
+import { LOAD } from '../models/metrics/stage-load.ts';
 import { OUTCOMES } from '../models/metrics/stage-outcomes.ts';
 import { TIME_IN_STAGE } from '../models/metrics/stage-time-in-stage.ts';
 import { WAIT } from '../models/metrics/stage-wait.ts';
 import type { RunResult, StageResult } from '../models/result.ts';
-import { columnHeader, figureAt, fmtNum, fmtPct, formatCell } from './figures.ts';
+import { columnHeader, figureAt, fmtNum, formatCell } from './figures.ts';
 
 /** What a column's numbers are in. */
 export type StageUnit = 'text' | 'replicas' | 'share' | 'ms' | 'requests' | 'count';
@@ -40,7 +41,6 @@ interface ColumnSpec extends StageColumn {
   cell(st: StageResult, name: string): StageCell;
 }
 
-const num = (x: number): StageCell => ({ text: fmtNum(x), value: x });
 const text = (t: string): StageCell => ({ text: t, value: null });
 
 /**
@@ -85,7 +85,7 @@ export function stageTable(r: RunResult): StageTable {
       // An autoscaled stage's count moves: its time average, marked as such.
       cell: (st) => (st.scalingDecisions !== undefined ? { text: `${fmtNum(st.meanReplicas)} avg`, value: st.meanReplicas } : { text: `${st.replicas}`, value: st.replicas }),
     },
-    { key: 'utilization', label: 'utilization', unit: 'share', align: 'right', cell: (st) => ({ text: fmtPct(st.utilization), value: st.utilization }) },
+    figureColumn('utilization', LOAD.utilization, 'share'),
     ...(showTime
       ? ([
           // A standby stage (a fallback never taken) has no time in stage.
@@ -103,7 +103,7 @@ export function stageTable(r: RunResult): StageTable {
         ] satisfies ColumnSpec[])
       : []),
     ...(showHits ? [figureColumn('cacheHits', CACHE.hitRatio, 'share')] : []),
-    { key: 'avgQueue', label: 'avg queue', unit: 'requests', align: 'right', cell: (st) => num(st.meanQueueLength) },
+    figureColumn('avgQueue', LOAD.meanQueueLength, 'requests'),
     figureColumn('dropped', OUTCOMES.dropped, 'count'),
   ];
   return {

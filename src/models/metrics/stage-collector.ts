@@ -14,6 +14,18 @@ import type { Request } from '../request.ts';
 import type { StageResult } from '../result.ts';
 import type { FigureDescriptor } from './figure.ts';
 import type { MeasuredSpan } from './run-collector.ts';
+import type { Station } from '../stations/station.ts';
+import type { ScalingDecision } from '../autoscaler.ts';
+
+/**
+ * The station itself at the end of the run, for the figures its own time-weighted
+ * counters hold (utilization, queue length, replicas, the bill): no event carries them.
+ */
+export interface StationReading {
+  readonly station: Station;
+  /** The stage's autoscaler's decisions, when it has one. */
+  readonly scaling: readonly ScalingDecision[] | undefined;
+}
 
 /**
  * Why a station turned a request away: a full queue, its deadline, pushed out of a full
@@ -58,7 +70,7 @@ export type StageCollector = Partial<StageEvents> & {
    * This collector's keys of the stage's result, in the contract's order. `stage` finds
    * the stage's other collectors, for a figure derived from what another one keeps.
    */
-  result(stage: StageCollectorReader, span: MeasuredSpan): Partial<StageResult>;
+  result(stage: StageCollectorReader, span: MeasuredSpan, at: StationReading): Partial<StageResult>;
 };
 
 /** Finds a stage's collector of a kind (undefined when the kind does not apply to the stage). */
@@ -68,12 +80,13 @@ export interface StageCollectorReader {
 
 /**
  * Where a collector's keys sit in a stage's JSON object (key order is part of the
- * contract: goldens compare bytes). `queue`: after the station's queue figures
- * (`maxQueueLength`); `kind`: after the replica figures (`scalingDecisions`); `node`:
- * after those (time in stage, cache, precompute: what the stage's node measures);
+ * contract: goldens compare bytes). `station`: first (replicas, load, queue length);
+ * `queue`: after those; then the stage's own `model` and `hardware`; `bill`: after them;
+ * then `quality`; `replicas`: after it (replicas over time, scaling); `kind`: after those;
+ * `node`: after those (time in stage, cache, precompute: what the stage's node measures);
  * `end`: last.
  */
-export type StagePlacement = 'queue' | 'kind' | 'node' | 'end';
+export type StagePlacement = 'station' | 'queue' | 'bill' | 'replicas' | 'kind' | 'node' | 'end';
 
 /** A kind of stage collector, as the registry lists it. */
 export interface StageCollectorKind<C extends StageCollector = StageCollector> {

@@ -4,6 +4,9 @@
  * figure they own. Adding a stage figure: its collector file and one line here.
  */
 import { batchesCollector } from './stage-batches.ts';
+import { billCollector } from './stage-bill.ts';
+import { loadCollector } from './stage-load.ts';
+import { replicasCollector } from './stage-replicas.ts';
 import { bufferCollector } from './stage-buffer.ts';
 import { cacheCollector } from './stage-cache.ts';
 import { fallbackCollector } from './stage-fallback.ts';
@@ -18,6 +21,7 @@ import type { FigureDescriptor } from './figure.ts';
 
 /** Every stage collector, in result key order within its placement. */
 export const stageCollectors: readonly StageCollectorKind[] = [
+  loadCollector,
   waitCollector,
   outcomesCollector,
   batchesCollector,
@@ -28,6 +32,8 @@ export const stageCollectors: readonly StageCollectorKind[] = [
   fallbackCollector,
   fanoutCollector,
   waitedShareCollector,
+  billCollector,
+  replicasCollector,
 ] as readonly StageCollectorKind[];
 
 /** The descriptors of every stage figure the collectors own. */

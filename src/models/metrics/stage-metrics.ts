@@ -2,7 +2,7 @@ import type { StageDescription, SystemDescription } from '../../config/descripti
 import type { MeasuredSpan } from './run-collector.ts';
 import type { Request } from '../request.ts';
 import type { StageResult } from '../result.ts';
-import type { DropReason, StageCollector, StageCollectorKind, StageCollectorReader, StageEvents, StagePlacement } from './stage-collector.ts';
+import type { DropReason, StageCollector, StageCollectorKind, StageCollectorReader, StageEvents, StagePlacement, StationReading } from './stage-collector.ts';
 
 type Listener<K extends keyof StageEvents> = Required<Pick<StageEvents, K>>;
 
@@ -123,10 +123,10 @@ export class StageMetrics implements StageEvents, StageCollectorReader {
   }
 
   /** The keys of every collector placed at `placement`, in registry order, over the measured `span`. */
-  fragment(placement: StagePlacement, span: MeasuredSpan): Partial<StageResult> {
+  fragment(placement: StagePlacement, span: MeasuredSpan, at: StationReading): Partial<StageResult> {
     const out: Partial<StageResult> = {};
     this.kinds.forEach((k, i) => {
-      if (k.placement === placement) Object.assign(out, this.collectors[i]!.result(this, span));
+      if (k.placement === placement) Object.assign(out, this.collectors[i]!.result(this, span, at));
     });
     return out;
   }
