@@ -32,6 +32,11 @@ export const LIMITS = {
   defaultWindows: 1_000_000,
   /** Batch-job cycles of a prediction store over the run (its bill loops over them). */
   precomputeCycles: 1_000_000,
+  /**
+   * KV-cache blocks an LLM stage simulates, over all its replicas: the block pool keeps
+   * about 44 bytes a block (src/models/llm/block-pool.ts), so this is about 1.5 GB.
+   */
+  kvBlocksPerStage: 2 ** 25,
   /** Arrivals per run (stop.requests, or qps × stop.duration): about 10 minutes of CPU at a few million a second. */
   arrivals: 1e9,
   /** Requests (sub-requests of a fan-out included) held at once by default: about 2 GB at ~400 bytes each. */

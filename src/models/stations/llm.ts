@@ -1,4 +1,6 @@
 import { TimeWeighted, type Simulation } from '../../engine/index.ts';
+import { InputError } from '../../config/errors.ts';
+import { LIMITS, fmtCount } from '../../config/limits.ts';
 import type { RoutingPolicyName, StageDescription, StationKind } from '../../config/description.ts';
 import { LlmReplica, noisyStepTime, type StepTimeModel } from '../llm/index.ts';
 import { baseStepTime, kvBlocksOf, saturationRps } from '../llm/stage-engine.ts';
@@ -100,6 +102,13 @@ export class LlmStation implements Station, StationCounters {
     this.name = desc.name;
     this.baseTime = baseStepTime(d, where);
     this.kvBlocks = kvBlocksOf(d, where);
+    // Refused before anything is allocated: every replica's block pool is laid out up front.
+    const blocks = this.kvBlocks * desc.replicas;
+    if (blocks > LIMITS.kvBlocksPerStage) {
+      throw new InputError([
+        `${where}: ${fmtCount(desc.replicas)} replica(s) × ${fmtCount(this.kvBlocks)} KV blocks is ${fmtCount(blocks)} blocks to simulate, about ${fmtCount(Math.round((blocks * 44) / 2 ** 30))} GB; at most ${fmtCount(LIMITS.kvBlocksPerStage)} per stage (fewer replicas or fewer kvBlocks)`,
+      ]);
+    }
     this.replicas = desc.replicas;
     this.servers = desc.replicas;
     this.llm = new LlmCollector(slo);
