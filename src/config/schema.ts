@@ -11,6 +11,7 @@ import { LIMITS, atMost, checkRunLimits, fmtCount } from './limits.ts';
 import { llmStageSpec, tokensSpec } from './llm-schema.ts';
 import { checkLlm } from './llm-checks.ts';
 import { pluginArrivalsSpec } from './plugins.ts';
+import { routerRegistry, type RouterName } from '../models/routing/index.ts';
 
 // Service-time distributions live in distributions-spec.ts (other spec files use them too).
 export { distributionSpec, type DistributionSpec, type DistributionKind } from './distributions-spec.ts';
@@ -202,9 +203,9 @@ function requestsOrDuration(what: 'stop' | 'warmup') {
 
 const NAME_RE = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
-/** Load-balancing policies: one shared queue, or a queue per replica behind a balancer. */
-export const ROUTING_POLICIES = ['shared', 'round-robin', 'random', 'least-outstanding', 'power-of-two'] as const;
-export type RoutingPolicyName = (typeof ROUTING_POLICIES)[number];
+/** Load-balancing policies: one shared queue, or a queue per replica behind a balancer (the names of `routerRegistry`). */
+export type RoutingPolicyName = 'shared' | RouterName;
+export const ROUTING_POLICIES: readonly RoutingPolicyName[] = ['shared', ...(Object.keys(routerRegistry) as RouterName[])];
 /** Policies a library user added (`registerRouter`, src/api/plugins.ts), accepted beside the built-in ones. */
 export const PLUGIN_ROUTING_POLICIES = new Set<string>();
 const routingPolicyNames = (): string[] => [...ROUTING_POLICIES, ...PLUGIN_ROUTING_POLICIES];
