@@ -255,6 +255,14 @@ const estScaled = (a: Aggregate, path: string, k: number): string => {
   return fmtEstimate(e.mean * k, e.ci95 * k, fmtNum);
 };
 
+/** The compare table's columns of shares of requests within an objective, written as percentages. */
+const PCT_COLUMNS = new Set([SLO.attainment.path, 'llm.slo.attainment']);
+/** An estimate of a share as a percentage: "99.99% ± 0.0026%". */
+const estPct = (a: Aggregate, path: string): string => {
+  const e = estimateAt(a.figures, path);
+  if (e === undefined || !Number.isFinite(e.mean)) return '–';
+  return fmtEstimate(e.mean, e.ci95, fmtPct);
+};
 const est = (a: Aggregate, path: string): string => {
   const e = estimateAt(a.figures, path);
   if (e === undefined || !Number.isFinite(e.mean)) return '–';
@@ -421,7 +429,8 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
     est(aggs[k]!, THROUGHPUT.throughputRps.path),
     est(aggs[k]!, DROPS.dropRate.path),
     (estimateAt(aggs[k]!.figures, COST.perHour.path)?.mean ?? 0) > 0 ? est(aggs[k]!, COST.perMillionRequests.path) : '–',
-    ...extraCols.map(([c, p]) => (c === 'freshness h' ? estScaled(aggs[k]!, p, 1 / 3600) : est(aggs[k]!, p))),
+    // Shares of requests within an objective read as percentages (0.99997 is 99.99%, never a rounded-up 1.00).
+    ...extraCols.map(([c, p]) => (c === 'freshness h' ? estScaled(aggs[k]!, p, 1 / 3600) : PCT_COLUMNS.has(p) ? estPct(aggs[k]!, p) : est(aggs[k]!, p))),
   ]);
   const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i]!.length)));
   lines.push(cols.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
