@@ -64,12 +64,28 @@ function sweepSection(sweep: NonNullable<Report['sweep']>): string[] {
   return [`## p99 against ${mdText(sweep.path)}`, markdownTable(columns, rows), knees.map((k) => mdText(k, false)).join('\n')];
 }
 
-/** Renders a report as Markdown: title, summary, summary table, notes and theory rows. */
+/** The quantile `q` of a CDF given as [value, share] pairs (the report keeps p50, p90 and p99 among them); NaN when absent. */
+function quantileOf(cdf: ReadonlyArray<readonly [number, number]>, q: number): number {
+  return cdf.find(([, share]) => Math.abs(share - q) < 1e-9)?.[0] ?? Number.NaN;
+}
+
+/** An LLM scenario's token-level latencies per variant (the HTML report's CDFs, as a table). */
+function llmSection(report: Report): string[] {
+  const withLlm = report.variants.filter((v) => v.llm !== undefined);
+  if (withLlm.length === 0) return [];
+  const qs = [0.5, 0.9, 0.99];
+  const columns = ['variant', ...qs.map((q) => `TTFT p${q * 100} ms`), ...qs.map((q) => `TPOT p${q * 100} ms`)];
+  const rows = withLlm.map((v) => [v.name, ...qs.map((q) => fmtNum(quantileOf(v.llm!.ttftCdf, q))), ...qs.map((q) => fmtNum(quantileOf(v.llm!.tpotCdf, q)))]);
+  return ['## LLM serving: time to first token and per output token', markdownTable(columns, rows)];
+}
+
+/** Renders a report as Markdown: title, summary, summary table, notes, LLM latencies and theory rows. */
 export function renderMarkdown(report: Report): string {
   const parts: string[] = [`# ${inline(report.title)}`, inline(report.summary), '## Summary'];
   parts.push(markdownTable(report.table.columns, report.table.rows));
   if (report.notes.length > 0) parts.push(report.notes.map((n) => `- ${inline(n)}`).join('\n'));
   if (report.sweep) parts.push(...sweepSection(report.sweep));
+  parts.push(...llmSection(report));
   const theory = theoryTable(report);
   if (theory.rows.length > 0) {
     parts.push('## Theory against simulation', markdownTable(theory.columns, theory.rows));

@@ -15,6 +15,8 @@ import { aggregate } from '../../src/experiments/aggregate.ts';
 import { buildReport } from '../../src/report/build.ts';
 import { compileCharts, renderHtml } from '../../src/report/html.ts';
 import { llmCdfRows } from '../../src/report/llm-charts.ts';
+import { renderMarkdown } from '../../src/report/markdown.ts';
+import { fmtNumShort } from '../../src/report/figures.ts';
 import { launchChromium, type Browser } from './browser.ts';
 import { fixtureReport } from './fixture.ts';
 
@@ -39,6 +41,15 @@ describe('LLM chart in the HTML report', () => {
     const v = report.variants[0]!.llm!;
     expect(v.series!.startS).toEqual(run.result.llm!.series.llm!.startS);
     expect(v.series!.kvUtilization).toEqual(run.result.llm!.series.llm!.kvUtilization);
+  });
+
+  it('the Markdown report has the TTFT and TPOT quantiles of the run (p50, p90, p99), none without an LLM stage', () => {
+    const md = renderMarkdown(report);
+    const l = run.result.llm!;
+    const row = ['base', l.ttftMs.p50, l.ttftMs.p90, l.ttftMs.p99, l.tpotMs.p50, l.tpotMs.p90, l.tpotMs.p99].map((x) => (typeof x === 'number' ? fmtNumShort(x) : x));
+    expect(md).toContain('## LLM serving: time to first token and per output token');
+    expect(md).toContain(`| ${row.join(' | ')} |`);
+    expect(renderMarkdown(fixtureReport())).not.toContain('LLM serving');
   });
 
   it('has rows for both CDFs, increasing in ms', () => {
