@@ -20,7 +20,7 @@ import { QUALITY } from '../../src/models/metrics/run-quality.ts';
 import { THROUGHPUT } from '../../src/models/metrics/run-throughput.ts';
 import { figureAt, fmtCount, fmtNum, fmtPct, fmtUsd, formatFigure } from '../../src/report/figures.ts';
 import { measuredText, sloText } from '../../src/report/run-text.ts';
-import { fillPlaceholders, numberAt } from '../../src/report/placeholders.ts';
+import { fillPlaceholders, numberAt, SWEEP_READINGS } from '../../src/report/placeholders.ts';
 import { stageTable } from '../../src/report/stage-table.ts';
 import { ScenarioEditor } from './editor.ts';
 import { locateProblem, type Problem } from './problems.ts';
@@ -505,9 +505,10 @@ function paint(): void {
   ui.sub.textContent = `${desc ? `${desc} · ` : ''}${measuredText(r, cur.warmup)}`;
   const written = typeof raw?.narrative === 'string' ? raw.narrative : '';
   // The page runs the base configuration: its figures fill the narrative's placeholders,
-  // another variant's read as a dash, and a placeholder the result cannot fill stays as written.
+  // another variant's (or a sweep point's) read as a dash, and a placeholder the result cannot fill stays as written.
   const base = typeof raw?.baseName === 'string' ? raw.baseName : 'base';
-  const filled = fillPlaceholders(written, (path, v) => (v === undefined || v === base ? numberAt(r, path) : numberAt(r, path) === undefined ? undefined : null));
+  // A sweep's readings and points ({kneeX}, {path@x=value}) are not this one run's: a dash.
+  const filled = fillPlaceholders(written, (path, v) => (SWEEP_READINGS.has(path) ? null : v === undefined || v === base ? numberAt(r, path) : numberAt(r, path) === undefined ? undefined : null));
   const narrative = filled.problems.length === 0 ? filled.text : written;
   ui.narrative.hidden = narrative === '';
   // As the CLI says: a narrative describes the file as written; the figures it quotes are this run's.

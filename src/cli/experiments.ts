@@ -25,13 +25,13 @@ import { describeAssignment, plan, planJson, type PlanPoint, type PlanResult } f
 import { meetsObjective, planObjective, type PlanObjective } from '../experiments/plan-objective.ts';
 import { replicate, replicateJson, theoryOfAggregate } from '../experiments/replicate.ts';
 import { inProcessRunner, type ExperimentSettings, type Runner } from '../experiments/runner.ts';
-import { sweep, sweepJson, sweepValues } from '../experiments/sweep.ts';
+import { sweep, sweepJson, sweepValues, type SweepResult } from '../experiments/sweep.ts';
 import { theoryForRun as theoryForSystem } from '../experiments/theory.ts';
 import { declaredVariants, expandVariants } from '../experiments/variants.ts';
 import { buildReport, sweepSection } from '../report/build.ts';
 import { columnHeader, fmtDifference, fmtEstimate, formatFigure } from '../report/figures.ts';
 import type { Report, TheoryRow, TradeoffPoint } from '../report/model.ts';
-import { fillPlaceholders, hasPlaceholders, numberAt, parsePlaceholders } from '../report/placeholders.ts';
+import { fillPlaceholders, hasPlaceholders, numberAt, parsePlaceholders, SWEEP_READINGS } from '../report/placeholders.ts';
 import { fmtNum, fmtPct, fmtUsd } from './format.ts';
 import { progressReporter } from './progress.ts';
 import { loadRawFile, type RawFile } from './scenario-source.ts';
@@ -146,8 +146,53 @@ export function runFigures(raw: Record<string, unknown>, result: RunResult, vari
   const ran = variant ?? names[0]!;
   return {
     variants: names,
-    // A placeholder without a variant quotes the base; another variant than the one run is a dash.
-    lookup: (path, v) => ((v ?? names[0]) === ran ? numberAt(result, path) : numberAt(result, path) === undefined ? undefined : null),
+    // A placeholder without a variant quotes the base; another variant than the one run, a
+    // point of the file's sweep or one of its readings (this is one run, not the sweep) is a dash.
+    lookup: (path, v) => (SWEEP_READINGS.has(path) ? null : (v ?? names[0]) === ran ? numberAt(result, path) : numberAt(result, path) === undefined ? undefined : null),
+  };
+}
+
+/**
+ * The variant a placeholder's label names: a sweep's points are labelled
+ * `variant,x=value` (or `x=value` for the first variant), so the name is the part
+ * before `,x=`; a plain label is the name itself.
+ */
+export function variantOfLabel(label: string, first: string): string {
+  if (label.startsWith('x=')) return first;
+  const i = label.indexOf(',x=');
+  return i < 0 ? label : label.slice(0, i);
+}
+
+/**
+ * Figures for a sweep's narrative: `{path@variant,x=value}` is a figure (mean over its
+ * replications) at one point of a variant's curve (`@x=value`: the first variant's);
+ * without a point, `kneeX` and `maxXMeetingSlo` are the curve's reading and
+ * `crossings.costPerMillion` / `crossings.p99` where two variants swap places.
+ */
+export function sweepFigures(raw: Record<string, unknown>, r: SweepResult): NarrativeFigures {
+  const names = variantNames(raw);
+  const curveOf = (name: string) => r.curves.find((c) => (c.name || names[0]) === name);
+  const num = (x: number | string | undefined): number | undefined => (typeof x === 'number' ? x : undefined);
+  return {
+    variants: names,
+    lookup: (path, label) => {
+      const name = label === undefined ? names[0]! : variantOfLabel(label, names[0]!);
+      const c = curveOf(name);
+      if (c === undefined) return undefined;
+      // The point's x: after `x=` at the start or after `,x=`; none for a curve's reading.
+      const cut = label === undefined ? -1 : label.startsWith('x=') ? 2 : label.includes(',x=') ? label.indexOf(',x=') + 3 : -1;
+      const at = cut < 0 ? undefined : label!.slice(cut);
+      if (at === undefined) {
+        // A reading the sweep did not find (no knee, no point within the SLO, no crossing) reads as a dash.
+        if (path === 'kneeX') return num(c.analysis.kneeX) ?? null;
+        if (path === 'maxXMeetingSlo') return num(c.analysis.maxXMeetingSlo) ?? null;
+        if (path === 'crossings.costPerMillion') return num(r.crossings?.costPerMillion) ?? null;
+        if (path === 'crossings.p99') return num(r.crossings?.p99) ?? null;
+        return undefined;
+      }
+      const point = c.points.find((p) => String(p.x) === at || (typeof p.x === 'number' && p.x === Number(at)));
+      return point === undefined ? undefined : estimateAt(point.aggregate.figures, path)?.mean;
+    },
   };
 }
 
@@ -171,14 +216,15 @@ function variantNames(raw: Record<string, unknown>): string[] {
 
 /**
  * A narrative with its placeholders ({latencyMs.p99@cascade|ms}) filled, or an InputError
- * naming each bad one. Without figures (a sweep), a narrative may not quote any.
+ * naming each bad one. Without figures (a plan), a narrative may not quote any.
  */
 export function filledNarrative(n: string, figures: NarrativeFigures | undefined, where = 'narrative'): string {
   if (!hasPlaceholders(n)) return n;
   const { placeholders, problems } = parsePlaceholders(n);
-  if (figures === undefined) problems.push('quotes figures ({…}), but only a run or a compare fills them, not a sweep or a plan');
+  if (figures === undefined) problems.push('quotes figures ({…}), but only a run, a compare or a sweep fills them, not a plan');
   for (const p of placeholders) {
-    if (p.variant !== undefined && figures !== undefined && !figures.variants.includes(p.variant)) problems.push(`${p.text}: no variant "${p.variant}" (the file has ${figures.variants.join(', ')})`);
+    const name = p.variant === undefined || figures === undefined ? undefined : variantOfLabel(p.variant, figures.variants[0]!);
+    if (name !== undefined && !figures!.variants.includes(name)) problems.push(`${p.text}: no variant "${name}" (the file has ${figures!.variants.join(', ')})`);
   }
   if (problems.length > 0 || figures === undefined) throw new InputError(problems.map((x) => `${where}: ${x}`));
   const filled = fillPlaceholders(n, figures.lookup);
@@ -363,7 +409,8 @@ export async function validateExperiment(ref: string, set: Override[], traceRoot
   // A narrative's placeholders: their grammar and variant names now; their paths when it runs.
   if (typeof file.raw.narrative === 'string') {
     const names = variantNames(file.raw);
-    filledNarrative(file.raw.narrative, sweep?.vary !== undefined ? undefined : { variants: names, lookup: () => 0 }, `${ref}: narrative`);
+    // Every figure is known only once run: the placeholders' shape and variant names are checked now.
+    filledNarrative(file.raw.narrative, { variants: names, lookup: () => 0 }, `${ref}: narrative`);
   }
   const stages = `${base.stages.length} stage${base.stages.length === 1 ? '' : 's'}`;
   return `${ref}: ok (${[stages, ...notes].join(', ')})\n`;
@@ -500,8 +547,8 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
   }
   if (opts.json) return `${JSON.stringify(sweepJson(r), null, 2)}\n`;
   // A narrative quoting a run's figures (a lesson's) has none to quote in a sweep: it is left out, not refused.
-  const quotes = typeof file.raw.narrative === 'string' && hasPlaceholders(file.raw.narrative);
-  const lines = [`${quotes ? '' : narrativeText(file.raw, opts.set, opts.seed, undefined, ref)}servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`];
+  // The narrative's placeholders quote this sweep's points ({path@variant,x=value}) and readings ({kneeX@variant}).
+  const lines = [`${narrativeText(file.raw, opts.set, opts.seed, sweepFigures(file.raw, r), ref)}servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`];
   const anyCost = curves.some((c) => c.points.some((p) => (estimateAt(p.aggregate.figures, COST.perHour.path)?.mean ?? 0) > 0));
   // LLM scenarios (issue 14): TTFT/TPOT p99, the share meeting both objectives, $/M output tokens (src/cli/llm-sweep.ts).
   const llm = llmSweepColumns(curves.flatMap((c) => c.points.map((p) => p.aggregate)));

@@ -27,6 +27,13 @@ export const FORMATS = {
   $month: (x: number) => `$${Math.round(x * 730).toLocaleString('en-US')}`,
 } as const satisfies Record<string, (x: number) => string>;
 
+/**
+ * What a sweep's narrative may quote besides its points' figures (`{path@variant,x=value}`):
+ * each curve's knee and highest value within the SLO, and where two variants swap places.
+ * A single run (or the playground's) has none of them: they read as a dash there.
+ */
+export const SWEEP_READINGS: ReadonlySet<string> = new Set(['kneeX', 'maxXMeetingSlo', 'crossings.costPerMillion', 'crossings.p99']);
+
 /** A format's name. */
 export type FormatName = keyof typeof FORMATS;
 

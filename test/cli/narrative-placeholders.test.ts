@@ -62,3 +62,30 @@ describe('a narrative quotes figures of its own run', () => {
     expect(err).toContain('{latencyMs.p99|s}: unknown format "s"');
   });
 });
+
+describe('a sweep narrative quotes its points and readings', () => {
+  const sweep = 'sweep: { vary: "arrivals.qps=5..9", steps: 3 }\n';
+
+  it('fills {path@variant,x=value} from that point and {kneeX@variant} from the curve; --variant of the file reads them as dashes', async () => {
+    // Reference: deterministic service on 2 servers; at 9 req/s (45% busy at 100 ms, 54% at 120 ms) Erlang C puts
+    // P(wait > 0) near 0.28 and 0.37, under a half, so the median request does not wait: it is the service time.
+    const f = scenarioFile(
+      'sweep.yaml',
+      'At 5 req/s the median is {latencyMs.p50@x=5|ms}, at 9 {latencyMs.p50@x=9|ms}; slow at 9: {latencyMs.p50@slow,x=9|ms}; knee {kneeX|int}.',
+      `variants:\n  slow: { stages.model.service.value: "120ms" }\n${sweep}`,
+    );
+    const r = await cli('run', f);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/At 5 req\/s the median is 100 ms, at 9 100 ms; slow at 9: 120 ms; knee (–|[0-9,]+)\./);
+    const one = await cli('run', f, '--variant', 'slow');
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toContain('At 5 req/s the median is –, at 9 –; slow at 9: –;');
+  });
+
+  it('refuses a point the sweep does not have and a variant the file does not declare, naming each', async () => {
+    const f = scenarioFile('sweep-bad.yaml', 'At 7 req/s {latencyMs.p50@x=7|ms}; {latencyMs.p50@fast,x=5|ms}.', sweep);
+    await expectInputError(['validate', f], 'no variant "fast"');
+    const g = scenarioFile('sweep-bad2.yaml', 'At 8 req/s {latencyMs.p50@x=8|ms}.', sweep);
+    await expectInputError(['run', g], '{latencyMs.p50@x=8|ms}: the result has no figure latencyMs.p50');
+  });
+});
