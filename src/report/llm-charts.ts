@@ -21,30 +21,34 @@ export function llmReportOf(r: LlmResult, maxPoints: number): NonNullable<Report
   const k = Math.ceil(n / maxPoints);
   const startS: number[] = [];
   const kv: number[] = [];
+  const batch: number[] = [];
   const p99: Array<number | null> = [];
   for (let i = 0; i < n; i += k) {
     const j = Math.min(n, i + k);
     startS.push(first.startS[i]!);
     let sum = 0;
+    let seqs = 0;
     let top: number | null = null;
     for (let w = i; w < j; w++) {
       sum += first.kvUtilization[w]!;
+      seqs += first.batchSeqs[w]!;
       const t = first.ttftP99Ms[w] ?? null;
       if (t !== null && (top === null || t > top)) top = t;
     }
     kv.push(sum / (j - i));
+    batch.push(seqs / (j - i));
     p99.push(top);
   }
-  return { ...out, series: { startS, kvUtilization: kv, ttftP99Ms: p99 } };
+  return { ...out, series: { startS, kvUtilization: kv, batchSeqs: batch, ttftP99Ms: p99 } };
 }
 
-/** Rows of the LLM series: KV utilization and TTFT p99 per (merged) window. */
-export function llmSeriesRows(report: Report, drawn: (x: number) => number): Array<{ variant: string; tS: number; kv: number; ttftP99Ms: number }> {
+/** Rows of the LLM series: KV utilization, batch and TTFT p99 per (merged) window. */
+export function llmSeriesRows(report: Report, drawn: (x: number) => number): Array<{ variant: string; tS: number; kv: number; batch: number; ttftP99Ms: number }> {
   return report.variants.flatMap((v) => {
     const s = v.llm?.series;
     if (s === undefined) return [];
     // A window where no request finished has no TTFT p99: NaN (null in JSON) breaks the line.
-    return s.startS.map((t, i) => ({ variant: v.name, tS: t, kv: drawn(s.kvUtilization[i]!), ttftP99Ms: s.ttftP99Ms[i] === null ? NaN : drawn(s.ttftP99Ms[i]!) }));
+    return s.startS.map((t, i) => ({ variant: v.name, tS: t, kv: drawn(s.kvUtilization[i]!), batch: drawn(s.batchSeqs[i]!), ttftP99Ms: s.ttftP99Ms[i] === null ? NaN : drawn(s.ttftP99Ms[i]!) }));
   });
 }
 
@@ -56,11 +60,11 @@ export function llmSeriesChart(report: Report, kit: ChartKit): ChartDef {
   const x = (title: string | null) => ({ field: 'tS', type: 'quantitative' as const, scale: { domain, nice: false }, axis: { tickCount: 8, labelOverlap: 'greedy' as const, labelFlush: true }, title });
   return {
     id: 'chart-llm-time',
-    title: 'KV cache and time to first token over time',
+    title: 'KV cache, batch size and time to first token over time',
     caption:
-      'Share of KV blocks held by running sequences (time average over the window and the replicas of the first LLM stage), ' +
-      'and the p99 TTFT of the requests finished in each window. A KV cache near full means new prompts wait for blocks, ' +
-      'or running sequences are preempted.',
+      'Share of KV blocks held by running sequences and the batch (sequences per step), time averages over the window and the ' +
+      'replicas of the first LLM stage, and the p99 TTFT of the requests finished in each window. A KV cache near full means ' +
+      'new prompts wait for blocks, or running sequences are preempted.',
     emptyNote: 'No LLM time series: the run had no window.',
     spec:
       rows.length === 0
@@ -74,6 +78,12 @@ export function llmSeriesChart(report: Report, kit: ChartKit): ChartDef {
                 height: 150,
                 mark: { type: 'line', strokeWidth: 1.6 },
                 encoding: { x: x(null), y: { field: 'kv', type: 'quantitative', scale: { domain: [0, 1] }, axis: { format: '.0%' }, title: 'KV cache used' }, color: kit.color },
+              },
+              {
+                width: kit.width,
+                height: 120,
+                mark: { type: 'line', strokeWidth: 1.6 },
+                encoding: { x: x(null), y: { field: 'batch', type: 'quantitative', title: 'sequences per step' }, color: kit.color },
               },
               {
                 width: kit.width,

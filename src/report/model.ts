@@ -27,14 +27,14 @@ export interface ReportVariant {
   quality?: Figure;
   /**
    * TTFT and TPOT CDFs of a scenario with an LLM stage (first replication), [ms, share]
-   * pairs, and its per-window KV utilization and TTFT p99 (the first LLM stage's, at most
+   * pairs, and its per-window KV utilization, batch (sequences per step per replica) and TTFT p99 (the first LLM stage's, at most
    * MAX_SERIES_POINTS points: merged windows average the utilization and keep the largest
    * p99); absent otherwise.
    */
   llm?: {
     ttftCdf: Array<[number, number]>;
     tpotCdf: Array<[number, number]>;
-    series?: { startS: number[]; kvUtilization: number[]; ttftP99Ms: Array<number | null> };
+    series?: { startS: number[]; kvUtilization: number[]; batchSeqs: number[]; ttftP99Ms: Array<number | null> };
   };
   /** Where latency goes: mean time in each stage (ms), in path order. */
   stages: Array<{ name: string; timeMs: number; waitMs: number; utilization: number; replicas: number }>;

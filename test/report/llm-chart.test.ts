@@ -41,6 +41,7 @@ describe('LLM chart in the HTML report', () => {
     const v = report.variants[0]!.llm!;
     expect(v.series!.startS).toEqual(run.result.llm!.series.llm!.startS);
     expect(v.series!.kvUtilization).toEqual(run.result.llm!.series.llm!.kvUtilization);
+    expect(v.series!.batchSeqs).toEqual(run.result.llm!.series.llm!.batchSeqs);
   });
 
   it('the Markdown report has the TTFT and TPOT quantiles of the run (p50, p90, p99), none without an LLM stage', () => {
