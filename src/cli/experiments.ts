@@ -25,7 +25,7 @@ import { describeAssignment, plan, planJson, type PlanPoint, type PlanResult } f
 import { meetsObjective, planObjective, type PlanObjective } from '../experiments/plan-objective.ts';
 import { replicate, replicateJson, theoryOfAggregate } from '../experiments/replicate.ts';
 import { inProcessRunner, type ExperimentSettings, type Runner } from '../experiments/runner.ts';
-import { sweep, sweepJson, sweepValues, type SweepResult } from '../experiments/sweep.ts';
+import { sweep, sweepJson, sweepValues, type SweepCurve, type SweepResult } from '../experiments/sweep.ts';
 import { theoryForRun as theoryForSystem } from '../experiments/theory.ts';
 import { declaredVariants, expandVariants } from '../experiments/variants.ts';
 import { buildReport, sweepSection } from '../report/build.ts';
@@ -153,44 +153,42 @@ export function runFigures(raw: Record<string, unknown>, result: RunResult, vari
 }
 
 /**
- * The variant a placeholder's label names: a sweep's points are labelled
- * `variant,x=value` (or `x=value` for the first variant), so the name is the part
- * before `,x=`; a plain label is the name itself.
+ * A placeholder's label: a variant's name, or a point of a sweep's curve, written
+ * `variant,x=value` (or `x=value` for the first variant, `first`).
  */
-export function variantOfLabel(label: string, first: string): string {
-  if (label.startsWith('x=')) return first;
+export function parseLabel(label: string | undefined, first: string): { name: string; x: string | undefined } {
+  if (label === undefined) return { name: first, x: undefined };
+  if (label.startsWith('x=')) return { name: first, x: label.slice(2) };
   const i = label.indexOf(',x=');
-  return i < 0 ? label : label.slice(0, i);
+  return i < 0 ? { name: label, x: undefined } : { name: label.slice(0, i), x: label.slice(i + 3) };
 }
 
 /**
  * Figures for a sweep's narrative: `{path@variant,x=value}` is a figure (mean over its
  * replications) at one point of a variant's curve (`@x=value`: the first variant's);
- * without a point, `kneeX` and `maxXMeetingSlo` are the curve's reading and
- * `crossings.costPerMillion` / `crossings.p99` where two variants swap places.
+ * without a point, the readings of `SWEEP_READINGS`: `kneeX` and `maxXMeetingSlo` of the
+ * curve, `crossings.costPerMillion` / `crossings.p99` where two variants swap places.
  */
 export function sweepFigures(raw: Record<string, unknown>, r: SweepResult): NarrativeFigures {
   const names = variantNames(raw);
-  const curveOf = (name: string) => r.curves.find((c) => (c.name || names[0]) === name);
-  const num = (x: number | string | undefined): number | undefined => (typeof x === 'number' ? x : undefined);
+  const readings: Record<string, (c: SweepCurve) => number | string | undefined> = {
+    kneeX: (c) => c.analysis.kneeX,
+    maxXMeetingSlo: (c) => c.analysis.maxXMeetingSlo,
+    'crossings.costPerMillion': () => r.crossings?.costPerMillion,
+    'crossings.p99': () => r.crossings?.p99,
+  };
   return {
     variants: names,
     lookup: (path, label) => {
-      const name = label === undefined ? names[0]! : variantOfLabel(label, names[0]!);
-      const c = curveOf(name);
+      const { name, x } = parseLabel(label, names[0]!);
+      const c = r.curves.find((k) => (k.name || names[0]) === name);
       if (c === undefined) return undefined;
-      // The point's x: after `x=` at the start or after `,x=`; none for a curve's reading.
-      const cut = label === undefined ? -1 : label.startsWith('x=') ? 2 : label.includes(',x=') ? label.indexOf(',x=') + 3 : -1;
-      const at = cut < 0 ? undefined : label!.slice(cut);
-      if (at === undefined) {
+      if (x === undefined) {
+        const reading = Object.hasOwn(readings, path) ? readings[path]!(c) : undefined;
         // A reading the sweep did not find (no knee, no point within the SLO, no crossing) reads as a dash.
-        if (path === 'kneeX') return num(c.analysis.kneeX) ?? null;
-        if (path === 'maxXMeetingSlo') return num(c.analysis.maxXMeetingSlo) ?? null;
-        if (path === 'crossings.costPerMillion') return num(r.crossings?.costPerMillion) ?? null;
-        if (path === 'crossings.p99') return num(r.crossings?.p99) ?? null;
-        return undefined;
+        return SWEEP_READINGS.has(path) ? (typeof reading === 'number' ? reading : null) : undefined;
       }
-      const point = c.points.find((p) => String(p.x) === at || (typeof p.x === 'number' && p.x === Number(at)));
+      const point = c.points.find((p) => String(p.x) === x || (typeof p.x === 'number' && p.x === Number(x)));
       return point === undefined ? undefined : estimateAt(point.aggregate.figures, path)?.mean;
     },
   };
@@ -223,7 +221,7 @@ export function filledNarrative(n: string, figures: NarrativeFigures | undefined
   const { placeholders, problems } = parsePlaceholders(n);
   if (figures === undefined) problems.push('quotes figures ({…}), but only a run, a compare or a sweep fills them, not a plan');
   for (const p of placeholders) {
-    const name = p.variant === undefined || figures === undefined ? undefined : variantOfLabel(p.variant, figures.variants[0]!);
+    const name = p.variant === undefined || figures === undefined ? undefined : parseLabel(p.variant, figures.variants[0]!).name;
     if (name !== undefined && !figures!.variants.includes(name)) problems.push(`${p.text}: no variant "${name}" (the file has ${figures!.variants.join(', ')})`);
   }
   if (problems.length > 0 || figures === undefined) throw new InputError(problems.map((x) => `${where}: ${x}`));
