@@ -156,3 +156,15 @@ export function runChildJson<T>(scriptUrl: URL, args: readonly string[] = [], ex
   const lines = res.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]!) as T;
 }
+
+/**
+ * Wall seconds of one whole `node <args>` process (start-up included), as a user starts
+ * it; throws with its stderr when it fails, so a broken run is never timed.
+ */
+export function processWallS(args: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
+  const t0 = performance.now();
+  const res = spawnSync(process.execPath, args, { encoding: 'utf8', env, maxBuffer: 64 * 2 ** 20 });
+  const s = (performance.now() - t0) / 1000;
+  if (res.status !== 0) throw new Error(`node ${args.join(' ')} exited with ${res.status ?? res.signal}: ${res.stderr}`);
+  return s;
+}

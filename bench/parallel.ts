@@ -6,14 +6,13 @@
  * whole CLI process from the build (`servesim run mm4 --replications 8`, `--workers 1`
  * against `--workers 2`), worker start-up inside the timing: target ≥ 1.7 (issue 13).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { aggregate } from '../src/experiments/aggregate.ts';
 import { inProcessRunner, replicationSeed } from '../src/experiments/runner.ts';
 import { workerPoolRunner } from '../src/cli/worker-pool.ts';
-import { isMain, median, runStandalone, type Benchmark, type Figure } from './harness.ts';
+import { isMain, median, processWallS, runStandalone, type Benchmark, type Figure } from './harness.ts';
 import { mm4Scenario } from './mm4.ts';
 
 const REPLICATIONS = 8;
@@ -24,11 +23,7 @@ const BUILT = fileURLToPath(new URL('../dist/.built', import.meta.url));
 
 /** Wall seconds of the whole `servesim run mm4 --replications 8 --workers <w>` process, from the build: worker start-up counted. */
 function cliWall(workers: number): number {
-  const args = [CLI, 'run', 'mm4', '--set', `stop.requests=${REQUESTS}`, '--replications', String(REPLICATIONS), '--workers', String(workers), '--json'];
-  const t0 = performance.now();
-  const res = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, SERVESIM_DEV: '0' }, maxBuffer: 64 * 2 ** 20 });
-  if (res.status !== 0) throw new Error(`servesim ${args.slice(1).join(' ')} exited with ${res.status ?? res.signal}: ${res.stderr}`);
-  return (performance.now() - t0) / 1000;
+  return processWallS([CLI, 'run', 'mm4', '--set', `stop.requests=${REQUESTS}`, '--replications', String(REPLICATIONS), '--workers', String(workers), '--json'], { ...process.env, SERVESIM_DEV: '0' });
 }
 
 export const parallel: Benchmark = {

@@ -11,11 +11,10 @@
  * model cannot pass. servesim does more per request than the SimJS model (a quantile sketch
  * per figure, per-window series, the warm-up rule); the comparison is of the tools as used.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runScenario, type RunResult } from '../src/models/index.ts';
-import { collectGarbage, isMain, median, runStandalone, spread, timeS, compact, type Benchmark, type Figure } from './harness.ts';
+import { collectGarbage, isMain, median, processWallS, runStandalone, spread, timeS, compact, type Benchmark, type Figure } from './harness.ts';
 import { checkMm4, mm4Scenario } from './mm4.ts';
 // @ts-expect-error: plain JavaScript without types, on purpose (run by bare node in the whole-process figure)
 import { simjsMm4 } from './simjs-mm4.mjs';
@@ -33,15 +32,6 @@ function checkSimjs(r: { done: number; meanS: number }): void {
   if (r.done !== REQUESTS) throw new Error(`SimJS completed ${r.done} of ${REQUESTS} requests`);
   // SimJS measures from an empty system (no warm-up), which lowers the mean by about 1 %; 5 % is the band used for servesim too.
   if (Math.abs(r.meanS - 1.75) > 0.05 * 1.75) throw new Error(`SimJS M/M/4 mean latency ${r.meanS} s, theory 1.75 s`);
-}
-
-/** Wall seconds of one whole process. */
-function wall(args: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
-  const t0 = performance.now();
-  const res = spawnSync(process.execPath, args, { encoding: 'utf8', env, maxBuffer: 16 * 2 ** 20 });
-  const s = (performance.now() - t0) / 1000;
-  if (res.status !== 0) throw new Error(`node ${args.join(' ')} exited with ${res.status ?? res.signal}: ${res.stderr}`);
-  return s;
 }
 
 export const simjsBench: Benchmark = {
@@ -69,13 +59,13 @@ export const simjsBench: Benchmark = {
     const env = { ...process.env, SERVESIM_DEV: '0' };
     const servesimArgs = [CLI, 'run', 'mm4', '--set', `stop.requests=${REQUESTS}`];
     const simjsArgs = [SIMJS, String(REQUESTS)];
-    wall(servesimArgs, env);
-    wall(simjsArgs);
+    processWallS(servesimArgs, env);
+    processWallS(simjsArgs);
     const ourWall: number[] = [];
     const theirWall: number[] = [];
     for (let k = 0; k < REPS; k++) {
-      ourWall.push(wall(servesimArgs, env));
-      theirWall.push(wall(simjsArgs));
+      ourWall.push(processWallS(servesimArgs, env));
+      theirWall.push(processWallS(simjsArgs));
     }
     const rate = (xs: number[]) => `${spread(xs, compact)} req/s`;
     return [
