@@ -90,7 +90,10 @@ export class EventHeap {
    * `peekSeq`, `topFn` and `topArg`.
    */
   pop(): void {
-    this.free[this.nFree++] = this.slots[0]!;
+    const top = this.slots[0]!;
+    this.fns[top] = undefined; // release references so the GC can reclaim them
+    this.args[top] = undefined;
+    this.free[this.nFree++] = top;
     const last = --this.n;
     if (last === 0) return;
     this.placeDown(0, this.times[last]!, this.slots[last]!, last);
