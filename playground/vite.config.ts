@@ -30,25 +30,9 @@ function csp(): Plugin {
   };
 }
 
-/**
- * @datadog/sketches-js requires its protobuf code (and protobufjs, not installed) only
- * inside toProto/fromProto, which servesim never calls; the bundle gets a stub instead.
- */
-function noProtobuf(): Plugin {
-  const stub = fileURLToPath(new URL('./src/no-protobuf.ts', import.meta.url));
-  return {
-    name: 'servesim-no-protobuf',
-    enforce: 'pre',
-    resolveId(id, importer) {
-      if (/(^|\/)proto\/compiled$/.test(id) && importer?.includes('@datadog/sketches-js')) return stub;
-      return null;
-    },
-  };
-}
-
 export default defineConfig({
   base: './',
-  plugins: [csp(), noProtobuf()],
+  plugins: [csp()],
   build: {
     target: 'es2022',
     outDir: '../dist/playground',
