@@ -3,7 +3,6 @@
  * subpath serve it) whose page, worker and chunks are plain files. `npm run playground`
  * serves it with hot reload; `npm run build:playground` writes dist/playground.
  */
-import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
@@ -42,7 +41,7 @@ export default defineConfig({
     // Vega is one 0.6 MB chunk, loaded after the controls; a warning would say nothing new.
     chunkSizeWarningLimit: 1200,
   },
-  worker: { format: 'es', plugins: () => [noProtobuf()] },
+  worker: { format: 'es' },
   // The playground imports the engine from ../src.
   server: { fs: { allow: ['..'] } },
 });
