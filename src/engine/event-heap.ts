@@ -30,7 +30,7 @@ export class EventHeap {
   private args: unknown[];
   /** Free slots (a stack) and how many it holds. */
   private free: Int32Array;
-  private nFree: number;
+  private nFree = 0;
   private n = 0;
 
   constructor(initialCapacity = 64) {
