@@ -11,6 +11,7 @@
  */
 import type { HardwareEntry, ModelEntry } from '../catalog/types.ts';
 import type { Seed } from '../engine/index.ts';
+import type { CachePolicyName } from '../models/cache-policies.ts';
 import type { ArrivalKind, ArrivalsSpec, DistributionKind, DistributionSpec, NoiseSpec, RoutingPolicyName, ServiceKind, ServiceSpec } from './schema.ts';
 import type { TokenDistributionSpec } from './llm-schema.ts';
 import type { Slo } from './slo.ts';
@@ -146,11 +147,15 @@ export interface AutoscaleDescription {
   coldStart: DistributionSpec;
 }
 
-/** LRU cache over user keys in front of a stage. */
+/** A cache over user keys in front of a stage. */
 export interface CacheDescription {
   capacity: number;
+  /** Eviction policy (`cachePolicyRegistry`). */
+  policy: CachePolicyName;
   /** Infinity for no expiry. */
   ttlS: number;
+  /** A hit restarts the entry's time-to-live. */
+  ttlResetOnHit: boolean;
   hit: DistributionSpec;
 }
 

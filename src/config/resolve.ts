@@ -20,7 +20,7 @@
  * | `stages[].fanout`                | `quorum` = shards, no hedging            |
  * | `stages[].service`               | the catalog model's profile on the hardware's device, ÷ its speed |
  * | `stages[].autoscale`             | `syncPeriod` 15, `scaleUpWindow` 0, `scaleDownWindow` 300, `tolerance` 0.1 |
- * | `stages[].cache.ttl`             | none (Infinity)                          |
+ * | `stages[].cache`                 | `policy` lru, `ttl` none (Infinity), `ttlResetOnHit` false |
  * | `stages[].fallback`              | a trigger not given never fires (Infinity) |
  * | candidates reaching a stage     | what the main path's stages before it set (1 at the start and off the path) |
  * | `stages[].precompute`            | `base` 0, `start` warm, `quality` unknown (NaN) |
@@ -120,7 +120,9 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
             coldStart: a.coldStart,
           }
         : null,
-      cache: sp.cache ? { capacity: sp.cache.capacity, ttlS: sp.cache.ttl ?? Infinity, hit: sp.cache.hit } : null,
+      cache: sp.cache
+        ? { capacity: sp.cache.capacity, policy: sp.cache.policy ?? 'lru', ttlS: sp.cache.ttl ?? Infinity, ttlResetOnHit: sp.cache.ttlResetOnHit ?? false, hit: sp.cache.hit }
+        : null,
       fallback: sp.fallback
         ? { queueLength: sp.fallback.queueLength ?? Infinity, estimatedWaitS: sp.fallback.estimatedWait ?? Infinity, target: divertOf(sp.fallback) }
         : null,
