@@ -145,6 +145,27 @@ export interface AutoscaleDescription {
   scaleDownWindowS: number;
   tolerance: number;
   coldStart: DistributionSpec;
+  /** Kubernetes' scaling-rate policies (`behavior`), defaults applied; null: no rate limit (servesim before issue 17). */
+  behavior: ScalingBehaviorDescription | null;
+}
+
+/** One HPA scaling policy: at most `value` pods, or `value` percent, of change per `periodS`. */
+export interface ScalingPolicyDescription {
+  type: 'Pods' | 'Percent';
+  value: number;
+  periodS: number;
+}
+
+/** The policies of one direction and how one is chosen (Max: the largest change, Min: the smallest, Disabled: none). */
+export interface ScalingRulesDescription {
+  selectPolicy: 'Max' | 'Min' | 'Disabled';
+  policies: ScalingPolicyDescription[];
+}
+
+/** HPA `behavior`: scale-up and scale-down rules (stabilization windows are `scaleUpWindowS`/`scaleDownWindowS`). */
+export interface ScalingBehaviorDescription {
+  scaleUp: ScalingRulesDescription;
+  scaleDown: ScalingRulesDescription;
 }
 
 /** A cache over user keys in front of a stage. */

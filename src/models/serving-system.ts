@@ -168,6 +168,7 @@ export class ServingSystem implements DropTarget {
             scaleDownWindowS: a.scaleDownWindowS,
             tolerance: a.tolerance,
             coldStart: b.coldStart!,
+            behavior: a.behavior,
           },
           active,
         ),
