@@ -173,7 +173,7 @@ export class Autoscaler {
     if (change > 0) this.ups.push({ timeS: now, change });
     if (change < 0) this.downs.push({ timeS: now, change: -change });
     const longest = Math.max(...b.scaleUp.policies.map((p) => p.periodS), ...b.scaleDown.policies.map((p) => p.periodS));
-    // At most one event per sync: period ÷ syncPeriod of them (8 with the defaults, 18,000 at the
+    // At most one event per sync: period ÷ syncPeriod of them (one with the defaults, 18,000 at the
     // extremes of 1,800 s and 100 ms), scanned once per sync, not per request.
     for (const list of [this.ups, this.downs]) while (list.length > 0 && list[0]!.timeS <= now - longest) list.shift();
   }
