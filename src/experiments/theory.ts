@@ -5,7 +5,9 @@ import type { Station } from '../models/stations/station.ts';
 import type { StageDescription, StationKind } from '../config/description.ts';
 import type { TheoryRow, Figure } from '../report/model.ts';
 import type { Distribution } from '../engine/index.ts';
-import { ggcMeanWaitApprox, gimcWait, mg1MeanWait, mgcMeanWaitApprox, mmcMeanWait, type GimcWait } from './queueing.ts';
+import { erlangC, ggcMeanWaitApprox, gimcWait, mg1MeanWait, mgcMeanWaitApprox, mmcMeanWait, mmcWaitWithin, type GimcWait } from './queueing.ts';
+import { waitSlo, type WaitSlo } from '../config/slo.ts';
+import { formatDuration } from '../config/duration.ts';
 import { llmTheoryRows } from './theory-llm.ts';
 
 /** What theory needs to know of a stage: servers, mean and scv of one service, what reaches it, and what breaks the formulas. */
@@ -138,6 +140,7 @@ export function theoryRows(
   const untilS = Math.min(result.endS, scenario.stop?.duration ?? Infinity);
   const [a, b] = untilS > fromS ? [fromS, untilS] : [0, Infinity];
   let poissonIn = arrivalScv === 1;
+  const waitObjective = waitSlo(scenario.slo);
   let overloadedBefore: string | undefined;
   shapes.forEach((st, i) => {
     const sim = simulatedWaitMs(st.name);
@@ -236,22 +239,56 @@ export function theoryRows(
       note = `${breaks.join('; ')}: the formula is only a reference here; the simulation is ${gapText(sim.value, analyticMs)}`;
     }
     rows.push({ stage: st.name, model, quantity: 'mean wait (ms)', analytic: analyticMs, simulated: sim, note: note + lambdaNote });
-    if (gimc !== undefined) rows.push(...gimcServiceLevelRows(st.name, model, gimc, figure, breaks.length === 0));
+    // Waiting-time service levels where the wait's law is known: GI/M/c (always shown beside
+    // renewal arrivals), and M/M/c's Erlang C when the scenario asks for a waiting-time objective.
+    const level: ServiceLevel | undefined =
+      gimc !== undefined
+        ? { model, pWait: gimc.pWait, within: gimc.waitWithin, law: 'a waiting request waits Exp(cμ(1−σ))' }
+        : poissonIn && Math.abs(scv - 1) < 1e-9 && waitObjective !== null
+          ? { model: 'M/M/c (Erlang C)', pWait: erlangC(st.servers, lambda * st.meanS), within: (t) => mmcWaitWithin(lambda, st.meanS, st.servers, t), law: 'a waiting request waits Exp(cμ − λ)' }
+          : undefined;
+    if (level !== undefined) rows.push(...serviceLevelRows(st.name, level, waitObjective, figure, breaks.length === 0));
     // Burke: an M/M/c stage with an unbounded queue passes Poisson arrivals on.
     poissonIn = poissonIn && Math.abs(scv - 1) < 1e-9 && !st.boundedQueue && st.maxBatch === 1 && !st.fanout && !st.filtered && st.routing === 'shared';
   });
   return rows;
 }
 
+/** A stage's waiting-time law where theory knows it: P(wait > 0) and P(wait ≤ t). */
+interface ServiceLevel {
+  model: string;
+  pWait: number;
+  within: (tS: number) => number;
+  /** How a waiting request's wait is distributed, for the note. */
+  law: string;
+}
+
+/** A share as a figure in %, from a share figure of the run. */
+function pctFigure(f: Figure): Figure {
+  return { value: f.value * 100, ...(f.ci95 !== undefined ? { ci95: f.ci95 * 100 } : {}) };
+}
+
 /**
- * P(wait > 0) beside the GI/M/c formula's (shares in %): the exact delay probability
- * (Takács), which an M/M/c stage would give as Erlang C.
+ * P(wait > 0), and with a waiting-time objective P(wait ≤ t), beside the simulated
+ * shares (`waitedShare`, `waitWithinShare`), in %.
  */
-function gimcServiceLevelRows(stage: string, model: string, w: GimcWait, figure: (path: string) => Figure, holds: boolean): TheoryRow[] {
-  const f = figure(`stages.${stage}.waitedShare`);
-  const simulated: Figure = { value: f.value * 100, ...(f.ci95 !== undefined ? { ci95: f.ci95 * 100 } : {}) };
-  const note = `${holds ? 'assumptions hold: renewal gaps, exponential service, one FIFO queue' : 'the formula is only a reference here'}; a waiting request waits Exp(cμ(1−σ)), so P(wait ≤ t) = 1 − P(wait > 0)·e^{−cμ(1−σ)t}`;
-  return [{ stage, model, quantity: 'P(wait > 0) (%)', analytic: w.pWait * 100, simulated, note }];
+function serviceLevelRows(stage: string, level: ServiceLevel, objective: WaitSlo | null, figure: (path: string) => Figure, holds: boolean): TheoryRow[] {
+  const lead = holds ? 'assumptions hold' : 'the formula is only a reference here';
+  const rows: TheoryRow[] = [
+    { stage, model: level.model, quantity: 'P(wait > 0) (%)', analytic: level.pWait * 100, simulated: pctFigure(figure(`stages.${stage}.waitedShare`)), note: `${lead}; the share of requests that found every server busy` },
+  ];
+  if (objective !== null) {
+    const t = formatDuration(objective.waitS);
+    rows.push({
+      stage,
+      model: level.model,
+      quantity: `P(wait ≤ ${t}) (%)`,
+      analytic: level.within(objective.waitS) * 100,
+      simulated: pctFigure(figure(`stages.${stage}.waitWithinShare`)),
+      note: `${lead}; ${level.law}, so P(wait ≤ t) = 1 − P(wait > 0)·e^{−rate·t} (the objective asks ${(objective.fraction * 100).toFixed(0)}%)`,
+    });
+  }
+  return rows;
 }
 
 /**
