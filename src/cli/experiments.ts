@@ -609,8 +609,8 @@ function whyFails(p: PlanPoint, target: string, fraction: number, objective?: Pl
   }
   const att = estimateAt(p.aggregate.figures, SLO.attainment.path)?.mean ?? NaN;
   if (p.overloaded === undefined && objective !== undefined && objective.latencyOnly === null) {
-    // Objectives beyond the end-to-end latency (an LLM scenario's TTFT and TPOT): each share against its need.
-    return `${llmFigures(p.aggregate)}, ${objective.checks.map((c) => `${fmtPct(estimateAt(p.aggregate!.figures, c.path)?.mean ?? NaN)} of requests ${c.within} (needs ${fmtPct(c.fraction)})`).join(', ')} for ${target}${stoppedText(p)}`;
+    // Objectives beyond the end-to-end latency (an LLM scenario's TTFT and TPOT, a waiting-time one): each share against its need.
+    return `${objective.checks.some((c) => c.path.startsWith('llm.')) ? llmFigures(p.aggregate) : `p99 ${est(p.aggregate, LATENCY.p99.path)} ms`}, ${objective.checks.map((c) => `${fmtPct(estimateAt(p.aggregate!.figures, c.path)?.mean ?? NaN)} of requests ${c.within} (needs ${fmtPct(c.fraction)})`).join(', ')} for ${target}${stoppedText(p)}`;
   }
   if (p.overloaded === undefined) return `p99 ${est(p.aggregate, LATENCY.p99.path)} ms, ${formatFigure(SLO.attainment, att)} of requests within target (needs ${fmtPct(fraction)} for ${target})${stoppedText(p)}`;
   // The warning's first sentence names the stage and its load; the rest is advice for a plain run.
@@ -720,7 +720,7 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo?: st
     if (result.objective.latencyOnly === null) {
       const shares = result.objective.checks.map((c) => `${fmtPct(estimateAt(ba.figures, c.path)?.mean ?? NaN)} ${c.within}`).join(' · ');
       const perM = estimateAt(ba.figures, 'llm.cost.perMillionOutputTokensUsd')?.mean;
-      lines.push(`  ${llmFigures(ba)} · ${shares} · ${fmtPct(util)} busy${perM !== undefined && Number.isFinite(perM) ? ` · ${fmtUsd(perM)} per million output tokens` : ''}`);
+      lines.push(`  ${result.objective.checks.some((c) => c.path.startsWith('llm.')) ? llmFigures(ba) : `p50 ${est(ba, LATENCY.p50.path)} ms · p99 ${est(ba, LATENCY.p99.path)} ms`} · ${shares} · ${fmtPct(util)} busy${perM !== undefined && Number.isFinite(perM) ? ` · ${fmtUsd(perM)} per million output tokens` : ''}`);
     } else lines.push(`  p50 ${est(ba, LATENCY.p50.path)} ms · p99 ${est(ba, LATENCY.p99.path)} ms · ${formatFigure(SLO.attainment, estimateAt(ba.figures, SLO.attainment.path)?.mean ?? NaN)} within target · ${fmtPct(util)} busy`);
     if (b.earlyStop) lines.push(`  (${stoppedText(b).slice(2)})`);
     if (result.nextCheaper) lines.push(`One fewer (${describeAssignment(result.nextCheaper.assignment)}) fails: ${whyFails(result.nextCheaper, slo.target, slo.fraction, result.objective)}`);
