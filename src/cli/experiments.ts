@@ -9,6 +9,7 @@ import { QUALITY } from '../models/metrics/run-quality.ts';
 import { REQUESTS } from '../models/metrics/run-requests.ts';
 import { RETRIES } from '../models/metrics/run-retries.ts';
 import { SLO } from '../models/metrics/run-slo.ts';
+import { WAIT_SLO } from '../models/metrics/run-wait-slo.ts';
 import { THROUGHPUT } from '../models/metrics/run-throughput.ts';
 import { extname } from 'node:path';
 import type { Seed } from '../engine/index.ts';
@@ -16,7 +17,7 @@ import { InputError } from '../config/errors.ts';
 import type { Override } from '../config/overrides.ts';
 import { shownField, shownText } from '../config/shown.ts';
 import type { Scenario } from '../config/schema.ts';
-import { latencySlo } from '../config/slo.ts';
+import { latencySlo, waitSlo } from '../config/slo.ts';
 import { llmSweepColumns } from './llm-sweep.ts';
 import { ServingSystem, type RunResult } from '../models/index.ts';
 import { estimateAt, type Aggregate } from '../experiments/aggregate.ts';
@@ -300,7 +301,7 @@ const estScaled = (a: Aggregate, path: string, k: number): string => {
 };
 
 /** The compare table's columns of shares of requests within an objective, written as percentages. */
-const PCT_COLUMNS = new Set([SLO.attainment.path, 'llm.slo.attainment']);
+const PCT_COLUMNS = new Set([SLO.attainment.path, 'llm.slo.attainment', WAIT_SLO.attainment.path, WAIT_SLO.waitedShare.path]);
 /** An estimate of a share as a percentage: "99.99% ± 0.0026%". */
 const estPct = (a: Aggregate, path: string): string => {
   const e = estimateAt(a.figures, path);
@@ -451,7 +452,7 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
     text += await writeReport(opts.report, report);
   }
   if (opts.json) return `${JSON.stringify(compareJson(r), null, 2)}\n`;
-  const lines = [`${files.length === 1 ? narrativeText(files[0]!.raw, opts.set, opts.seed, aggregateFigures(files[0]!.raw, variants.map((v, k) => ({ name: v.name, aggregate: aggs[k]! }))), refs[0]) : ''}servesim compare · ${opts.replications} replication${opts.replications === 1 ? '' : 's'} per variant on common random numbers (seed ${rootSeed})${latencySlo(variants[0]!.scenario.slo) ? ` · SLO ${latencySlo(variants[0]!.scenario.slo)!.target}` : ''}`, ''];
+  const lines = [`${files.length === 1 ? narrativeText(files[0]!.raw, opts.set, opts.seed, aggregateFigures(files[0]!.raw, variants.map((v, k) => ({ name: v.name, aggregate: aggs[k]! }))), refs[0]) : ''}servesim compare · ${opts.replications} replication${opts.replications === 1 ? '' : 's'} per variant on common random numbers (seed ${rootSeed})${latencySlo(variants[0]!.scenario.slo) ? ` · SLO ${latencySlo(variants[0]!.scenario.slo)!.target}` : ''}${waitSlo(variants[0]!.scenario.slo) ? ` · SLO ${waitSlo(variants[0]!.scenario.slo)!.target}` : ''}`, ''];
   const has = (path: string) => aggs.some((a) => Number.isFinite(estimateAt(a.figures, path)?.mean ?? NaN) && (estimateAt(a.figures, path)?.mean ?? 0) !== 0);
   // Columns shown when some variant has the figure; freshness reads in hours.
   const allExtra: Array<[string, string]> = [
@@ -464,6 +465,9 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
     ['TPOT p99 ms', 'llm.tpotMs.p99'],
     ['TTFT+TPOT met', 'llm.slo.attainment'],
     ['$/M out tokens', 'llm.cost.perMillionOutputTokensUsd'],
+    // A waiting-time objective: the share within the wait, end to end, and P(wait > 0).
+    [columnHeader(WAIT_SLO.attainment), WAIT_SLO.attainment.path],
+    [columnHeader(WAIT_SLO.waitedShare), WAIT_SLO.waitedShare.path],
   ];
   const extraCols = allExtra.filter(([, p]) => has(p));
   const cols = ['variant', ...[LATENCY.p50, LATENCY.p99, THROUGHPUT.throughputRps, DROPS.dropRate, COST.perMillionRequests].map((d) => columnHeader(d, true)), ...extraCols.map(([c]) => c)];
