@@ -14,11 +14,24 @@ import { positiveDuration, positiveInt, positiveNumber, show } from './fields.ts
  * With explicit phases the rate follows from them (1/Σ p·mean), so `qps` is not given.
  */
 
-const cvField = () => positiveNumber();
+/**
+ * The variability a gap law is asked for, bounded where every family stays finite in
+ * float64 (a gamma's shape 1/cv², a lognormal's σ² = ln(1 + cv²), a Weibull's shape by
+ * bisection): cv² from 1e-6 to 1e6, far past any traffic measured.
+ */
+export const CV_RANGE = { min: 1e-3, max: 1e3 } as const;
+/** Erlang phases, up to the cv floor (cv = 1/√k). */
+export const ERLANG_MAX_K = 1e6;
+
+const cvField = () =>
+  positiveNumber().refine((v) => v >= CV_RANGE.min && v <= CV_RANGE.max, { error: (iss) => `a gap's cv must be between ${CV_RANGE.min} and ${CV_RANGE.max}, got ${show(iss.input)}` });
 
 const byCv = (dist: 'gamma' | 'weibull' | 'lognormal') => z.strictObject({ dist: z.literal(dist), cv: cvField() });
 
-const erlangGap = z.strictObject({ dist: z.literal('erlang'), k: positiveInt() });
+const erlangGap = z.strictObject({
+  dist: z.literal('erlang'),
+  k: positiveInt().refine((v) => v <= ERLANG_MAX_K, { error: (iss) => `at most ${ERLANG_MAX_K} phases (cv ${CV_RANGE.min}), got ${show(iss.input)}` }),
+});
 
 const phase = z.strictObject({
   p: z
@@ -33,6 +46,7 @@ const hyperGap = z
     cv: z
       .number({ error: (iss) => `expected a number, got ${show(iss.input)}` })
       .refine((v) => Number.isFinite(v) && v >= 1, { error: (iss) => `a hyperexponential's cv must be at least 1 (below 1 use gamma, erlang or weibull), got ${show(iss.input)}` })
+      .refine((v) => !(v > CV_RANGE.max), { error: (iss) => `a gap's cv must be between ${CV_RANGE.min} and ${CV_RANGE.max}, got ${show(iss.input)}` })
       .optional(),
     phases: z.array(phase).min(2, { error: 'needs at least two phases, e.g. [{ p: 0.9, mean: "5ms" }, { p: 0.1, mean: "155ms" }]' }).optional(),
   })
