@@ -12,7 +12,7 @@ import { requestsCollector } from './run-requests.ts';
 
 /** The figures. */
 export const WAIT_SLO = {
-  attainment: runFigure('waitSlo.attainment', 'share within the waiting-time objective', 'pct', true, 'wait SLO'),
+  attainment: runFigure('waitSlo.attainment', 'share within the waiting-time objective', 'pct', true, 'wait SLO attainment'),
   waitedShare: runFigure('waitSlo.waitedShare', 'share of completed requests that waited at all', 'pct', false, 'P(wait>0)'),
 } as const;
 
