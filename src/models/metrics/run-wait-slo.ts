@@ -4,6 +4,11 @@
  * queues (summed over their stages; drops count as misses, as for the latency
  * objective), and among completed ones the share that waited at all, P(wait > 0).
  * A run without the objective has no `waitSlo` key (the contract only gains it).
+ *
+ * What "its waits" are: the queue waits the request itself had at each stage it started
+ * service at (`stage-wait-within.ts` sums them). With retrying clients, the answered
+ * attempt's; at a fan-out, the parent's own (its shards' waits belong to sub-requests and
+ * are not carried over); a cache hit or a diverted path adds nothing.
  */
 import type { WaitSlo } from '../../config/slo.ts';
 import type { RunResult } from '../result.ts';
