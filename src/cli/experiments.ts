@@ -371,6 +371,7 @@ export async function runReplicated(ref: string, given: ExperimentOptions): Prom
     `Throughput ${est(a, THROUGHPUT.throughputRps.path)} req/s · drop rate ${est(a, DROPS.dropRate.path)}`,
   ];
   if (a.first.slo) lines.push(`SLO ${a.first.slo.target}: attainment ${est(a, SLO.attainment.path)}`);
+  if (a.first.waitSlo) lines.push(`SLO ${a.first.waitSlo.target}: attainment ${estPct(a, WAIT_SLO.attainment.path)} · P(wait > 0) ${estPct(a, WAIT_SLO.waitedShare.path)}`);
   if (a.first.cost.perHour > 0) lines.push(`Cost $/hour ${est(a, COST.perHour.path)} · $ per million requests ${est(a, COST.perMillionRequests.path)}`);
   for (const name of Object.keys(a.first.stages)) {
     lines.push(`Stage ${name}: utilization ${est(a, `stages.${name}.utilization`)} · mean wait ${est(a, `stages.${name}.queueWaitMs.mean`)} ms · p99 wait ${est(a, `stages.${name}.queueWaitMs.p99`)} ms`);
