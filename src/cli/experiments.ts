@@ -9,6 +9,7 @@ import { QUALITY } from '../models/metrics/run-quality.ts';
 import { REQUESTS } from '../models/metrics/run-requests.ts';
 import { RETRIES } from '../models/metrics/run-retries.ts';
 import { SLO } from '../models/metrics/run-slo.ts';
+import { WAIT_SLO } from '../models/metrics/run-wait-slo.ts';
 import { THROUGHPUT } from '../models/metrics/run-throughput.ts';
 import { extname } from 'node:path';
 import type { Seed } from '../engine/index.ts';
@@ -16,7 +17,7 @@ import { InputError } from '../config/errors.ts';
 import type { Override } from '../config/overrides.ts';
 import { shownField, shownText } from '../config/shown.ts';
 import type { Scenario } from '../config/schema.ts';
-import { latencySlo } from '../config/slo.ts';
+import { latencySlo, waitSlo } from '../config/slo.ts';
 import { llmSweepColumns } from './llm-sweep.ts';
 import { ServingSystem, type RunResult } from '../models/index.ts';
 import { estimateAt, type Aggregate } from '../experiments/aggregate.ts';
@@ -300,7 +301,7 @@ const estScaled = (a: Aggregate, path: string, k: number): string => {
 };
 
 /** The compare table's columns of shares of requests within an objective, written as percentages. */
-const PCT_COLUMNS = new Set([SLO.attainment.path, 'llm.slo.attainment']);
+const PCT_COLUMNS = new Set([SLO.attainment.path, 'llm.slo.attainment', WAIT_SLO.attainment.path, WAIT_SLO.waitedShare.path]);
 /** An estimate of a share as a percentage: "99.99% ± 0.0026%". */
 const estPct = (a: Aggregate, path: string): string => {
   const e = estimateAt(a.figures, path);
@@ -370,6 +371,7 @@ export async function runReplicated(ref: string, given: ExperimentOptions): Prom
     `Throughput ${est(a, THROUGHPUT.throughputRps.path)} req/s · drop rate ${est(a, DROPS.dropRate.path)}`,
   ];
   if (a.first.slo) lines.push(`SLO ${a.first.slo.target}: attainment ${est(a, SLO.attainment.path)}`);
+  if (a.first.waitSlo) lines.push(`SLO ${a.first.waitSlo.target}: attainment ${estPct(a, WAIT_SLO.attainment.path)} · P(wait > 0) ${estPct(a, WAIT_SLO.waitedShare.path)}`);
   if (a.first.cost.perHour > 0) lines.push(`Cost $/hour ${est(a, COST.perHour.path)} · $ per million requests ${est(a, COST.perMillionRequests.path)}`);
   for (const name of Object.keys(a.first.stages)) {
     lines.push(`Stage ${name}: utilization ${est(a, `stages.${name}.utilization`)} · mean wait ${est(a, `stages.${name}.queueWaitMs.mean`)} ms · p99 wait ${est(a, `stages.${name}.queueWaitMs.p99`)} ms`);
@@ -454,7 +456,7 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
     text += await writeReport(opts.report, report);
   }
   if (opts.json) return `${JSON.stringify(compareJson(r), null, 2)}\n`;
-  const lines = [`${files.length === 1 ? narrativeText(files[0]!.raw, opts.set, opts.seed, aggregateFigures(files[0]!.raw, variants.map((v, k) => ({ name: v.name, aggregate: aggs[k]! }))), refs[0]) : ''}servesim compare · ${opts.replications} replication${opts.replications === 1 ? '' : 's'} per variant on common random numbers (seed ${rootSeed})${latencySlo(variants[0]!.scenario.slo) ? ` · SLO ${latencySlo(variants[0]!.scenario.slo)!.target}` : ''}`, ''];
+  const lines = [`${files.length === 1 ? narrativeText(files[0]!.raw, opts.set, opts.seed, aggregateFigures(files[0]!.raw, variants.map((v, k) => ({ name: v.name, aggregate: aggs[k]! }))), refs[0]) : ''}servesim compare · ${opts.replications} replication${opts.replications === 1 ? '' : 's'} per variant on common random numbers (seed ${rootSeed})${latencySlo(variants[0]!.scenario.slo) ? ` · SLO ${latencySlo(variants[0]!.scenario.slo)!.target}` : ''}${waitSlo(variants[0]!.scenario.slo) ? ` · SLO ${waitSlo(variants[0]!.scenario.slo)!.target}` : ''}`, ''];
   const has = (path: string) => aggs.some((a) => Number.isFinite(estimateAt(a.figures, path)?.mean ?? NaN) && (estimateAt(a.figures, path)?.mean ?? 0) !== 0);
   // Columns shown when some variant has the figure; freshness reads in hours.
   const allExtra: Array<[string, string]> = [
@@ -467,6 +469,9 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
     ['TPOT p99 ms', 'llm.tpotMs.p99'],
     ['TTFT+TPOT met', 'llm.slo.attainment'],
     ['$/M out tokens', 'llm.cost.perMillionOutputTokensUsd'],
+    // A waiting-time objective: the share within the wait, end to end, and P(wait > 0).
+    [columnHeader(WAIT_SLO.attainment), WAIT_SLO.attainment.path],
+    [columnHeader(WAIT_SLO.waitedShare), WAIT_SLO.waitedShare.path],
   ];
   const extraCols = allExtra.filter(([, p]) => has(p));
   const cols = ['variant', ...[LATENCY.p50, LATENCY.p99, THROUGHPUT.throughputRps, DROPS.dropRate, COST.perMillionRequests].map((d) => columnHeader(d, true)), ...extraCols.map(([c]) => c)];
@@ -612,8 +617,8 @@ function whyFails(p: PlanPoint, target: string, fraction: number, objective?: Pl
   }
   const att = estimateAt(p.aggregate.figures, SLO.attainment.path)?.mean ?? NaN;
   if (p.overloaded === undefined && objective !== undefined && objective.latencyOnly === null) {
-    // Objectives beyond the end-to-end latency (an LLM scenario's TTFT and TPOT): each share against its need.
-    return `${llmFigures(p.aggregate)}, ${objective.checks.map((c) => `${fmtPct(estimateAt(p.aggregate!.figures, c.path)?.mean ?? NaN)} of requests ${c.within} (needs ${fmtPct(c.fraction)})`).join(', ')} for ${target}${stoppedText(p)}`;
+    // Objectives beyond the end-to-end latency (an LLM scenario's TTFT and TPOT, a waiting-time one): each share against its need.
+    return `${objective.checks.some((c) => c.path.startsWith('llm.')) ? llmFigures(p.aggregate) : `p99 ${est(p.aggregate, LATENCY.p99.path)} ms`}, ${objective.checks.map((c) => `${fmtPct(estimateAt(p.aggregate!.figures, c.path)?.mean ?? NaN)} of requests ${c.within} (needs ${fmtPct(c.fraction)})`).join(', ')} for ${target}${stoppedText(p)}`;
   }
   if (p.overloaded === undefined) return `p99 ${est(p.aggregate, LATENCY.p99.path)} ms, ${formatFigure(SLO.attainment, att)} of requests within target (needs ${fmtPct(fraction)} for ${target})${stoppedText(p)}`;
   // The warning's first sentence names the stage and its load; the rest is advice for a plain run.
@@ -723,7 +728,7 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo?: st
     if (result.objective.latencyOnly === null) {
       const shares = result.objective.checks.map((c) => `${fmtPct(estimateAt(ba.figures, c.path)?.mean ?? NaN)} ${c.within}`).join(' · ');
       const perM = estimateAt(ba.figures, 'llm.cost.perMillionOutputTokensUsd')?.mean;
-      lines.push(`  ${llmFigures(ba)} · ${shares} · ${fmtPct(util)} busy${perM !== undefined && Number.isFinite(perM) ? ` · ${fmtUsd(perM)} per million output tokens` : ''}`);
+      lines.push(`  ${result.objective.checks.some((c) => c.path.startsWith('llm.')) ? llmFigures(ba) : `p50 ${est(ba, LATENCY.p50.path)} ms · p99 ${est(ba, LATENCY.p99.path)} ms`} · ${shares} · ${fmtPct(util)} busy${perM !== undefined && Number.isFinite(perM) ? ` · ${fmtUsd(perM)} per million output tokens` : ''}`);
     } else lines.push(`  p50 ${est(ba, LATENCY.p50.path)} ms · p99 ${est(ba, LATENCY.p99.path)} ms · ${formatFigure(SLO.attainment, estimateAt(ba.figures, SLO.attainment.path)?.mean ?? NaN)} within target · ${fmtPct(util)} busy`);
     if (b.earlyStop) lines.push(`  (${stoppedText(b).slice(2)})`);
     if (result.nextCheaper) lines.push(`One fewer (${describeAssignment(result.nextCheaper.assignment)}) fails: ${whyFails(result.nextCheaper, slo.target, slo.fraction, result.objective)}`);

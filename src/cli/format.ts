@@ -11,6 +11,9 @@ import { HEDGING } from '../models/metrics/run-hedging.ts';
 import { LATENCY } from '../models/metrics/run-latency.ts';
 import { QUALITY } from '../models/metrics/run-quality.ts';
 import { SLO } from '../models/metrics/run-slo.ts';
+import { WAIT_SLO } from '../models/metrics/run-wait-slo.ts';
+import { WAITED_SHARE } from '../models/metrics/stage-waited-share.ts';
+import { WAIT_WITHIN } from '../models/metrics/stage-wait-within.ts';
 import { THROUGHPUT } from '../models/metrics/run-throughput.ts';
 import { columnHeader, figureAt, fmtCount, fmtNum, fmtPct, formatCell, formatFigure } from '../report/figures.ts';
 import { measuredText, sloText } from '../report/run-text.ts';
@@ -63,6 +66,7 @@ export function formatRun(s: Scenario, r: RunResult): string {
   if (r.slo) {
     lines.push(`${sloText(r.slo).line} (drops count as misses) · goodput ${formatFigure(SLO.goodputRps, r.slo.goodputRps)}`);
   }
+  if (r.waitSlo) lines.push(...waitSloLines(r));
   if (r.cost.perHour > 0) {
     lines.push(
       `Cost ${formatFigure(COST.perHour, r.cost.perHour)}/hour at this capacity · ${formatFigure(COST.perMillionRequests, r.cost.perMillionRequests)} per million requests · paid capacity ${formatFigure(COST.paidUtilization, r.cost.paidUtilization)} busy` +
@@ -118,4 +122,21 @@ export function formatRun(s: Scenario, r: RunResult): string {
     lines.push(`warning: ${shownText(w)}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The waiting-time objective's lines: end to end (queue waits summed over a request's
+ * stages), then each stage's P(wait > 0) and P(wait ≤ t).
+ */
+function waitSloLines(r: RunResult): string[] {
+  const w = r.waitSlo!;
+  const bound = /^wait < (\S+)/.exec(w.target)?.[1] ?? '';
+  const lines = [
+    `SLO ${w.target}: ${w.met ? 'MET' : 'MISSED'} · ${formatFigure(WAIT_SLO.attainment, w.attainment)} of requests waited at most ${bound} in queues (drops count as misses) · ${formatFigure(WAIT_SLO.waitedShare, w.waitedShare)} waited at all`,
+  ];
+  for (const [name, st] of Object.entries(r.stages)) {
+    if (st.waitWithinShare === undefined) continue;
+    lines.push(`  ${term(name)}: P(wait > 0) ${formatFigure(WAITED_SHARE.waitedShare, st.waitedShare ?? null)} · P(wait ≤ ${bound}) ${formatFigure(WAIT_WITHIN.waitWithinShare, st.waitWithinShare)}`);
+  }
+  return lines;
 }

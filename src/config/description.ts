@@ -14,7 +14,7 @@ import type { Seed } from '../engine/index.ts';
 import type { CachePolicyName } from '../models/cache-policies.ts';
 import type { ArrivalKind, ArrivalsSpec, DistributionKind, DistributionSpec, NoiseSpec, RoutingPolicyName, ServiceKind, ServiceSpec } from './schema.ts';
 import type { TokenDistributionSpec } from './llm-schema.ts';
-import type { Slo } from './slo.ts';
+import type { Slo, WaitSlo } from './slo.ts';
 
 export type { ArrivalKind, ArrivalsSpec, DistributionKind, DistributionSpec, NoiseSpec, RoutingPolicyName, ServiceKind, ServiceSpec, TokenDistributionSpec, Slo };
 
@@ -35,6 +35,8 @@ export interface SystemDescription {
   warmupS: number;
   /** The latency objective; null when the scenario has none. */
   slo: { target: string; latencyS: number; fraction: number } | null;
+  /** The waiting-time objective (`slo: "wait < 20s for 80%"`); null when the scenario has none. */
+  waitSlo: WaitSlo | null;
   /** LLM objectives on TTFT and TPOT (`slo: { ttft, tpot }`); null when the scenario has neither. */
   llmSlo: { ttft: Slo | null; tpot: Slo | null } | null;
   /** Most requests held at once before the run is refused. */

@@ -29,7 +29,7 @@
  * | `retry.backoff`                  | `base` 0.1, `max` Infinity, `jitter` full; `budget.minPerSecond` 0 |
  */
 import { LIMITS } from './limits.ts';
-import { latencySlo } from './slo.ts';
+import { latencySlo, waitSlo } from './slo.ts';
 import { hardwareCatalog, modelCatalog } from './catalog-refs.ts';
 import type { Scenario, StageSpec } from './schema.ts';
 import type { DistributionSpec, DivertDescription, ScalingBehaviorDescription, ScalingRulesDescription, StageDescription, StationKind, SystemDescription } from './description.ts';
@@ -190,6 +190,7 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
     warmupS: scenario.warmup?.duration ?? 0,
     slo: slo ? { target: slo.target, latencyS: slo.latencyS, fraction: slo.fraction } : null,
     llmSlo,
+    waitSlo: waitSlo(scenario.slo),
     maxInFlight: scenario.limits?.maxInFlight ?? LIMITS.defaultMaxInFlight,
     users: u ? { count: u.count, zipf: u.zipf ?? 0, newUserShare: u.newUserShare ?? 0 } : null,
     timeSeriesWindowS: scenario.timeSeries?.window ?? null,

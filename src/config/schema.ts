@@ -11,6 +11,7 @@ import { LIMITS, atMost, checkRunLimits, fmtCount } from './limits.ts';
 import { llmStageSpec, tokensSpec } from './llm-schema.ts';
 import { checkLlm } from './llm-checks.ts';
 import { pluginArrivalsSpec } from './plugins.ts';
+import { renewalSpec } from './renewal-spec.ts';
 import { routerRegistry, type RouterName } from '../models/routing/index.ts';
 
 // Service-time distributions live in distributions-spec.ts (other spec files use them too).
@@ -179,7 +180,7 @@ const traceSpec = z.strictObject({
   timing: z.enum(['trace', 'poisson'], { error: (iss) => `expected "trace" (the recorded times) or "poisson" (the same rows at Poisson times), got ${show(iss.input)}` }).optional(),
 });
 
-export const arrivalsSpec = z.discriminatedUnion('process', [poissonSpec, constantSpec, diurnalSpec, spikeSpec, burstySpec, scheduleSpec, traceSpec, pluginArrivalsSpec]);
+export const arrivalsSpec = z.discriminatedUnion('process', [poissonSpec, constantSpec, diurnalSpec, spikeSpec, burstySpec, scheduleSpec, traceSpec, pluginArrivalsSpec, renewalSpec]);
 export type ArrivalsSpec = z.output<typeof arrivalsSpec>;
 /** The process names a scenario may use for `process`. */
 export type ArrivalKind = ArrivalsSpec['process'];

@@ -44,6 +44,54 @@ export function parseSlo(text: string): Slo | string {
   return { target: `p${pct} < ${durText}`, latencyS, fraction: p / 100 };
 }
 
+/**
+ * A waiting-time service level: a share `fraction` of requests must start service
+ * within `waitS` of arriving (the queue waits of every stage on their path, summed),
+ * the form call centres staff by with Erlang C ("80% answered within 20 s").
+ */
+export interface WaitSlo {
+  /** As written, normalised (`"wait < 20s for 80%"`). */
+  target: string;
+  waitS: number;
+  /** Share of requests that must wait at most `waitS`, in (0, 1). */
+  fraction: number;
+}
+
+const WAIT_FORM = new RegExp(String.raw`^\s*wait\s*<\s*${DUR}\s+for\s+${NUM}\s*%\s*$`, 'i');
+
+/** Whether a text is meant as a waiting-time objective (it starts with "wait"). */
+export function isWaitSloText(text: string): boolean {
+  return /^\s*wait\b/i.test(text);
+}
+
+/**
+ * Parses `"wait < 20s for 80%"` (a wait of 0 is allowed: `"wait < 0s for 50%"` asks
+ * that half start at once, P(wait > 0) ≤ 50 %). An error message instead when it does not parse.
+ */
+export function parseWaitSlo(text: string): WaitSlo | string {
+  const expected = `expected a waiting-time objective like "wait < 20s for 80%", got ${show(text)}`;
+  const m = WAIT_FORM.exec(text);
+  if (!m) return expected;
+  const waitS = parseDurationS(m[1]!);
+  if (waitS === undefined || !(waitS >= 0)) return `${expected} (the wait must be a duration like "20s")`;
+  const p = Number(m[2]);
+  if (!(p > 0 && p < 100)) return `${expected} (the share must be between 0 and 100 %, exclusive)`;
+  return { target: `wait < ${m[1]!.replace(/\s+/g, '')} for ${m[2]}%`, waitS, fraction: p / 100 };
+}
+
+/** A waiting-time objective as a zod field. */
+const oneWaitSlo = () =>
+  z
+    .string({ error: (iss) => `expected a waiting-time objective like "wait < 20s for 80%", got ${show(iss.input)}` })
+    .transform((text, ctx) => {
+      const r = parseWaitSlo(text);
+      if (typeof r === 'string') {
+        ctx.addIssue({ code: 'custom', message: r, input: text });
+        return z.NEVER;
+      }
+      return r;
+    });
+
 /** One objective as a zod field: a string parsed into an Slo. */
 const oneSlo = () =>
   z
@@ -66,6 +114,8 @@ export interface TokenSlo {
   latency: Slo | null;
   ttft: Slo | null;
   tpot: Slo | null;
+  /** A waiting-time objective (`wait: "wait < 20s for 80%"`, or the string form `slo: "wait < …"`); absent without one. */
+  wait?: WaitSlo;
 }
 
 /** The end-to-end latency objective of either form of `slo:` (null when the object form has none). */
@@ -75,12 +125,19 @@ export function latencySlo(s: Slo | TokenSlo | null | undefined): Slo | null {
 }
 
 const tokenSloObject = z
-  .strictObject({ latency: oneSlo().optional(), ttft: oneSlo().optional(), tpot: oneSlo().optional() })
-  .refine((o) => o.latency !== undefined || o.ttft !== undefined || o.tpot !== undefined, { error: 'give at least one of latency, ttft, tpot' })
-  .transform((o): TokenSlo => ({ latency: o.latency ?? null, ttft: o.ttft ?? null, tpot: o.tpot ?? null }));
+  .strictObject({ latency: oneSlo().optional(), ttft: oneSlo().optional(), tpot: oneSlo().optional(), wait: oneWaitSlo().optional() })
+  .refine((o) => o.latency !== undefined || o.ttft !== undefined || o.tpot !== undefined || o.wait !== undefined, { error: 'give at least one of latency, ttft, tpot, wait' })
+  .transform((o): TokenSlo => ({ latency: o.latency ?? null, ttft: o.ttft ?? null, tpot: o.tpot ?? null, ...(o.wait !== undefined ? { wait: o.wait } : {}) }));
+
+/** The waiting-time objective of either form of `slo:`; null when it has none. */
+export function waitSlo(s: Slo | TokenSlo | null | undefined): WaitSlo | null {
+  if (s === undefined || s === null || 'target' in s) return null;
+  return s.wait ?? null;
+}
 
 /**
- * The `slo:` key of a scenario: a string parsed into an Slo, or `{ latency?, ttft?, tpot? }`.
+ * The `slo:` key of a scenario: a string parsed into an Slo (a waiting-time one, `"wait < 20s
+ * for 80%"`, becomes `{ wait }` of the object form), or `{ latency?, ttft?, tpot?, wait? }`.
  * Dispatched on the value's type rather than a zod union, so that each form keeps its own
  * located messages (a union would report "matches neither").
  */
@@ -89,7 +146,7 @@ export const sloSpec = z.unknown().transform((v, ctx): Slo | TokenSlo => {
     ctx.addIssue({ code: 'custom', message: `expected an SLO like "p99 < 100ms" or { ttft: "p99 < 500ms", tpot: "p99 < 50ms" }, got ${show(v)}`, input: v });
     return z.NEVER;
   }
-  const r = typeof v === 'string' ? oneSlo().safeParse(v) : tokenSloObject.safeParse(v);
+  const r = typeof v === 'string' ? (isWaitSloText(v) ? oneWaitSlo().transform((wait): TokenSlo => ({ latency: null, ttft: null, tpot: null, wait })).safeParse(v) : oneSlo().safeParse(v)) : tokenSloObject.safeParse(v);
   if (r.success) return r.data;
   for (const iss of r.error.issues) ctx.addIssue(iss as Parameters<typeof ctx.addIssue>[0]);
   return z.NEVER;

@@ -4,9 +4,10 @@
  * `slo.attainment` reaches its percentile; the TTFT/TPOT objectives of an LLM scenario
  * (`slo: { ttft, tpot }`) when the share of requests meeting both, `llm.slo.attainment`
  * (DistServe's goodput share), reaches the stricter of their percentiles; a scenario
- * giving `latency` beside them must meet that too.
+ * giving `latency` beside them must meet that too. A waiting-time objective ("wait < 20s for
+ * 80%", `slo: { wait }`) is met when `waitSlo.attainment` reaches its share.
  */
-import { parseSlo, type Slo, type TokenSlo } from '../config/slo.ts';
+import { isWaitSloText, parseSlo, parseWaitSlo, type Slo, type TokenSlo, type WaitSlo } from '../config/slo.ts';
 import { estimateAt, type EstimateTree } from './aggregate.ts';
 
 /** One share a run must reach: the figure at `path` at least `fraction`. */
@@ -34,12 +35,18 @@ export interface PlanObjective {
 }
 
 const latencyCheck = (s: Slo): AttainmentCheck => ({ path: 'slo.attainment', fraction: s.fraction, within: 'within target' });
+const waitCheck = (s: WaitSlo): AttainmentCheck => ({ path: 'waitSlo.attainment', fraction: s.fraction, within: 'within the wait' });
 
 /**
  * The objective of a plan, from `--slo` (`given`) or the scenario's `slo:`; a message
  * instead when neither gives one or `--slo` does not parse.
  */
 export function planObjective(given: string | undefined, scenarioSlo: Slo | TokenSlo | null | undefined): PlanObjective | string {
+  if (given !== undefined && isWaitSloText(given)) {
+    const w = parseWaitSlo(given);
+    if (typeof w === 'string') return `--slo: ${w}`;
+    return { target: w.target, checks: [waitCheck(w)], latencyOnly: null, given: true };
+  }
   if (given !== undefined) {
     const s = parseSlo(given);
     if (typeof s === 'string') return `--slo: ${s}`;
@@ -54,8 +61,9 @@ export function planObjective(given: string | undefined, scenarioSlo: Slo | Toke
     const fraction = Math.max(scenarioSlo.ttft?.fraction ?? 0, scenarioSlo.tpot?.fraction ?? 0);
     checks.push({ path: 'llm.slo.attainment', fraction, within: `within ${token.length === 2 ? 'both TTFT and TPOT' : token[0]!.split(' ')[0]} targets` });
   }
-  const targets = [...(scenarioSlo.latency !== null ? [scenarioSlo.latency.target] : []), ...token];
-  return { target: targets.join(' and '), checks, latencyOnly: token.length === 0 ? scenarioSlo.latency : null, given: false };
+  if (scenarioSlo.wait !== undefined) checks.push(waitCheck(scenarioSlo.wait));
+  const targets = [...(scenarioSlo.latency !== null ? [scenarioSlo.latency.target] : []), ...token, ...(scenarioSlo.wait !== undefined ? [scenarioSlo.wait.target] : [])];
+  return { target: targets.join(' and '), checks, latencyOnly: token.length === 0 && scenarioSlo.wait === undefined ? scenarioSlo.latency : null, given: false };
 }
 
 /** Whether a run's (or replications' mean) figures meet every check; NaN shares fail. */

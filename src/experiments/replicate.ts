@@ -28,7 +28,7 @@ export interface ReplicateResult extends ReplicateJson {
  * queue wait of each stage next to the replications' mean and 95 % half-width.
  */
 export function theoryOfAggregate(scenario: Scenario, a: Aggregate, openTrace?: TraceOpener): TheoryRow[] {
-  const { shapes, arrivalScv } = stageShapes(new ServingSystem(scenario, openTrace ? { openTrace } : {}));
+  const { shapes, arrivalScv, arrivalGap } = stageShapes(new ServingSystem(scenario, openTrace ? { openTrace } : {}));
   return theoryRows(
     scenario,
     a.first,
@@ -42,6 +42,7 @@ export function theoryOfAggregate(scenario: Scenario, a: Aggregate, openTrace?: 
       const e = estimateAt(a.figures, path);
       return e === undefined ? { value: NaN } : Number.isFinite(e.ci95) ? { value: e.mean, ci95: e.ci95 } : { value: e.mean };
     },
+    arrivalGap,
   );
 }
 

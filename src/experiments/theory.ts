@@ -4,7 +4,10 @@ import { stageLoads, type StageLoad } from '../models/load-check.ts';
 import type { Station } from '../models/stations/station.ts';
 import type { StageDescription, StationKind } from '../config/description.ts';
 import type { TheoryRow, Figure } from '../report/model.ts';
-import { mg1MeanWait, mgcMeanWaitApprox, mmcMeanWait } from './queueing.ts';
+import type { Distribution } from '../engine/index.ts';
+import { erlangC, ggcMeanWaitApprox, gimcWait, mg1MeanWait, mgcMeanWaitApprox, mmcMeanWait, mmcWaitWithin, type GimcWait } from './queueing.ts';
+import { waitSlo, type WaitSlo } from '../config/slo.ts';
+import { formatDuration } from '../config/duration.ts';
 import { llmTheoryRows } from './theory-llm.ts';
 import { baileyBulkService } from './bailey.ts';
 
@@ -131,6 +134,7 @@ export function theoryRows(
   simulatedWaitMs: (stage: string) => Figure,
   arrivalScv: number | undefined,
   figure: (path: string) => Figure = (path) => ({ value: figureAt(result, path) }),
+  arrivalGap?: Distribution,
 ): TheoryRow[] {
   const rows: TheoryRow[] = [];
   // The measured span, up to where arrivals stop: the rate the run actually offered
@@ -139,6 +143,7 @@ export function theoryRows(
   const untilS = Math.min(result.endS, scenario.stop?.duration ?? Infinity);
   const [a, b] = untilS > fromS ? [fromS, untilS] : [0, Infinity];
   let poissonIn = arrivalScv === 1;
+  const waitObjective = waitSlo(scenario.slo);
   let overloadedBefore: string | undefined;
   shapes.forEach((st, i) => {
     const sim = simulatedWaitMs(st.name);
@@ -155,8 +160,10 @@ export function theoryRows(
       poissonIn = false;
       return;
     }
+    // Renewal arrivals (independent gaps of a known law) reach the first stage unchanged: GI/G/c.
+    const renewalIn = i === 0 && !poissonIn && arrivalGap !== undefined && arrivalScv !== undefined;
     const breaks: string[] = [];
-    if (!poissonIn) breaks.push(i === 0 ? 'arrivals are not Poisson (burstier or smoother)' : 'arrivals to this stage are not Poisson (they come out of the stages before)');
+    if (!poissonIn && !renewalIn) breaks.push(i === 0 ? 'arrivals are not Poisson (burstier or smoother)' : 'arrivals to this stage are not Poisson (they come out of the stages before)');
     if (st.maxBatch > 1) breaks.push(`requests are batched (up to ${st.maxBatch}), so service time depends on the queue`);
     if (st.fanout) breaks.push('each request waits for the slowest of its shards (fan-out)');
     if (st.routing !== 'shared') breaks.push(`each replica has its own queue (${st.routing} routing), which a shared-queue formula overrates`);
@@ -202,7 +209,14 @@ export function theoryRows(
       poissonIn = false;
       return;
     }
-    if (st.servers === 1) {
+    let gimc: GimcWait | undefined;
+    if (renewalIn && Math.abs(scv - 1) < 1e-9 && arrivalGap.lst !== undefined && (gimc = gimcWait(arrivalGap.lst, st.servers, st.meanS)) !== undefined) {
+      model = `GI/M/${st.servers === 1 ? '1' : 'c'} (exact, root σ = ${gimc.sigma.toFixed(4)} of σ = A*(cμ(1−σ)))`;
+      wait = gimc.meanWaitS;
+    } else if (renewalIn) {
+      model = st.servers === 1 ? 'GI/G/1 (Kingman approx.)' : 'GI/G/c (Allen–Cunneen approx.)';
+      wait = ggcMeanWaitApprox(lambda, st.meanS, st.servers, arrivalScv, scv);
+    } else if (st.servers === 1) {
       model = 'M/G/1 (Pollaczek–Khinchine)';
       wait = mg1MeanWait(lambda, st.meanS, scv);
     } else if (Math.abs(scv - 1) < 1e-9) {
@@ -222,7 +236,9 @@ export function theoryRows(
           : Math.abs(diff) < 0.05;
     let note: string;
     const approx = model.includes('approx');
-    if (breaks.length === 0 && approx) {
+    if (breaks.length === 0 && approx && renewalIn) {
+      note = `renewal arrivals (${arrivalGap.kind} gaps, cv² ${fmtRate(arrivalScv)}) and service of cv² ${fmtRate(scv)}: an approximation, exact only for Poisson arrivals and exponential service (GI/M/c is exact where service is exponential); the simulation is ${gapText(sim.value, analyticMs)}`;
+    } else if (breaks.length === 0 && approx) {
       note = `an approximation for M/G/c (exact only for exponential service; for near-constant service it is known to be off by 10–30% at light load); the simulation is ${gapText(sim.value, analyticMs)}`;
     } else if (breaks.length === 0) {
       note = within
@@ -232,9 +248,55 @@ export function theoryRows(
       note = `${breaks.join('; ')}: the formula is only a reference here; the simulation is ${gapText(sim.value, analyticMs)}`;
     }
     rows.push({ stage: st.name, model, quantity: 'mean wait (ms)', analytic: analyticMs, simulated: sim, note: note + lambdaNote });
+    // Waiting-time service levels where the wait's law is known: GI/M/c (always shown beside
+    // renewal arrivals), and M/M/c's Erlang C when the scenario asks for a waiting-time objective.
+    const level: ServiceLevel | undefined =
+      gimc !== undefined
+        ? { model, pWait: gimc.pWait, within: gimc.waitWithin, law: 'a waiting request waits Exp(cμ(1−σ))' }
+        : poissonIn && Math.abs(scv - 1) < 1e-9 && waitObjective !== null
+          ? { model: 'M/M/c (Erlang C)', pWait: erlangC(st.servers, lambda * st.meanS), within: (t) => mmcWaitWithin(lambda, st.meanS, st.servers, t), law: 'a waiting request waits Exp(cμ − λ)' }
+          : undefined;
+    if (level !== undefined) rows.push(...serviceLevelRows(st.name, level, waitObjective, figure, breaks.length === 0));
     // Burke: an M/M/c stage with an unbounded queue passes Poisson arrivals on.
     poissonIn = poissonIn && Math.abs(scv - 1) < 1e-9 && !st.boundedQueue && st.maxBatch === 1 && !st.fanout && !st.filtered && st.routing === 'shared';
   });
+  return rows;
+}
+
+/** A stage's waiting-time law where theory knows it: P(wait > 0) and P(wait ≤ t). */
+interface ServiceLevel {
+  model: string;
+  pWait: number;
+  within: (tS: number) => number;
+  /** How a waiting request's wait is distributed, for the note. */
+  law: string;
+}
+
+/** A share as a figure in %, from a share figure of the run. */
+function pctFigure(f: Figure): Figure {
+  return { value: f.value * 100, ...(f.ci95 !== undefined ? { ci95: f.ci95 * 100 } : {}) };
+}
+
+/**
+ * P(wait > 0), and with a waiting-time objective P(wait ≤ t), beside the simulated
+ * shares (`waitedShare`, `waitWithinShare`), in %.
+ */
+function serviceLevelRows(stage: string, level: ServiceLevel, objective: WaitSlo | null, figure: (path: string) => Figure, holds: boolean): TheoryRow[] {
+  const lead = holds ? 'assumptions hold' : 'the formula is only a reference here';
+  const rows: TheoryRow[] = [
+    { stage, model: level.model, quantity: 'P(wait > 0) (%)', analytic: level.pWait * 100, simulated: pctFigure(figure(`stages.${stage}.waitedShare`)), note: `${lead}; the share of requests that found every server busy` },
+  ];
+  if (objective !== null) {
+    const t = formatDuration(objective.waitS);
+    rows.push({
+      stage,
+      model: level.model,
+      quantity: `P(wait ≤ ${t}) (%)`,
+      analytic: level.within(objective.waitS) * 100,
+      simulated: pctFigure(figure(`stages.${stage}.waitWithinShare`)),
+      note: `${lead}; ${level.law}, so P(wait ≤ t) = 1 − P(wait > 0)·e^{−rate·t} (the objective asks ${(objective.fraction * 100).toFixed(0)}%)`,
+    });
+  }
   return rows;
 }
 
@@ -269,7 +331,7 @@ function baileyRows(st: StageShape, lambda: number, simWait: Figure, simBatch: F
  * process's own mean rate (`meanRate`) through `stageLoads`, the load check's reading.
  * Shared by the CLI and the browser playground.
  */
-export function stageShapes(sys: ServingSystem): { shapes: StageShape[]; arrivalScv: number | undefined } {
+export function stageShapes(sys: ServingSystem): { shapes: StageShape[]; arrivalScv: number | undefined; arrivalGap?: Distribution } {
   const descOf = (st: Station) => sys.built.find((b) => b.stage === st)!.desc;
   const stages = sys.nodes.map((n) => n.stage);
   const filtered = new Set(stages.filter((st) => descOf(st).shielded).map((st) => st.name));
@@ -302,7 +364,7 @@ export function stageShapes(sys: ServingSystem): { shapes: StageShape[]; arrival
       loadOver: (fromS, toS) => loadAt(i, fromS, toS),
     };
   });
-  return { shapes, arrivalScv: sys.arrivals.interarrivalScv };
+  return { shapes, arrivalScv: sys.arrivals.interarrivalScv, ...(sys.arrivals.gapDistribution !== undefined ? { arrivalGap: sys.arrivals.gapDistribution } : {}) };
 }
 
 /** The scenario's TTFT objective (`slo: { ttft }`) as the LLM theory takes it; nothing without one. */
@@ -325,6 +387,6 @@ function fmtRate(x: number): string {
 
 /** Theory beside one run (its own figures as the simulated values), `sys` being the scenario built but not run. */
 export function theoryForRun(scenario: Scenario, sys: ServingSystem, result: RunResult): TheoryRow[] {
-  const { shapes, arrivalScv } = stageShapes(sys);
-  return theoryRows(scenario, result, shapes, (name) => ({ value: result.stages[name]?.queueWaitMs.mean ?? NaN }), arrivalScv);
+  const { shapes, arrivalScv, arrivalGap } = stageShapes(sys);
+  return theoryRows(scenario, result, shapes, (name) => ({ value: result.stages[name]?.queueWaitMs.mean ?? NaN }), arrivalScv, undefined, arrivalGap);
 }

@@ -42,6 +42,8 @@ export class Request {
   degraded = false;
   /** Fan-out: what a sub-request knows of its parent; null for every other request. */
   sub: SubRequest | null = null;
+  /** Queue waits summed over the stages it started service at (seconds); kept only when the scenario has a waiting-time objective. */
+  waitedS = 0;
   /** Token counts, given by the first LLM stage it reaches (`tokens:`); null before. */
   tokens: RequestTokens | null = null;
 

@@ -63,6 +63,8 @@ export interface StageResult {
   hedgeExtraLoad?: number;
   /** Share of measured requests that started service here after waiting at all, P(wait > 0) (Erlang C for M/M/c); null when none started. */
   waitedShare?: number | null;
+  /** With a waiting-time objective: share of measured requests that started service here having waited at most its wait, P(wait ≤ t); null when none started. */
+  waitWithinShare?: number | null;
   /** Autoscaled stages with `behavior` (Kubernetes' scaling policies): every sync's decision, warm-up included. */
   scalingLog?: ScalingLogEntry[];
 }
@@ -168,6 +170,20 @@ export interface RunResult {
   warnings: string[];
   /** Token-level figures of the LLM stages (issue 14, `metrics/llm-result.ts`); absent when the scenario has none. */
   llm?: LlmResult;
+  /** The waiting-time objective (`slo: "wait < 20s for 80%"`) end to end (`metrics/run-wait-slo.ts`); absent when the scenario has none. */
+  waitSlo?: WaitSloResult;
+}
+
+/** Attainment of a waiting-time objective, end to end (queue waits summed over a request's stages). */
+export interface WaitSloResult {
+  /** The objective, e.g. "wait < 20s for 80%". */
+  target: string;
+  /** Share of measured requests that completed having waited at most the objective's wait (drops count as misses). */
+  attainment: number;
+  /** Share of measured completed requests that waited at all, P(wait > 0); null when none completed. */
+  waitedShare: number | null;
+  /** attainment ≥ the objective's share. */
+  met: boolean;
 }
 
 /**
@@ -200,6 +216,7 @@ export const RUN_RESULT_KEYS = [
   'warnings',
   'timeSeries',
   'llm',
+  'waitSlo',
 ] as const satisfies ReadonlyArray<keyof RunResult>;
 
 type AssertNever<T extends never> = T;

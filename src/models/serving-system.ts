@@ -441,7 +441,7 @@ export class ServingSystem implements DropTarget {
       this.client.answered(req);
       return;
     }
-    this.finish(req.arrivalS, req.measured, req.quality, req.freshnessS);
+    this.finish(req.arrivalS, req.measured, req.quality, req.freshnessS, req.waitedS);
   };
 
   /** The end of the main path: a request done with its last stage is complete (declared after `complete`, which it holds). */
@@ -457,19 +457,19 @@ export class ServingSystem implements DropTarget {
   }
 
   private readonly callSucceeded = (call: Call, req: Request): void => {
-    this.finish(call.arrivalS, call.measured, req.quality, req.freshnessS);
+    this.finish(call.arrivalS, call.measured, req.quality, req.freshnessS, req.waitedS);
   };
 
   private readonly callFailed = (call: Call, timedOut: boolean): void => {
     this.fail(call.measured, timedOut);
   };
 
-  private finish(arrivalS: number, measured: boolean, quality: number, freshnessS: number): void {
+  private finish(arrivalS: number, measured: boolean, quality: number, freshnessS: number, waitedS: number): void {
     this.finishedTotal++;
     const now = this.sim.now;
     const latency = now - arrivalS;
     this.series.completion(now, latency);
-    this.metrics.completion(measured, latency, quality, freshnessS);
+    this.metrics.completion(measured, latency, quality, freshnessS, waitedS);
     if (this.arrivalsDone && this.inFlight === 0) this.sim.stop();
   }
 

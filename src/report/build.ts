@@ -5,6 +5,8 @@ import { DROPS } from '../models/metrics/run-drops.ts';
 import { LATENCY } from '../models/metrics/run-latency.ts';
 import { QUALITY } from '../models/metrics/run-quality.ts';
 import { SLO } from '../models/metrics/run-slo.ts';
+import { WAIT_SLO } from '../models/metrics/run-wait-slo.ts';
+import { parseWaitSlo } from '../config/slo.ts';
 import { THROUGHPUT } from '../models/metrics/run-throughput.ts';
 import { estimateAt } from '../experiments/aggregate.ts';
 import { sloFraction } from '../experiments/sweep.ts';
@@ -16,6 +18,12 @@ const CDF_QUANTILES = [0.001, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35,
 function fig(e: Estimate | undefined): Figure {
   if (e === undefined) return { value: NaN };
   return Number.isFinite(e.ci95) ? { value: e.mean, ci95: e.ci95 } : { value: e.mean };
+}
+
+/** The share a waiting-time objective asks for, from its normalised text ("wait < 20s for 80%"). */
+function waitFraction(target: string): number {
+  const w = parseWaitSlo(target);
+  return typeof w === 'string' ? NaN : w.fraction;
 }
 
 /** A report variant from the replications of one configuration. */
@@ -42,6 +50,9 @@ export function variantOf(name: string, a: Aggregate): ReportVariant {
     costPerMillionUsd: r.cost.perHour > 0 ? at(COST.perMillionRequests.path) : { value: NaN },
     ...(slo ? { slo: { target: slo.target, attainment: at(SLO.attainment.path), met: (estimateAt(f, SLO.attainment.path)?.mean ?? NaN) >= sloFraction(slo.target) } } : {}),
     ...(r.quality !== null ? { quality: at(QUALITY.quality.path) } : {}),
+    ...(r.waitSlo !== undefined
+      ? { waitSlo: { target: r.waitSlo.target, attainment: at(WAIT_SLO.attainment.path), waitedShare: at(WAIT_SLO.waitedShare.path), met: (estimateAt(f, WAIT_SLO.attainment.path)?.mean ?? NaN) >= waitFraction(r.waitSlo.target) } }
+      : {}),
     ...(r.llm !== undefined ? { llm: llmReportOf(r.llm, MAX_SERIES_POINTS) } : {}),
     stages: stageNames
       .filter((n) => r.stages[n]!.timeInStageMs !== undefined)
@@ -111,11 +122,13 @@ const show = (x: Figure, digits = 3): string => {
 export function summaryTable(variants: readonly ReportVariant[]): Report['table'] {
   const anySlo = variants.some((v) => v.slo);
   const anyQuality = variants.some((v) => v.quality);
+  const anyWait = variants.some((v) => v.waitSlo);
   const columns = [
     'variant',
     ...[LATENCY.p50, LATENCY.p99, LATENCY.p999, THROUGHPUT.throughputRps, DROPS.dropRate, COST.perHour, COST.perMillionRequests].map((d) => columnHeader(d, true)),
     ...(anySlo ? [columnHeader(SLO.attainment), 'SLO'] : []),
     ...(anyQuality ? [columnHeader(QUALITY.quality)] : []),
+    ...(anyWait ? [columnHeader(WAIT_SLO.attainment), columnHeader(WAIT_SLO.waitedShare), 'wait SLO'] : []),
   ];
   const rows = variants.map((v) => [
     v.name,
@@ -128,6 +141,7 @@ export function summaryTable(variants: readonly ReportVariant[]): Report['table'
     show(v.costPerMillionUsd),
     ...(anySlo ? (v.slo ? [show(v.slo.attainment, 4), v.slo.met ? 'met' : 'MISSED'] : ['', '']) : []),
     ...(anyQuality ? [v.quality ? show(v.quality, 4) : ''] : []),
+    ...(anyWait ? (v.waitSlo ? [show(v.waitSlo.attainment, 4), show(v.waitSlo.waitedShare, 3), v.waitSlo.met ? 'met' : 'MISSED'] : ['', '', '']) : []),
   ]);
   return { columns, rows };
 }

@@ -24,6 +24,8 @@ export interface ReportVariant {
   costPerMillionUsd: Figure;
   /** SLO attainment and verdict, when the scenario has an SLO. */
   slo?: { target: string; attainment: Figure; met: boolean };
+  /** The waiting-time objective's share within the wait, P(wait > 0) and verdict, when the scenario has one. */
+  waitSlo?: { target: string; attainment: Figure; waitedShare: Figure; met: boolean };
   quality?: Figure;
   /**
    * TTFT and TPOT CDFs of a scenario with an LLM stage (first replication), [ms, share]

@@ -43,6 +43,8 @@ describe('arrival specs: clear errors, exit code 2', () => {
       '{ process: spike, qps: 50, factor: 3, at: "1s", duration: "2s", ramp: "500ms" }',
       '{ process: bursty, qps: 50, burstQps: 500, meanNormal: "2s", meanBurst: "200ms" }',
       '{ process: schedule, steps: [{ at: "0s", qps: 50 }, { at: "1s", qps: 100 }], repeat: "2s" }',
+      '{ process: renewal, qps: 50, gap: { dist: weibull, cv: 1.5 } }',
+      '{ process: renewal, gap: { dist: hyperexponential, phases: [{ p: 0.9, mean: "5ms" }, { p: 0.1, mean: "155ms" }] } }',
     ]) {
       const r = await cli('run', scenarioFile('good.yaml', a), '--json');
       expect(r.stderr, a).toBe('');
@@ -95,5 +97,22 @@ describe('arrival specs: clear errors, exit code 2', () => {
     const err = await expectInputError('{ process: schedule, steps: [{ at: "1m", qps: -1 }, { at: "30s", qps: 2 }] }', 'arrivals.steps[0].qps', 'arrivals.steps[0].at', 'arrivals.steps[1].at');
     expect(err.trim().split('\n')).toHaveLength(3);
     expect(err).toMatch(/bad\.yaml:2:\d+: arrivals\.steps\[1\]\.at/);
+  });
+
+  it('renewal: cv 0 or below, Erlang k below 1 or not whole, a hyperexponential below cv 1', async () => {
+    await expectInputError('{ process: renewal, qps: 50, gap: { dist: gamma, cv: 0 } }', 'bad.yaml:2:', 'arrivals.gap.cv: must be greater than 0, got 0');
+    await expectInputError('{ process: renewal, qps: 50, gap: { dist: lognormal, cv: -1 } }', 'arrivals.gap.cv: must be greater than 0, got -1');
+    await expectInputError('{ process: renewal, qps: 50, gap: { dist: erlang, k: 0 } }', 'arrivals.gap.k: expected a whole number of at least 1, got 0');
+    await expectInputError('{ process: renewal, qps: 50, gap: { dist: erlang, k: 2.5 } }', 'arrivals.gap.k: expected a whole number of at least 1, got 2.5');
+    await expectInputError('{ process: renewal, qps: 50, gap: { dist: hyperexponential, cv: 0.5 } }', "arrivals.gap.cv: a hyperexponential's cv must be at least 1", 'got 0.5');
+  });
+
+  it('renewal: a missing rate, an unknown family, phases that do not sum to 1, phases beside qps', async () => {
+    await expectInputError('{ process: renewal, gap: { dist: gamma, cv: 2 } }', 'arrivals.qps: renewal arrivals need a rate');
+    await expectInputError('{ process: renewal, qps: 50, gap: { dist: pareto, cv: 2 } }', 'arrivals.gap.dist: expected one of "gamma", "weibull", "lognormal", "erlang", "hyperexponential"', 'got "pareto"');
+    await expectInputError('{ process: renewal, gap: { dist: hyperexponential, phases: [{ p: 0.5, mean: "5ms" }, { p: 0.4, mean: "155ms" }] } }', "arrivals.gap.phases: the phases' probabilities must sum to 1, got 0.9");
+    await expectInputError('{ process: renewal, qps: 50, gap: { dist: hyperexponential, phases: [{ p: 0.5, mean: "5ms" }, { p: 0.5, mean: "15ms" }] } }', 'arrivals.qps: explicit phases set the rate');
+    await expectInputError('{ process: renewal, qps: 50, gap: { dist: hyperexponential, cv: 2, phases: [{ p: 0.5, mean: "5ms" }, { p: 0.5, mean: "15ms" }] } }', 'arrivals.gap: give exactly one of "cv"');
+    await expectInputError('{ process: renewal, qps: 50, gap: { dist: gamma } }', 'arrivals.gap.cv: missing (required)');
   });
 });

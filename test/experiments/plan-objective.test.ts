@@ -4,7 +4,7 @@
  * (`llm.slo.attainment`, the goodput share, at the stricter percentile).
  */
 import { describe, expect, it } from 'vitest';
-import { parseSlo, type Slo } from '../../src/config/slo.ts';
+import { parseSlo, parseWaitSlo, type Slo, type WaitSlo } from '../../src/config/slo.ts';
 import { meetsObjective, planObjective, type PlanObjective } from '../../src/experiments/plan-objective.ts';
 
 const slo = (text: string): Slo => parseSlo(text) as Slo;
@@ -54,5 +54,20 @@ describe('plan objective', () => {
   it('no objective anywhere, or a bad --slo, is a message', () => {
     expect(planObjective(undefined, undefined)).toContain('plan needs an objective: give --slo');
     expect(planObjective('fast please', undefined)).toContain('--slo: expected an SLO like');
+  });
+
+  it('a waiting-time objective: waitSlo.attainment at its share, from --slo or the scenario, beside a latency one', () => {
+    const given = objective(planObjective('wait < 500ms for 80%', slo('p99 < 1s')));
+    expect(given.target).toBe('wait < 500ms for 80%');
+    expect(given.checks).toEqual([{ path: 'waitSlo.attainment', fraction: 0.8, within: 'within the wait' }]);
+    expect(given.latencyOnly).toBeNull();
+    const wait = parseWaitSlo('wait < 20s for 80%') as WaitSlo;
+    const both = objective(planObjective(undefined, { latency: slo('p99 < 1m'), ttft: null, tpot: null, wait }));
+    expect(both.target).toBe('p99 < 1m and wait < 20s for 80%');
+    expect(both.checks.map((c) => c.path)).toEqual(['slo.attainment', 'waitSlo.attainment']);
+    expect(both.latencyOnly).toBeNull();
+    expect(meetsObjective({ slo: { attainment: { mean: 0.99, ci95: NaN } }, waitSlo: { attainment: { mean: 0.8, ci95: NaN } } }, both.checks)).toBe(true);
+    expect(meetsObjective({ slo: { attainment: { mean: 0.99, ci95: NaN } }, waitSlo: { attainment: { mean: 0.79, ci95: NaN } } }, both.checks)).toBe(false);
+    expect(planObjective('wait < 20 for 80%', null)).toMatch(/^--slo: expected a waiting-time objective like "wait < 20s for 80%"/);
   });
 });

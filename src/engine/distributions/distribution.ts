@@ -17,6 +17,11 @@ export interface Distribution {
   readonly variance: number;
   /** A sampler drawing from `rng`. */
   source(rng: Rng): Sampler;
+  /**
+   * Laplace–Stieltjes transform E[e^{−sX}] at s ≥ 0, when the family knows it (GI/M/c
+   * theory solves σ = A*(cμ(1 − σ)) with the gap distribution's); absent otherwise.
+   */
+  lst?(s: number): number;
 }
 
 /** Squared coefficient of variation, Var/mean², used by Pollaczek–Khinchine. */

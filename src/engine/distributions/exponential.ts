@@ -9,5 +9,6 @@ export function exponential(mean: number): Distribution {
     mean,
     variance: mean * mean,
     source: (rng) => randomExponential.source(rng)(1 / mean),
+    lst: (s) => 1 / (1 + mean * s),
   };
 }

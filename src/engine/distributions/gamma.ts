@@ -3,7 +3,8 @@ import type { Distribution } from './distribution.ts';
 
 /**
  * Gamma given by mean and coefficient of variation: shape k = 1/cv², scale
- * θ = mean·cv², so kθ = mean and kθ² = (mean·cv)². cv = 1 is the exponential.
+ * θ = mean·cv², so kθ = mean and kθ² = (mean·cv)². cv = 1 is the exponential,
+ * cv = 1/√k the Erlang-k. Laplace–Stieltjes transform (1 + θs)^{−k}.
  */
 export function gamma(mean: number, cv: number): Distribution {
   if (!(mean > 0)) throw new RangeError(`gamma mean must be > 0, got ${mean}`);
@@ -15,5 +16,6 @@ export function gamma(mean: number, cv: number): Distribution {
     mean,
     variance: (mean * cv) ** 2,
     source: (rng) => randomGamma.source(rng)(k, theta),
+    lst: (s) => (1 + theta * s) ** -k,
   };
 }

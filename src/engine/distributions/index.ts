@@ -6,3 +6,6 @@ export { uniform } from './uniform.ts';
 export { lognormal } from './lognormal.ts';
 export { gamma } from './gamma.ts';
 export { empirical } from './empirical.ts';
+export { weibull, weibullShape } from './weibull.ts';
+export { hyperexponential, balancedPhases, type HyperPhase } from './hyperexponential.ts';
+export { lnGamma } from './gamma-function.ts';

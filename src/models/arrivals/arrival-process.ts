@@ -1,4 +1,4 @@
-import type { Simulation } from '../../engine/index.ts';
+import type { Distribution, Simulation } from '../../engine/index.ts';
 import type { TraceOpener } from '../../config/trace-csv.ts';
 
 /** A source of arrival instants. */
@@ -18,6 +18,11 @@ export interface ArrivalProcess {
   meanRate(fromS?: number, toS?: number): number;
   /** Squared coefficient of variation of inter-arrival gaps (1 for Poisson), when known. */
   readonly interarrivalScv: number | undefined;
+  /**
+   * The gap distribution of a renewal process (independent, identically distributed
+   * gaps), whose Laplace–Stieltjes transform GI/M/c theory reads; absent for the rest.
+   */
+  readonly gapDistribution?: Distribution;
   /** Time of the next arrival after one at `nowS`, or `Infinity` when none is left. */
   next(nowS: number): number;
   /** Names of the numeric attributes each request carries (traces); empty or absent otherwise. */

@@ -9,12 +9,14 @@ import { makePoisson } from './poisson.ts';
 import { makeSchedule } from './schedule.ts';
 import { makeSpike } from './spike.ts';
 import { makeTrace } from './trace.ts';
+import { makeRenewal } from './renewal.ts';
 
 export type { ArrivalProcess, ArrivalFactory, ArrivalContext } from './arrival-process.ts';
 export { diurnalExpectedCount, diurnalPeakAtS, diurnalRateRps, type DiurnalSpec } from './diurnal.ts';
 export { spikeExpectedCount, spikeRateRps, type SpikeSpec } from './spike.ts';
 export { burstyCountVariance, burstyExpectedCount, burstyExpectedRateRps, burstyInterarrivalScv, burstyMeanRateRps, type BurstySpec } from './bursty.ts';
 export { scheduleExpectedCount, scheduleMeanRateRps, scheduleRateRps, type ScheduleSpec, type ScheduleStep } from './schedule.ts';
+export { renewalGap } from './renewal.ts';
 export { thinnedPoisson, type RatePiece } from './thinning.ts';
 
 /** Arrival processes by the name a scenario uses: adding one is a file and a line. */
@@ -27,6 +29,7 @@ export const arrivalRegistry: { [K in ArrivalKind]: ArrivalFactory<Extract<Arriv
   schedule: makeSchedule,
   trace: makeTrace,
   plugin: makePluginArrivals,
+  renewal: makeRenewal,
 };
 
 /** Builds the arrival process a spec names. */

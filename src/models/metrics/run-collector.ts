@@ -29,8 +29,11 @@ export interface RunEvents {
    * after it arrived: rates over the measured span count every departure in it.
    */
   departed(latencyS: number): void;
-  /** A measured request completed; `quality` and `freshnessS` are NaN when nothing gave one. */
-  completed(latencyS: number, quality: number, freshnessS: number): void;
+  /**
+   * A measured request completed; `quality` and `freshnessS` are NaN when nothing gave one.
+   * `waitedS`: its queue waits summed over its stages, kept only with a waiting-time objective (0 otherwise).
+   */
+  completed(latencyS: number, quality: number, freshnessS: number, waitedS: number): void;
   /** A measured request failed for good. */
   dropped(reason: RunDropReason): void;
   /** Retrying clients: an attempt of a measured request was sent (the first one included). */

@@ -19,6 +19,7 @@ import { requestsCollector } from './run-requests.ts';
 import { retriesCollector } from './run-retries.ts';
 import { sloCollector } from './run-slo.ts';
 import { throughputCollector } from './run-throughput.ts';
+import { waitSloCollector } from './run-wait-slo.ts';
 
 /** Every run collector. */
 export const runCollectors: readonly RunCollectorKind[] = [
@@ -35,6 +36,7 @@ export const runCollectors: readonly RunCollectorKind[] = [
   qualityCollector,
   retriesCollector,
   llmCollector,
+  waitSloCollector,
 ] as readonly RunCollectorKind[];
 
 /** The descriptors of every run figure the collectors own. */

@@ -76,14 +76,14 @@ export class RunMetrics {
     return true;
   }
 
-  /** A request completed `latencyS` after it arrived (measured or not). */
-  completion(measured: boolean, latencyS: number, quality: number, freshnessS: number): void {
+  /** A request completed `latencyS` after it arrived (measured or not), having waited `waitedS` in queues (0 unless a waiting-time objective keeps it). */
+  completion(measured: boolean, latencyS: number, quality: number, freshnessS: number, waitedS = 0): void {
     if (this.warmupEndS === Infinity) return;
     const ds = this.onDeparted;
     for (let i = 0; i < ds.length; i++) ds[i]!.departed(latencyS);
     if (!measured) return;
     const ls = this.onCompleted;
-    for (let i = 0; i < ls.length; i++) ls[i]!.completed(latencyS, quality, freshnessS);
+    for (let i = 0; i < ls.length; i++) ls[i]!.completed(latencyS, quality, freshnessS, waitedS);
   }
 
   /** A request failed for good (measured or not). */

@@ -103,8 +103,8 @@ export interface StageCollectorKind<C extends StageCollector = StageCollector> {
   readonly placement: StagePlacement;
   /** How its figures are named and written. */
   readonly figures: readonly FigureDescriptor[];
-  /** Whether a stage has these figures at all (a buffer's ack latency, a fan-out's hedging). */
-  appliesTo(d: StageDescription): boolean;
+  /** Whether a stage has these figures at all (a buffer's ack latency, a fan-out's hedging; `system`: the run's, e.g. its objectives). */
+  appliesTo(d: StageDescription, system: SystemDescription): boolean;
   /** A collector for one stage of one run (`system`: the whole run's description). */
   create(d: StageDescription, system: SystemDescription): C;
 }

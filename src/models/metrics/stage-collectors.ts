@@ -18,6 +18,7 @@ import { fanoutCollector } from './stage-fanout.ts';
 import { outcomesCollector } from './stage-outcomes.ts';
 import { waitCollector } from './stage-wait.ts';
 import { waitedShareCollector } from './stage-waited-share.ts';
+import { waitWithinCollector } from './stage-wait-within.ts';
 import type { FigureDescriptor } from './figure.ts';
 
 /** Every stage collector, in result key order within its placement. */
@@ -33,6 +34,7 @@ export const stageCollectors: readonly StageCollectorKind[] = [
   fallbackCollector,
   fanoutCollector,
   waitedShareCollector,
+  waitWithinCollector,
   billCollector,
   replicasCollector,
   scalingLogCollector,

@@ -36,7 +36,7 @@ export class StageMetrics implements StageEvents, StageCollectorReader {
 
   constructor(desc: StageDescription, registry: readonly StageCollectorKind[], system: SystemDescription) {
     for (const kind of registry) {
-      if (!kind.appliesTo(desc)) continue;
+      if (!kind.appliesTo(desc, system)) continue;
       const c = kind.create(desc, system);
       this.kinds.push(kind);
       this.collectors.push(c);
