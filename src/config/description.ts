@@ -14,7 +14,10 @@ import type { Seed } from '../engine/index.ts';
 import type { ArrivalKind, ArrivalsSpec, DistributionKind, DistributionSpec, NoiseSpec, RoutingPolicyName, ServiceKind, ServiceSpec } from './schema.ts';
 import type { TokenDistributionSpec } from './llm-schema.ts';
 import type { Slo } from './slo.ts';
+import type { AttributeSpec } from './classes.ts';
+import type { DisciplineName } from '../models/disciplines/index.ts';
 
+export type { AttributeSpec, DisciplineName };
 export type { ArrivalKind, ArrivalsSpec, DistributionKind, DistributionSpec, NoiseSpec, RoutingPolicyName, ServiceKind, ServiceSpec, TokenDistributionSpec, Slo };
 
 /** A whole run: arrivals, stages in pipeline order, and how long and what to measure. */
@@ -45,6 +48,27 @@ export interface SystemDescription {
   /** Retrying clients; null when clients do not retry. */
   retry: RetryDescription | null;
   stages: StageDescription[];
+  /** Request classes (issue 16), in the scenario's order; null when the scenario declares none (one class). */
+  classes: ClassDescription[] | null;
+}
+
+/** One class of requests (`classes:`): what it is, how much of the traffic, and how it is served. */
+export interface ClassDescription {
+  name: string;
+  /** Share of the arrivals, in (0, 1]; the classes' shares sum to 1. */
+  share: number;
+  /** Smaller is served first by a `priority` discipline; 0 when not given. */
+  priority: number;
+  /** Priority was written in the file (a discipline that ignores it warns once). */
+  priorityGiven: boolean;
+  /** Weight under `weighted-fair`; 1 when not given. */
+  weight: number;
+  /** The class's latency objective; null when none. */
+  slo: { target: string; latencyS: number; fraction: number } | null;
+  /** Deadline from arrival at the system (seconds): what `earliest-deadline-first` orders by; Infinity for none. */
+  deadlineS: number;
+  /** Attributes its requests carry, by name. */
+  attributes: Record<string, AttributeSpec>;
 }
 
 /** `count` known users with Zipf (`zipf: s`) or uniform (0) popularity; a share of requests from new users. */
@@ -123,6 +147,8 @@ export interface StageDescription {
   standby: boolean;
   /** A cache, fallback or prediction store stands in front: not all traffic reaches the station. */
   shielded: boolean;
+  /** The queue discipline of a pool stage (`fifo` unless given); `by`: the attribute `shortest-first` orders by, else null. */
+  discipline: { policy: DisciplineName; by: string | null };
 }
 
 /** Each request splits into one sub-request per shard and leaves when `quorum` have answered; hedging after `hedgeAfterS`. */

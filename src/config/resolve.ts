@@ -26,8 +26,13 @@
  * | `stages[].precompute`            | `base` 0, `start` warm, `quality` unknown (NaN) |
  * | `stages[].llm` (an LLM stage)    | vLLM's scheduler settings (`LLM_DEFAULTS`), the profile's KV blocks and GPU price, routing `least-outstanding` |
  * | `retry.backoff`                  | `base` 0.1, `max` Infinity, `jitter` full; `budget.minPerSecond` 0 |
+ * | `classes`                        | none (one class, null)                   |
+ * | `classes[].priority`, `weight`   | 0, 1                                     |
+ * | `classes[].slo`, `deadline`, `attributes` | none (null, Infinity, none)     |
+ * | `stages[].discipline`            | `fifo`                                   |
  */
 import { LIMITS } from './limits.ts';
+import { classSlo } from './classes.ts';
 import { latencySlo } from './slo.ts';
 import { hardwareCatalog, modelCatalog } from './catalog-refs.ts';
 import type { Scenario, StageSpec } from './schema.ts';
@@ -142,6 +147,7 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
       candidatesIn: candidatesIn.get(sp.name) ?? 1,
       standby: standby.has(sp.name),
       shielded: sp.cache !== undefined || sp.fallback !== undefined || sp.precompute !== undefined,
+      discipline: { policy: sp.discipline?.policy ?? 'fifo', by: sp.discipline?.by ?? null },
     };
   });
   const u = scenario.users;
@@ -172,5 +178,19 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
         }
       : null,
     stages,
+    classes:
+      scenario.classes?.map((c) => {
+        const cs = classSlo(c);
+        return {
+          name: c.name,
+          share: c.share,
+          priority: c.priority ?? 0,
+          priorityGiven: c.priority !== undefined,
+          weight: c.weight ?? 1,
+          slo: cs ? { target: cs.target, latencyS: cs.latencyS, fraction: cs.fraction } : null,
+          deadlineS: c.deadline ?? Infinity,
+          attributes: c.attributes ?? {},
+        };
+      }) ?? null,
   };
 }

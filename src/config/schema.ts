@@ -11,6 +11,7 @@ import { LIMITS, atMost, checkRunLimits, fmtCount } from './limits.ts';
 import { llmStageSpec, tokensSpec } from './llm-schema.ts';
 import { checkLlm } from './llm-checks.ts';
 import { pluginArrivalsSpec } from './plugins.ts';
+import { checkClasses, classesSpec, disciplineSpec } from './classes.ts';
 import { routerRegistry, type RouterName } from '../models/routing/index.ts';
 
 // Service-time distributions live in distributions-spec.ts (other spec files use them too).
@@ -260,6 +261,8 @@ const stageSpec = z.strictObject({
   fanout: fanoutSpec.optional(),
   /** A token-level LLM engine per replica (src/config/llm-schema.ts, docs/llm-scheduler.md). */
   llm: llmStageSpec.optional(),
+  /** The pool's queue discipline (src/config/classes.ts); FIFO when absent. */
+  discipline: disciplineSpec.optional(),
 });
 export type StageSpec = z.output<typeof stageSpec>;
 
@@ -301,6 +304,8 @@ export const scenarioSchema = z
     replications: positiveInt().optional(),
     timeSeries: timeSeriesSpec.optional(),
     /** Memory bound of a run: most requests held at once (sub-requests of a fan-out count each). */
+    /** Request classes: share, attributes, objective, priority, weight, deadline (src/config/classes.ts). */
+    classes: classesSpec.optional(),
     limits: z
       .strictObject({ maxInFlight: positiveInt().superRefine(atMost(LIMITS.maxInFlight, 'requests in flight (about 400 bytes each)')).optional() })
       .optional(),
@@ -312,6 +317,7 @@ export const scenarioSchema = z
     checkCatalogRefs(s, ctx);
     checkTopology(s, ctx);
     checkLlm(s, ctx);
+    checkClasses(s, ctx);
     if (s.stop === undefined && s.arrivals.process !== 'trace') {
       ctx.addIssue({ code: 'custom', path: ['stop'], message: 'missing: give stop: { requests: N } or { duration: "10m" } (only a trace replay may end with its file)' });
     }

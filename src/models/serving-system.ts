@@ -28,6 +28,9 @@ import { precomputeDurationS } from './precompute-job.ts';
 import type { DivertDescription } from '../config/description.ts';
 // LLM stages (issue 14): their figures and checks live in their own files.
 import { attachLlmSeries, llmTokenColumns } from './metrics/llm-result.ts';
+// Request classes (issue 16): drawn at the door, measured per class.
+import { ClassMix, attributeNamesOf } from './classes.ts';
+import { ClassMetrics } from './metrics/class-results.ts';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -118,6 +121,9 @@ export class ServingSystem implements DropTarget {
 
   /** The system this run simulates, every default applied (`src/config/resolve.ts`). */
   readonly system: SystemDescription;
+  /** Request classes: each arrival's class and attributes, and the figures per class; undefined without `classes`. */
+  private readonly classMix: ClassMix | undefined;
+  private readonly classMetrics: ClassMetrics | undefined;
 
   /**
    * Builds a run of a validated scenario (resolved here, once) or of a system
@@ -141,7 +147,10 @@ export class ServingSystem implements DropTarget {
       for (const st of this.stages) st.resetStats(nowS);
     });
 
-    this.built = buildStages(system, this.sim, this.arrivals.attributeNames ?? []);
+    const attributeNames = attributeNamesOf(system, this.arrivals.attributeNames ?? []);
+    this.classMix = system.classes === null ? undefined : new ClassMix(system.classes, this.sim, attributeNames);
+    this.classMetrics = system.classes === null ? undefined : new ClassMetrics(system.classes);
+    this.built = buildStages(system, this.sim, attributeNames);
     this.stages = this.built.map((b) => b.stage);
     const u = system.users;
     this.userOf = u ? makeUserSampler(u, this.sim.random.stream('users')) : undefined;
@@ -268,6 +277,10 @@ export class ServingSystem implements DropTarget {
     const req = new Request(index, now, measured);
     req.attrs = attrs;
     req.key = key;
+    if (this.classMix !== undefined) {
+      this.classMix.assign(req);
+      if (measured) this.classMetrics!.arrived(req.classIndex);
+    }
     this.entry(req);
   };
 
@@ -429,6 +442,7 @@ export class ServingSystem implements DropTarget {
       this.client.answered(req);
       return;
     }
+    this.classMetrics?.completed(req.classIndex, req.measured, this.metrics.measuring, this.sim.now - req.arrivalS);
     this.finish(req.arrivalS, req.measured, req.quality, req.freshnessS);
   };
 
@@ -441,6 +455,7 @@ export class ServingSystem implements DropTarget {
       this.client.rejected(req, timedOut);
       return;
     }
+    this.classMetrics?.dropped(req.classIndex, req.measured, timedOut);
     this.fail(req.measured, timedOut);
   }
 
@@ -515,6 +530,7 @@ export class ServingSystem implements DropTarget {
       events: this.sim.eventsFired,
       warnings: runWarnings({ system: this.system, arrivalRateRps: this.arrivals.meanRateRps, mainPath: this.mainPath(), autoscalers: this.autoscalers, shielded: this.shielded(), span, stations: this.stages }),
       timeSeries: this.series.result(endS, startS),
+      ...(this.classMetrics !== undefined ? { classes: this.classMetrics.result(span.spanS) } : {}),
     };
     const parts = this.metrics.fragments({ ...span, system: this.system, built: this.built, nodes: this.nodes, stations: this.stages, stages });
     const out: Record<string, unknown> = {};

@@ -1,0 +1,113 @@
+/**
+ * Request classes (`classes:`) and queue disciplines (`stages[].discipline`), issue 16:
+ * the file keys, and the checks that read the whole scenario (shares summing to 1, the
+ * attribute `shortest-first` orders by). Resolution turns them into `ClassDescription`s
+ * (`src/config/description.ts`).
+ */
+import { z } from 'zod';
+import { positiveDuration, positiveNumber, show } from './fields.ts';
+import { sloSpec, latencySlo } from './slo.ts';
+import { DISCIPLINE_NAMES, type DisciplineName } from '../models/disciplines/index.ts';
+
+const NAME_RE = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+/** A numeric request attribute's distribution (a count or size, not a duration: plain numbers). */
+export const attributeSpec = z.discriminatedUnion('dist', [
+  z.strictObject({ dist: z.literal('deterministic'), value: z.number({ error: (iss) => `expected a number, got ${show(iss.input)}` }) }),
+  z.strictObject({ dist: z.literal('exponential'), mean: positiveNumber() }),
+  z.strictObject({ dist: z.literal('uniform'), min: z.number(), max: z.number() }).refine((u) => u.max >= u.min, { error: 'max must not be below min', path: ['max'] }),
+  z.strictObject({ dist: z.literal('lognormal'), mean: positiveNumber(), cv: positiveNumber() }),
+  z.strictObject({ dist: z.literal('gamma'), mean: positiveNumber(), cv: positiveNumber() }),
+]);
+export type AttributeSpec = z.output<typeof attributeSpec>;
+
+/** One class of requests: its share of the arrivals, attributes, objective, priority, weight and deadline. */
+export const classSpec = z.strictObject({
+  name: z
+    .string({ error: (iss) => `expected a class name, got ${show(iss.input)}` })
+    .regex(NAME_RE, { error: (iss) => `a class name starts with a letter and uses letters, digits, "-" and "_", got ${show(iss.input)}` }),
+  /** Share of the arrivals, in (0, 1]; the shares of all classes sum to 1. */
+  share: positiveNumber().refine((v) => v <= 1, { error: (iss) => `a share is at most 1, got ${show(iss.input)}` }),
+  /** Served before classes of a larger number by a `priority` discipline (default 0). */
+  priority: z.number({ error: (iss) => `expected a number, got ${show(iss.input)}` }).int({ error: (iss) => `expected a whole number, got ${show(iss.input)}` }).optional(),
+  /** Weight under `weighted-fair` (default 1). */
+  weight: positiveNumber().optional(),
+  /** The class's own latency objective, e.g. "p99 < 200ms". */
+  slo: sloSpec.optional(),
+  /** Deadline from arrival at the system: what `earliest-deadline-first` orders by. */
+  deadline: positiveDuration().optional(),
+  /** Numeric attributes its requests carry, by name (e.g. `outputTokens`), each drawn per request. */
+  attributes: z.record(z.string().regex(NAME_RE, { error: 'an attribute name starts with a letter and uses letters, digits, "-" and "_"' }), attributeSpec).optional(),
+});
+export type ClassSpec = z.output<typeof classSpec>;
+
+export const classesSpec = z.array(classSpec).min(1, { error: 'give at least one class, or leave `classes` out' });
+
+/** A stage's queue discipline: `{ policy: priority }`, or `{ policy: shortest-first, by: outputTokens }`. */
+export const disciplineSpec = z.strictObject({
+  policy: z.enum(DISCIPLINE_NAMES as [DisciplineName, ...DisciplineName[]], {
+    error: (iss) => `expected one of ${DISCIPLINE_NAMES.map((p) => `"${p}"`).join(', ')}, got ${show(iss.input)}`,
+  }),
+  /** `shortest-first`: the request attribute it orders by. */
+  by: z.string({ error: (iss) => `expected an attribute name, got ${show(iss.input)}` }).optional(),
+});
+export type DisciplineSpec = z.output<typeof disciplineSpec>;
+
+/** What the whole-file check reads of a scenario. */
+interface ClassesView {
+  classes?: ClassSpec[] | undefined;
+  arrivals: { process: string };
+  retry?: unknown;
+  stages: Array<{ name: string; discipline?: DisciplineSpec | undefined; buffer?: unknown; llm?: unknown; fanout?: unknown }>;
+}
+
+/** Shares are read to this precision (0.1 + 0.2 + 0.7 is 1 in decimal, not in binary). */
+const SHARE_EPS = 1e-9;
+
+/**
+ * Whole-file checks: unique class names, shares summing to 1, a `shortest-first`
+ * attribute some class carries (or a trace may carry), disciplines only on pool stages.
+ */
+export function checkClasses(s: ClassesView, ctx: z.RefinementCtx): void {
+  const cls = s.classes;
+  if (cls !== undefined) {
+    const seen = new Map<string, number>();
+    cls.forEach((c, i) => {
+      const first = seen.get(c.name);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['classes', i, 'name'], message: `class name "${c.name}" is already used by classes[${first}]` });
+      else seen.set(c.name, i);
+    });
+    const sum = cls.reduce((a, c) => a + c.share, 0);
+    if (Math.abs(sum - 1) > SHARE_EPS) {
+      ctx.addIssue({ code: 'custom', path: ['classes'], message: `the classes' shares must sum to 1, got ${+sum.toPrecision(6)} (${cls.map((c) => `${c.name} ${c.share}`).join(' + ')})` });
+    }
+    if (s.retry !== undefined) ctx.addIssue({ code: 'custom', path: ['classes'], message: 'classes with retrying clients (`retry`) are not supported yet: leave out one or the other' });
+  }
+  s.stages.forEach((st, i) => {
+    const d = st.discipline;
+    if (d === undefined) return;
+    const kind = st.llm !== undefined ? 'an llm' : st.fanout !== undefined ? 'a fan-out' : st.buffer !== undefined ? 'a buffer' : null;
+    if (kind !== null && d.policy !== 'fifo') {
+      ctx.addIssue({ code: 'custom', path: ['stages', i, 'discipline', 'policy'], message: `a queue discipline applies to a pool stage; stage "${st.name}" is ${kind} stage, which serves FIFO` });
+    }
+    if (d.policy === 'shortest-first') {
+      if (d.by === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['stages', i, 'discipline'], message: 'shortest-first needs `by`: the request attribute it orders by, e.g. { policy: shortest-first, by: outputTokens }' });
+        return;
+      }
+      const carried = new Set((cls ?? []).flatMap((c) => Object.keys(c.attributes ?? {})));
+      // A trace's columns are known only once its file is read: the model checks them then.
+      if (!carried.has(d.by) && s.arrivals.process !== 'trace') {
+        const have = carried.size > 0 ? `the classes carry ${[...carried].map((a) => `"${a}"`).join(', ')}` : 'no class carries any attribute (give one in classes[].attributes)';
+        ctx.addIssue({ code: 'custom', path: ['stages', i, 'discipline', 'by'], message: `no class carries the attribute "${d.by}": ${have}` });
+      }
+    } else if (d.by !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['stages', i, 'discipline', 'by'], message: `\`by\` is read by shortest-first only, not by ${d.policy}` });
+    }
+  });
+}
+
+/** The latency objective of a class (either form of `slo:`), or null. */
+export function classSlo(c: ClassSpec) {
+  return latencySlo(c.slo);
+}

@@ -1,0 +1,79 @@
+/**
+ * Request classes at the system's door (issue 16): which class an arrival belongs to
+ * (by the classes' shares, from the run's own `classes` stream, so no other component's
+ * draws shift), and the attributes its class gives it. Without `classes` nothing here
+ * is built and a request stays in class 0.
+ */
+import type { Rng, Sampler, Simulation } from '../engine/index.ts';
+import type { ClassDescription, SystemDescription } from '../config/description.ts';
+import { SINGLE_CLASS, type ClassTable } from './disciplines/index.ts';
+import type { Request } from './request.ts';
+import { makeDistribution } from './service-distribution.ts';
+
+/** The class table disciplines read, from a system's classes (one default class without). */
+export function classTableOf(system: SystemDescription): ClassTable {
+  const cls = system.classes;
+  if (cls === null) return SINGLE_CLASS;
+  return {
+    names: cls.map((c) => c.name),
+    priorities: cls.map((c) => c.priority),
+    weights: cls.map((c) => c.weight),
+    deadlinesS: cls.map((c) => c.deadlineS),
+  };
+}
+
+/**
+ * The attribute names requests carry: the arrivals' own (a trace's columns), then every
+ * class attribute not among them, in the order the classes give them.
+ */
+export function attributeNamesOf(system: SystemDescription, arrivalNames: readonly string[]): string[] {
+  const names = [...arrivalNames];
+  for (const c of system.classes ?? []) for (const a of Object.keys(c.attributes)) if (!names.includes(a)) names.push(a);
+  return names;
+}
+
+/** Draws each arrival's class and its class's attributes. */
+export class ClassMix {
+  /** Cumulative shares, the last forced to 1 (shares sum to 1 within 1e-9). */
+  private readonly cumulative: number[];
+  private readonly rng: Rng;
+  /** Per class: [index in `Request.attrs`, sampler] of each attribute it carries. */
+  private readonly draws: Array<Array<[number, Sampler]>>;
+  private readonly width: number;
+
+  constructor(
+    readonly classes: readonly ClassDescription[],
+    sim: Simulation,
+    /** Every attribute name requests carry (`attributeNamesOf`). */
+    names: readonly string[],
+  ) {
+    let acc = 0;
+    this.cumulative = classes.map((c) => (acc += c.share));
+    this.cumulative[this.cumulative.length - 1] = 1;
+    this.rng = sim.random.stream('classes');
+    this.width = names.length;
+    this.draws = classes.map((c) =>
+      Object.entries(c.attributes).map(([name, spec]): [number, Sampler] => [
+        names.indexOf(name),
+        // An attribute's parameters are plain numbers; the engine's families take them as they are.
+        makeDistribution(spec).source(sim.random.stream(`class:${c.name}:attr:${name}`)),
+      ]),
+    );
+  }
+
+  /** Gives `req` its class and its class's attributes (beside any the arrivals gave it; 0 for one its class lacks). */
+  assign(req: Request): void {
+    const u = this.rng();
+    const cum = this.cumulative;
+    let k = 0;
+    while (u >= cum[k]!) k++;
+    req.classIndex = k;
+    const draws = this.draws[k]!;
+    if (this.width === 0) return;
+    const attrs = new Array<number>(this.width).fill(0);
+    const given = req.attrs;
+    if (given !== null) for (let i = 0; i < given.length; i++) attrs[i] = given[i]!;
+    for (const [i, draw] of draws) attrs[i] = draw();
+    req.attrs = attrs;
+  }
+}
