@@ -1,7 +1,7 @@
 import type { SeriesResult } from './time-series.ts';
 import type { CostResult } from './cost.ts';
 import type { LlmResult } from './metrics/llm-result.ts';
-import type { ClassResult } from './metrics/class-results.ts';
+import type { ClassResult } from './metrics/run-classes.ts';
 
 /** Latency summary in milliseconds. */
 export interface LatencySummaryMs {
@@ -153,7 +153,7 @@ export interface RunResult {
   warnings: string[];
   /** Token-level figures of the LLM stages (issue 14, `metrics/llm-result.ts`); absent when the scenario has none. */
   llm?: LlmResult;
-  /** Figures per request class (issue 16, `metrics/class-results.ts`); absent when the scenario declares no `classes`. */
+  /** Figures per request class (issue 16, `metrics/run-classes.ts`); absent when the scenario declares no `classes`. */
   classes?: Record<string, ClassResult>;
 }
 

@@ -30,7 +30,7 @@ import type { DivertDescription } from '../config/description.ts';
 import { attachLlmSeries, llmTokenColumns } from './metrics/llm-result.ts';
 // Request classes (issue 16): drawn at the door, measured per class.
 import { ClassMix, attributeNamesOf } from './classes.ts';
-import { ClassMetrics } from './metrics/class-results.ts';
+import { classesCollector, type ClassMetrics } from './metrics/run-classes.ts';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -146,10 +146,11 @@ export class ServingSystem implements DropTarget {
     this.metrics = new RunMetrics(system, runCollectors, (nowS) => {
       for (const st of this.stages) st.resetStats(nowS);
     });
+    // Told directly (a class is no `RunEvents` argument), and only when there are classes.
+    this.classMetrics = system.classes === null ? undefined : (this.metrics.of(classesCollector) as ClassMetrics);
 
     const attributeNames = attributeNamesOf(system, this.arrivals.attributeNames ?? []);
     this.classMix = system.classes === null ? undefined : new ClassMix(system.classes, this.sim, attributeNames);
-    this.classMetrics = system.classes === null ? undefined : new ClassMetrics(system.classes);
     this.built = buildStages(system, this.sim, attributeNames);
     this.stages = this.built.map((b) => b.stage);
     const u = system.users;
@@ -279,7 +280,7 @@ export class ServingSystem implements DropTarget {
     req.key = key;
     if (this.classMix !== undefined) {
       this.classMix.assign(req);
-      if (measured) this.classMetrics!.arrived(req.classIndex);
+      if (measured) this.classMetrics!.classArrived(req.classIndex);
     }
     this.entry(req);
   };
@@ -442,7 +443,7 @@ export class ServingSystem implements DropTarget {
       this.client.answered(req);
       return;
     }
-    this.classMetrics?.completed(req.classIndex, req.measured, this.metrics.measuring, this.sim.now - req.arrivalS);
+    this.classMetrics?.classCompleted(req.classIndex, req.measured, this.metrics.measuring, this.sim.now - req.arrivalS);
     this.finish(req.arrivalS, req.measured, req.quality, req.freshnessS);
   };
 
@@ -455,7 +456,7 @@ export class ServingSystem implements DropTarget {
       this.client.rejected(req, timedOut);
       return;
     }
-    this.classMetrics?.dropped(req.classIndex, req.measured, timedOut);
+    this.classMetrics?.classDropped(req.classIndex, req.measured, timedOut);
     this.fail(req.measured, timedOut);
   }
 
@@ -530,7 +531,6 @@ export class ServingSystem implements DropTarget {
       events: this.sim.eventsFired,
       warnings: runWarnings({ system: this.system, arrivalRateRps: this.arrivals.meanRateRps, mainPath: this.mainPath(), autoscalers: this.autoscalers, shielded: this.shielded(), span, stations: this.stages }),
       timeSeries: this.series.result(endS, startS),
-      ...(this.classMetrics !== undefined ? { classes: this.classMetrics.result(span.spanS) } : {}),
     };
     const parts = this.metrics.fragments({ ...span, system: this.system, built: this.built, nodes: this.nodes, stations: this.stages, stages });
     const out: Record<string, unknown> = {};

@@ -2,14 +2,15 @@
  * Figures per request class (issue 16): each class's counts, latency, drop rate,
  * objective and goodput, under the run's warm-up rule (the same one `RunMetrics`
  * applies: per-request figures for measured requests, goodput for every completion
- * once measurement has started, like `slo.goodputRps`). `ServingSystem` tells it the
- * class of each arrival, completion and drop; it exists only when the scenario
- * declares `classes`, so a run without them is unchanged.
+ * once measurement has started, like `slo.goodputRps`). It hears no `RunEvents` (they
+ * carry no class): `ServingSystem` tells it the class of each arrival, completion and
+ * drop, and only when the scenario declares `classes`; without them the run gets a
+ * collector that hears nothing and the result has no `classes` key.
  */
 import { QuantileSketch } from '../../engine/index.ts';
 import type { ClassDescription } from '../../config/description.ts';
-import type { LatencySummaryMs, SloResult } from '../result.ts';
-import { runFigure } from './run-collector.ts';
+import type { LatencySummaryMs, RunResult, SloResult } from '../result.ts';
+import { runFigure, type RunCollectorKind, type RunContext } from './run-collector.ts';
 
 const MS = 1000;
 
@@ -51,7 +52,7 @@ class ClassTally {
   constructor(readonly desc: ClassDescription) {}
 }
 
-/** Every class's tallies, fed by `ServingSystem`. */
+/** Every class's tallies, fed by `ServingSystem` (its methods are not `RunEvents` names, so `RunMetrics` never calls them). */
 export class ClassMetrics {
   private readonly tallies: ClassTally[];
   private readonly targetsS: number[];
@@ -62,12 +63,12 @@ export class ClassMetrics {
   }
 
   /** A measured arrival of class `k`. */
-  arrived(k: number): void {
+  classArrived(k: number): void {
     this.tallies[k]!.arrived++;
   }
 
   /** A completion of class `k`, `latencyS` after it arrived; `measuring`: measurement has started. */
-  completed(k: number, measured: boolean, measuring: boolean, latencyS: number): void {
+  classCompleted(k: number, measured: boolean, measuring: boolean, latencyS: number): void {
     if (!measuring) return;
     const t = this.tallies[k]!;
     const within = latencyS < this.targetsS[k]!;
@@ -80,15 +81,20 @@ export class ClassMetrics {
   }
 
   /** A measured drop of class `k`. */
-  dropped(k: number, measured: boolean, timedOut: boolean): void {
+  classDropped(k: number, measured: boolean, timedOut: boolean): void {
     if (!measured) return;
     const t = this.tallies[k]!;
     t.dropped++;
     if (timedOut) t.timedOut++;
   }
 
-  /** Every class's figures, in the scenario's order, over a measured span of `spanS` seconds. */
-  result(spanS: number): Record<string, ClassResult> {
+  /** Every class's figures, in the scenario's order, over the measured span. */
+  result(run: RunContext): Pick<RunResult, 'classes'> {
+    return { classes: this.figures(run.spanS) };
+  }
+
+  /** Every class's figures over a measured span of `spanS` seconds. */
+  figures(spanS: number): Record<string, ClassResult> {
     const out: Record<string, ClassResult> = {};
     for (const t of this.tallies) {
       const l = t.latency;
@@ -122,3 +128,20 @@ export class ClassMetrics {
     return out;
   }
 }
+
+/** Without `classes` the collector hears nothing and adds no key. */
+class NoClasses {
+  result(): Partial<RunResult> {
+    return {};
+  }
+}
+
+/**
+ * The registry entry. Its descriptors (`CLASS_FIGURES`, relative to `classes.<name>`)
+ * are not listed as run figures: their paths hold a class name.
+ */
+export const classesCollector: RunCollectorKind<ClassMetrics | NoClasses> = {
+  keys: ['classes'],
+  figures: [],
+  create: (s) => (s.classes === null ? new NoClasses() : new ClassMetrics(s.classes)),
+};
