@@ -58,7 +58,18 @@ interface ClassesView {
   classes?: ClassSpec[] | undefined;
   arrivals: { process: string };
   retry?: unknown;
-  stages: Array<{ name: string; discipline?: DisciplineSpec | undefined; buffer?: unknown; llm?: unknown; fanout?: unknown }>;
+  deadline?: unknown;
+  stages: Array<{
+    name: string;
+    discipline?: DisciplineSpec | undefined;
+    buffer?: unknown;
+    llm?: unknown;
+    fanout?: unknown;
+    batching?: { maxBatch: number } | undefined;
+    routing?: { policy: string } | undefined;
+    autoscale?: unknown;
+    deadline?: unknown;
+  }>;
 }
 
 /** Shares are read to this precision (0.1 + 0.2 + 0.7 is 1 in decimal, not in binary). */
@@ -89,6 +100,14 @@ export function checkClasses(s: ClassesView, ctx: z.RefinementCtx): void {
     const kind = st.llm !== undefined ? 'an llm' : st.fanout !== undefined ? 'a fan-out' : st.buffer !== undefined ? 'a buffer' : null;
     if (kind !== null && d.policy !== 'fifo') {
       ctx.addIssue({ code: 'custom', path: ['stages', i, 'discipline', 'policy'], message: `a queue discipline applies to a pool stage; stage "${st.name}" is ${kind} stage, which serves FIFO` });
+    }
+    if (d.policy === 'priority-preemptive') {
+      const at = (key: string, what: string) => ctx.addIssue({ code: 'custom', path: ['stages', i, key], message: `${what} is not supported with priority-preemptive (its pool serves one request per slot from one shared queue): leave it out, or use priority` });
+      if (st.batching !== undefined && st.batching.maxBatch > 1) at('batching', 'batching');
+      if (st.routing !== undefined && st.routing.policy !== 'shared') at('routing', 'a queue per replica');
+      if (st.autoscale !== undefined) at('autoscale', 'autoscaling');
+      if (st.deadline !== undefined) at('deadline', 'a stage deadline');
+      if (s.deadline !== undefined) ctx.addIssue({ code: 'custom', path: ['deadline'], message: `a deadline is not supported with priority-preemptive (stage "${st.name}"): leave it out, or use priority` });
     }
     if (d.policy === 'shortest-first') {
       if (d.by === undefined) {

@@ -93,7 +93,7 @@ export interface RetryDescription {
  * The kinds of station a stage can be: the key of `stationRegistry`
  * (`src/models/stations/registry.ts`).
  */
-export type StationKind = 'pool' | 'buffer' | 'fanout' | 'llm';
+export type StationKind = 'pool' | 'buffer' | 'fanout' | 'llm' | 'preemptive-pool';
 
 /** One stage: its station and what stands in front of it. */
 export interface StageDescription {

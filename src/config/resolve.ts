@@ -53,6 +53,7 @@ function kindOf(spec: StageSpec): StationKind {
   if (spec.llm !== undefined) return 'llm';
   if (spec.fanout !== undefined) return 'fanout';
   if (spec.buffer !== undefined) return 'buffer';
+  if (spec.discipline?.policy === 'priority-preemptive') return 'preemptive-pool';
   return 'pool';
 }
 

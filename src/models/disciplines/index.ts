@@ -17,6 +17,8 @@ export { SINGLE_CLASS, type ClassTable, type DisciplineContext, type DisciplineF
 export const disciplineRegistry = {
   fifo: makeFifo,
   priority: makePriority,
+  /** Its line is the priority one; the preemption is its station's (`stations/preemptive-pool.ts`). */
+  'priority-preemptive': makePriority,
   'weighted-fair': makeWeightedFair,
   'shortest-first': makeShortestFirst,
   'earliest-deadline-first': makeEarliestDeadlineFirst,
@@ -29,4 +31,4 @@ export type DisciplineName = keyof typeof disciplineRegistry;
 export const DISCIPLINE_NAMES = Object.keys(disciplineRegistry) as DisciplineName[];
 
 /** Disciplines that read class priorities (others ignore them: a scenario giving priorities gets a warning). */
-export const READS_PRIORITY: ReadonlySet<DisciplineName> = new Set(['priority']);
+export const READS_PRIORITY: ReadonlySet<DisciplineName> = new Set(['priority', 'priority-preemptive']);

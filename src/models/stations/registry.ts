@@ -3,6 +3,7 @@ import { makeDistribution } from '../service-distribution.ts';
 import { FanoutStation } from './fanout.ts';
 import { LlmStation } from './llm.ts';
 import { PoolStation, type PoolConfig } from './pool.ts';
+import { PreemptivePoolStation } from './preemptive-pool.ts';
 import type { StationContext, StationFactory } from './station.ts';
 import { disciplineRegistry } from '../disciplines/index.ts';
 import { InputError } from '../../config/errors.ts';
@@ -58,4 +59,5 @@ export const stationRegistry: { [K in StationKind]: StationFactory } = {
   buffer: (d, ctx) => new PoolStation(ctx.sim, poolConfigOf(d, ctx), ctx.metrics),
   fanout: (d, ctx) => new FanoutStation(ctx.sim, poolConfigOf(d, ctx), ctx.metrics, d.fanout!),
   llm: (d, ctx) => new LlmStation(ctx.sim, d, ctx.metrics, ctx.attributes, d.llm!.slo),
+  'preemptive-pool': (d, ctx) => new PreemptivePoolStation(ctx.sim, d, ctx.serviceTime, ctx.metrics, ctx.classes),
 };
