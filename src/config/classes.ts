@@ -69,6 +69,7 @@ interface ClassesView {
     routing?: { policy: string } | undefined;
     autoscale?: unknown;
     deadline?: unknown;
+    classes?: string[] | undefined;
   }>;
 }
 
@@ -94,6 +95,14 @@ export function checkClasses(s: ClassesView, ctx: z.RefinementCtx): void {
     }
     if (s.retry !== undefined) ctx.addIssue({ code: 'custom', path: ['classes'], message: 'classes with retrying clients (`retry`) are not supported yet: leave out one or the other' });
   }
+  const known = new Set((cls ?? []).map((c) => c.name));
+  s.stages.forEach((st, i) => {
+    st.classes?.forEach((name, j) => {
+      if (known.has(name)) return;
+      const have = known.size > 0 ? `the classes are ${[...known].map((n) => `"${n}"`).join(', ')}` : 'the scenario declares no `classes`';
+      ctx.addIssue({ code: 'custom', path: ['stages', i, 'classes', j], message: `unknown class "${name}": ${have}` });
+    });
+  });
   s.stages.forEach((st, i) => {
     const d = st.discipline;
     if (d === undefined) return;

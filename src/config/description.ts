@@ -147,6 +147,8 @@ export interface StageDescription {
   standby: boolean;
   /** A cache, fallback or prediction store stands in front: not all traffic reaches the station. */
   shielded: boolean;
+  /** Indices of the classes this stage serves (the others skip it); null when it serves every class. */
+  classes: number[] | null;
   /** The queue discipline of a pool stage (`fifo` unless given); `by`: the attribute `shortest-first` orders by, else null. */
   discipline: { policy: DisciplineName; by: string | null };
 }

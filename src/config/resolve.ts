@@ -30,6 +30,7 @@
  * | `classes[].priority`, `weight`   | 0, 1                                     |
  * | `classes[].slo`, `deadline`, `attributes` | none (null, Infinity, none)     |
  * | `stages[].discipline`            | `fifo`                                   |
+ * | `stages[].classes`               | every class (null)                       |
  */
 import { LIMITS } from './limits.ts';
 import { classSlo } from './classes.ts';
@@ -147,7 +148,9 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
       keep: sp.keep,
       candidatesIn: candidatesIn.get(sp.name) ?? 1,
       standby: standby.has(sp.name),
-      shielded: sp.cache !== undefined || sp.fallback !== undefined || sp.precompute !== undefined,
+      // A stage serving only some classes sees only part of the traffic, like one behind a cache.
+      shielded: sp.cache !== undefined || sp.fallback !== undefined || sp.precompute !== undefined || sp.classes !== undefined,
+      classes: sp.classes?.map((n) => scenario.classes!.findIndex((c) => c.name === n)) ?? null,
       discipline: { policy: sp.discipline?.policy ?? 'fifo', by: sp.discipline?.by ?? null },
     };
   });

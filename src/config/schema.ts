@@ -263,6 +263,8 @@ const stageSpec = z.strictObject({
   llm: llmStageSpec.optional(),
   /** The pool's queue discipline (src/config/classes.ts); FIFO when absent. */
   discipline: disciplineSpec.optional(),
+  /** The request classes this stage serves; the others skip it (all when absent). */
+  classes: z.array(z.string({ error: (iss) => `expected a class name, got ${show(iss.input)}` })).min(1, { error: 'name at least one class, or leave `classes` out' }).optional(),
 });
 export type StageSpec = z.output<typeof stageSpec>;
 

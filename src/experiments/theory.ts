@@ -6,6 +6,7 @@ import type { StageDescription, StationKind } from '../config/description.ts';
 import type { TheoryRow, Figure } from '../report/model.ts';
 import { mg1MeanWait, mgcMeanWaitApprox, mmcMeanWait } from './queueing.ts';
 import { llmTheoryRows } from './theory-llm.ts';
+import { classTheoryRows } from './theory-classes.ts';
 
 /** What theory needs to know of a stage: servers, mean and scv of one service, what reaches it, and what breaks the formulas. */
 export interface StageShape {
@@ -223,6 +224,8 @@ export function theoryRows(
       note = `${breaks.join('; ')}: the formula is only a reference here; the simulation is ${gapText(sim.value, analyticMs)}`;
     }
     rows.push({ stage: st.name, model, quantity: 'mean wait (ms)', analytic: analyticMs, simulated: sim, note: note + lambdaNote });
+    // Request classes under a priority discipline: a row per class (theory-classes.ts).
+    rows.push(...classTheoryRows({ scenario, shape: st, pathLength: shapes.length, lambda, figure }));
     // Burke: an M/M/c stage with an unbounded queue passes Poisson arrivals on.
     poissonIn = poissonIn && Math.abs(scv - 1) < 1e-9 && !st.boundedQueue && st.maxBatch === 1 && !st.fanout && !st.filtered && st.routing === 'shared';
   });

@@ -6,8 +6,9 @@
  */
 import type { Rng, Sampler, Simulation } from '../engine/index.ts';
 import type { ClassDescription, SystemDescription } from '../config/description.ts';
-import { SINGLE_CLASS, type ClassTable } from './disciplines/index.ts';
+import { READS_PRIORITY, SINGLE_CLASS, type ClassTable } from './disciplines/index.ts';
 import type { Request } from './request.ts';
+import type { PathTarget } from './stage-node.ts';
 import { makeDistribution } from './service-distribution.ts';
 
 /** The class table disciplines read, from a system's classes (one default class without). */
@@ -76,4 +77,39 @@ export class ClassMix {
     for (const [i, draw] of draws) attrs[i] = draw();
     req.attrs = attrs;
   }
+}
+
+/**
+ * The way into a stage that serves only some classes (`stages[].classes`): a request of
+ * a class it serves enters `node`; any other goes on to `skip`, what follows the stage.
+ */
+export function classGate(served: readonly number[], classCount: number, node: PathTarget, skip: PathTarget): PathTarget {
+  const serves = new Array<boolean>(classCount).fill(false);
+  for (const k of served) serves[k] = true;
+  return { enter: (req) => (serves[req.classIndex] ? node.enter(req) : skip.enter(req)) };
+}
+
+/**
+ * Class settings no stage reads, said once per run (not once per stage): priorities
+ * with no stage under a discipline that orders by them, weights with no weighted-fair
+ * stage. The run goes on; the warning says what to set.
+ */
+export function classWarnings(system: SystemDescription): string[] {
+  const cls = system.classes;
+  if (cls === null) return [];
+  const out: string[] = [];
+  const policies = system.stages.map((s) => s.discipline.policy);
+  const list = system.stages.map((s) => `"${s.name}" ${s.discipline.policy}`).join(', ');
+  const prioritized = cls.filter((c) => c.priorityGiven);
+  if (prioritized.length > 0 && !policies.some((p) => READS_PRIORITY.has(p))) {
+    out.push(
+      `classes ${prioritized.map((c) => `"${c.name}"`).join(', ')} give a priority, but no stage's discipline reads priorities (${list}), so they have no effect: ` +
+        'set discipline: { policy: priority } (or priority-preemptive) on the stage where they should apply',
+    );
+  }
+  const weighted = cls.filter((c) => c.weight !== 1);
+  if (weighted.length > 0 && !policies.includes('weighted-fair')) {
+    out.push(`classes ${weighted.map((c) => `"${c.name}"`).join(', ')} give a weight, but no stage is weighted-fair (${list}), so the weights have no effect: set discipline: { policy: weighted-fair } on the stage they should share`);
+  }
+  return out;
 }

@@ -29,7 +29,7 @@ import type { DivertDescription } from '../config/description.ts';
 // LLM stages (issue 14): their figures and checks live in their own files.
 import { attachLlmSeries, llmTokenColumns } from './metrics/llm-result.ts';
 // Request classes (issue 16): drawn at the door, measured per class.
-import { ClassMix, attributeNamesOf } from './classes.ts';
+import { ClassMix, attributeNamesOf, classGate } from './classes.ts';
 import { classesCollector, type ClassMetrics } from './metrics/run-classes.ts';
 
 /** Options of one run. */
@@ -112,6 +112,8 @@ export class ServingSystem implements DropTarget {
   private finishedTotal = 0;
   private readonly userOf: (() => number) | undefined;
   private readonly entry: (req: Request) => void;
+  /** Where a request enters the main path: the first node, or a class gate in front of it. */
+  private pathStart: PathTarget = { enter: () => {} };
   /** Most requests (sub-requests of a fan-out each) held at once before the run is refused. */
   private readonly maxInFlight: number;
   private readonly shouldStop: ((p: RunProgress) => boolean) | undefined;
@@ -218,7 +220,7 @@ export class ServingSystem implements DropTarget {
     );
     attachLlmSeries(this.stages, windowS);
     this.nodes = this.buildNodes();
-    this.entry = this.nodes[0]!.enter;
+    this.entry = this.pathStart.enter;
     const r = system.retry;
     this.client = r === null ? undefined : new RetryClient(this.sim, r, this.sim.random.stream('client:retry-jitter'), this.entry, this.callSucceeded, this.callFailed, this.metrics);
 
@@ -431,8 +433,10 @@ export class ServingSystem implements DropTarget {
         sp.index,
       );
       nodes[i] = node;
-      next = node;
+      // A stage serving only some classes: the others go past it, to what follows.
+      next = sp.classes === null ? node : classGate(sp.classes, this.system.classes!.length, node, next);
     }
+    this.pathStart = next;
     const nodeOf = new Map(nodes.map((n) => [n.stage, n]));
     for (const b of this.built) b.stage.connect({ done: nodeOf.get(b.stage) ?? standby, drop: this, changes: this.series });
     return nodes;
