@@ -21,13 +21,20 @@ export const attributeSpec = z.discriminatedUnion('dist', [
 ]);
 export type AttributeSpec = z.output<typeof attributeSpec>;
 
-/** One class of requests: its share of the arrivals, attributes, objective, priority, weight and deadline. */
-export const classSpec = z.strictObject({
+/**
+ * One class of requests: its share of the arrivals (or its own arrival process),
+ * attributes, objective, priority, weight and deadline. Built around the scenario's
+ * arrival-process spec (`classSpecOf(arrivalsSpec)`: schema.ts imports this file).
+ */
+export const classSpecOf = <A extends z.ZodType>(arrivals: A) =>
+  z.strictObject({
   name: z
     .string({ error: (iss) => `expected a class name, got ${show(iss.input)}` })
     .regex(NAME_RE, { error: (iss) => `a class name starts with a letter and uses letters, digits, "-" and "_", got ${show(iss.input)}` }),
   /** Share of the arrivals, in (0, 1]; the shares of all classes sum to 1. */
-  share: positiveNumber().refine((v) => v <= 1, { error: (iss) => `a share is at most 1, got ${show(iss.input)}` }),
+  share: positiveNumber().refine((v) => v <= 1, { error: (iss) => `a share is at most 1, got ${show(iss.input)}` }).optional(),
+  /** The class's own arrival process, instead of a share (then `arrivals: { process: classes }` at the top). */
+  arrivals: arrivals.optional(),
   /** Served before classes of a larger number by a `priority` discipline (default 0). */
   priority: z.number({ error: (iss) => `expected a number, got ${show(iss.input)}` }).int({ error: (iss) => `expected a whole number, got ${show(iss.input)}` }).optional(),
   /** Weight under `weighted-fair` (default 1). */
@@ -39,9 +46,21 @@ export const classSpec = z.strictObject({
   /** Numeric attributes its requests carry, by name (e.g. `outputTokens`), each drawn per request. */
   attributes: z.record(z.string().regex(NAME_RE, { error: 'an attribute name starts with a letter and uses letters, digits, "-" and "_"' }), attributeSpec).optional(),
 });
-export type ClassSpec = z.output<typeof classSpec>;
 
-export const classesSpec = z.array(classSpec).min(1, { error: 'give at least one class, or leave `classes` out' });
+/** The `classes:` list. */
+export const classesSpecOf = <A extends z.ZodType>(arrivals: A) => z.array(classSpecOf(arrivals)).min(1, { error: 'give at least one class, or leave `classes` out' });
+
+/** One class as validated (its `arrivals` typed as the scenario's). */
+export interface ClassSpec {
+  name: string;
+  share?: number | undefined;
+  arrivals?: { process: string } | undefined;
+  priority?: number | undefined;
+  weight?: number | undefined;
+  slo?: z.output<typeof sloSpec> | undefined;
+  deadline?: number | undefined;
+  attributes?: Record<string, AttributeSpec> | undefined;
+}
 
 /** A stage's queue discipline: `{ policy: priority }`, or `{ policy: shortest-first, by: outputTokens }`. */
 export const disciplineSpec = z.strictObject({
@@ -89,9 +108,25 @@ export function checkClasses(s: ClassesView, ctx: z.RefinementCtx): void {
       if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['classes', i, 'name'], message: `class name "${c.name}" is already used by classes[${first}]` });
       else seen.set(c.name, i);
     });
-    const sum = cls.reduce((a, c) => a + c.share, 0);
-    if (Math.abs(sum - 1) > SHARE_EPS) {
-      ctx.addIssue({ code: 'custom', path: ['classes'], message: `the classes' shares must sum to 1, got ${+sum.toPrecision(6)} (${cls.map((c) => `${c.name} ${c.share}`).join(' + ')})` });
+    const own = cls.filter((c) => c.arrivals !== undefined);
+    if (own.length === 0) {
+      cls.forEach((c, i) => {
+        if (c.share === undefined) ctx.addIssue({ code: 'custom', path: ['classes', i], message: `class "${c.name}" needs a share of the arrivals (share: 0.3), or every class its own arrivals` });
+      });
+      const sum = cls.reduce((a, c) => a + (c.share ?? 0), 0);
+      if (cls.every((c) => c.share !== undefined) && Math.abs(sum - 1) > SHARE_EPS) {
+        ctx.addIssue({ code: 'custom', path: ['classes'], message: `the classes' shares must sum to 1, got ${+sum.toPrecision(6)} (${cls.map((c) => `${c.name} ${c.share}`).join(' + ')})` });
+      }
+      if (s.arrivals.process === 'classes') ctx.addIssue({ code: 'custom', path: ['arrivals', 'process'], message: 'arrivals: { process: classes } takes each class\'s own arrivals, but no class gives one (classes[].arrivals)' });
+    } else {
+      cls.forEach((c, i) => {
+        if (c.arrivals === undefined) ctx.addIssue({ code: 'custom', path: ['classes', i], message: `class "${c.name}" needs its own arrivals, as the other classes have (or give every class a share instead)` });
+        if (c.share !== undefined) ctx.addIssue({ code: 'custom', path: ['classes', i, 'share'], message: `class "${c.name}" has its own arrivals: its share is theirs, leave share out` });
+        if (c.arrivals?.process === 'trace' || c.arrivals?.process === 'classes') {
+          ctx.addIssue({ code: 'custom', path: ['classes', i, 'arrivals', 'process'], message: `a class's own arrivals cannot be "${c.arrivals.process}"` });
+        }
+      });
+      if (s.arrivals.process !== 'classes') ctx.addIssue({ code: 'custom', path: ['arrivals'], message: 'classes bring their own arrivals: set arrivals: { process: classes }' });
     }
     if (s.retry !== undefined) ctx.addIssue({ code: 'custom', path: ['classes'], message: 'classes with retrying clients (`retry`) are not supported yet: leave out one or the other' });
   }

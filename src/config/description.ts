@@ -55,8 +55,10 @@ export interface SystemDescription {
 /** One class of requests (`classes:`): what it is, how much of the traffic, and how it is served. */
 export interface ClassDescription {
   name: string;
-  /** Share of the arrivals, in (0, 1]; the classes' shares sum to 1. */
-  share: number;
+  /** Share of the arrivals, in (0, 1] (the classes' shares sum to 1); null when the class has its own arrivals. */
+  share: number | null;
+  /** The class's own arrival process (`arrivals: { process: classes }`); null when it has a share. */
+  arrivals: ArrivalsSpec | null;
   /** Smaller is served first by a `priority` discipline; 0 when not given. */
   priority: number;
   /** Priority was written in the file (a discipline that ignores it warns once). */

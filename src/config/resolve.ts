@@ -187,7 +187,8 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
         const cs = classSlo(c);
         return {
           name: c.name,
-          share: c.share,
+          share: c.share ?? null,
+          arrivals: (c.arrivals as SystemDescription['arrivals'] | undefined) ?? null,
           priority: c.priority ?? 0,
           priorityGiven: c.priority !== undefined,
           weight: c.weight ?? 1,

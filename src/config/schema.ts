@@ -11,7 +11,7 @@ import { LIMITS, atMost, checkRunLimits, fmtCount } from './limits.ts';
 import { llmStageSpec, tokensSpec } from './llm-schema.ts';
 import { checkLlm } from './llm-checks.ts';
 import { pluginArrivalsSpec } from './plugins.ts';
-import { checkClasses, classesSpec, disciplineSpec } from './classes.ts';
+import { checkClasses, classesSpecOf, disciplineSpec } from './classes.ts';
 import { routerRegistry, type RouterName } from '../models/routing/index.ts';
 
 // Service-time distributions live in distributions-spec.ts (other spec files use them too).
@@ -180,7 +180,10 @@ const traceSpec = z.strictObject({
   timing: z.enum(['trace', 'poisson'], { error: (iss) => `expected "trace" (the recorded times) or "poisson" (the same rows at Poisson times), got ${show(iss.input)}` }).optional(),
 });
 
-export const arrivalsSpec = z.discriminatedUnion('process', [poissonSpec, constantSpec, diurnalSpec, spikeSpec, burstySpec, scheduleSpec, traceSpec, pluginArrivalsSpec]);
+/** Each request class brings its own arrival process (`classes[].arrivals`); the arrivals are their superposition. */
+const perClassSpec = z.strictObject({ process: z.literal('classes') });
+
+export const arrivalsSpec = z.discriminatedUnion('process', [poissonSpec, constantSpec, diurnalSpec, spikeSpec, burstySpec, scheduleSpec, traceSpec, pluginArrivalsSpec, perClassSpec]);
 export type ArrivalsSpec = z.output<typeof arrivalsSpec>;
 /** The process names a scenario may use for `process`. */
 export type ArrivalKind = ArrivalsSpec['process'];
@@ -307,7 +310,7 @@ export const scenarioSchema = z
     timeSeries: timeSeriesSpec.optional(),
     /** Memory bound of a run: most requests held at once (sub-requests of a fan-out count each). */
     /** Request classes: share, attributes, objective, priority, weight, deadline (src/config/classes.ts). */
-    classes: classesSpec.optional(),
+    classes: classesSpecOf(arrivalsSpec).optional(),
     limits: z
       .strictObject({ maxInFlight: positiveInt().superRefine(atMost(LIMITS.maxInFlight, 'requests in flight (about 400 bytes each)')).optional() })
       .optional(),

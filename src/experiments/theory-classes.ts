@@ -32,13 +32,15 @@ export function classTheoryRows(input: ClassTheoryInput): TheoryRow[] {
   const classes = scenario.classes;
   const policy = shape.desc.discipline.policy;
   if (classes === undefined || (policy !== 'priority' && policy !== 'priority-preemptive')) return [];
+  // Classes with their own arrival processes: their rates are the processes', not shares of λ (not covered here).
+  if (classes.some((c) => c.share === undefined)) return [];
   if (input.pathLength !== 1 || shape.desc.classes !== null || shape.scv === undefined || !(lambda > 0)) return [];
   // Classes of one priority are one level of the formulas, served FIFO among themselves.
   const levels = [...new Set(classes.map((c) => c.priority ?? 0))].sort((a, b) => a - b);
   const meanS = shape.meanS;
   const second = meanS * meanS * (1 + shape.scv);
   const loads: PriorityClassLoad[] = levels.map((p) => ({
-    lambda: lambda * classes.filter((c) => (c.priority ?? 0) === p).reduce((a, c) => a + c.share, 0),
+    lambda: lambda * classes.filter((c) => (c.priority ?? 0) === p).reduce((a, c) => a + c.share!, 0),
     meanS,
     secondMomentS2: second,
   }));

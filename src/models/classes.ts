@@ -9,6 +9,7 @@ import type { ClassDescription, SystemDescription } from '../config/description.
 import { READS_PRIORITY, SINGLE_CLASS, type ClassTable } from './disciplines/index.ts';
 import type { Request } from './request.ts';
 import type { PathTarget } from './stage-node.ts';
+import type { PerClassArrivals } from './arrivals/index.ts';
 import { makeDistribution } from './service-distribution.ts';
 
 /** The class table disciplines read, from a system's classes (one default class without). */
@@ -33,11 +34,11 @@ export function attributeNamesOf(system: SystemDescription, arrivalNames: readon
   return names;
 }
 
-/** Draws each arrival's class and its class's attributes. */
+/** Draws each arrival's class (by share, or from the class's own arrivals) and its class's attributes. */
 export class ClassMix {
-  /** Cumulative shares, the last forced to 1 (shares sum to 1 within 1e-9). */
+  /** Cumulative shares, the last forced to 1 (shares sum to 1 within 1e-9); empty with per-class arrivals. */
   private readonly cumulative: number[];
-  private readonly rng: Rng;
+  private readonly rng: Rng | null;
   /** Per class: [index in `Request.attrs`, sampler] of each attribute it carries. */
   private readonly draws: Array<Array<[number, Sampler]>>;
   private readonly width: number;
@@ -47,11 +48,13 @@ export class ClassMix {
     sim: Simulation,
     /** Every attribute name requests carry (`attributeNamesOf`). */
     names: readonly string[],
+    /** The superposed arrivals, when each class has its own (`arrivals: { process: classes }`). */
+    private readonly perClass: PerClassArrivals | null,
   ) {
     let acc = 0;
-    this.cumulative = classes.map((c) => (acc += c.share));
-    this.cumulative[this.cumulative.length - 1] = 1;
-    this.rng = sim.random.stream('classes');
+    this.cumulative = perClass !== null ? [] : classes.map((c) => (acc += c.share!));
+    if (perClass === null) this.cumulative[this.cumulative.length - 1] = 1;
+    this.rng = perClass !== null ? null : sim.random.stream('classes');
     this.width = names.length;
     this.draws = classes.map((c) =>
       Object.entries(c.attributes).map(([name, spec]): [number, Sampler] => [
@@ -62,12 +65,18 @@ export class ClassMix {
     );
   }
 
-  /** Gives `req` its class and its class's attributes (beside any the arrivals gave it; 0 for one its class lacks). */
-  assign(req: Request): void {
-    const u = this.rng();
+  /** The class of the arrival just made: drawn by share, or the one whose process made it (call before the arrivals move on). */
+  pick(): number {
+    if (this.perClass !== null) return this.perClass.lastClass;
+    const u = this.rng!();
     const cum = this.cumulative;
     let k = 0;
     while (u >= cum[k]!) k++;
+    return k;
+  }
+
+  /** Gives `req` class `k` and its class's attributes (beside any the arrivals gave it; 0 for one its class lacks). */
+  assign(req: Request, k: number): void {
     req.classIndex = k;
     const draws = this.draws[k]!;
     if (this.width === 0) return;

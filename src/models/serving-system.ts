@@ -2,7 +2,7 @@ import { Simulation, type QuantileSketch, type Seed, type SketchData } from '../
 import type { SystemDescription } from '../config/description.ts';
 import { resolveScenario, type ValidatedScenario } from '../config/resolve.ts';
 import type { TraceOpener } from '../config/trace-csv.ts';
-import { makeArrivals, type ArrivalProcess } from './arrivals/index.ts';
+import { makeArrivals, type ArrivalProcess, type PerClassArrivals } from './arrivals/index.ts';
 import { Autoscaler } from './autoscaler.ts';
 import { buildStages, type BuiltStage } from './build-stage.ts';
 import { stageCapacityRps, unboundedGrowth } from './load-check.ts';
@@ -139,7 +139,12 @@ export class ServingSystem implements DropTarget {
     this.shouldStop = options.shouldStop;
     this.stopMask = (options.stopCheckEvery ?? STOP_CHECK_EVERY) - 1;
     this.sim = new Simulation({ seed: this.seed });
-    this.arrivals = makeArrivals(system.arrivals, this.sim, { ...(options.openTrace ? { openTrace: options.openTrace } : {}), countColumns: llmTokenColumns(system) });
+    const classArrivals = system.classes?.flatMap((c) => (c.arrivals !== null ? [{ name: c.name, arrivals: c.arrivals }] : [])) ?? [];
+    this.arrivals = makeArrivals(system.arrivals, this.sim, {
+      ...(options.openTrace ? { openTrace: options.openTrace } : {}),
+      countColumns: llmTokenColumns(system),
+      ...(classArrivals.length > 0 ? { classArrivals } : {}),
+    });
     this.stopRequests = system.stopRequests;
     this.stopS = system.stopS;
     this.warmupRequests = system.warmupRequests;
@@ -152,7 +157,7 @@ export class ServingSystem implements DropTarget {
     this.classMetrics = system.classes === null ? undefined : (this.metrics.of(classesCollector) as ClassMetrics);
 
     const attributeNames = attributeNamesOf(system, this.arrivals.attributeNames ?? []);
-    this.classMix = system.classes === null ? undefined : new ClassMix(system.classes, this.sim, attributeNames);
+    this.classMix = system.classes === null ? undefined : new ClassMix(system.classes, this.sim, attributeNames, system.arrivals.process === 'classes' ? (this.arrivals as PerClassArrivals) : null);
     this.built = buildStages(system, this.sim, attributeNames);
     this.stages = this.built.map((b) => b.stage);
     const u = system.users;
@@ -258,8 +263,9 @@ export class ServingSystem implements DropTarget {
     const index = this.arrivedTotal++;
     const measured = this.metrics.arrival(index, now);
     this.series.arrival(now);
-    // Attributes of this arrival must be read before `next` moves the trace on.
+    // Attributes of this arrival (and its class) must be read before `next` moves the trace on.
     const attrs = this.arrivals.attributes?.() ?? null;
+    const classIndex = this.classMix === undefined ? 0 : this.classMix.pick();
     if (this.arrivedTotal < this.stopRequests) {
       const next = this.arrivals.next(now);
       if (next < this.stopS) this.sim.scheduleAt(next, this.arrive);
@@ -281,7 +287,7 @@ export class ServingSystem implements DropTarget {
     req.attrs = attrs;
     req.key = key;
     if (this.classMix !== undefined) {
-      this.classMix.assign(req);
+      this.classMix.assign(req, classIndex);
       if (measured) this.classMetrics!.classArrived(req.classIndex);
     }
     this.entry(req);

@@ -29,8 +29,9 @@ describe('without classes, or under FIFO, the overall figures are today’s', ()
     const r = runScenario({
       ...base,
       classes: [
-        { name: 'interactive', share: 0.3, priority: 0, attributes: { size: { dist: 'exponential', mean: 10 } } },
-        { name: 'batch', share: 0.7, priority: 1 },
+        // No priorities: on FIFO stages they would (rightly) add a warning.
+        { name: 'interactive', share: 0.3, attributes: { size: { dist: 'exponential', mean: 10 } } },
+        { name: 'batch', share: 0.7 },
       ],
     });
     expect(r.classes).toBeDefined();
@@ -116,5 +117,34 @@ describe('disciplines compose with batching', () => {
     expect(pr.classes!['lo']!.latencyMs.mean).toBeGreaterThan(fifo.classes!['lo']!.latencyMs.mean);
     // Under FIFO the classes see one queue: their means agree within noise (30k requests).
     expect(Math.abs(fifo.classes!['hi']!.latencyMs.mean / fifo.classes!['lo']!.latencyMs.mean - 1)).toBeLessThan(0.05);
+  });
+});
+
+describe('classes with their own arrival processes', () => {
+  const sc: Scenario = {
+    name: 'per-class',
+    seed: 9,
+    arrivals: { process: 'classes' },
+    stop: { duration: 2_000 },
+    classes: [
+      { name: 'steady', arrivals: { process: 'poisson', qps: 5 } },
+      { name: 'flood', arrivals: { process: 'spike', qps: 10, factor: 3, at: 500, duration: 500 } },
+    ],
+    stages: [{ name: 'gpu', replicas: 8, service: { dist: 'exponential', mean: 0.1 } }],
+  };
+
+  it('each class arrives at its own process’s rate (their superposition is the run’s)', () => {
+    const r = runScenario(sc);
+    // Expected counts: 5/s · 2,000 s = 10,000; 10/s · 2,000 s + 20/s · 500 s = 30,000. Poisson
+    // counts: SD √10,000 = 100 and √30,000 ≈ 173; 4 % is more than 4 SD for both.
+    expect(Math.abs(r.classes!['steady']!.requests.arrived / 10_000 - 1)).toBeLessThan(0.04);
+    expect(Math.abs(r.classes!['flood']!.requests.arrived / 30_000 - 1)).toBeLessThan(0.04);
+    expect(r.classes!['steady']!.requests.arrived + r.classes!['flood']!.requests.arrived).toBe(r.requests.arrived);
+  });
+
+  it('a class’s draws are its own: changing one class’s process leaves the other’s arrivals as they were', () => {
+    const a = runScenario(sc);
+    const b = runScenario({ ...sc, classes: [sc.classes![0]!, { name: 'flood', arrivals: { process: 'poisson', qps: 12 } }] });
+    expect(b.classes!['steady']!.requests.arrived).toBe(a.classes!['steady']!.requests.arrived);
   });
 });
