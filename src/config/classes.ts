@@ -45,6 +45,10 @@ export const classSpecOf = <A extends z.ZodType>(arrivals: A) =>
   deadline: positiveDuration().optional(),
   /** Numeric attributes its requests carry, by name (e.g. `outputTokens`), each drawn per request. */
   attributes: z.record(z.string().regex(NAME_RE, { error: 'an attribute name starts with a letter and uses letters, digits, "-" and "_"' }), attributeSpec).optional(),
+  /** Admission: a token bucket at the door, `rps` tokens a second up to `burst`; a request finding it empty is shed. */
+  rateLimit: z.strictObject({ rps: positiveNumber(), burst: positiveNumber().refine((v) => v >= 1, { error: (iss) => `a burst of at least 1 request, got ${show(iss.input)}` }) }).optional(),
+  /** Shedding: a request of this class is shed before a stage whose queue holds this many or more (lower classes get lower numbers, so they go first). */
+  shedAt: z.strictObject({ queueLength: z.number({ error: (iss) => `expected a whole number, got ${show(iss.input)}` }).int().min(0) }).optional(),
 });
 
 /** The `classes:` list. */
@@ -60,6 +64,8 @@ export interface ClassSpec {
   slo?: z.output<typeof sloSpec> | undefined;
   deadline?: number | undefined;
   attributes?: Record<string, AttributeSpec> | undefined;
+  rateLimit?: { rps: number; burst: number } | undefined;
+  shedAt?: { queueLength: number } | undefined;
 }
 
 /** A stage's queue discipline: `{ policy: priority }`, or `{ policy: shortest-first, by: outputTokens }`. */

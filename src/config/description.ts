@@ -71,6 +71,10 @@ export interface ClassDescription {
   deadlineS: number;
   /** Attributes its requests carry, by name. */
   attributes: Record<string, AttributeSpec>;
+  /** Token bucket at the door (requests a second, and the most banked); null for none. */
+  rateLimit: { rps: number; burst: number } | null;
+  /** Shed before a stage whose queue holds this many or more; Infinity for never. */
+  shedAtQueueLength: number;
 }
 
 /** `count` known users with Zipf (`zipf: s`) or uniform (0) popularity; a share of requests from new users. */

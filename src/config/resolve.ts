@@ -195,6 +195,8 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
           slo: cs ? { target: cs.target, latencyS: cs.latencyS, fraction: cs.fraction } : null,
           deadlineS: c.deadline ?? Infinity,
           attributes: c.attributes ?? {},
+          rateLimit: c.rateLimit ?? null,
+          shedAtQueueLength: c.shedAt?.queueLength ?? Infinity,
         };
       }) ?? null,
   };

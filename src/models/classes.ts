@@ -122,3 +122,48 @@ export function classWarnings(system: SystemDescription): string[] {
   }
   return out;
 }
+
+/** Why admission control turned a request away before any station saw it. */
+export type ShedReason = 'rateLimit' | 'queueLength';
+
+/**
+ * Per-class token buckets at the system's door (`classes[].rateLimit`): a class earns
+ * `rps` tokens a second up to `burst`, starts full, and each admitted request spends one;
+ * a request finding fewer than one is shed. Classes without a limit always pass.
+ */
+export class ClassRateLimits {
+  private readonly rps: number[];
+  private readonly burst: number[];
+  private readonly tokens: number[];
+  private readonly lastS: number[];
+
+  constructor(classes: readonly ClassDescription[]) {
+    this.rps = classes.map((c) => c.rateLimit?.rps ?? Infinity);
+    this.burst = classes.map((c) => c.rateLimit?.burst ?? Infinity);
+    this.tokens = [...this.burst];
+    this.lastS = classes.map(() => 0);
+  }
+
+  /** Whether a request of class `k` arriving at `nowS` is admitted (it then spends a token). */
+  admit(k: number, nowS: number): boolean {
+    const rps = this.rps[k]!;
+    if (rps === Infinity) return true;
+    const t = Math.min(this.burst[k]!, this.tokens[k]! + (nowS - this.lastS[k]!) * rps);
+    this.lastS[k] = nowS;
+    if (t < 1) {
+      this.tokens[k] = t;
+      return false;
+    }
+    this.tokens[k] = t - 1;
+    return true;
+  }
+}
+
+/**
+ * The way into a stage under queue-length shedding (`classes[].shedAt`): a request whose
+ * class's threshold the stage's queue has reached is shed; any other enters `node`.
+ * Lower classes are given lower thresholds, so they are shed first.
+ */
+export function shedGate(thresholds: readonly number[], waiting: () => number, node: PathTarget, shed: (req: Request) => void): PathTarget {
+  return { enter: (req) => (waiting() >= thresholds[req.classIndex]! ? shed(req) : node.enter(req)) };
+}

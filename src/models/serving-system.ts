@@ -29,7 +29,7 @@ import type { DivertDescription } from '../config/description.ts';
 // LLM stages (issue 14): their figures and checks live in their own files.
 import { attachLlmSeries, llmTokenColumns } from './metrics/llm-result.ts';
 // Request classes (issue 16): drawn at the door, measured per class.
-import { ClassMix, attributeNamesOf, classGate } from './classes.ts';
+import { ClassMix, ClassRateLimits, attributeNamesOf, classGate, shedGate, type ShedReason } from './classes.ts';
 import { classesCollector, type ClassMetrics } from './metrics/run-classes.ts';
 
 /** Options of one run. */
@@ -126,6 +126,8 @@ export class ServingSystem implements DropTarget {
   /** Request classes: each arrival's class and attributes, and the figures per class; undefined without `classes`. */
   private readonly classMix: ClassMix | undefined;
   private readonly classMetrics: ClassMetrics | undefined;
+  /** Admission control: the classes' token buckets; undefined when no class has a rate limit. */
+  private readonly rateLimits: ClassRateLimits | undefined;
 
   /**
    * Builds a run of a validated scenario (resolved here, once) or of a system
@@ -157,6 +159,7 @@ export class ServingSystem implements DropTarget {
     this.classMetrics = system.classes === null ? undefined : (this.metrics.of(classesCollector) as ClassMetrics);
 
     const attributeNames = attributeNamesOf(system, this.arrivals.attributeNames ?? []);
+    this.rateLimits = system.classes?.some((c) => c.rateLimit !== null) ? new ClassRateLimits(system.classes) : undefined;
     this.classMix = system.classes === null ? undefined : new ClassMix(system.classes, this.sim, attributeNames, system.arrivals.process === 'classes' ? (this.arrivals as PerClassArrivals) : null);
     this.built = buildStages(system, this.sim, attributeNames);
     this.stages = this.built.map((b) => b.stage);
@@ -289,6 +292,10 @@ export class ServingSystem implements DropTarget {
     if (this.classMix !== undefined) {
       this.classMix.assign(req, classIndex);
       if (measured) this.classMetrics!.classArrived(req.classIndex);
+      if (this.rateLimits !== undefined && !this.rateLimits.admit(classIndex, now)) {
+        this.shed(req, 'rateLimit');
+        return;
+      }
     }
     this.entry(req);
   };
@@ -439,8 +446,12 @@ export class ServingSystem implements DropTarget {
         sp.index,
       );
       nodes[i] = node;
-      // A stage serving only some classes: the others go past it, to what follows.
-      next = sp.classes === null ? node : classGate(sp.classes, this.system.classes!.length, node, next);
+      // Queue-length shedding in front of the stage, then (a stage serving only some
+      // classes) the way past it for the others, to what follows.
+      const thresholds = this.system.classes?.map((c) => c.shedAtQueueLength) ?? [];
+      const station = b.stage;
+      const door = thresholds.some((t) => t !== Infinity) ? shedGate(thresholds, () => station.waiting, node, (req) => this.shed(req, 'queueLength')) : node;
+      next = sp.classes === null ? door : classGate(sp.classes, this.system.classes!.length, door, next);
     }
     this.pathStart = next;
     const nodeOf = new Map(nodes.map((n) => [n.stage, n]));
@@ -459,6 +470,12 @@ export class ServingSystem implements DropTarget {
 
   /** The end of the main path: a request done with its last stage is complete (declared after `complete`, which it holds). */
   private readonly pathEnd: PathTarget = { enter: this.complete };
+
+  /** Admission control turned a request away before a station saw it: a drop, counted per class and reason. */
+  private shed(req: Request, reason: ShedReason): void {
+    this.classMetrics!.classShed(req.classIndex, req.measured, reason);
+    this.fail(req.measured, false);
+  }
 
   /** A station turned a request away for good (`DropTarget`). */
   stationDropped(req: Request, timedOut: boolean): void {

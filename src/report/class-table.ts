@@ -7,6 +7,13 @@ import type { RunResult } from '../models/result.ts';
 import { SLO } from '../models/metrics/run-slo.ts';
 import { columnHeader, formatCell, formatFigure } from './figures.ts';
 
+/** Lines saying what admission control shed, per class and reason (none when it shed nothing). */
+export function shedLines(r: RunResult): string[] {
+  return Object.entries(r.classes ?? {})
+    .filter(([, c]) => c.shed.rateLimit + c.shed.queueLength > 0)
+    .map(([name, c]) => `Shed "${name}": ${formatFigure(CLASS_FIGURES.arrived, c.shed.rateLimit)} by its rate limit, ${formatFigure(CLASS_FIGURES.arrived, c.shed.queueLength)} at its queue threshold (counted as dropped)`);
+}
+
 /** Header and rows of the class table; null when the run has no classes. */
 export function classTable(r: RunResult): { head: string[]; rows: string[][] } | null {
   const classes = r.classes;

@@ -27,6 +27,8 @@ export interface ClassResult {
   goodputRps: number;
   /** Completions per second of the measured span. */
   throughputRps: number;
+  /** Measured requests admission control shed (part of `dropped`), by reason: the class's rate limit, or a stage's queue at the class's threshold. */
+  shed: { rateLimit: number; queueLength: number };
 }
 
 /** How the text output shows a class's figures (keys relative to `classes.<name>`). */
@@ -45,6 +47,8 @@ class ClassTally {
   completed = 0;
   dropped = 0;
   timedOut = 0;
+  shedRate = 0;
+  shedQueue = 0;
   withinSlo = 0;
   departures = 0;
   departuresWithinSlo = 0;
@@ -88,6 +92,15 @@ export class ClassMetrics {
     if (timedOut) t.timedOut++;
   }
 
+  /** A measured request of class `k` shed by admission control (`reason`); it counts as dropped. */
+  classShed(k: number, measured: boolean, reason: 'rateLimit' | 'queueLength'): void {
+    if (!measured) return;
+    const t = this.tallies[k]!;
+    t.dropped++;
+    if (reason === 'rateLimit') t.shedRate++;
+    else t.shedQueue++;
+  }
+
   /** Every class's figures, in the scenario's order, over the measured span. */
   result(run: RunContext): Pick<RunResult, 'classes'> {
     return { classes: this.figures(run.spanS) };
@@ -123,6 +136,7 @@ export class ClassMetrics {
               },
         goodputRps: rate(t.departuresWithinSlo),
         throughputRps: rate(t.departures),
+        shed: { rateLimit: t.shedRate, queueLength: t.shedQueue },
       };
     }
     return out;
