@@ -52,7 +52,9 @@ export function stageArrivalRate(st: StageShape, load: StageLoad, overloadedBefo
       ? `stage "${overloadedBefore}" before it is overloaded, so this one receives its throughput`
       : load.boundOnly
         ? st.filtered
-          ? 'a cache, fallback or prediction store takes part of the traffic'
+          ? st.desc.classes !== null
+            ? 'the stage serves only some request classes'
+            : 'a cache, fallback or prediction store takes part of the traffic'
           : 'a cache, fallback or prediction store before it passes an unknown share'
         : st.hedged
           ? 'hedged sub-requests add backup copies'
@@ -159,7 +161,7 @@ export function theoryRows(
     if (st.fanout) breaks.push('each request waits for the slowest of its shards (fan-out)');
     if (st.routing !== 'shared') breaks.push(`each replica has its own queue (${st.routing} routing), which a shared-queue formula overrates`);
     if (st.boundedQueue) breaks.push('the queue is bounded, so drops lighten the load');
-    if (st.filtered) breaks.push('a cache, fallback or prediction store in front changes who reaches the stage');
+    if (st.filtered) breaks.push(st.desc.classes !== null ? 'the stage serves only some request classes' : 'a cache, fallback or prediction store in front changes who reaches the stage');
     if (st.scv === undefined) breaks.push('service time depends on request attributes');
     const scv = st.scv ?? 1;
     let model: string;

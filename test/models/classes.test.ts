@@ -202,3 +202,28 @@ describe('admission control', () => {
     expect(r.requests.arrived).toBe(r.requests.completed + r.requests.dropped);
   });
 });
+
+describe('per-class paths', () => {
+  it('a stage serving only some classes sees only their requests; the others go past it', () => {
+    const r = runScenario({
+      name: 'paths',
+      seed: 2,
+      arrivals: { process: 'poisson', qps: 20 },
+      stop: { requests: 3_000 },
+      classes: [
+        { name: 'interactive', share: 0.3 },
+        { name: 'batch', share: 0.7 },
+      ],
+      stages: [
+        { name: 'cache', replicas: 1, classes: ['interactive'], service: { dist: 'deterministic', value: 0.001 } },
+        { name: 'model', replicas: 4, service: { dist: 'exponential', mean: 0.05 } },
+        { name: 'post', replicas: 2, classes: ['batch'], service: { dist: 'deterministic', value: 0.002 } },
+      ],
+    });
+    const c = r.classes!;
+    expect(r.stages['cache']!.completed).toBe(c['interactive']!.requests.completed);
+    expect(r.stages['model']!.completed).toBe(r.requests.completed);
+    expect(r.stages['post']!.completed).toBe(c['batch']!.requests.completed);
+    expect(r.requests.completed).toBe(3_000);
+  });
+});
