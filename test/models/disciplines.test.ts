@@ -106,13 +106,23 @@ describe('WeightedFairLine (deficit round-robin)', () => {
     expect(line.peek()).toBeUndefined();
   });
 
-  it('drops expired requests at a class head without charging the class', () => {
+  it('hands out an expired request (a tombstone) without charging its class', () => {
     const line = new WeightedFairLine({ ...CLASSES, weights: [1, 1, 1] });
     const rs = requests([0, 0, 1, 1]);
     for (const r of rs) line.push(r);
     rs[0]!.expired = true;
-    // a's first is a tombstone: a still serves one (id1) in its turn, then b.
-    expect(drain(line)).toEqual([1, 2, 3]);
+    // a's first is a tombstone (the queue group skips it): a still serves one live
+    // request (id1) in its turn, then b. Charged for it, a would give way to b first.
+    expect(drain(line)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('peek returns a request whenever length is above 0, tombstones included (the pool relies on it)', () => {
+    const line = new WeightedFairLine(CLASSES);
+    const rs = requests([0, 1]);
+    for (const r of rs) line.push(r);
+    for (const r of rs) r.expired = true;
+    expect(line.length).toBe(2);
+    expect(line.peek()).toBeDefined();
   });
 
   it('peek shows what shift takes', () => {

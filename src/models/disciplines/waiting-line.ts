@@ -14,7 +14,10 @@ export interface WaitingLine {
   push(req: Request): void;
   /** Removes and returns the request served next, or undefined when empty. */
   shift(): Request | undefined;
-  /** The request served next, without removing it (the batcher's wait counts from it). */
+  /**
+   * The request served next, without removing it (the batcher's wait counts from it).
+   * Defined whenever `length` > 0 (it may be a tombstone): the pool reads it so.
+   */
   peek(): Request | undefined;
 }
 

@@ -43,23 +43,23 @@ export class WeightedFairLine implements WaitingLine {
   shift(): Request | undefined {
     const c = this.next();
     if (c < 0) return undefined;
-    this.deficit[c]!--;
+    const r = this.queues[c]!.shift()!;
     this.total--;
-    return this.queues[c]!.shift();
+    // A tombstone (its deadline passed while it waited) leaves without costing its class credit.
+    if (!r.expired) this.deficit[c]!--;
+    return r;
   }
 
-  /** The class served next (advancing the round as DRR does; idempotent until a shift), or −1 when empty. */
+  /**
+   * The class served next (advancing the round as DRR does; idempotent until a shift),
+   * or −1 when empty. Tombstones count as requests here, as in the FIFO ring: `peek`
+   * returns one whenever `length` > 0, and the queue group skips it.
+   */
   private next(): number {
     if (this.total === 0) return -1;
     const n = this.queues.length;
     for (;;) {
       const q = this.queues[this.cur]!;
-      // Tombstones at a class's head leave without costing it credit.
-      while (q.length > 0 && q.peek()!.expired) {
-        q.shift();
-        this.total--;
-      }
-      if (this.total === 0) return -1;
       if (q.length === 0) {
         this.deficit[this.cur] = 0;
       } else {
