@@ -122,7 +122,7 @@ describe('invariants of request classes (property tests)', () => {
         const stageDrops = Object.values(r.stages).reduce((a, s) => a + s.dropped, 0);
         expect(stageDrops + sum((c) => c.shed.rateLimit + c.shed.queueLength)).toBe(r.requests.dropped);
       }),
-      { numRuns: 80, seed: 20261207 },
+      { numRuns: 150, seed: 20261207 },
     );
   });
 
