@@ -45,7 +45,7 @@ export class Autoscaler {
   readonly decisions: ScalingDecision[] = [];
   private readonly recs: Array<{ t: number; r: number }> = [];
   private readonly starting: Timer[] = [];
-  private lastT: number;
+  private lastT = 0;
   private lastBusy = 0;
   private lastSlots = 0;
   private lastQueue = 0;
