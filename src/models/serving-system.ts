@@ -231,8 +231,9 @@ export class ServingSystem implements DropTarget {
     this.entry = this.pathStart.enter;
     const r = system.retry;
     this.client = r === null ? undefined : new RetryClient(this.sim, r, this.sim.random.stream('client:retry-jitter'), this.entry, this.callSucceeded, this.callFailed, this.metrics);
-    // A lone stage entered on arrival, without retries: its node times are the run's latencies.
-    if (this.client === undefined && this.nodes.length === 1) this.nodes[0]!.stage.metrics.adoptEndToEnd(this.latency);
+    // A lone stage entered on arrival, without retries: its node times are the run's latencies
+    // (not when it serves only some classes: the others complete without entering it).
+    if (this.client === undefined && this.nodes.length === 1 && system.stages.every((s) => s.classes === null)) this.nodes[0]!.stage.metrics.adoptEndToEnd(this.latency);
 
     if (this.warmupRequests === 0 && this.warmupS === 0) this.metrics.start(0);
     else if (this.warmupS > 0) this.sim.scheduleAt(this.warmupS, () => this.metrics.start(this.sim.now));

@@ -227,3 +227,23 @@ describe('per-class paths', () => {
     expect(r.requests.completed).toBe(3_000);
   });
 });
+
+describe('a lone stage serving only some classes', () => {
+  it('measures its own time in stage (it does not adopt the run’s end-to-end latencies)', () => {
+    const r = runScenario({
+      name: 'lone',
+      seed: 2,
+      arrivals: { process: 'poisson', qps: 20 },
+      stop: { requests: 2_000 },
+      classes: [
+        { name: 'interactive', share: 0.3 },
+        { name: 'batch', share: 0.7 },
+      ],
+      stages: [{ name: 'model', replicas: 4, classes: ['interactive'], service: { dist: 'deterministic', value: 0.05 } }],
+    });
+    // Every request that entered spent at least the 50 ms of service there; the batch
+    // ones skipped it and finished at once.
+    expect(r.stages['model']!.timeInStageMs!.p50).toBeGreaterThanOrEqual(49.9);
+    expect(r.classes!['batch']!.latencyMs.max).toBe(0);
+  });
+});
