@@ -58,7 +58,7 @@ describe.each(CASES)('Cobham: $title at ρ = 0.8', (cs) => {
   let runs: RunResult[];
   beforeAll(() => {
     runs = replicate(scenario(cs), seedBlock(cs.seedBase, REPLICATIONS));
-  });
+  }, 120_000); // 20 runs of 60k arrivals: a few seconds idle, far more on a loaded machine
 
   it('the formula reproduces the hand-computed reference values', () => {
     const w = cobhamMeanWaitsS(cs.shares.map((s) => ({ lambda: s * LAMBDA, meanS: 1, secondMomentS2: cs.secondMomentS2 })));

@@ -37,7 +37,7 @@ describe('M/M/1, preemptive-resume, three classes at ρ = 0.8', () => {
   let runs: RunResult[];
   beforeAll(() => {
     runs = replicate(scenario(0.8, shares, 1, 'priority-preemptive'), seedBlock(4200, REPLICATIONS));
-  });
+  }, 120_000); // 20 runs of 60k arrivals: a few seconds idle, far more on a loaded machine
 
   it('the formula reproduces the hand-computed reference values', () => {
     const t = preemptiveResumeSojournsS(shares.map((s) => ({ lambda: 0.8 * s, meanS: 1, secondMomentS2: 2 })));
@@ -65,7 +65,7 @@ describe('M/M/4, non-preemptive priority, two classes at ρ = 0.8', () => {
   let runs: RunResult[];
   beforeAll(() => {
     runs = replicate(scenario(3.2, shares, 4, 'priority'), seedBlock(4240, REPLICATIONS));
-  });
+  }, 120_000); // 20 runs of 60k arrivals: a few seconds idle, far more on a loaded machine
 
   it('the formula reproduces the hand-computed reference values', () => {
     const w = mmcPriorityMeanWaitsS(shares.map((s) => 3.2 * s), 1, 4);
