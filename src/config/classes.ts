@@ -95,6 +95,8 @@ interface ClassesView {
     autoscale?: unknown;
     deadline?: unknown;
     classes?: string[] | undefined;
+    fallback?: { to?: string | undefined } | undefined;
+    precompute?: { miss: { to?: string | undefined } } | undefined;
   }>;
 }
 
@@ -137,7 +139,11 @@ export function checkClasses(s: ClassesView, ctx: z.RefinementCtx): void {
     if (s.retry !== undefined) ctx.addIssue({ code: 'custom', path: ['classes'], message: 'classes with retrying clients (`retry`) are not supported yet: leave out one or the other' });
   }
   const known = new Set((cls ?? []).map((c) => c.name));
+  const standby = new Set(s.stages.flatMap((st) => [st.fallback?.to, st.precompute?.miss.to]).filter((n) => n !== undefined));
   s.stages.forEach((st, i) => {
+    if (st.classes !== undefined && standby.has(st.name)) {
+      ctx.addIssue({ code: 'custom', path: ['stages', i, 'classes'], message: `stage "${st.name}" is a fallback or miss target, which serves what is diverted to it whatever its class: leave classes out here` });
+    }
     st.classes?.forEach((name, j) => {
       if (known.has(name)) return;
       const have = known.size > 0 ? `the classes are ${[...known].map((n) => `"${n}"`).join(', ')}` : 'the scenario declares no `classes`';
