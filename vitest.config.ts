@@ -6,6 +6,8 @@ export default defineConfig({
     // Statistical tests run hundreds of thousands of simulated requests; give them room
     // on a slow CI machine without hiding a hang.
     testTimeout: 60_000,
+    // The same for a beforeAll that runs a test file's replications (vitest's default is 10 s).
+    hookTimeout: 60_000,
     // Threads that keep their module cache between files: servesim keeps no state in
     // modules (everything lives on the simulation instance), so files cannot leak into
     // each other, and the suite no longer pays a fresh process and transform per file.

@@ -24,6 +24,7 @@ import { runWarnings } from './run-warnings.ts';
 import { TimeSeriesRecorder } from './time-series.ts';
 import { makeUserSampler } from './users.ts';
 import { makeDistribution } from './service-distribution.ts';
+import { cachePolicyRegistry } from './cache-policies.ts';
 import { precomputeDurationS } from './precompute-job.ts';
 import type { DivertDescription } from '../config/description.ts';
 // LLM stages (issue 14): their figures and checks live in their own files.
@@ -187,6 +188,7 @@ export class ServingSystem implements DropTarget {
             scaleDownWindowS: a.scaleDownWindowS,
             tolerance: a.tolerance,
             coldStart: b.coldStart!,
+            behavior: a.behavior,
           },
           active,
         ),
@@ -423,7 +425,15 @@ export class ServingSystem implements DropTarget {
         this.sim,
         b.stage,
         sp.cache
-          ? { capacity: sp.cache.capacity, ttlS: sp.cache.ttlS, hitLatency: makeDistribution(sp.cache.hit).source(this.sim.random.stream(`stage:${name}:cache-hit`)) }
+          ? {
+              policy: cachePolicyRegistry[sp.cache.policy]({
+                capacity: sp.cache.capacity,
+                ttlS: sp.cache.ttlS,
+                ttlResetOnHit: sp.cache.ttlResetOnHit,
+                stream: () => this.sim.random.stream(`stage:${name}:cache-evict`),
+              }),
+              hitLatency: makeDistribution(sp.cache.hit).source(this.sim.random.stream(`stage:${name}:cache-hit`)),
+            }
           : undefined,
         sp.fallback
           ? {
