@@ -33,7 +33,7 @@ import { buildReport, sweepSection } from '../report/build.ts';
 import { columnHeader, fmtDifference, fmtEstimate, formatFigure } from '../report/figures.ts';
 import type { Report, TheoryRow, TradeoffPoint } from '../report/model.ts';
 import { fillPlaceholders, hasPlaceholders, numberAt, parsePlaceholders, SWEEP_READINGS } from '../report/placeholders.ts';
-import { fmtNum, fmtPct, fmtUsd } from './format.ts';
+import { fmtNum, fmtPct, fmtUsd, term } from './format.ts';
 import { progressReporter } from './progress.ts';
 import { loadRawFile, type RawFile } from './scenario-source.ts';
 import { checkTraceFile, traceAccess, traceOpener, type TraceAccess } from './trace-file.ts';
@@ -375,6 +375,11 @@ export async function runReplicated(ref: string, given: ExperimentOptions): Prom
   if (a.first.cost.perHour > 0) lines.push(`Cost $/hour ${est(a, COST.perHour.path)} · $ per million requests ${est(a, COST.perMillionRequests.path)}`);
   for (const name of Object.keys(a.first.stages)) {
     lines.push(`Stage ${name}: utilization ${est(a, `stages.${name}.utilization`)} · mean wait ${est(a, `stages.${name}.queueWaitMs.mean`)} ms · p99 wait ${est(a, `stages.${name}.queueWaitMs.p99`)} ms`);
+  }
+  // Request classes (issue 16): each class's latency and drops.
+  for (const name of Object.keys(a.first.classes ?? {})) {
+    const c = `classes.${name}`;
+    lines.push(`Class ${term(name)}: mean ${est(a, `${c}.latencyMs.mean`)} ms · p99 ${est(a, `${c}.latencyMs.p99`)} ms · drop rate ${est(a, `${c}.dropRate`)} · goodput ${est(a, `${c}.goodputRps`)} req/s`);
   }
   lines.push(theoryText(r.theory));
   for (const w of r.warnings) lines.push('', `warning: ${w}`);

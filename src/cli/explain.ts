@@ -21,6 +21,8 @@ function describeStage(st: Scenario['stages'][number]): string {
   if (st.deadline !== undefined) parts.push(`deadline ${formatDuration(st.deadline)}`);
   if (st.candidates !== undefined) parts.push(`→ ${st.candidates} candidates`);
   if (st.keep !== undefined) parts.push(`keeps ${st.keep}`);
+  if (st.discipline && st.discipline.policy !== 'fifo') parts.push(`${st.discipline.policy} queue${st.discipline.by !== undefined ? ` by ${term(st.discipline.by)}` : ''}`);
+  if (st.classes) parts.push(`classes ${st.classes.map(term).join(', ')} only`);
   const front: string[] = [];
   if (st.precompute) front.push(`predictions precomputed every ${formatDuration(st.precompute.every)}`);
   // The policy is named only when chosen: a file without one reads as it always did.
@@ -49,6 +51,21 @@ export function explainScenario(raw: Record<string, unknown>, scenario: Scenario
   lines.push(`  arrivals (${scenario.arrivals.process})`);
   for (const st of main) lines.push(`  → ${describeStage(st)}`);
   for (const st of scenario.stages.filter((s) => standby.has(s.name))) lines.push(`  standby: ${describeStage(st)}`);
+  if (scenario.classes !== undefined) {
+    lines.push('', 'Request classes:');
+    for (const c of scenario.classes) {
+      const slo = c.slo === undefined ? null : 'target' in c.slo ? c.slo.target : (c.slo.latency?.target ?? null);
+      const parts = [
+        c.share !== undefined ? `${+(c.share * 100).toPrecision(3)}% of arrivals` : `own arrivals (${c.arrivals!.process})`,
+        c.priority !== undefined ? `priority ${c.priority}` : null,
+        c.weight !== undefined ? `weight ${c.weight}` : null,
+        slo !== null ? `SLO ${slo}` : null,
+        c.rateLimit !== undefined ? `rate limit ${c.rateLimit.rps}/s` : null,
+        c.shedAt !== undefined ? `shed at ${c.shedAt.queueLength} waiting` : null,
+      ].filter((x) => x !== null);
+      lines.push(`  ${term(c.name)}: ${parts.join(', ')}`);
+    }
+  }
   const variants = raw.variants as Record<string, Record<string, unknown>> | undefined;
   if (variants && Object.keys(variants).length > 0) {
     lines.push('');

@@ -19,6 +19,7 @@ import { columnHeader, figureAt, fmtCount, fmtNum, fmtPct, formatCell, formatFig
 import { measuredText, sloText } from '../report/run-text.ts';
 import { stageTable } from '../report/stage-table.ts';
 import { llmLatencyRows, llmSummaryLines } from '../report/llm-text.ts';
+import { classTable, shedLines } from '../report/class-table.ts';
 
 /**
  * A user's string (scenario, stage, model or hardware name, description) for one
@@ -116,6 +117,11 @@ export function formatRun(s: Scenario, r: RunResult): string {
     // LLM stages (issue 14): token-level figures (src/report/llm-text.ts).
     const lt = llmLatencyRows(r.llm);
     lines.push('', 'LLM serving', table(lt.head, lt.rows), ...llmSummaryLines(r.llm));
+  }
+  const ct = classTable(r);
+  if (ct !== null) {
+    // Request classes (issue 16): each class's latency, drops and objective (src/report/class-table.ts).
+    lines.push('', 'Classes', table(ct.head, ct.rows.map((row) => row.map(term))), ...shedLines(r).map(term));
   }
   for (const w of r.warnings) {
     lines.push('');

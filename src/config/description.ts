@@ -15,7 +15,10 @@ import type { CachePolicyName } from '../models/cache-policies.ts';
 import type { ArrivalKind, ArrivalsSpec, DistributionKind, DistributionSpec, NoiseSpec, RoutingPolicyName, ServiceKind, ServiceSpec } from './schema.ts';
 import type { TokenDistributionSpec } from './llm-schema.ts';
 import type { Slo, WaitSlo } from './slo.ts';
+import type { AttributeSpec } from './classes.ts';
+import type { DisciplineName } from '../models/disciplines/index.ts';
 
+export type { AttributeSpec, DisciplineName };
 export type { ArrivalKind, ArrivalsSpec, DistributionKind, DistributionSpec, NoiseSpec, RoutingPolicyName, ServiceKind, ServiceSpec, TokenDistributionSpec, Slo };
 
 /** A whole run: arrivals, stages in pipeline order, and how long and what to measure. */
@@ -48,6 +51,33 @@ export interface SystemDescription {
   /** Retrying clients; null when clients do not retry. */
   retry: RetryDescription | null;
   stages: StageDescription[];
+  /** Request classes (issue 16), in the scenario's order; null when the scenario declares none (one class). */
+  classes: ClassDescription[] | null;
+}
+
+/** One class of requests (`classes:`): what it is, how much of the traffic, and how it is served. */
+export interface ClassDescription {
+  name: string;
+  /** Share of the arrivals, in (0, 1] (the classes' shares sum to 1); null when the class has its own arrivals. */
+  share: number | null;
+  /** The class's own arrival process (`arrivals: { process: classes }`); null when it has a share. */
+  arrivals: ArrivalsSpec | null;
+  /** Smaller is served first by a `priority` discipline; 0 when not given. */
+  priority: number;
+  /** Priority was written in the file (a discipline that ignores it warns once). */
+  priorityGiven: boolean;
+  /** Weight under `weighted-fair`; 1 when not given. */
+  weight: number;
+  /** The class's latency objective; null when none. */
+  slo: { target: string; latencyS: number; fraction: number } | null;
+  /** Deadline from arrival at the system (seconds): what `earliest-deadline-first` orders by; Infinity for none. */
+  deadlineS: number;
+  /** Attributes its requests carry, by name. */
+  attributes: Record<string, AttributeSpec>;
+  /** Token bucket at the door (requests a second, and the most banked); null for none. */
+  rateLimit: { rps: number; burst: number } | null;
+  /** Shed before a stage whose queue holds this many or more; Infinity for never. */
+  shedAtQueueLength: number;
 }
 
 /** `count` known users with Zipf (`zipf: s`) or uniform (0) popularity; a share of requests from new users. */
@@ -72,7 +102,7 @@ export interface RetryDescription {
  * The kinds of station a stage can be: the key of `stationRegistry`
  * (`src/models/stations/registry.ts`).
  */
-export type StationKind = 'pool' | 'buffer' | 'fanout' | 'llm';
+export type StationKind = 'pool' | 'buffer' | 'fanout' | 'llm' | 'preemptive-pool';
 
 /** One stage: its station and what stands in front of it. */
 export interface StageDescription {
@@ -126,6 +156,10 @@ export interface StageDescription {
   standby: boolean;
   /** A cache, fallback or prediction store stands in front: not all traffic reaches the station. */
   shielded: boolean;
+  /** Indices of the classes this stage serves (the others skip it); null when it serves every class. */
+  classes: number[] | null;
+  /** The queue discipline of a pool stage (`fifo` unless given); `by`: the attribute `shortest-first` orders by, else null. */
+  discipline: { policy: DisciplineName; by: string | null };
 }
 
 /** Each request splits into one sub-request per shard and leaves when `quorum` have answered; hedging after `hedgeAfterS`. */

@@ -27,8 +27,14 @@
  * | `stages[].precompute`            | `base` 0, `start` warm, `quality` unknown (NaN) |
  * | `stages[].llm` (an LLM stage)    | vLLM's scheduler settings (`LLM_DEFAULTS`), the profile's KV blocks and GPU price, routing `least-outstanding` |
  * | `retry.backoff`                  | `base` 0.1, `max` Infinity, `jitter` full; `budget.minPerSecond` 0 |
+ * | `classes`                        | none (one class, null)                   |
+ * | `classes[].priority`, `weight`   | 0, 1                                     |
+ * | `classes[].slo`, `deadline`, `attributes` | none (null, Infinity, none)     |
+ * | `stages[].discipline`            | `fifo`                                   |
+ * | `stages[].classes`               | every class (null)                       |
  */
 import { LIMITS } from './limits.ts';
+import { classSlo } from './classes.ts';
 import { latencySlo, waitSlo } from './slo.ts';
 import { hardwareCatalog, modelCatalog } from './catalog-refs.ts';
 import type { Scenario, StageSpec } from './schema.ts';
@@ -75,6 +81,7 @@ function kindOf(spec: StageSpec): StationKind {
   if (spec.llm !== undefined) return 'llm';
   if (spec.fanout !== undefined) return 'fanout';
   if (spec.buffer !== undefined) return 'buffer';
+  if (spec.discipline?.policy === 'priority-preemptive') return 'preemptive-pool';
   return 'pool';
 }
 
@@ -173,7 +180,10 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
       keep: sp.keep,
       candidatesIn: candidatesIn.get(sp.name) ?? 1,
       standby: standby.has(sp.name),
-      shielded: sp.cache !== undefined || sp.fallback !== undefined || sp.precompute !== undefined,
+      // A stage serving only some classes sees only part of the traffic, like one behind a cache.
+      shielded: sp.cache !== undefined || sp.fallback !== undefined || sp.precompute !== undefined || sp.classes !== undefined,
+      classes: sp.classes?.map((n) => scenario.classes!.findIndex((c) => c.name === n)) ?? null,
+      discipline: { policy: sp.discipline?.policy ?? 'fifo', by: sp.discipline?.by ?? null },
     };
   });
   const u = scenario.users;
@@ -205,5 +215,22 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
         }
       : null,
     stages,
+    classes:
+      scenario.classes?.map((c) => {
+        const cs = classSlo(c);
+        return {
+          name: c.name,
+          share: c.share ?? null,
+          arrivals: (c.arrivals as SystemDescription['arrivals'] | undefined) ?? null,
+          priority: c.priority ?? 0,
+          priorityGiven: c.priority !== undefined,
+          weight: c.weight ?? 1,
+          slo: cs ? { target: cs.target, latencyS: cs.latencyS, fraction: cs.fraction } : null,
+          deadlineS: c.deadline ?? Infinity,
+          attributes: c.attributes ?? {},
+          rateLimit: c.rateLimit ?? null,
+          shedAtQueueLength: c.shedAt?.queueLength ?? Infinity,
+        };
+      }) ?? null,
   };
 }

@@ -12,6 +12,7 @@ import { llmStageSpec, tokensSpec } from './llm-schema.ts';
 import { checkLlm } from './llm-checks.ts';
 import { pluginArrivalsSpec } from './plugins.ts';
 import { renewalSpec } from './renewal-spec.ts';
+import { checkClasses, classesSpecOf, disciplineSpec } from './classes.ts';
 import { routerRegistry, type RouterName } from '../models/routing/index.ts';
 
 // Service-time distributions live in distributions-spec.ts (other spec files use them too).
@@ -180,7 +181,10 @@ const traceSpec = z.strictObject({
   timing: z.enum(['trace', 'poisson'], { error: (iss) => `expected "trace" (the recorded times) or "poisson" (the same rows at Poisson times), got ${show(iss.input)}` }).optional(),
 });
 
-export const arrivalsSpec = z.discriminatedUnion('process', [poissonSpec, constantSpec, diurnalSpec, spikeSpec, burstySpec, scheduleSpec, traceSpec, pluginArrivalsSpec, renewalSpec]);
+/** Each request class brings its own arrival process (`classes[].arrivals`); the arrivals are their superposition. */
+const perClassSpec = z.strictObject({ process: z.literal('classes') });
+
+export const arrivalsSpec = z.discriminatedUnion('process', [poissonSpec, constantSpec, diurnalSpec, spikeSpec, burstySpec, scheduleSpec, traceSpec, pluginArrivalsSpec, renewalSpec, perClassSpec]);
 export type ArrivalsSpec = z.output<typeof arrivalsSpec>;
 /** The process names a scenario may use for `process`. */
 export type ArrivalKind = ArrivalsSpec['process'];
@@ -261,6 +265,10 @@ const stageSpec = z.strictObject({
   fanout: fanoutSpec.optional(),
   /** A token-level LLM engine per replica (src/config/llm-schema.ts, docs/llm-scheduler.md). */
   llm: llmStageSpec.optional(),
+  /** The pool's queue discipline (src/config/classes.ts); FIFO when absent. */
+  discipline: disciplineSpec.optional(),
+  /** The request classes this stage serves; the others skip it (all when absent). */
+  classes: z.array(z.string({ error: (iss) => `expected a class name, got ${show(iss.input)}` })).min(1, { error: 'name at least one class, or leave `classes` out' }).optional(),
 });
 export type StageSpec = z.output<typeof stageSpec>;
 
@@ -302,6 +310,8 @@ export const scenarioSchema = z
     replications: positiveInt().optional(),
     timeSeries: timeSeriesSpec.optional(),
     /** Memory bound of a run: most requests held at once (sub-requests of a fan-out count each). */
+    /** Request classes: share, attributes, objective, priority, weight, deadline (src/config/classes.ts). */
+    classes: classesSpecOf(arrivalsSpec).optional(),
     limits: z
       .strictObject({ maxInFlight: positiveInt().superRefine(atMost(LIMITS.maxInFlight, 'requests in flight (about 400 bytes each)')).optional() })
       .optional(),
@@ -313,6 +323,7 @@ export const scenarioSchema = z
     checkCatalogRefs(s, ctx);
     checkTopology(s, ctx);
     checkLlm(s, ctx);
+    checkClasses(s, ctx);
     if (s.stop === undefined && s.arrivals.process !== 'trace') {
       ctx.addIssue({ code: 'custom', path: ['stop'], message: 'missing: give stop: { requests: N } or { duration: "10m" } (only a trace replay may end with its file)' });
     }

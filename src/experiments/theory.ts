@@ -9,6 +9,7 @@ import { erlangC, ggcMeanWaitApprox, gimcWait, mg1MeanWait, mgcMeanWaitApprox, m
 import { waitSlo, type WaitSlo } from '../config/slo.ts';
 import { formatDuration } from '../config/duration.ts';
 import { llmTheoryRows } from './theory-llm.ts';
+import { classTheoryRows } from './theory-classes.ts';
 import { baileyBulkService } from './bailey.ts';
 
 /** What theory needs to know of a stage: servers, mean and scv of one service, what reaches it, and what breaks the formulas. */
@@ -57,7 +58,9 @@ export function stageArrivalRate(st: StageShape, load: StageLoad, overloadedBefo
       ? `stage "${overloadedBefore}" before it is overloaded, so this one receives its throughput`
       : load.boundOnly
         ? st.filtered
-          ? 'a cache, fallback or prediction store takes part of the traffic'
+          ? st.desc.classes !== null
+            ? 'the stage serves only some request classes'
+            : 'a cache, fallback or prediction store takes part of the traffic'
           : 'a cache, fallback or prediction store before it passes an unknown share'
         : st.hedged
           ? 'hedged sub-requests add backup copies'
@@ -168,7 +171,7 @@ export function theoryRows(
     if (st.fanout) breaks.push('each request waits for the slowest of its shards (fan-out)');
     if (st.routing !== 'shared') breaks.push(`each replica has its own queue (${st.routing} routing), which a shared-queue formula overrates`);
     if (st.boundedQueue) breaks.push('the queue is bounded, so drops lighten the load');
-    if (st.filtered) breaks.push('a cache, fallback or prediction store in front changes who reaches the stage');
+    if (st.filtered) breaks.push(st.desc.classes !== null ? 'the stage serves only some request classes' : 'a cache, fallback or prediction store in front changes who reaches the stage');
     if (st.scv === undefined) breaks.push('service time depends on request attributes');
     const scv = st.scv ?? 1;
     let model: string;
@@ -257,6 +260,8 @@ export function theoryRows(
           ? { model: 'M/M/c (Erlang C)', pWait: erlangC(st.servers, lambda * st.meanS), within: (t) => mmcWaitWithin(lambda, st.meanS, st.servers, t), law: 'a waiting request waits Exp(cμ − λ)' }
           : undefined;
     if (level !== undefined) rows.push(...serviceLevelRows(st.name, level, waitObjective, figure, breaks.length === 0));
+    // Request classes under a priority discipline: a row per class (theory-classes.ts).
+    rows.push(...classTheoryRows({ scenario, shape: st, pathLength: shapes.length, lambda, figure }));
     // Burke: an M/M/c stage with an unbounded queue passes Poisson arrivals on.
     poissonIn = poissonIn && Math.abs(scv - 1) < 1e-9 && !st.boundedQueue && st.maxBatch === 1 && !st.fanout && !st.filtered && st.routing === 'shared';
   });

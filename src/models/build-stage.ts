@@ -1,3 +1,4 @@
+import { classTableOf } from './classes.ts';
 import type { Sampler, Simulation } from '../engine/index.ts';
 import type { StageDescription, SystemDescription } from '../config/description.ts';
 import { InputError } from '../config/errors.ts';
@@ -37,9 +38,10 @@ function serviceTimeOf(d: StageDescription, sim: Simulation, attributes: readonl
 
 /** Builds every stage's station of a system, in pipeline order, from `stationRegistry`. */
 export function buildStages(system: SystemDescription, sim: Simulation, attributes: readonly string[] = []): BuiltStage[] {
+  const classes = classTableOf(system);
   return system.stages.map((d) => {
     const metrics = new StageMetrics(d, stageCollectors, system);
-    const stage = stationRegistry[d.kind](d, { sim, serviceTime: serviceTimeOf(d, sim, attributes), metrics, attributes });
+    const stage = stationRegistry[d.kind](d, { sim, serviceTime: serviceTimeOf(d, sim, attributes), metrics, attributes, classes });
     const coldStart = d.autoscale ? makeDistribution(d.autoscale.coldStart).source(sim.random.stream(`stage:${d.name}:cold-start`)) : undefined;
     return { stage, desc: d, coldStart };
   });

@@ -46,6 +46,8 @@ export class Request {
   waitedS = 0;
   /** Token counts, given by the first LLM stage it reaches (`tokens:`); null before. */
   tokens: RequestTokens | null = null;
+  /** Its class (`classes:`, in the scenario's order); 0 when the scenario declares none. */
+  classIndex = 0;
 
   constructor(
     /** Run-local id, in arrival order. */

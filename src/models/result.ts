@@ -1,6 +1,7 @@
 import type { SeriesResult } from './time-series.ts';
 import type { CostResult } from './cost.ts';
 import type { LlmResult } from './metrics/llm-result.ts';
+import type { ClassResult } from './metrics/run-classes.ts';
 
 /** Latency summary in milliseconds. */
 export interface LatencySummaryMs {
@@ -172,6 +173,8 @@ export interface RunResult {
   llm?: LlmResult;
   /** The waiting-time objective (`slo: "wait < 20s for 80%"`) end to end (`metrics/run-wait-slo.ts`); absent when the scenario has none. */
   waitSlo?: WaitSloResult;
+  /** Figures per request class (issue 16, `metrics/run-classes.ts`); absent when the scenario declares no `classes`. */
+  classes?: Record<string, ClassResult>;
 }
 
 /** Attainment of a waiting-time objective, end to end (queue waits summed over a request's stages). */
@@ -217,6 +220,7 @@ export const RUN_RESULT_KEYS = [
   'timeSeries',
   'llm',
   'waitSlo',
+  'classes',
 ] as const satisfies ReadonlyArray<keyof RunResult>;
 
 type AssertNever<T extends never> = T;

@@ -9,6 +9,7 @@ import type { Autoscaler } from './autoscaler.ts';
 import { overloadWarnings } from './load-check.ts';
 import type { Station } from './stations/station.ts';
 import { llmWarnings } from './metrics/llm-result.ts';
+import { classWarnings } from './classes.ts';
 
 /** What the warnings read of a run. */
 export interface WarningInputs {
@@ -35,6 +36,7 @@ export function runWarnings(w: WarningInputs): string[] {
       w.span,
     ),
     ...llmWarnings(w.system, w.stations),
+    ...classWarnings(w.system),
   ];
 }
 

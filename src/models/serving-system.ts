@@ -2,7 +2,7 @@ import { Simulation, type QuantileSketch, type Seed, type SketchData } from '../
 import type { SystemDescription } from '../config/description.ts';
 import { resolveScenario, type ValidatedScenario } from '../config/resolve.ts';
 import type { TraceOpener } from '../config/trace-csv.ts';
-import { makeArrivals, type ArrivalProcess } from './arrivals/index.ts';
+import { makeArrivals, type ArrivalProcess, type PerClassArrivals } from './arrivals/index.ts';
 import { Autoscaler } from './autoscaler.ts';
 import { buildStages, type BuiltStage } from './build-stage.ts';
 import { stageCapacityRps, unboundedGrowth } from './load-check.ts';
@@ -29,6 +29,9 @@ import { precomputeDurationS } from './precompute-job.ts';
 import type { DivertDescription } from '../config/description.ts';
 // LLM stages (issue 14): their figures and checks live in their own files.
 import { attachLlmSeries, llmTokenColumns } from './metrics/llm-result.ts';
+// Request classes (issue 16): drawn at the door, measured per class.
+import { ClassMix, ClassRateLimits, attributeNamesOf, classGate, shedGate, type ShedReason } from './classes.ts';
+import { classesCollector, type ClassMetrics } from './metrics/run-classes.ts';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -110,6 +113,8 @@ export class ServingSystem implements DropTarget {
   private finishedTotal = 0;
   private readonly userOf: (() => number) | undefined;
   private readonly entry: (req: Request) => void;
+  /** Where a request enters the main path: the first node, or a class gate in front of it. */
+  private pathStart: PathTarget = { enter: () => {} };
   /** Most requests (sub-requests of a fan-out each) held at once before the run is refused. */
   private readonly maxInFlight: number;
   private readonly shouldStop: ((p: RunProgress) => boolean) | undefined;
@@ -119,6 +124,11 @@ export class ServingSystem implements DropTarget {
 
   /** The system this run simulates, every default applied (`src/config/resolve.ts`). */
   readonly system: SystemDescription;
+  /** Request classes: each arrival's class and attributes, and the figures per class; undefined without `classes`. */
+  private readonly classMix: ClassMix | undefined;
+  private readonly classMetrics: ClassMetrics | undefined;
+  /** Admission control: the classes' token buckets; undefined when no class has a rate limit. */
+  private readonly rateLimits: ClassRateLimits | undefined;
 
   /**
    * Builds a run of a validated scenario (resolved here, once) or of a system
@@ -132,7 +142,12 @@ export class ServingSystem implements DropTarget {
     this.shouldStop = options.shouldStop;
     this.stopMask = (options.stopCheckEvery ?? STOP_CHECK_EVERY) - 1;
     this.sim = new Simulation({ seed: this.seed });
-    this.arrivals = makeArrivals(system.arrivals, this.sim, { ...(options.openTrace ? { openTrace: options.openTrace } : {}), countColumns: llmTokenColumns(system) });
+    const classArrivals = system.classes?.flatMap((c) => (c.arrivals !== null ? [{ name: c.name, arrivals: c.arrivals }] : [])) ?? [];
+    this.arrivals = makeArrivals(system.arrivals, this.sim, {
+      ...(options.openTrace ? { openTrace: options.openTrace } : {}),
+      countColumns: llmTokenColumns(system),
+      ...(classArrivals.length > 0 ? { classArrivals } : {}),
+    });
     this.stopRequests = system.stopRequests;
     this.stopS = system.stopS;
     this.warmupRequests = system.warmupRequests;
@@ -141,8 +156,13 @@ export class ServingSystem implements DropTarget {
     this.metrics = new RunMetrics(system, runCollectors, (nowS) => {
       for (const st of this.stages) st.resetStats(nowS);
     });
+    // Told directly (a class is no `RunEvents` argument), and only when there are classes.
+    this.classMetrics = system.classes === null ? undefined : (this.metrics.of(classesCollector) as ClassMetrics);
 
-    this.built = buildStages(system, this.sim, this.arrivals.attributeNames ?? []);
+    const attributeNames = attributeNamesOf(system, this.arrivals.attributeNames ?? []);
+    this.rateLimits = system.classes?.some((c) => c.rateLimit !== null) ? new ClassRateLimits(system.classes) : undefined;
+    this.classMix = system.classes === null ? undefined : new ClassMix(system.classes, this.sim, attributeNames, system.arrivals.process === 'classes' ? (this.arrivals as PerClassArrivals) : null);
+    this.built = buildStages(system, this.sim, attributeNames);
     this.stages = this.built.map((b) => b.stage);
     const u = system.users;
     this.userOf = u ? makeUserSampler(u, this.sim.random.stream('users')) : undefined;
@@ -210,11 +230,12 @@ export class ServingSystem implements DropTarget {
     );
     attachLlmSeries(this.stages, windowS);
     this.nodes = this.buildNodes();
-    this.entry = this.nodes[0]!.enter;
+    this.entry = this.pathStart.enter;
     const r = system.retry;
     this.client = r === null ? undefined : new RetryClient(this.sim, r, this.sim.random.stream('client:retry-jitter'), this.entry, this.callSucceeded, this.callFailed, this.metrics);
-    // A lone stage entered on arrival, without retries: its node times are the run's latencies.
-    if (this.client === undefined && this.nodes.length === 1) this.nodes[0]!.stage.metrics.adoptEndToEnd(this.latency);
+    // A lone stage entered on arrival, without retries: its node times are the run's latencies
+    // (not when it serves only some classes: the others complete without entering it).
+    if (this.client === undefined && this.nodes.length === 1 && system.stages.every((s) => s.classes === null)) this.nodes[0]!.stage.metrics.adoptEndToEnd(this.latency);
 
     if (this.warmupRequests === 0 && this.warmupS === 0) this.metrics.start(0);
     else if (this.warmupS > 0) this.sim.scheduleAt(this.warmupS, () => this.metrics.start(this.sim.now));
@@ -250,8 +271,9 @@ export class ServingSystem implements DropTarget {
     const index = this.arrivedTotal++;
     const measured = this.metrics.arrival(index, now);
     this.series.arrival(now);
-    // Attributes of this arrival must be read before `next` moves the trace on.
+    // Attributes of this arrival (and its class) must be read before `next` moves the trace on.
     const attrs = this.arrivals.attributes?.() ?? null;
+    const classIndex = this.classMix === undefined ? 0 : this.classMix.pick();
     if (this.arrivedTotal < this.stopRequests) {
       const next = this.arrivals.next(now);
       if (next < this.stopS) this.sim.scheduleAt(next, this.arrive);
@@ -272,6 +294,14 @@ export class ServingSystem implements DropTarget {
     const req = new Request(index, now, measured);
     req.attrs = attrs;
     req.key = key;
+    if (this.classMix !== undefined) {
+      this.classMix.assign(req, classIndex);
+      if (measured) this.classMetrics!.classArrived(req.classIndex);
+      if (this.rateLimits !== undefined && !this.rateLimits.admit(classIndex, now)) {
+        this.shed(req, 'rateLimit');
+        return;
+      }
+    }
     this.entry(req);
   };
 
@@ -429,8 +459,14 @@ export class ServingSystem implements DropTarget {
         sp.index,
       );
       nodes[i] = node;
-      next = node;
+      // Queue-length shedding in front of the stage, then (a stage serving only some
+      // classes) the way past it for the others, to what follows.
+      const thresholds = this.system.classes?.map((c) => c.shedAtQueueLength) ?? [];
+      const station = b.stage;
+      const door = thresholds.some((t) => t !== Infinity) ? shedGate(thresholds, () => station.waiting, node, (req) => this.shed(req, 'queueLength')) : node;
+      next = sp.classes === null ? door : classGate(sp.classes, this.system.classes!.length, door, next);
     }
+    this.pathStart = next;
     const nodeOf = new Map(nodes.map((n) => [n.stage, n]));
     for (const b of this.built) b.stage.connect({ done: nodeOf.get(b.stage) ?? standby, drop: this, changes: this.series });
     return nodes;
@@ -441,11 +477,18 @@ export class ServingSystem implements DropTarget {
       this.client.answered(req);
       return;
     }
+    this.classMetrics?.classCompleted(req.classIndex, req.measured, this.metrics.measuring, this.sim.now - req.arrivalS);
     this.finish(req.arrivalS, req.measured, req.quality, req.freshnessS, req.waitedS);
   };
 
   /** The end of the main path: a request done with its last stage is complete (declared after `complete`, which it holds). */
   private readonly pathEnd: PathTarget = { enter: this.complete };
+
+  /** Admission control turned a request away before a station saw it: a drop, counted per class and reason. */
+  private shed(req: Request, reason: ShedReason): void {
+    this.classMetrics!.classShed(req.classIndex, req.measured, reason);
+    this.fail(req.measured, false);
+  }
 
   /** A station turned a request away for good (`DropTarget`). */
   stationDropped(req: Request, timedOut: boolean): void {
@@ -453,6 +496,7 @@ export class ServingSystem implements DropTarget {
       this.client.rejected(req, timedOut);
       return;
     }
+    this.classMetrics?.classDropped(req.classIndex, req.measured, timedOut);
     this.fail(req.measured, timedOut);
   }
 

@@ -46,10 +46,10 @@ describe('run collectors', () => {
   it('contribute exactly the keys they declare, and the run writes them in the contract order', () => {
     const sc = poissonScenario({ qps: 2, requests: 2_000, warmupRequests: 200, stages: [{ name: 'model', replicas: 2, service: { dist: 'exponential', mean: 0.5 } }] });
     const r = runScenario(sc);
-    // `llm` is there only with an LLM stage, `waitSlo` only with a waiting-time objective (the JSON
-    // contract is extended, never changed for other runs).
-    expect(Object.keys(r)).toEqual(RUN_RESULT_KEYS.filter((k) => k !== 'llm' && k !== 'waitSlo'));
-    expect(Object.keys(runScenario({ ...sc, slo: { latency: null, ttft: null, tpot: null, wait: { target: 'wait < 1s for 80%', waitS: 1, fraction: 0.8 } } }))).toEqual(RUN_RESULT_KEYS.filter((k) => k !== 'llm'));
+    // `llm` is there only with an LLM stage, `waitSlo` only with a waiting-time objective, `classes`
+    // only with request classes (the JSON contract is extended, never changed for other runs).
+    expect(Object.keys(r)).toEqual(RUN_RESULT_KEYS.filter((k) => k !== 'llm' && k !== 'waitSlo' && k !== 'classes'));
+    expect(Object.keys(runScenario({ ...sc, slo: { latency: null, ttft: null, tpot: null, wait: { target: 'wait < 1s for 80%', waitS: 1, fraction: 0.8 } } }))).toEqual(RUN_RESULT_KEYS.filter((k) => k !== 'llm' && k !== 'classes'));
     // The golden runs were written before the collectors: same key order.
     for (const g of goldens().filter((x) => 'scenario' in x)) expect(Object.keys(g)).toEqual(RUN_RESULT_KEYS.filter((k) => k in g));
   });

@@ -1,5 +1,6 @@
 import type { Distribution, Simulation } from '../../engine/index.ts';
 import type { TraceOpener } from '../../config/trace-csv.ts';
+import type { ArrivalsSpec } from '../../config/description.ts';
 
 /** A source of arrival instants. */
 export interface ArrivalProcess {
@@ -37,6 +38,9 @@ export interface ArrivalContext {
   openTrace?: TraceOpener;
   /** Trace columns that hold counts (an LLM stage's token columns): each row must hold a whole number >= 1 there. */
   countColumns?: readonly string[];
+  /** `process: classes`: each class's own arrival process, and how to build one (`makeArrivals`). */
+  classArrivals?: ReadonlyArray<{ name: string; arrivals: ArrivalsSpec }>;
+  buildArrivals?: (spec: ArrivalsSpec, sim: Simulation, context?: ArrivalContext) => ArrivalProcess;
 }
 
 /** Builds an arrival process from its validated spec, drawing from the run's streams. */

@@ -10,8 +10,10 @@ import { makeSchedule } from './schedule.ts';
 import { makeSpike } from './spike.ts';
 import { makeTrace } from './trace.ts';
 import { makeRenewal } from './renewal.ts';
+import { makePerClassArrivals } from './per-class.ts';
 
 export type { ArrivalProcess, ArrivalFactory, ArrivalContext } from './arrival-process.ts';
+export type { PerClassArrivals } from './per-class.ts';
 export { diurnalExpectedCount, diurnalPeakAtS, diurnalRateRps, type DiurnalSpec } from './diurnal.ts';
 export { spikeExpectedCount, spikeRateRps, type SpikeSpec } from './spike.ts';
 export { burstyCountVariance, burstyExpectedCount, burstyExpectedRateRps, burstyInterarrivalScv, burstyMeanRateRps, type BurstySpec } from './bursty.ts';
@@ -30,10 +32,11 @@ export const arrivalRegistry: { [K in ArrivalKind]: ArrivalFactory<Extract<Arriv
   trace: makeTrace,
   plugin: makePluginArrivals,
   renewal: makeRenewal,
+  classes: makePerClassArrivals,
 };
 
 /** Builds the arrival process a spec names. */
 export function makeArrivals(spec: ArrivalsSpec, sim: Simulation, context: ArrivalContext = {}): ArrivalProcess {
   const factory = arrivalRegistry[spec.process] as ArrivalFactory<ArrivalsSpec>;
-  return factory(spec, sim, context);
+  return factory(spec, sim, { ...context, buildArrivals: makeArrivals });
 }

@@ -9,6 +9,7 @@ import type { RunCollectorKind } from './run-collector.ts';
 import { costCollector } from './run-cost.ts';
 import { coverageCollector } from './run-coverage.ts';
 import { degradedCollector } from './run-degraded.ts';
+import { classesCollector } from './run-classes.ts';
 import { dropsCollector } from './run-drops.ts';
 import { freshnessCollector } from './run-freshness.ts';
 import { hedgingCollector } from './run-hedging.ts';
@@ -37,6 +38,7 @@ export const runCollectors: readonly RunCollectorKind[] = [
   retriesCollector,
   llmCollector,
   waitSloCollector,
+  classesCollector,
 ] as readonly RunCollectorKind[];
 
 /** The descriptors of every run figure the collectors own. */

@@ -2,6 +2,7 @@ import { TimeWeighted, type Sampler, type Simulation } from '../../engine/index.
 import type { DropReason } from '../metrics/stage-collector.ts';
 import type { StageMetrics } from '../metrics/stage-metrics.ts';
 import type { RoutingPolicyName, StationKind } from '../../config/description.ts';
+import type { WaitingLine } from '../disciplines/waiting-line.ts';
 import type { Request } from '../request.ts';
 import { routerRegistry, type Router } from '../routing/index.ts';
 import type { ServiceTime } from '../service-time.ts';
@@ -37,6 +38,8 @@ export interface PoolConfig {
   quality: number;
   /** Candidates a request carries when it reaches this station (for means and capacity; default 1). */
   candidatesIn?: number;
+  /** Builds each queue group's waiting line (a discipline, `src/models/disciplines/`); undefined for FIFO. */
+  line?: () => WaitingLine;
 }
 
 /** Cancels a request's pending deadline timer (it left the queue in time). */
@@ -105,6 +108,7 @@ export class PoolStation implements Station, ScalableCapacity, StationCounters {
   private readonly drainingGroups = new Set<QueueGroup>();
   private readonly router: Router | undefined;
   private readonly ackDraw: Sampler | undefined;
+  private readonly line: (() => WaitingLine) | undefined;
   private busySlots = 0;
   private waitingTotal = 0;
   private inServiceTotal = 0;
@@ -135,6 +139,7 @@ export class PoolStation implements Station, ScalableCapacity, StationCounters {
     this.queueCapacity = cfg.queueCapacity;
     this.overflow = cfg.overflow;
     this.ackDraw = cfg.ack;
+    this.line = cfg.line;
     this.serviceTime = cfg.serviceTime;
     this.batcher = new DynamicBatcher(cfg.maxBatch, cfg.maxWaitS);
     this.routing = cfg.routing;
@@ -151,13 +156,13 @@ export class PoolStation implements Station, ScalableCapacity, StationCounters {
     this.readyReplicas = new TimeWeighted(t0, cfg.replicas);
     this.billedReplicas = new TimeWeighted(t0, cfg.replicas * this.shards);
     if (shards > 0) {
-      this.groups = Array.from({ length: shards }, () => new QueueGroup(this, cfg.replicas * cfg.concurrency));
+      this.groups = Array.from({ length: shards }, () => new QueueGroup(this, cfg.replicas * cfg.concurrency, cfg.line?.()));
       this.router = undefined;
     } else if (cfg.routing === 'shared') {
-      this.groups = [new QueueGroup(this, this.servers)];
+      this.groups = [new QueueGroup(this, this.servers, cfg.line?.())];
       this.router = undefined;
     } else {
-      this.groups = Array.from({ length: cfg.replicas }, () => new QueueGroup(this, cfg.concurrency));
+      this.groups = Array.from({ length: cfg.replicas }, () => new QueueGroup(this, cfg.concurrency, cfg.line?.()));
       const groups = this.groups;
       this.router = routerRegistry[cfg.routing](
         {
@@ -473,7 +478,7 @@ export class PoolStation implements Station, ScalableCapacity, StationCounters {
       g.freeSlots += this.concurrency;
       this.dispatch(g, now, null);
     } else {
-      this.groups.push(new QueueGroup(this, this.concurrency));
+      this.groups.push(new QueueGroup(this, this.concurrency, this.line?.()));
     }
     this.capacityChanged(now);
   }

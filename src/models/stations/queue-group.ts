@@ -1,15 +1,17 @@
 import { RingQueue } from '../../engine/index.ts';
+import type { WaitingLine } from '../disciplines/waiting-line.ts';
 import type { Request } from '../request.ts';
 import type { PoolStation } from './pool.ts';
 
 /**
  * Requests waiting for, and being served by, a set of execution slots: the whole pool
  * under a shared queue, one replica under a load balancer, or one shard of a fan-out.
- * The queue discipline is FIFO; a request whose deadline passed stays in the ring as a
+ * The queue discipline is FIFO (the ring) unless the stage names another
+ * (`src/models/disciplines/`); a request whose deadline passed stays in the queue as a
  * tombstone (`expired`) until it reaches the head.
  */
 export class QueueGroup {
-  readonly queue = new RingQueue<Request>(16);
+  readonly queue: WaitingLine;
   /** Waiting requests not expired (the queue may hold expired ones until they reach its head). */
   live = 0;
   /** Requests in service. */
@@ -23,7 +25,11 @@ export class QueueGroup {
     readonly station: PoolStation,
     /** Free execution slots; negative while removed capacity still finishes its work. */
     public freeSlots: number,
-  ) {}
+    /** The discipline's queue; the FIFO ring when none is given. */
+    queue?: WaitingLine,
+  ) {
+    this.queue = queue ?? new RingQueue<Request>(16);
+  }
 
   /** Removes and returns the oldest live request (the caller knows `live > 0`). */
   takeOldest(): Request {

@@ -3,7 +3,10 @@ import { makeDistribution } from '../service-distribution.ts';
 import { FanoutStation } from './fanout.ts';
 import { LlmStation } from './llm.ts';
 import { PoolStation, type PoolConfig } from './pool.ts';
+import { PreemptivePoolStation } from './preemptive-pool.ts';
 import type { StationContext, StationFactory } from './station.ts';
+import { disciplineRegistry } from '../disciplines/index.ts';
+import { InputError } from '../../config/errors.ts';
 
 /**
  * The pool's configuration from a stage description. A stage with an acknowledgement
@@ -26,7 +29,24 @@ export function poolConfigOf(d: StageDescription, ctx: StationContext): PoolConf
     systemDeadlineS: d.systemDeadlineS,
     quality: d.quality,
     candidatesIn: d.candidatesIn,
+    ...lineOf(d, ctx),
   };
+}
+
+/**
+ * The waiting line a stage's discipline builds for each queue group; nothing for FIFO,
+ * so a FIFO pool keeps its ring queue and its fast path.
+ */
+function lineOf(d: StageDescription, ctx: StationContext): Pick<PoolConfig, 'line'> {
+  const { policy, by } = d.discipline;
+  if (policy === 'fifo') return {};
+  const attributeIndex = by === null ? -1 : ctx.attributes.indexOf(by);
+  if (by !== null && attributeIndex < 0) {
+    throw new InputError([`stages[${d.index}].discipline.by: the requests carry no attribute "${by}" (${ctx.attributes.length > 0 ? `they have: ${ctx.attributes.join(', ')}` : 'they carry none'})`]);
+  }
+  const factory = disciplineRegistry[policy];
+  const dctx = { classes: ctx.classes, attributeIndex };
+  return { line: () => factory(dctx) };
 }
 
 /**
@@ -39,4 +59,5 @@ export const stationRegistry: { [K in StationKind]: StationFactory } = {
   buffer: (d, ctx) => new PoolStation(ctx.sim, poolConfigOf(d, ctx), ctx.metrics),
   fanout: (d, ctx) => new FanoutStation(ctx.sim, poolConfigOf(d, ctx), ctx.metrics, d.fanout!),
   llm: (d, ctx) => new LlmStation(ctx.sim, d, ctx.metrics, ctx.attributes, d.llm!.slo),
+  'preemptive-pool': (d, ctx) => new PreemptivePoolStation(ctx.sim, d, ctx.serviceTime, ctx.metrics, ctx.classes),
 };

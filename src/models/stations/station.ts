@@ -4,6 +4,7 @@ import type { Request } from '../request.ts';
 import type { ServiceTime } from '../service-time.ts';
 import type { StageMetrics } from '../metrics/stage-metrics.ts';
 import type { ScalableCapacity } from './capacity.ts';
+import type { ClassTable } from '../disciplines/waiting-line.ts';
 
 /**
  * A place requests are served: the pool of replicas, a fan-out over shards, and what
@@ -156,8 +157,10 @@ export interface StationContext {
   serviceTime: ServiceTime;
   /** The stage's collectors, which the station reports its requests' events to. */
   metrics: StageMetrics;
-  /** Names of the numeric attributes requests carry (a trace's columns). */
+  /** Names of the numeric attributes requests carry (a trace's columns, then the classes'). */
   attributes: readonly string[];
+  /** The run's request classes, as disciplines read them (one default class without `classes`). */
+  classes: ClassTable;
 }
 
 /** Builds one kind of station. */

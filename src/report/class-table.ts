@@ -1,0 +1,34 @@
+/**
+ * The figures per request class (issue 16) as a table every renderer can show: one row
+ * per class, in the scenario's order, written through the class figures' descriptors.
+ */
+import { CLASS_FIGURES, type ClassResult } from '../models/metrics/run-classes.ts';
+import type { RunResult } from '../models/result.ts';
+import { SLO } from '../models/metrics/run-slo.ts';
+import { columnHeader, formatCell, formatFigure } from './figures.ts';
+
+/** Lines saying what admission control shed, per class and reason (none when it shed nothing). */
+export function shedLines(r: RunResult): string[] {
+  return Object.entries(r.classes ?? {})
+    .filter(([, c]) => c.shed.rateLimit + c.shed.queueLength > 0)
+    .map(([name, c]) => `Shed "${name}": ${formatFigure(CLASS_FIGURES.arrived, c.shed.rateLimit)} by its rate limit, ${formatFigure(CLASS_FIGURES.arrived, c.shed.queueLength)} at its queue threshold (counted as dropped)`);
+}
+
+/** Header and rows of the class table; null when the run has no classes. */
+export function classTable(r: RunResult): { head: string[]; rows: string[][] } | null {
+  const classes = r.classes;
+  if (classes === undefined) return null;
+  const f = CLASS_FIGURES;
+  const head = ['class', columnHeader(f.arrived), `${columnHeader(f.mean)} ms`, `${columnHeader(f.p50)} ms`, `${columnHeader(f.p99)} ms`, columnHeader(f.dropRate), 'SLO', columnHeader(f.goodputRps, true)];
+  const rows = Object.entries(classes).map(([name, c]: [string, ClassResult]) => [
+    name,
+    formatCell(f.arrived, c.requests.arrived),
+    formatCell(f.mean, c.latencyMs.mean),
+    formatCell(f.p50, c.latencyMs.p50),
+    formatCell(f.p99, c.latencyMs.p99),
+    formatCell(f.dropRate, c.dropRate),
+    c.slo === null ? '–' : `${c.slo.target}: ${c.slo.met ? 'MET' : 'MISSED'} (${formatFigure(SLO.attainment, c.slo.attainment)})`,
+    formatCell(f.goodputRps, c.goodputRps),
+  ]);
+  return { head, rows };
+}
