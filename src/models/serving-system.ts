@@ -21,7 +21,8 @@ import { requestsCollector } from './metrics/run-requests.ts';
 import { sloCollector } from './metrics/run-slo.ts';
 import type { MeasuredSpan } from './metrics/run-collector.ts';
 import { runWarnings } from './run-warnings.ts';
-import { TimeSeriesRecorder } from './time-series.ts';
+import { TimeSeriesRecorder, type SeriesResult } from './time-series.ts';
+import { ClassSeriesRecorder } from './metrics/class-series.ts';
 import { makeUserSampler } from './users.ts';
 import { makeDistribution } from './service-distribution.ts';
 import { cachePolicyRegistry } from './cache-policies.ts';
@@ -127,6 +128,8 @@ export class ServingSystem implements DropTarget {
   /** Request classes: each arrival's class and attributes, and the figures per class; undefined without `classes`. */
   private readonly classMix: ClassMix | undefined;
   private readonly classMetrics: ClassMetrics | undefined;
+  /** Per-window figures of each class (`timeSeries.classes`); only with `classes`. */
+  private readonly classSeries: ClassSeriesRecorder | undefined;
   /** Admission control: the classes' token buckets; undefined when no class has a rate limit. */
   private readonly rateLimits: ClassRateLimits | undefined;
 
@@ -228,6 +231,7 @@ export class ServingSystem implements DropTarget {
         ]);
       },
     );
+    this.classSeries = system.classes === null ? undefined : new ClassSeriesRecorder(system.classes.map((c) => c.name), windowS);
     attachLlmSeries(this.stages, windowS);
     this.nodes = this.buildNodes();
     this.entry = this.pathStart.enter;
@@ -297,6 +301,7 @@ export class ServingSystem implements DropTarget {
     if (this.classMix !== undefined) {
       this.classMix.assign(req, classIndex);
       if (measured) this.classMetrics!.classArrived(req.classIndex);
+      this.classSeries?.arrival(req.classIndex, now);
       if (this.rateLimits !== undefined && !this.rateLimits.admit(classIndex, now)) {
         this.shed(req, 'rateLimit');
         return;
@@ -478,6 +483,7 @@ export class ServingSystem implements DropTarget {
       return;
     }
     this.classMetrics?.classCompleted(req.classIndex, req.measured, this.metrics.measuring, this.sim.now - req.arrivalS);
+    this.classSeries?.completion(req.classIndex, this.sim.now, this.sim.now - req.arrivalS);
     this.finish(req.arrivalS, req.measured, req.quality, req.freshnessS, req.waitedS);
   };
 
@@ -487,6 +493,7 @@ export class ServingSystem implements DropTarget {
   /** Admission control turned a request away before a station saw it: a drop, counted per class and reason. */
   private shed(req: Request, reason: ShedReason): void {
     this.classMetrics!.classShed(req.classIndex, req.measured, reason);
+    this.classSeries?.drop(req.classIndex, this.sim.now);
     this.fail(req.measured, false);
   }
 
@@ -497,6 +504,7 @@ export class ServingSystem implements DropTarget {
       return;
     }
     this.classMetrics?.classDropped(req.classIndex, req.measured, timedOut);
+    this.classSeries?.drop(req.classIndex, this.sim.now);
     this.fail(req.measured, timedOut);
   }
 
@@ -541,6 +549,13 @@ export class ServingSystem implements DropTarget {
     this.onProgress?.(Math.min(1, f));
   }
 
+  /** The run's time series, with each class's (on the same windows) when the scenario declares classes. */
+  private seriesResult(endS: number, startS: number): SeriesResult {
+    const s = this.series.result(endS, startS);
+    if (this.classSeries !== undefined) s.classes = this.classSeries.result(s.startS.length);
+    return s;
+  }
+
   /** Runs to the end (arrivals stop, then in-flight requests drain) and reports. */
   run(): RunResult {
     this.refuseForeseenOverload();
@@ -570,7 +585,7 @@ export class ServingSystem implements DropTarget {
       endS,
       events: this.sim.eventsFired,
       warnings: runWarnings({ system: this.system, arrivalRateRps: this.arrivals.meanRateRps, mainPath: this.mainPath(), autoscalers: this.autoscalers, shielded: this.shielded(), span, stations: this.stages }),
-      timeSeries: this.series.result(endS, startS),
+      timeSeries: this.seriesResult(endS, startS),
     };
     const parts = this.metrics.fragments({ ...span, system: this.system, built: this.built, nodes: this.nodes, stations: this.stages, stages });
     const out: Record<string, unknown> = {};

@@ -1,4 +1,5 @@
 import { selectKth, type TimeWeighted } from '../engine/index.ts';
+import type { ClassSeries } from './metrics/class-series.ts';
 
 /** Per-window figures of one stage. */
 export interface StageSeries {
@@ -35,6 +36,12 @@ export interface SeriesResult {
   /** Hourly bill of the replicas paid for in the window (time average). */
   costPerHourUsd: number[];
   stages: Record<string, StageSeries>;
+  /**
+   * Per request class, by name (issue 16, `metrics/class-series.ts`): in each window the
+   * classes' arrivals, completions and drops add up to the run's. Only when the scenario
+   * declares `classes`.
+   */
+  classes?: Record<string, ClassSeries>;
 }
 
 /** What the recorder reads from a stage. */

@@ -16,6 +16,7 @@ import type { Station } from '../stations/station.ts';
 import { LlmStation, snapshot, type EngineSnapshot } from '../stations/llm.ts';
 import type { FigureDescriptor } from './figure.ts';
 import type { LlmSeriesResult } from './llm-series.ts';
+import { cdfOf } from './sketch-cdf.ts';
 
 /** Mean and percentiles of a per-request time, milliseconds. */
 export interface LlmLatencyMs {
@@ -78,20 +79,6 @@ export function attachLlmSeries(stations: readonly Station[], windowS: number): 
 }
 
 const MS = 1000;
-
-/** Shares at which the TTFT and TPOT CDFs are read (the report's latency CDF reads the same). */
-const CDF_SHARES = [0.001, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999];
-
-/** [ms, share] pairs of a sketch, increasing in ms (a repeated quantile is kept once). */
-function cdfOf(s: QuantileSketch): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  if (s.count === 0) return out;
-  for (const q of CDF_SHARES) {
-    const ms = s.quantile(q) * MS;
-    if (Number.isFinite(ms) && (out.length === 0 || ms > out[out.length - 1]![0])) out.push([ms, q]);
-  }
-  return out;
-}
 
 function latencyMs(s: QuantileSketch): LlmLatencyMs {
   if (s.count === 0) return { mean: NaN, p50: NaN, p90: NaN, p99: NaN };

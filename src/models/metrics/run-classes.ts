@@ -10,6 +10,7 @@
 import { QuantileSketch } from '../../engine/index.ts';
 import type { ClassDescription } from '../../config/description.ts';
 import type { LatencySummaryMs, RunResult, SloResult } from '../result.ts';
+import { cdfOf } from './sketch-cdf.ts';
 import { runFigure, type RunCollectorKind, type RunContext } from './run-collector.ts';
 
 const MS = 1000;
@@ -29,6 +30,8 @@ export interface ClassResult {
   throughputRps: number;
   /** Measured requests admission control shed (part of `dropped`), by reason: the class's rate limit, or a stage's queue at the class's threshold. */
   shed: { rateLimit: number; queueLength: number };
+  /** The class's latency distribution, [ms, share] pairs increasing in ms (the reports' per-class CDF); empty with no completion. */
+  cdfMs: Array<[number, number]>;
 }
 
 /** How the text output shows a class's figures (keys relative to `classes.<name>`). */
@@ -137,6 +140,7 @@ export class ClassMetrics {
         goodputRps: rate(t.departuresWithinSlo),
         throughputRps: rate(t.departures),
         shed: { rateLimit: t.shedRate, queueLength: t.shedQueue },
+        cdfMs: cdfOf(l),
       };
     }
     return out;
