@@ -1,3 +1,4 @@
+import { classReportOf } from './class-charts.ts';
 import { llmReportOf } from './llm-charts.ts';
 import type { Aggregate, Estimate } from '../experiments/aggregate.ts';
 import { COST } from '../models/metrics/run-cost.ts';
@@ -54,6 +55,7 @@ export function variantOf(name: string, a: Aggregate): ReportVariant {
       ? { waitSlo: { target: r.waitSlo.target, attainment: at(WAIT_SLO.attainment.path), waitedShare: at(WAIT_SLO.waitedShare.path), met: (estimateAt(f, WAIT_SLO.attainment.path)?.mean ?? NaN) >= waitFraction(r.waitSlo.target) } }
       : {}),
     ...(r.llm !== undefined ? { llm: llmReportOf(r.llm, MAX_SERIES_POINTS) } : {}),
+    ...(r.classes !== undefined ? { classes: classReportOf(r.classes) } : {}),
     stages: stageNames
       .filter((n) => r.stages[n]!.timeInStageMs !== undefined)
       .map((n) => ({

@@ -3,6 +3,7 @@
  * Vega by the HTML renderer. Each builder turns the report into flat rows and a spec, or
  * into null when there is nothing to draw (the page then shows a short note instead).
  */
+import { classCdfChart } from './class-charts.ts';
 import { llmCdfChart, llmSeriesChart } from './llm-charts.ts';
 import type { Spec as VgSpec } from 'vega';
 import type { Config, TopLevelSpec } from 'vega-lite';
@@ -10,7 +11,7 @@ import type { Report } from './model.ts';
 import { paretoFrontier } from './pareto.ts';
 
 /** The stable ids of the chart containers in the HTML page (tests look them up). */
-export type ChartId = 'chart-sweep' | 'chart-cdf' | 'chart-timeline' | 'chart-resources' | 'chart-tradeoff' | 'chart-stages' | 'chart-llm' | 'chart-llm-time';
+export type ChartId = 'chart-sweep' | 'chart-cdf' | 'chart-timeline' | 'chart-resources' | 'chart-tradeoff' | 'chart-stages' | 'chart-llm' | 'chart-llm-time' | 'chart-classes';
 
 /** One chart: where it goes, its heading and caption, and its spec (null: no data). */
 export interface ChartDef {
@@ -836,10 +837,10 @@ function sweepChart(report: Report): ChartDef {
 export function buildCharts(report: Report): ChartDef[] {
   const shown = withShortNames(report);
   const charts = [sweepChart(report), cdfChart(shown), timelineChart(shown), resourcesChart(shown), tradeoffChart(report), stagesChart(shown)];
+  const kit = { config: CONFIG, width: WIDTH, color: variantColor(shown), logAxis, drawn };
   // LLM scenarios only (issue 14): TTFT and TPOT CDFs (src/report/llm-charts.ts).
-  if (report.variants.some((v) => v.llm !== undefined)) {
-    const kit = { config: CONFIG, width: WIDTH, color: variantColor(shown), logAxis, drawn };
-    charts.push(llmCdfChart(shown, kit), llmSeriesChart(shown, kit));
-  }
+  if (report.variants.some((v) => v.llm !== undefined)) charts.push(llmCdfChart(shown, kit), llmSeriesChart(shown, kit));
+  // Scenarios with request classes only (issue 16): a latency CDF per class (src/report/class-charts.ts).
+  if (report.variants.some((v) => v.classes !== undefined)) charts.push(classCdfChart(shown, kit));
   return charts;
 }

@@ -245,7 +245,7 @@ ${notes}
 ${report.sweep ? `<section>\n${chart('chart-sweep', 'h2')}\n</section>\n` : ''}<section>
 ${chart('chart-cdf', 'h2')}
 </section>
-${byId.has('chart-llm') ? `<section>\n${chart('chart-llm', 'h2')}\n${chart('chart-llm-time', 'h3')}\n</section>\n` : ''}<section>
+${byId.has('chart-classes') ? `<section>\n${chart('chart-classes', 'h2')}\n</section>\n` : ''}${byId.has('chart-llm') ? `<section>\n${chart('chart-llm', 'h2')}\n${chart('chart-llm-time', 'h3')}\n</section>\n` : ''}<section>
 ${chart('chart-timeline', 'h2')}
 ${chart('chart-resources', 'h3')}
 </section>

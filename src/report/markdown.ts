@@ -79,12 +79,23 @@ function llmSection(report: Report): string[] {
   return ['## LLM serving: time to first token and per output token', markdownTable(columns, rows)];
 }
 
-/** Renders a report as Markdown: title, summary, summary table, notes, LLM latencies and theory rows. */
+/** Each request class's latency per variant (the HTML report's per-class CDFs, as a table); nothing without classes. */
+function classSection(report: Report): string[] {
+  const withClasses = report.variants.filter((v) => v.classes !== undefined);
+  if (withClasses.length === 0) return [];
+  const qs = [0.5, 0.9, 0.99];
+  const columns = ['variant', 'class', ...qs.map((q) => `p${q * 100} ms`)];
+  const rows = withClasses.flatMap((v) => v.classes!.map((c) => [v.name, c.name, ...qs.map((q) => fmtNum(quantileOf(c.cdf, q)))]));
+  return ['## Latency per request class', markdownTable(columns, rows)];
+}
+
+/** Renders a report as Markdown: title, summary, summary table, notes, latencies per class, LLM latencies and theory rows. */
 export function renderMarkdown(report: Report): string {
   const parts: string[] = [`# ${inline(report.title)}`, inline(report.summary), '## Summary'];
   parts.push(markdownTable(report.table.columns, report.table.rows));
   if (report.notes.length > 0) parts.push(report.notes.map((n) => `- ${inline(n)}`).join('\n'));
   if (report.sweep) parts.push(...sweepSection(report.sweep));
+  parts.push(...classSection(report));
   parts.push(...llmSection(report));
   const theory = theoryTable(report);
   if (theory.rows.length > 0) {

@@ -38,6 +38,11 @@ export interface ReportVariant {
     tpotCdf: Array<[number, number]>;
     series?: { startS: number[]; kvUtilization: number[]; batchSeqs: number[]; ttftP99Ms: Array<number | null> };
   };
+  /**
+   * Each request class's latency CDF ([ms, share] pairs, the first replication's
+   * `classes.<name>.cdfMs`), in the scenario's order; absent without classes.
+   */
+  classes?: Array<{ name: string; cdf: Array<[number, number]> }>;
   /** Where latency goes: mean time in each stage (ms), in path order. */
   stages: Array<{ name: string; timeMs: number; waitMs: number; utilization: number; replicas: number }>;
   /**
