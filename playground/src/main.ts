@@ -23,6 +23,7 @@ import { figureAt, fmtCount, fmtNum, fmtPct, fmtUsd, formatFigure } from '../../
 import { measuredText, sloText } from '../../src/report/run-text.ts';
 import { fillPlaceholders, numberAt, SWEEP_READINGS } from '../../src/report/placeholders.ts';
 import { stageTable } from '../../src/report/stage-table.ts';
+import { classFigureRows } from '../../src/report/class-table.ts';
 import { ScenarioEditor } from './editor.ts';
 import { locateProblem, type Problem } from './problems.ts';
 import { cliCommand, findKnobs, overridesOf, roundToStep, type Accepts, type Knob } from './knobs.ts';
@@ -75,6 +76,8 @@ const ui = {
   warnings: byId('warnings'),
   compareTable: byId('compare-table'),
   stageTable: byId('stage-table'),
+  classesCard: byId('classes-card'),
+  classTable: byId('class-table'),
   theory: byId('theory'),
   costCaption: byId('cost-caption'),
 };
@@ -527,6 +530,30 @@ function paintStages(r: RunOutput['result']): void {
   ui.stageTable.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { class: 'stages' }, h('thead', {}, head), h('tbody', {}, ...body))));
 }
 
+/**
+ * The figures per request class (issue 16): one row per class, each cell a figure of
+ * `classFigureRows` (its value in data-value, as `--json` has it); the card is hidden for
+ * a run without classes.
+ */
+function paintClasses(r: RunOutput['result']): void {
+  const rows = classFigureRows(r);
+  ui.classesCard.hidden = rows.length === 0;
+  if (rows.length === 0) {
+    // The chart of an earlier run with classes goes too (charts.ts draws only the charts a report has).
+    ui.classTable.replaceChildren();
+    const chart = byId('chart-classes');
+    chart.replaceChildren();
+    delete chart.dataset.drawn;
+    delete chart.dataset.marks;
+    return;
+  }
+  const head = h('tr', {}, h('th', { text: 'class' }), ...rows[0]!.cells.map((c) => h('th', { class: 'num', 'data-key': c.key, text: c.header })));
+  const body = rows.map((row) =>
+    h('tr', { 'data-class': row.name }, h('td', { text: row.name }), ...row.cells.map((c) => h('td', { class: 'num', 'data-key': c.key, 'data-value': c.value === null ? undefined : String(c.value), text: c.text }))),
+  );
+  ui.classTable.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { class: 'classes' }, h('thead', {}, head), h('tbody', {}, ...body))));
+}
+
 function settingsText(o: Override[]): string {
   return o.length === 0 ? "the file's values" : o.map((x) => `${x.path}=${String(x.value)}`).join(', ');
 }
@@ -557,6 +584,7 @@ function paint(): void {
   paintFigures(cur.output, prev?.output ?? null);
   ui.warnings.replaceChildren(...r.warnings.map((w) => h('li', { text: w })));
   paintStages(r);
+  paintClasses(r);
 
   const report = reportOf(cur, prev);
   if (prev) {

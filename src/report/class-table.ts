@@ -5,7 +5,7 @@
 import { CLASS_FIGURES, type ClassResult } from '../models/metrics/run-classes.ts';
 import type { RunResult } from '../models/result.ts';
 import { SLO } from '../models/metrics/run-slo.ts';
-import { columnHeader, formatCell, formatFigure } from './figures.ts';
+import { columnHeader, figureAt, formatCell, formatFigure } from './figures.ts';
 
 /** Lines saying what admission control shed, per class and reason (none when it shed nothing). */
 export function shedLines(r: RunResult): string[] {
@@ -31,4 +31,23 @@ export function classTable(r: RunResult): { head: string[]; rows: string[][] } |
     formatCell(f.goodputRps, c.goodputRps),
   ]);
   return { head, rows };
+}
+
+/** The figures of a class the playground shows per class (and a test compares with `--json`), in this order. */
+export const CLASS_TILES = ['p99', 'dropRate', 'goodputRps'] as const satisfies ReadonlyArray<keyof typeof CLASS_FIGURES>;
+
+/**
+ * Each class's key figures as cells: its name, then for each of `CLASS_TILES` the
+ * descriptor's key, header, value (full precision, as in `--json`) and text written by
+ * the one formatter; empty without classes.
+ */
+export function classFigureRows(r: RunResult): Array<{ name: string; cells: Array<{ key: string; header: string; value: number | null; text: string }> }> {
+  return Object.entries(r.classes ?? {}).map(([name, c]) => ({
+    name,
+    cells: CLASS_TILES.map((key) => {
+      const d = CLASS_FIGURES[key];
+      const value = figureAt(c, d) ?? null;
+      return { key, header: columnHeader(d, true), value, text: formatCell(d, value) };
+    }),
+  }));
 }

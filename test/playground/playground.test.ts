@@ -350,6 +350,43 @@ describe('playground in headless Chromium', () => {
     expectQuietAndLocal(main);
   }, 30_000);
 
+  it('a scenario with request classes shows each class’s p99, drop rate and goodput as the CLI’s --json has them, and its CDF per class', async () => {
+    const { page } = main;
+    await page.selectOption('#scenario-select', 'interactive-and-batch');
+    await page.waitForFunction("document.getElementById('result-title').textContent === 'interactive-and-batch'", undefined, { timeout: 10_000 });
+    await painted(page, undefined, 30_000);
+    // The page runs the file's base configuration, as `--variant base` does.
+    const plain = await cli('run', 'interactive-and-batch', '--variant', 'base', '--json');
+    expect(plain.code, plain.stderr).toBe(0);
+    const classes = (JSON.parse(plain.stdout) as RunResult).classes!;
+    expect(Object.keys(classes)).toEqual(['interactive', 'batch']);
+    await expect(page.locator('#classes-card').isVisible()).resolves.toBe(true);
+    await expect(page.locator('#class-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-class')))).resolves.toEqual(['interactive', 'batch']);
+    const cell = (name: string, key: string) => page.locator(`#class-table tr[data-class="${name}"] td[data-key="${key}"]`).getAttribute('data-value');
+    for (const [name, c] of Object.entries(classes)) {
+      // The same run at the same seed: every digit equal.
+      expect(Number(await cell(name, 'p99')), `${name} p99`).toBe(c.latencyMs.p99);
+      expect(Number(await cell(name, 'dropRate')), `${name} drop rate`).toBe(c.dropRate);
+      expect(Number(await cell(name, 'goodputRps')), `${name} goodput`).toBe(c.goodputRps);
+    }
+    // Under FIFO the batch flood holds the interactive requests too: both tails are long (the lesson's first claim).
+    expect(classes['interactive']!.latencyMs.p99).toBeGreaterThan(1000);
+    const chart = page.locator('#chart-classes');
+    await expect(chart.getAttribute('data-drawn')).resolves.toBe('true');
+    // Two panels, a line of at least a vertex in each.
+    expect(Number(await chart.getAttribute('data-marks'))).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: shot('classes'), fullPage: true });
+
+    // A scenario without classes hides the card (and drops the chart of the run before).
+    await page.selectOption('#scenario-select', 'realtime-ranker');
+    await page.waitForFunction("document.getElementById('result-title').textContent === 'realtime-ranker'", undefined, { timeout: 10_000 });
+    await painted(page);
+    await expect(page.locator('#classes-card').isHidden()).resolves.toBe(true);
+    await expect(page.locator('#class-table tr').count()).resolves.toBe(0);
+    await expect(chart.getAttribute('data-drawn')).resolves.toBeNull();
+    expectQuietAndLocal(main);
+  }, 60_000);
+
   it('shares a configuration as a link that reopens the same scenario, knobs and numbers', async () => {
     const { page } = main;
     // A teacher's own file, dropped on the page, with one knob moved.
