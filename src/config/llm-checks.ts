@@ -5,7 +5,11 @@
  * time, batching, concurrency, ...) have no meaning on a token-level engine.
  */
 import type { z } from 'zod';
+import { routerRegistry, TOKEN_ROUTERS } from '../models/routing/index.ts';
 import type { TokensSpec } from './llm-schema.ts';
+
+/** The policies an LLM stage takes: every per-replica router. */
+const LLM_POLICIES = Object.keys(routerRegistry);
 
 /** What the checks read of a scenario (the parts that parsed; see `intactView`). */
 interface LlmUser {
@@ -54,10 +58,16 @@ export function checkLlm(s: LlmUser, ctx: z.RefinementCtx): void {
       ctx.addIssue({
         code: 'custom',
         path: ['stages', i, 'routing', 'policy'],
-        message: 'an llm stage sends each request to one replica\'s engine: choose "least-outstanding" (the default), "round-robin", "random" or "power-of-two"',
+        message: `an llm stage sends each request to one replica's engine: choose "least-outstanding" (the default), ${LLM_POLICIES.filter((p) => p !== 'least-outstanding').map((p) => `"${p}"`).join(', ')}`,
       });
     }
   }
+  s.stages.forEach((st, i) => {
+    const policy = st.routing?.policy;
+    if (st.llm === undefined && policy !== undefined && TOKEN_ROUTERS.has(policy)) {
+      ctx.addIssue({ code: 'custom', path: ['stages', i, 'routing', 'policy'], message: `"${policy}" reads an LLM engine's tokens and KV cache: only on a stage with an llm: block` });
+    }
+  });
   const t = s.tokens;
   if (t !== undefined && s.arrivals.process !== 'trace') {
     for (const side of ['input', 'output'] as const) {

@@ -62,6 +62,13 @@ describe('bad LLM input: clear messages and exit code 2', () => {
     await expectInputError(['run', f], 'stages[0].batching: not with llm: the engine batches continuously', 'stages[0].routing.policy: an llm stage sends each request to one replica');
   });
 
+  it('a misspelt routing policy gets a did-you-mean, located; a token-level policy on a plain pool is refused', async () => {
+    const f = write(GOOD.replace('    replicas: 1\n', '    replicas: 1\n    routing: { policy: prefix-afinity }\n'));
+    await expectInputError(['run', f], `${f}:11:24: stages[0].routing.policy: expected one of "shared",`, 'got "prefix-afinity" (did you mean "prefix-affinity"?)');
+    const pool = GOOD.replace(/tokens:\n.*\n.*\n/, '').replace(/ {4}llm:\n.*\n.*\n.*\n/, '    routing: { policy: least-kv-utilization }\n    service: { dist: exponential, mean: "10ms" }\n');
+    await expectInputError(['run', write(pool)], 'stages[0].routing.policy: "least-kv-utilization" reads an LLM engine\'s tokens and KV cache: only on a stage with an llm: block');
+  });
+
   it('token counts <= 0 in a trace row name the file and line', async () => {
     writeFileSync(join(dir, 'tokens.csv'), 'TIMESTAMP,ContextTokens,GeneratedTokens\n0,100,10\n0.5,200,3\n1,200,0\n');
     const f = write(

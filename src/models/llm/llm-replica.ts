@@ -50,6 +50,8 @@ export class LlmReplica<R extends LlmRequestSpec> {
   private stepInFlight = false;
   private kickPending = false;
   private nextSeqId = 0;
+  /** Σ (prompt + output not yet generated) over the requests held (`outstandingTokens`). */
+  private pendingTokens = 0;
   /** The attention context of the step being planned, handed to the step-time model (reused: no allocation per step). */
   private readonly context: StepContext = { decodeContextTokens: 0, prefillContextTokens: 0, prefillAttentionPairs: 0 };
   private readonly onReadyFn = (s: Sequence<R>): void => this.onReady(s);
@@ -84,6 +86,29 @@ export class LlmReplica<R extends LlmRequestSpec> {
     return this.pool.used;
   }
 
+  /**
+   * Prompt tokens plus output tokens still to generate, over the requests this replica
+   * holds (in their pre-queue overhead, waiting or running): what a token-aware router
+   * weighs. Kept as a running sum (one subtraction per token emitted), not recounted.
+   */
+  get outstandingTokens(): number {
+    return this.pendingTokens;
+  }
+
+  /**
+   * How many leading blocks of prefix group `group`'s shared prefix are in this replica's
+   * KV cache now (held by a running sequence, or free with their content kept): the
+   * blocks a request of the group would hit if admitted now (at most its own prefix
+   * blocks of them). 0 without prefix caching.
+   */
+  cachedPrefixBlocks(group: number): number {
+    if (!this.config.prefixCaching || !(Number.isInteger(group) && group >= 0 && group < MAX_KEY_OWNER)) return 0;
+    const base = (2 * group + 1) * KEY_BLOCKS;
+    let j = 0;
+    while (this.pool.lookup(base + j) >= 0) j++;
+    return j;
+  }
+
   /** Why `req` can never be served by this replica, or undefined if it can. */
   rejectReason(req: LlmRequestSpec): LlmRejectReason | undefined {
     const p = req.inputTokens;
@@ -115,6 +140,7 @@ export class LlmReplica<R extends LlmRequestSpec> {
     }
     const id = this.nextSeqId++;
     if (id >= MAX_KEY_OWNER) throw new RangeError(`llm: more than ${MAX_KEY_OWNER} requests on one replica`);
+    this.pendingTokens += req.inputTokens + req.outputTokens;
     const group = req.prefixGroup ?? -1;
     const prefixBlocks = group >= 0 ? Math.floor((req.prefixTokens ?? 0) / this.config.blockSize) : 0;
     const s = new Sequence(req, id, req.inputTokens, req.outputTokens, group, prefixBlocks);
@@ -343,6 +369,7 @@ export class LlmReplica<R extends LlmRequestSpec> {
       const c = (s.computed += s.scheduled);
       if (c !== s.prompt + s.generated) continue;
       const g = ++s.generated;
+      this.pendingTokens--;
       s.decoding = true;
       // PERF: a token's time is only computed when someone reads it.
       if (g === 1) {
@@ -363,6 +390,7 @@ export class LlmReplica<R extends LlmRequestSpec> {
         c.finished++;
         c.inputTokens += s.prompt;
         c.outputTokens += s.output;
+        this.pendingTokens -= s.prompt;
         this.listener.finish(s.req, tokenS);
       }
     }

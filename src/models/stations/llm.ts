@@ -12,7 +12,7 @@ import { LlmCollector } from '../metrics/llm-collector.ts';
 import { LlmSeries } from '../metrics/llm-series.ts';
 import type { StageMetrics } from '../metrics/stage-metrics.ts';
 import type { Request } from '../request.ts';
-import { routerRegistry, type Router } from '../routing/index.ts';
+import { routerRegistry, type Router, type RoutingView } from '../routing/index.ts';
 import { UNCONNECTED, type ChangeListener, type DoneTarget, type DropTarget, type LlmTheory, type Station, type StationCounters, type StationLinks, type StationTheory } from './station.ts';
 
 /** One visit of a request to an LLM stage: what its engine sees. */
@@ -140,7 +140,19 @@ export class LlmStation implements Station, StationCounters {
       );
     });
     const outstanding = this.outstanding;
-    this.router = routerRegistry[desc.routing as Exclude<RoutingPolicyName, 'shared'>]({ count: () => outstanding.length, outstanding: (i) => outstanding[i]! }, sim.random.stream(`stage:${desc.name}:routing`));
+    const engines = this.engines;
+    // What the router sees: request counts, and each engine's token-level readings (the
+    // router reads them through this view, never the engine itself).
+    const view: RoutingView = {
+      count: () => outstanding.length,
+      outstanding: (i) => outstanding[i]!,
+      tokens: {
+        outstandingTokens: (i) => engines[i]!.outstandingTokens,
+        kvUtilization: (i) => engines[i]!.usedBlocks / config.kvBlocks,
+        cachedPrefixBlocks: (i, group) => engines[i]!.cachedPrefixBlocks(group),
+      },
+    };
+    this.router = routerRegistry[desc.routing as Exclude<RoutingPolicyName, 'shared'>](view, sim.random.stream(`stage:${desc.name}:routing`));
     const t0 = sim.now;
     this.busy = new TimeWeighted(t0);
     this.queueLength = new TimeWeighted(t0);
@@ -278,7 +290,7 @@ export class LlmStation implements Station, StationCounters {
     req.enqueuedS = now;
     this.llm.requestArrived(req);
     if (req.tokens === null) req.tokens = this.draw(req.attrs);
-    const i = this.router();
+    const i = this.router(req.tokens);
     const had = this.outstanding[i]!;
     this.outstanding[i] = had + 1;
     if (had === 0) this.busyReplicas++;
