@@ -51,6 +51,17 @@ export function checkLlm(s: LlmUser, ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: 'custom', path: ['tokens'], message: 'no stage has an llm: block to read token counts (give a stage llm: { profile: ... }, or remove tokens)' });
   }
   for (const { st, i } of llmStages) {
+    const dis = (st.llm as { disaggregated?: { prefill?: { replicas?: unknown }; decode?: { replicas?: unknown } } } | null)?.disaggregated;
+    const pre = dis?.prefill?.replicas;
+    const dec = dis?.decode?.replicas;
+    const replicas = st.replicas;
+    if (typeof pre === 'number' && typeof dec === 'number' && typeof replicas === 'number' && pre + dec !== replicas) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', i, 'replicas'],
+        message: `a disaggregated stage's replicas are its pools' (${pre} prefill + ${dec} decode = ${pre + dec}), got ${replicas}`,
+      });
+    }
     for (const key of Object.keys(NOT_WITH_LLM)) {
       if (st[key] !== undefined) ctx.addIssue({ code: 'custom', path: ['stages', i, key], message: `not with llm: ${NOT_WITH_LLM[key]}` });
     }

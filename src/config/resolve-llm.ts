@@ -34,6 +34,7 @@ function profileOf(spec: LlmStageSpec) {
 export function resolveLlmHardware(spec: LlmStageSpec): { name: string; entry: HardwareEntry } | null {
   const p = profileOf(spec);
   const r = spec.roofline;
+  if (r !== undefined && spec.disaggregated !== undefined) return disaggregatedHardware(r, spec.disaggregated);
   const gpuName = p !== undefined ? PROFILE_GPU[p.gpu] : r !== undefined ? (r.gpu as GpuName) : undefined;
   const tp = p?.tp ?? r?.tp ?? 1;
   if (gpuName === undefined) return null;
@@ -47,6 +48,33 @@ export function resolveLlmHardware(spec: LlmStageSpec): { name: string; entry: H
       speed: 1,
       description: `${tp}× ${gpu.name}`,
       source: gpu.price.source,
+    },
+  };
+}
+
+/**
+ * A disaggregated stage's bill as one price per replica: both pools' GPUs at their
+ * on-demand prices (× TP), averaged over the stage's replicas, so replicas × price is the
+ * pools' hourly bill exactly. Null when either GPU has no sourced price.
+ */
+function disaggregatedHardware(r: NonNullable<LlmStageSpec['roofline']>, d: NonNullable<LlmStageSpec['disaggregated']>): { name: string; entry: HardwareEntry } | null {
+  const pools = [d.prefill, d.decode].map((pool) => {
+    const gpuName = (pool.gpu ?? r.gpu) as GpuName;
+    return { gpuName, gpu: GPUS[gpuName], tp: pool.tp ?? r.tp ?? 1, replicas: pool.replicas };
+  });
+  if (pools.some((x) => x.gpu.price === null)) return null;
+  const usd = pools.reduce((a, x) => a + x.replicas * x.tp * x.gpu.price!.usdPerGpuHour, 0);
+  const replicas = d.prefill.replicas + d.decode.replicas;
+  const shown = (x: (typeof pools)[number]) => (x.tp === 1 ? x.gpuName : `${x.tp}x ${x.gpuName}`);
+  const [pre, dec] = pools as [(typeof pools)[number], (typeof pools)[number]];
+  return {
+    name: shown(pre) === shown(dec) ? shown(pre) : `${shown(pre)}/${shown(dec)}`,
+    entry: {
+      device: 'gpu',
+      usdPerHour: usd / replicas,
+      speed: 1,
+      description: `prefill ${pre.replicas}× ${pre.tp}× ${pre.gpu.name}, decode ${dec.replicas}× ${dec.tp}× ${dec.gpu.name} (price per replica: the pools' bill over ${replicas} replicas)`,
+      source: pre.gpu.price!.source === dec.gpu.price!.source ? pre.gpu.price!.source : `${pre.gpu.price!.source}; ${dec.gpu.price!.source}`,
     },
   };
 }
@@ -86,5 +114,14 @@ export function resolveLlmStage(spec: LlmStageSpec, tokens: TokensSpec, slo: { t
     gpusPerReplica: p?.tp ?? r?.tp ?? 1,
     tokens: { input: tokens.input, output: tokens.output, prefix: tokens.prefix ?? null },
     slo: { ttftS: slo?.ttft?.latencyS ?? Infinity, tpotS: slo?.tpot?.latencyS ?? Infinity },
+    disaggregated:
+      r !== undefined && spec.disaggregated !== undefined
+        ? {
+            prefill: { replicas: spec.disaggregated.prefill.replicas, gpu: spec.disaggregated.prefill.gpu ?? r.gpu, tp: spec.disaggregated.prefill.tp ?? r.tp ?? 1 },
+            decode: { replicas: spec.disaggregated.decode.replicas, gpu: spec.disaggregated.decode.gpu ?? r.gpu, tp: spec.disaggregated.decode.tp ?? r.tp ?? 1 },
+            linkBytesPerS: spec.disaggregated.link.bandwidthGBps * 1e9,
+            linkLatencyS: spec.disaggregated.link.latency,
+          }
+        : null,
   };
 }

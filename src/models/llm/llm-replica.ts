@@ -118,6 +118,8 @@ export class LlmReplica<R extends LlmRequestSpec> {
     if (!(Number.isInteger(p) && p >= 1 && Number.isInteger(o) && o >= 1)) return 'invalid';
     if (!(Number.isInteger(pt) && pt >= 0 && pt <= p)) return 'invalid';
     if (g !== undefined && !(Number.isInteger(g) && g >= 0 && g < MAX_KEY_OWNER)) return 'invalid';
+    const tt = req.transferredTokens ?? 0;
+    if (!(Number.isInteger(tt) && tt >= 0 && tt < p && (tt === 0 || g === undefined))) return 'invalid';
     const cfg = this.config;
     const maxTokens = p + o - 1; // the last token is emitted, never computed
     if (Math.ceil(maxTokens / cfg.blockSize) > cfg.kvBlocks) return 'kv-capacity';
@@ -144,6 +146,13 @@ export class LlmReplica<R extends LlmRequestSpec> {
     const group = req.prefixGroup ?? -1;
     const prefixBlocks = group >= 0 ? Math.floor((req.prefixTokens ?? 0) / this.config.blockSize) : 0;
     const s = new Sequence(req, id, req.inputTokens, req.outputTokens, group, prefixBlocks);
+    const transferred = req.transferredTokens ?? 0;
+    if (transferred > 0) {
+      // Its KV arrived computed: no front-end overhead, it is schedulable now.
+      s.transferred = transferred;
+      this.onReady(s);
+      return;
+    }
     this.sim.schedule(this.time.preQueueS(req.inputTokens), this.onReadyFn, s);
   }
 
@@ -229,7 +238,8 @@ export class LlmReplica<R extends LlmRequestSpec> {
         const n = s.prompt + s.generated;
         let hits = 0;
         let freeHits = 0;
-        if (caching) {
+        const transferred = s.transferred;
+        if (caching && transferred === 0) {
           const maxHits = Math.floor((n - 1) / bs);
           while (hits < maxHits) {
             const b = pool.lookup(s.keyOf(hits));
@@ -239,7 +249,8 @@ export class LlmReplica<R extends LlmRequestSpec> {
             hits++;
           }
         }
-        const h = hits * bs;
+        // Transferred KV counts as computed but holds fresh blocks (no hit: hits = 0 then).
+        const h = transferred > 0 ? transferred : hits * bs;
         let k = n - h;
         if (k > budget) {
           if (!cfg.chunkedPrefill) {
@@ -258,7 +269,8 @@ export class LlmReplica<R extends LlmRequestSpec> {
         s.tracked = hits;
         for (let b = 0; b < need; b++) s.blocks.push(pool.allocate());
         s.computed = h;
-        if (caching) {
+        s.transferred = 0;
+        if (caching && transferred === 0) {
           this.counters.prefixQueryTokens += n;
           this.counters.prefixHitTokens += h;
           if (s.prefixBlocks > 0) this.registerPrefix(s, h + k);
