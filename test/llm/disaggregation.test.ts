@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { scenarioFromText } from '../../src/config/parse.ts';
+import { Simulation } from '../../src/engine/index.ts';
+import { coefficientStepTime, LlmReplica, type LlmRequestSpec } from '../../src/models/llm/index.ts';
 import { rooflineDeployment } from '../../src/models/llm/roofline-deployment.ts';
 import { rooflineStepTime } from '../../src/models/llm/roofline.ts';
 import { ServingSystem } from '../../src/models/index.ts';
@@ -85,5 +87,28 @@ describe('prefill/decode disaggregation', () => {
     const x = (131_072 * 2048) / 1e9;
     expect(x).toBeGreaterThan(prefill2048S);
     expect(result.llm!.ttftMs.mean).toBeCloseTo((prefill2048S + 1.5 * x + 20e-6 - 0.5e-6) * 1000, 9);
+  });
+
+  it('a replica admits a request with transferred KV as docs/llm-scheduler.md says, by hand', () => {
+    // P' = 101 tokens known, X = 100 transferred, O' = 2; β = [1000, 1, 2] µs, α = 0.
+    // Schedulable at once (no pre-queue). Step 1 at 0: admitted with c = 100, k = 1 prefill
+    // token, ceil(101 / 16) = 7 blocks: 1000 + 1 = 1,001 µs, emits its first token here.
+    // Step 2: one decode token, 1000 + 2 = 1,002 µs: finishes at 2,003 µs.
+    const sim = new Simulation({ seed: 1 });
+    const times: number[] = [];
+    const blocks: number[] = [];
+    const replica: LlmReplica<LlmRequestSpec> = new LlmReplica(
+      sim,
+      { maxNumSeqs: 8, maxBatchedTokens: 512, chunkedPrefill: true, prefixCaching: false, blockSize: 16, kvBlocks: 100 },
+      coefficientStepTime({ alpha: [5000, 5, 0], beta: [1000, 1, 2] }),
+      { firstToken: (_r, t) => times.push(t), finish: (_r, t) => times.push(t), reject: () => {} },
+      { onStep: () => blocks.push(replica.usedBlocks) },
+    );
+    replica.submit({ inputTokens: 101, outputTokens: 2, transferredTokens: 100 });
+    sim.run();
+    expect(times.map((t) => Math.round(t * 1e9) / 1e3)).toEqual([1001, 2003]);
+    expect(blocks).toEqual([7, 7]);
+    expect(replica.counters.prefillTokensComputed).toBe(1);
+    expect(replica.counters.decodeTokens).toBe(1);
   });
 });
