@@ -62,6 +62,13 @@ export function checkLlm(s: LlmUser, ctx: z.RefinementCtx): void {
         message: `a disaggregated stage's replicas are its pools' (${pre} prefill + ${dec} decode = ${pre + dec}), got ${replicas}`,
       });
     }
+    if (typeof pre === 'number' && dis?.decode !== undefined && dec === undefined && typeof replicas === 'number' && pre >= replicas) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', i, 'llm', 'disaggregated', 'prefill', 'replicas'],
+        message: `${pre} prefill replica(s) leave none of the stage's ${replicas} for decoding (decode.replicas defaults to replicas − prefill.replicas)`,
+      });
+    }
     for (const key of Object.keys(NOT_WITH_LLM)) {
       if (st[key] !== undefined) ctx.addIssue({ code: 'custom', path: ['stages', i, key], message: `not with llm: ${NOT_WITH_LLM[key]}` });
     }

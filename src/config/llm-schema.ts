@@ -125,7 +125,8 @@ const disaggregatedPoolSpec = z.strictObject({
  */
 const disaggregatedSpec = z.strictObject({
   prefill: disaggregatedPoolSpec,
-  decode: disaggregatedPoolSpec,
+  /** `replicas` defaults to the stage's replicas less the prefill pool's (so a sweep over the split keeps the GPU count). */
+  decode: disaggregatedPoolSpec.extend({ replicas: positiveInt().optional() }),
   link: z.strictObject({
     /** GB/s (10^9 bytes per second) of one prefill replica's link to the decode pool. */
     bandwidthGBps: positiveNumber(),

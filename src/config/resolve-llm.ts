@@ -31,10 +31,10 @@ function profileOf(spec: LlmStageSpec) {
  * What one replica of an LLM stage is billed as: the profile's GPU at its on-demand price
  * per GPU-hour times the TP degree; null without a profile or without a sourced price.
  */
-export function resolveLlmHardware(spec: LlmStageSpec): { name: string; entry: HardwareEntry } | null {
+export function resolveLlmHardware(spec: LlmStageSpec, replicas: number): { name: string; entry: HardwareEntry } | null {
   const p = profileOf(spec);
   const r = spec.roofline;
-  if (r !== undefined && spec.disaggregated !== undefined) return disaggregatedHardware(r, spec.disaggregated);
+  if (r !== undefined && spec.disaggregated !== undefined) return disaggregatedHardware(r, spec.disaggregated, replicas);
   const gpuName = p !== undefined ? PROFILE_GPU[p.gpu] : r !== undefined ? (r.gpu as GpuName) : undefined;
   const tp = p?.tp ?? r?.tp ?? 1;
   if (gpuName === undefined) return null;
@@ -57,14 +57,13 @@ export function resolveLlmHardware(spec: LlmStageSpec): { name: string; entry: H
  * on-demand prices (× TP), averaged over the stage's replicas, so replicas × price is the
  * pools' hourly bill exactly. Null when either GPU has no sourced price.
  */
-function disaggregatedHardware(r: NonNullable<LlmStageSpec['roofline']>, d: NonNullable<LlmStageSpec['disaggregated']>): { name: string; entry: HardwareEntry } | null {
+function disaggregatedHardware(r: NonNullable<LlmStageSpec['roofline']>, d: NonNullable<LlmStageSpec['disaggregated']>, replicas: number): { name: string; entry: HardwareEntry } | null {
   const pools = [d.prefill, d.decode].map((pool) => {
     const gpuName = (pool.gpu ?? r.gpu) as GpuName;
-    return { gpuName, gpu: GPUS[gpuName], tp: pool.tp ?? r.tp ?? 1, replicas: pool.replicas };
+    return { gpuName, gpu: GPUS[gpuName], tp: pool.tp ?? r.tp ?? 1, replicas: pool.replicas ?? replicas - d.prefill.replicas };
   });
   if (pools.some((x) => x.gpu.price === null)) return null;
   const usd = pools.reduce((a, x) => a + x.replicas * x.tp * x.gpu.price!.usdPerGpuHour, 0);
-  const replicas = d.prefill.replicas + d.decode.replicas;
   const shown = (x: (typeof pools)[number]) => (x.tp === 1 ? x.gpuName : `${x.tp}x ${x.gpuName}`);
   const [pre, dec] = pools as [(typeof pools)[number], (typeof pools)[number]];
   return {
@@ -79,8 +78,12 @@ function disaggregatedHardware(r: NonNullable<LlmStageSpec['roofline']>, d: NonN
   };
 }
 
-/** The LLM stage description of a validated `llm:` block, with the scenario's `tokens:`. */
-export function resolveLlmStage(spec: LlmStageSpec, tokens: TokensSpec, slo: { ttft: Slo | null; tpot: Slo | null } | null): LlmStageDescription {
+/**
+ * The LLM stage description of a validated `llm:` block, with the scenario's `tokens:`;
+ * `replicas` (the stage's) gives a disaggregated stage's decode pool what the prefill
+ * pool leaves when `decode.replicas` is not given.
+ */
+export function resolveLlmStage(spec: LlmStageSpec, tokens: TokensSpec, slo: { ttft: Slo | null; tpot: Slo | null } | null, replicas = 1): LlmStageDescription {
   const p = profileOf(spec);
   const zero = [0, 0, 0] as const;
   const r = spec.roofline;
@@ -118,7 +121,7 @@ export function resolveLlmStage(spec: LlmStageSpec, tokens: TokensSpec, slo: { t
       r !== undefined && spec.disaggregated !== undefined
         ? {
             prefill: { replicas: spec.disaggregated.prefill.replicas, gpu: spec.disaggregated.prefill.gpu ?? r.gpu, tp: spec.disaggregated.prefill.tp ?? r.tp ?? 1 },
-            decode: { replicas: spec.disaggregated.decode.replicas, gpu: spec.disaggregated.decode.gpu ?? r.gpu, tp: spec.disaggregated.decode.tp ?? r.tp ?? 1 },
+            decode: { replicas: spec.disaggregated.decode.replicas ?? replicas - spec.disaggregated.prefill.replicas, gpu: spec.disaggregated.decode.gpu ?? r.gpu, tp: spec.disaggregated.decode.tp ?? r.tp ?? 1 },
             linkBytesPerS: spec.disaggregated.link.bandwidthGBps * 1e9,
             linkLatencyS: spec.disaggregated.link.latency,
           }

@@ -76,6 +76,7 @@ describe('bad LLM input: clear messages and exit code 2', () => {
     // Llama 3.1 8B on an L4 keeps 2,530 blocks for KV; 60,000 + 500 − 1 tokens need 3,782.
     await expectInputError(['run', write(dis)], 'stages[0].llm.disaggregated.decode: a decode replica holds 2,530 KV blocks of 16 tokens (40,480 tokens), but the longest request the token distributions allow (60,000 in + 500 out) needs 3,782');
     await expectInputError(['run', write(dis.replace('replicas: 3', 'replicas: 4'))], "stages[0].replicas: a disaggregated stage's replicas are its pools' (1 prefill + 2 decode = 3), got 4");
+    await expectInputError(['run', write(dis.replace('decode: { replicas: 2, gpu: l4 }', 'decode: { gpu: l4 }').replace('prefill: { replicas: 1 }', 'prefill: { replicas: 3 }'))], "stages[0].llm.disaggregated.prefill.replicas: 3 prefill replica(s) leave none of the stage's 3 for decoding");
     const noRoofline = dis.replace(/ {6}roofline: .*\n/, '      profile: codellama-34b/h100/tp1\n');
     await expectInputError(['run', write(noRoofline)], 'stages[0].llm.disaggregated: needs a roofline step model');
   });

@@ -89,6 +89,13 @@ describe('prefill/decode disaggregation', () => {
     expect(result.llm!.ttftMs.mean).toBeCloseTo((prefill2048S + 1.5 * x + 20e-6 - 0.5e-6) * 1000, 9);
   });
 
+  it('decode.replicas left out is what the prefill pool leaves of the stage\'s replicas', () => {
+    const text = scenario(0.01, 1, 100, 2).replace('    replicas: 2\n', '    replicas: 8\n').replace('prefill: { replicas: 1 }', 'prefill: { replicas: 3 }').replace('decode: { replicas: 1 }', 'decode: {}');
+    const { station } = run(text);
+    expect(station.prefillCount).toBe(3);
+    expect(station.engines.length).toBe(8);
+  });
+
   it('a replica admits a request with transferred KV as docs/llm-scheduler.md says, by hand', () => {
     // P' = 101 tokens known, X = 100 transferred, O' = 2; β = [1000, 1, 2] µs, α = 0.
     // Schedulable at once (no pre-queue). Step 1 at 0: admitted with c = 100, k = 1 prefill
