@@ -89,6 +89,22 @@ describe('prefill/decode disaggregation', () => {
     expect(result.llm!.ttftMs.mean).toBeCloseTo((prefill2048S + 1.5 * x + 20e-6 - 0.5e-6) * 1000, 9);
   });
 
+  it('the load check foresees an overloaded prefill pool (its full-budget steps at the mean prompt)', () => {
+    // 40 prompts/s of 3,000 tokens on 2 prefill replicas: a full step of 8,192 tokens
+    // holds 2.73 mean prompts and takes the roofline's time for them, so the pool prefills
+    // at most 2 × 2.73 / step ≈ 29 prompts/s < 40: warned. With 4 replicas, ≈ 58 > 40: not.
+    const text = (prefill: number) =>
+      scenario(40, 500, 3000, 200).replace('    replicas: 2\n', '    replicas: 8\n').replace('prefill: { replicas: 1 }', `prefill: { replicas: ${prefill} }`).replace('decode: { replicas: 1 }', 'decode: {}');
+    const prompts = 8192 / 3000;
+    const full = step.stepS(8192, 0, { decodeContextTokens: 0, prefillContextTokens: 0, prefillAttentionPairs: (prompts * 3000 * 3001) / 2 });
+    expect((2 * prompts) / full).toBeGreaterThan(28);
+    expect((2 * prompts) / full).toBeLessThan(30);
+    const two = run(text(2));
+    expect(two.station.capacityRps()).toBeCloseTo((2 * prompts) / full, 9);
+    expect(two.result.warnings.some((w) => w.includes('stage "llm" is overloaded: 40 req/s arrive'))).toBe(true);
+    expect(run(text(4)).result.warnings.some((w) => w.includes('overloaded'))).toBe(false);
+  });
+
   it('decode.replicas left out is what the prefill pool leaves of the stage\'s replicas', () => {
     const text = scenario(0.01, 1, 100, 2).replace('    replicas: 2\n', '    replicas: 8\n').replace('prefill: { replicas: 1 }', 'prefill: { replicas: 3 }').replace('decode: { replicas: 1 }', 'decode: {}');
     const { station } = run(text);

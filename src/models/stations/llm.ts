@@ -65,8 +65,10 @@ export class LlmStation implements Station, StationCounters {
   readonly llm: LlmCollector;
   /** KV blocks of each replica (given, the profile's, or derived from a roofline's memory). */
   readonly kvBlocks: number;
-  /** The step-time model without noise (theory reads it). */
+  /** The step-time model without noise (theory reads it); a disaggregated stage's prefill pool's. */
   private readonly baseTime: StepTimeModel;
+  /** A disaggregated stage's decode pool's step-time model without noise; `baseTime` otherwise. */
+  private readonly decodeTime: StepTimeModel;
   /** Its per-window figures, once the run's windows are known (`attachSeries`); null before. */
   series: LlmSeries | null = null;
 
@@ -118,6 +120,7 @@ export class LlmStation implements Station, StationCounters {
     const times = pools.map((p) => baseStepTime(p.d, p.where));
     const kv = pools.map((p) => kvBlocksOf(p.d, p.where));
     this.baseTime = times[0]!;
+    this.decodeTime = times[times.length - 1]!;
     // The decode pool's blocks are the ones a whole request must fit in.
     this.kvBlocks = kv[kv.length - 1]!;
     this.prefillCount = dis === null ? 0 : dis.prefill.replicas;
@@ -289,15 +292,38 @@ export class LlmStation implements Station, StationCounters {
 
   /**
    * Saturation estimate (requests/s): every replica busy at its saturated batch
-   * (`saturation`). Infinity when the token means are unknown (a trace), or for a
-   * disaggregated stage (no closed form for two pools yet), so no overload is foreseen then.
+   * (`saturation`); for a disaggregated stage the smaller of its two pools' estimates
+   * (`poolsCapacityRps`). Infinity when the token means are unknown (a trace), so no
+   * overload is foreseen then.
    */
   capacityRps(replicas = this.replicas): number {
     const d = this.desc.llm!;
     const p = meanTokens(d.tokens.input);
     const o = meanTokens(d.tokens.output);
-    if (!(p >= 1 && o >= 1) || this.prefillCount > 0) return Infinity;
+    if (!(p >= 1 && o >= 1)) return Infinity;
+    if (this.prefillCount > 0) return this.poolsCapacityRps(p, o);
     return replicas * this.saturation(p, o).rps;
+  }
+
+  /**
+   * A disaggregated stage's saturation estimate at the mean token counts, the smaller of:
+   * the prefill pool running full-budget steps of whole mean prompts (maxBatchedTokens / P
+   * prompts a step, the step model's time for them: an optimistic bound, chunk boundaries
+   * ignored), and the decode pool at its saturated batch B (maxNumSeqs or its KV cache's
+   * bound), each step carrying B/O one-token prefills and B·(O − 1)/O decode tokens over
+   * contexts of P + O/2 (the steady state of `saturationRps`).
+   */
+  private poolsCapacityRps(p: number, o: number): number {
+    const d = this.desc.llm!;
+    const dis = d.disaggregated!;
+    const budget = d.maxBatchedTokens;
+    const prompts = budget / p;
+    const prefillStep = this.baseTime.stepS(budget, 0, { decodeContextTokens: 0, prefillContextTokens: 0, prefillAttentionPairs: (prompts * p * (p + 1)) / 2 });
+    const prefillRps = (dis.prefill.replicas * prompts) / prefillStep;
+    const b = Math.min(d.maxNumSeqs, (this.kvBlocks * d.blockSize) / (p + (o - 1) / 2));
+    const decodeStep = this.decodeTime.stepS(b / o, (b * (o - 1)) / o, { decodeContextTokens: ((b * (o - 1)) / o) * (p + o / 2), prefillContextTokens: (b / o) * p, prefillAttentionPairs: (b / o) * (p + 1) });
+    const decodeRps = (dis.decode.replicas * b) / (o * decodeStep);
+    return Math.min(prefillRps, decodeRps);
   }
 
   resetStats(nowS: number): void {
