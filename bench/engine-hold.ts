@@ -152,7 +152,7 @@ export const engineHold: Benchmark = {
     return [
       { name: 'bare heap pop+push (ring)', value: median(ring.bare), unit: 'pairs/s', note: spread(ring.bare, rate) },
       { name: 'engine events (ring)', value: median(ring.engine), unit: 'events/s', note: spread(ring.engine, rate) },
-      { name: 'engine / bare heap (ring)', value: median(ratios), unit: 'x', target: { op: '>=', value: 0.6 }, note: spread(ratios, (x) => x.toFixed(3)) },
+      { name: 'engine / bare heap (ring)', value: median(ratios), unit: 'x', target: { op: '>=', value: 0.8 } /* issue 13 */, note: spread(ratios, (x) => x.toFixed(3)) },
       { name: 'bare heap pop+push (live Alea)', value: median(live.bare), unit: 'pairs/s' },
       { name: 'engine events (live Alea)', value: median(live.engine), unit: 'events/s' },
       { name: 'engine / bare heap (live Alea)', value: median(liveRatios), unit: 'x' },

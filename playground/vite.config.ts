@@ -3,7 +3,6 @@
  * subpath serve it) whose page, worker and chunks are plain files. `npm run playground`
  * serves it with hot reload; `npm run build:playground` writes dist/playground.
  */
-import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
@@ -30,25 +29,9 @@ function csp(): Plugin {
   };
 }
 
-/**
- * @datadog/sketches-js requires its protobuf code (and protobufjs, not installed) only
- * inside toProto/fromProto, which servesim never calls; the bundle gets a stub instead.
- */
-function noProtobuf(): Plugin {
-  const stub = fileURLToPath(new URL('./src/no-protobuf.ts', import.meta.url));
-  return {
-    name: 'servesim-no-protobuf',
-    enforce: 'pre',
-    resolveId(id, importer) {
-      if (/(^|\/)proto\/compiled$/.test(id) && importer?.includes('@datadog/sketches-js')) return stub;
-      return null;
-    },
-  };
-}
-
 export default defineConfig({
   base: './',
-  plugins: [csp(), noProtobuf()],
+  plugins: [csp()],
   build: {
     target: 'es2022',
     outDir: '../dist/playground',
@@ -58,7 +41,7 @@ export default defineConfig({
     // Vega is one 0.6 MB chunk, loaded after the controls; a warning would say nothing new.
     chunkSizeWarningLimit: 1200,
   },
-  worker: { format: 'es', plugins: () => [noProtobuf()] },
+  worker: { format: 'es' },
   // The playground imports the engine from ../src.
   server: { fs: { allow: ['..'] } },
 });

@@ -49,9 +49,8 @@ await build({
   target: 'node20',
   // Dependencies are bundled (start-up: one file instead of zod's, yaml's and commander's
   // hundreds), except what is loaded by file at run time: vega's scripts are read from
-  // their packages into a report, tsx is registered for .ts scenarios, and protobufjs is
-  // only reached by DDSketch's protobuf encoding, which servesim never calls.
-  external: ['vega', 'vega-lite', 'vega-interpreter', 'tsx', 'tsx/*', 'protobufjs/minimal'],
+  // their packages into a report, and tsx is registered for .ts scenarios.
+  external: ['vega', 'vega-lite', 'vega-interpreter', 'tsx', 'tsx/*'],
   // Bundled CommonJS dependencies call require() for Node's built-ins.
   banner: { js: "import { createRequire as __servesimRequire } from 'node:module'; const require = __servesimRequire(import.meta.url);" },
   sourcemap: true,

@@ -4,7 +4,12 @@
  * ...), its value in the file, and the range a control offers. Only what the scenario has
  * gets a knob, so a teacher's file shows the handles its lesson needs. Pure: no DOM.
  */
+import { GPUS } from '../../src/catalog/gpus.ts';
 import { DEFAULT_HARDWARE } from '../../src/catalog/hardware.ts';
+import { LLM_MODELS } from '../../src/catalog/llm-models.ts';
+import { LLM_PROFILES } from '../../src/catalog/llm-profiles.ts';
+import { LLM_DEFAULTS } from '../../src/config/llm-schema.ts';
+import { ROOFLINE_DEFAULTS } from '../../src/config/resolve-llm.ts';
 import type { Override } from '../../src/config/overrides.ts';
 import { fmtCount } from '../../src/report/figures.ts';
 
@@ -53,13 +58,57 @@ export function roundToStep(x: number, step: number): number {
 /** Run lengths offered by the requests knob (any above the warm-up; the file's own is added). */
 const REQUEST_COUNTS = [10_000, 20_000, 50_000, 100_000, 200_000, 400_000, 1_000_000, 2_000_000, 5_000_000];
 const BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+/** The LLM scheduler's limits offered (vLLM's max_num_seqs and max_num_batched_tokens); the file's own are added. */
+const MAX_SEQS = [16, 32, 64, 128, 256, 512, 1024];
+const BATCHED_TOKENS = [512, 1024, 2048, 4096, 8192, 16384, 32768];
+const TP_DEGREES = [1, 2, 4, 8];
+const WEIGHT_TYPES = ['bf16', 'fp16', 'fp8', 'int4'];
+const KV_TYPES = ['bf16', 'fp16', 'fp8'];
+
+/**
+ * Whether the scenario validates with `value` at `path` (and everything else as the file
+ * says). A select offers only such values: a roofline model that does not fit the
+ * file's GPU at its TP is not offered, rather than offered and refused.
+ */
+export type Accepts = (path: string, value: number | string) => boolean;
+
+/** A select over `choices` plus the file's own value, keeping those `accepts` takes (the file's always stays). */
+function selectOf(path: string, base: number | string, choices: ReadonlyArray<number | string>, accepts: Accepts | undefined): KnobControl {
+  const all = [...new Set([base, ...choices])].filter((v) => v === base || accepts === undefined || accepts(path, v));
+  if (all.every((v) => typeof v === 'number')) (all as number[]).sort((a, b) => a - b);
+  return { kind: 'select', options: all.map((v) => ({ value: v, label: typeof v === 'number' ? fmtCount(v) : v })) };
+}
+
+/** The knobs of an LLM stage's `llm:` block: its step-time model's choices and the scheduler's limits. */
+function llmKnobs(stage: string, llm: Obj, accepts: Accepts | undefined): Knob[] {
+  const at = (key: string) => `stages.${stage}.llm.${key}`;
+  const group = `Stage ${stage}`;
+  const knobs: Knob[] = [];
+  const select = (key: string, label: string, help: string, base: number | string, choices: ReadonlyArray<number | string>) =>
+    knobs.push({ path: at(key), group, label, help, base, control: selectOf(at(key), base, choices, accepts) });
+  if (typeof llm.profile === 'string') {
+    select('profile', 'Profile', 'Published step-time coefficients for a (model, GPU, TP) combination, with its KV blocks.', llm.profile, Object.keys(LLM_PROFILES));
+  }
+  const roof = llm.roofline;
+  if (isObj(roof) && typeof roof.model === 'string' && typeof roof.gpu === 'string') {
+    const r = (key: string) => `roofline.${key}`;
+    select(r('model'), 'Model', 'Open model from the catalog (docs/catalog.md); one that does not fit this GPU at this TP is not offered.', roof.model, Object.keys(LLM_MODELS));
+    select(r('gpu'), 'GPU', 'Accelerator from the catalog: its FLOP/s, memory bandwidth and capacity, and price.', roof.gpu, Object.keys(GPUS));
+    select(r('tp'), 'Tensor parallel', 'GPUs per replica (tp): it divides the step\'s compute and memory and adds all-reduces.', isNum(roof.tp) ? roof.tp : ROOFLINE_DEFAULTS.tp, TP_DEGREES);
+    select(r('weights'), 'Weights', 'Weight precision: fewer bytes read per step and more room for the KV cache, at the quality figure\'s cost.', typeof roof.weights === 'string' ? roof.weights : ROOFLINE_DEFAULTS.weights, WEIGHT_TYPES);
+    select(r('kvCache'), 'KV cache', 'KV cache precision: fp8 halves its bytes, so twice the blocks fit.', typeof roof.kvCache === 'string' ? roof.kvCache : roof.weights === 'fp16' ? 'fp16' : 'bf16', KV_TYPES);
+  }
+  select('maxNumSeqs', 'Max sequences', 'Sequences a replica runs in one step at most (vLLM\'s max_num_seqs).', isNum(llm.maxNumSeqs) ? llm.maxNumSeqs : LLM_DEFAULTS.maxNumSeqs, MAX_SEQS);
+  select('maxBatchedTokens', 'Max batched tokens', 'Tokens one step processes at most (vLLM\'s max_num_batched_tokens): the prefill chunk.', isNum(llm.maxBatchedTokens) ? llm.maxBatchedTokens : LLM_DEFAULTS.maxBatchedTokens, BATCHED_TOKENS);
+  return knobs;
+}
 
 /**
  * The knobs of a raw scenario (topology shorthands already expanded), in display order:
  * traffic, run length and seed, then per stage. A hardware knob offers the catalog's
  * entries and the scenario's own.
  */
-export function findKnobs(raw: Obj): Knob[] {
+export function findKnobs(raw: Obj, accepts?: Accepts): Knob[] {
   const knobs: Knob[] = [];
   const arrivals = raw.arrivals;
   if (isObj(arrivals) && isNum(arrivals.qps) && arrivals.qps > 0) {
@@ -153,6 +202,7 @@ export function findKnobs(raw: Obj): Knob[] {
         control: { kind: 'log-range', min: Math.max(1, Math.round(c / 100)), max: Math.round(c * 10), integer: true },
       });
     }
+    if (isObj(st.llm)) knobs.push(...llmKnobs(st.name, st.llm, accepts));
     if (auto && isNum(auto.target)) {
       const t = auto.target;
       const utilization = auto.metric === 'utilization';

@@ -18,17 +18,18 @@ import { DROPS } from '../../src/models/metrics/run-drops.ts';
 import { LATENCY } from '../../src/models/metrics/run-latency.ts';
 import { QUALITY } from '../../src/models/metrics/run-quality.ts';
 import { THROUGHPUT } from '../../src/models/metrics/run-throughput.ts';
+import { llmFigures } from '../../src/models/metrics/llm-result.ts';
 import { figureAt, fmtCount, fmtNum, fmtPct, fmtUsd, formatFigure } from '../../src/report/figures.ts';
 import { measuredText, sloText } from '../../src/report/run-text.ts';
 import { fillPlaceholders, numberAt, SWEEP_READINGS } from '../../src/report/placeholders.ts';
 import { stageTable } from '../../src/report/stage-table.ts';
 import { ScenarioEditor } from './editor.ts';
 import { locateProblem, type Problem } from './problems.ts';
-import { cliCommand, findKnobs, overridesOf, roundToStep, type Knob } from './knobs.ts';
+import { cliCommand, findKnobs, overridesOf, roundToStep, type Accepts, type Knob } from './knobs.ts';
 import { WorkerRunner } from './runner.ts';
 import { BUILTINS, DEFAULT_BUILTIN } from './scenarios.ts';
 import { decodeState, encodeState, type SharedState } from './share.ts';
-import { loadScenario, type RunOutput } from './simulate.ts';
+import { checkScenario, loadScenario, type RunOutput } from './simulate.ts';
 
 // ---------------------------------------------------------------------------
 // Elements.
@@ -156,7 +157,7 @@ function refresh(knobValues?: Record<string, number | string>): void {
     const rs = parseScenarioText(source);
     expandScenario(rs, []);
     raw = rs.raw;
-    const found = findKnobs(raw);
+    const found = findKnobs(raw, acceptsFor(source));
     const signature = JSON.stringify(found.map((k) => [k.path, k.base, k.control]));
     if (signature !== knobSignature) {
       // A knob keeps its value only if the file still says what it said (else the edit wins).
@@ -176,6 +177,30 @@ function refresh(knobValues?: Record<string, number | string>): void {
   }
   describeExperiment();
   validateAndRun();
+}
+
+/** Answers of `acceptsFor` for the text they were asked about (a select's options do not change while it does not). */
+let acceptsMemo: { text: string; answers: Map<string, boolean> } = { text: '', answers: new Map() };
+
+/** Whether the file validates with one knob's value instead of its own (a roofline model that does not fit is not offered). */
+function acceptsFor(src: { name: string; text: string }): Accepts {
+  if (acceptsMemo.text !== src.text) acceptsMemo = { text: src.text, answers: new Map() };
+  const answers = acceptsMemo.answers;
+  return (path, value) => {
+    const key = `${path}=${String(value)}`;
+    let ok = answers.get(key);
+    if (ok === undefined) {
+      try {
+        checkScenario(src, [{ path, value }]);
+        ok = true;
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        ok = false;
+      }
+      answers.set(key, ok);
+    }
+    return ok;
+  };
 }
 
 /** The knob overrides now in force. */
@@ -450,6 +475,10 @@ function sloTile(r: RunOutput['result'], p: RunOutput['result'] | undefined): HT
   return t;
 }
 
+/** The LLM section's figures shown as tiles, in this order, when the run has one (each descriptor from `llmFigures`). */
+const LLM_TILES = ['llm.ttftMs.p99', 'llm.tpotMs.p99', 'llm.kvUtilization.mean', 'llm.outputTokensPerS', 'llm.slo.attainment', 'llm.cost.perMillionOutputTokensUsd'];
+const LLM_FIGURE = new Map(llmFigures.map((d) => [d.path, d]));
+
 function paintFigures(cur: RunOutput, prev: RunOutput | null): void {
   const r = cur.result;
   const p = prev?.result;
@@ -468,6 +497,16 @@ function paintFigures(cur: RunOutput, prev: RunOutput | null): void {
   }
   if (r.slo) tiles.push(sloTile(r, p));
   if (r.quality !== null) tiles.push(figureTile('quality', QUALITY.quality, r, p ?? undefined, { label: `quality (${r.qualityMetric ?? ''})` }));
+  if (r.llm !== null && r.llm !== undefined) {
+    // The token-level figures of an LLM stage (issue 15): what its SLOs and its bill are about.
+    const pl = p?.llm ? p : undefined;
+    for (const path of LLM_TILES) {
+      const d = LLM_FIGURE.get(path)!;
+      const v = figureAt(r, d);
+      if (v === undefined || v === null) continue; // no price, or no TTFT/TPOT objective
+      tiles.push(figureTile(path, d, r, pl));
+    }
+  }
   ui.figures.replaceChildren(...tiles);
 }
 

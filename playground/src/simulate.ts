@@ -41,6 +41,16 @@ export function loadScenario(source: TextSource, overrides: readonly Override[])
   return validateScenario(parseScenarioText(source), overrides);
 }
 
+/**
+ * Whether `source` with `overrides` would run: validated, and its system built (what `run`
+ * refuses while building, such as a roofline model that does not fit its GPU, throws here
+ * as an InputError too), not simulated.
+ */
+export function checkScenario(source: TextSource, overrides: readonly Override[]): void {
+  const scenario = loadScenario(source, overrides);
+  if (scenario.arrivals.process !== 'trace') new ServingSystem(scenario);
+}
+
 /** Theory beside one run, as `servesim run` prints it (the shared code of src/experiments/theory.ts). */
 export function theoryForRun(scenario: Scenario, result: RunResult): TheoryRow[] {
   // Trace arrivals cannot be opened here, so they never reach this (the run refuses first).

@@ -389,8 +389,11 @@ export async function validateExperiment(ref: string, set: Override[], traceRoot
   const notes: string[] = [];
   // Trace files must exist, be readable, lie where the path rule allows, and start with a header and a row.
   const access = traceAccess(file, { set, traceRoot });
+  // What `run` refuses while building the system (a roofline model that does not fit its
+  // GPU, say) is refused here too: the system is built, not run. A trace is only checked.
   const checkTrace = (s: Scenario) => {
     if (s.arrivals.process === 'trace') checkTraceFile(access, s.arrivals.file, s.arrivals.timestamp);
+    else new ServingSystem(s);
   };
   checkTrace(base);
   if (file.raw.variants !== undefined) {

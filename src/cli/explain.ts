@@ -2,7 +2,11 @@ import { stringify } from 'yaml';
 import type { Scenario } from '../config/schema.ts';
 import { formatDuration } from '../config/duration.ts';
 import { term } from './format.ts';
+import type { CachePolicyName } from '../models/cache-policies.ts';
 import { topologyRegistry, type TopologyName } from '../scenarios/topologies/index.ts';
+
+/** A cache policy in words. */
+const CACHE_WORDS: Record<CachePolicyName, string> = { lru: 'an LRU cache', fifo: 'a FIFO cache', random: 'a random-eviction cache', lfu: 'an LFU cache' };
 
 /** One stage in words: what runs where, and what stands in front of it. */
 function describeStage(st: Scenario['stages'][number]): string {
@@ -12,14 +16,15 @@ function describeStage(st: Scenario['stages'][number]): string {
   parts.push(`${st.replicas} replica${st.replicas === 1 ? '' : 's'}${st.fanout ? ` per shard × ${st.fanout.shards} shards` : ''}`);
   if (st.batching && st.batching.maxBatch > 1) parts.push(`batches of up to ${st.batching.maxBatch}`);
   if (st.routing && st.routing.policy !== 'shared') parts.push(`${st.routing.policy} routing`);
-  if (st.autoscale) parts.push(`autoscaled ${st.autoscale.min}–${st.autoscale.max} on ${st.autoscale.metric} (target ${st.autoscale.target})`);
+  if (st.autoscale) parts.push(`autoscaled ${st.autoscale.min}–${st.autoscale.max} on ${st.autoscale.metric} (target ${st.autoscale.target})${st.autoscale.behavior ? ' with scaling policies' : ''}`);
   if (st.buffer) parts.push(`a buffer${st.buffer.retention ? ` keeping ${st.buffer.retention}` : ''}`);
   if (st.deadline !== undefined) parts.push(`deadline ${formatDuration(st.deadline)}`);
   if (st.candidates !== undefined) parts.push(`→ ${st.candidates} candidates`);
   if (st.keep !== undefined) parts.push(`keeps ${st.keep}`);
   const front: string[] = [];
   if (st.precompute) front.push(`predictions precomputed every ${formatDuration(st.precompute.every)}`);
-  if (st.cache) front.push(`a cache of ${st.cache.capacity} entries`);
+  // The policy is named only when chosen: a file without one reads as it always did.
+  if (st.cache) front.push(`${st.cache.policy ? CACHE_WORDS[st.cache.policy] : 'a cache'} of ${st.cache.capacity} entries`);
   if (st.fallback) front.push(`a fallback to ${st.fallback.to !== undefined ? term(st.fallback.to) : 'a heuristic'}`);
   return `${term(st.name)} (${parts.join(', ')}${front.length > 0 ? `; in front: ${front.join(', ')}` : ''})`;
 }

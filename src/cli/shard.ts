@@ -4,7 +4,7 @@ import { InputError } from '../config/errors.ts';
 import type { Override } from '../config/overrides.ts';
 import { shownField } from '../config/shown.ts';
 import type { Seed } from '../engine/index.ts';
-import { QuantileSketch, type SketchData } from '../engine/stats/quantile-sketch.ts';
+import { QuantileSketch, SKETCH_MAX_KEY, type SketchData } from '../engine/stats/quantile-sketch.ts';
 import type { DetailedRun } from '../models/index.ts';
 import type { Runner, RunTask } from '../experiments/runner.ts';
 
@@ -16,8 +16,8 @@ import type { Runner, RunTask } from '../experiments/runner.ts';
  * load or write.
  */
 
-/** Version of the part format; merge refuses any other (format 1 carried a command line). */
-export const PART_FORMAT = 2;
+/** Version of the part format; merge refuses any other (format 1 carried a command line; format 2 held DDSketch keys, format 3 the log-linear sketch's). */
+export const PART_FORMAT = 3;
 /** Most shards an experiment may be split into (a part claiming more is refused before anything is allocated). */
 export const MAX_SHARDS = 10_000;
 /** Largest part file merge reads. */
@@ -223,21 +223,19 @@ function checkExperiment(e: unknown): Experiment {
   return e as unknown as Experiment;
 }
 
-/** Largest |bucket key| a latency sketch can have: log base γ of the largest double (γ ≈ 1.002), with room. */
-const MAX_SKETCH_KEY = 400_000;
 
 function checkSketch(s: unknown, field: string): SketchData {
   if (!isObject(s) || !Array.isArray(s.buckets)) fail(field, 'expected a latency sketch { buckets, zeroCount, count, sum, min, max }');
   const zero = wholeNumber(s.zeroCount, `${field}.zeroCount`);
   const count = wholeNumber(s.count, `${field}.count`);
-  if (s.buckets.length > 2 * MAX_SKETCH_KEY + 1) fail(`${field}.buckets`, 'too many buckets');
+  if (s.buckets.length > SKETCH_MAX_KEY + 1) fail(`${field}.buckets`, 'too many buckets');
   let total = zero;
   let prev = -Infinity;
   s.buckets.forEach((b: unknown, k) => {
     if (!Array.isArray(b) || b.length !== 2) fail(`${field}.buckets[${k}]`, 'expected [key, count]');
     const key = b[0] as unknown;
-    if (typeof key !== 'number' || !Number.isInteger(key) || Math.abs(key) > MAX_SKETCH_KEY || key <= prev) {
-      fail(`${field}.buckets[${k}]`, `expected increasing whole-number keys within ±${MAX_SKETCH_KEY}, got ${show(key)}`);
+    if (typeof key !== 'number' || !Number.isInteger(key) || key < 0 || key > SKETCH_MAX_KEY || key <= prev) {
+      fail(`${field}.buckets[${k}]`, `expected increasing whole-number keys from 0 to ${SKETCH_MAX_KEY}, got ${show(key)}`);
     }
     prev = key;
     const c = wholeNumber(b[1], `${field}.buckets[${k}] count`);

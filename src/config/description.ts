@@ -11,6 +11,7 @@
  */
 import type { HardwareEntry, ModelEntry } from '../catalog/types.ts';
 import type { Seed } from '../engine/index.ts';
+import type { CachePolicyName } from '../models/cache-policies.ts';
 import type { ArrivalKind, ArrivalsSpec, DistributionKind, DistributionSpec, NoiseSpec, RoutingPolicyName, ServiceKind, ServiceSpec } from './schema.ts';
 import type { TokenDistributionSpec } from './llm-schema.ts';
 import type { Slo } from './slo.ts';
@@ -144,13 +145,38 @@ export interface AutoscaleDescription {
   scaleDownWindowS: number;
   tolerance: number;
   coldStart: DistributionSpec;
+  /** Kubernetes' scaling-rate policies (`behavior`), defaults applied; null: no rate limit (servesim before issue 17). */
+  behavior: ScalingBehaviorDescription | null;
 }
 
-/** LRU cache over user keys in front of a stage. */
+/** One HPA scaling policy: at most `value` pods, or `value` percent, of change per `periodS`. */
+export interface ScalingPolicyDescription {
+  type: 'Pods' | 'Percent';
+  value: number;
+  periodS: number;
+}
+
+/** The policies of one direction and how one is chosen (Max: the largest change, Min: the smallest, Disabled: none). */
+export interface ScalingRulesDescription {
+  selectPolicy: 'Max' | 'Min' | 'Disabled';
+  policies: ScalingPolicyDescription[];
+}
+
+/** HPA `behavior`: scale-up and scale-down rules (stabilization windows are `scaleUpWindowS`/`scaleDownWindowS`). */
+export interface ScalingBehaviorDescription {
+  scaleUp: ScalingRulesDescription;
+  scaleDown: ScalingRulesDescription;
+}
+
+/** A cache over user keys in front of a stage. */
 export interface CacheDescription {
   capacity: number;
+  /** Eviction policy (`cachePolicyRegistry`). */
+  policy: CachePolicyName;
   /** Infinity for no expiry. */
   ttlS: number;
+  /** A hit restarts the entry's time-to-live. */
+  ttlResetOnHit: boolean;
   hit: DistributionSpec;
 }
 

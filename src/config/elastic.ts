@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { distributionSpec } from './distributions-spec.ts';
-import { duration, nonNegativeNumber, positiveDuration, positiveInt, positiveNumber, show } from './fields.ts';
+import { duration, nonNegativeInt, nonNegativeNumber, positiveDuration, positiveInt, positiveNumber, show } from './fields.ts';
 import { formatDuration } from './duration.ts';
 import { LIMITS, atMost } from './limits.ts';
 import { AUTOSCALE_DEFAULTS } from './resolve.ts';
@@ -8,13 +8,40 @@ import { AUTOSCALE_DEFAULTS } from './resolve.ts';
 /** Metrics an autoscaler can follow (Kubernetes HPA: a resource metric or a per-pod average). */
 export const AUTOSCALE_METRICS = ['utilization', 'inflight', 'queue'] as const;
 
+/** An enum field whose message lists the choices. */
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: (iss) => `expected one of ${values.map((m) => `"${m}"`).join(', ')}, got ${show(iss.input)}` });
+}
+
+/** At most `max`, with Kubernetes' bound named in the message. */
+function upTo(max: number, what: string) {
+  return (v: number, ctx: z.RefinementCtx): void => {
+    if (v > max) ctx.addIssue({ code: 'custom', message: `${what} is at most ${max} in Kubernetes, got ${v}` });
+  };
+}
+
+/** One HPA scaling policy, as Kubernetes writes it: `{ type: Pods | Percent, value, periodSeconds }`. */
+const scalingPolicySpec = z.strictObject({
+  type: oneOf(['Pods', 'Percent'] as const),
+  value: positiveInt(),
+  periodSeconds: positiveInt().superRefine(upTo(1800, 'periodSeconds')),
+});
+
+/** HPA scaling rules of one direction (`behavior.scaleUp` or `behavior.scaleDown`); what is not given takes Kubernetes' default. */
+const scalingRulesSpec = z.strictObject({
+  stabilizationWindowSeconds: nonNegativeInt().superRefine(upTo(3600, 'stabilizationWindowSeconds')).optional(),
+  selectPolicy: oneOf(['Max', 'Min', 'Disabled'] as const).optional(),
+  policies: z.array(scalingPolicySpec).min(1, { error: 'give at least one policy, or leave policies out for the default ones' }).max(16, { error: 'at most 16 policies' }).optional(),
+});
+
 /**
  * Horizontal autoscaling with Kubernetes HPA semantics: every `syncPeriod` the
  * desired count is ceil(ready × metric / target), skipped within `tolerance`,
  * stabilized (scale up to the lowest recommendation of the last `scaleUpWindow`,
  * down to the highest of the last `scaleDownWindow`), and clamped to [min, max].
  * New replicas serve after a `coldStart` drawn per replica; billing starts at the
- * request.
+ * request. With `behavior` (Kubernetes' field, also its defaults for what it leaves
+ * out), the change per sync is also limited by scaling policies; without it, it is not.
  */
 export const autoscaleSpec = z
   .strictObject({
@@ -31,13 +58,20 @@ export const autoscaleSpec = z
     scaleDownWindow: duration().optional(),
     tolerance: nonNegativeNumber().optional(),
     coldStart: distributionSpec,
+    behavior: z.strictObject({ scaleUp: scalingRulesSpec.optional(), scaleDown: scalingRulesSpec.optional() }).optional(),
   })
   .superRefine((a, ctx) => {
+    for (const [key, dir] of [['scaleUpWindow', 'scaleUp'], ['scaleDownWindow', 'scaleDown']] as const) {
+      if (a[key] !== undefined && a.behavior?.[dir]?.stabilizationWindowSeconds !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['behavior', dir, 'stabilizationWindowSeconds'], message: `give ${key} or behavior.${dir}.stabilizationWindowSeconds, not both` });
+      }
+    }
     if (a.min > a.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `min replicas (${a.min}) must not be above max replicas (${a.max})` });
     // Every sync scans the recommendations of the longer stabilization window.
     const sync = a.syncPeriod ?? AUTOSCALE_DEFAULTS.syncS;
     for (const key of ['scaleUpWindow', 'scaleDownWindow'] as const) {
-      const w = a[key] ?? (key === 'scaleDownWindow' ? AUTOSCALE_DEFAULTS.scaleDownWindowS : AUTOSCALE_DEFAULTS.scaleUpWindowS);
+      const fromBehavior = a.behavior?.[key === 'scaleUpWindow' ? 'scaleUp' : 'scaleDown']?.stabilizationWindowSeconds;
+      const w = a[key] ?? fromBehavior ?? (key === 'scaleDownWindow' ? AUTOSCALE_DEFAULTS.scaleDownWindowS : AUTOSCALE_DEFAULTS.scaleUpWindowS);
       if (typeof w === 'number' && typeof sync === 'number' && sync >= LIMITS.minSyncPeriodS && w / sync > LIMITS.syncsPerWindow) {
         ctx.addIssue({
           code: 'custom',

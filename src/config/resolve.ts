@@ -19,8 +19,9 @@
  * | `stages[].routing.policy`        | `shared`                                 |
  * | `stages[].fanout`                | `quorum` = shards, no hedging            |
  * | `stages[].service`               | the catalog model's profile on the hardware's device, ÷ its speed |
- * | `stages[].autoscale`             | `syncPeriod` 15, `scaleUpWindow` 0, `scaleDownWindow` 300, `tolerance` 0.1 |
- * | `stages[].cache.ttl`             | none (Infinity)                          |
+ * | `stages[].autoscale`             | `syncPeriod` 15, `scaleUpWindow` 0, `scaleDownWindow` 300, `tolerance` 0.1; no `behavior`: no rate limit |
+ * | `stages[].autoscale.behavior`    | Kubernetes' (`HPA_DEFAULT_BEHAVIOR`): up Max of +4 pods or +100 % per 15 s, down 100 % per 15 s |
+ * | `stages[].cache`                 | `policy` lru, `ttl` none (Infinity), `ttlResetOnHit` false |
  * | `stages[].fallback`              | a trigger not given never fires (Infinity) |
  * | candidates reaching a stage     | what the main path's stages before it set (1 at the start and off the path) |
  * | `stages[].precompute`            | `base` 0, `start` warm, `quality` unknown (NaN) |
@@ -31,7 +32,7 @@ import { LIMITS } from './limits.ts';
 import { latencySlo } from './slo.ts';
 import { hardwareCatalog, modelCatalog } from './catalog-refs.ts';
 import type { Scenario, StageSpec } from './schema.ts';
-import type { DistributionSpec, DivertDescription, StageDescription, StationKind, SystemDescription } from './description.ts';
+import type { DistributionSpec, DivertDescription, ScalingBehaviorDescription, ScalingRulesDescription, StageDescription, StationKind, SystemDescription } from './description.ts';
 import { resolveLlmHardware, resolveLlmStage, LLM_NO_SERVICE } from './resolve-llm.ts';
 
 /** What `resolveScenario` takes: a scenario that passed validation (`src/config/schema.ts`). */
@@ -39,6 +40,32 @@ export type ValidatedScenario = Scenario;
 
 /** Autoscaler defaults (Kubernetes HPA's): also read by validation's window check. */
 export const AUTOSCALE_DEFAULTS = { syncS: 15, scaleUpWindowS: 0, scaleDownWindowS: 300, tolerance: 0.1 } as const;
+
+/**
+ * Kubernetes' default scaling policies (autoscaling/v2 `HPAScalingRules` defaults,
+ * kubernetes.io "Horizontal Pod Autoscaling", "Default Behavior"), for a direction a
+ * `behavior` leaves out: up, the larger of +4 pods or +100 % per 15 s; down, 100 % per 15 s.
+ */
+export const HPA_DEFAULT_BEHAVIOR: ScalingBehaviorDescription = {
+  scaleUp: {
+    selectPolicy: 'Max',
+    policies: [
+      { type: 'Pods', value: 4, periodS: 15 },
+      { type: 'Percent', value: 100, periodS: 15 },
+    ],
+  },
+  scaleDown: { selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodS: 15 }] },
+};
+
+type RulesSpec = NonNullable<NonNullable<NonNullable<StageSpec['autoscale']>['behavior']>['scaleUp']>;
+
+/** One direction's rules, Kubernetes' defaults for what is left out. */
+function rulesOf(r: RulesSpec | undefined, dflt: ScalingRulesDescription): ScalingRulesDescription {
+  return {
+    selectPolicy: r?.selectPolicy ?? dflt.selectPolicy,
+    policies: r?.policies?.map((p) => ({ type: p.type, value: p.value, periodS: p.periodSeconds })) ?? dflt.policies.map((p) => ({ ...p })),
+  };
+}
 
 /** Retry backoff defaults. */
 export const RETRY_DEFAULTS = { backoffBaseS: 0.1, backoffMaxS: Infinity, jitter: 'full', minPerSecond: 0 } as const;
@@ -114,13 +141,18 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
             min: a.min,
             max: a.max,
             syncS: a.syncPeriod ?? AUTOSCALE_DEFAULTS.syncS,
-            scaleUpWindowS: a.scaleUpWindow ?? AUTOSCALE_DEFAULTS.scaleUpWindowS,
-            scaleDownWindowS: a.scaleDownWindow ?? AUTOSCALE_DEFAULTS.scaleDownWindowS,
+            scaleUpWindowS: a.scaleUpWindow ?? a.behavior?.scaleUp?.stabilizationWindowSeconds ?? AUTOSCALE_DEFAULTS.scaleUpWindowS,
+            scaleDownWindowS: a.scaleDownWindow ?? a.behavior?.scaleDown?.stabilizationWindowSeconds ?? AUTOSCALE_DEFAULTS.scaleDownWindowS,
             tolerance: a.tolerance ?? AUTOSCALE_DEFAULTS.tolerance,
             coldStart: a.coldStart,
+            behavior: a.behavior
+              ? { scaleUp: rulesOf(a.behavior.scaleUp, HPA_DEFAULT_BEHAVIOR.scaleUp), scaleDown: rulesOf(a.behavior.scaleDown, HPA_DEFAULT_BEHAVIOR.scaleDown) }
+              : null,
           }
         : null,
-      cache: sp.cache ? { capacity: sp.cache.capacity, ttlS: sp.cache.ttl ?? Infinity, hit: sp.cache.hit } : null,
+      cache: sp.cache
+        ? { capacity: sp.cache.capacity, policy: sp.cache.policy ?? 'lru', ttlS: sp.cache.ttl ?? Infinity, ttlResetOnHit: sp.cache.ttlResetOnHit ?? false, hit: sp.cache.hit }
+        : null,
       fallback: sp.fallback
         ? { queueLength: sp.fallback.queueLength ?? Infinity, estimatedWaitS: sp.fallback.estimatedWait ?? Infinity, target: divertOf(sp.fallback) }
         : null,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { distributionSpec } from './distributions-spec.ts';
 import { duration, nonNegativeInt, nonNegativeNumber, positiveDuration, positiveInt, show } from './fields.ts';
 import { LIMITS, atMost } from './limits.ts';
+import { CACHE_POLICIES, type CachePolicyName } from '../models/cache-policies.ts';
 
 /** Who sends requests: `count` known users with Zipf (`zipf: s`) or uniform (`zipf: 0`) popularity. */
 export const usersSpec = z
@@ -30,12 +31,28 @@ function exactlyOneTarget(v: { to?: string | undefined; heuristic?: unknown }, c
   }
 }
 
-/** A cache in front of a stage: LRU over user keys, capacity in entries, optional TTL, hit latency. */
-export const cacheSpec = z.strictObject({
-  capacity: nonNegativeInt(),
-  ttl: positiveDuration().optional(),
-  hit: distributionSpec,
-});
+/**
+ * A cache in front of a stage over user keys: capacity in entries, eviction `policy`
+ * (`lru` by default, `fifo`, `random`, `lfu`), optional TTL (`ttlResetOnHit`: a hit
+ * restarts it), hit latency.
+ */
+export const cacheSpec = z
+  .strictObject({
+    capacity: nonNegativeInt(),
+    policy: z
+      .enum(CACHE_POLICIES as [CachePolicyName, ...CachePolicyName[]], {
+        error: (iss) => `expected one of ${CACHE_POLICIES.map((m) => `"${m}"`).join(', ')}, got ${show(iss.input)}`,
+      })
+      .optional(),
+    ttl: positiveDuration().optional(),
+    ttlResetOnHit: z.boolean({ error: (iss) => `expected true or false, got ${show(iss.input)}` }).optional(),
+    hit: distributionSpec,
+  })
+  .superRefine((c, ctx) => {
+    if (c.ttlResetOnHit !== undefined && c.ttl === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['ttlResetOnHit'], message: 'ttlResetOnHit needs a ttl (without one, entries never expire)' });
+    }
+  });
 
 /** Degrade when the stage is loaded: queue length at or above `queueLength`, or estimated wait above `estimatedWait`. */
 export const fallbackSpec = z

@@ -6,5 +6,9 @@ export { QuantileSketch, SKETCH_RELATIVE_ACCURACY, type SketchData } from './sta
 export { TimeWeighted } from './stats/time-weighted.ts';
 export * from './distributions/index.ts';
 export { LruCache } from './lru-cache.ts';
+export { FifoCache } from './fifo-cache.ts';
+export { RandomCache } from './random-cache.ts';
+export { LfuCache } from './lfu-cache.ts';
+export type { KeyCache, CacheExpiry } from './key-cache.ts';
 export { meanCi95, tCritical95 } from './stats/confidence.ts';
 export { selectKth } from './stats/select.ts';

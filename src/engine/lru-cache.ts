@@ -1,3 +1,5 @@
+import type { KeyCache } from './key-cache.ts';
+
 /**
  * A least-recently-used cache of keys with optional time-to-live. O(1) per operation.
  *
@@ -8,9 +10,10 @@
  * front of the Map's ordered table, and finding the oldest key scans past all of them
  * until the next rehash (the cold-start scenario at 5× its length spent 90% of its
  * time there). `test/engine/lru-cache.test.ts` keeps that version as the reference and
- * checks both answer alike.
+ * checks both answer alike. `FifoCache` (fifo-cache.ts) is the same list where a hit
+ * does not move its entry.
  */
-export class LruCache {
+export class LruCache implements KeyCache {
   /** Key → slot. */
   private readonly index = new Map<number, number>();
   private keys: Float64Array;
@@ -30,6 +33,8 @@ export class LruCache {
     readonly capacity: number,
     /** Seconds an entry stays valid after it was stored; Infinity for no expiry. */
     readonly ttlS = Infinity,
+    /** A hit restarts the entry's time-to-live (sliding expiry); by default it does not. */
+    readonly ttlResetOnHit = false,
   ) {
     // Grown on demand: a capacity of 10^12 allocates nothing up front.
     const cap = Math.max(1, Math.min(1024, capacity));
@@ -44,7 +49,7 @@ export class LruCache {
     return this.index.size;
   }
 
-  /** True when `key` is held and not expired at `nowS`; a hit refreshes its recency (not its age). */
+  /** True when `key` is held and not expired at `nowS`; a hit refreshes its recency (its age only with `ttlResetOnHit`). */
   get(key: number, nowS: number): boolean {
     const slot = this.index.get(key);
     if (slot === undefined) return false;
@@ -55,7 +60,8 @@ export class LruCache {
       this.free.push(slot);
       return false;
     }
-    this.moveToTail(slot);
+    if (this.ttlResetOnHit) this.storedAt[slot] = nowS;
+    this.touch(slot);
     return true;
   }
 
@@ -65,7 +71,7 @@ export class LruCache {
     let slot = this.index.get(key);
     if (slot !== undefined) {
       this.storedAt[slot] = nowS;
-      this.moveToTail(slot);
+      this.touch(slot);
       return;
     }
     if (this.index.size >= this.capacity) {
@@ -77,6 +83,14 @@ export class LruCache {
     this.storedAt[slot] = nowS;
     this.linkAtTail(slot);
     this.index.set(key, slot);
+  }
+
+  /**
+   * A held entry was hit or stored again: LRU makes it the most recently used.
+   * The one point where FIFO differs (it overrides this to leave the order alone).
+   */
+  protected touch(slot: number): void {
+    this.moveToTail(slot);
   }
 
   private newSlot(): number {

@@ -29,8 +29,9 @@ export interface SweepAnalysis {
 /**
  * Reads a sweep ordered by x. The knee follows Kneedle (Satopää et al., 2011): with x
  * and p99 scaled to [0, 1], the knee of an increasing convex curve is the point
- * farthest below the straight line from the first point to the last (none when the
- * p99 does not rise by half over the range: a near-straight line has no knee). The highest load within the SLO is the
+ * farthest below the straight line from the first point to the last, read on the
+ * running maximum of the p99 (none when the p99 does not rise by half over the range:
+ * a near-straight line has no knee). The highest load within the SLO is the
  * highest point whose SLO was met.
  */
 export function analyseSweep(points: readonly SweepPoint[]): SweepAnalysis {
@@ -41,7 +42,11 @@ export function analyseSweep(points: readonly SweepPoint[]): SweepAnalysis {
   const rises = p99s.length >= 3 && p99s[p99s.length - 1]! > 1.5 * Math.min(...p99s);
   if (numeric && rises) {
     const xs = points.map((p) => p.x as number);
-    const ys = p99s;
+    // Kneedle assumes a monotone curve: the running maximum keeps sampling noise in a
+    // flat stretch (a saturated pool whose p99 sits at its deadline) from making its
+    // last point look like a knee when it falls a fraction of a percent below an earlier one.
+    let top = -Infinity;
+    const ys = p99s.map((y) => (top = Math.max(top, y)));
     const [x0, x1] = [xs[0]!, xs[xs.length - 1]!];
     const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
     let best = -Infinity;

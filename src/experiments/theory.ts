@@ -6,6 +6,7 @@ import type { StageDescription, StationKind } from '../config/description.ts';
 import type { TheoryRow, Figure } from '../report/model.ts';
 import { mg1MeanWait, mgcMeanWaitApprox, mmcMeanWait } from './queueing.ts';
 import { llmTheoryRows } from './theory-llm.ts';
+import { baileyBulkService } from './bailey.ts';
 
 /** What theory needs to know of a stage: servers, mean and scv of one service, what reaches it, and what breaks the formulas. */
 export interface StageShape {
@@ -20,6 +21,8 @@ export interface StageShape {
   /** Squared coefficient of variation of one service; undefined when unknown (attribute-driven). */
   scv: number | undefined;
   maxBatch: number;
+  /** Mean time of a full batch (`maxBatch` requests). */
+  fullBatchMeanS: number;
   routing: string;
   fanout: boolean;
   /** A fan-out whose slow sub-requests get backup copies: the copies add load only the run measures. */
@@ -169,6 +172,12 @@ export function theoryRows(
       poissonIn = false;
       return;
     }
+    if (st.maxBatch > 1 && breaks.length === 1 && baileyApplies(st) && rho < 1) {
+      // The one break is the batching, which Bailey's queue models exactly.
+      rows.push(...baileyRows(st, lambda, sim, figure(`stages.${st.name}.batchSize.mean`), rho, lambdaNote));
+      poissonIn = false;
+      return;
+    }
     if (st.maxBatch > 1 && unbatchedRho >= 1 && rho < 1) {
       rows.push({
         stage: st.name,
@@ -230,6 +239,31 @@ export function theoryRows(
 }
 
 /**
+ * A stage Bailey's bulk-service queue describes: one slot, batches taken at once
+ * (`maxWait` 0), a deterministic batch time that does not grow with the batch, no deadline.
+ * (Poisson arrivals and the absence of other breaks are the caller's checks.)
+ */
+function baileyApplies(st: StageShape): boolean {
+  return st.servers === 1 && !st.deadline && st.desc.maxWaitS === 0 && st.scv === 0 && Math.abs(st.fullBatchMeanS - st.meanS) <= 1e-12 * st.meanS;
+}
+
+/** Bailey's mean wait and mean batch beside the simulation's (`bailey.ts`). */
+function baileyRows(st: StageShape, lambda: number, simWait: Figure, simBatch: Figure, rho: number, lambdaNote: string): TheoryRow[] {
+  const b = baileyBulkService(lambda, st.meanS, st.maxBatch);
+  const model = `M/D^${st.maxBatch}/1 bulk service (Bailey)`;
+  const agree = (sim: Figure, exact: number, text: (sim: number, exact: number) => string): string => {
+    if (!Number.isFinite(sim.value)) return 'no simulated figure to compare';
+    const within = sim.ci95 !== undefined && Number.isFinite(sim.ci95) ? Math.abs(sim.value - exact) <= Math.max(sim.ci95, 0.02 * exact) : Math.abs(sim.value / exact - 1) < 0.05;
+    return within ? `simulation agrees (${text(sim.value, exact)})` : `simulation differs by ${text(sim.value, exact)}: run longer or add replications to narrow the noise`;
+  };
+  const why = `exact for Poisson arrivals, one slot taking up to ${st.maxBatch} waiting requests at once (maxWait 0) and a fixed batch time (load ${(rho * 100).toFixed(0)}% at full batches)`;
+  return [
+    { stage: st.name, model, quantity: 'mean wait (ms)', analytic: b.meanWaitS * 1000, simulated: simWait, note: `${why}; ${agree(simWait, b.meanWaitS * 1000, (x, y) => gapText(x, y, ''))}${lambdaNote}` },
+    { stage: st.name, model, quantity: 'mean batch size (requests)', analytic: b.meanBatch, simulated: simBatch, note: `λT + P(no one waits at a batch's end) = ${fmtRate(lambda * st.meanS)} + ${fmtRate(b.idleAtEnd)}; ${agree(simBatch, b.meanBatch, (x, y) => gapText(x, y, ''))}` },
+  ];
+}
+
+/**
  * The stages on a system's main path as queueing theory sees them (their configuration:
  * build the system without running it), with the rate reaching each from the arrival
  * process's own mean rate (`meanRate`) through `stageLoads`, the load check's reading.
@@ -258,6 +292,7 @@ export function stageShapes(sys: ServingSystem): { shapes: StageShape[]; arrival
       meanS: t.meanS,
       scv: t.scv,
       maxBatch: t.maxBatch,
+      fullBatchMeanS: t.fullBatchMeanS,
       routing: t.routing,
       fanout: t.fanout,
       hedged: t.hedged,

@@ -63,6 +63,22 @@ export interface StageResult {
   hedgeExtraLoad?: number;
   /** Share of measured requests that started service here after waiting at all, P(wait > 0) (Erlang C for M/M/c); null when none started. */
   waitedShare?: number | null;
+  /** Autoscaled stages with `behavior` (Kubernetes' scaling policies): every sync's decision, warm-up included. */
+  scalingLog?: ScalingLogEntry[];
+}
+
+/** One autoscaler sync (issue 17). */
+export interface ScalingLogEntry {
+  /** Simulated time of the sync (s). */
+  timeS: number;
+  /** The metric averaged over the last sync period (busy share, or requests per ready replica). */
+  metric: number;
+  /** ceil(ready × metric / target), or the current count within tolerance. */
+  recommendation: number;
+  /** What held the count short of the recommendation (a policy such as "scaleUp Pods 4 per 15s", a stabilization window, "max", "min"); null when nothing did. */
+  limitedBy: string | null;
+  /** The replica count asked for (ready and starting). */
+  replicas: number;
 }
 
 /** Client retries (issue 4). */

@@ -24,6 +24,7 @@ import { runWarnings } from './run-warnings.ts';
 import { TimeSeriesRecorder } from './time-series.ts';
 import { makeUserSampler } from './users.ts';
 import { makeDistribution } from './service-distribution.ts';
+import { cachePolicyRegistry } from './cache-policies.ts';
 import { precomputeDurationS } from './precompute-job.ts';
 import type { DivertDescription } from '../config/description.ts';
 // LLM stages (issue 14): their figures and checks live in their own files.
@@ -167,6 +168,7 @@ export class ServingSystem implements DropTarget {
             scaleDownWindowS: a.scaleDownWindowS,
             tolerance: a.tolerance,
             coldStart: b.coldStart!,
+            behavior: a.behavior,
           },
           active,
         ),
@@ -211,6 +213,8 @@ export class ServingSystem implements DropTarget {
     this.entry = this.nodes[0]!.enter;
     const r = system.retry;
     this.client = r === null ? undefined : new RetryClient(this.sim, r, this.sim.random.stream('client:retry-jitter'), this.entry, this.callSucceeded, this.callFailed, this.metrics);
+    // A lone stage entered on arrival, without retries: its node times are the run's latencies.
+    if (this.client === undefined && this.nodes.length === 1) this.nodes[0]!.stage.metrics.adoptEndToEnd(this.latency);
 
     if (this.warmupRequests === 0 && this.warmupS === 0) this.metrics.start(0);
     else if (this.warmupS > 0) this.sim.scheduleAt(this.warmupS, () => this.metrics.start(this.sim.now));
@@ -391,7 +395,15 @@ export class ServingSystem implements DropTarget {
         this.sim,
         b.stage,
         sp.cache
-          ? { capacity: sp.cache.capacity, ttlS: sp.cache.ttlS, hitLatency: makeDistribution(sp.cache.hit).source(this.sim.random.stream(`stage:${name}:cache-hit`)) }
+          ? {
+              policy: cachePolicyRegistry[sp.cache.policy]({
+                capacity: sp.cache.capacity,
+                ttlS: sp.cache.ttlS,
+                ttlResetOnHit: sp.cache.ttlResetOnHit,
+                stream: () => this.sim.random.stream(`stage:${name}:cache-evict`),
+              }),
+              hitLatency: makeDistribution(sp.cache.hit).source(this.sim.random.stream(`stage:${name}:cache-hit`)),
+            }
           : undefined,
         sp.fallback
           ? {

@@ -1,4 +1,4 @@
-import { LruCache, type Sampler, type Simulation } from '../engine/index.ts';
+import type { KeyCache, Sampler, Simulation } from '../engine/index.ts';
 import type { Request } from './request.ts';
 import type { DoneTarget, Station } from './stations/station.ts';
 
@@ -15,10 +15,9 @@ export interface LookupRecorder {
   lookup(stage: number, nowS: number, hit: boolean): void;
 }
 
-/** A cache in front of a stage: LRU over request keys, optional TTL, hit latency. */
+/** A cache in front of a stage: a policy over request keys (`cachePolicyRegistry`), hit latency. */
 export interface CacheConfig {
-  capacity: number;
-  ttlS: number;
+  policy: KeyCache;
   hitLatency: Sampler;
 }
 
@@ -65,7 +64,7 @@ export interface CandidateConfig {
  * measure them); stamps each request's freshness and quality.
  */
 export class StageNode implements DoneTarget {
-  readonly cache: LruCache | undefined;
+  readonly cache: KeyCache | undefined;
 
   constructor(
     private readonly sim: Simulation,
@@ -82,7 +81,7 @@ export class StageNode implements DoneTarget {
     private readonly lookupRecorder: LookupRecorder,
     private readonly stageIndex: number,
   ) {
-    this.cache = cacheCfg ? new LruCache(cacheCfg.capacity, cacheCfg.ttlS) : undefined;
+    this.cache = cacheCfg?.policy;
   }
 
   get name(): string {

@@ -94,7 +94,7 @@ export class TimeSeriesRecorder {
   }
 
   /** End of the open window: `advance` closes windows only when time passes it. */
-  private nextBoundaryS: number;
+  private nextBoundaryS = 0;
 
   /**
    * Closes every window that ended at or before `nowS`. Stages call it before they change

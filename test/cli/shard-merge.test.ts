@@ -198,7 +198,7 @@ describe('merge treats parts as data', () => {
 
   it('JSON that does not parse, a directory, a FIFO-like non-file and an oversized file are refused', async () => {
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, '{"servesimShard": 2, ');
+    writeFileSync(bad, '{"servesimShard": 3, ');
     await expectInputError(['merge', bad], 'bad.json: not a part: cannot read it as JSON');
     const sub = join(dir, 'a-dir.json');
     mkdirSync(sub, { recursive: true });
@@ -255,7 +255,7 @@ describe('merge treats parts as data', () => {
 describe('checkPart', () => {
   const base = (): PartialResult => {
     const experiment = { command: 'run' as const, refs: ['x.yaml'], scenarios: [{ arrivals: { process: 'poisson', qps: 1 } }], set: [], replications: 1 };
-    return { servesimShard: 2, experiment, experimentSha256: experimentHash(experiment), shard: { i: 0, n: 1 }, total: 0, runs: [] };
+    return { servesimShard: 3, experiment, experimentSha256: experimentHash(experiment), shard: { i: 0, n: 1 }, total: 0, runs: [] };
   };
   const problem = (edit: (p: PartialResult & Record<string, unknown>) => void): string => {
     const p = base() as PartialResult & Record<string, unknown>;

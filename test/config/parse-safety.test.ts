@@ -87,14 +87,12 @@ describe('hostile YAML', () => {
   });
 
   it('30,000 undefined aliases are all found in linear time (yaml resolves each by scanning the document)', () => {
-    const t0 = performance.now();
     const p = problems(`y: [${Array(30_000).fill('*a').join(',')}]\nx: &a 1\n`);
     expect(p).toHaveLength(21);
     expect(p[0]).toBe('s.yaml:1:5: the alias *a names no anchor defined before it (&a)');
     expect(p[20]).toBe('… and 29980 more problems (showing the first 20 of 30000)');
-    // Generous: about 0.3 s; resolving alias by alias took minutes.
-    expect(performance.now() - t0).toBeLessThan(5_000);
-  });
+    // About 0.3 s; resolving alias by alias took minutes: the test's timeout (20 s) catches a return of that.
+  }, 20_000);
 
   it('a few aliases sharing a block are fine', () => {
     const rs = parseScenarioText({ name: 's.yaml', text: 'x: &svc { dist: exponential, mean: "5ms" }\ny: [*svc, *svc]\n' });
@@ -111,13 +109,11 @@ describe('hostile YAML', () => {
   });
 
   it('10,000 levels of nesting are refused quickly, in flow and block style', () => {
-    const t0 = performance.now();
     expect(problems(`a: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`)[0]).toMatch(/nested (too deeply|more than 64 levels)/);
     const block = Array.from({ length: 200 }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n');
     expect(problems(`${block} 1\n`)[0]).toMatch(/nested more than 64 levels deep/);
-    // Generous: about 50 ms alone; the bound only catches a return of the stack overflow or a hang.
-    expect(performance.now() - t0).toBeLessThan(5_000);
-  });
+    // About 50 ms alone; the test's timeout (20 s) only catches a return of the stack overflow or a hang.
+  }, 20_000);
 
   it('a text over the size limit is refused before parsing, and so is a file before reading', async () => {
     expect(problems(`name: "${'a'.repeat(MAX_SCENARIO_BYTES)}"\n`)).toEqual([`s.yaml: the file is 4.0 MB; a scenario file may be at most 4 MB`]);
@@ -129,11 +125,9 @@ describe('hostile YAML', () => {
   });
 
   it('a dense file under the size limit is refused by its count of words and list items, before parsing', () => {
-    const t0 = performance.now();
     expect(problems(`x: [${Array(200_000).fill('1').join(',')}]\n`)).toEqual(['s.yaml: has 200,001 words and list items; a scenario file may have at most 150,000 (put large data, such as recorded arrivals, in a CSV trace)']);
     expect(problems(`x: [${Array(200_000).fill('*a').join(' ')}]\n`)[0]).toMatch(/^s\.yaml: has 200,001 words and list items/);
-    // Generous: the count takes milliseconds; parsing the list would take seconds.
-    expect(performance.now() - t0).toBeLessThan(1_000);
+    // The count takes milliseconds; parsing the list would take seconds (no clock here: speed is bench/'s).
   });
 
   // 4,000 keys keep this test fast; test/hostile/cases/unknown-keys-40k.yaml times 40,000 end to end.

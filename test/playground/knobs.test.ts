@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { applyOverrides, parseOverride } from '../../src/config/overrides.ts';
 import { expandScenario, parseScenarioText, validateScenario } from '../../src/config/parse.ts';
 import { cliCommand, findKnobs, niceStep, roundToStep, type Knob } from '../../playground/src/knobs.ts';
+import { checkScenario } from '../../playground/src/simulate.ts';
 
 const BUILTIN_DIR = 'src/scenarios';
 const builtins = readdirSync(BUILTIN_DIR)
@@ -38,6 +39,46 @@ describe('playground knobs', () => {
     expect(paths['cold-start']).toContain('stages.ranker.cache.capacity');
     expect(paths['cascade-1m-to-100']).toContain('stages.ranker.batching.maxBatch');
     expect(paths['accuracy-vs-latency']).toContain('stages.ranker.hardware');
+    // An LLM stage: its step-time profile and the scheduler's limits (issue 15's knobs).
+    expect(paths['llm-chat-capacity']).toEqual(expect.arrayContaining(['stages.llm.llm.profile', 'stages.llm.llm.maxNumSeqs', 'stages.llm.llm.maxBatchedTokens']));
+  });
+
+  it('a roofline stage offers model, GPU, TP and precisions, only those that fit', () => {
+    const text = [
+      'name: roof',
+      'arrivals: { process: poisson, qps: 5 }',
+      'stop: { requests: 200 }',
+      'tokens: { input: { dist: deterministic, value: 500 }, output: { dist: deterministic, value: 100 } }',
+      'stages:',
+      '  - name: llm',
+      '    replicas: 2',
+      '    llm: { roofline: { model: llama-3.1-8b, gpu: h100-sxm } }',
+      '',
+    ].join('\n');
+    const source = { name: 'roof.yaml', text };
+    const accepts = (path: string, value: number | string): boolean => {
+      try {
+        checkScenario(source, [{ path, value }]);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const rs = parseScenarioText(source);
+    expandScenario(rs);
+    const knobs = findKnobs(rs.raw, accepts);
+    const options = (path: string) => {
+      const c = knobs.find((k) => k.path === `stages.llm.llm.${path}`)!.control;
+      return c.kind === 'select' ? c.options.map((o) => o.value) : [];
+    };
+    // 70B in bf16 is 141 GB of weights: it does not fit one 80 GB H100, so it is not offered at TP 1.
+    expect(options('roofline.model')).toContain('llama-3.1-8b');
+    expect(options('roofline.model')).not.toContain('llama-3.1-70b');
+    expect(options('roofline.tp')).toEqual([1, 2, 4, 8]);
+    expect(options('roofline.weights')).toEqual(['bf16', 'fp16', 'fp8', 'int4']);
+    expect(options('roofline.kvCache')).toEqual(['bf16', 'fp16', 'fp8']);
+    // Every choice offered validates (the file's own value is always offered).
+    for (const k of knobs) for (const value of offered(k)) expect(accepts(k.path, value), `${k.path}=${String(value)}`).toBe(true);
   });
 
   for (const b of builtins) {

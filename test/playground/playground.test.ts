@@ -327,6 +327,29 @@ describe('playground in headless Chromium', () => {
     expectQuietAndLocal(main);
   }, 20_000);
 
+  it('an LLM scenario shows TTFT, TPOT, KV cache and the cost per output token as the CLI does, with its scheduler knobs', async () => {
+    const { page } = main;
+    await page.selectOption('#scenario-select', 'llm-chat-capacity');
+    await page.waitForFunction("document.getElementById('result-title').textContent === 'llm-chat-capacity'", undefined, { timeout: 10_000 });
+    await painted(page);
+    // The page runs the file's base configuration, as `--variant base` does.
+    const plain = await cli('run', 'llm-chat-capacity', '--variant', 'base', '--json');
+    expect(plain.code, plain.stderr).toBe(0);
+    const llm = (JSON.parse(plain.stdout) as RunResult).llm!;
+    // The same run at the same seed: every digit equal.
+    expect(await figure(page, 'llm.ttftMs.p99')).toBe(llm.ttftMs.p99);
+    expect(await figure(page, 'llm.tpotMs.p99')).toBe(llm.tpotMs.p99);
+    expect(await figure(page, 'llm.kvUtilization.mean')).toBe(llm.kvUtilization.mean);
+    expect(await figure(page, 'llm.outputTokensPerS')).toBe(llm.outputTokensPerS);
+    expect(await figure(page, 'llm.slo.attainment')).toBe(llm.slo!.attainment);
+    expect(await figure(page, 'llm.cost.perMillionOutputTokensUsd')).toBe(llm.cost!.perMillionOutputTokensUsd);
+    for (const path of ['stages.llm.replicas', 'stages.llm.llm.profile', 'stages.llm.llm.maxNumSeqs', 'stages.llm.llm.maxBatchedTokens']) {
+      await expect(page.locator(`#knobs .knob[data-path="${path}"]`).count(), path).resolves.toBe(1);
+    }
+    await page.screenshot({ path: shot('llm'), fullPage: true });
+    expectQuietAndLocal(main);
+  }, 30_000);
+
   it('shares a configuration as a link that reopens the same scenario, knobs and numbers', async () => {
     const { page } = main;
     // A teacher's own file, dropped on the page, with one knob moved.

@@ -4,9 +4,9 @@
  */
 export class TimeWeighted {
   private value = 0;
-  private lastS: number;
+  private lastS = 0;
   private area = 0;
-  private startS: number;
+  private startS = 0;
   private peak = 0;
   /** ∫ value dt since construction, never reset (for per-window differences). */
   private lifetimeArea = 0;

@@ -11,7 +11,7 @@ export const FRESHNESS = {
   p99S: runFigure('freshness.p99S', 'p99 age of predictions served', 's', false, 'age p99'),
 } as const;
 
-/** Ages of the predictions served, in a DDSketch. */
+/** Ages of the predictions served, in a quantile sketch. */
 export class FreshnessCollector {
   readonly age = new QuantileSketch();
   completed(_latencyS: number, _quality: number, freshnessS: number): void {

@@ -1,4 +1,4 @@
-/** End-to-end latency of measured completed requests, arrival to the end of the last stage, in a DDSketch. */
+/** End-to-end latency of measured completed requests, arrival to the end of the last stage, in a quantile sketch. */
 import { QuantileSketch } from '../../engine/index.ts';
 import type { RunResult } from '../result.ts';
 import { runFigure, type RunCollectorKind } from './run-collector.ts';

@@ -10,6 +10,7 @@
  * (`../result.ts`).
  */
 import type { StageDescription, SystemDescription } from '../../config/description.ts';
+import type { QuantileSketch } from '../../engine/index.ts';
 import type { Request } from '../request.ts';
 import type { StageResult } from '../result.ts';
 import type { FigureDescriptor } from './figure.ts';
@@ -71,6 +72,13 @@ export type StageCollector = Partial<StageEvents> & {
    * the stage's other collectors, for a figure derived from what another one keeps.
    */
   result(stage: StageCollectorReader, span: MeasuredSpan, at: StationReading): Partial<StageResult>;
+  /**
+   * Told when the stage is the whole main path, entered on arrival, with no retrying
+   * client: every `nodeLeft` time is then exactly a measured request's end-to-end
+   * latency, recorded in `latency` in the same order. A collector that keeps only those
+   * times may adopt the sketch and return true; it then hears no more `nodeLeft`.
+   */
+  adoptEndToEnd?(latency: QuantileSketch): boolean;
 };
 
 /** Finds a stage's collector of a kind (undefined when the kind does not apply to the stage). */

@@ -7,6 +7,7 @@ import { batchesCollector } from './stage-batches.ts';
 import { billCollector } from './stage-bill.ts';
 import { loadCollector } from './stage-load.ts';
 import { replicasCollector } from './stage-replicas.ts';
+import { scalingLogCollector } from './stage-scaling-log.ts';
 import { bufferCollector } from './stage-buffer.ts';
 import { cacheCollector } from './stage-cache.ts';
 import { fallbackCollector } from './stage-fallback.ts';
@@ -34,6 +35,7 @@ export const stageCollectors: readonly StageCollectorKind[] = [
   waitedShareCollector,
   billCollector,
   replicasCollector,
+  scalingLogCollector,
 ] as readonly StageCollectorKind[];
 
 /** The descriptors of every stage figure the collectors own. */

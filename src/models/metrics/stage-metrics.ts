@@ -1,4 +1,5 @@
 import type { StageDescription, SystemDescription } from '../../config/description.ts';
+import type { QuantileSketch } from '../../engine/index.ts';
 import type { MeasuredSpan } from './run-collector.ts';
 import type { Request } from '../request.ts';
 import type { StageResult } from '../result.ts';
@@ -114,6 +115,18 @@ export class StageMetrics implements StageEvents, StageCollectorReader {
     if (!req.measured) return;
     const ls = this.onDiverted;
     for (let i = 0; i < ls.length; i++) ls[i]!.diverted(req);
+  }
+
+  /**
+   * The stage is the whole main path, entered on arrival, with no retrying client: its
+   * collectors may adopt the run's end-to-end latency sketch (`StageCollector.adoptEndToEnd`).
+   */
+  adoptEndToEnd(latency: QuantileSketch): void {
+    for (const c of this.collectors) {
+      if (c.adoptEndToEnd?.(latency) !== true) continue;
+      const i = this.onNodeLeft.indexOf(c as Listener<'nodeLeft'>);
+      if (i >= 0) this.onNodeLeft.splice(i, 1);
+    }
   }
 
   nodeLeft(req: Request, inStageS: number): void {

@@ -11,7 +11,7 @@ export const WAIT = {
   p99: stageFigure('queueWaitMs.p99', 'p99 wait', 'ms', false, 'wait p99'),
 } as const;
 
-/** Time measured requests waited before service (seconds), in a DDSketch. */
+/** Time measured requests waited before service (seconds), in a quantile sketch. */
 export class WaitCollector {
   readonly wait = new QuantileSketch();
   waited(_req: Request, waitS: number): void {

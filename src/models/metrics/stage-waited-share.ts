@@ -4,7 +4,7 @@
  * pool it is Erlang C's C(c, λ/μ), the figure call-centre staffing sizes by.
  *
  * PERF: it hears no event. The wait collector's sketch already holds every measured
- * wait and counts the zero ones exactly (DDSketch's zero bucket takes values below
+ * wait and counts the zero ones exactly (its zero bucket takes values below
  * about 2e-308, far under any difference of two simulated times), so the share is read
  * from it at the end and costs the hot path nothing.
  */

@@ -108,7 +108,7 @@ export class PoolStation implements Station, ScalableCapacity, StationCounters {
   private busySlots = 0;
   private waitingTotal = 0;
   private inServiceTotal = 0;
-  private ready: number;
+  private ready = 0;
   private provisioningNow = 0;
   private done: DoneTarget = UNCONNECTED.done;
   private dropTarget: DropTarget = UNCONNECTED.drop;
