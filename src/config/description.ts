@@ -279,6 +279,25 @@ export interface LlmStageDescription {
   tokens: TokensDescription;
   /** Per-request objectives a request meets when its TTFT and its TPOT are below them (seconds; Infinity when not set). */
   slo: { ttftS: number; tpotS: number };
+  /** Separate prefill and decode pools (a roofline stage only); null for one pool of co-located replicas. */
+  disaggregated: DisaggregatedDescription | null;
+}
+
+/** One pool of a disaggregated LLM stage: replicas, and the GPU and TP of each (the roofline's where not given). */
+export interface LlmPoolDescription {
+  replicas: number;
+  gpu: string;
+  tp: number;
+}
+
+/** Prefill/decode disaggregation: the two pools and the link a request's KV cache crosses between them. */
+export interface DisaggregatedDescription {
+  prefill: LlmPoolDescription;
+  decode: LlmPoolDescription;
+  /** Bytes per second of one prefill replica's link (transfers from one replica go one at a time). */
+  linkBytesPerS: number;
+  /** Fixed latency of one transfer, seconds. */
+  linkLatencyS: number;
 }
 
 /** Per-request token counts: drawn from distributions, or read from trace columns. */

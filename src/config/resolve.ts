@@ -136,10 +136,10 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
       systemDeadlineS,
       service,
       ack: sp.buffer?.ack ?? null,
-      llm: sp.llm !== undefined ? resolveLlmStage(sp.llm, scenario.tokens!, llmSlo) : null,
+      llm: sp.llm !== undefined ? resolveLlmStage(sp.llm, scenario.tokens!, llmSlo, sp.replicas) : null,
       fanout: sp.fanout ? { shards: sp.fanout.shards, quorum: sp.fanout.quorum ?? sp.fanout.shards, hedgeAfterS: sp.fanout.hedgeAfter ?? Infinity } : null,
       model: model !== undefined ? { name: sp.model!, entry: model } : null,
-      hardware: sp.llm !== undefined ? resolveLlmHardware(sp.llm) : hw !== undefined ? { name: sp.hardware!, entry: hw } : null,
+      hardware: sp.llm !== undefined ? resolveLlmHardware(sp.llm, sp.replicas) : hw !== undefined ? { name: sp.hardware!, entry: hw } : null,
       quality: model?.quality.value ?? NaN,
       autoscale: a
         ? {

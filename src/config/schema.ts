@@ -1,3 +1,4 @@
+import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { duration, nonNegativeInt, nonNegativeNumber, positiveDuration, positiveInt, positiveNumber, show } from './fields.ts';
 import { formatDuration } from './duration.ts';
@@ -215,6 +216,12 @@ export const ROUTING_POLICIES: readonly RoutingPolicyName[] = ['shared', ...(Obj
 export const PLUGIN_ROUTING_POLICIES = new Set<string>();
 const routingPolicyNames = (): string[] => [...ROUTING_POLICIES, ...PLUGIN_ROUTING_POLICIES];
 const isRoutingPolicy = (v: string): boolean => (ROUTING_POLICIES as readonly string[]).includes(v) || PLUGIN_ROUTING_POLICIES.has(v);
+/** ` (did you mean "x"?)` for a policy name within a few edits of a known one (a third of its length, at least 2); empty otherwise. */
+const policyHint = (v: unknown): string => {
+  if (typeof v !== 'string' || v.length === 0) return '';
+  const near = closest(v, routingPolicyNames());
+  return distance(v, near) <= Math.max(2, Math.floor(near.length / 3)) ? ` (did you mean "${near}"?)` : '';
+};
 
 const stageSpec = z.strictObject({
   name: z
@@ -247,7 +254,7 @@ const stageSpec = z.strictObject({
       // Typed for the writer as a built-in name or any string (a registered plug-in's), checked here.
       policy: z
         .custom<RoutingPolicyName | (string & {})>((v) => typeof v === 'string' && isRoutingPolicy(v), {
-          error: (iss) => `expected one of ${routingPolicyNames().map((p) => `"${p}"`).join(', ')}, got ${show(iss.input)}`,
+          error: (iss) => `expected one of ${routingPolicyNames().map((p) => `"${p}"`).join(', ')}, got ${show(iss.input)}${policyHint(iss.input)}`,
         })
         .transform((v) => v as RoutingPolicyName),
     })

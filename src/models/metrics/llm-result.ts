@@ -13,7 +13,7 @@ import { fmtCount } from '../../config/limits.ts';
 import { maxTokens } from '../llm/token-source.ts';
 import type { StageResult } from '../result.ts';
 import type { Station } from '../stations/station.ts';
-import { LlmStation, snapshot, type EngineSnapshot } from '../stations/llm.ts';
+import { LlmStation, type EngineSnapshot } from '../stations/llm.ts';
 import type { LlmSeriesResult } from './llm-series.ts';
 
 /** Mean and percentiles of a per-request time, milliseconds. */
@@ -142,17 +142,6 @@ export function llmWarnings(system: SystemDescription, stations: readonly Statio
   return out;
 }
 
-/** Sum of the differences of engine counters since `start` (whole run when measurement began at 0). */
-function since(st: LlmStation): EngineSnapshot {
-  const sum: EngineSnapshot = { inputTokens: 0, outputTokens: 0, preemptions: 0, prefixQueryTokens: 0, prefixHitTokens: 0 };
-  st.engines.forEach((e, i) => {
-    const now = snapshot(e);
-    const s0 = st.startCounts[i];
-    for (const k of Object.keys(sum) as Array<keyof EngineSnapshot>) sum[k] += now[k] - (s0?.[k] ?? 0);
-  });
-  return sum;
-}
-
 /**
  * The run's `llm` section from its stations (null when none is an LLM stage). `stages`:
  * the stage results (their `costPerHourUsd`); `spanS`: the measured span ending at `endS`;
@@ -164,7 +153,7 @@ export function llmRunResult(stations: readonly Station[], stages: Record<string
   if (llm.length === 0) return null;
   const cs = llm.map((s) => s.llm);
   for (const c of cs) c.flush();
-  const counts = llm.map(since).reduce((a, b) => {
+  const counts = llm.map((st) => st.measuredCounts()).reduce((a, b) => {
     for (const k of Object.keys(a) as Array<keyof EngineSnapshot>) a[k] += b[k];
     return a;
   });
