@@ -107,6 +107,8 @@ export interface StageDescription {
   /** Quality figure of the model served here; NaN for none. */
   quality: number;
   autoscale: AutoscaleDescription | null;
+  /** Replica failures and scheduled outages (pool stages with a shared queue); null for none. */
+  faults: FaultsDescription | null;
   cache: CacheDescription | null;
   fallback: FallbackDescription | null;
   precompute: PrecomputeDescription | null;
@@ -144,6 +146,18 @@ export interface AutoscaleDescription {
   scaleDownWindowS: number;
   tolerance: number;
   coldStart: DistributionSpec;
+}
+
+/**
+ * Faults of a stage (seconds): each replica fails `between` after it came up and is down
+ * for `repair` (both null without random failures); scheduled outages take a share of
+ * the replicas down together. `inFlight`: what becomes of the work a failed replica ran.
+ */
+export interface FaultsDescription {
+  between: DistributionSpec | null;
+  repair: DistributionSpec | null;
+  outages: ReadonlyArray<{ atS: number; durationS: number; share: number }>;
+  inFlight: 'lost' | 'retry';
 }
 
 /** LRU cache over user keys in front of a stage. */

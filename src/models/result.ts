@@ -63,6 +63,21 @@ export interface StageResult {
   hedgeExtraLoad?: number;
   /** Share of measured requests that started service here after waiting at all, P(wait > 0) (Erlang C for M/M/c); null when none started. */
   waitedShare?: number | null;
+  /** Stages with faults: availability, requests lost to failures, time in incident (measured span). */
+  faults?: FaultsResult;
+}
+
+/** A stage's faults over the measured span (src/models/metrics/stage-faults.ts). */
+export interface FaultsResult {
+  /** Time-average share of the stage's replicas up (MTBF / (MTBF + MTTR) for independent exponential failures and repairs). */
+  availability: number;
+  /** Measured requests dropped because the replica serving them failed (part of `dropped`). */
+  lostToFailures: number;
+  /** Seconds with at least one replica down. */
+  timeInIncidentS: number;
+  /** Replica failures, and scheduled outages, that started in the measured span. */
+  failures: number;
+  outages: number;
 }
 
 /** Client retries (issue 4). */

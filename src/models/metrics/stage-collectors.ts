@@ -17,6 +17,7 @@ import { fanoutCollector } from './stage-fanout.ts';
 import { outcomesCollector } from './stage-outcomes.ts';
 import { waitCollector } from './stage-wait.ts';
 import { waitedShareCollector } from './stage-waited-share.ts';
+import { faultsCollector } from './stage-faults.ts';
 import type { FigureDescriptor } from './figure.ts';
 
 /** Every stage collector, in result key order within its placement. */
@@ -34,6 +35,7 @@ export const stageCollectors: readonly StageCollectorKind[] = [
   waitedShareCollector,
   billCollector,
   replicasCollector,
+  faultsCollector,
 ] as readonly StageCollectorKind[];
 
 /** The descriptors of every stage figure the collectors own. */
