@@ -29,7 +29,7 @@ const CASES = [
 // replica. For exponential times the time-average up share of one replica over T has
 // variance 2·MTBF²·MTTR² / ((MTBF + MTTR)³·T) = 0.162 / T, so the pool's availability (4
 // replicas) has an SD of about 0.0014 per run and an SE of about 0.0003 over 20 runs:
-// maxRelSe 0.1 % of 0.9 (measured SE 0.04 %, and 0.01 % with the less variable gamma/fixed times) and catches a bias of 0.5 %
+// maxRelSe 0.1 % of 0.9 (measured SE 0.04 %, and 0.01 % with the less variable gamma/fixed times) and catches a bias of 0.2 %
 // (5 SE). The incident share is noisier (SD per run measured 0.005 for exponential times, SE 0.33 % of 1 − A^4): maxRelSe 1 %.
 describe.each(CASES)('availability of 4 replicas with $label', (cs) => {
   let runs: RunResult[];
