@@ -68,6 +68,31 @@ describe('a zone outage on a deterministic pool', () => {
     expect(r.requests).toMatchObject({ arrived: 900, completed: 838, dropped: 62, inFlight: 0 });
   });
 
+  it('a retried request keeps the deadline it had on arriving, even one that started at once', () => {
+    // One replica, an arrival every second from 1 s, 0.5 s of service, a 2 s stage
+    // deadline; the only replica is down from 1.2 s to 11.2 s. The request of 1 s started
+    // at once, goes back to the queue at 1.2 s and times out at 3 s; those of 2 … 9 s
+    // time out at 4 … 11 s; the one of 10 s (deadline 12 s) is served at 11.2 s.
+    const r = runScenario({
+      name: 'retry-deadline',
+      arrivals: { process: 'constant', qps: 1 },
+      stop: { requests: 20 },
+      stages: [
+        {
+          name: 'pool',
+          replicas: 1,
+          deadline: 2,
+          service: { dist: 'deterministic', value: 0.5 },
+          faults: { outages: [{ at: 1.2, duration: 10, share: 1 }], inFlight: 'retry' },
+        },
+      ],
+    } as unknown as Scenario);
+    const st = r.stages['pool']!;
+    expect(st.faults!.lostToFailures).toBe(0);
+    expect(st.timedOut).toBe(9);
+    expect(r.requests).toMatchObject({ arrived: 20, completed: 11, dropped: 9 });
+  });
+
   it('without faults the same pool drops nothing', () => {
     const r = runScenario({
       name: 'no-outage',

@@ -602,13 +602,21 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     this.capacityChanged(now);
   }
 
+  /**
+   * Puts a request whose replica failed back at the head of `g`. Its deadline is the one
+   * it had on arriving here (recomputed: a request that started at once never had one
+   * set); its next wait is measured from now, so a retried request reports two waits.
+   */
   private requeueAtHead(g: QueueGroup, req: Request, now: number): void {
+    let deadline = this.deadlineS === Infinity ? Infinity : req.enqueuedS + this.deadlineS;
+    if (this.systemDeadlineS !== Infinity) deadline = Math.min(deadline, req.arrivalS + this.systemDeadlineS);
+    req.deadlineS = deadline;
     req.enqueuedS = now;
     req.group = g;
     req.waiting = true;
     g.queue.unshift(req);
     g.live++;
     this.waitingTotal++;
-    if (req.deadlineS !== Infinity) req.deadlineTimer = this.sim.timerAt(Math.max(req.deadlineS, now), this.expire, req);
+    if (deadline !== Infinity) req.deadlineTimer = this.sim.timerAt(Math.max(deadline, now), this.expire, req);
   }
 }
