@@ -156,6 +156,8 @@ export interface AutoscaleDescription {
 export interface FaultsDescription {
   between: DistributionSpec | null;
   repair: DistributionSpec | null;
+  /** Replicas repaired at once (Infinity: each failed replica has its own repairman). */
+  crew: number;
   outages: ReadonlyArray<{ atS: number; durationS: number; share: number }>;
   inFlight: 'lost' | 'retry';
 }

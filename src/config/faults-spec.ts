@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { distributionSpec, type DistributionSpec } from './distributions-spec.ts';
-import { duration, positiveDuration, show } from './fields.ts';
+import { duration, positiveDuration, positiveInt, show } from './fields.ts';
 
 /** What happens to the requests a failed replica was serving. */
 export const IN_FLIGHT_ON_FAILURE = ['lost', 'retry'] as const;
@@ -20,12 +20,14 @@ export const outageSpec = z.strictObject({
 /**
  * Faults of a pool stage: replicas that fail and are repaired, each on its own clock
  * (`between`: time from coming up to failing; `repair`: time down), and scheduled
- * outages. `inFlight` says what becomes of the work a failed replica was running:
+ * outages. `crew` repairs at most that many replicas at once (the others wait their turn,
+ * first failed first repaired); without it every failed replica is repaired at once.
+ * `inFlight` says what becomes of the work a failed replica was running:
  * `lost` (dropped, counted as lost to failures) or `retry` (back at the head of the
  * queue, ahead of every waiting request, since it had waited longest).
  */
 export const faultsSpec = z.strictObject({
-  failures: z.strictObject({ between: distributionSpec, repair: distributionSpec }).optional(),
+  failures: z.strictObject({ between: distributionSpec, repair: distributionSpec, crew: positiveInt().optional() }).optional(),
   outages: z.array(outageSpec).optional(),
   inFlight: z.enum(IN_FLIGHT_ON_FAILURE, { error: (iss) => `expected one of "lost", "retry", got ${show(iss.input)}` }).optional(),
 });

@@ -20,7 +20,7 @@
  * | `stages[].fanout`                | `quorum` = shards, no hedging            |
  * | `stages[].service`               | the catalog model's profile on the hardware's device, ÷ its speed |
  * | `stages[].autoscale`             | `syncPeriod` 15, `scaleUpWindow` 0, `scaleDownWindow` 300, `tolerance` 0.1 |
- * | `stages[].faults`                | no random failures, no outages, `inFlight` lost |
+ * | `stages[].faults`                | no random failures, no outages, `crew` unlimited, `inFlight` lost |
  * | `stages[].cache.ttl`             | none (Infinity)                          |
  * | `stages[].fallback`              | a trigger not given never fires (Infinity) |
  * | candidates reaching a stage     | what the main path's stages before it set (1 at the start and off the path) |
@@ -125,6 +125,7 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
         ? {
             between: sp.faults.failures?.between ?? null,
             repair: sp.faults.failures?.repair ?? null,
+            crew: sp.faults.failures?.crew ?? Infinity,
             outages: (sp.faults.outages ?? []).map((o) => ({ atS: o.at, durationS: o.duration, share: o.share })),
             inFlight: sp.faults.inFlight ?? 'lost',
           }

@@ -29,6 +29,7 @@ export function buildFaults(built: readonly BuiltStage[], sim: Simulation, activ
         {
           between: f.between !== null ? makeDistribution(f.between).source(rng) : null,
           repair: f.repair !== null ? makeDistribution(f.repair).source(rng) : null,
+          crew: f.crew,
           outages: f.outages,
           inFlight: f.inFlight,
         },

@@ -6,6 +6,8 @@ export interface FaultsConfig {
   /** Time from a replica coming up to its next failure, and time to repair it; null for no random failures. */
   between: Sampler | null;
   repair: Sampler | null;
+  /** Replicas repaired at once (Infinity: a repairman per replica). */
+  crew: number;
   /** Scheduled outages: `share` of the replicas down together from `atS` for `durationS`. */
   outages: ReadonlyArray<{ atS: number; durationS: number; share: number }>;
   inFlight: InFlightOnFailure;
@@ -21,10 +23,11 @@ export function outageReplicas(share: number, replicas: number): number {
  * autoscaler changes capacity through `ScalableCapacity`.
  *
  * Random failures: each replica fails `between` after it came up and is repaired
- * `repair` later, independently of the others (a repair crew as large as the pool).
- * With exponential times a replica is up a share MTBF / (MTBF + MTTR) of the time (the
- * machine-repairman model with one repairman per machine). A replica's failure clock runs
- * only while it is up.
+ * `repair` later. With an unlimited crew replicas are independent, and with exponential
+ * times each is up a share MTBF / (MTBF + MTTR) of the time; with a crew of c, repairs
+ * wait their turn (first failed, first repaired): the finite-source machine-repairman
+ * model M/M/c//R (Kleinrock vol. 1, §3.9). A replica's failure clock runs only while it
+ * is up.
  *
  * Outages: the first ⌈share × replicas⌉ replicas (a fixed zone) go down at `atS` for
  * `durationS`; a replica down for two reasons comes back when both are over.
@@ -44,6 +47,9 @@ export class FaultInjector {
   private readonly outageDepth: Int32Array;
   private readonly failTimers: Array<Timer | null>;
   private downNow = 0;
+  /** Repairs under way, and failed replicas waiting for a repairman (FIFO). */
+  private repairing = 0;
+  private readonly repairQueue: number[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -81,11 +87,21 @@ export class FaultInjector {
     this.failures++;
     this.failed[i] = 1;
     this.goneDown(i);
-    this.sim.schedule(this.cfg.repair!(), this.onRepair, i);
+    if (this.repairing < this.cfg.crew) this.startRepair(i);
+    else this.repairQueue.push(i);
   };
 
+  private startRepair(i: number): void {
+    this.repairing++;
+    this.sim.schedule(this.cfg.repair!(), this.onRepair, i);
+  }
+
   private readonly onRepair = (i: number): void => {
+    this.repairing--;
     this.failed[i] = 0;
+    // PERF: the queue is at most the pool's size; shift() on it is fine.
+    const next = this.repairQueue.shift();
+    if (next !== undefined) this.startRepair(next);
     this.maybeUp(i);
   };
 

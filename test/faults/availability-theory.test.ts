@@ -62,3 +62,57 @@ describe.each(CASES)('availability of 4 replicas with $label', (cs) => {
     for (const r of runs) expect(r.stages['pool']!.faults!.failures / ((R * r.measuredS) / (MTBF_S + MTTR_S))).toBeCloseTo(1, 1);
   });
 });
+
+/**
+ * The finite-source machine-repairman model M/M/c//R (Kleinrock vol. 1, §3.9): R
+ * machines, each failing at rate λ while up, c repairmen at rate μ each. With ρ = λ/μ the
+ * number down n has p_n ∝ C(R, n)·ρ^n for n ≤ c and R!/((R − n)!·c!·c^(n−c))·ρ^n above,
+ * and availability is 1 − E[n]/R.
+ */
+function repairmanAvailability(replicas: number, rho: number, crew: number): number {
+  const fact = (k: number): number => (k <= 1 ? 1 : k * fact(k - 1));
+  const w = Array.from({ length: replicas + 1 }, (_, n) =>
+    n <= crew ? (fact(replicas) / (fact(replicas - n) * fact(n))) * rho ** n : (fact(replicas) / (fact(replicas - n) * fact(crew) * crew ** (n - crew))) * rho ** n,
+  );
+  const total = w.reduce((a, b) => a + b, 0);
+  const meanDown = w.reduce((a, p, n) => a + n * p, 0) / total;
+  return 1 - meanDown / replicas;
+}
+
+describe('availability with a repair crew of one (finite-source machine repairman)', () => {
+  it('the formula reproduces a hand computation', () => {
+    // Reference: R = 4, ρ = 0.25, c = 1: weights 1, 1, 0.75, 0.375, 0.09375 (sum
+    // 3.21875), E[n] = 4 / 3.21875 = 1.24272, A = 1 − 1.24272 / 4 = 0.689320.
+    expect(repairmanAvailability(4, 0.25, 1)).toBeCloseTo(0.68932, 5);
+    // An unlimited crew is independent replicas: MTBF / (MTBF + MTTR) = 1 / (1 + ρ).
+    expect(repairmanAvailability(4, 0.25, 4)).toBeCloseTo(0.8, 12);
+  });
+
+  let runs: RunResult[];
+  beforeAll(() => {
+    const sc = {
+      name: 'repairman-crew',
+      arrivals: { process: 'poisson', qps: 2 },
+      stop: { duration: SPAN_S },
+      warmup: { duration: WARMUP_S },
+      stages: [
+        {
+          name: 'pool',
+          replicas: 4,
+          service: { dist: 'deterministic', value: 0.01 },
+          faults: { failures: { between: { dist: 'exponential', mean: 4 }, repair: { dist: 'exponential', mean: 1 }, crew: 1 } },
+        },
+      ],
+    } as unknown as Scenario;
+    runs = replicate(sc, seedBlock(17_180, REPLICATIONS));
+  }, 240_000);
+
+  // Same run length as above (20,000 s, over 3,000 failures per replica); the one
+  // repairman couples the replicas, so the per-run SD is not the independent case's:
+  // maxRelSe 0.3 % of 0.689 (5 SE then catch a bias of 1.5 %); 0.12 % was measured.
+  it('one repairman for four replicas gives the M/M/1//4 availability, well below MTBF / (MTBF + MTTR)', () => {
+    const est = estimate(runs.map((r) => r.stages['pool']!.faults!.availability));
+    expectAgreement('availability, crew 1', est, repairmanAvailability(4, 0.25, 1), { k: K, maxRelSe: 0.003, maxRelErr: 0.01 });
+    expect(est.mean).toBeLessThan(0.75);
+  });
+});
