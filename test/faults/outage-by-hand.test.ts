@@ -7,9 +7,13 @@
  * below falls within 0.03 s of another, so no tie decides it) and
  * lasts 60 s; it takes the first ⌈share × 4⌉ replicas (a fixed zone).
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../src/config/schema.ts';
 import { runScenario } from '../../src/models/index.ts';
+import { cli } from '../support/cli.ts';
 
 function outageRun(share: number, inFlight: 'lost' | 'retry') {
   const sc = {
@@ -102,5 +106,33 @@ describe('a zone outage on a deterministic pool', () => {
     } as unknown as Scenario);
     expect(r.requests.dropped).toBe(0);
     expect(r.stages['pool']!.faults).toBeUndefined();
+  });
+});
+
+describe('theory beside a pool with faults', () => {
+  it('says the queueing formula counts every replica up, with the availability the run measured', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'servesim-faults-'));
+    try {
+      const file = join(dir, 'zone.yaml');
+      writeFileSync(
+        file,
+        [
+          'arrivals: { process: poisson, qps: 3 }',
+          'stop: { requests: 900 }',
+          'stages:',
+          '  - name: pool',
+          '    replicas: 4',
+          '    service: { dist: exponential, mean: "900ms" }',
+          '    faults: { outages: [{ at: "100s", duration: "60s", share: 0.5 }] }',
+          '',
+        ].join('\n'),
+      );
+      const r = await cli('run', file);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/Faults "pool": availability 9\d\.\d+%, \d+ requests lost to failures, 60\.0 s with a replica down \(0 failures, 1 outages\)/);
+      expect(r.stdout).toMatch(/replicas were down part of the time \(availability 9\d\.\d%\), so fewer servers served than the formula counts/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
