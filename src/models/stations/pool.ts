@@ -542,13 +542,13 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
 
   private startTracked(slots: ReplicaSlots, size: number, one: Request | null, batch: Batch | null): void {
     const w = new RunningWork(slots.pick(), one, batch === null ? null : batch.requests);
-    slots.running[w.replica]!.add(w);
+    slots.add(w);
     w.timer = this.sim.timer(this.serviceTime.sample(size, one, batch === null ? null : batch.requests), this.finishTracked, w);
     if (one !== null) one.group = this.groups[0]!;
   }
 
   private readonly finishTracked = (w: RunningWork): void => {
-    this.faultSlots!.running[w.replica]!.delete(w);
+    this.faultSlots!.remove(w);
     if (w.one !== null) this.finishOne(w.one);
     else this.finishBatch(new Batch(this.groups[0]!, w.many!));
   };
