@@ -33,6 +33,27 @@ export const faultsSpec = z.strictObject({
 });
 export type FaultsSpec = z.output<typeof faultsSpec>;
 
+/** The mean of a duration distribution in seconds; undefined for a plug-in's (its code knows). */
+export function meanOfSpecS(d: DistributionSpec): number | undefined {
+  switch (d.dist) {
+    case 'exponential':
+    case 'lognormal':
+    case 'gamma':
+      return d.mean;
+    case 'deterministic':
+      return d.value;
+    case 'uniform':
+      return (d.min + d.max) / 2;
+    case 'empirical': {
+      const w = d.weights ?? d.values.map(() => 1);
+      const total = w.reduce((a, b) => a + b, 0);
+      return d.values.reduce((a, v, i) => a + v * w[i]!, 0) / total;
+    }
+    default:
+      return undefined;
+  }
+}
+
 /** What `checkFaults` reads of a stage. */
 interface FaultsUser {
   faults?: FaultsSpec | undefined;
