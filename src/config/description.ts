@@ -140,6 +140,8 @@ export interface StageDescription {
   /** Quality figure of the model served here; NaN for none. */
   quality: number;
   autoscale: AutoscaleDescription | null;
+  /** Replica failures and scheduled outages (pool stages with a shared queue); null for none. */
+  faults: FaultsDescription | null;
   cache: CacheDescription | null;
   fallback: FallbackDescription | null;
   precompute: PrecomputeDescription | null;
@@ -202,6 +204,20 @@ export interface ScalingRulesDescription {
 export interface ScalingBehaviorDescription {
   scaleUp: ScalingRulesDescription;
   scaleDown: ScalingRulesDescription;
+}
+
+/**
+ * Faults of a stage (seconds): each replica fails `between` after it came up and is down
+ * for `repair` (both null without random failures); scheduled outages take a share of
+ * the replicas down together. `inFlight`: what becomes of the work a failed replica ran.
+ */
+export interface FaultsDescription {
+  between: DistributionSpec | null;
+  repair: DistributionSpec | null;
+  /** Replicas repaired at once (Infinity: each failed replica has its own repairman). */
+  crew: number;
+  outages: ReadonlyArray<{ atS: number; durationS: number; share: number }>;
+  inFlight: 'lost' | 'retry';
 }
 
 /** A cache over user keys in front of a stage. */

@@ -7,6 +7,7 @@ import { sloSpec } from './slo.ts';
 import { intactView } from './validate.ts';
 import { distributionSpec } from './distributions-spec.ts';
 import { autoscaleSpec, bufferSpec, retrySpec, timeSeriesSpec } from './elastic.ts';
+import { checkFaults, faultsSpec } from './faults-spec.ts';
 import { cacheSpec, checkTopology, fallbackSpec, fanoutSpec, precomputeSpec, usersSpec } from './topology.ts';
 import { LIMITS, atMost, checkRunLimits, fmtCount } from './limits.ts';
 import { llmStageSpec, tokensSpec } from './llm-schema.ts';
@@ -261,6 +262,8 @@ const stageSpec = z.strictObject({
     .optional(),
   deadline: positiveDuration().optional(),
   autoscale: autoscaleSpec.optional(),
+  /** Replica failures and scheduled outages (src/config/faults-spec.ts). */
+  faults: faultsSpec.optional(),
   buffer: bufferSpec.optional(),
   /** Candidates each request carries after this stage (retrieval: 1 → k). */
   candidates: positiveInt().optional(),
@@ -340,6 +343,7 @@ export const scenarioSchema = z
       if (a && a.min <= a.max && (st.replicas < a.min || st.replicas > a.max)) {
         ctx.addIssue({ code: 'custom', path: ['stages', i, 'replicas'], message: `${st.replicas} replicas to start with is outside the autoscaler's range [${a.min}, ${a.max}]` });
       }
+      checkFaults(st, i, ctx);
       const first = seen.get(st.name);
       if (first !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['stages', i, 'name'], message: `stage name "${st.name}" is already used by stages[${first}]` });
