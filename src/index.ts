@@ -33,7 +33,7 @@ export { loadScenario, isLoaded, type ScenarioLike } from './api/load-scenario.t
 /** Runs a scenario once: the object `servesim run --json` prints, with progress and an AbortSignal. */
 export { run, type RunScenarioOptions } from './api/run.ts';
 /** Plug-ins: a routing policy of your own, by name (`routing: { policy: name }`). */
-export { registerRouter, unregisterRouter, routingPolicies, type Router, type RouterFactory, type RoutingView } from './api/plugins.ts';
+export { registerRouter, unregisterRouter, routingPolicies, type RoutedRequest, type Router, type RouterFactory, type RoutingView, type TokenRoutingView } from './api/plugins.ts';
 export { registerDistribution, unregisterDistribution, registerArrivals, unregisterArrivals, type DistributionFactory, type ArrivalsFactory, type PluginArrivals, type PluginParams } from './api/plugins.ts';
 /** What a run returns, piece by piece (the JSON contract, src/models/result.ts). */
 export type { LatencySummaryMs, SloResult, CostResult, DetailedRun } from './models/index.ts';

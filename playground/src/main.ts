@@ -18,7 +18,7 @@ import { DROPS } from '../../src/models/metrics/run-drops.ts';
 import { LATENCY } from '../../src/models/metrics/run-latency.ts';
 import { QUALITY } from '../../src/models/metrics/run-quality.ts';
 import { THROUGHPUT } from '../../src/models/metrics/run-throughput.ts';
-import { llmFigures } from '../../src/models/metrics/llm-result.ts';
+import { llmFigures } from '../../src/models/metrics/llm-figures.ts';
 import { figureAt, fmtCount, fmtNum, fmtPct, fmtUsd, formatFigure } from '../../src/report/figures.ts';
 import { measuredText, sloText } from '../../src/report/run-text.ts';
 import { fillPlaceholders, numberAt, SWEEP_READINGS } from '../../src/report/placeholders.ts';

@@ -8,6 +8,10 @@ import { InputError } from '../../src/config/errors.ts';
 import type { Override } from '../../src/config/overrides.ts';
 import { parseScenarioText, validateScenario, type TextSource } from '../../src/config/parse.ts';
 import type { Scenario } from '../../src/config/schema.ts';
+import { LLM_DEFAULTS } from '../../src/config/llm-schema.ts';
+import { ROOFLINE_DEFAULTS } from '../../src/config/resolve-llm.ts';
+import { kvCapacity } from '../../src/models/llm/roofline-capacity.ts';
+import { rooflineDeployment } from '../../src/models/llm/roofline-deployment.ts';
 import { aggregate } from '../../src/experiments/aggregate.ts';
 import { theoryForRun as theoryForSystem } from '../../src/experiments/theory.ts';
 import { ServingSystem, type RunResult } from '../../src/models/index.ts';
@@ -42,13 +46,18 @@ export function loadScenario(source: TextSource, overrides: readonly Override[])
 }
 
 /**
- * Whether `source` with `overrides` would run: validated, and its system built (what `run`
- * refuses while building, such as a roofline model that does not fit its GPU, throws here
- * as an InputError too), not simulated.
+ * Whether `source` with `overrides` would run: validated, and what building refuses for an
+ * LLM stage checked (a roofline model that does not fit its GPU at its TP throws an
+ * InputError, as `run` does). The system itself is not built, so the page's bundle does
+ * not carry the stations.
  */
 export function checkScenario(source: TextSource, overrides: readonly Override[]): void {
   const scenario = loadScenario(source, overrides);
-  if (scenario.arrivals.process !== 'trace') new ServingSystem(scenario);
+  for (const st of scenario.stages) {
+    const r = st.llm?.roofline;
+    if (r === undefined) continue;
+    kvCapacity(rooflineDeployment(r), { utilization: r.memoryUtilization ?? ROOFLINE_DEFAULTS.memoryUtilization, blockSize: st.llm?.blockSize ?? LLM_DEFAULTS.blockSize });
+  }
 }
 
 /** Theory beside one run, as `servesim run` prints it (the shared code of src/experiments/theory.ts). */

@@ -4,7 +4,7 @@ import { routerRegistry, type RouterFactory } from '../models/routing/index.ts';
 import { PLUGIN_ARRIVALS, PLUGIN_DISTRIBUTIONS, type ArrivalsFactory, type DistributionFactory } from '../config/plugins.ts';
 
 export type { Router, RouterFactory } from '../models/routing/index.ts';
-export type { RoutingView } from '../models/routing/router.ts';
+export type { RoutedRequest, RoutingView, TokenRoutingView } from '../models/routing/router.ts';
 export type { ArrivalsFactory, DistributionFactory, PluginArrivals, PluginParams } from '../config/plugins.ts';
 
 const NAME = /^[a-z][a-z0-9-]*$/;

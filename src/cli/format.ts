@@ -4,6 +4,7 @@ import type { Scenario } from '../config/schema.ts';
 import { shownField, shownText } from '../config/shown.ts';
 import { COST } from '../models/metrics/run-cost.ts';
 import { BUFFER } from '../models/metrics/stage-buffer.ts';
+import { FAULTS } from '../models/metrics/stage-faults.ts';
 import { COVERAGE } from '../models/metrics/run-coverage.ts';
 import { DEGRADED } from '../models/metrics/run-degraded.ts';
 import { DROPS } from '../models/metrics/run-drops.ts';
@@ -83,6 +84,12 @@ export function formatRun(s: Scenario, r: RunResult): string {
   for (const [name, st] of Object.entries(r.stages)) {
     if (st.scalingDecisions !== undefined) {
       lines.push(`Autoscaling "${term(name)}": ${fmtNum(st.meanReplicas)} replicas on average, at most ${st.maxReplicas}, ${st.scalingDecisions} scaling decisions`);
+    }
+    if (st.faults !== undefined) {
+      const f = st.faults;
+      lines.push(
+        `Faults "${term(name)}": availability ${formatFigure(FAULTS.availability, f.availability)}, ${formatFigure(FAULTS.lostToFailures, f.lostToFailures)} requests lost to failures, ${formatFigure(FAULTS.timeInIncidentS, f.timeInIncidentS)} with a replica down (${formatFigure(FAULTS.failures, f.failures)} failures, ${formatFigure(FAULTS.outages, f.outages)} outages)`,
+      );
     }
     if (st.ackMs !== undefined) {
       lines.push(

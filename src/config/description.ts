@@ -140,6 +140,8 @@ export interface StageDescription {
   /** Quality figure of the model served here; NaN for none. */
   quality: number;
   autoscale: AutoscaleDescription | null;
+  /** Replica failures and scheduled outages (pool stages with a shared queue); null for none. */
+  faults: FaultsDescription | null;
   cache: CacheDescription | null;
   fallback: FallbackDescription | null;
   precompute: PrecomputeDescription | null;
@@ -202,6 +204,20 @@ export interface ScalingRulesDescription {
 export interface ScalingBehaviorDescription {
   scaleUp: ScalingRulesDescription;
   scaleDown: ScalingRulesDescription;
+}
+
+/**
+ * Faults of a stage (seconds): each replica fails `between` after it came up and is down
+ * for `repair` (both null without random failures); scheduled outages take a share of
+ * the replicas down together. `inFlight`: what becomes of the work a failed replica ran.
+ */
+export interface FaultsDescription {
+  between: DistributionSpec | null;
+  repair: DistributionSpec | null;
+  /** Replicas repaired at once (Infinity: each failed replica has its own repairman). */
+  crew: number;
+  outages: ReadonlyArray<{ atS: number; durationS: number; share: number }>;
+  inFlight: 'lost' | 'retry';
 }
 
 /** A cache over user keys in front of a stage. */
@@ -279,6 +295,25 @@ export interface LlmStageDescription {
   tokens: TokensDescription;
   /** Per-request objectives a request meets when its TTFT and its TPOT are below them (seconds; Infinity when not set). */
   slo: { ttftS: number; tpotS: number };
+  /** Separate prefill and decode pools (a roofline stage only); null for one pool of co-located replicas. */
+  disaggregated: DisaggregatedDescription | null;
+}
+
+/** One pool of a disaggregated LLM stage: replicas, and the GPU and TP of each (the roofline's where not given). */
+export interface LlmPoolDescription {
+  replicas: number;
+  gpu: string;
+  tp: number;
+}
+
+/** Prefill/decode disaggregation: the two pools and the link a request's KV cache crosses between them. */
+export interface DisaggregatedDescription {
+  prefill: LlmPoolDescription;
+  decode: LlmPoolDescription;
+  /** Bytes per second of one prefill replica's link (transfers from one replica go one at a time). */
+  linkBytesPerS: number;
+  /** Fixed latency of one transfer, seconds. */
+  linkLatencyS: number;
 }
 
 /** Per-request token counts: drawn from distributions, or read from trace columns. */

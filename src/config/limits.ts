@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { formatDuration } from './duration.ts';
 import type { Scenario } from './schema.ts';
+import { meanOfSpecS } from './faults-spec.ts';
 
 /**
  * Limits on the values of a scenario that allocate memory or time in proportion to
@@ -30,6 +31,12 @@ export const LIMITS = {
    * trace replay) or far beyond the expected gets near it; about 150 bytes a window.
    */
   defaultWindows: 1_000_000,
+  /**
+   * Expected replica failures of a stage over the run (replicas × span ÷ mean time
+   * between failures): each is a few events and may stop work in flight, so this is
+   * as much CPU as about as many requests.
+   */
+  failures: 100_000_000,
   /** Batch-job cycles of a prediction store over the run (its bill loops over them). */
   precomputeCycles: 1_000_000,
   /**
@@ -151,6 +158,15 @@ export function checkRunLimits(s: Scenario, ctx: z.RefinementCtx): void {
     });
   }
   s.stages.forEach((st, i) => {
+    const between = st.faults?.failures?.between;
+    const mtbf = between !== undefined ? meanOfSpecS(between) : undefined;
+    if (finite(mtbf) && mtbf > 0 && (st.replicas * span) / mtbf > LIMITS.failures) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', i, 'faults', 'failures', 'between'],
+        message: `${st.replicas} replicas failing every ${shown(mtbf)} on average make about ${fmtCount((st.replicas * span) / mtbf)} failures over the run's ${shown(span)}; at most ${fmtCount(LIMITS.failures)}: a mean time between failures of at least ${shown(roundUp((st.replicas * span) / LIMITS.failures))}`,
+      });
+    }
     const every = st.precompute?.every;
     if (finite(every) && span / every > LIMITS.precomputeCycles) {
       ctx.addIssue({

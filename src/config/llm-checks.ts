@@ -5,7 +5,11 @@
  * time, batching, concurrency, ...) have no meaning on a token-level engine.
  */
 import type { z } from 'zod';
+import { routerRegistry, TOKEN_ROUTERS } from '../models/routing/index.ts';
 import type { TokensSpec } from './llm-schema.ts';
+
+/** The policies an LLM stage takes: every per-replica router. */
+const LLM_POLICIES = Object.keys(routerRegistry);
 
 /** What the checks read of a scenario (the parts that parsed; see `intactView`). */
 interface LlmUser {
@@ -47,6 +51,24 @@ export function checkLlm(s: LlmUser, ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: 'custom', path: ['tokens'], message: 'no stage has an llm: block to read token counts (give a stage llm: { profile: ... }, or remove tokens)' });
   }
   for (const { st, i } of llmStages) {
+    const dis = (st.llm as { disaggregated?: { prefill?: { replicas?: unknown }; decode?: { replicas?: unknown } } } | null)?.disaggregated;
+    const pre = dis?.prefill?.replicas;
+    const dec = dis?.decode?.replicas;
+    const replicas = st.replicas;
+    if (typeof pre === 'number' && typeof dec === 'number' && typeof replicas === 'number' && pre + dec !== replicas) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', i, 'replicas'],
+        message: `a disaggregated stage's replicas are its pools' (${pre} prefill + ${dec} decode = ${pre + dec}), got ${replicas}`,
+      });
+    }
+    if (typeof pre === 'number' && dis?.decode !== undefined && dec === undefined && typeof replicas === 'number' && pre >= replicas) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', i, 'llm', 'disaggregated', 'prefill', 'replicas'],
+        message: `${pre} prefill replica(s) leave none of the stage's ${replicas} for decoding (decode.replicas defaults to replicas − prefill.replicas)`,
+      });
+    }
     for (const key of Object.keys(NOT_WITH_LLM)) {
       if (st[key] !== undefined) ctx.addIssue({ code: 'custom', path: ['stages', i, key], message: `not with llm: ${NOT_WITH_LLM[key]}` });
     }
@@ -54,10 +76,16 @@ export function checkLlm(s: LlmUser, ctx: z.RefinementCtx): void {
       ctx.addIssue({
         code: 'custom',
         path: ['stages', i, 'routing', 'policy'],
-        message: 'an llm stage sends each request to one replica\'s engine: choose "least-outstanding" (the default), "round-robin", "random" or "power-of-two"',
+        message: `an llm stage sends each request to one replica's engine: choose "least-outstanding" (the default), ${LLM_POLICIES.filter((p) => p !== 'least-outstanding').map((p) => `"${p}"`).join(', ')}`,
       });
     }
   }
+  s.stages.forEach((st, i) => {
+    const policy = st.routing?.policy;
+    if (st.llm === undefined && policy !== undefined && TOKEN_ROUTERS.has(policy)) {
+      ctx.addIssue({ code: 'custom', path: ['stages', i, 'routing', 'policy'], message: `"${policy}" reads an LLM engine's tokens and KV cache: only on a stage with an llm: block` });
+    }
+  });
   const t = s.tokens;
   if (t !== undefined && s.arrivals.process !== 'trace') {
     for (const side of ['input', 'output'] as const) {

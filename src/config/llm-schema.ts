@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { LLM_PROFILES } from '../catalog/llm-profiles.ts';
 import { GPUS } from '../catalog/gpus.ts';
 import { LLM_MODELS } from '../catalog/llm-models.ts';
-import { positiveInt, positiveNumber, show } from './fields.ts';
+import { duration, positiveInt, positiveNumber, show } from './fields.ts';
 
 const PROFILE_NAMES = Object.keys(LLM_PROFILES);
 
@@ -110,6 +110,30 @@ const rooflineSpec = z.strictObject({
 });
 export type RooflineSpec = z.output<typeof rooflineSpec>;
 
+/** One pool of a disaggregated stage: its replicas, and its GPU and TP where they differ from the roofline's. */
+const disaggregatedPoolSpec = z.strictObject({
+  replicas: positiveInt(),
+  gpu: catalogName('GPU', Object.keys(GPUS)).optional(),
+  tp: positiveInt().optional(),
+});
+
+/**
+ * Prefill/decode disaggregation (DistServe, OSDI 2024; Splitwise, ISCA 2024): prompts run
+ * on the prefill pool, each request's KV cache then crosses the link (bytes / bandwidth +
+ * latency, one transfer at a time per prefill replica) to a decode replica, which
+ * generates the rest of the answer.
+ */
+const disaggregatedSpec = z.strictObject({
+  prefill: disaggregatedPoolSpec,
+  /** `replicas` defaults to the stage's replicas less the prefill pool's (so a sweep over the split keeps the GPU count). */
+  decode: disaggregatedPoolSpec.extend({ replicas: positiveInt().optional() }),
+  link: z.strictObject({
+    /** GB/s (10^9 bytes per second) of one prefill replica's link to the decode pool. */
+    bandwidthGBps: positiveNumber(),
+    latency: duration(),
+  }),
+});
+
 /**
  * A stage's `llm:` block: the step-time model (exactly one of `profile`, `coefficients`,
  * `table`), the scheduler's settings (vLLM's defaults where it has one), optional noise.
@@ -138,8 +162,16 @@ export const llmStageSpec = z
     /** KV blocks per replica; defaults to the profile's. */
     kvBlocks: positiveInt().optional(),
     noise: stepNoiseSpec.optional(),
+    /** Separate prefill and decode pools (needs a roofline: the KV bytes moved come from the model). */
+    disaggregated: disaggregatedSpec.optional(),
   })
   .superRefine((s, ctx) => {
+    if (s.disaggregated !== undefined && s.roofline === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['disaggregated'], message: 'needs a roofline step model (llm.roofline: { model, gpu }): the KV bytes moved per token come from the model, and each pool\'s KV blocks from its GPU' });
+    }
+    if (s.disaggregated !== undefined && s.kvBlocks !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['kvBlocks'], message: 'not with disaggregated: each pool\'s KV blocks come from its GPU memory' });
+    }
     const models = (['profile', 'roofline', 'coefficients', 'table'] as const).filter((k) => s[k] !== undefined);
     if (models.length !== 1) {
       ctx.addIssue({ code: 'custom', path: [], message: `give exactly one step-time model (profile, roofline, coefficients or table), got ${models.length === 0 ? 'none' : models.join(' and ')}` });

@@ -31,9 +31,10 @@ function profileOf(spec: LlmStageSpec) {
  * What one replica of an LLM stage is billed as: the profile's GPU at its on-demand price
  * per GPU-hour times the TP degree; null without a profile or without a sourced price.
  */
-export function resolveLlmHardware(spec: LlmStageSpec): { name: string; entry: HardwareEntry } | null {
+export function resolveLlmHardware(spec: LlmStageSpec, replicas: number): { name: string; entry: HardwareEntry } | null {
   const p = profileOf(spec);
   const r = spec.roofline;
+  if (r !== undefined && spec.disaggregated !== undefined) return disaggregatedHardware(r, spec.disaggregated, replicas);
   const gpuName = p !== undefined ? PROFILE_GPU[p.gpu] : r !== undefined ? (r.gpu as GpuName) : undefined;
   const tp = p?.tp ?? r?.tp ?? 1;
   if (gpuName === undefined) return null;
@@ -51,8 +52,38 @@ export function resolveLlmHardware(spec: LlmStageSpec): { name: string; entry: H
   };
 }
 
-/** The LLM stage description of a validated `llm:` block, with the scenario's `tokens:`. */
-export function resolveLlmStage(spec: LlmStageSpec, tokens: TokensSpec, slo: { ttft: Slo | null; tpot: Slo | null } | null): LlmStageDescription {
+/**
+ * A disaggregated stage's bill as one price per replica: both pools' GPUs at their
+ * on-demand prices (× TP), averaged over the stage's replicas, so replicas × price is the
+ * pools' hourly bill exactly. Null when either GPU has no sourced price.
+ */
+function disaggregatedHardware(r: NonNullable<LlmStageSpec['roofline']>, d: NonNullable<LlmStageSpec['disaggregated']>, replicas: number): { name: string; entry: HardwareEntry } | null {
+  const pools = [d.prefill, d.decode].map((pool) => {
+    const gpuName = (pool.gpu ?? r.gpu) as GpuName;
+    return { gpuName, gpu: GPUS[gpuName], tp: pool.tp ?? r.tp ?? 1, replicas: pool.replicas ?? replicas - d.prefill.replicas };
+  });
+  if (pools.some((x) => x.gpu.price === null)) return null;
+  const usd = pools.reduce((a, x) => a + x.replicas * x.tp * x.gpu.price!.usdPerGpuHour, 0);
+  const shown = (x: (typeof pools)[number]) => (x.tp === 1 ? x.gpuName : `${x.tp}x ${x.gpuName}`);
+  const [pre, dec] = pools as [(typeof pools)[number], (typeof pools)[number]];
+  return {
+    name: shown(pre) === shown(dec) ? shown(pre) : `${shown(pre)}/${shown(dec)}`,
+    entry: {
+      device: 'gpu',
+      usdPerHour: usd / replicas,
+      speed: 1,
+      description: `prefill ${pre.replicas}× ${pre.tp}× ${pre.gpu.name}, decode ${dec.replicas}× ${dec.tp}× ${dec.gpu.name} (price per replica: the pools' bill over ${replicas} replicas)`,
+      source: pre.gpu.price!.source === dec.gpu.price!.source ? pre.gpu.price!.source : `${pre.gpu.price!.source}; ${dec.gpu.price!.source}`,
+    },
+  };
+}
+
+/**
+ * The LLM stage description of a validated `llm:` block, with the scenario's `tokens:`;
+ * `replicas` (the stage's) gives a disaggregated stage's decode pool what the prefill
+ * pool leaves when `decode.replicas` is not given.
+ */
+export function resolveLlmStage(spec: LlmStageSpec, tokens: TokensSpec, slo: { ttft: Slo | null; tpot: Slo | null } | null, replicas = 1): LlmStageDescription {
   const p = profileOf(spec);
   const zero = [0, 0, 0] as const;
   const r = spec.roofline;
@@ -86,5 +117,14 @@ export function resolveLlmStage(spec: LlmStageSpec, tokens: TokensSpec, slo: { t
     gpusPerReplica: p?.tp ?? r?.tp ?? 1,
     tokens: { input: tokens.input, output: tokens.output, prefix: tokens.prefix ?? null },
     slo: { ttftS: slo?.ttft?.latencyS ?? Infinity, tpotS: slo?.tpot?.latencyS ?? Infinity },
+    disaggregated:
+      r !== undefined && spec.disaggregated !== undefined
+        ? {
+            prefill: { replicas: spec.disaggregated.prefill.replicas, gpu: spec.disaggregated.prefill.gpu ?? r.gpu, tp: spec.disaggregated.prefill.tp ?? r.tp ?? 1 },
+            decode: { replicas: spec.disaggregated.decode.replicas ?? replicas - spec.disaggregated.prefill.replicas, gpu: spec.disaggregated.decode.gpu ?? r.gpu, tp: spec.disaggregated.decode.tp ?? r.tp ?? 1 },
+            linkBytesPerS: spec.disaggregated.link.bandwidthGBps * 1e9,
+            linkLatencyS: spec.disaggregated.link.latency,
+          }
+        : null,
   };
 }

@@ -22,6 +22,7 @@
  * | `stages[].autoscale`             | `syncPeriod` 15, `scaleUpWindow` 0, `scaleDownWindow` 300, `tolerance` 0.1; no `behavior`: no rate limit |
  * | `stages[].autoscale.behavior`    | Kubernetes' (`HPA_DEFAULT_BEHAVIOR`): up Max of +4 pods or +100 % per 15 s, down 100 % per 15 s |
  * | `stages[].cache`                 | `policy` lru, `ttl` none (Infinity), `ttlResetOnHit` false |
+ * | `stages[].faults`                | no random failures, no outages, `crew` unlimited, `inFlight` lost |
  * | `stages[].fallback`              | a trigger not given never fires (Infinity) |
  * | candidates reaching a stage     | what the main path's stages before it set (1 at the start and off the path) |
  * | `stages[].precompute`            | `base` 0, `start` warm, `quality` unknown (NaN) |
@@ -136,10 +137,10 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
       systemDeadlineS,
       service,
       ack: sp.buffer?.ack ?? null,
-      llm: sp.llm !== undefined ? resolveLlmStage(sp.llm, scenario.tokens!, llmSlo) : null,
+      llm: sp.llm !== undefined ? resolveLlmStage(sp.llm, scenario.tokens!, llmSlo, sp.replicas) : null,
       fanout: sp.fanout ? { shards: sp.fanout.shards, quorum: sp.fanout.quorum ?? sp.fanout.shards, hedgeAfterS: sp.fanout.hedgeAfter ?? Infinity } : null,
       model: model !== undefined ? { name: sp.model!, entry: model } : null,
-      hardware: sp.llm !== undefined ? resolveLlmHardware(sp.llm) : hw !== undefined ? { name: sp.hardware!, entry: hw } : null,
+      hardware: sp.llm !== undefined ? resolveLlmHardware(sp.llm, sp.replicas) : hw !== undefined ? { name: sp.hardware!, entry: hw } : null,
       quality: model?.quality.value ?? NaN,
       autoscale: a
         ? {
@@ -155,6 +156,15 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
             behavior: a.behavior
               ? { scaleUp: rulesOf(a.behavior.scaleUp, HPA_DEFAULT_BEHAVIOR.scaleUp), scaleDown: rulesOf(a.behavior.scaleDown, HPA_DEFAULT_BEHAVIOR.scaleDown) }
               : null,
+          }
+        : null,
+      faults: sp.faults
+        ? {
+            between: sp.faults.failures?.between ?? null,
+            repair: sp.faults.failures?.repair ?? null,
+            crew: sp.faults.failures?.crew ?? Infinity,
+            outages: (sp.faults.outages ?? []).map((o) => ({ atS: o.at, durationS: o.duration, share: o.share })),
+            inFlight: sp.faults.inFlight ?? 'lost',
           }
         : null,
       cache: sp.cache

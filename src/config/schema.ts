@@ -1,3 +1,4 @@
+import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { duration, nonNegativeInt, nonNegativeNumber, positiveDuration, positiveInt, positiveNumber, show } from './fields.ts';
 import { formatDuration } from './duration.ts';
@@ -6,6 +7,7 @@ import { sloSpec } from './slo.ts';
 import { intactView } from './validate.ts';
 import { distributionSpec } from './distributions-spec.ts';
 import { autoscaleSpec, bufferSpec, retrySpec, timeSeriesSpec } from './elastic.ts';
+import { checkFaults, faultsSpec } from './faults-spec.ts';
 import { cacheSpec, checkTopology, fallbackSpec, fanoutSpec, precomputeSpec, usersSpec } from './topology.ts';
 import { LIMITS, atMost, checkRunLimits, fmtCount } from './limits.ts';
 import { llmStageSpec, tokensSpec } from './llm-schema.ts';
@@ -215,6 +217,12 @@ export const ROUTING_POLICIES: readonly RoutingPolicyName[] = ['shared', ...(Obj
 export const PLUGIN_ROUTING_POLICIES = new Set<string>();
 const routingPolicyNames = (): string[] => [...ROUTING_POLICIES, ...PLUGIN_ROUTING_POLICIES];
 const isRoutingPolicy = (v: string): boolean => (ROUTING_POLICIES as readonly string[]).includes(v) || PLUGIN_ROUTING_POLICIES.has(v);
+/** ` (did you mean "x"?)` for a policy name within a few edits of a known one (a third of its length, at least 2); empty otherwise. */
+const policyHint = (v: unknown): string => {
+  if (typeof v !== 'string' || v.length === 0) return '';
+  const near = closest(v, routingPolicyNames());
+  return distance(v, near) <= Math.max(2, Math.floor(near.length / 3)) ? ` (did you mean "${near}"?)` : '';
+};
 
 const stageSpec = z.strictObject({
   name: z
@@ -247,13 +255,15 @@ const stageSpec = z.strictObject({
       // Typed for the writer as a built-in name or any string (a registered plug-in's), checked here.
       policy: z
         .custom<RoutingPolicyName | (string & {})>((v) => typeof v === 'string' && isRoutingPolicy(v), {
-          error: (iss) => `expected one of ${routingPolicyNames().map((p) => `"${p}"`).join(', ')}, got ${show(iss.input)}`,
+          error: (iss) => `expected one of ${routingPolicyNames().map((p) => `"${p}"`).join(', ')}, got ${show(iss.input)}${policyHint(iss.input)}`,
         })
         .transform((v) => v as RoutingPolicyName),
     })
     .optional(),
   deadline: positiveDuration().optional(),
   autoscale: autoscaleSpec.optional(),
+  /** Replica failures and scheduled outages (src/config/faults-spec.ts). */
+  faults: faultsSpec.optional(),
   buffer: bufferSpec.optional(),
   /** Candidates each request carries after this stage (retrieval: 1 → k). */
   candidates: positiveInt().optional(),
@@ -333,6 +343,7 @@ export const scenarioSchema = z
       if (a && a.min <= a.max && (st.replicas < a.min || st.replicas > a.max)) {
         ctx.addIssue({ code: 'custom', path: ['stages', i, 'replicas'], message: `${st.replicas} replicas to start with is outside the autoscaler's range [${a.min}, ${a.max}]` });
       }
+      checkFaults(st, i, ctx);
       const first = seen.get(st.name);
       if (first !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['stages', i, 'name'], message: `stage name "${st.name}" is already used by stages[${first}]` });

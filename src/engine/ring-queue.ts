@@ -27,6 +27,14 @@ export class RingQueue<T> {
     this.n++;
   }
 
+  /** Puts `item` before the head (it is the next `shift`). */
+  unshift(item: T): void {
+    if (this.n === this.buf.length) this.grow();
+    this.head = (this.head - 1) & (this.buf.length - 1);
+    this.buf[this.head] = item;
+    this.n++;
+  }
+
   /** Removes and returns the head, or undefined when empty. */
   shift(): T | undefined {
     if (this.n === 0) return undefined;

@@ -8,7 +8,7 @@
  */
 import type { LlmStageDescription } from '../config/description.ts';
 import { aloneOnIdleReplicaS, saturationThroughput, theoryLimits, type LlmSchedulerConfig, type TheoryFormula, type TheoryScope } from '../models/llm/index.ts';
-import { baseStepTime, kvBlocksOf, saturationRps } from '../models/llm/stage-engine.ts';
+import { baseStepTime, kvBlocksOf, kvBytesPerTokenOf, poolDescription, saturationRps } from '../models/llm/stage-engine.ts';
 import { maxTokens, meanTokens } from '../models/llm/token-source.ts';
 import { tokenQuantile } from '../models/llm/token-quantile.ts';
 import type { Figure, TheoryRow } from '../report/model.ts';
@@ -112,6 +112,7 @@ export function llmTheoryRows(input: LlmTheoryInput): TheoryRow[] {
     return [{ stage, model: '—', quantity: 'mean TTFT (ms)', analytic: NaN, simulated: figure('llm.ttftMs.mean'), note: 'token counts come from the trace: no mean prompt or output is known before the run, so no closed form is computed' }];
   }
   const where = `stage "${stage}" llm`;
+  if (d.disaggregated !== null) return disaggregatedRows(input, Math.round(p), where);
   const config = schedulerConfig(d, where);
   const time = baseStepTime(d, where); // without its noise: theory needs deterministic steps
   const tokensVary = d.tokens.input.dist !== 'deterministic' || d.tokens.output.dist !== 'deterministic';
@@ -186,4 +187,27 @@ export function llmTheoryRows(input: LlmTheoryInput): TheoryRow[] {
     note: `λ = ${fmt(input.finishedPerS)} req/s finished × W = ${fmt(wS * 1000)} ms (mean E2E − mean wait) over ${replicas} replica${replicas === 1 ? '' : 's'}; simulated: the mean batch per step (a per-step average, blind to idle time); the law is ${scopeText(scopes, 'little')}`,
   });
   return rows;
+}
+
+/**
+ * A disaggregated stage: its mean prompt alone on idle pools, the prefill replica's time
+ * alone for the prompt and first token (`aloneOnIdleReplicaS` with O = 1) plus the KV
+ * transfer (P × KV bytes per token / link bandwidth + link latency). The one-pool
+ * saturation and Little rows are not written for two pools yet.
+ */
+function disaggregatedRows(input: LlmTheoryInput, p: number, where: string): TheoryRow[] {
+  const { stage, llm: d, figure } = input;
+  const dis = d.disaggregated!;
+  const pre = poolDescription(d, 'prefill');
+  const model = 'prefill alone + KV transfer';
+  const bytes = p * kvBytesPerTokenOf(d);
+  const transferS = bytes / dis.linkBytesPerS + dis.linkLatencyS;
+  let prefillS = NaN;
+  try {
+    prefillS = aloneOnIdleReplicaS(baseStepTime(pre, where), schedulerConfig(pre, where), p, 1).ttftS;
+  } catch {
+    // a mean prompt the prefill replica would refuse: no alone time
+  }
+  const note = `the mean prompt (P = ${fmt(p, 6)} tokens) alone on an idle prefill replica, ${fmt(prefillS * 1000)} ms, then its KV cache (${fmt(bytes / 1e6)} MB) over the link, ${fmt(transferS * 1000)} ms; exact for a request alone on idle pools, and the floor of the simulated mean (each request takes at least its time alone, which grows with P at least linearly, so the mean at least the formula at the mean; waiting and shared steps only add); the one-pool saturation and Little rows are not written for two pools`;
+  return [{ stage, model, quantity: 'mean TTFT (ms)', analytic: (prefillS + transferS) * 1000, simulated: figure('llm.ttftMs.mean'), note }];
 }

@@ -173,6 +173,11 @@ export function theoryRows(
     if (st.boundedQueue) breaks.push('the queue is bounded, so drops lighten the load');
     if (st.filtered) breaks.push(st.desc.classes !== null ? 'the stage serves only some request classes' : 'a cache, fallback or prediction store in front changes who reaches the stage');
     if (st.scv === undefined) breaks.push('service time depends on request attributes');
+    if (result.stages[st.name]?.faults !== undefined) {
+      // The figure, not `result`: with replications it is their mean, not the first run's.
+      const availability = figure(`stages.${st.name}.faults.availability`).value;
+      breaks.push(`replicas were down part of the time (availability ${(availability * 100).toFixed(1)}%), so fewer servers served than the formula counts`);
+    }
     const scv = st.scv ?? 1;
     let model: string;
     let wait: number;

@@ -68,6 +68,8 @@ export interface StageResult {
   waitWithinShare?: number | null;
   /** Autoscaled stages with `behavior` (Kubernetes' scaling policies): every sync's decision, warm-up included. */
   scalingLog?: ScalingLogEntry[];
+  /** Stages with faults: availability, requests lost to failures, time in incident (measured span). */
+  faults?: FaultsResult;
 }
 
 /** One autoscaler sync (issue 17). */
@@ -82,6 +84,19 @@ export interface ScalingLogEntry {
   limitedBy: string | null;
   /** The replica count asked for (ready and starting). */
   replicas: number;
+}
+
+/** A stage's faults over the measured span (src/models/metrics/stage-faults.ts). */
+export interface FaultsResult {
+  /** Time-average share of the stage's replicas up (MTBF / (MTBF + MTTR) for independent exponential failures and repairs). */
+  availability: number;
+  /** Measured requests dropped because the replica serving them failed (part of `dropped`). */
+  lostToFailures: number;
+  /** Seconds with at least one replica down. */
+  timeInIncidentS: number;
+  /** Replica failures, and scheduled outages, that started in the measured span. */
+  failures: number;
+  outages: number;
 }
 
 /** Client retries (issue 4). */

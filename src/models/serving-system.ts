@@ -4,6 +4,8 @@ import { resolveScenario, type ValidatedScenario } from '../config/resolve.ts';
 import type { TraceOpener } from '../config/trace-csv.ts';
 import { makeArrivals, type ArrivalProcess, type PerClassArrivals } from './arrivals/index.ts';
 import { Autoscaler } from './autoscaler.ts';
+import { buildFaults } from './build-faults.ts';
+import type { FaultInjector } from './faults.ts';
 import { buildStages, type BuiltStage } from './build-stage.ts';
 import { stageCapacityRps, unboundedGrowth } from './load-check.ts';
 import { InputError } from '../config/errors.ts';
@@ -93,6 +95,8 @@ export class ServingSystem implements DropTarget {
   readonly stages: Station[];
   readonly arrivals: ArrivalProcess;
   readonly autoscalers = new Map<string, Autoscaler>();
+  /** Fault injectors of the stages with `faults`, by stage name. */
+  readonly faults: Map<string, FaultInjector>;
   readonly series: TimeSeriesRecorder;
   readonly client: RetryClient | undefined;
   /** The main path: a node per stage that is not only a fallback target. */
@@ -158,6 +162,7 @@ export class ServingSystem implements DropTarget {
     this.maxInFlight = system.maxInFlight;
     this.metrics = new RunMetrics(system, runCollectors, (nowS) => {
       for (const st of this.stages) st.resetStats(nowS);
+      for (const f of this.faults.values()) f.resetStats(nowS);
     });
     // Told directly (a class is no `RunEvents` argument), and only when there are classes.
     this.classMetrics = system.classes === null ? undefined : (this.metrics.of(classesCollector) as ClassMetrics);
@@ -197,6 +202,7 @@ export class ServingSystem implements DropTarget {
         ),
       );
     }
+    this.faults = buildFaults(this.built, this.sim, active);
 
     const arrivalsS = Math.min(this.stopS, this.stopRequests / this.arrivals.meanRateRps);
     // An overloaded unbounded queue drains long after arrivals stop: the default
@@ -602,7 +608,7 @@ export class ServingSystem implements DropTarget {
     for (const b of this.built) {
       const st = b.stage;
       const m = st.metrics;
-      const at = { station: st, scaling: this.autoscalers.get(st.name)?.decisions };
+      const at = { station: st, scaling: this.autoscalers.get(st.name)?.decisions, faults: this.faults.get(st.name) };
       // The stage collectors' figures (src/models/metrics/stage-collectors.ts) around the
       // stage's own catalog keys, in the contract's key order.
       stages[st.name] = {

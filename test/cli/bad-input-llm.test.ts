@@ -62,6 +62,25 @@ describe('bad LLM input: clear messages and exit code 2', () => {
     await expectInputError(['run', f], 'stages[0].batching: not with llm: the engine batches continuously', 'stages[0].routing.policy: an llm stage sends each request to one replica');
   });
 
+  it('a misspelt routing policy gets a did-you-mean, located; a token-level policy on a plain pool is refused', async () => {
+    const f = write(GOOD.replace('    replicas: 1\n', '    replicas: 1\n    routing: { policy: prefix-afinity }\n'));
+    await expectInputError(['run', f], `${f}:11:24: stages[0].routing.policy: expected one of "shared",`, 'got "prefix-afinity" (did you mean "prefix-affinity"?)');
+    const pool = GOOD.replace(/tokens:\n.*\n.*\n/, '').replace(/ {4}llm:\n.*\n.*\n.*\n/, '    routing: { policy: least-kv-utilization }\n    service: { dist: exponential, mean: "10ms" }\n');
+    await expectInputError(['run', write(pool)], 'stages[0].routing.policy: "least-kv-utilization" reads an LLM engine\'s tokens and KV cache: only on a stage with an llm: block');
+  });
+
+  it('disaggregated: a decode pool with less KV than one request needs, pools that do not add up, no roofline', async () => {
+    const dis = GOOD.replace('max: 2000 }', 'max: 60000 }')
+      .replace('    replicas: 1\n', '    replicas: 3\n')
+      .replace(/ {6}profile: .*\n/, '      roofline: { model: llama-3.1-8b, gpu: h100-sxm }\n      disaggregated:\n        prefill: { replicas: 1 }\n        decode: { replicas: 2, gpu: l4 }\n        link: { bandwidthGBps: 50, latency: "20us" }\n');
+    // Llama 3.1 8B on an L4 keeps 2,530 blocks for KV; 60,000 + 500 − 1 tokens need 3,782.
+    await expectInputError(['run', write(dis)], 'stages[0].llm.disaggregated.decode: a decode replica holds 2,530 KV blocks of 16 tokens (40,480 tokens), but the longest request the token distributions allow (60,000 in + 500 out) needs 3,782');
+    await expectInputError(['run', write(dis.replace('replicas: 3', 'replicas: 4'))], "stages[0].replicas: a disaggregated stage's replicas are its pools' (1 prefill + 2 decode = 3), got 4");
+    await expectInputError(['run', write(dis.replace('decode: { replicas: 2, gpu: l4 }', 'decode: { gpu: l4 }').replace('prefill: { replicas: 1 }', 'prefill: { replicas: 3 }'))], "stages[0].llm.disaggregated.prefill.replicas: 3 prefill replica(s) leave none of the stage's 3 for decoding");
+    const noRoofline = dis.replace(/ {6}roofline: .*\n/, '      profile: codellama-34b/h100/tp1\n');
+    await expectInputError(['run', write(noRoofline)], 'stages[0].llm.disaggregated: needs a roofline step model');
+  });
+
   it('token counts <= 0 in a trace row name the file and line', async () => {
     writeFileSync(join(dir, 'tokens.csv'), 'TIMESTAMP,ContextTokens,GeneratedTokens\n0,100,10\n0.5,200,3\n1,200,0\n');
     const f = write(

@@ -62,7 +62,7 @@ describe('bad serving input: clear messages and exit code 2', () => {
   });
 
   it('an unknown routing policy', async () => {
-    await expectScenarioError(GOOD.replace('power-of-two', 'fastest'), 'stages[0].routing.policy: expected one of "shared", "round-robin", "random", "least-outstanding", "power-of-two", got "fastest"');
+    await expectScenarioError(GOOD.replace('power-of-two', 'fastest'), 'stages[0].routing.policy: expected one of "shared", "round-robin", "random", "least-outstanding", "power-of-two", "least-outstanding-tokens", "least-kv-utilization", "prefix-affinity", got "fastest"');
   });
 
   it('a model without hardware (its latency profile depends on the device)', async () => {

@@ -57,6 +57,32 @@ describe('RingQueue', () => {
     );
   });
 
+  it('behaves like an array deque with unshift at the head (property)', () => {
+    // 0 = push the next integer, 1 = unshift it, 2 = shift; grows through wrap-around.
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 500 }), fc.integer({ min: 0, max: 20 }), (ops, cap) => {
+        const q = new RingQueue<number>(cap);
+        const ref: number[] = [];
+        let next = 0;
+        for (const op of ops) {
+          if (op === 0) {
+            q.push(next);
+            ref.push(next++);
+          } else if (op === 1) {
+            q.unshift(next);
+            ref.unshift(next++);
+          } else {
+            expect(q.shift()).toBe(ref.shift());
+          }
+          expect(q.length).toBe(ref.length);
+          expect(q.peek()).toBe(ref[0]);
+        }
+        expect(Array.from({ length: ref.length }, (_, i) => q.at(i))).toEqual(ref);
+      }),
+      { seed: 4, numRuns: 200 },
+    );
+  });
+
   it('keeps falsy items such as 0 and null distinct from "empty"', () => {
     const q = new RingQueue<number | null>();
     q.push(0);

@@ -15,6 +15,8 @@ export class RequestHeap implements WaitingLine {
   private readonly keys: number[] = [];
   private readonly seqs: number[] = [];
   private seq = 0;
+  /** Sequence numbers of put-back requests: below every pushed one, later put-backs lower still. */
+  private backSeq = 0;
 
   constructor(
     /** The request's key: smaller is served first. */
@@ -26,11 +28,19 @@ export class RequestHeap implements WaitingLine {
   }
 
   push(req: Request): void {
+    this.insert(req, this.seq++);
+  }
+
+  /** A put-back request goes before every waiting one with an equal key. */
+  unshift(req: Request): void {
+    this.insert(req, --this.backSeq);
+  }
+
+  private insert(req: Request, seq: number): void {
     const items = this.items;
     const keys = this.keys;
     const seqs = this.seqs;
     const key = this.keyOf(req);
-    const seq = this.seq++;
     let i = items.length;
     items.push(req);
     keys.push(key);

@@ -12,6 +12,11 @@ export interface WaitingLine {
   readonly length: number;
   /** Adds a waiting request. */
   push(req: Request): void;
+  /**
+   * Puts back a request taken out earlier (the replica serving it failed, issue 17): it
+   * goes before every request its order ranks equal with it (FIFO: at the head).
+   */
+  unshift(req: Request): void;
   /** Removes and returns the request served next, or undefined when empty. */
   shift(): Request | undefined;
   /**

@@ -35,6 +35,11 @@ export class WeightedFairLine implements WaitingLine {
     this.total++;
   }
 
+  unshift(req: Request): void {
+    this.queues[req.classIndex]!.unshift(req);
+    this.total++;
+  }
+
   peek(): Request | undefined {
     const c = this.next();
     return c < 0 ? undefined : this.queues[c]!.peek();

@@ -50,6 +50,8 @@ export class LlmReplica<R extends LlmRequestSpec> {
   private stepInFlight = false;
   private kickPending = false;
   private nextSeqId = 0;
+  /** Σ (prompt + output not yet generated) over the requests held (`outstandingTokens`). */
+  private pendingTokens = 0;
   /** The attention context of the step being planned, handed to the step-time model (reused: no allocation per step). */
   private readonly context: StepContext = { decodeContextTokens: 0, prefillContextTokens: 0, prefillAttentionPairs: 0 };
   private readonly onReadyFn = (s: Sequence<R>): void => this.onReady(s);
@@ -84,6 +86,29 @@ export class LlmReplica<R extends LlmRequestSpec> {
     return this.pool.used;
   }
 
+  /**
+   * Prompt tokens plus output tokens still to generate, over the requests this replica
+   * holds (in their pre-queue overhead, waiting or running): what a token-aware router
+   * weighs. Kept as a running sum (one subtraction per token emitted), not recounted.
+   */
+  get outstandingTokens(): number {
+    return this.pendingTokens;
+  }
+
+  /**
+   * How many leading blocks of prefix group `group`'s shared prefix are in this replica's
+   * KV cache now (held by a running sequence, or free with their content kept): the
+   * blocks a request of the group would hit if admitted now (at most its own prefix
+   * blocks of them). 0 without prefix caching.
+   */
+  cachedPrefixBlocks(group: number): number {
+    if (!this.config.prefixCaching || !(Number.isInteger(group) && group >= 0 && group < MAX_KEY_OWNER)) return 0;
+    const base = (2 * group + 1) * KEY_BLOCKS;
+    let j = 0;
+    while (this.pool.lookup(base + j) >= 0) j++;
+    return j;
+  }
+
   /** Why `req` can never be served by this replica, or undefined if it can. */
   rejectReason(req: LlmRequestSpec): LlmRejectReason | undefined {
     const p = req.inputTokens;
@@ -93,6 +118,8 @@ export class LlmReplica<R extends LlmRequestSpec> {
     if (!(Number.isInteger(p) && p >= 1 && Number.isInteger(o) && o >= 1)) return 'invalid';
     if (!(Number.isInteger(pt) && pt >= 0 && pt <= p)) return 'invalid';
     if (g !== undefined && !(Number.isInteger(g) && g >= 0 && g < MAX_KEY_OWNER)) return 'invalid';
+    const tt = req.transferredTokens ?? 0;
+    if (!(Number.isInteger(tt) && tt >= 0 && tt < p && (tt === 0 || g === undefined))) return 'invalid';
     const cfg = this.config;
     const maxTokens = p + o - 1; // the last token is emitted, never computed
     if (Math.ceil(maxTokens / cfg.blockSize) > cfg.kvBlocks) return 'kv-capacity';
@@ -115,9 +142,17 @@ export class LlmReplica<R extends LlmRequestSpec> {
     }
     const id = this.nextSeqId++;
     if (id >= MAX_KEY_OWNER) throw new RangeError(`llm: more than ${MAX_KEY_OWNER} requests on one replica`);
+    this.pendingTokens += req.inputTokens + req.outputTokens;
     const group = req.prefixGroup ?? -1;
     const prefixBlocks = group >= 0 ? Math.floor((req.prefixTokens ?? 0) / this.config.blockSize) : 0;
     const s = new Sequence(req, id, req.inputTokens, req.outputTokens, group, prefixBlocks);
+    const transferred = req.transferredTokens ?? 0;
+    if (transferred > 0) {
+      // Its KV arrived computed: no front-end overhead, it is schedulable now.
+      s.transferred = transferred;
+      this.onReady(s);
+      return;
+    }
     this.sim.schedule(this.time.preQueueS(req.inputTokens), this.onReadyFn, s);
   }
 
@@ -203,7 +238,8 @@ export class LlmReplica<R extends LlmRequestSpec> {
         const n = s.prompt + s.generated;
         let hits = 0;
         let freeHits = 0;
-        if (caching) {
+        const transferred = s.transferred;
+        if (caching && transferred === 0) {
           const maxHits = Math.floor((n - 1) / bs);
           while (hits < maxHits) {
             const b = pool.lookup(s.keyOf(hits));
@@ -213,7 +249,8 @@ export class LlmReplica<R extends LlmRequestSpec> {
             hits++;
           }
         }
-        const h = hits * bs;
+        // Transferred KV counts as computed but holds fresh blocks (no hit: hits = 0 then).
+        const h = transferred > 0 ? transferred : hits * bs;
         let k = n - h;
         if (k > budget) {
           if (!cfg.chunkedPrefill) {
@@ -232,7 +269,8 @@ export class LlmReplica<R extends LlmRequestSpec> {
         s.tracked = hits;
         for (let b = 0; b < need; b++) s.blocks.push(pool.allocate());
         s.computed = h;
-        if (caching) {
+        s.transferred = 0;
+        if (caching && transferred === 0) {
           this.counters.prefixQueryTokens += n;
           this.counters.prefixHitTokens += h;
           if (s.prefixBlocks > 0) this.registerPrefix(s, h + k);
@@ -343,6 +381,7 @@ export class LlmReplica<R extends LlmRequestSpec> {
       const c = (s.computed += s.scheduled);
       if (c !== s.prompt + s.generated) continue;
       const g = ++s.generated;
+      this.pendingTokens--;
       s.decoding = true;
       // PERF: a token's time is only computed when someone reads it.
       if (g === 1) {
@@ -363,6 +402,7 @@ export class LlmReplica<R extends LlmRequestSpec> {
         c.finished++;
         c.inputTokens += s.prompt;
         c.outputTokens += s.output;
+        this.pendingTokens -= s.prompt;
         this.listener.finish(s.req, tokenS);
       }
     }

@@ -28,6 +28,8 @@ export class Sequence<R> {
   tracked = 0;
   /** Time of the last emitted token (for inter-token latency). */
   lastTokenS = 0;
+  /** Leading tokens whose KV arrived with the request, until its first admission (then 0: a preemption loses them). */
+  transferred = 0;
   /** Key base of this sequence's own blocks. */
   readonly ownKey: number;
   /** Key base of its prefix group's blocks, or −1 without a group. */

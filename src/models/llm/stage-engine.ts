@@ -5,10 +5,12 @@
  * the GPU memory leaves: `kvCapacity`). Also a saturation estimate for step models
  * without coefficients (`theory.ts`'s `saturationThroughput` takes coefficients).
  */
+import { LLM_MODELS, type LlmModelName } from '../../catalog/llm-models.ts';
 import { InputError } from '../../config/errors.ts';
 import type { LlmStageDescription } from '../../config/description.ts';
 import { kvCapacity } from './roofline-capacity.ts';
 import { rooflineDeployment, type RooflineDeployment } from './roofline-deployment.ts';
+import { kvBytesPerToken } from './roofline-params.ts';
 import { rooflineStepTime } from './roofline.ts';
 import { tableStepTime } from './step-time-table.ts';
 import { coefficientStepTime, type StepTimeModel } from './step-time.ts';
@@ -65,4 +67,26 @@ export function saturationRps(time: StepTimeModel, p: number, o: number, b: numb
     prefillAttentionPairs: (b / o) * ((p * (p + 1)) / 2),
   });
   return b / (o * step);
+}
+
+/**
+ * The description of one pool of a disaggregated stage: the stage's roofline with the
+ * pool's GPU and TP, its KV blocks derived from that GPU's memory (`kvBlocksOf`).
+ */
+export function poolDescription(d: LlmStageDescription, pool: 'prefill' | 'decode'): LlmStageDescription {
+  const s = d.step;
+  const p = d.disaggregated?.[pool];
+  if (s.kind !== 'roofline' || p === undefined) throw new Error('a disaggregated pool needs a roofline stage (validation should have refused it)');
+  return { ...d, step: { ...s, gpu: p.gpu, tp: p.tp }, kvBlocks: null, disaggregated: null };
+}
+
+/**
+ * KV-cache bytes one token of the stage's model takes, over all its layers and KV heads
+ * (2 × layers × KV heads × head dim × bytes per value, `kvBytesPerToken`): what a prompt's
+ * KV cache weighs when it moves between a prefill and a decode replica.
+ */
+export function kvBytesPerTokenOf(d: LlmStageDescription): number {
+  const s = d.step;
+  if (s.kind !== 'roofline') throw new Error('the KV bytes per token need a roofline stage (validation should have refused it)');
+  return kvBytesPerToken(LLM_MODELS[s.model as LlmModelName], s.kvCache);
 }

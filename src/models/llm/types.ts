@@ -30,6 +30,14 @@ export interface LlmRequestSpec {
   readonly prefixGroup?: number;
   /** Length of the shared prefix in tokens (≤ `inputTokens`); 0 without a group. */
   readonly prefixTokens?: number;
+  /**
+   * Leading tokens whose KV cache arrives with the request, computed elsewhere (the decode
+   * side of prefill/decode disaggregation: the prompt's KV from a prefill replica). The
+   * request skips the pre-queue overhead, and its first admission needs blocks for all its
+   * known tokens and computes only the rest. 0 or absent otherwise; below `inputTokens`,
+   * without a prefix group.
+   */
+  readonly transferredTokens?: number;
 }
 
 /** Why a request was refused at submission, never to be served. */

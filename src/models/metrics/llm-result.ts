@@ -13,8 +13,7 @@ import { fmtCount } from '../../config/limits.ts';
 import { maxTokens } from '../llm/token-source.ts';
 import type { StageResult } from '../result.ts';
 import type { Station } from '../stations/station.ts';
-import { LlmStation, snapshot, type EngineSnapshot } from '../stations/llm.ts';
-import type { FigureDescriptor } from './figure.ts';
+import { LlmStation, type EngineSnapshot } from '../stations/llm.ts';
 import type { LlmSeriesResult } from './llm-series.ts';
 import { cdfOf } from './sketch-cdf.ts';
 
@@ -130,17 +129,6 @@ export function llmWarnings(system: SystemDescription, stations: readonly Statio
   return out;
 }
 
-/** Sum of the differences of engine counters since `start` (whole run when measurement began at 0). */
-function since(st: LlmStation): EngineSnapshot {
-  const sum: EngineSnapshot = { inputTokens: 0, outputTokens: 0, preemptions: 0, prefixQueryTokens: 0, prefixHitTokens: 0 };
-  st.engines.forEach((e, i) => {
-    const now = snapshot(e);
-    const s0 = st.startCounts[i];
-    for (const k of Object.keys(sum) as Array<keyof EngineSnapshot>) sum[k] += now[k] - (s0?.[k] ?? 0);
-  });
-  return sum;
-}
-
 /**
  * The run's `llm` section from its stations (null when none is an LLM stage). `stages`:
  * the stage results (their `costPerHourUsd`); `spanS`: the measured span ending at `endS`;
@@ -152,7 +140,7 @@ export function llmRunResult(stations: readonly Station[], stages: Record<string
   if (llm.length === 0) return null;
   const cs = llm.map((s) => s.llm);
   for (const c of cs) c.flush();
-  const counts = llm.map(since).reduce((a, b) => {
+  const counts = llm.map((st) => st.measuredCounts()).reduce((a, b) => {
     for (const k of Object.keys(a) as Array<keyof EngineSnapshot>) a[k] += b[k];
     return a;
   });
@@ -215,34 +203,4 @@ export function llmRunResult(stations: readonly Station[], stages: Record<string
   };
 }
 
-const run = (path: string, label: string, format: FigureDescriptor['format'], higherIsBetter: boolean | null, short?: string): FigureDescriptor => ({
-  path,
-  scope: 'run',
-  label,
-  ...(short !== undefined ? { short } : {}),
-  format,
-  higherIsBetter,
-});
-
-/** How every figure of the `llm` section is named and written. */
-export const llmFigures: readonly FigureDescriptor[] = [
-  ...(['ttft', 'tpot', 'itl', 'e2e'] as const).flatMap((k) => {
-    const name = { ttft: 'TTFT', tpot: 'TPOT', itl: 'inter-token latency', e2e: 'E2E latency' }[k];
-    return (['mean', 'p50', 'p90', 'p99'] as const).map((q) => run(`llm.${k}Ms.${q}`, `${q} ${name}`, 'ms', false, q));
-  }),
-  run('llm.inputTokensPerS', 'input tokens per second', 'rate', true, 'in tok/s'),
-  run('llm.outputTokensPerS', 'output tokens per second', 'rate', true, 'out tok/s'),
-  run('llm.kvUtilization.mean', 'mean KV cache utilization', 'pct', null, 'KV mean'),
-  run('llm.kvUtilization.max', 'peak KV cache utilization', 'pct', null, 'KV max'),
-  run('llm.preemptions', 'preemptions', 'count', false),
-  run('llm.prefixHitRatio', 'prefix-cache hit ratio', 'pct', true, 'prefix hits'),
-  run('llm.batch.seqs.mean', 'mean sequences per step', 'num', null, 'seqs/step'),
-  run('llm.batch.seqs.p99', 'p99 sequences per step', 'num', null, 'seqs p99'),
-  run('llm.batch.tokens.mean', 'mean tokens per step', 'num', null, 'tokens/step'),
-  run('llm.batch.tokens.p99', 'p99 tokens per step', 'num', null, 'tokens p99'),
-  run('llm.rejected', 'requests that never fit', 'count', false, 'rejected'),
-  run('llm.slo.attainment', 'share meeting TTFT and TPOT objectives', 'pct', true, 'SLO both'),
-  run('llm.slo.goodputRps', 'goodput (requests/s meeting TTFT and TPOT)', 'rate', true, 'goodput'),
-  run('llm.cost.perMillionOutputTokensUsd', 'cost per million output tokens', 'usd', false, '$/M out'),
-  run('llm.cost.perMillionInputTokensUsd', 'cost per million input tokens', 'usd', false, '$/M in'),
-];
+export { llmFigures } from './llm-figures.ts';

@@ -17,6 +17,7 @@ import type { FigureDescriptor } from './figure.ts';
 import type { MeasuredSpan } from './run-collector.ts';
 import type { Station } from '../stations/station.ts';
 import type { ScalingDecision } from '../autoscaler.ts';
+import type { FaultInjector } from '../faults.ts';
 
 /**
  * The station itself at the end of the run, for the figures its own time-weighted
@@ -26,13 +27,16 @@ export interface StationReading {
   readonly station: Station;
   /** The stage's autoscaler's decisions, when it has one. */
   readonly scaling: readonly ScalingDecision[] | undefined;
+  /** The stage's fault injector, when it has faults. */
+  readonly faults?: FaultInjector | undefined;
 }
 
 /**
  * Why a station turned a request away: a full queue, its deadline, pushed out of a full
- * buffer by a newer one, or (an LLM engine) a request that can never fit its KV cache or token budget.
+ * buffer by a newer one, (an LLM engine) a request that can never fit its KV cache or token budget,
+ * or lost with the replica that was serving it (`failure`, faults: src/models/faults.ts).
  */
-export type DropReason = 'full' | 'deadline' | 'oldest' | 'never-fits';
+export type DropReason = 'full' | 'deadline' | 'oldest' | 'never-fits' | 'failure';
 
 /** What a station reports of the requests it handles (every request, warm-up ones included). */
 export interface StageEvents {

@@ -19,6 +19,7 @@ import { outcomesCollector } from './stage-outcomes.ts';
 import { waitCollector } from './stage-wait.ts';
 import { waitedShareCollector } from './stage-waited-share.ts';
 import { waitWithinCollector } from './stage-wait-within.ts';
+import { faultsCollector } from './stage-faults.ts';
 import type { FigureDescriptor } from './figure.ts';
 
 /** Every stage collector, in result key order within its placement. */
@@ -38,6 +39,7 @@ export const stageCollectors: readonly StageCollectorKind[] = [
   billCollector,
   replicasCollector,
   scalingLogCollector,
+  faultsCollector,
 ] as readonly StageCollectorKind[];
 
 /** The descriptors of every stage figure the collectors own. */

@@ -8,6 +8,8 @@ import { routerRegistry, type Router } from '../routing/index.ts';
 import type { ServiceTime } from '../service-time.ts';
 import { DynamicBatcher } from './batcher.ts';
 import type { ScalableCapacity } from './capacity.ts';
+import type { FailableCapacity, InFlightOnFailure } from './failable.ts';
+import { ReplicaSlots, RunningWork } from './replica-slots.ts';
 import { QueueGroup } from './queue-group.ts';
 import { UNCONNECTED, type ChangeListener, type DoneTarget, type DropTarget, type Station, type StationCounters, type StationLinks, type StationTheory } from './station.ts';
 
@@ -74,7 +76,7 @@ class Batch {
  * Service times come from the stage's own random stream, routing draws from another,
  * so neither shifts any other component's draws.
  */
-export class PoolStation implements Station, ScalableCapacity, StationCounters {
+export class PoolStation implements Station, ScalableCapacity, FailableCapacity, StationCounters {
   readonly kind: StationKind;
   readonly name: string;
   /** Replicas at the start (per shard). */
@@ -118,6 +120,11 @@ export class PoolStation implements Station, ScalableCapacity, StationCounters {
   private dropTarget: DropTarget = UNCONNECTED.drop;
   private changes: ChangeListener = UNCONNECTED.changes;
   private connected = false;
+  /** Which replica runs each batch, kept only with faults (`enableFaults`); null otherwise. */
+  private faultSlots: ReplicaSlots | null = null;
+  private inFlightOnFailure: InFlightOnFailure = 'lost';
+  /** Replicas down (failed or in an outage): still billed, serving nothing. */
+  private failedNow = 0;
 
   /**
    * @param shards 0 for a pool; a fan-out's shard count (one queue of replicas ×
@@ -309,7 +316,7 @@ export class PoolStation implements Station, ScalableCapacity, StationCounters {
     if (this.queueLength.current !== this.waitingTotal) this.queueLength.set(now, this.waitingTotal);
     if (this.inServiceCount.current !== this.inServiceTotal) this.inServiceCount.set(now, this.inServiceTotal);
     const draining = this.drainingNow();
-    const billed = (this.ready + this.provisioningNow + draining) * this.shards;
+    const billed = (this.ready + this.provisioningNow + draining + this.failedNow) * this.shards;
     if (this.billedReplicas.current !== billed) this.billedReplicas.set(now, billed);
     const serving = (this.ready + draining) * this.concurrency * this.shards;
     if (this.slots.current !== serving) this.slots.set(now, serving);
@@ -398,6 +405,10 @@ export class PoolStation implements Station, ScalableCapacity, StationCounters {
     this.inServiceTotal += size;
     this.busySlots++;
     this.metrics.batchStarted(size);
+    if (this.faultSlots !== null) {
+      this.startTracked(this.faultSlots, size, one, batch);
+      return;
+    }
     if (one !== null) {
       one.group = g;
       this.sim.schedule(this.serviceTime.sample(1, one, null), this.finishOne, one);
@@ -522,5 +533,95 @@ export class PoolStation implements Station, ScalableCapacity, StationCounters {
     this.changes.advance(now);
     this.readyReplicas.set(now, this.ready);
     this.sync(now);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Faults (FailableCapacity: the fault injector's calls, src/models/faults.ts).
+
+  /** Starts keeping which replica runs each batch, so a failure finds its work (before any request). */
+  enableFaults(inFlight: InFlightOnFailure): void {
+    if (this.router !== undefined || this.kind === 'fanout') throw new Error(`stage "${this.name}": faults need a shared queue`);
+    this.faultSlots = new ReplicaSlots(this.replicas, this.concurrency);
+    this.inFlightOnFailure = inFlight;
+  }
+
+  private startTracked(slots: ReplicaSlots, size: number, one: Request | null, batch: Batch | null): void {
+    const w = new RunningWork(slots.pick(), one, batch === null ? null : batch.requests);
+    slots.add(w);
+    w.timer = this.sim.timer(this.serviceTime.sample(size, one, batch === null ? null : batch.requests), this.finishTracked, w);
+    if (one !== null) one.group = this.groups[0]!;
+  }
+
+  private readonly finishTracked = (w: RunningWork): void => {
+    this.faultSlots!.remove(w);
+    if (w.one !== null) this.finishOne(w.one);
+    else this.finishBatch(new Batch(this.groups[0]!, w.many!));
+  };
+
+  /**
+   * Replica `i` goes down now: its idle slots vanish and the batches it ran stop. Their
+   * requests are dropped as lost to the failure, or (retry) go back to the head of the
+   * queue in their order, ahead of every waiting request since they had waited longest;
+   * a retried request may exceed the queue's capacity (it was admitted already) and
+   * keeps its deadline.
+   */
+  replicaFailed(i: number): void {
+    const slots = this.faultSlots!;
+    const now = this.sim.now;
+    const g = this.groups[0]!;
+    const work = slots.fail(i);
+    g.freeSlots -= this.concurrency - work.length;
+    const lost: Request[] = [];
+    for (const w of work) {
+      const size = w.size;
+      g.inService -= size;
+      this.inServiceTotal -= size;
+      this.busySlots--;
+      if (w.one !== null) {
+        w.one.group = null;
+        lost.push(w.one);
+      } else for (const r of w.many!) lost.push(r);
+    }
+    this.ready--;
+    this.failedNow++;
+    this.capacityChanged(now);
+    if (this.inFlightOnFailure === 'lost') {
+      for (const r of lost) this.reject(r, 'failure');
+      return;
+    }
+    lost.sort((a, b) => a.enqueuedS - b.enqueuedS || a.id - b.id);
+    for (let k = lost.length - 1; k >= 0; k--) this.requeueAtHead(g, lost[k]!, now);
+    this.dispatch(g, now, null);
+    this.sync(now);
+  }
+
+  /** Replica `i` is up again, idle. */
+  replicaRepaired(i: number): void {
+    const now = this.sim.now;
+    this.faultSlots!.repair(i);
+    this.ready++;
+    this.failedNow--;
+    const g = this.groups[0]!;
+    g.freeSlots += this.concurrency;
+    this.dispatch(g, now, null);
+    this.capacityChanged(now);
+  }
+
+  /**
+   * Puts a request whose replica failed back at the head of `g`. Its deadline is the one
+   * it had on arriving here (recomputed: a request that started at once never had one
+   * set); its next wait is measured from now, so a retried request reports two waits.
+   */
+  private requeueAtHead(g: QueueGroup, req: Request, now: number): void {
+    let deadline = this.deadlineS === Infinity ? Infinity : req.enqueuedS + this.deadlineS;
+    if (this.systemDeadlineS !== Infinity) deadline = Math.min(deadline, req.arrivalS + this.systemDeadlineS);
+    req.deadlineS = deadline;
+    req.enqueuedS = now;
+    req.group = g;
+    req.waiting = true;
+    g.queue.unshift(req);
+    g.live++;
+    this.waitingTotal++;
+    if (deadline !== Infinity) req.deadlineTimer = this.sim.timerAt(Math.max(deadline, now), this.expire, req);
   }
 }

@@ -1,0 +1,120 @@
+import type { Timer } from '../../engine/index.ts';
+import type { Request } from '../request.ts';
+
+/** One batch (or lone request) in service on a known replica, with its completion timer. */
+export class RunningWork {
+  timer: Timer | null = null;
+  constructor(
+    readonly replica: number,
+    /** The request when the batch is of one (the pool's fast path), else null. */
+    readonly one: Request | null,
+    /** The batch's requests, oldest first, when it holds more than one; else null. */
+    readonly many: Request[] | null,
+  ) {}
+
+  /** Requests in service in this batch. */
+  get size(): number {
+    return this.one !== null ? 1 : this.many!.length;
+  }
+}
+
+/** The tree's value of a replica that cannot take a batch (down, or every slot busy). */
+const BUSY = 0x7fffffff;
+
+/**
+ * Which replica of a shared-queue pool runs each batch, kept only when the stage has
+ * faults (a failed replica's in-flight work must be found). A batch starts on the up
+ * replica running the fewest batches (lowest index on ties), as a least-loaded
+ * dispatcher behind the shared queue would place it, so a failure takes a fair share
+ * of the work in service rather than the busiest replica's.
+ *
+ * Invariant: `running[i].size` ≤ concurrency, and 0 while replica `i` is down.
+ */
+export class ReplicaSlots {
+  readonly up: Uint8Array;
+  readonly running: Array<Set<RunningWork>>;
+  /**
+   * PERF: a min segment tree over the replicas of "batches running" (BUSY when down or
+   * full), so `pick` and every update cost O(log replicas) instead of a scan; the scan
+   * is kept as `pickByScan`, the reference the tests compare it with.
+   */
+  private readonly tree: Int32Array;
+  private readonly leaves: number;
+
+  constructor(
+    replicas: number,
+    readonly concurrency: number,
+  ) {
+    this.up = new Uint8Array(replicas).fill(1);
+    this.running = Array.from({ length: replicas }, () => new Set<RunningWork>());
+    let p = 1;
+    while (p < replicas) p *= 2;
+    this.leaves = p;
+    this.tree = new Int32Array(2 * p).fill(BUSY);
+    for (let i = 0; i < replicas; i++) this.tree[p + i] = 0;
+    for (let k = p - 1; k >= 1; k--) this.tree[k] = Math.min(this.tree[2 * k]!, this.tree[2 * k + 1]!);
+  }
+
+  /**
+   * The up replica with a free slot running the fewest batches, lowest index on ties.
+   * The caller knows one has a free slot (the pool's shared group counts the free
+   * slots of up replicas).
+   */
+  pick(): number {
+    const t = this.tree;
+    if (t[1]! >= BUSY) throw new Error('no up replica has a free slot');
+    let k = 1;
+    while (k < this.leaves) k = t[2 * k]! <= t[2 * k + 1]! ? 2 * k : 2 * k + 1;
+    return k - this.leaves;
+  }
+
+  /** `pick` by a plain scan (the reference version). */
+  pickByScan(): number {
+    let best = -1;
+    let least = this.concurrency;
+    for (let i = 0; i < this.up.length; i++) {
+      if (this.up[i] === 1 && this.running[i]!.size < least) {
+        least = this.running[i]!.size;
+        best = i;
+      }
+    }
+    if (best < 0) throw new Error('no up replica has a free slot');
+    return best;
+  }
+
+  /** `w` started on its replica. */
+  add(w: RunningWork): void {
+    this.running[w.replica]!.add(w);
+    this.update(w.replica);
+  }
+
+  /** `w` finished on its replica. */
+  remove(w: RunningWork): void {
+    this.running[w.replica]!.delete(w);
+    this.update(w.replica);
+  }
+
+  /** Marks replica `i` down and returns the work it was running, timers cancelled, oldest start first. */
+  fail(i: number): RunningWork[] {
+    this.up[i] = 0;
+    const work = [...this.running[i]!];
+    this.running[i]!.clear();
+    for (const w of work) w.timer!.cancel();
+    this.update(i);
+    return work;
+  }
+
+  /** Marks replica `i` up again (it runs nothing). */
+  repair(i: number): void {
+    this.up[i] = 1;
+    this.update(i);
+  }
+
+  private update(i: number): void {
+    const t = this.tree;
+    const n = this.running[i]!.size;
+    let k = this.leaves + i;
+    t[k] = this.up[i] === 1 && n < this.concurrency ? n : BUSY;
+    for (k >>= 1; k >= 1; k >>= 1) t[k] = Math.min(t[2 * k]!, t[2 * k + 1]!);
+  }
+}
