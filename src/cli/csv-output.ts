@@ -10,7 +10,8 @@ function csv(header: string[], columns: Array<ReadonlyArray<number | null>>): st
 
 /**
  * Writes a run's time series as CSV files in `dir`: `series.csv` with the
- * system-wide figures per window, and `stage-<name>.csv` per stage. Every file is
+ * system-wide figures per window, `stage-<name>.csv` per stage, and `class-<name>.csv`
+ * per request class when the scenario declares classes. Every file is
  * rendered before any is written, then all are written atomically together (temp
  * files, then renames), so a failure leaves nothing half-written. Returns the paths.
  */
@@ -31,6 +32,10 @@ export function writeSeriesCsv(dir: string, s: SeriesResult): string[] {
       cols.push(st.hitRatio);
     }
     files.push([`stage-${name}.csv`, csv(head, cols)]);
+  }
+  // Scenarios with request classes only: one file per class, on the same windows.
+  for (const [name, c] of Object.entries(s.classes ?? {})) {
+    files.push([`class-${name}.csv`, csv(['start_s', 'arrivals', 'completions', 'drops', 'p50_ms', 'p99_ms'], [s.startS, c.arrivals, c.completions, c.drops, c.p50Ms, c.p99Ms])]);
   }
   return writeFilesInto(
     dir,

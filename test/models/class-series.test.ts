@@ -3,7 +3,11 @@
  * window's class counts add up exactly to the run's, a class's window quantiles exist exactly
  * when it completed something, and a scenario without classes gets no key.
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeSeriesCsv } from '../../src/cli/csv-output.ts';
 import type { Scenario } from '../../src/config/schema.ts';
 import { runScenario } from '../../src/models/index.ts';
 
@@ -70,6 +74,25 @@ describe('per-class time series', () => {
       }
       // Same sketch, same quantile: exact.
       expect(c.cdfMs.find(([, q]) => q === 0.99)?.[0]).toBe(c.latencyMs.p99);
+    }
+  });
+
+  it('--csv writes one class-<name>.csv per class whose arrival columns add up to series.csv’s', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'servesim-class-csv-'));
+    try {
+      writeSeriesCsv(dir, t);
+      expect(readdirSync(dir).sort()).toEqual(['class-batch.csv', 'class-interactive.csv', 'series.csv', 'stage-gpu.csv']);
+      const column = (file: string, name: string) => {
+        const [head, ...rows] = readFileSync(join(dir, file), 'utf8').trim().split('\n');
+        const i = head!.split(',').indexOf(name);
+        return rows.map((r) => Number(r.split(',')[i]));
+      };
+      expect(readFileSync(join(dir, 'class-batch.csv'), 'utf8').split('\n')[0]).toBe('start_s,arrivals,completions,drops,p50_ms,p99_ms');
+      const a = column('class-interactive.csv', 'arrivals');
+      const b = column('class-batch.csv', 'arrivals');
+      expect(a.map((x, k) => x + b[k]!)).toEqual(column('series.csv', 'arrivals'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
