@@ -93,12 +93,20 @@ function checkTree(doc: Document, at: Loc, problems: string[], index: WeakMap<No
   const aliases: Array<{ name: string; pos: number }> = [];
   // First definition of each anchor (an alias may only name an anchor before it).
   const anchors = new Map<string, number>();
+  // Every definition of each anchor, [start, end) in the text: an alias inside the node its
+  // anchor names would make the data circular (`a: &a [*a]`).
+  const spans = new Map<string, Array<[number, number]>>();
   const stack: Array<{ node: unknown; depth: number }> = [{ node: doc.contents, depth: 1 }];
   while (stack.length > 0) {
     const { node, depth } = stack.pop()!;
     if (!isNode(node)) continue;
     const pos = node.range?.[0] ?? 0;
-    if (!isAlias(node) && node.anchor !== undefined && !(pos >= (anchors.get(node.anchor) ?? Infinity))) anchors.set(node.anchor, pos);
+    if (!isAlias(node) && node.anchor !== undefined) {
+      if (!(pos >= (anchors.get(node.anchor) ?? Infinity))) anchors.set(node.anchor, pos);
+      const list = spans.get(node.anchor) ?? [];
+      list.push([pos, node.range?.[1] ?? pos]);
+      spans.set(node.anchor, list);
+    }
     if (node.tag !== undefined && !isAlias(node)) {
       const tag = node.tag.replace(/^tag:yaml\.org,2002:/, '!!');
       problems.push(`${at(pos)}: YAML tags such as ${shownField(tag)} are not accepted: a scenario holds plain values`);
@@ -141,6 +149,22 @@ function checkTree(doc: Document, at: Loc, problems: string[], index: WeakMap<No
   aliases.sort((a, b) => a.pos - b.pos);
   for (const a of aliases.filter((x) => !((anchors.get(x.name) ?? Infinity) < x.pos))) {
     problems.push(`${at(a.pos)}: the alias *${shownField(a.name)} names no anchor defined before it (&${shownField(a.name)})`);
+  }
+  for (const a of aliases) {
+    // The alias names the nearest definition before it; inside that node, it would hold itself.
+    // Definitions are met in document order, so each list is sorted by start: binary search.
+    const defs = spans.get(a.name) ?? [];
+    let lo = 0;
+    let hi = defs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (defs[mid]![0] < a.pos) lo = mid + 1;
+      else hi = mid;
+    }
+    const nearest = lo > 0 ? defs[lo - 1] : undefined;
+    if (nearest !== undefined && a.pos < nearest[1]) {
+      problems.push(`${at(a.pos)}: the alias *${shownField(a.name)} is inside the node its anchor &${shownField(a.name)} names: the data would contain itself`);
+    }
   }
   return aliases[0]?.pos;
 }
