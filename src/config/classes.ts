@@ -47,8 +47,21 @@ export const classSpecOf = <A extends z.ZodType>(arrivals: A) =>
   attributes: z.record(z.string().regex(NAME_RE, { error: 'an attribute name starts with a letter and uses letters, digits, "-" and "_"' }), attributeSpec).optional(),
   /** Admission: a token bucket at the door, `rps` tokens a second up to `burst`; a request finding it empty is shed. */
   rateLimit: z.strictObject({ rps: positiveNumber(), burst: positiveNumber().refine((v) => v >= 1, { error: (iss) => `a burst of at least 1 request, got ${show(iss.input)}` }) }).optional(),
-  /** Shedding: a request of this class is shed before a stage whose queue holds this many or more (lower classes get lower numbers, so they go first). */
-  shedAt: z.strictObject({ queueLength: z.number({ error: (iss) => `expected a whole number, got ${show(iss.input)}` }).int().min(0) }).optional(),
+  /** Admission: at most this many requests of the class in the system at once; one arriving beyond it is shed. */
+  maxInFlight: z.number({ error: (iss) => `expected a whole number, got ${show(iss.input)}` }).int().min(1).optional(),
+  /**
+   * Shedding before each stage: a request of this class is shed where the stage's queue
+   * holds `queueLength` or more, or where the wait it would face, estimated as the fallback
+   * rule does (waiting / ready slots × mean service), is `estimatedWait` or more. Lower
+   * classes get lower thresholds, so they go first.
+   */
+  shedAt: z
+    .strictObject({
+      queueLength: z.number({ error: (iss) => `expected a whole number, got ${show(iss.input)}` }).int().min(0).optional(),
+      estimatedWait: positiveDuration().optional(),
+    })
+    .refine((v) => v.queueLength !== undefined || v.estimatedWait !== undefined, { error: 'give queueLength, estimatedWait or both' })
+    .optional(),
 });
 
 /** The `classes:` list. */
@@ -65,7 +78,8 @@ export interface ClassSpec {
   deadline?: number | undefined;
   attributes?: Record<string, AttributeSpec> | undefined;
   rateLimit?: { rps: number; burst: number } | undefined;
-  shedAt?: { queueLength: number } | undefined;
+  maxInFlight?: number | undefined;
+  shedAt?: { queueLength?: number | undefined; estimatedWait?: number | undefined } | undefined;
 }
 
 /** A stage's queue discipline: `{ policy: priority }`, or `{ policy: shortest-first, by: outputTokens }`. */

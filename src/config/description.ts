@@ -78,6 +78,10 @@ export interface ClassDescription {
   rateLimit: { rps: number; burst: number } | null;
   /** Shed before a stage whose queue holds this many or more; Infinity for never. */
   shedAtQueueLength: number;
+  /** Shed before a stage whose estimated wait is this long or longer (seconds); Infinity for never. */
+  shedAtEstimatedWaitS: number;
+  /** Most requests of the class in the system at once (more are shed at the door); Infinity for no limit. */
+  maxInFlight: number;
 }
 
 /** `count` known users with Zipf (`zipf: s`) or uniform (0) popularity; a share of requests from new users. */

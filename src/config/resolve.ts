@@ -240,6 +240,8 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
           attributes: c.attributes ?? {},
           rateLimit: c.rateLimit ?? null,
           shedAtQueueLength: c.shedAt?.queueLength ?? Infinity,
+          shedAtEstimatedWaitS: c.shedAt?.estimatedWait ?? Infinity,
+          maxInFlight: c.maxInFlight ?? Infinity,
         };
       }) ?? null,
   };

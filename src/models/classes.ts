@@ -124,7 +124,7 @@ export function classWarnings(system: SystemDescription): string[] {
 }
 
 /** Why admission control turned a request away before any station saw it. */
-export type ShedReason = 'rateLimit' | 'queueLength';
+export type ShedReason = 'rateLimit' | 'concurrency' | 'queueLength' | 'estimatedWait';
 
 /**
  * Per-class token buckets at the system's door (`classes[].rateLimit`): a class earns
@@ -160,10 +160,26 @@ export class ClassRateLimits {
 }
 
 /**
- * The way into a stage under queue-length shedding (`classes[].shedAt`): a request whose
- * class's threshold the stage's queue has reached is shed; any other enters `node`.
- * Lower classes are given lower thresholds, so they are shed first.
+ * The way into a stage under shedding (`classes[].shedAt`): a request whose class's
+ * threshold the stage's queue length, or the wait it would face, has reached is shed; any
+ * other enters `node`. Lower classes are given lower thresholds, so they are shed first.
  */
-export function shedGate(thresholds: readonly number[], waiting: () => number, node: PathTarget, shed: (req: Request) => void): PathTarget {
-  return { enter: (req) => (waiting() >= thresholds[req.classIndex]! ? shed(req) : node.enter(req)) };
+export function shedGate(
+  lengths: readonly number[],
+  waits: readonly number[],
+  station: { readonly waiting: number; readonly readyCount: number; readonly concurrency: number },
+  meanServiceS: number,
+  node: PathTarget,
+  shed: (req: Request, reason: ShedReason) => void,
+): PathTarget {
+  return {
+    enter: (req) => {
+      const k = req.classIndex;
+      const waiting = station.waiting;
+      if (waiting >= lengths[k]!) return shed(req, 'queueLength');
+      // The fallback rule's estimate (stage-node.ts): the queue ahead over the ready slots, times the mean service.
+      if (waits[k] !== Infinity && (waiting / Math.max(1, station.readyCount * station.concurrency)) * meanServiceS >= waits[k]!) return shed(req, 'estimatedWait');
+      node.enter(req);
+    },
+  };
 }

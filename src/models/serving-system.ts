@@ -136,6 +136,9 @@ export class ServingSystem implements DropTarget {
   private readonly classSeries: ClassSeriesRecorder | undefined;
   /** Admission control: the classes' token buckets; undefined when no class has a rate limit. */
   private readonly rateLimits: ClassRateLimits | undefined;
+  /** Requests of each class in the system, counted only when a class has `maxInFlight`. */
+  private readonly classHeld: Float64Array | undefined;
+  private readonly classMaxInFlight: readonly number[];
 
   /**
    * Builds a run of a validated scenario (resolved here, once) or of a system
@@ -169,6 +172,8 @@ export class ServingSystem implements DropTarget {
 
     const attributeNames = attributeNamesOf(system, this.arrivals.attributeNames ?? []);
     this.rateLimits = system.classes?.some((c) => c.rateLimit !== null) ? new ClassRateLimits(system.classes) : undefined;
+    this.classMaxInFlight = system.classes?.map((c) => c.maxInFlight) ?? [];
+    this.classHeld = this.classMaxInFlight.some((m) => m !== Infinity) ? new Float64Array(this.classMaxInFlight.length) : undefined;
     this.classMix = system.classes === null ? undefined : new ClassMix(system.classes, this.sim, attributeNames, system.arrivals.process === 'classes' ? (this.arrivals as PerClassArrivals) : null);
     this.built = buildStages(system, this.sim, attributeNames);
     this.stages = this.built.map((b) => b.stage);
@@ -311,6 +316,14 @@ export class ServingSystem implements DropTarget {
       if (this.rateLimits !== undefined && !this.rateLimits.admit(classIndex, now)) {
         this.shed(req, 'rateLimit');
         return;
+      }
+      const held = this.classHeld;
+      if (held !== undefined) {
+        if (held[classIndex]! >= this.classMaxInFlight[classIndex]!) {
+          this.shed(req, 'concurrency');
+          return;
+        }
+        held[classIndex]!++;
       }
     }
     this.entry(req);
@@ -472,9 +485,10 @@ export class ServingSystem implements DropTarget {
       nodes[i] = node;
       // Queue-length shedding in front of the stage, then (a stage serving only some
       // classes) the way past it for the others, to what follows.
-      const thresholds = this.system.classes?.map((c) => c.shedAtQueueLength) ?? [];
-      const station = b.stage;
-      const door = thresholds.some((t) => t !== Infinity) ? shedGate(thresholds, () => station.waiting, node, (req) => this.shed(req, 'queueLength')) : node;
+      const lengths = this.system.classes?.map((c) => c.shedAtQueueLength) ?? [];
+      const waits = this.system.classes?.map((c) => c.shedAtEstimatedWaitS) ?? [];
+      const sheds = [...lengths, ...waits].some((t) => t !== Infinity);
+      const door = sheds ? shedGate(lengths, waits, b.stage, b.stage.theory.meanS, node, (req, reason) => this.shed(req, reason)) : node;
       next = sp.classes === null ? door : classGate(sp.classes, this.system.classes!.length, door, next);
     }
     this.pathStart = next;
@@ -488,6 +502,7 @@ export class ServingSystem implements DropTarget {
       this.client.answered(req);
       return;
     }
+    if (this.classHeld !== undefined) this.classHeld[req.classIndex]!--;
     this.classMetrics?.classCompleted(req.classIndex, req.measured, this.metrics.measuring, this.sim.now - req.arrivalS);
     this.classSeries?.completion(req.classIndex, this.sim.now, this.sim.now - req.arrivalS);
     this.finish(req.arrivalS, req.measured, req.quality, req.freshnessS, req.waitedS);
@@ -498,6 +513,8 @@ export class ServingSystem implements DropTarget {
 
   /** Admission control turned a request away before a station saw it: a drop, counted per class and reason. */
   private shed(req: Request, reason: ShedReason): void {
+    // Shed before a stage, it had been let in at the door: it no longer counts against its class's limit.
+    if (this.classHeld !== undefined && (reason === 'queueLength' || reason === 'estimatedWait')) this.classHeld[req.classIndex]!--;
     this.classMetrics!.classShed(req.classIndex, req.measured, reason);
     this.classSeries?.drop(req.classIndex, this.sim.now);
     this.fail(req.measured, false);
@@ -509,6 +526,7 @@ export class ServingSystem implements DropTarget {
       this.client.rejected(req, timedOut);
       return;
     }
+    if (this.classHeld !== undefined) this.classHeld[req.classIndex]!--;
     this.classMetrics?.classDropped(req.classIndex, req.measured, timedOut);
     this.classSeries?.drop(req.classIndex, this.sim.now);
     this.fail(req.measured, timedOut);

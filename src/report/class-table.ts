@@ -10,8 +10,13 @@ import { columnHeader, figureAt, formatCell, formatFigure } from './figures.ts';
 /** Lines saying what admission control shed, per class and reason (none when it shed nothing). */
 export function shedLines(r: RunResult): string[] {
   return Object.entries(r.classes ?? {})
-    .filter(([, c]) => c.shed.rateLimit + c.shed.queueLength > 0)
-    .map(([name, c]) => `Shed "${name}": ${formatFigure(CLASS_FIGURES.arrived, c.shed.rateLimit)} by its rate limit, ${formatFigure(CLASS_FIGURES.arrived, c.shed.queueLength)} at its queue threshold (counted as dropped)`);
+    .filter(([, c]) => c.shed.rateLimit + c.shed.queueLength + c.shed.concurrency + c.shed.estimatedWait > 0)
+    .map(([name, c]) => {
+      const n = (v: number) => formatFigure(CLASS_FIGURES.arrived, v);
+      // The in-flight limit and the estimated-wait threshold are said only when they shed something.
+      const more = [c.shed.concurrency > 0 ? `, ${n(c.shed.concurrency)} at its in-flight limit` : '', c.shed.estimatedWait > 0 ? `, ${n(c.shed.estimatedWait)} at its estimated-wait threshold` : ''].join('');
+      return `Shed "${name}": ${n(c.shed.rateLimit)} by its rate limit, ${n(c.shed.queueLength)} at its queue threshold${more} (counted as dropped)`;
+    });
 }
 
 /** Header and rows of the class table; null when the run has no classes. */

@@ -176,6 +176,50 @@ describe('admission control', () => {
     expect(r.requests.arrived).toBe(r.requests.completed + r.requests.dropped);
   });
 
+  it('an in-flight limit sheds exactly what arrives while the class holds its limit (counted by hand)', () => {
+    // Arrivals every 1/8 s (exact in binary), each served for exactly 1 s by one of 100
+    // replicas (no queue): the class would hold 8 at once. With maxInFlight 4, each second
+    // admits the arrivals at 0, 1/8, 2/8, 3/8 and sheds the 4 at 4/8..7/8; the one at
+    // t + 1 finds the one of t just finished (its completion was scheduled first).
+    const r = runScenario({
+      name: 'max-in-flight',
+      arrivals: { process: 'constant', qps: 8 },
+      stop: { requests: 1_000 },
+      classes: [{ name: 'only', share: 1, maxInFlight: 4 }],
+      stages: [{ name: 'gpu', replicas: 100, service: { dist: 'deterministic', value: 1 } }],
+    });
+    const c = r.classes!['only']!;
+    expect(c.shed.concurrency).toBe(500);
+    expect(c.requests.completed).toBe(500);
+    expect(c.shed.rateLimit + c.shed.queueLength + c.shed.estimatedWait).toBe(0);
+    expect(r.requests.dropped).toBe(500);
+    expect(r.stages['gpu']!.utilization * 100).toBeCloseTo(4, 1);
+  });
+
+  it('an estimated-wait threshold caps the wait a class may face (counted by hand)', () => {
+    // One replica serving exactly 1 s, an arrival every 1/2 s: the queue grows by one a
+    // second. The estimate is waiting × 1 s / 1 slot, so with estimatedWait 2s a request
+    // that finds 2 waiting is shed: the queue never exceeds 2, and of each pair arriving
+    // per second once it is full, one is served and one shed.
+    const r = runScenario({
+      name: 'estimated-wait',
+      arrivals: { process: 'constant', qps: 2 },
+      stop: { requests: 1_000 },
+      classes: [{ name: 'only', share: 1, shedAt: { estimatedWait: 2 } }],
+      stages: [{ name: 'gpu', replicas: 1, service: { dist: 'deterministic', value: 1 } }],
+    });
+    const c = r.classes!['only']!;
+    expect(r.stages['gpu']!.maxQueueLength).toBe(2);
+    expect(c.shed.estimatedWait).toBe(c.requests.dropped);
+    // By hand: t = 0 starts at once; 0.5 and 1.0 find 0 waiting (1.0's completion, scheduled
+    // at 0, goes first), 1.5 finds 1, 2.0 finds 1 again (a completion at 2.0): all queue.
+    // From 2.5 on, each arrival at a half second finds 2 waiting (estimate 2 s) and is
+    // shed, each one at a whole second finds 1: 2.5, 3.5, ..., 499.5 are shed, 498 of the
+    // 1,000 arrivals, and the other 502 are served.
+    expect(c.shed.estimatedWait).toBe(498);
+    expect(c.requests.completed).toBe(502);
+  });
+
   it('queue-length shedding sheds the lower class first and keeps the higher one whole', () => {
     const r = runScenario({
       name: 'shed',

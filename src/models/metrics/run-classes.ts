@@ -9,6 +9,7 @@
  */
 import { QuantileSketch } from '../../engine/index.ts';
 import type { ClassDescription } from '../../config/description.ts';
+import type { ShedReason } from '../classes.ts';
 import type { LatencySummaryMs, RunResult, SloResult } from '../result.ts';
 import { cdfOf } from './sketch-cdf.ts';
 import { runFigure, type RunCollectorKind, type RunContext } from './run-collector.ts';
@@ -28,8 +29,8 @@ export interface ClassResult {
   goodputRps: number;
   /** Completions per second of the measured span. */
   throughputRps: number;
-  /** Measured requests admission control shed (part of `dropped`), by reason: the class's rate limit, or a stage's queue at the class's threshold. */
-  shed: { rateLimit: number; queueLength: number };
+  /** Measured requests admission control shed (part of `dropped`), by reason: the class's rate limit, a stage's queue at the class's threshold, the class's in-flight limit (`maxInFlight`), a stage's estimated wait at the class's threshold. */
+  shed: { rateLimit: number; queueLength: number; concurrency: number; estimatedWait: number };
   /** The class's latency distribution, [ms, share] pairs increasing in ms (the reports' per-class CDF); empty with no completion. */
   cdfMs: Array<[number, number]>;
 }
@@ -52,6 +53,8 @@ class ClassTally {
   timedOut = 0;
   shedRate = 0;
   shedQueue = 0;
+  shedWait = 0;
+  shedConcurrency = 0;
   withinSlo = 0;
   departures = 0;
   departuresWithinSlo = 0;
@@ -96,12 +99,14 @@ export class ClassMetrics {
   }
 
   /** A measured request of class `k` shed by admission control (`reason`); it counts as dropped. */
-  classShed(k: number, measured: boolean, reason: 'rateLimit' | 'queueLength'): void {
+  classShed(k: number, measured: boolean, reason: ShedReason): void {
     if (!measured) return;
     const t = this.tallies[k]!;
     t.dropped++;
     if (reason === 'rateLimit') t.shedRate++;
-    else t.shedQueue++;
+    else if (reason === 'concurrency') t.shedConcurrency++;
+    else if (reason === 'queueLength') t.shedQueue++;
+    else t.shedWait++;
   }
 
   /** Every class's figures, in the scenario's order, over the measured span. */
@@ -139,7 +144,7 @@ export class ClassMetrics {
               },
         goodputRps: rate(t.departuresWithinSlo),
         throughputRps: rate(t.departures),
-        shed: { rateLimit: t.shedRate, queueLength: t.shedQueue },
+        shed: { rateLimit: t.shedRate, queueLength: t.shedQueue, concurrency: t.shedConcurrency, estimatedWait: t.shedWait },
         cdfMs: cdfOf(l),
       };
     }
