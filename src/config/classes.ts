@@ -48,7 +48,11 @@ export const classSpecOf = <A extends z.ZodType>(arrivals: A) =>
   /** Admission: a token bucket at the door, `rps` tokens a second up to `burst`; a request finding it empty is shed. */
   rateLimit: z.strictObject({ rps: positiveNumber(), burst: positiveNumber().refine((v) => v >= 1, { error: (iss) => `a burst of at least 1 request, got ${show(iss.input)}` }) }).optional(),
   /** Admission: at most this many requests of the class in the system at once; one arriving beyond it is shed. */
-  maxInFlight: z.number({ error: (iss) => `expected a whole number, got ${show(iss.input)}` }).int().min(1).optional(),
+  maxInFlight: z
+    .number({ error: (iss) => `expected a whole number of requests, got ${show(iss.input)}` })
+    .int()
+    .min(1, { error: (iss) => `expected at least 1 request, got ${show(iss.input)}` })
+    .optional(),
   /**
    * Shedding before each stage: a request of this class is shed where the stage's queue
    * holds `queueLength` or more, or where the wait it would face, estimated as the fallback
