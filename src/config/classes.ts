@@ -18,6 +18,12 @@ export const attributeSpec = z.discriminatedUnion('dist', [
   z.strictObject({ dist: z.literal('uniform'), min: z.number(), max: z.number() }).refine((u) => u.max >= u.min, { error: 'max must not be below min', path: ['max'] }),
   z.strictObject({ dist: z.literal('lognormal'), mean: positiveNumber(), cv: positiveNumber() }),
   z.strictObject({ dist: z.literal('gamma'), mean: positiveNumber(), cv: positiveNumber() }),
+  /**
+   * A noisy prediction of another attribute of the class (given before it): its value times
+   * a lognormal factor of mean 1 and coefficient of variation `cv`, e.g. a predicted output
+   * length for `shortest-first` to order by while the true one sets the service time.
+   */
+  z.strictObject({ dist: z.literal('prediction'), of: z.string({ error: (iss) => `expected the name of the attribute predicted, got ${show(iss.input)}` }), cv: positiveNumber() }),
 ]);
 export type AttributeSpec = z.output<typeof attributeSpec>;
 
@@ -126,6 +132,16 @@ const SHARE_EPS = 1e-9;
  * attribute some class carries (or a trace may carry), disciplines only on pool stages.
  */
 export function checkClasses(s: ClassesView, ctx: z.RefinementCtx): void {
+  s.classes?.forEach((c, i) => {
+    // A prediction names an attribute of its class given before it (the one it is drawn from).
+    const names = Object.keys(c.attributes ?? {});
+    names.forEach((name, k) => {
+      const a = c.attributes![name]!;
+      if (a.dist === 'prediction' && !names.slice(0, k).includes(a.of)) {
+        ctx.addIssue({ code: 'custom', path: ['classes', i, 'attributes', name, 'of'], message: `"${a.of}" is not an attribute of class "${c.name}" given before "${name}"${names.length > 1 ? ` (given before it: ${names.slice(0, k).map((n) => `"${n}"`).join(', ') || 'none'})` : ''}` });
+      }
+    });
+  });
   const cls = s.classes;
   if (cls !== undefined) {
     const seen = new Map<string, number>();

@@ -4,7 +4,7 @@
  * draws shift), and the attributes its class gives it. Without `classes` nothing here
  * is built and a request stays in class 0.
  */
-import type { Rng, Sampler, Simulation } from '../engine/index.ts';
+import { lognormal, type Rng, type Sampler, type Simulation } from '../engine/index.ts';
 import type { ClassDescription, SystemDescription } from '../config/description.ts';
 import { READS_PRIORITY, SINGLE_CLASS, type ClassTable } from './disciplines/index.ts';
 import type { Request } from './request.ts';
@@ -39,8 +39,8 @@ export class ClassMix {
   /** Cumulative shares, the last forced to 1 (shares sum to 1 within 1e-9); empty with per-class arrivals. */
   private readonly cumulative: number[];
   private readonly rng: Rng | null;
-  /** Per class: [index in `Request.attrs`, sampler] of each attribute it carries. */
-  private readonly draws: Array<Array<[number, Sampler]>>;
+  /** Per class: [index in `Request.attrs`, draw given the attributes drawn so far] of each attribute it carries. */
+  private readonly draws: Array<Array<[number, (attrs: readonly number[]) => number]>>;
   private readonly width: number;
 
   constructor(
@@ -57,11 +57,18 @@ export class ClassMix {
     this.rng = perClass !== null ? null : sim.random.stream('classes');
     this.width = names.length;
     this.draws = classes.map((c) =>
-      Object.entries(c.attributes).map(([name, spec]): [number, Sampler] => [
-        names.indexOf(name),
+      Object.entries(c.attributes).map(([name, spec]): [number, (attrs: readonly number[]) => number] => {
+        const rng = sim.random.stream(`class:${c.name}:attr:${name}`);
+        if (spec.dist === 'prediction') {
+          // The predicted attribute (drawn before it) times a lognormal factor of mean 1.
+          const of = names.indexOf(spec.of);
+          const noise = lognormal(1, spec.cv).source(rng);
+          return [names.indexOf(name), (attrs) => attrs[of]! * noise()];
+        }
         // An attribute's parameters are plain numbers; the engine's families take them as they are.
-        makeDistribution(spec).source(sim.random.stream(`class:${c.name}:attr:${name}`)),
-      ]),
+        const draw: Sampler = makeDistribution(spec).source(rng);
+        return [names.indexOf(name), () => draw()];
+      }),
     );
   }
 
@@ -83,7 +90,7 @@ export class ClassMix {
     const attrs = new Array<number>(this.width).fill(0);
     const given = req.attrs;
     if (given !== null) for (let i = 0; i < given.length; i++) attrs[i] = given[i]!;
-    for (const [i, draw] of draws) attrs[i] = draw();
+    for (const [i, draw] of draws) attrs[i] = draw(attrs);
     req.attrs = attrs;
   }
 }
