@@ -3,8 +3,8 @@
  * `npm test`: the steps CI runs, in order, each shown as it runs; then one closing line
  * with the tests passed, failed and skipped over every vitest run, and the steps that
  * failed. Steps: lint (Biome), type check (src and the playground), the suites without
- * the browser (but the packed-package test, `npm run test:package`, and the guide's outputs,
- * `npm run test:guide`), the playground's (browser) suite. Every step runs even after a failure,
+ * the browser (but the packed-package test, `npm run test:package`, and the documents'
+ * outputs, `npm run test:docs`), the playground's (browser) suite. Every step runs even after a failure,
  * so one run reports everything; the exit code is 1 if any step failed. For one folder,
  * run vitest itself: `npx vitest run test/engine`.
  */
@@ -44,9 +44,10 @@ step('lint', process.execPath, [bin('@biomejs/biome', 'bin/biome'), 'lint', '--e
 step('types', process.execPath, [bin('typescript', 'bin/tsc'), '--noEmit']);
 step('types (playground)', process.execPath, [bin('typescript', 'bin/tsc'), '--noEmit', '-p', 'playground']);
 // Two long checks run on their own, and CI runs both after this: the packed package (a build,
-// a pack and two installs: about 35 s; `npm run test:package`) and the guide's outputs (every
-// built-in scenario and its plans again: about 30 s; `npm run test:guide`).
-vitest('tests', ['--exclude', 'test/playground/**', '--exclude', 'test/package/consumer.test.ts', '--exclude', 'test/docs/guide.test.ts']);
+// a pack and two installs: about 35 s; `npm run test:package`) and the documents' command
+// outputs (README, guide and LLM chapter: every built-in scenario and its plans again,
+// about 45 s; `npm run test:docs`).
+vitest('tests', ['--exclude', 'test/playground/**', '--exclude', 'test/package/consumer.test.ts', '--exclude', 'test/docs/guide.test.ts', '--exclude', 'test/docs/readme.test.ts', '--exclude', 'test/docs/llm-scenarios.test.ts']);
 vitest('tests (playground)', ['test/playground']);
 rmSync(tmp, { recursive: true, force: true });
 
