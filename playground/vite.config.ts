@@ -34,6 +34,9 @@ export default defineConfig({
   plugins: [csp()],
   build: {
     target: 'es2022',
+    // A slow build (a loaded machine) is not a problem with the bundle: no timing warnings,
+    // so the build test's "no warnings" stays about what the bundle contains.
+    rolldownOptions: { checks: { bundlerTimings: false } },
     outDir: '../dist/playground',
     emptyOutDir: true,
     // The page needs no polyfill that fetches modules: Chromium, Firefox and Safari preload natively.
@@ -41,7 +44,7 @@ export default defineConfig({
     // Vega is one 0.6 MB chunk, loaded after the controls; a warning would say nothing new.
     chunkSizeWarningLimit: 1200,
   },
-  worker: { format: 'es' },
+  worker: { format: 'es', rolldownOptions: { checks: { bundlerTimings: false } } },
   // The playground imports the engine from ../src.
   server: { fs: { allow: ['..'] } },
 });
