@@ -29,10 +29,16 @@ function finishGather(g: Gather): void {
  * queue of `replicas` replicas, served like a pool's) and leaves when `quorum` shards
  * have answered; it fails once the quorum cannot be reached. With `hedgeAfterS`
  * finite, a sub-request not answered by then gets a backup copy on the same shard and
- * the first answer counts (Dean & Barroso's hedged request).
+ * the first answer counts (Dean & Barroso's hedged request); with `hedgeBudget`, a
+ * hedge is sent only while hedges stay within that share of the sub-requests sent so
+ * far (a budget on the extra load, as Dean & Barroso suggest hedging only the slowest
+ * few percent).
  */
 export class FanoutStation extends PoolStation {
   readonly fanout: FanoutDescription;
+  /** Sub-requests and hedges sent so far (warm-up included): the hedge budget's counts. */
+  private subsSent = 0;
+  private hedgesSent = 0;
 
   constructor(sim: Simulation, cfg: PoolConfig, metrics: StageMetrics, fanout: FanoutDescription) {
     super(sim, cfg, metrics, fanout.shards);
@@ -49,6 +55,7 @@ export class FanoutStation extends PoolStation {
     const gather = new Gather(parent);
     for (let i = 0; i < f.shards && !gather.finished; i++) {
       const sub = this.subOf(gather, i);
+      this.subsSent++;
       this.metrics.subRequestSent(parent);
       if (f.hedgeAfterS !== Infinity) {
         // Cancelled once the sub-request settles or the parent leaves: memory then
@@ -76,6 +83,10 @@ export class FanoutStation extends PoolStation {
     const s = req.sub!;
     s.hedgeTimer = null;
     if (s.settled || s.gather.finished || s.twin !== null) return;
+    // The budget: hedges stay at most `hedgeBudget` of the sub-requests sent so far; a
+    // hedge that would pass it is not sent (the sub-request waits on its first copy).
+    if (this.hedgesSent + 1 > this.fanout.hedgeBudget * this.subsSent) return;
+    this.hedgesSent++;
     const backup = this.subOf(s.gather, s.shard);
     backup.sub!.twin = req;
     s.twin = backup;
