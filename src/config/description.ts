@@ -174,6 +174,10 @@ export interface FanoutDescription {
   quorum: number;
   /** Infinity for no hedging. */
   hedgeAfterS: number;
+  /** Most hedges per sub-request sent, counted over the run so far (a share in (0, 1]); Infinity for no cap. */
+  hedgeBudget: number;
+  /** Tied requests: each sub-request goes to two replicas of its shard, the loser cancelled at `cancel`; null for none. */
+  tied: { cancel: 'onStart' | 'onFinish' } | null;
 }
 
 /** Kubernetes HPA settings (seconds). */

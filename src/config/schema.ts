@@ -343,6 +343,9 @@ export const scenarioSchema = z
       if (a && a.min <= a.max && (st.replicas < a.min || st.replicas > a.max)) {
         ctx.addIssue({ code: 'custom', path: ['stages', i, 'replicas'], message: `${st.replicas} replicas to start with is outside the autoscaler's range [${a.min}, ${a.max}]` });
       }
+      if (st.fanout?.tied !== undefined && st.replicas < 2) {
+        ctx.addIssue({ code: 'custom', path: ['stages', i, 'fanout', 'tied'], message: `tied requests go to two replicas of a shard, and this stage has ${st.replicas} per shard: give replicas: 2 or more` });
+      }
       checkFaults(st, i, ctx);
       const first = seen.get(st.name);
       if (first !== undefined) {

@@ -83,12 +83,37 @@ export const precomputeSpec = z.strictObject({
 });
 export type PrecomputeSpec = z.output<typeof precomputeSpec>;
 
-/** Scatter-gather to `shards` shards (each `replicas` replicas), done when `quorum` answer; optional hedging. */
-export const fanoutSpec = z.strictObject({
-  shards: positiveInt().superRefine(atMost(LIMITS.shards, 'shards (each request becomes one sub-request per shard)')),
-  quorum: positiveInt().optional(),
-  hedgeAfter: positiveDuration().optional(),
-});
+/** How a tied pair cancels its loser: when the other copy starts service, or when it finishes. */
+export const TIED_CANCEL = ['onStart', 'onFinish'] as const;
+
+/**
+ * Scatter-gather to `shards` shards (each `replicas` replicas), done when `quorum` answer;
+ * optional hedging (`hedgeAfter`, capped by `hedgeBudget`, a share of the sub-requests
+ * sent), or tied requests (`tied`: two copies at two replicas of the shard).
+ */
+export const fanoutSpec = z
+  .strictObject({
+    shards: positiveInt().superRefine(atMost(LIMITS.shards, 'shards (each request becomes one sub-request per shard)')),
+    quorum: positiveInt().optional(),
+    hedgeAfter: positiveDuration().optional(),
+    hedgeBudget: z
+      .number({ error: (iss) => `expected a share of the sub-requests sent in (0, 1], e.g. 0.05, got ${show(iss.input)}` })
+      .refine((v) => Number.isFinite(v) && v > 0 && v <= 1, { error: (iss) => `a hedge budget is a share of the sub-requests sent, in (0, 1], got ${show(iss.input)}` })
+      .optional(),
+    tied: z
+      .strictObject({
+        cancel: z.enum(TIED_CANCEL, { error: (iss) => `expected "onStart" (the queued copy is cancelled when the other starts) or "onFinish" (the loser is cancelled when the winner finishes), got ${show(iss.input)}` }),
+      })
+      .optional(),
+  })
+  .superRefine((f, ctx) => {
+    if (f.hedgeBudget !== undefined && f.hedgeAfter === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['hedgeBudget'], message: 'a hedge budget caps hedging: give hedgeAfter too' });
+    }
+    if (f.tied !== undefined && f.hedgeAfter !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['tied'], message: 'tied requests already send two copies: give tied or hedgeAfter, not both' });
+    }
+  });
 
 /** Names for a message: the first 20, then a count, so a huge scenario cannot make a huge message. */
 export function someNames(names: readonly string[], max = 20): string {

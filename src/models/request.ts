@@ -80,6 +80,10 @@ export class SubRequest {
   hedgeTimer: Timer | null = null;
   /** Its answer (or failure) has been counted, or made moot by its twin. */
   settled = false;
+  /** Tied copies: it started service. */
+  started = false;
+  /** Tied with `onFinish`, served alone: its service timer, so the winner can stop it; null otherwise. */
+  serviceTimer: Timer | null = null;
   constructor(
     readonly gather: Gather,
     readonly shard: number,

@@ -59,6 +59,29 @@ describe('timers held per request are freed with the request', () => {
     expect(maxEntries).toBeLessThan(20_000);
   });
 
+  it('a tied fan-out (onFinish) stops its losers: a 1,000 s loser frees its replica and its timer', () => {
+    const sys = new ServingSystem({
+      seed: 11,
+      arrivals: { process: 'poisson', qps: 20 },
+      stop: { requests: 4000 },
+      stages: [{ name: 's', replicas: 2, fanout: { shards: 10, tied: { cancel: 'onFinish' } }, service: { dist: 'empirical', values: [0.01, 1000], weights: [999, 1] } }],
+    });
+    let maxEntries = 0;
+    for (let k = 1; k <= 40; k++) {
+      sys.sim.run(k * 5);
+      maxEntries = Math.max(maxEntries, sys.sim.heapEntries);
+    }
+    const r = sys.run();
+    expect(r.requests.inFlight).toBe(0);
+    // About 80 of the 80,000 copies draw 1,000 s; a pair is slow only if both do
+    // (probability 1e-6 per pair: 0.04 expected here). Were a loser left running it would
+    // hold its replica for 1,000 s and every later request to its shard would wait.
+    expect(r.latencyMs.max).toBeLessThan(50);
+    // Live entries: the next arrival and two services per sub-request in flight;
+    // cancelled ones are kept until they are 1,024 and half the heap.
+    expect(maxEntries).toBeLessThan(3000);
+  });
+
   it('retry timeouts answered in time do not pile up', () => {
     const { maxEntries } = maxHeapOverRun(
       {

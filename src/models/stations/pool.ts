@@ -125,6 +125,10 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
   private inFlightOnFailure: InFlightOnFailure = 'lost';
   /** Replicas down (failed or in an outage): still billed, serving nothing. */
   private failedNow = 0;
+  /** Told of every request as it starts service (tied requests cancel their twin); null for none. */
+  protected startHook: ((r: Request) => void) | null = null;
+  /** A request served alone keeps its service timer on its `sub`, so a tied twin can stop it. */
+  protected cancellableService = false;
 
   /**
    * @param shards 0 for a pool; a fan-out's shard count (one queue of replicas ×
@@ -379,13 +383,40 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     r.waiting = false;
     clearDeadline(r);
     this.metrics.waited(r, now - r.enqueuedS);
+    if (this.startHook !== null) this.startHook(r);
     return r;
   }
 
   /** The just-arrived request joins a batch without having queued: it waited 0. */
   private takeExtra(r: Request): Request {
     this.metrics.waited(r, 0);
+    if (this.startHook !== null) this.startHook(r);
     return r;
+  }
+
+  /**
+   * Takes a waiting request out of its queue without serving it (a tied twin cancelled):
+   * it stays in the queue as a tombstone, as an expired one does, and is reported nowhere.
+   */
+  protected withdraw(req: Request): void {
+    const g = req.group!;
+    req.waiting = false;
+    req.expired = true;
+    req.group = null;
+    clearDeadline(req);
+    while (g.queue.length > 0 && g.queue.peek()!.expired) g.queue.shift();
+    g.live--;
+    this.waitingTotal--;
+    this.sync(this.sim.now);
+  }
+
+  /** Stops a request served alone (its service timer kept, `cancellableService`): its slot is free now. */
+  protected stopService(req: Request): void {
+    const g = req.group!;
+    req.group = null;
+    req.sub!.serviceTimer!.cancel();
+    req.sub!.serviceTimer = null;
+    this.release(g, 1, this.sim.now);
   }
 
   /** A full buffer drops its oldest waiting request to make room (bounded retention). */
@@ -411,13 +442,14 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     }
     if (one !== null) {
       one.group = g;
-      this.sim.schedule(this.serviceTime.sample(1, one, null), this.finishOne, one);
+      if (this.cancellableService) one.sub!.serviceTimer = this.sim.timer(this.serviceTime.sample(1, one, null), this.finishOne, one);
+      else this.sim.schedule(this.serviceTime.sample(1, one, null), this.finishOne, one);
     } else {
       this.sim.schedule(this.serviceTime.sample(size, null, batch!.requests), this.finishBatch, batch!);
     }
   }
 
-  private release(g: QueueGroup, size: number, now: number): void {
+  protected release(g: QueueGroup, size: number, now: number): void {
     g.freeSlots++;
     g.inService -= size;
     this.inServiceTotal -= size;
@@ -430,6 +462,7 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
   private readonly finishOne = (req: Request): void => {
     const g = req.group!;
     req.group = null;
+    if (req.sub !== null) req.sub.serviceTimer = null;
     this.release(g, 1, this.sim.now);
     this.forward(req);
   };
