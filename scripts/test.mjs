@@ -2,7 +2,8 @@
 /**
  * `npm test`: the steps CI runs, in order, each shown as it runs; then one closing line
  * with the tests passed, failed and skipped over every vitest run, and the steps that
- * failed. Steps: lint (Biome), type check (src and the playground), the suites without
+ * failed. Steps: build (the CLI the tests spawn runs it), lint (Biome), type check (src and
+ * the playground), the suites without
  * the browser (but the packed-package test, `npm run test:package`, and the documents'
  * outputs, `npm run test:docs`), the playground's (browser) suite. Every step runs even after a failure,
  * so one run reports everything; the exit code is 1 if any step failed. For one folder,
@@ -40,6 +41,8 @@ const vitest = (name, args) => {
   step(name, process.execPath, [bin('vitest', 'vitest.mjs'), 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], out);
 };
 
+// The CLI the tests spawn runs this build (bin/servesim.mjs uses it only while it is fresh).
+step('build', process.execPath, ['scripts/build.mjs']);
 step('lint', process.execPath, [bin('@biomejs/biome', 'bin/biome'), 'lint', '--error-on-warnings']);
 step('types', process.execPath, [bin('typescript', 'bin/tsc'), '--noEmit']);
 step('types (playground)', process.execPath, [bin('typescript', 'bin/tsc'), '--noEmit', '-p', 'playground']);
