@@ -2,8 +2,8 @@
 // Entry point of `npx servesim`. An installed package runs the build (dist/lib/cli.mjs).
 // A checkout runs the build only while it is fresh (no file of src/ newer than the
 // build's stamp), else the TypeScript sources through tsx, so an edit is never hidden
-// behind a stale build. SERVESIM_DEV=1 always runs the sources (npm test sets it: the
-// tests test the sources); SERVESIM_DEV=0 always runs the build.
+// behind a stale build. SERVESIM_DEV=1 always runs the sources; SERVESIM_DEV=0 always runs
+// the build (npm test builds first, so the CLI its tests spawn runs the fresh build).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
