@@ -16,7 +16,7 @@ export class RandomCache implements KeyCache {
   constructor(
     /** Most keys held at once. */
     readonly capacity: number,
-    /** The eviction draws: a named stream of the run, never Math.random. */
+    /** The eviction draws: a named stream of the run, never the global random generator. */
     private readonly rng: Rng,
     /** Seconds an entry stays valid after it was stored; Infinity for no expiry. */
     readonly ttlS = Infinity,
