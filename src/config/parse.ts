@@ -279,8 +279,20 @@ export function rawFromObject(obj: unknown, sourceName: string): RawScenario {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
     throw new InputError([`${sourceName}: the default export must be a scenario object (use defineScenario({...}))`]);
   }
+  // A promise is an object with no keys of its own: say what it is (loadScenario is async).
+  if (typeof (obj as { then?: unknown }).then === 'function') {
+    throw new InputError([`${sourceName}: got a Promise, not a scenario: await it first (loadScenario returns a Promise)`]);
+  }
   checkObjectKeys(obj, sourceName);
-  return { raw: structuredClone(obj) as Record<string, unknown>, sourceName, locate: () => sourceName };
+  let raw: Record<string, unknown>;
+  try {
+    raw = structuredClone(obj) as Record<string, unknown>;
+  } catch {
+    // A function, a symbol or another value that is not data (the clone refuses it; its
+    // message would echo the value, code included, so it is not shown).
+    throw new InputError([`${sourceName}: the scenario holds something that is not plain data (a function or a symbol?); a scenario holds numbers, strings, booleans, lists and objects`]);
+  }
+  return { raw, sourceName, locate: () => sourceName };
 }
 
 /**

@@ -90,6 +90,14 @@ describe('servesim as a library', () => {
     expect(() => toScenario({ ...pool(2), stages: [] })).toThrow(InputError);
   });
 
+  it('a scenario that is not data, or a promise of one, is an InputError saying so (not a clone error)', async () => {
+    const { loadScenario, run } = await import('../../src/index.ts');
+    // The README's mistake in JavaScript, where no type catches it: loadScenario not awaited.
+    await expect(run(loadScenario('mm4') as never, { seed: 3 })).rejects.toThrow(/got a Promise, not a scenario: await it first/);
+    await expect(loadScenario({ arrivals: { process: 'poisson', qps: 1 }, hook: () => 1 } as never)).rejects.toBeInstanceOf(InputError);
+    await expect(loadScenario({ arrivals: { process: 'poisson', qps: 1 }, hook: () => 1 } as never)).rejects.toThrow(/not plain data \(a function or a symbol\?\)/);
+  });
+
   it('the CLI prints the library\'s results: its --json is the *Json projection, byte for byte', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'servesim-lib-'));
     try {
