@@ -103,7 +103,13 @@ export function formatRun(s: Scenario, r: RunResult): string {
   }
   if (r.coverage !== null) lines.push(`Coverage: ${formatFigure(COVERAGE.coverage, r.coverage)} of lookups found a precomputed prediction; the rest took the fallback`);
   if (r.degradedShare > 0) lines.push(`Degraded: ${formatFigure(DEGRADED.degradedShare, r.degradedShare)} of requests were sent to a lighter model or a heuristic by a fallback rule`);
-  if (r.hedgeExtraLoad !== null && r.hedgeExtraLoad > 0) lines.push(`Hedging sent ${formatFigure(HEDGING.hedgeExtraLoad, r.hedgeExtraLoad)} extra sub-requests`);
+  if (r.hedgeExtraLoad !== null && r.hedgeExtraLoad > 0) {
+    // Second copies of tied requests count as extra sub-requests too; say which sent them.
+    const tied = s.stages.some((st) => st.fanout?.tied !== undefined);
+    const hedged = s.stages.some((st) => st.fanout?.hedgeAfter !== undefined);
+    const who = tied && hedged ? 'Hedging and tied requests' : tied ? 'Tied requests' : 'Hedging';
+    lines.push(`${who} sent ${formatFigure(HEDGING.hedgeExtraLoad, r.hedgeExtraLoad)} extra sub-requests${tied ? ' (second copies that started service)' : ''}`);
+  }
   if (r.quality !== null) {
     const metric = r.qualityMetric && r.qualityMetric !== 'quality' ? `${term(r.qualityMetric)} ` : '';
     lines.push(`Quality ${metric}${formatFigure(QUALITY.quality, r.quality)} (request-weighted, of the model that served each request)`);
