@@ -13,7 +13,7 @@ import { LlmSeries } from '../metrics/llm-series.ts';
 import type { StageMetrics } from '../metrics/stage-metrics.ts';
 import type { Request } from '../request.ts';
 import { routerRegistry, type Router, type RoutingView } from '../routing/index.ts';
-import { UNCONNECTED, type ChangeListener, type DoneTarget, type DropTarget, type LlmTheory, type Station, type StationCounters, type StationLinks, type StationTheory } from './station.ts';
+import { UNCONNECTED, type ChangeListener, type DoneTarget, type DropTarget, type LlmTheory, type Station, type StationCounters, type StationLinks, type StationTheory, resetCounters } from './station.ts';
 
 /** One visit of a request to an LLM stage: what its engine sees. */
 class LlmJob {
@@ -327,12 +327,7 @@ export class LlmStation implements Station, StationCounters {
   }
 
   resetStats(nowS: number): void {
-    this.busy.reset(nowS);
-    this.queueLength.reset(nowS);
-    this.inServiceCount.reset(nowS);
-    this.slots.reset(nowS);
-    this.readyReplicas.reset(nowS);
-    this.billedReplicas.reset(nowS);
+    resetCounters(this, nowS);
     for (const e of this.engines) e.counters.kvUtilization.reset(nowS);
     this.startCounts = this.engines.map((e) => ({ ...snapshot(e) }));
     this.llm.measuring = true;

@@ -11,7 +11,7 @@ import type { ScalableCapacity } from './capacity.ts';
 import type { FailableCapacity, InFlightOnFailure } from './failable.ts';
 import { ReplicaSlots, RunningWork } from './replica-slots.ts';
 import { QueueGroup } from './queue-group.ts';
-import { UNCONNECTED, type ChangeListener, type DoneTarget, type DropTarget, type Station, type StationCounters, type StationLinks, type StationTheory } from './station.ts';
+import { UNCONNECTED, type ChangeListener, type DoneTarget, type DropTarget, type Station, type StationCounters, type StationLinks, type StationTheory, resetCounters } from './station.ts';
 
 /** What a pool is built from (durations in seconds). */
 export interface PoolConfig {
@@ -252,12 +252,7 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
 
   /** Restarts time averages and batch counts at `nowS` (end of warm-up). */
   resetStats(nowS: number): void {
-    this.busy.reset(nowS);
-    this.queueLength.reset(nowS);
-    this.inServiceCount.reset(nowS);
-    this.slots.reset(nowS);
-    this.readyReplicas.reset(nowS);
-    this.billedReplicas.reset(nowS);
+    resetCounters(this, nowS);
     this.metrics.measuring = true;
   }
 

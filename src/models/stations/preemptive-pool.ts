@@ -5,7 +5,7 @@ import type { ClassTable } from '../disciplines/waiting-line.ts';
 import type { StageMetrics } from '../metrics/stage-metrics.ts';
 import type { Request } from '../request.ts';
 import type { ServiceTime } from '../service-time.ts';
-import { UNCONNECTED, type ChangeListener, type DoneTarget, type DropTarget, type Station, type StationCounters, type StationLinks, type StationTheory } from './station.ts';
+import { UNCONNECTED, type ChangeListener, type DoneTarget, type DropTarget, type Station, type StationCounters, type StationLinks, type StationTheory, resetCounters } from './station.ts';
 
 /** A request on a slot: when its current stretch of service ends, and the handle that can stop it. */
 interface Running {
@@ -139,12 +139,7 @@ export class PreemptivePoolStation implements Station, StationCounters {
   }
 
   resetStats(nowS: number): void {
-    this.busy.reset(nowS);
-    this.queueLength.reset(nowS);
-    this.inServiceCount.reset(nowS);
-    this.slots.reset(nowS);
-    this.readyReplicas.reset(nowS);
-    this.billedReplicas.reset(nowS);
+    resetCounters(this, nowS);
     this.metrics.measuring = true;
   }
 

@@ -66,6 +66,16 @@ export interface StationCounters {
   readonly billedReplicas: TimeWeighted;
 }
 
+/** Restarts every time average of `c` at `nowS` (the end of warm-up): what each station's `resetStats` begins with. */
+export function resetCounters(c: StationCounters, nowS: number): void {
+  c.busy.reset(nowS);
+  c.queueLength.reset(nowS);
+  c.inServiceCount.reset(nowS);
+  c.slots.reset(nowS);
+  c.readyReplicas.reset(nowS);
+  c.billedReplicas.reset(nowS);
+}
+
 /** What queueing theory and the load check know of a station before it runs. */
 export interface StationTheory {
   /** Replicas at the start (per shard for a fan-out). */
