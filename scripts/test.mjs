@@ -5,8 +5,8 @@
  * failed. Steps: build (the CLI the tests spawn runs it) beside lint (Biome), then the type
  * checks (src and
  * the playground), the suites without
- * the browser (but the packed-package test, `npm run test:package`, and the documents'
- * outputs, `npm run test:docs`), the playground's (browser) suite. Every step runs even after a failure,
+ * the browser (the playground's browser suite, `npm run test:browser`, the packed-package
+ * test, `npm run test:package`, and the documents' outputs, `npm run test:docs`, run on their own). Every step runs even after a failure,
  * so one run reports everything; the exit code is 1 if any step failed. For one folder,
  * run vitest itself: `npx vitest run test/engine`.
  */
@@ -76,12 +76,12 @@ await together([
   ['types', process.execPath, [bin('typescript', 'bin/tsc'), '--noEmit']],
   ['types (playground)', process.execPath, [bin('typescript', 'bin/tsc'), '--noEmit', '-p', 'playground']],
 ]);
-// Two long checks run on their own, and CI runs both after this: the packed package (a build,
-// a pack and two installs: about 35 s; `npm run test:package`) and the documents' command
-// outputs (README, guide and LLM chapter: every built-in scenario and its plans again,
-// about 45 s; `npm run test:docs`).
-vitest('tests', ['--exclude', 'test/playground/**', '--exclude', 'test/package/consumer.test.ts', '--exclude', 'test/docs/guide.test.ts', '--exclude', 'test/docs/readme.test.ts', '--exclude', 'test/docs/llm-scenarios.test.ts']);
-vitest('tests (playground)', ['test/playground']);
+// Three long checks run on their own, and CI runs them after this: the playground in
+// headless Chromium (a Vite build and a browser: about 20 s; `npm run test:browser`), the
+// packed package (a build, a pack and two installs: about 35 s; `npm run test:package`) and
+// the documents' command outputs (README, guide and LLM chapter: every built-in scenario
+// and its plans again, about 45 s; `npm run test:docs`).
+vitest('tests', ['--exclude', 'test/playground/playground.test.ts', '--exclude', 'test/package/consumer.test.ts', '--exclude', 'test/docs/guide.test.ts', '--exclude', 'test/docs/readme.test.ts', '--exclude', 'test/docs/llm-scenarios.test.ts']);
 rmSync(tmp, { recursive: true, force: true });
 
 const s = ((Date.now() - started) / 1000).toFixed(0);
