@@ -6,7 +6,7 @@ import { LLM_PROFILES } from '../../src/catalog/llm-profiles.ts';
 import { DEFAULT_ROOFLINE_EFFICIENCY, kvCapacity, llmParameters, rooflineDeployment, saturationThroughput, weightBytes } from '../../src/models/llm/index.ts';
 import { expectFresh } from './fresh.ts';
 
-// A guard against a hang, not a timing check: the guide reruns every lesson it quotes (about 70 s
+// A guard against a hang, not a timing check: the guide reruns every lesson it quotes (about 55 s
 // of CPU; 76 s on a 2-core machine at load 5, 118 s at load 10, where 120 s had no room left).
 it('docs/capacity-planning.md shows what the code prints now', () => expectFresh('docs/capacity-planning.md'), 300_000);
 
