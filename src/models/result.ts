@@ -16,8 +16,6 @@ export interface LatencySummaryMs {
 
 /** One class's partition of a stage's cache over the measured span. */
 export interface CachePartitionResult {
-  /** Its share of the cache's capacity, as given. */
-  share: number;
   /** Entries it holds (the shares split into whole entries summing to the capacity). */
   capacity: number;
   /** Measured lookups of its class. */

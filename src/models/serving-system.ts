@@ -246,6 +246,7 @@ export class ServingSystem implements DropTarget {
     );
     this.classSeries = system.classes === null ? undefined : new ClassSeriesRecorder(system.classes.map((c) => c.name), windowS);
     attachLlmSeries(this.stages, windowS);
+    for (const b of this.built) if (b.desc.cache?.partitions && !b.desc.standby) this.series.partitioned(b.desc.index, b.desc.cache.partitions);
     this.nodes = this.buildNodes();
     this.entry = this.pathStart.enter;
     const r = system.retry;

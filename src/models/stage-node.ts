@@ -12,7 +12,7 @@ export interface PathTarget {
 
 /** Counts cache lookups per window (the time series): all requests, warm-up included. */
 export interface LookupRecorder {
-  lookup(stage: number, nowS: number, hit: boolean): void;
+  lookup(stage: number, nowS: number, hit: boolean, classIndex: number): void;
 }
 
 /** A cache in front of a stage: a policy over request keys (`cachePolicyRegistry`), hit latency. */
@@ -123,7 +123,7 @@ export class StageNode implements DoneTarget {
     if (cache !== undefined) {
       const hit = req.key >= 0 && cache.get(req.key, now);
       this.stage.metrics.cacheLookup(req, hit);
-      this.lookupRecorder.lookup(this.stageIndex, now, hit);
+      this.lookupRecorder.lookup(this.stageIndex, now, hit, req.classIndex);
       if (hit) {
         // A hit serves what the stage's model computed earlier: its quality, not none.
         if (this.stage.quality === this.stage.quality) req.quality = this.stage.quality;

@@ -120,6 +120,7 @@ describe('a cache partitioned by class', () => {
 seed: 3
 arrivals: { process: poisson, qps: 10 }
 stop: { requests: 2000 }
+timeSeries: { window: "10s" }
 users: { count: 1000000 }
 classes:
   - { name: few, share: 0.5, users: { count: 5, zipf: 0 } }
@@ -137,6 +138,23 @@ stages:
     // entries hold them all; a miss is filled 1 µs later, long before the next request).
     expect(few.capacity).toBe(10);
     expect(few.hitRatio!).toBe((few.lookups - 5) / few.lookups);
+    // Per window: only five lookups of "few" ever miss, so at most five windows fall
+    // short of 1; "many" (a million users, ten entries) almost never hits; the stage's
+    // ratio is a lookups-weighted mean of the two, so it lies between them.
+    const series = r.timeSeries!.stages.model!;
+    const parts = series.cachePartitions!;
+    expect(Object.keys(parts)).toEqual(['few', 'many']);
+    const fewW = parts.few!.hitRatio;
+    expect(fewW.length).toBe(series.hitRatio!.length);
+    expect(fewW.filter((x) => x !== null && x < 1).length).toBeLessThanOrEqual(5);
+    expect(fewW.filter((x) => x === 1).length).toBeGreaterThan(10);
+    series.hitRatio!.forEach((all, k) => {
+      const a = fewW[k];
+      const b = parts.many!.hitRatio[k];
+      if (all === null || a === null || b === null || a === undefined || b === undefined) return;
+      expect(all).toBeGreaterThanOrEqual(Math.min(a, b) - 1e-12);
+      expect(all).toBeLessThanOrEqual(Math.max(a, b) + 1e-12);
+    });
   });
 
   it('a shared cache lets a large scan-like class flush a small hot class; partitions protect the small class', () => {

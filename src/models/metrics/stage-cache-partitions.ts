@@ -34,7 +34,7 @@ export class CachePartitionsCollector {
     const out: Record<string, CachePartitionResult> = {};
     for (const p of this.d.cache!.partitions!) {
       const n = this.lookups[p.classIndex]!;
-      out[p.className] = { share: p.share, capacity: p.capacity, lookups: n, hitRatio: n > 0 ? this.hits[p.classIndex]! / n : null };
+      out[p.className] = { capacity: p.capacity, lookups: n, hitRatio: n > 0 ? this.hits[p.classIndex]! / n : null };
     }
     return { cachePartitions: out };
   }
