@@ -375,6 +375,10 @@ export async function runReplicated(ref: string, given: ExperimentOptions): Prom
   if (a.first.cost.perHour > 0) lines.push(`Cost $/hour ${est(a, COST.perHour.path)} · $ per million requests ${est(a, COST.perMillionRequests.path)}`);
   for (const name of Object.keys(a.first.stages)) {
     lines.push(`Stage ${name}: utilization ${est(a, `stages.${name}.utilization`)} · mean wait ${est(a, `stages.${name}.queueWaitMs.mean`)} ms · p99 wait ${est(a, `stages.${name}.queueWaitMs.p99`)} ms`);
+    const parts = a.first.stages[name]!.cachePartitions;
+    if (parts !== undefined) {
+      lines.push(`Cache partitions ${name}: ${Object.keys(parts).map((cls) => `${term(cls)} ${estPct(a, `stages.${name}.cachePartitions.${cls}.hitRatio`)} hits`).join(' · ')}`);
+    }
   }
   // Request classes (issue 16): each class's latency and drops.
   for (const name of Object.keys(a.first.classes ?? {})) {

@@ -26,7 +26,10 @@ function describeStage(st: Scenario['stages'][number]): string {
   const front: string[] = [];
   if (st.precompute) front.push(`predictions precomputed every ${formatDuration(st.precompute.every)}`);
   // The policy is named only when chosen: a file without one reads as it always did.
-  if (st.cache) front.push(`${st.cache.policy ? CACHE_WORDS[st.cache.policy] : 'a cache'} of ${st.cache.capacity} entries`);
+  if (st.cache) {
+    const parts = st.cache.partitions ? `, split by class (${Object.entries(st.cache.partitions.sizes).map(([c, s]) => `${term(c)} ${s}`).join(', ')})` : '';
+    front.push(`${st.cache.policy ? CACHE_WORDS[st.cache.policy] : 'a cache'} of ${st.cache.capacity} entries${parts}`);
+  }
   if (st.fallback) front.push(`a fallback to ${st.fallback.to !== undefined ? term(st.fallback.to) : 'a heuristic'}`);
   return `${term(st.name)} (${parts.join(', ')}${front.length > 0 ? `; in front: ${front.join(', ')}` : ''})`;
 }

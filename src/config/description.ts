@@ -82,6 +82,8 @@ export interface ClassDescription {
   shedAtEstimatedWaitS: number;
   /** Most requests of the class in the system at once (more are shed at the door); Infinity for no limit. */
   maxInFlight: number;
+  /** The class's own users (keys no other class shares); null: it draws from the scenario's `users`. */
+  users: UsersDescription | null;
 }
 
 /** `count` known users with Zipf (`zipf: s`) or uniform (0) popularity; a share of requests from new users. */
@@ -238,6 +240,18 @@ export interface CacheDescription {
   /** A hit restarts the entry's time-to-live. */
   ttlResetOnHit: boolean;
   hit: DistributionSpec;
+  /** One cache per class, each its share of `capacity` (whole entries summing to it); null for one shared cache. */
+  partitions: CachePartitionDescription[] | null;
+}
+
+/** One class's partition of a stage's cache. */
+export interface CachePartitionDescription {
+  className: string;
+  classIndex: number;
+  /** Its share of the capacity, as given. */
+  share: number;
+  /** Entries it holds (`splitCapacity`). */
+  capacity: number;
 }
 
 /** Where a diverted request goes: another stage, or a heuristic answer. */

@@ -21,7 +21,8 @@
  * | `stages[].service`               | the catalog model's profile on the hardware's device, ÷ its speed |
  * | `stages[].autoscale`             | `syncPeriod` 15, `scaleUpWindow` 0, `scaleDownWindow` 300, `tolerance` 0.1; no `behavior`: no rate limit |
  * | `stages[].autoscale.behavior`    | Kubernetes' (`HPA_DEFAULT_BEHAVIOR`): up Max of +4 pods or +100 % per 15 s, down 100 % per 15 s |
- * | `stages[].cache`                 | `policy` lru, `ttl` none (Infinity), `ttlResetOnHit` false |
+ * | `stages[].cache`                 | `policy` lru, `ttl` none (Infinity), `ttlResetOnHit` false, no `partitions` (one shared cache) |
+ * | `classes[].users`                | the scenario's `users` (null)            |
  * | `stages[].faults`                | no random failures, no outages, `crew` unlimited, `inFlight` lost |
  * | `stages[].fallback`              | a trigger not given never fires (Infinity) |
  * | candidates reaching a stage     | what the main path's stages before it set (1 at the start and off the path) |
@@ -39,8 +40,9 @@ import { classSlo } from './classes.ts';
 import { latencySlo, waitSlo } from './slo.ts';
 import { hardwareCatalog, modelCatalog } from './catalog-refs.ts';
 import type { Scenario, StageSpec } from './schema.ts';
-import type { DistributionSpec, DivertDescription, ScalingBehaviorDescription, ScalingRulesDescription, StageDescription, StationKind, SystemDescription } from './description.ts';
+import type { CachePartitionDescription, DistributionSpec, DivertDescription, ScalingBehaviorDescription, ScalingRulesDescription, StageDescription, StationKind, SystemDescription } from './description.ts';
 import { resolveLlmHardware, resolveLlmStage, LLM_NO_SERVICE } from './resolve-llm.ts';
+import { splitCapacity, type PartitionsSpec } from './cache-partitions.ts';
 
 /** What `resolveScenario` takes: a scenario that passed validation (`src/config/schema.ts`). */
 export type ValidatedScenario = Scenario;
@@ -168,7 +170,14 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
           }
         : null,
       cache: sp.cache
-        ? { capacity: sp.cache.capacity, policy: sp.cache.policy ?? 'lru', ttlS: sp.cache.ttl ?? Infinity, ttlResetOnHit: sp.cache.ttlResetOnHit ?? false, hit: sp.cache.hit }
+        ? {
+            capacity: sp.cache.capacity,
+            policy: sp.cache.policy ?? 'lru',
+            ttlS: sp.cache.ttl ?? Infinity,
+            ttlResetOnHit: sp.cache.ttlResetOnHit ?? false,
+            hit: sp.cache.hit,
+            partitions: partitionsOf(sp.cache.capacity, sp.cache.partitions, scenario.classes?.map((c) => c.name) ?? []),
+          }
         : null,
       fallback: sp.fallback
         ? { queueLength: sp.fallback.queueLength ?? Infinity, estimatedWaitS: sp.fallback.estimatedWait ?? Infinity, target: divertOf(sp.fallback) }
@@ -242,7 +251,16 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
           shedAtQueueLength: c.shedAt?.queueLength ?? Infinity,
           shedAtEstimatedWaitS: c.shedAt?.estimatedWait ?? Infinity,
           maxInFlight: c.maxInFlight ?? Infinity,
+          users: c.users ? { count: c.users.count, zipf: c.users.zipf ?? 0, newUserShare: c.users.newUserShare ?? 0 } : null,
         };
       }) ?? null,
   };
+}
+
+/** A cache's partitions in class order, each its whole share of the capacity; null without. */
+function partitionsOf(capacity: number, p: PartitionsSpec | undefined, classNames: readonly string[]): CachePartitionDescription[] | null {
+  if (p === undefined) return null;
+  const named = classNames.flatMap((name, classIndex) => (p.sizes[name] !== undefined ? [{ className: name, classIndex, share: p.sizes[name] }] : []));
+  const caps = splitCapacity(capacity, named.map((n) => n.share));
+  return named.map((n, k) => ({ ...n, capacity: caps[k]! }));
 }

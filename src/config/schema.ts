@@ -15,6 +15,7 @@ import { checkLlm } from './llm-checks.ts';
 import { pluginArrivalsSpec } from './plugins.ts';
 import { renewalSpec } from './renewal-spec.ts';
 import { checkClasses, classesSpecOf, disciplineSpec } from './classes.ts';
+import { checkCachePartitions } from './cache-partitions.ts';
 import { routerRegistry, type RouterName } from '../models/routing/index.ts';
 
 // Service-time distributions live in distributions-spec.ts (other spec files use them too).
@@ -334,6 +335,7 @@ export const scenarioSchema = z
     checkTopology(s, ctx);
     checkLlm(s, ctx);
     checkClasses(s, ctx);
+    checkCachePartitions(s, ctx);
     if (s.stop === undefined && s.arrivals.process !== 'trace') {
       ctx.addIssue({ code: 'custom', path: ['stop'], message: 'missing: give stop: { requests: N } or { duration: "10m" } (only a trace replay may end with its file)' });
     }

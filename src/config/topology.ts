@@ -3,6 +3,7 @@ import { distributionSpec } from './distributions-spec.ts';
 import { duration, nonNegativeInt, nonNegativeNumber, positiveDuration, positiveInt, show } from './fields.ts';
 import { LIMITS, atMost } from './limits.ts';
 import { CACHE_POLICIES, type CachePolicyName } from '../models/cache-policies.ts';
+import { partitionsSpec } from './cache-partitions.ts';
 
 /** Who sends requests: `count` known users with Zipf (`zipf: s`) or uniform (`zipf: 0`) popularity. */
 export const usersSpec = z
@@ -34,7 +35,7 @@ function exactlyOneTarget(v: { to?: string | undefined; heuristic?: unknown }, c
 /**
  * A cache in front of a stage over user keys: capacity in entries, eviction `policy`
  * (`lru` by default, `fifo`, `random`, `lfu`), optional TTL (`ttlResetOnHit`: a hit
- * restarts it), hit latency.
+ * restarts it), hit latency, and optional `partitions` by class (`cache-partitions.ts`).
  */
 export const cacheSpec = z
   .strictObject({
@@ -47,6 +48,7 @@ export const cacheSpec = z
     ttl: positiveDuration().optional(),
     ttlResetOnHit: z.boolean({ error: (iss) => `expected true or false, got ${show(iss.input)}` }).optional(),
     hit: distributionSpec,
+    partitions: partitionsSpec.optional(),
   })
   .superRefine((c, ctx) => {
     if (c.ttlResetOnHit !== undefined && c.ttl === undefined) {
@@ -128,6 +130,7 @@ function shownCycle(names: readonly string[]): string {
 /** The part of a scenario the topology checks read. */
 interface TopologyUser {
   users?: { count: number } | undefined;
+  classes?: Array<{ users?: unknown }> | undefined;
   stages: Array<{
     name: string;
     candidates?: number | undefined;
@@ -150,6 +153,8 @@ export function checkTopology(s: TopologyUser, ctx: z.RefinementCtx): void {
   const names = s.stages.map((st) => st.name);
   const known = new Set(names);
   const targetOf = new Map<string, string>();
+  // A cache needs keys: the scenario's users, or every class its own.
+  const everyClassKeyed = s.classes?.every((c) => c.users !== undefined) === true;
   s.stages.forEach((st, i) => {
     const at = (...p: Array<string | number>) => ['stages', i, ...p];
     for (const [key, to] of [
@@ -162,7 +167,7 @@ export function checkTopology(s: TopologyUser, ctx: z.RefinementCtx): void {
       else if (!known.has(to)) ctx.addIssue({ code: 'custom', path, message: `names no stage: ${show(to)} (stages: ${someNames(names)})` });
       else targetOf.set(st.name, to);
     }
-    if ((st.cache !== undefined || st.precompute !== undefined) && s.users === undefined) {
+    if ((st.cache !== undefined || st.precompute !== undefined) && s.users === undefined && !(st.cache !== undefined && everyClassKeyed)) {
       ctx.addIssue({ code: 'custom', path: at(st.cache !== undefined ? 'cache' : 'precompute'), message: 'needs users: { count: N } so that requests carry user keys' });
     }
     if (st.fanout?.quorum !== undefined && st.fanout.quorum > st.fanout.shards) {

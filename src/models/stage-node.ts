@@ -12,12 +12,15 @@ export interface PathTarget {
 
 /** Counts cache lookups per window (the time series): all requests, warm-up included. */
 export interface LookupRecorder {
-  lookup(stage: number, nowS: number, hit: boolean): void;
+  lookup(stage: number, nowS: number, hit: boolean, classIndex: number): void;
 }
 
 /** A cache in front of a stage: a policy over request keys (`cachePolicyRegistry`), hit latency. */
 export interface CacheConfig {
-  policy: KeyCache;
+  /** The cache every request looks up and fills; absent when partitioned (`byClass`). */
+  policy?: KeyCache;
+  /** Partitioned by class: the cache of each class index (its own share of the capacity). */
+  byClass?: ReadonlyArray<KeyCache | undefined>;
   hitLatency: Sampler;
 }
 
@@ -65,6 +68,7 @@ export interface CandidateConfig {
  */
 export class StageNode implements DoneTarget {
   readonly cache: KeyCache | undefined;
+  private readonly cacheByClass: ReadonlyArray<KeyCache | undefined> | undefined;
 
   constructor(
     private readonly sim: Simulation,
@@ -82,6 +86,7 @@ export class StageNode implements DoneTarget {
     private readonly stageIndex: number,
   ) {
     this.cache = cacheCfg?.policy;
+    this.cacheByClass = cacheCfg?.byClass;
   }
 
   get name(): string {
@@ -114,10 +119,11 @@ export class StageNode implements DoneTarget {
         return;
       }
     }
-    if (this.cache !== undefined) {
-      const hit = req.key >= 0 && this.cache.get(req.key, now);
+    const cache = this.cacheByClass?.[req.classIndex] ?? this.cache;
+    if (cache !== undefined) {
+      const hit = req.key >= 0 && cache.get(req.key, now);
       this.stage.metrics.cacheLookup(req, hit);
-      this.lookupRecorder.lookup(this.stageIndex, now, hit);
+      this.lookupRecorder.lookup(this.stageIndex, now, hit, req.classIndex);
       if (hit) {
         // A hit serves what the stage's model computed earlier: its quality, not none.
         if (this.stage.quality === this.stage.quality) req.quality = this.stage.quality;
@@ -152,7 +158,8 @@ export class StageNode implements DoneTarget {
 
   /** The stage's station finished the request (a cache miss fills the cache). */
   stationDone(req: Request): void {
-    if (this.cache !== undefined && req.key >= 0) this.cache.put(req.key, this.sim.now);
+    const cache = this.cacheByClass?.[req.classIndex] ?? this.cache;
+    if (cache !== undefined && req.key >= 0) cache.put(req.key, this.sim.now);
     this.exit(req);
   }
 
