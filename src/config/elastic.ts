@@ -1,6 +1,6 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
-import { AUTOSCALE_METRIC_NAMES, autoscaleMetrics } from '../models/autoscale-metrics.ts';
+import { AUTOSCALE_METRIC_NAMES, autoscaleMetrics, type AutoscaleMetricName } from '../models/autoscale-metrics.ts';
 import { distributionSpec } from './distributions-spec.ts';
 import { duration, nonNegativeInt, nonNegativeNumber, positiveDuration, positiveInt, positiveNumber, show } from './fields.ts';
 import { formatDuration } from './duration.ts';
@@ -58,7 +58,11 @@ const scalingRulesSpec = z.strictObject({
  */
 export const autoscaleSpec = z
   .strictObject({
-    metric: z.enum(AUTOSCALE_METRICS, { error: (iss) => `expected one of ${AUTOSCALE_METRICS.map((m) => `"${m}"`).join(', ')}, got ${show(iss.input)}${metricHint(iss.input)}` }),
+    // A custom check (not z.enum, whose message validation rewrites) so that a near miss gets its did-you-mean.
+    metric: z
+      .custom<AutoscaleMetricName>((v) => typeof v === 'string' && Object.hasOwn(autoscaleMetrics, v), {
+        error: (iss) => `expected one of ${AUTOSCALE_METRICS.map((m) => `"${m}"`).join(', ')}, got ${show(iss.input)}${metricHint(iss.input)}`,
+      }),
     target: positiveNumber(),
     min: positiveInt().superRefine(atMost(LIMITS.replicas, 'replicas per stage')),
     max: positiveInt().superRefine(atMost(LIMITS.replicas, 'replicas per stage')),

@@ -49,11 +49,11 @@ export function checkAutoscale(st: StageView, i: number, ctx: z.RefinementCtx): 
     return;
   }
   if (a.coldStart === undefined && llmWeights(llm) === null) {
-    const model = llm.profile !== undefined ? `profile "${llm.profile}" names a model outside the LLM model catalog` : `a ${llm.table !== undefined ? 'table' : 'coefficients'} step model names no model`;
+    const why = llm.profile !== undefined ? `profile "${llm.profile}" is of a model outside the LLM model catalog` : `a ${llm.table !== undefined ? 'table' : 'coefficients'} step model names no model`;
     ctx.addIssue({
       code: 'custom',
       path: at('coldStart'),
-      message: `missing: a new replica's model load (weight bytes / llm.loadBandwidthGBps) is not known, as the ${model}; give coldStart, e.g. { dist: deterministic, value: "60s" }, or use llm.roofline`,
+      message: `missing: a new replica's model load (weight bytes / llm.loadBandwidthGBps) is not known (${why}); give coldStart, e.g. { dist: deterministic, value: "60s" }, or use llm.roofline`,
     });
   }
   if (a.coldStart !== undefined && llm.loadBandwidthGBps !== undefined) {
