@@ -222,7 +222,7 @@ describe('HPA on waiting requests, a step from 2 to 12 req/s', () => {
 });
 
 describe('HPA on KV-cache utilization', () => {
-  const { decisions, probes, result, station } = run(scenario('{ metric: kv-utilization, target: 0.3, min: 1, max: 6 }'));
+  const { decisions, probes, result, station, readyAt, removedAt } = run(scenario('{ metric: kv-utilization, target: 0.3, min: 1, max: 6 }'));
 
   it("equals the mean over serving replicas of the engines' own KV utilization, period by period", () => {
     expect(Math.max(...decisions.map((d) => d.desired))).toBeGreaterThan(1);
@@ -236,6 +236,30 @@ describe('HPA on KV-cache utilization', () => {
     });
     const replay = replayHpa(decisions, 0.3, 1, 6, 300);
     decisions.forEach((d, k) => expect(d.desired).toBe(replay[k]!.desired));
+  });
+
+  it('per window, the KV utilization is over the serving replica-seconds: weighted back, the windows give the engines\' whole integral', () => {
+    // This run only grows (no removal), so the serving replicas are 1, then +1 at each readiness.
+    expect(removedAt).toEqual([]);
+    const series = result.llm!.series['llm']!;
+    const w = series.windowS;
+    const end = result.endS;
+    const served = new Array<number>(series.startS.length).fill(0);
+    const edges = [0, ...readyAt, end];
+    for (let k = 0; k + 1 < edges.length; k++) {
+      // 1 + k replicas serve over [edges[k], edges[k + 1]): spread over the windows it covers.
+      for (let a = edges[k]!; a < edges[k + 1]!; ) {
+        const i = Math.floor(a / w);
+        const b = Math.min(edges[k + 1]!, (i + 1) * w);
+        served[i] = served[i]! + (1 + k) * (b - a);
+        a = b;
+      }
+    }
+    const weighted = series.kvUtilization.reduce((a, u, i) => a + u * served[i]!, 0);
+    const area = station.engines.reduce((a, e) => a + e.counters.kvUtilization.integral(end), 0);
+    // Two summations of the same steps (per window, per engine): equal to rounding.
+    expect(weighted).toBeCloseTo(area, 6);
+    expect(Math.max(...series.kvUtilization)).toBeLessThanOrEqual(1);
   });
 
   it("the run's reported KV utilization is the same mean over the whole span (replica-seconds)", () => {
