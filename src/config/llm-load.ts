@@ -18,11 +18,12 @@ import { ROOFLINE_DEFAULTS } from './resolve-llm.ts';
  * most an AWS EBS gp3 volume could be provisioned for (EC2 API `CreateVolume`,
  * `Throughput`: "Valid Range: Minimum value of 125. Maximum value of 1000", MiB/s; later
  * raised to 2,000): a network volume, the usual home of a pod's model cache. It is the
- * storage's limit, reached by a concurrent loader (Run:ai's Model Streamer loaded Llama 3
- * 8B from gp3 in 14.34 s at 16 threads, about this rate; vLLM's default safetensors
- * loader took 47.99 s there, NVIDIA technical blog "Reducing Cold Start Latency for LLM
- * Inference with NVIDIA Run:ai Model Streamer"). A local NVMe drive reads several GB/s:
- * set `llm.loadBandwidthGBps`.
+ * storage's limit, reached by a concurrent loader: in the benchmark of NVIDIA's technical
+ * blog "Reducing Cold Start Latency for LLM Inference with NVIDIA Run:ai Model Streamer"
+ * (an A10G instance, figures as its published summaries report them), the Model Streamer
+ * loaded Llama 3 8B from gp3 in 14.34 s at 16 threads, about this rate, where vLLM's
+ * default safetensors loader took 47.99 s (a third of it). A local NVMe drive reads
+ * several GB/s: set `llm.loadBandwidthGBps`.
  */
 export const LLM_LOAD_DEFAULTS = { bandwidthGBps: 1.048576 } as const;
 
