@@ -3,6 +3,7 @@
  * decisions on the LLM metrics replayed step by step, the KV-utilization metric against
  * the engines' own counters, and conservation while replicas come and drain.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scenarioFromText } from '../../src/config/parse.ts';
 import { resolveScenario } from '../../src/config/resolve.ts';
@@ -305,5 +306,32 @@ describe('conservation while replicas come and drain', () => {
     const out = station.measuredCounts().outputTokens;
     expect(station.generatedTokens).toBe(out);
     expect(result.llm!.outputTokensPerS * result.measuredS).toBeCloseTo(out, 6);
+  });
+});
+
+describe('examples/llm-autoscale.yaml: Kubernetes scaling policies on an LLM stage', () => {
+  const text = readFileSync('examples/llm-autoscale.yaml', 'utf8');
+  const { result, decisions } = run(text);
+  const log = result.stages['llm']!.scalingLog!;
+
+  it('logs every sync in --json (behavior given), as for a pool', () => {
+    expect(log.length).toBe(decisions.length);
+    log.forEach((e, k) => {
+      expect(e.timeS).toBe(decisions[k]!.timeS);
+      expect(e.metric).toBe(decisions[k]!.metric);
+      expect(e.replicas).toBe(decisions[k]!.desired);
+    });
+  });
+
+  it('grows 1 → 5 → 10 → 12 after the step at 120 s, each step the bound worked out by hand', () => {
+    // The first sync after the step (135 s) sees a backlog of hundreds waiting per replica:
+    // the recommendation is far above 12. Kubernetes' default scale-up allows the larger of
+    // +4 pods or +100 % per 15 s from the count at the period's start (the previous sync's
+    // change is exactly 15 s old, outside the period): 1 → max(5, 2) = 5 (Pods),
+    // 5 → max(9, 10) = 10 (Percent), 10 → max(14, 20) capped at max 12.
+    const at = (t: number) => log.find((e) => e.timeS === t)!;
+    expect([120, 135, 150, 165].map((t) => at(t).replicas)).toEqual([1, 5, 10, 12]);
+    expect([135, 150, 165].map((t) => at(t).limitedBy)).toEqual(['scaleUp Pods 4 per 15s', 'scaleUp Percent 100 per 15s', 'max']);
+    for (const t of [135, 150, 165]) expect(at(t).recommendation).toBeGreaterThan(12);
   });
 });
