@@ -12,6 +12,7 @@
 import type { HardwareEntry, ModelEntry } from '../catalog/types.ts';
 import type { Seed } from '../engine/index.ts';
 import type { CachePolicyName } from '../models/cache-policies.ts';
+import type { AutoscaleMetricName } from '../models/autoscale-metrics.ts';
 import type { ArrivalKind, ArrivalsSpec, DistributionKind, DistributionSpec, NoiseSpec, RoutingPolicyName, ServiceKind, ServiceSpec } from './schema.ts';
 import type { TokenDistributionSpec } from './llm-schema.ts';
 import type { Slo, WaitSlo } from './slo.ts';
@@ -184,7 +185,8 @@ export interface FanoutDescription {
 
 /** Kubernetes HPA settings (seconds). */
 export interface AutoscaleDescription {
-  metric: 'utilization' | 'inflight' | 'queue';
+  /** A metric of `autoscaleMetrics` (src/models/autoscale-metrics.ts). */
+  metric: AutoscaleMetricName;
   target: number;
   min: number;
   max: number;
@@ -192,6 +194,7 @@ export interface AutoscaleDescription {
   scaleUpWindowS: number;
   scaleDownWindowS: number;
   tolerance: number;
+  /** Given, or (an `llm:` stage without one) the model load, deterministic (src/config/llm-load.ts). */
   coldStart: DistributionSpec;
   /** Kubernetes' scaling-rate policies (`behavior`), defaults applied; null: no rate limit (servesim before issue 17). */
   behavior: ScalingBehaviorDescription | null;

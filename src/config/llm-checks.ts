@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import { routerRegistry, TOKEN_ROUTERS } from '../models/routing/index.ts';
 import type { TokensSpec } from './llm-schema.ts';
+import { checkAutoscale } from './llm-autoscale.ts';
 
 /** The policies an LLM stage takes: every per-replica router. */
 const LLM_POLICIES = Object.keys(routerRegistry);
@@ -27,7 +28,6 @@ const NOT_WITH_LLM: Record<string, string> = {
   concurrency: 'the engine batches continuously (llm.maxNumSeqs)',
   queue: 'an engine queues what its KV cache cannot hold yet; bound the load with arrivals instead',
   deadline: 'an engine serves every request it admits',
-  autoscale: 'LLM engines are not autoscaled yet',
   buffer: 'an engine is not a buffer',
   fanout: 'an engine is not sharded',
   precompute: 'an engine answers online only',
@@ -81,6 +81,7 @@ export function checkLlm(s: LlmUser, ctx: z.RefinementCtx): void {
     }
   }
   s.stages.forEach((st, i) => {
+    checkAutoscale(st, i, ctx);
     const policy = st.routing?.policy;
     if (st.llm === undefined && policy !== undefined && TOKEN_ROUTERS.has(policy)) {
       ctx.addIssue({ code: 'custom', path: ['stages', i, 'routing', 'policy'], message: `"${policy}" reads an LLM engine's tokens and KV cache: only on a stage with an llm: block` });

@@ -21,6 +21,8 @@
  * | `stages[].service`               | the catalog model's profile on the hardware's device, ÷ its speed |
  * | `stages[].autoscale`             | `syncPeriod` 15, `scaleUpWindow` 0, `scaleDownWindow` 300, `tolerance` 0.1; no `behavior`: no rate limit |
  * | `stages[].autoscale.behavior`    | Kubernetes' (`HPA_DEFAULT_BEHAVIOR`): up Max of +4 pods or +100 % per 15 s, down 100 % per 15 s |
+ * | `stages[].autoscale.coldStart` (an `llm:` stage) | the model load, deterministic: weight bytes ÷ `llm.loadBandwidthGBps` (src/config/llm-load.ts) |
+ * | `stages[].llm.loadBandwidthGBps` | 1.048576 GB/s = 1,000 MiB/s, an AWS EBS gp3 volume's provisioned maximum (`LLM_LOAD_DEFAULTS`, source there) |
  * | `stages[].cache`                 | `policy` lru, `ttl` none (Infinity), `ttlResetOnHit` false, no `partitions` (one shared cache) |
  * | `classes[].users`                | the scenario's `users` (null)            |
  * | `stages[].faults`                | no random failures, no outages, `crew` unlimited, `inFlight` lost |
@@ -43,6 +45,7 @@ import type { Scenario, StageSpec } from './schema.ts';
 import type { CachePartitionDescription, DistributionSpec, DivertDescription, ScalingBehaviorDescription, ScalingRulesDescription, StageDescription, StationKind, SystemDescription } from './description.ts';
 import { resolveLlmHardware, resolveLlmStage, LLM_NO_SERVICE } from './resolve-llm.ts';
 import { splitCapacity, type PartitionsSpec } from './cache-partitions.ts';
+import { modelLoadColdStart } from './llm-load.ts';
 
 /** What `resolveScenario` takes: a scenario that passed validation (`src/config/schema.ts`). */
 export type ValidatedScenario = Scenario;
@@ -154,7 +157,8 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
             scaleUpWindowS: a.scaleUpWindow ?? a.behavior?.scaleUp?.stabilizationWindowSeconds ?? AUTOSCALE_DEFAULTS.scaleUpWindowS,
             scaleDownWindowS: a.scaleDownWindow ?? a.behavior?.scaleDown?.stabilizationWindowSeconds ?? AUTOSCALE_DEFAULTS.scaleDownWindowS,
             tolerance: a.tolerance ?? AUTOSCALE_DEFAULTS.tolerance,
-            coldStart: a.coldStart,
+            // Validation requires a coldStart on every stage but an llm: stage whose weights are known.
+            coldStart: a.coldStart ?? modelLoadColdStart(sp.llm!),
             behavior: a.behavior
               ? { scaleUp: rulesOf(a.behavior.scaleUp, HPA_DEFAULT_BEHAVIOR.scaleUp), scaleDown: rulesOf(a.behavior.scaleDown, HPA_DEFAULT_BEHAVIOR.scaleDown) }
               : null,

@@ -95,7 +95,8 @@ export const kindTheories: Partial<Record<StationKind, (input: KindTheoryInput) 
     return llmTheoryRows({
       stage: shape.name,
       llm: shape.desc.llm!,
-      replicas: shape.desc.replicas,
+      // An autoscaled stage's count moves: its time-average ready replicas stand in for it.
+      replicas: shape.desc.autoscale !== null && Number.isFinite(figure(`stages.${shape.name}.meanReplicas`).value) ? figure(`stages.${shape.name}.meanReplicas`).value : shape.desc.replicas,
       lambda,
       // The run's llm section merges its LLM stages: its figures are this stage's only when it is the one.
       figure: sameKind === 1 ? figure : () => ({ value: NaN }),

@@ -147,6 +147,9 @@ export function llmRunResult(stations: readonly Station[], stages: Record<string
   let kvArea = 0;
   let kvMax = 0;
   let engines = 0;
+  // Replica-seconds served: a fixed stage's engines × the span, an autoscaled one's from its serving-slots counter.
+  let replicaS = 0;
+  let scaled = false;
   for (const st of llm) {
     for (const e of st.engines) {
       const u = e.counters.kvUtilization;
@@ -154,6 +157,13 @@ export function llmRunResult(stations: readonly Station[], stages: Record<string
       if (u.max > kvMax) kvMax = u.max;
       engines++;
     }
+    // Engines an autoscaler replaced (0 and 0 otherwise: adding them changes nothing).
+    const gone = st.replacedKvUtilization();
+    kvArea += gone.area;
+    if (gone.max > kvMax) kvMax = gone.max;
+    const autoscaled = (system.stages.find((d) => d.name === st.name)?.autoscale ?? null) !== null;
+    scaled ||= autoscaled;
+    replicaS += autoscaled ? st.slots.integral(endS) : st.engines.length * spanS;
   }
   const seqs = merged(cs.map((c) => c.batchSeqs));
   const tokens = merged(cs.map((c) => c.batchTokens));
@@ -174,7 +184,8 @@ export function llmRunResult(stations: readonly Station[], stages: Record<string
     e2eMs: latencyMs(merged(cs.map((c) => c.e2e))),
     inputTokensPerS: spanS > 0 ? counts.inputTokens / spanS : 0,
     outputTokensPerS: spanS > 0 ? counts.outputTokens / spanS : 0,
-    kvUtilization: { mean: spanS > 0 && engines > 0 ? kvArea / spanS / engines : 0, max: kvMax },
+    // A mean over replica-time: over the span and the engines when no stage scales (the same number, written as before).
+    kvUtilization: { mean: scaled ? (replicaS > 0 ? kvArea / replicaS : 0) : spanS > 0 && engines > 0 ? kvArea / spanS / engines : 0, max: kvMax },
     preemptions: counts.preemptions,
     prefixHitRatio: counts.prefixQueryTokens > 0 ? counts.prefixHitTokens / counts.prefixQueryTokens : 0,
     batch: {
