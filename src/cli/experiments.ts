@@ -38,6 +38,7 @@ import { progressReporter } from './progress.ts';
 import { loadRawFile, type RawFile } from './scenario-source.ts';
 import { checkTraceFile, traceAccess, traceOpener, type TraceAccess } from './trace-file.ts';
 import type { TraceOpener } from '../config/trace-csv.ts';
+import { planTableLines, wantsPlanTable } from './plan-table.ts';
 import { workerPoolRunner, type PooledRunner } from './worker-pool.ts';
 import { shardRunner, type Shard } from './shard.ts';
 import { checkOutputFile, writeFileAtomic } from './write-file.ts';
@@ -616,6 +617,7 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
 // plan
 
 function whyFails(p: PlanPoint, target: string, fraction: number, objective?: PlanObjective): string {
+  if (p.doesNotFit !== undefined) return `skipped, not simulated: ${p.doesNotFit.message}`;
   if (p.aggregate === undefined) {
     const cause = p.overloaded!.split('. ')[0]!.replace(' is overloaded: ', ': ');
     return `refused as overloaded, ${cause}, so its queue grows for as long as arrivals last (not simulated)`;
@@ -721,10 +723,13 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo?: st
   }
   if (opts.json) return `${JSON.stringify(planJson(result), null, 2)}\n`;
   const lines = [`servesim plan · ${slo.target}${opts.qps !== undefined ? ` at ${opts.qps} QPS` : ''} · ${opts.replications} replication(s) per configuration`, ''];
+  // A plan over an LLM fleet's choices (GPU, TP, weights: issue 15) reads as one table, the cheapest marked.
+  const table = wantsPlanTable(result);
   const costText = (p: PlanPoint) => (result.costIsReplicas ? `${p.cost} replicas (no hardware priced)` : `${fmtUsd(p.cost)}/hour (${fmtUsd(p.cost * 730)}/month)`);
   if (result.best === undefined) {
     lines.push(`No configuration in the ranges meets ${slo.target}.`);
-    for (const c of result.perCombination) lines.push(`  ${describeAssignment(c.largestTried.assignment)}: ${whyFails(c.largestTried, slo.target, slo.fraction, result.objective)}`);
+    if (table) lines.push('', ...planTableLines(result));
+    else for (const c of result.perCombination) lines.push(`  ${describeAssignment(c.largestTried.assignment)}: ${whyFails(c.largestTried, slo.target, slo.fraction, result.objective)}`);
   } else {
     const b = result.best;
     const ba = b.aggregate!; // the best configuration met the SLO, so it was simulated
@@ -738,7 +743,8 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo?: st
     if (b.earlyStop) lines.push(`  (${stoppedText(b).slice(2)})`);
     if (result.nextCheaper) lines.push(`One fewer (${describeAssignment(result.nextCheaper.assignment)}) fails: ${whyFails(result.nextCheaper, slo.target, slo.fraction, result.objective)}`);
     else lines.push(`(${count.lo} is the bottom of the range: nothing cheaper was tried)`);
-    for (const c of result.perCombination) {
+    if (table) lines.push('', ...planTableLines(result));
+    else for (const c of result.perCombination) {
       if (c.minimum === b) continue;
       lines.push(c.minimum ? `Also: ${describeAssignment(c.minimum.assignment)} meets it at ${costText(c.minimum)}` : `${describeAssignment(c.largestTried.assignment)} cannot meet it: ${whyFails(c.largestTried, slo.target, slo.fraction, result.objective)}`);
     }
