@@ -5,18 +5,12 @@
  * the verdict, the cheapest marked `*`. Rows come from `planConfigurations`, the same
  * rows `plan --json` carries as `configurations`.
  */
-import { planConfigurations, type PlanConfigurationJson, type PlanResult } from '../experiments/plan.ts';
+import { planConfigurations, type PlanResult } from '../experiments/plan.ts';
+import { shortNames, type DoesNotFit } from '../experiments/llm-grid.ts';
 import { fmtNum, fmtPct, fmtUsd } from './format.ts';
 
-/** A column's header: the path's last key, or the whole path when two lists share it. */
-function headers(paths: readonly string[]): string[] {
-  const last = paths.map((p) => p.split('.').pop()!);
-  return paths.map((p, i) => (last.filter((l) => l === last[i]).length > 1 ? p : last[i]!));
-}
-
-/** What a skipped row's verdict says: the memory it needs per GPU, or why its TP cannot split the model. */
-function skippedText(row: PlanConfigurationJson): string {
-  const d = row.doesNotFit!;
+/** What a skipped configuration's verdict says: the memory it needs per GPU, or why its TP cannot split the model. */
+export function doesNotFitText(d: DoesNotFit): string {
   if (d.kind === 'memory') return `does not fit: needs ${d.needGiBPerGpu!.toFixed(1)} GiB per GPU, ${d.usableGiBPerGpu!.toFixed(1)} usable${d.fitsAtTp !== undefined ? ` (tp ${d.fitsAtTp} fits)` : ''}`;
   if (d.kind === 'split') return `cannot split: ${d.message}`;
   return 'no price in the catalog';
@@ -34,7 +28,7 @@ export function planTableLines(r: PlanResult): string[] {
   const llm = rows.some((x) => x.ttftP99Ms !== null || x.doesNotFit !== undefined);
   const paths = r.lists.map((l) => l.path);
   const cost = (x: number | null) => (x === null ? '–' : r.costIsReplicas ? String(x) : fmtUsd(x));
-  const cols = ['', ...headers(paths), r.count.path.split('.').pop()!, ...(llm ? ['TTFT p99 ms', 'TPOT p99 ms', 'KV used'] : ['p99 ms']), r.costIsReplicas ? 'replicas' : '$/hour', ...(llm ? ['$/M out tokens'] : []), 'verdict'];
+  const cols = ['', ...shortNames(paths), r.count.path.split('.').pop()!, ...(llm ? ['TTFT p99 ms', 'TPOT p99 ms', 'KV used'] : ['p99 ms']), r.costIsReplicas ? 'replicas' : '$/hour', ...(llm ? ['$/M out tokens'] : []), 'verdict'];
   const cells = rows.map((x) => [
     x.verdict === 'cheapest' ? '*' : '',
     ...paths.map((p) => String(x.assignment[p])),
@@ -42,7 +36,7 @@ export function planTableLines(r: PlanResult): string[] {
     ...(llm ? [x.ttftP99Ms === null ? '–' : fmtNum(x.ttftP99Ms), x.tpotP99Ms === null ? '–' : fmtNum(x.tpotP99Ms), x.kvUtilization === null ? '–' : fmtPct(x.kvUtilization)] : [x.p99Ms === null ? '–' : fmtNum(x.p99Ms)]),
     x.doesNotFit ? '–' : cost(x.costPerHourUsd),
     ...(llm ? [x.perMillionOutputTokensUsd === null ? '–' : fmtUsd(x.perMillionOutputTokensUsd)] : []),
-    x.doesNotFit ? skippedText(x) : x.verdict,
+    x.doesNotFit ? doesNotFitText(x.doesNotFit) : x.verdict,
   ]);
   const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
   const line = (row: readonly string[]) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();

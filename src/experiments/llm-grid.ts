@@ -118,3 +118,15 @@ export function deploymentFit(scenario: Scenario): DoesNotFit | undefined {
 export function pricePerReplicaSet(scenario: Scenario): number {
   return resolveScenario(scenario).stages.reduce((sum, st) => sum + (st.hardware?.entry.usdPerHour ?? 0), 0);
 }
+
+/** Short names for varied paths: each path's last key, or the whole path when two share it (`gpu`, `tp`, `replicas`). */
+export function shortNames(paths: readonly string[]): string[] {
+  const last = paths.map((p) => p.split('.').pop()!);
+  return paths.map((p, i) => (last.filter((l) => l === last[i]).length > 1 ? p : last[i]!));
+}
+
+/** A grid point's name: `gpu=h200, tp=2, weights=fp8`, in the order of `paths`. */
+export function gridLabel(paths: readonly string[], assignment: Record<string, number | string>): string {
+  const names = shortNames(paths);
+  return paths.map((p, i) => `${names[i]}=${assignment[p]}`).join(', ');
+}

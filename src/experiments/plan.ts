@@ -13,7 +13,7 @@ import { planBracket, type PoolShape } from './plan-bracket.ts';
 import type { ScenarioSource } from './variants.ts';
 import type { EarlyStopOutcome } from './early-stop.ts';
 import type { PlanBracket } from './plan-bracket.ts';
-import { parseVary, type Vary } from './vary.ts';
+import { combinations, parseVary, type Vary } from './vary.ts';
 import { meetsObjective, planObjective, type AttainmentCheck, type PlanObjective } from './plan-objective.ts';
 import { resolveScenario } from '../config/resolve.ts';
 import { deploymentFit, pricePerReplicaSet, type DoesNotFit } from './llm-grid.ts';
@@ -87,12 +87,6 @@ export interface PlanSearchOptions {
   skip?: (combo: Record<string, number | string>) => DoesNotFit | undefined;
 }
 
-/** Every combination of the listed values, in the order of the lists (the last varies fastest). */
-export function combinations(lists: readonly Vary[]): Array<Record<string, number | string>> {
-  let out: Array<Record<string, number | string>> = [{}];
-  for (const v of lists) out = out.flatMap((a) => v.values.map((x) => ({ ...a, [v.path]: x })));
-  return out;
-}
 
 /** The `parallel` counts splitting the open interval (fail, pass) evenly (bisection's midpoint for one). */
 function splitPoints(fail: number, pass: number, parallel: number): number[] {

@@ -57,3 +57,10 @@ export function parseVary(text: string, raw: Record<string, unknown>, steps: num
   });
   return { path, values, integerRange: false };
 }
+
+/** Every combination of the values of several varies (a plan's lists, a sweep's grid), in their order (the last varies fastest). */
+export function combinations(lists: readonly Vary[]): Array<Record<string, number | string>> {
+  let out: Array<Record<string, number | string>> = [{}];
+  for (const v of lists) out = out.flatMap((a) => v.values.map((x) => ({ ...a, [v.path]: x })));
+  return out;
+}
