@@ -230,6 +230,12 @@ export interface PlanSpec {
   slo?: string;
   /** Sets `arrivals.qps`. */
   qps?: number;
+  /**
+   * One count to size (`stages.llm.replicas=1..16`) and lists to choose among
+   * (`stages.x.hardware=a,b`); `llm.<key>` names the one LLM stage's roofline key
+   * (`llm.gpu=h200,l4`, `llm.tp=1,2`, `llm.weights=bf16,fp8`, `llm.replicas=1..16`:
+   * `llm-grid.ts`). A combination that cannot be deployed is skipped (`doesNotFit`).
+   */
   vary: readonly string[];
   set?: readonly Override[];
   /** Probes run at once (on the runner's worker threads) when each has one replication; default 1. */
