@@ -87,7 +87,6 @@ export interface PlanSearchOptions {
   skip?: (combo: Record<string, number | string>) => DoesNotFit | undefined;
 }
 
-
 /** The `parallel` counts splitting the open interval (fail, pass) evenly (bisection's midpoint for one). */
 function splitPoints(fail: number, pass: number, parallel: number): number[] {
   const lo = fail + 1;
