@@ -113,6 +113,17 @@ describe('plan over GPU × weights × replicas', () => {
     expect(rows[0]!.doesNotFit?.message).toContain('does not fit on l4 at tp 1: each GPU needs 133.1 GiB');
   });
 
+  it('a TP that cannot split the heads is "cannot split"; a GPU without a price, in a grid of priced ones, "no price"; neither is simulated', async () => {
+    const r = await plan(scenarioSource(SMALL), { vary: ['llm.replicas=1..2', 'llm.gpu=l4,mi300x', 'llm.tp=1,3'] });
+    const verdicts = Object.fromEntries(planJson(r).configurations!.map((x) => [`${x.assignment[GPU]} tp${x.assignment['stages.llm.llm.roofline.tp']}`, x.verdict]));
+    // Llama 3.1 8B has 32 attention heads: tp 3 does not divide them; the MI300X has no on-demand price in the catalog.
+    expect(verdicts).toEqual({ 'l4 tp1': 'misses', 'l4 tp3': 'cannot split', 'mi300x tp1': 'no price', 'mi300x tp3': 'cannot split' });
+    expect(r.perCombination.find((c) => c.assignment[GPU] === 'l4' && c.assignment['stages.llm.llm.roofline.tp'] === 3)?.doesNotFit?.message).toContain('tp 3 does not divide the 32 attention heads');
+    // Only l4 at tp 1 was simulated (its counts 1 and 2); the cost stays in dollars.
+    expect(new Set(r.evaluated.map((p) => p.assignment[GPU]))).toEqual(new Set(['l4']));
+    expect(r.costIsReplicas).toBe(false);
+  }, 60_000);
+
   it('a sweep over the same keys runs the grid, lists what does not fit and names the cheapest point meeting the objective', async () => {
     const r = await sweep(scenarioSource({ ...SMALL, stages: [{ name: 'llm', replicas: 2, llm: { roofline: { model: 'llama-3.1-8b', gpu: 'l4' } } }] }), {
       vary: 'llm.model=llama-3.1-8b,llama-3.1-70b',
