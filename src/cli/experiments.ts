@@ -172,6 +172,22 @@ export function parseLabel(label: string | undefined, first: string): { name: st
  * without a point, the readings of `SWEEP_READINGS`: `kneeX` and `maxXMeetingSlo` of the
  * curve, `crossings.costPerMillion` / `crossings.p99` where two variants swap places.
  */
+/**
+ * A sweep's narrative: its placeholders filled from the sweep's points and readings. A
+ * file without `sweep:` wrote its narrative for single runs (a lesson quoting
+ * `{figure@variant}`): a sweep of it on the command line has nothing to quote, so that
+ * narrative is left out with a line saying where to read it, not refused after every
+ * point has run. A sweep file's own narrative must fill (a wrong point is an error).
+ */
+function sweepNarrative(raw: Record<string, unknown>, opts: { set: readonly Override[]; seed?: Seed | undefined }, r: SweepResult, ref: string): string {
+  try {
+    return narrativeText(raw, opts.set, opts.seed, sweepFigures(raw, r), ref);
+  } catch (e) {
+    if (!(e instanceof InputError) || raw.sweep !== undefined) throw e;
+    return `(The narrative of ${shownField(ref, 80)} quotes a single run's figures: \`servesim run\` shows it.)\n\n`;
+  }
+}
+
 export function sweepFigures(raw: Record<string, unknown>, r: SweepResult): NarrativeFigures {
   const names = variantNames(raw);
   const readings: Record<string, (c: SweepCurve) => number | string | undefined> = {
@@ -567,7 +583,7 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
   if (opts.json) return `${JSON.stringify(sweepJson(r), null, 2)}\n`;
   // A narrative quoting a run's figures (a lesson's) has none to quote in a sweep: it is left out, not refused.
   // The narrative's placeholders quote this sweep's points ({path@variant,x=value}) and readings ({kneeX@variant}).
-  const lines = [`${narrativeText(file.raw, opts.set, opts.seed, sweepFigures(file.raw, r), ref)}servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`];
+  const lines = [`${sweepNarrative(file.raw, opts, r, ref)}servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`];
   // A grid (several --vary: GPU × TP × weights, issue 15): one row per combination, the cheapest meeting the objective marked.
   if (r.grid) return `${[...lines, ...sweepGridLines(r)].join('\n')}\n${text}`;
   const anyCost = curves.some((c) => c.points.some((p) => (estimateAt(p.aggregate.figures, COST.perHour.path)?.mean ?? 0) > 0));
