@@ -97,8 +97,9 @@ export const kindTheories: Partial<Record<StationKind, (input: KindTheoryInput) 
       llm: shape.desc.llm!,
       replicas: shape.desc.replicas,
       lambda,
-      // The run's llm section merges its LLM stages: its figures are this stage's only when it is the one.
-      figure: sameKind === 1 ? figure : () => ({ value: NaN }),
+      // The run's llm section merges its LLM stages: its figures are this stage's only when it
+      // is the one; with several, the per-stage figures (`llm.stages`) give what they hold.
+      figure: sameKind === 1 ? figure : (path) => (PER_STAGE_LLM.test(path) ? figure(path.replace(/^llm\./, `llm.stages.${shape.name}.`)) : { value: NaN }),
       meanWaitMs: simulatedWaitMs,
       // From the same figures as the other sides (over replications, their means), not the first run's.
       finishedPerS: stage !== undefined ? figure(`stages.${shape.name}.completed`).value / figure('measuredS').value : NaN,
@@ -106,6 +107,9 @@ export const kindTheories: Partial<Record<StationKind, (input: KindTheoryInput) 
     });
   },
 };
+
+/** The run's `llm` figures a stage also has of its own under `llm.stages.<name>` (`LlmStageFigures`). */
+const PER_STAGE_LLM = /^llm\.(ttftMs|tpotMs|e2eMs|inputTokensPerS|outputTokensPerS)(\.|$)/;
 
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
 /** Waits below this (1 µs) are zero for any reader: a ratio against one means nothing. */

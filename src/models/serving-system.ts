@@ -29,7 +29,7 @@ import { makeUserSampler } from './users.ts';
 import { makeDistribution } from './service-distribution.ts';
 import { cachePolicyRegistry } from './cache-policies.ts';
 import { precomputeDurationS } from './precompute-job.ts';
-import type { DivertDescription } from '../config/description.ts';
+import type { DivertDescription, StageDescription } from '../config/description.ts';
 // LLM stages (issue 14): their figures and checks live in their own files.
 import { attachLlmSeries, llmTokenColumns } from './metrics/llm-result.ts';
 // Request classes (issue 16): drawn at the door, measured per class.
@@ -463,6 +463,8 @@ export class ServingSystem implements DropTarget {
           ? {
               queueLength: sp.fallback.queueLength,
               estimatedWaitS: sp.fallback.estimatedWaitS,
+              estimatedTtftS: sp.fallback.estimatedTtftS,
+              ttftAloneS: b.stage.theory.llm?.ttftAloneS ?? NaN,
               target: targetOf(sp.fallback.target, `stage:${name}:fallback`),
             }
           : undefined,
@@ -481,6 +483,7 @@ export class ServingSystem implements DropTarget {
         next,
         this.series,
         sp.index,
+        sp.escalate !== null ? { share: sp.escalate.share, draw: this.sim.random.stream(`stage:${name}:escalate`), end: this.pathEnd } : undefined,
       );
       nodes[i] = node;
       // Queue-length shedding in front of the stage, then (a stage serving only some
@@ -635,7 +638,7 @@ export class ServingSystem implements DropTarget {
         model: b.desc.model?.name ?? null,
         hardware: b.desc.hardware?.name ?? null,
         ...m.fragment('bill', span, at),
-        quality: b.desc.model && Number.isFinite(b.desc.model.entry.quality.value) ? { ...b.desc.model.entry.quality } : null,
+        quality: b.desc.model && Number.isFinite(b.desc.model.entry.quality.value) ? { ...b.desc.model.entry.quality } : stageLlmQuality(b.desc),
         ...m.fragment('replicas', span, at),
         ...m.fragment('kind', span, at),
         ...m.fragment('node', span, at),
@@ -644,6 +647,12 @@ export class ServingSystem implements DropTarget {
     }
     return stages;
   }
+}
+
+/** An LLM stage's published quality as a stage's `quality` key ({ metric: its benchmark, value }); null for none. */
+function stageLlmQuality(d: StageDescription): { metric: string; value: number } | null {
+  const q = d.llm?.quality;
+  return q ? { metric: q.benchmark, value: q.value } : null;
 }
 
 /** A resolved description tells itself from a scenario by the keys only resolution adds. */

@@ -56,7 +56,8 @@ class LlmJob {
 export class LlmStation implements Station, StationCounters {
   readonly kind: StationKind = 'llm';
   readonly name: string;
-  readonly quality = NaN;
+  /** The catalog's quality of the model at its weight format (`LlmStageDescription.quality`); NaN where none is published. */
+  readonly quality: number;
   readonly replicas: number;
   readonly servers: number;
   readonly concurrency = 1;
@@ -114,6 +115,7 @@ export class LlmStation implements Station, StationCounters {
     const d = desc.llm!;
     const where = `stages[${desc.index}].llm`;
     this.name = desc.name;
+    this.quality = d.quality?.value ?? NaN;
     const dis = d.disaggregated;
     // A disaggregated stage: prefill engines [0, prefillCount), then decode engines, each pool from its own roofline.
     const pools = dis === null ? [{ d, where, count: desc.replicas }] : (['prefill', 'decode'] as const).map((pool) => ({ d: poolDescription(d, pool), where: `${where}.disaggregated.${pool}`, count: dis[pool].replicas }));
@@ -367,6 +369,17 @@ export class LlmStation implements Station, StationCounters {
     this.engines[i]!.submit(job);
   }
 
+  /**
+   * The cache in front answered `req`: it gets its token counts as the engine would have
+   * drawn them (the same stream, in the same order of arrival at the stage, so the k-th
+   * request's tokens do not depend on whether the cache answered it) and they count as
+   * served from cache, not as the engine's.
+   */
+  answeredByCache(req: Request): void {
+    if (req.tokens === null) req.tokens = this.draw(req.attrs);
+    this.llm.answeredByCache(req, req.tokens.inputTokens, req.tokens.outputTokens);
+  }
+
   /** The replicas (engines `from` to `from + count − 1`) a router chooses among, as it sees them. */
   private view(from: number, count: number): RoutingView {
     const outstanding = this.outstanding;
@@ -466,6 +479,8 @@ export class LlmStation implements Station, StationCounters {
   }
 
   private forward(req: Request): void {
+    // What answered it is this engine's model: a cascade's or a fallback's mix is the requests' mix.
+    if (this.quality === this.quality) req.quality = this.quality;
     this.metrics.finished(req);
     this.done.stationDone(req);
   }
