@@ -59,3 +59,14 @@ describe('an LLM cascade: small model first, a share escalates', () => {
     });
   }
 });
+
+describe('a cascade whose first model has no published quality', () => {
+  it("scores only the escalated answers, and warns that the run's quality leaves the others out", () => {
+    const text = scenario(1).replace('model: llama-3.1-8b', 'model: qwen2.5-7b').replace('stop: { requests: 3300 }', 'stop: { requests: 800 }');
+    const r = new ServingSystem(scenarioFromText({ name: 'cascade.yaml', text })).run();
+    expect(r.llm!.stages!.small!.quality).toBeNull();
+    // Each escalated request's final answer is 70B's: the only scored ones.
+    expect(r.quality).toBeCloseTo(84.4, 9);
+    expect(r.warnings.some((w) => w.startsWith('quality: stage(s) "small" have no published quality'))).toBe(true);
+  });
+});

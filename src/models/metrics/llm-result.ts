@@ -132,10 +132,21 @@ export function llmTokenColumns(system: SystemDescription): string[] {
 /**
  * Warnings about an LLM stage's settings: KV blocks fewer than the longest request the
  * token distributions allow needs (`ceil((maxInput + maxOutput − 1) / blockSize)`): such
- * requests are refused as never fitting (counted in `llm.rejected`).
+ * requests are refused as never fitting (counted in `llm.rejected`); LLM stages of which
+ * only some have a published quality (the run's mean would leave the others' answers out).
  */
 export function llmWarnings(system: SystemDescription, stations: readonly Station[]): string[] {
   const out: string[] = [];
+  // A mix of engines with and without a published quality: the run's mean counts only the former.
+  const llm = system.stages.filter((st) => st.llm !== null);
+  const scored = llm.filter((st) => st.llm!.quality !== null);
+  if (scored.length > 0 && scored.length < llm.length) {
+    const unscored = llm.filter((st) => st.llm!.quality === null);
+    out.push(
+      `quality: stage(s) ${unscored.map((st) => `"${st.name}"`).join(', ')} have no published quality for their model and weights (src/catalog/llm-models.ts), ` +
+        `${scored.map((st) => `"${st.name}"`).join(', ')} do: the run's quality averages only the requests answered by the latter, so it leaves out what the others answered`,
+    );
+  }
   for (const st of system.stages) {
     const d = st.llm;
     const station = stations.find((s) => s.name === st.name);

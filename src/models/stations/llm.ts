@@ -479,8 +479,9 @@ export class LlmStation implements Station, StationCounters {
   }
 
   private forward(req: Request): void {
-    // What answered it is this engine's model: a cascade's or a fallback's mix is the requests' mix.
-    if (this.quality === this.quality) req.quality = this.quality;
+    // The answer is this engine's, replacing any earlier one (a cascade's smaller model's), so
+    // its quality too, unknown (NaN) where none is published: the run's mix is the requests'.
+    req.quality = this.quality;
     this.metrics.finished(req);
     this.done.stationDone(req);
   }
