@@ -215,6 +215,10 @@ export function checkTopology(s: TopologyUser, ctx: z.RefinementCtx): void {
   // A cascade escalates to the next main-path stage: there must be one, and a standby stage is not on the path.
   const mainIdx = s.stages.map((st, i) => (standby.has(st.name) ? -1 : i)).filter((i) => i >= 0);
   s.stages.forEach((st, i) => {
+    // A standby stage has no node in front of it: a cache there would never be looked up.
+    if (st.cache !== undefined && standby.has(st.name)) {
+      ctx.addIssue({ code: 'custom', path: ['stages', i, 'cache'], message: `"${st.name}" is a fallback or miss target: what is diverted to it bypasses any cache in front of it (put the cache on the stage that diverts)` });
+    }
     if (st.escalate === undefined) return;
     if (standby.has(st.name)) {
       ctx.addIssue({ code: 'custom', path: ['stages', i, 'escalate'], message: `"${st.name}" is a fallback or miss target, off the main path: it has no next stage to escalate to` });
