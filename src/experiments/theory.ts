@@ -44,6 +44,11 @@ export interface StageShape {
   loadOver: (fromS: number, toS: number) => StageLoad;
 }
 
+/** What keeps part of the traffic from a shielded stage: something in front of it, or a cascade's escalation before it. */
+function filteredBy(d: StageShape['desc']): 'front' | 'cascade' {
+  return d.cache !== null || d.fallback !== null || d.precompute !== null ? 'front' : 'cascade';
+}
+
 /**
  * The arrival rate a stage's closed form takes, per second, and where it comes from:
  * the long-run rate reaching it (`StageLoad.rateRps`) where that is known before the
@@ -60,7 +65,9 @@ export function stageArrivalRate(st: StageShape, load: StageLoad, overloadedBefo
         ? st.filtered
           ? st.desc.classes !== null
             ? 'the stage serves only some request classes'
-            : 'a cache, fallback or prediction store takes part of the traffic'
+            : filteredBy(st.desc) === 'cascade'
+              ? 'a cascade escalates only a share of the requests to it'
+              : 'a cache, fallback or prediction store takes part of the traffic'
           : 'a cache, fallback or prediction store before it passes an unknown share'
         : st.hedged
           ? 'hedged sub-requests add backup copies'
@@ -175,7 +182,15 @@ export function theoryRows(
     if (st.fanout) breaks.push('each request waits for the slowest of its shards (fan-out)');
     if (st.routing !== 'shared') breaks.push(`each replica has its own queue (${st.routing} routing), which a shared-queue formula overrates`);
     if (st.boundedQueue) breaks.push('the queue is bounded, so drops lighten the load');
-    if (st.filtered) breaks.push(st.desc.classes !== null ? 'the stage serves only some request classes' : 'a cache, fallback or prediction store in front changes who reaches the stage');
+    if (st.filtered) {
+      breaks.push(
+        st.desc.classes !== null
+          ? 'the stage serves only some request classes'
+          : filteredBy(st.desc) === 'cascade'
+            ? 'a cascade escalates only some requests to it'
+            : 'a cache, fallback or prediction store in front changes who reaches the stage',
+      );
+    }
     if (st.scv === undefined) breaks.push('service time depends on request attributes');
     if (result.stages[st.name]?.faults !== undefined) {
       // The figure, not `result`: with replications it is their mean, not the first run's.
