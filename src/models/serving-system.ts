@@ -464,7 +464,7 @@ export class ServingSystem implements DropTarget {
               queueLength: sp.fallback.queueLength,
               estimatedWaitS: sp.fallback.estimatedWaitS,
               estimatedTtftS: sp.fallback.estimatedTtftS,
-              ttftAloneS: b.stage.theory.llm?.ttftAloneS ?? NaN,
+              ttftAloneS: ttftAloneFor(b.stage, sp),
               target: targetOf(sp.fallback.target, `stage:${name}:fallback`),
             }
           : undefined,
@@ -647,6 +647,22 @@ export class ServingSystem implements DropTarget {
     }
     return stages;
   }
+}
+
+/**
+ * The mean prompt's TTFT alone that a fallback's `estimatedTtft` rule multiplies. Where
+ * there is none (prefill and decode pools, token counts from a trace, a mean request the
+ * replica would refuse) the rule could never fire: refused, located, instead of ignored.
+ */
+function ttftAloneFor(stage: Station, sp: StageDescription): number {
+  const t = stage.theory.llm?.ttftAloneS ?? NaN;
+  if (sp.fallback !== null && sp.fallback.estimatedTtftS !== Infinity && !(t > 0)) {
+    throw new InputError([
+      `stages[${sp.index}].fallback.estimatedTtft: the estimate needs the mean prompt's time to first token alone on an idle replica, ` +
+        'which this stage does not have (separate prefill and decode pools, token counts read from a trace, or a mean request longer than a replica holds); use queueLength instead',
+    ]);
+  }
+  return t;
 }
 
 /** An LLM stage's published quality as a stage's `quality` key ({ metric: its benchmark, value }); null for none. */
