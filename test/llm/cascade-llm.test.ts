@@ -70,3 +70,13 @@ describe('a cascade whose first model has no published quality', () => {
     expect(r.warnings.some((w) => w.startsWith('quality: stage(s) "small" have no published quality'))).toBe(true);
   });
 });
+
+describe('explain names the engines and the escalation', () => {
+  it('servesim explain llm-small-first says who answers and what escalates', async () => {
+    const { cli } = await import('../support/cli.ts');
+    const r = await cli('explain', 'llm-small-first');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('→ small (1 replica, LLM llama-3.1-8b on h100-sxm, 20% escalate to the next stage, the rest leave answered)');
+    expect(r.stdout).toContain('→ big (1 replica, LLM llama-3.1-70b on 2× h200)');
+  });
+});
