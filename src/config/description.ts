@@ -151,6 +151,8 @@ export interface StageDescription {
   faults: FaultsDescription | null;
   cache: CacheDescription | null;
   fallback: FallbackDescription | null;
+  /** A cascade: the share of answered requests that go on to the next main-path stage (the others leave the path); null: all go on. */
+  escalate: { share: number } | null;
   precompute: PrecomputeDescription | null;
   /** Candidates a request carries after this stage, and the most it keeps; undefined when unchanged. */
   candidates: number | undefined;
@@ -163,7 +165,7 @@ export interface StageDescription {
   candidatesIn: number;
   /** Named as a fallback or miss target: off the main path, it serves only what is diverted to it. */
   standby: boolean;
-  /** A cache, fallback or prediction store stands in front: not all traffic reaches the station. */
+  /** A cache, fallback or prediction store stands in front, or a cascade escalates to it: not all traffic reaches the station. */
   shielded: boolean;
   /** Indices of the classes this stage serves (the others skip it); null when it serves every class. */
   classes: number[] | null;
@@ -264,6 +266,8 @@ export type DivertDescription = { to: string } | { heuristic: { latency: Distrib
 export interface FallbackDescription {
   queueLength: number;
   estimatedWaitS: number;
+  /** An LLM stage's trigger on its estimated time to first token (Infinity: never). */
+  estimatedTtftS: number;
   target: DivertDescription;
 }
 
@@ -322,6 +326,11 @@ export interface LlmStageDescription {
   slo: { ttftS: number; tpotS: number };
   /** Separate prefill and decode pools (a roofline stage only); null for one pool of co-located replicas. */
   disaggregated: DisaggregatedDescription | null;
+  /**
+   * The catalog's published quality of the roofline's model at its weight format (the
+   * quantized score, or the unquantized baseline for 16-bit weights); null where none is published.
+   */
+  quality: { benchmark: string; value: number; source: string } | null;
 }
 
 /** One pool of a disaggregated LLM stage: replicas, and the GPU and TP of each (the roofline's where not given). */

@@ -27,6 +27,7 @@
  * | `classes[].users`                | the scenario's `users` (null)            |
  * | `stages[].faults`                | no random failures, no outages, `crew` unlimited, `inFlight` lost |
  * | `stages[].fallback`              | a trigger not given never fires (Infinity) |
+ * | `stages[].escalate`              | none: every answered request goes on (null) |
  * | candidates reaching a stage     | what the main path's stages before it set (1 at the start and off the path) |
  * | `stages[].precompute`            | `base` 0, `start` warm, `quality` unknown (NaN) |
  * | `stages[].llm` (an LLM stage)    | vLLM's scheduler settings (`LLM_DEFAULTS`), the profile's KV blocks and GPU price, routing `least-outstanding` |
@@ -108,8 +109,13 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
   // Candidates a request carries into each main-path stage (retrieval stages set them, filters keep fewer).
   const candidatesIn = new Map<string, number>();
   let carried = 1;
+  // Main-path stages after a cascade's escalating stage see only the escalated share.
+  const escalatedTo = new Set<string>();
+  let escalated = false;
   for (const sp of scenario.stages) {
     if (standby.has(sp.name)) continue;
+    if (escalated) escalatedTo.add(sp.name);
+    if (sp.escalate !== undefined) escalated = true;
     candidatesIn.set(sp.name, carried);
     if (sp.candidates !== undefined) carried = sp.candidates;
     if (sp.keep !== undefined) carried = Math.min(carried, sp.keep);
@@ -128,6 +134,7 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
     }
     const a = sp.autoscale;
     const pre = sp.precompute;
+    const llm = sp.llm !== undefined ? resolveLlmStage(sp.llm, scenario.tokens!, llmSlo, sp.replicas) : null;
     return {
       name: sp.name,
       index,
@@ -142,11 +149,11 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
       systemDeadlineS,
       service,
       ack: sp.buffer?.ack ?? null,
-      llm: sp.llm !== undefined ? resolveLlmStage(sp.llm, scenario.tokens!, llmSlo, sp.replicas) : null,
+      llm,
       fanout: sp.fanout ? { shards: sp.fanout.shards, quorum: sp.fanout.quorum ?? sp.fanout.shards, hedgeAfterS: sp.fanout.hedgeAfter ?? Infinity, hedgeBudget: sp.fanout.hedgeBudget ?? Infinity, tied: sp.fanout.tied ? { cancel: sp.fanout.tied.cancel } : null } : null,
       model: model !== undefined ? { name: sp.model!, entry: model } : null,
       hardware: sp.llm !== undefined ? resolveLlmHardware(sp.llm, sp.replicas) : hw !== undefined ? { name: sp.hardware!, entry: hw } : null,
-      quality: model?.quality.value ?? NaN,
+      quality: model?.quality.value ?? llm?.quality?.value ?? NaN,
       autoscale: a
         ? {
             metric: a.metric,
@@ -184,8 +191,9 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
           }
         : null,
       fallback: sp.fallback
-        ? { queueLength: sp.fallback.queueLength ?? Infinity, estimatedWaitS: sp.fallback.estimatedWait ?? Infinity, target: divertOf(sp.fallback) }
+        ? { queueLength: sp.fallback.queueLength ?? Infinity, estimatedWaitS: sp.fallback.estimatedWait ?? Infinity, estimatedTtftS: sp.fallback.estimatedTtft ?? Infinity, target: divertOf(sp.fallback) }
         : null,
+      escalate: sp.escalate !== undefined ? { share: sp.escalate.share } : null,
       precompute: pre
         ? {
             everyS: pre.every,
@@ -204,7 +212,7 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
       candidatesIn: candidatesIn.get(sp.name) ?? 1,
       standby: standby.has(sp.name),
       // A stage serving only some classes sees only part of the traffic, like one behind a cache.
-      shielded: sp.cache !== undefined || sp.fallback !== undefined || sp.precompute !== undefined || sp.classes !== undefined,
+      shielded: sp.cache !== undefined || sp.fallback !== undefined || sp.precompute !== undefined || sp.classes !== undefined || escalatedTo.has(sp.name),
       classes: sp.classes?.map((n) => scenario.classes!.findIndex((c) => c.name === n)) ?? null,
       discipline: { policy: sp.discipline?.policy ?? 'fifo', by: sp.discipline?.by ?? null },
     };

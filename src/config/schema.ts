@@ -8,7 +8,7 @@ import { intactView } from './validate.ts';
 import { distributionSpec } from './distributions-spec.ts';
 import { autoscaleSpec, bufferSpec, retrySpec, timeSeriesSpec } from './elastic.ts';
 import { checkFaults, faultsSpec } from './faults-spec.ts';
-import { cacheSpec, checkTopology, fallbackSpec, fanoutSpec, precomputeSpec, usersSpec } from './topology.ts';
+import { cacheSpec, checkTopology, escalateSpec, fallbackSpec, fanoutSpec, precomputeSpec, usersSpec } from './topology.ts';
 import { LIMITS, atMost, checkRunLimits, fmtCount } from './limits.ts';
 import { llmStageSpec, tokensSpec } from './llm-schema.ts';
 import { checkLlm } from './llm-checks.ts';
@@ -272,6 +272,8 @@ const stageSpec = z.strictObject({
   keep: positiveInt().optional(),
   cache: cacheSpec.optional(),
   fallback: fallbackSpec.optional(),
+  /** A cascade: the share of this stage's answered requests that go on to the next stage; the others leave the path. */
+  escalate: escalateSpec.optional(),
   precompute: precomputeSpec.optional(),
   fanout: fanoutSpec.optional(),
   /** A token-level LLM engine per replica (src/config/llm-schema.ts, docs/llm-scheduler.md). */

@@ -56,15 +56,25 @@ export const cacheSpec = z
     }
   });
 
-/** Degrade when the stage is loaded: queue length at or above `queueLength`, or estimated wait above `estimatedWait`. */
+/**
+ * Degrade when the stage is loaded: queue length at or above `queueLength`, estimated wait
+ * above `estimatedWait`, or (an LLM stage) estimated time to first token above `estimatedTtft`.
+ */
 export const fallbackSpec = z
-  .strictObject({ queueLength: nonNegativeInt().optional(), estimatedWait: duration().optional(), ...divertSpec })
+  .strictObject({ queueLength: nonNegativeInt().optional(), estimatedWait: duration().optional(), estimatedTtft: duration().optional(), ...divertSpec })
   .superRefine((f, ctx) => {
     exactlyOneTarget(f, ctx);
-    if (f.queueLength === undefined && f.estimatedWait === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'give a trigger: queueLength (requests waiting) or estimatedWait (a duration)' });
+    if (f.queueLength === undefined && f.estimatedWait === undefined && f.estimatedTtft === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'give a trigger: queueLength (requests waiting), estimatedWait (a duration) or, on an LLM stage, estimatedTtft (a duration)' });
     }
   });
+
+/** A cascade's step up: the share of the stage's answered requests that go on to the next stage (the others leave with its answer). */
+export const escalateSpec = z.strictObject({
+  share: z
+    .number({ error: (iss) => `expected a share of the stage's requests in [0, 1], e.g. 0.2, got ${show(iss.input)}` })
+    .refine((v) => Number.isFinite(v) && v >= 0 && v <= 1, { error: (iss) => `a share of the stage's requests is in [0, 1], got ${show(iss.input)}` }),
+});
 
 /**
  * Batch precompute: a job every `every` scores the whole population on `workers`
@@ -137,6 +147,7 @@ interface TopologyUser {
     keep?: number | undefined;
     cache?: unknown;
     fallback?: { to?: string | undefined } | undefined;
+    escalate?: unknown;
     precompute?: { miss: { to?: string | undefined }; every: number; hardware?: string | undefined } | undefined;
     fanout?: { shards: number; quorum?: number | undefined } | undefined;
     autoscale?: unknown;
@@ -206,6 +217,20 @@ export function checkTopology(s: TopologyUser, ctx: z.RefinementCtx): void {
   }
   // Candidates along the main path (standby stages are off it): a filter cannot keep more than arrive.
   const standby = new Set(targetOf.values());
+  // A cascade escalates to the next main-path stage: there must be one, and a standby stage is not on the path.
+  const mainIdx = s.stages.map((st, i) => (standby.has(st.name) ? -1 : i)).filter((i) => i >= 0);
+  s.stages.forEach((st, i) => {
+    // A standby stage has no node in front of it: a cache there would never be looked up.
+    if (st.cache !== undefined && standby.has(st.name)) {
+      ctx.addIssue({ code: 'custom', path: ['stages', i, 'cache'], message: `"${st.name}" is a fallback or miss target: what is diverted to it bypasses any cache in front of it (put the cache on the stage that diverts)` });
+    }
+    if (st.escalate === undefined) return;
+    if (standby.has(st.name)) {
+      ctx.addIssue({ code: 'custom', path: ['stages', i, 'escalate'], message: `"${st.name}" is a fallback or miss target, off the main path: it has no next stage to escalate to` });
+    } else if (mainIdx[mainIdx.length - 1] === i) {
+      ctx.addIssue({ code: 'custom', path: ['stages', i, 'escalate'], message: `"${st.name}" is the last stage of the path: there is no next stage to escalate to (add the larger model's stage after it)` });
+    }
+  });
   let carried = 1;
   s.stages.forEach((st, i) => {
     if (standby.has(st.name)) return;

@@ -29,7 +29,7 @@ import { classKeySampler, makeUserSampler } from './users.ts';
 import { makeDistribution } from './service-distribution.ts';
 import { cachesOf } from './cache-partitions.ts';
 import { precomputeDurationS } from './precompute-job.ts';
-import type { DivertDescription } from '../config/description.ts';
+import type { DivertDescription, StageDescription } from '../config/description.ts';
 // LLM stages (issue 14): their figures and checks live in their own files.
 import { attachLlmSeries, llmTokenColumns } from './metrics/llm-result.ts';
 // Request classes (issue 16): drawn at the door, measured per class.
@@ -462,6 +462,8 @@ export class ServingSystem implements DropTarget {
           ? {
               queueLength: sp.fallback.queueLength,
               estimatedWaitS: sp.fallback.estimatedWaitS,
+              estimatedTtftS: sp.fallback.estimatedTtftS,
+              ttftAloneS: ttftAloneFor(b.stage, sp),
               target: targetOf(sp.fallback.target, `stage:${name}:fallback`),
             }
           : undefined,
@@ -480,6 +482,7 @@ export class ServingSystem implements DropTarget {
         next,
         this.series,
         sp.index,
+        sp.escalate !== null ? { share: sp.escalate.share, draw: this.sim.random.stream(`stage:${name}:escalate`), end: this.pathEnd } : undefined,
       );
       nodes[i] = node;
       // Queue-length shedding in front of the stage, then (a stage serving only some
@@ -634,7 +637,7 @@ export class ServingSystem implements DropTarget {
         model: b.desc.model?.name ?? null,
         hardware: b.desc.hardware?.name ?? null,
         ...m.fragment('bill', span, at),
-        quality: b.desc.model && Number.isFinite(b.desc.model.entry.quality.value) ? { ...b.desc.model.entry.quality } : null,
+        quality: b.desc.model && Number.isFinite(b.desc.model.entry.quality.value) ? { ...b.desc.model.entry.quality } : stageLlmQuality(b.desc),
         ...m.fragment('replicas', span, at),
         ...m.fragment('kind', span, at),
         ...m.fragment('node', span, at),
@@ -643,6 +646,28 @@ export class ServingSystem implements DropTarget {
     }
     return stages;
   }
+}
+
+/**
+ * The mean prompt's TTFT alone that a fallback's `estimatedTtft` rule multiplies. Where
+ * there is none (prefill and decode pools, token counts from a trace, a mean request the
+ * replica would refuse) the rule could never fire: refused, located, instead of ignored.
+ */
+function ttftAloneFor(stage: Station, sp: StageDescription): number {
+  const t = stage.theory.llm?.ttftAloneS ?? NaN;
+  if (sp.fallback !== null && sp.fallback.estimatedTtftS !== Infinity && !(t > 0)) {
+    throw new InputError([
+      `stages[${sp.index}].fallback.estimatedTtft: the estimate needs the mean prompt's time to first token alone on an idle replica, ` +
+        'which this stage does not have (separate prefill and decode pools, token counts read from a trace, or a mean request longer than a replica holds); use queueLength instead',
+    ]);
+  }
+  return t;
+}
+
+/** An LLM stage's published quality as a stage's `quality` key ({ metric: its benchmark, value }); null for none. */
+function stageLlmQuality(d: StageDescription): { metric: string; value: number } | null {
+  const q = d.llm?.quality;
+  return q ? { metric: q.benchmark, value: q.value } : null;
 }
 
 /** A resolved description tells itself from a scenario by the keys only resolution adds. */

@@ -65,7 +65,8 @@ class LlmJob {
 export class LlmStation implements Station, StationCounters, ScalableCapacity, LlmLoad {
   readonly kind: StationKind = 'llm';
   readonly name: string;
-  readonly quality = NaN;
+  /** The catalog's quality of the model at its weight format (`LlmStageDescription.quality`); NaN where none is published. */
+  readonly quality: number;
   readonly replicas: number;
   readonly servers: number;
   readonly concurrency = 1;
@@ -159,6 +160,7 @@ export class LlmStation implements Station, StationCounters, ScalableCapacity, L
     const d = desc.llm!;
     const where = `stages[${desc.index}].llm`;
     this.name = desc.name;
+    this.quality = d.quality?.value ?? NaN;
     const dis = d.disaggregated;
     // A disaggregated stage: prefill engines [0, prefillCount), then decode engines, each pool from its own roofline.
     const pools = dis === null ? [{ d, where, count: desc.replicas }] : (['prefill', 'decode'] as const).map((pool) => ({ d: poolDescription(d, pool), where: `${where}.disaggregated.${pool}`, count: dis[pool].replicas }));
@@ -468,6 +470,17 @@ export class LlmStation implements Station, StationCounters, ScalableCapacity, L
     this.engines[i]!.submit(job);
   }
 
+  /**
+   * The cache in front answered `req`: it gets its token counts as the engine would have
+   * drawn them (the same stream, in the same order of arrival at the stage, so the k-th
+   * request's tokens do not depend on whether the cache answered it) and they count as
+   * served from cache, not as the engine's.
+   */
+  answeredByCache(req: Request): void {
+    if (req.tokens === null) req.tokens = this.draw(req.attrs);
+    this.llm.answeredByCache(req, req.tokens.inputTokens, req.tokens.outputTokens);
+  }
+
   /** The replicas a router chooses among (its i-th is slot `ids[i]`; `ids` may change as the autoscaler works), as it sees them. */
   private view(ids: readonly number[]): RoutingView {
     const outstanding = this.outstanding;
@@ -653,6 +666,9 @@ export class LlmStation implements Station, StationCounters, ScalableCapacity, L
   }
 
   private forward(req: Request): void {
+    // The answer is this engine's, replacing any earlier one (a cascade's smaller model's), so
+    // its quality too, unknown (NaN) where none is published: the run's mix is the requests'.
+    req.quality = this.quality;
     this.metrics.finished(req);
     this.done.stationDone(req);
   }
