@@ -526,6 +526,10 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
   // comparison is read against; queue-wait rows stay in the report only, as before.
   const theory = variants.flatMap((v, k) => theoryOfAggregate(v.scenario, aggs[k]!, openerFor(v.source, opts)).map((t) => ({ ...t, stage: `${v.name} · ${t.stage}` })));
   if (theory.some((t) => t.quantity !== WAIT_QUANTITY)) lines.push(theoryText(theory));
+  // Each configuration's warnings (an overloaded stage, a short span, pooled LLM figures), as a plain run prints them.
+  const warned = new Map<string, string[]>();
+  for (const [k, v] of variants.entries()) for (const w of aggs[k]!.first.warnings) warned.set(w, [...(warned.get(w) ?? []), v.name]);
+  for (const [w, names] of warned) lines.push('', `warning (${names.join(', ')}): ${w}`);
   if (opts.replications < 2) lines.push('', 'note: with one replication there is no interval; use --replications 10 or more to judge significance.');
   return `${lines.join('\n')}\n${text}`;
 }

@@ -147,6 +147,14 @@ export function llmWarnings(system: SystemDescription, stations: readonly Statio
         `${scored.map((st) => `"${st.name}"`).join(', ')} do: the run's quality averages only the requests answered by the latter, so it leaves out what the others answered`,
     );
   }
+  // LLM stages one after another (a cascade) see the same request in turn: the pooled figures count engine visits.
+  const inTurn = llm.filter((st) => !st.standby);
+  if (inTurn.length > 1) {
+    out.push(
+      `llm: stages ${inTurn.map((st) => `"${st.name}"`).join(', ')} answer requests in turn (a cascade): the run's llm figures (TTFT, TPOT, their objectives' shares, tokens) ` +
+        'pool every engine visit, so an escalated request counts once per stage it visits and a verdict on them does not hold for each stage: read each stage\'s own figures (llm.stages)',
+    );
+  }
   for (const st of system.stages) {
     const d = st.llm;
     const station = stations.find((s) => s.name === st.name);
