@@ -22,9 +22,9 @@ export { replicate, replicateJson, type ReplicateResult, type ReplicateJson } fr
 /** Two or more configurations on common random numbers, with paired differences against the first (`servesim compare`). */
 export { compare, compareJson, type CompareResult, type CompareJson, type CompareVariant, type PairedDifference } from './experiments/index.ts';
 /** One value swept over a range: curve, knee, highest value within the SLO, variants' crossings (`servesim sweep`). */
-export { sweep, sweepJson, type SweepResult, type SweepJson, type SweepSpec, type SweepCurve, type SweepCurveJson, type SweepVariantsJson, type SweepPoint, type SweepAnalysis, type SweepCrossings } from './experiments/index.ts';
+export { sweep, sweepJson, type SweepResult, type SweepJson, type SweepSpec, type SweepCurve, type SweepCurveJson, type SweepVariantsJson, type SweepPoint, type SweepAnalysis, type SweepCrossings, type SweepSkipped } from './experiments/index.ts';
 /** The cheapest configuration meeting an SLO, by bisection on one count (`servesim plan`). */
-export { plan, planJson, type PlanResult, type PlanJson, type PlanSpec, type PlanPoint, type PlanPointJson } from './experiments/index.ts';
+export { plan, planJson, planConfigurations, type PlanResult, type PlanJson, type PlanSpec, type PlanPoint, type PlanPointJson, type PlanConfigurationJson, type PlanVerdict, type DoesNotFit } from './experiments/index.ts';
 
 // The library in four calls: load (validate, freeze), run, experiment, plug in.
 

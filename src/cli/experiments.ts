@@ -38,6 +38,8 @@ import { progressReporter } from './progress.ts';
 import { loadRawFile, type RawFile } from './scenario-source.ts';
 import { checkTraceFile, traceAccess, traceOpener, type TraceAccess } from './trace-file.ts';
 import type { TraceOpener } from '../config/trace-csv.ts';
+import { planTableLines, wantsPlanTable } from './plan-table.ts';
+import { sweepGridLines } from './sweep-grid.ts';
 import { workerPoolRunner, type PooledRunner } from './worker-pool.ts';
 import { shardRunner, type Shard } from './shard.ts';
 import { checkOutputFile, writeFileAtomic } from './write-file.ts';
@@ -170,6 +172,22 @@ export function parseLabel(label: string | undefined, first: string): { name: st
  * without a point, the readings of `SWEEP_READINGS`: `kneeX` and `maxXMeetingSlo` of the
  * curve, `crossings.costPerMillion` / `crossings.p99` where two variants swap places.
  */
+/**
+ * A sweep's narrative: its placeholders filled from the sweep's points and readings. A
+ * file without `sweep:` wrote its narrative for single runs (a lesson quoting
+ * `{figure@variant}`): a sweep of it on the command line has nothing to quote, so that
+ * narrative is left out with a line saying where to read it, not refused after every
+ * point has run. A sweep file's own narrative must fill (a wrong point is an error).
+ */
+function sweepNarrative(raw: Record<string, unknown>, opts: { set: readonly Override[]; seed?: Seed | undefined }, r: SweepResult, ref: string): string {
+  try {
+    return narrativeText(raw, opts.set, opts.seed, sweepFigures(raw, r), ref);
+  } catch (e) {
+    if (!(e instanceof InputError) || raw.sweep !== undefined) throw e;
+    return `(The narrative of ${shownField(ref, 80)} quotes a single run's figures: \`servesim run\` shows it.)\n\n`;
+  }
+}
+
 export function sweepFigures(raw: Record<string, unknown>, r: SweepResult): NarrativeFigures {
   const names = variantNames(raw);
   const readings: Record<string, (c: SweepCurve) => number | string | undefined> = {
@@ -375,6 +393,10 @@ export async function runReplicated(ref: string, given: ExperimentOptions): Prom
   if (a.first.cost.perHour > 0) lines.push(`Cost $/hour ${est(a, COST.perHour.path)} · $ per million requests ${est(a, COST.perMillionRequests.path)}`);
   for (const name of Object.keys(a.first.stages)) {
     lines.push(`Stage ${name}: utilization ${est(a, `stages.${name}.utilization`)} · mean wait ${est(a, `stages.${name}.queueWaitMs.mean`)} ms · p99 wait ${est(a, `stages.${name}.queueWaitMs.p99`)} ms`);
+    const parts = a.first.stages[name]!.cachePartitions;
+    if (parts !== undefined) {
+      lines.push(`Cache partitions ${name}: ${Object.keys(parts).map((cls) => `${term(cls)} ${estPct(a, `stages.${name}.cachePartitions.${cls}.hitRatio`)} hits`).join(' · ')}`);
+    }
   }
   // Request classes (issue 16): each class's latency and drops.
   for (const name of Object.keys(a.first.classes ?? {})) {
@@ -504,6 +526,10 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
   // comparison is read against; queue-wait rows stay in the report only, as before.
   const theory = variants.flatMap((v, k) => theoryOfAggregate(v.scenario, aggs[k]!, openerFor(v.source, opts)).map((t) => ({ ...t, stage: `${v.name} · ${t.stage}` })));
   if (theory.some((t) => t.quantity !== WAIT_QUANTITY)) lines.push(theoryText(theory));
+  // Each configuration's warnings (an overloaded stage, a short span, pooled LLM figures), as a plain run prints them.
+  const warned = new Map<string, string[]>();
+  for (const [k, v] of variants.entries()) for (const w of aggs[k]!.first.warnings) warned.set(w, [...(warned.get(w) ?? []), v.name]);
+  for (const [w, names] of warned) lines.push('', `warning (${names.join(', ')}): ${w}`);
   if (opts.replications < 2) lines.push('', 'note: with one replication there is no interval; use --replications 10 or more to judge significance.');
   return `${lines.join('\n')}\n${text}`;
 }
@@ -512,7 +538,8 @@ export async function compareCmd(refs: string[], given: ExperimentOptions): Prom
 // sweep
 
 /** The progress bar's label of a sweep; a bad --vary or --set is left for the sweep itself to report. */
-function sweepLabel(file: RawFile, opts: ExperimentOptions & { vary: string; steps: number }): string {
+function sweepLabel(file: RawFile, opts: ExperimentOptions & { vary: string; steps: number; grid?: string[] }): string {
+  if (opts.grid !== undefined) return `sweeping ${opts.grid.length + 1} values together`;
   try {
     const vary = sweepValues(file, opts);
     return `sweeping ${vary.path} over ${vary.values.length} points`;
@@ -527,13 +554,14 @@ function sweepLabel(file: RawFile, opts: ExperimentOptions & { vary: string; ste
  * highest load within the SLO; for every variant when the file declares some (all on
  * the same random numbers), with where their cost and p99 orders cross.
  */
-export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: string; steps: number }): Promise<string> {
+export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: string; steps: number; grid?: string[] }): Promise<string> {
+  if (given.grid !== undefined && given.shard !== undefined) throw new InputError([`--shard with several --vary: a grid sweep is not split into parts yet; run it whole, or one sweep per listed value`]);
   checkReportPath(given.report);
   const file = await (given.load ?? loadRawFile)(ref);
   const opts = resolveReplications(given, file.raw);
   checkReplications(opts.replications);
   const { settings, close } = settingsFor(file, opts);
-  const r = await withProgress(sweepLabel(file, opts), settings, close, (s) => sweep(file, { vary: opts.vary, steps: opts.steps, set: opts.set }, s));
+  const r = await withProgress(sweepLabel(file, opts), settings, close, (s) => sweep(file, { vary: opts.vary, steps: opts.steps, set: opts.set, ...(opts.grid !== undefined ? { grid: opts.grid } : {}) }, s));
   const vary = { path: r.vary, values: r.values };
   const curves = r.curves;
   const crossings = r.crossings;
@@ -544,14 +572,14 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
   const llmObjective = tokenObjective !== undefined && typeof tokenObjective !== 'string' && tokenObjective.latencyOnly === null ? tokenObjective : undefined;
   let text = '';
   if (opts.report) {
-    const label = (c: (typeof curves)[number], x: number | string) => `${c.name ? `${c.name} ` : ''}${vary.path}=${x}`;
+    const label = (c: (typeof curves)[number], x: number | string) => `${c.name ? `${c.name} ` : ''}${r.grid ? x : `${vary.path}=${x}`}`;
     const theoryAt = curves.map((c) => c.points.map((p) => theoryOfAggregate(p.scenario!, p.aggregate, openerFor(file, opts))));
     const report = buildReport(
       `servesim sweep · ${vary.path}`,
       `${vary.path} from ${vary.values[0]} to ${vary.values[n - 1]} in ${n} points, ${opts.replications} replication(s) each${curves.length > 1 ? `, for ${curves.length} variants` : ''}.`,
       curves.flatMap((c) => c.points.map((p) => ({ name: label(c, p.x), aggregate: p.aggregate }))),
       curves.flatMap((c, k) => c.points.flatMap((p, i) => theoryAt[k]![i]!.map((t) => ({ ...t, stage: `${label(c, p.x)} · ${t.stage}` })))),
-      curves.map((c) => `${c.name || 'sweep'}: knee at ${c.analysis.kneeX ?? '–'}; highest value within the SLO: ${c.analysis.maxXMeetingSlo ?? '–'}`),
+      curves.map((c) => (r.grid ? `${c.name || 'sweep'}: cheapest meeting the objective: ${c.analysis.cheapestMeetingSlo ?? '–'}` : `${c.name || 'sweep'}: knee at ${c.analysis.kneeX ?? '–'}; highest value within the SLO: ${c.analysis.maxXMeetingSlo ?? '–'}`)),
     );
     report.sweep = sweepSection(vary.path, curves, theoryAt);
     text += await writeReport(opts.report, report);
@@ -559,7 +587,9 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
   if (opts.json) return `${JSON.stringify(sweepJson(r), null, 2)}\n`;
   // A narrative quoting a run's figures (a lesson's) has none to quote in a sweep: it is left out, not refused.
   // The narrative's placeholders quote this sweep's points ({path@variant,x=value}) and readings ({kneeX@variant}).
-  const lines = [`${narrativeText(file.raw, opts.set, opts.seed, sweepFigures(file.raw, r), ref)}servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`];
+  const lines = [`${sweepNarrative(file.raw, opts, r, ref)}servesim sweep · ${vary.path} · ${opts.replications} replication(s) per point`];
+  // A grid (several --vary: GPU × TP × weights, issue 15): one row per combination, the cheapest meeting the objective marked.
+  if (r.grid) return `${[...lines, ...sweepGridLines(r)].join('\n')}\n${text}`;
   const anyCost = curves.some((c) => c.points.some((p) => (estimateAt(p.aggregate.figures, COST.perHour.path)?.mean ?? 0) > 0));
   // LLM scenarios (issue 14): TTFT/TPOT p99, the share meeting both objectives, $/M output tokens (src/cli/llm-sweep.ts).
   const llm = llmSweepColumns(curves.flatMap((c) => c.points.map((p) => p.aggregate)));
@@ -616,6 +646,7 @@ export async function sweepCmd(ref: string, given: ExperimentOptions & { vary: s
 // plan
 
 function whyFails(p: PlanPoint, target: string, fraction: number, objective?: PlanObjective): string {
+  if (p.doesNotFit !== undefined) return `skipped, not simulated: ${p.doesNotFit.message}`;
   if (p.aggregate === undefined) {
     const cause = p.overloaded!.split('. ')[0]!.replace(' is overloaded: ', ': ');
     return `refused as overloaded, ${cause}, so its queue grows for as long as arrivals last (not simulated)`;
@@ -721,10 +752,13 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo?: st
   }
   if (opts.json) return `${JSON.stringify(planJson(result), null, 2)}\n`;
   const lines = [`servesim plan · ${slo.target}${opts.qps !== undefined ? ` at ${opts.qps} QPS` : ''} · ${opts.replications} replication(s) per configuration`, ''];
+  // A plan over an LLM fleet's choices (GPU, TP, weights: issue 15) reads as one table, the cheapest marked.
+  const table = wantsPlanTable(result);
   const costText = (p: PlanPoint) => (result.costIsReplicas ? `${p.cost} replicas (no hardware priced)` : `${fmtUsd(p.cost)}/hour (${fmtUsd(p.cost * 730)}/month)`);
   if (result.best === undefined) {
     lines.push(`No configuration in the ranges meets ${slo.target}.`);
-    for (const c of result.perCombination) lines.push(`  ${describeAssignment(c.largestTried.assignment)}: ${whyFails(c.largestTried, slo.target, slo.fraction, result.objective)}`);
+    if (table) lines.push('', ...planTableLines(result));
+    else for (const c of result.perCombination) lines.push(`  ${describeAssignment(c.largestTried.assignment)}: ${whyFails(c.largestTried, slo.target, slo.fraction, result.objective)}`);
   } else {
     const b = result.best;
     const ba = b.aggregate!; // the best configuration met the SLO, so it was simulated
@@ -738,7 +772,8 @@ export async function planCmd(ref: string, given: ExperimentOptions & { slo?: st
     if (b.earlyStop) lines.push(`  (${stoppedText(b).slice(2)})`);
     if (result.nextCheaper) lines.push(`One fewer (${describeAssignment(result.nextCheaper.assignment)}) fails: ${whyFails(result.nextCheaper, slo.target, slo.fraction, result.objective)}`);
     else lines.push(`(${count.lo} is the bottom of the range: nothing cheaper was tried)`);
-    for (const c of result.perCombination) {
+    if (table) lines.push('', ...planTableLines(result));
+    else for (const c of result.perCombination) {
       if (c.minimum === b) continue;
       lines.push(c.minimum ? `Also: ${describeAssignment(c.minimum.assignment)} meets it at ${costText(c.minimum)}` : `${describeAssignment(c.largestTried.assignment)} cannot meet it: ${whyFails(c.largestTried, slo.target, slo.fraction, result.objective)}`);
     }

@@ -23,12 +23,24 @@ function describeStage(st: Scenario['stages'][number]): string {
   if (st.keep !== undefined) parts.push(`keeps ${st.keep}`);
   if (st.discipline && st.discipline.policy !== 'fifo') parts.push(`${st.discipline.policy} queue${st.discipline.by !== undefined ? ` by ${term(st.discipline.by)}` : ''}`);
   if (st.classes) parts.push(`classes ${st.classes.map(term).join(', ')} only`);
+  if (st.llm) parts.push(llmWords(st.llm));
+  if (st.escalate) parts.push(`${+(st.escalate.share * 100).toPrecision(3)}% escalate to the next stage, the rest leave answered`);
   const front: string[] = [];
   if (st.precompute) front.push(`predictions precomputed every ${formatDuration(st.precompute.every)}`);
   // The policy is named only when chosen: a file without one reads as it always did.
-  if (st.cache) front.push(`${st.cache.policy ? CACHE_WORDS[st.cache.policy] : 'a cache'} of ${st.cache.capacity} entries`);
+  if (st.cache) {
+    const parts = st.cache.partitions ? `, split by class (${Object.entries(st.cache.partitions.sizes).map(([c, s]) => `${term(c)} ${s}`).join(', ')})` : '';
+    front.push(`${st.cache.policy ? CACHE_WORDS[st.cache.policy] : 'a cache'} of ${st.cache.capacity} entries${parts}`);
+  }
   if (st.fallback) front.push(`a fallback to ${st.fallback.to !== undefined ? term(st.fallback.to) : 'a heuristic'}`);
   return `${term(st.name)} (${parts.join(', ')}${front.length > 0 ? `; in front: ${front.join(', ')}` : ''})`;
+}
+
+/** An LLM stage's engine in words: its roofline model and GPUs, or its profile. */
+function llmWords(llm: NonNullable<Scenario['stages'][number]['llm']>): string {
+  const r = llm.roofline;
+  if (r !== undefined) return `LLM ${term(r.model)} on ${r.tp !== undefined && r.tp > 1 ? `${r.tp}× ` : ''}${term(r.gpu)}${r.weights !== undefined ? ` (${r.weights})` : ''}`;
+  return llm.profile !== undefined ? `LLM profile ${term(llm.profile)}` : 'LLM engine';
 }
 
 /**

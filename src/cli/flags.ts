@@ -57,10 +57,19 @@ export function parseSteps(v: string): number {
   return n;
 }
 
-/** A sweep varies one value: a second --vary would silently replace the first. */
-export function parseOneVary(v: string, prev: string | undefined): string {
-  if (prev !== undefined) throw new InvalidArgumentError(`a sweep varies one value, and --vary ${prev} is given already; run one sweep per value (or declare variants in the file for a second dimension)`);
-  return v;
+/** True for `path=lo..hi` (a range), false for a list `path=a,b,c`. */
+export function isRangeVary(v: string): boolean {
+  return /=\s*-?[0-9.e+]+\s*\.\.\s*-?[0-9.e+]+\s*$/.test(v);
+}
+
+/**
+ * A sweep's `--vary`, repeatable: one range at most (the curve's axis), and lists beside
+ * it, whose every combination is run (a grid: GPU × TP × weights, issue 15).
+ */
+export function parseSweepVary(v: string, prev: string[] | undefined): string[] {
+  const range = prev?.find(isRangeVary);
+  if (range !== undefined && isRangeVary(v)) throw new InvalidArgumentError(`a sweep varies one range, and --vary ${range} is given already; more values to vary are lists (path=a,b,c: every combination runs), or variants declared in the file`);
+  return [...(prev ?? []), v];
 }
 
 /** A rate in requests per second: a finite number above 0. */
@@ -104,7 +113,8 @@ export function flagProblems(o: FlagOptions, cores = availableParallelism()): st
   };
   if (o.out !== undefined && o.shard === undefined) problems.push(`--out ${o.out}: only a --shard i/n run writes a part file; without --shard the result is printed (add --report for a file)`);
   if (o.shard !== undefined && o.json) problems.push('--json with --shard: a shard\'s part is JSON already; give --json to servesim merge');
-  if (o.stepsGiven && typeof o.vary === 'string' && !o.vary.includes('..')) problems.push(`--steps with --vary ${o.vary}: a list of values gives its own points; --steps spaces a range lo..hi`);
+  const varies = typeof o.vary === 'string' ? [o.vary] : (o.vary ?? []);
+  if (o.stepsGiven && varies.length > 0 && !varies.some((v) => v.includes('..'))) problems.push(`--steps with --vary ${varies.join(' --vary ')}: a list of values gives its own points; --steps spaces a range lo..hi`);
   if (o.shard !== undefined && o.report !== undefined) problems.push(`--report ${o.report} with --shard: a shard writes only its part, not a report; give --report to servesim merge`);
   if (o.csv !== undefined) {
     if (o.report !== undefined) problems.push(`--csv ${o.csv} with --report: the report runs through replications, which write no time series; run --csv without --report`);

@@ -5,6 +5,7 @@ import { shownField, shownText } from '../config/shown.ts';
 import { COST } from '../models/metrics/run-cost.ts';
 import { BUFFER } from '../models/metrics/stage-buffer.ts';
 import { FAULTS } from '../models/metrics/stage-faults.ts';
+import { CACHE_PARTITION } from '../models/metrics/stage-cache-partitions.ts';
 import { COVERAGE } from '../models/metrics/run-coverage.ts';
 import { DEGRADED } from '../models/metrics/run-degraded.ts';
 import { DROPS } from '../models/metrics/run-drops.ts';
@@ -90,6 +91,12 @@ export function formatRun(s: Scenario, r: RunResult): string {
       lines.push(
         `Faults "${term(name)}": availability ${formatFigure(FAULTS.availability, f.availability)}, ${formatFigure(FAULTS.lostToFailures, f.lostToFailures)} requests lost to failures, ${formatFigure(FAULTS.timeInIncidentS, f.timeInIncidentS)} with a replica down (${formatFigure(FAULTS.failures, f.failures)} failures, ${formatFigure(FAULTS.outages, f.outages)} outages)`,
       );
+    }
+    if (st.cachePartitions !== undefined) {
+      const parts = Object.entries(st.cachePartitions).map(
+        ([cls, p]) => `${term(cls)} ${formatFigure(CACHE_PARTITION.capacity, p.capacity)} entries, ${p.hitRatio === null ? 'no lookup' : `${formatFigure(CACHE_PARTITION.hitRatio, p.hitRatio)} hits`}`,
+      );
+      lines.push(`Cache partitions "${term(name)}": ${parts.join('; ')}`);
     }
     if (st.ackMs !== undefined) {
       lines.push(

@@ -13,7 +13,7 @@ import { asRun, compareCmd, narrativeText, planCmd, runFigures, runReplicated, s
 import { declaredVariants, variantNamed } from '../experiments/variants.ts';
 import { makePartial, mergedRunner, parseShard, readPartials, ShardComplete, stringifyPartial, type Experiment, type ShardCommand } from './shard.ts';
 import { OutputError, writeOutputFile } from './write-file.ts';
-import { checkVariantFlag, flagProblems, parseCount, parseOneVary, parseRate, parseReplications, parseSeed, parseSteps, runFlagProblems, type FlagOptions } from './flags.ts';
+import { checkVariantFlag, flagProblems, parseCount, parseSweepVary, parseRate, parseReplications, parseSeed, parseSteps, runFlagProblems, type FlagOptions } from './flags.ts';
 
 /** Where the CLI writes; tests pass their own. */
 export interface Io {
@@ -221,11 +221,18 @@ function buildProgram(io: Io, setOutput: (s: string) => void): Command {
   experiment(
     program
       .command('sweep')
-      .description('vary one value over a range: the latency-throughput curve, its knee, the highest load within the SLO')
+      .description('vary one value over a range: the latency-throughput curve, its knee, the highest load within the SLO; with lists, every combination (e.g. GPU × TP × weights)')
       .argument('<scenario>', 'path or built-in name')
-      .addOption(new Option('--vary <path=lo..hi>', 'the value to vary, e.g. arrivals.qps=100..5000').makeOptionMandatory().argParser(parseOneVary))
+      .addOption(new Option('--vary <path=lo..hi|list>', 'the value to vary, e.g. arrivals.qps=100..5000; repeat with lists (llm.gpu=h200,h100-sxm) for a grid').makeOptionMandatory().argParser(parseSweepVary))
       .addOption(new Option('--steps <n>', 'points in the range (at most 1,000)').argParser(parseSteps).default(10)),
-  ).action(wrap((async (ref: string, opts: ExperimentOptions & { vary: string; steps: number }) => recorded('sweep', [ref], opts, (o) => sweepCmd(ref, o))) as Action));
+  ).action(
+    wrap((async (ref: string, opts: Omit<ExperimentOptions, 'vary'> & { vary: string[]; steps: number; set: Override[] }) => {
+      // The first --vary is the sweep's; the rest make it a grid (every combination).
+      const [first, ...rest] = opts.vary;
+      const o: ExperimentOptions & { vary: string; steps: number; grid?: string[] } = { ...opts, vary: first!, ...(rest.length > 0 ? { grid: rest } : {}) };
+      return recorded('sweep', [ref], o, (x) => sweepCmd(ref, x));
+    }) as Action),
+  );
 
   experiment(
     program

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { positiveDuration, positiveNumber, show } from './fields.ts';
 import { sloSpec, latencySlo } from './slo.ts';
 import { DISCIPLINE_NAMES, type DisciplineName } from '../models/disciplines/index.ts';
+import { usersSpec } from './topology.ts';
 
 const NAME_RE = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
@@ -49,6 +50,11 @@ export const classSpecOf = <A extends z.ZodType>(arrivals: A) =>
   slo: sloSpec.optional(),
   /** Deadline from arrival at the system: what `earliest-deadline-first` orders by. */
   deadline: positiveDuration().optional(),
+  /**
+   * The class's own user population (a tenant's users): its requests draw their keys from
+   * it, keys no other class shares, instead of from the scenario's `users`.
+   */
+  users: usersSpec.optional(),
   /** Numeric attributes its requests carry, by name (e.g. `outputTokens`), each drawn per request. */
   attributes: z.record(z.string().regex(NAME_RE, { error: 'an attribute name starts with a letter and uses letters, digits, "-" and "_"' }), attributeSpec).optional(),
   /** Admission: a token bucket at the door, `rps` tokens a second up to `burst`; a request finding it empty is shed. */
@@ -87,6 +93,7 @@ export interface ClassSpec {
   slo?: z.output<typeof sloSpec> | undefined;
   deadline?: number | undefined;
   attributes?: Record<string, AttributeSpec> | undefined;
+  users?: { count: number; zipf?: number | undefined; newUserShare?: number | undefined } | undefined;
   rateLimit?: { rps: number; burst: number } | undefined;
   maxInFlight?: number | undefined;
   shedAt?: { queueLength?: number | undefined; estimatedWait?: number | undefined } | undefined;
@@ -171,6 +178,13 @@ export function checkClasses(s: ClassesView, ctx: z.RefinementCtx): void {
       if (s.arrivals.process !== 'classes') ctx.addIssue({ code: 'custom', path: ['arrivals'], message: 'classes bring their own arrivals: set arrivals: { process: classes }' });
     }
     if (s.retry !== undefined) ctx.addIssue({ code: 'custom', path: ['classes'], message: 'classes with retrying clients (`retry`) are not supported yet: leave out one or the other' });
+    const keyed = cls.findIndex((c) => c.users !== undefined);
+    const store = s.stages.findIndex((st) => st.precompute !== undefined);
+    // Class keys are offset by (class + 1) × 2^40 (CLASS_KEY_SPAN): exact in a double below 8,192 classes.
+    if (keyed >= 0 && cls.length > 8000) ctx.addIssue({ code: 'custom', path: ['classes'], message: `at most 8,000 classes when a class has its own users (their keys must stay apart), got ${cls.length}` });
+    if (keyed >= 0 && store >= 0) {
+      ctx.addIssue({ code: 'custom', path: ['classes', keyed, 'users'], message: `a class's own users are not supported with a prediction store (stage "${s.stages[store]!.name}" precomputes for the scenario's users): leave out one or the other` });
+    }
   }
   const known = new Set((cls ?? []).map((c) => c.name));
   const standby = new Set(s.stages.flatMap((st) => [st.fallback?.to, st.precompute?.miss.to]).filter((n) => n !== undefined));

@@ -12,6 +12,7 @@
 import type { HardwareEntry, ModelEntry } from '../catalog/types.ts';
 import type { Seed } from '../engine/index.ts';
 import type { CachePolicyName } from '../models/cache-policies.ts';
+import type { AutoscaleMetricName } from '../models/autoscale-metrics.ts';
 import type { ArrivalKind, ArrivalsSpec, DistributionKind, DistributionSpec, NoiseSpec, RoutingPolicyName, ServiceKind, ServiceSpec } from './schema.ts';
 import type { TokenDistributionSpec } from './llm-schema.ts';
 import type { Slo, WaitSlo } from './slo.ts';
@@ -82,6 +83,8 @@ export interface ClassDescription {
   shedAtEstimatedWaitS: number;
   /** Most requests of the class in the system at once (more are shed at the door); Infinity for no limit. */
   maxInFlight: number;
+  /** The class's own users (keys no other class shares); null: it draws from the scenario's `users`. */
+  users: UsersDescription | null;
 }
 
 /** `count` known users with Zipf (`zipf: s`) or uniform (0) popularity; a share of requests from new users. */
@@ -148,6 +151,8 @@ export interface StageDescription {
   faults: FaultsDescription | null;
   cache: CacheDescription | null;
   fallback: FallbackDescription | null;
+  /** A cascade: the share of answered requests that go on to the next main-path stage (the others leave the path); null: all go on. */
+  escalate: { share: number } | null;
   precompute: PrecomputeDescription | null;
   /** Candidates a request carries after this stage, and the most it keeps; undefined when unchanged. */
   candidates: number | undefined;
@@ -160,7 +165,7 @@ export interface StageDescription {
   candidatesIn: number;
   /** Named as a fallback or miss target: off the main path, it serves only what is diverted to it. */
   standby: boolean;
-  /** A cache, fallback or prediction store stands in front: not all traffic reaches the station. */
+  /** A cache, fallback or prediction store stands in front, or a cascade escalates to it: not all traffic reaches the station. */
   shielded: boolean;
   /** Indices of the classes this stage serves (the others skip it); null when it serves every class. */
   classes: number[] | null;
@@ -182,7 +187,8 @@ export interface FanoutDescription {
 
 /** Kubernetes HPA settings (seconds). */
 export interface AutoscaleDescription {
-  metric: 'utilization' | 'inflight' | 'queue';
+  /** A metric of `autoscaleMetrics` (src/models/autoscale-metrics.ts). */
+  metric: AutoscaleMetricName;
   target: number;
   min: number;
   max: number;
@@ -190,6 +196,7 @@ export interface AutoscaleDescription {
   scaleUpWindowS: number;
   scaleDownWindowS: number;
   tolerance: number;
+  /** Given, or (an `llm:` stage without one) the model load, deterministic (src/config/llm-load.ts). */
   coldStart: DistributionSpec;
   /** Kubernetes' scaling-rate policies (`behavior`), defaults applied; null: no rate limit (servesim before issue 17). */
   behavior: ScalingBehaviorDescription | null;
@@ -238,6 +245,18 @@ export interface CacheDescription {
   /** A hit restarts the entry's time-to-live. */
   ttlResetOnHit: boolean;
   hit: DistributionSpec;
+  /** One cache per class, each its share of `capacity` (whole entries summing to it); null for one shared cache. */
+  partitions: CachePartitionDescription[] | null;
+}
+
+/** One class's partition of a stage's cache. */
+export interface CachePartitionDescription {
+  className: string;
+  classIndex: number;
+  /** Its share of the capacity, as given. */
+  share: number;
+  /** Entries it holds (`splitCapacity`). */
+  capacity: number;
 }
 
 /** Where a diverted request goes: another stage, or a heuristic answer. */
@@ -247,6 +266,8 @@ export type DivertDescription = { to: string } | { heuristic: { latency: Distrib
 export interface FallbackDescription {
   queueLength: number;
   estimatedWaitS: number;
+  /** An LLM stage's trigger on its estimated time to first token (Infinity: never). */
+  estimatedTtftS: number;
   target: DivertDescription;
 }
 
@@ -305,6 +326,11 @@ export interface LlmStageDescription {
   slo: { ttftS: number; tpotS: number };
   /** Separate prefill and decode pools (a roofline stage only); null for one pool of co-located replicas. */
   disaggregated: DisaggregatedDescription | null;
+  /**
+   * The catalog's published quality of the roofline's model at its weight format (the
+   * quantized score, or the unquantized baseline for 16-bit weights); null where none is published.
+   */
+  quality: { benchmark: string; value: number; source: string } | null;
 }
 
 /** One pool of a disaggregated LLM stage: replicas, and the GPU and TP of each (the roofline's where not given). */

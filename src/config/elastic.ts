@@ -1,12 +1,25 @@
+import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
+import { AUTOSCALE_METRIC_NAMES, autoscaleMetrics, type AutoscaleMetricName } from '../models/autoscale-metrics.ts';
 import { distributionSpec } from './distributions-spec.ts';
 import { duration, nonNegativeInt, nonNegativeNumber, positiveDuration, positiveInt, positiveNumber, show } from './fields.ts';
 import { formatDuration } from './duration.ts';
 import { LIMITS, atMost } from './limits.ts';
 import { AUTOSCALE_DEFAULTS } from './resolve.ts';
 
-/** Metrics an autoscaler can follow (Kubernetes HPA: a resource metric or a per-pod average). */
-export const AUTOSCALE_METRICS = ['utilization', 'inflight', 'queue'] as const;
+/**
+ * Metrics an autoscaler can follow (Kubernetes HPA: a resource metric or a per-pod
+ * average), read from `autoscaleMetrics` (src/models/autoscale-metrics.ts); the LLM ones
+ * only on an `llm:` stage (src/config/llm-autoscale.ts says so otherwise).
+ */
+export const AUTOSCALE_METRICS = AUTOSCALE_METRIC_NAMES;
+
+/** " (did you mean "kv-utilization"?)" for a near miss of a metric name; empty otherwise. */
+function metricHint(v: unknown): string {
+  if (typeof v !== 'string' || v.length === 0) return '';
+  const near = closest(v, AUTOSCALE_METRICS);
+  return distance(v, near) <= Math.max(2, Math.floor(near.length / 3)) ? ` (did you mean "${near}"?)` : '';
+}
 
 /** An enum field whose message lists the choices. */
 function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
@@ -39,13 +52,17 @@ const scalingRulesSpec = z.strictObject({
  * desired count is ceil(ready × metric / target), skipped within `tolerance`,
  * stabilized (scale up to the lowest recommendation of the last `scaleUpWindow`,
  * down to the highest of the last `scaleDownWindow`), and clamped to [min, max].
- * New replicas serve after a `coldStart` drawn per replica; billing starts at the
- * request. With `behavior` (Kubernetes' field, also its defaults for what it leaves
+ * New replicas serve after a `coldStart` drawn per replica (on an `llm:` stage, the
+ * model load unless given); billing starts at the request. With `behavior` (Kubernetes' field, also its defaults for what it leaves
  * out), the change per sync is also limited by scaling policies; without it, it is not.
  */
 export const autoscaleSpec = z
   .strictObject({
-    metric: z.enum(AUTOSCALE_METRICS, { error: (iss) => `expected one of ${AUTOSCALE_METRICS.map((m) => `"${m}"`).join(', ')}, got ${show(iss.input)}` }),
+    // A custom check (not z.enum, whose message validation rewrites) so that a near miss gets its did-you-mean.
+    metric: z
+      .custom<AutoscaleMetricName>((v) => typeof v === 'string' && Object.hasOwn(autoscaleMetrics, v), {
+        error: (iss) => `expected one of ${AUTOSCALE_METRICS.map((m) => `"${m}"`).join(', ')}, got ${show(iss.input)}${metricHint(iss.input)}`,
+      }),
     target: positiveNumber(),
     min: positiveInt().superRefine(atMost(LIMITS.replicas, 'replicas per stage')),
     max: positiveInt().superRefine(atMost(LIMITS.replicas, 'replicas per stage')),
@@ -57,7 +74,8 @@ export const autoscaleSpec = z
     scaleUpWindow: duration().optional(),
     scaleDownWindow: duration().optional(),
     tolerance: nonNegativeNumber().optional(),
-    coldStart: distributionSpec,
+    /** Required, except on an `llm:` stage, whose cold start is its model load (src/config/llm-load.ts). */
+    coldStart: distributionSpec.optional(),
     behavior: z.strictObject({ scaleUp: scalingRulesSpec.optional(), scaleDown: scalingRulesSpec.optional() }).optional(),
   })
   .superRefine((a, ctx) => {
@@ -80,8 +98,8 @@ export const autoscaleSpec = z
         });
       }
     }
-    if (a.metric === 'utilization' && a.target > 1) {
-      ctx.addIssue({ code: 'custom', path: ['target'], message: `a utilization target is a share of capacity between 0 and 1, got ${a.target}` });
+    if (autoscaleMetrics[a.metric].share && a.target > 1) {
+      ctx.addIssue({ code: 'custom', path: ['target'], message: `a ${a.metric === 'utilization' ? 'utilization' : `"${a.metric}"`} target is a share of capacity between 0 and 1, got ${a.target}` });
     }
   });
 export type AutoscaleSpec = z.output<typeof autoscaleSpec>;

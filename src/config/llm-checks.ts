@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import { routerRegistry, TOKEN_ROUTERS } from '../models/routing/index.ts';
 import type { TokensSpec } from './llm-schema.ts';
+import { checkAutoscale } from './llm-autoscale.ts';
 
 /** The policies an LLM stage takes: every per-replica router. */
 const LLM_POLICIES = Object.keys(routerRegistry);
@@ -27,7 +28,6 @@ const NOT_WITH_LLM: Record<string, string> = {
   concurrency: 'the engine batches continuously (llm.maxNumSeqs)',
   queue: 'an engine queues what its KV cache cannot hold yet; bound the load with arrivals instead',
   deadline: 'an engine serves every request it admits',
-  autoscale: 'LLM engines are not autoscaled yet',
   buffer: 'an engine is not a buffer',
   fanout: 'an engine is not sharded',
   precompute: 'an engine answers online only',
@@ -81,6 +81,18 @@ export function checkLlm(s: LlmUser, ctx: z.RefinementCtx): void {
     }
   }
   s.stages.forEach((st, i) => {
+    checkAutoscale(st, i, ctx);
+    const f = st.fallback as { estimatedWait?: unknown; estimatedTtft?: unknown } | undefined;
+    if (st.llm !== undefined && f?.estimatedWait !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', i, 'fallback', 'estimatedWait'],
+        message: 'not with llm: an engine batches continuously, so a waiting request does not wait a whole answer per request ahead of it; bound the estimated time to first token instead (fallback: { estimatedTtft: "2s", ... }) or the requests waiting (queueLength)',
+      });
+    }
+    if (st.llm === undefined && f?.estimatedTtft !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['stages', i, 'fallback', 'estimatedTtft'], message: 'estimatedTtft estimates an LLM engine\'s time to first token: only on a stage with an llm: block (use estimatedWait here)' });
+    }
     const policy = st.routing?.policy;
     if (st.llm === undefined && policy !== undefined && TOKEN_ROUTERS.has(policy)) {
       ctx.addIssue({ code: 'custom', path: ['stages', i, 'routing', 'policy'], message: `"${policy}" reads an LLM engine's tokens and KV cache: only on a stage with an llm: block` });

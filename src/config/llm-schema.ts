@@ -164,6 +164,8 @@ export const llmStageSpec = z
     noise: stepNoiseSpec.optional(),
     /** Separate prefill and decode pools (needs a roofline: the KV bytes moved come from the model). */
     disaggregated: disaggregatedSpec.optional(),
+    /** GB/s (10^9 bytes per second) a new replica reads its weights at: its cold start under autoscale (src/config/llm-load.ts). */
+    loadBandwidthGBps: positiveNumber().optional(),
   })
   .superRefine((s, ctx) => {
     if (s.disaggregated !== undefined && s.roofline === undefined) {

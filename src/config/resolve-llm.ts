@@ -6,6 +6,7 @@
  */
 import { GPUS, type GpuName } from '../catalog/gpus.ts';
 import { LLM_PROFILES, type LlmProfileName } from '../catalog/llm-profiles.ts';
+import { LLM_MODELS, type LlmModelName } from '../catalog/llm-models.ts';
 import type { HardwareEntry } from '../catalog/types.ts';
 import type { LlmStageDescription, ServiceSpec, Slo } from './description.ts';
 import { LLM_DEFAULTS, type LlmStageSpec, type TokensSpec } from './llm-schema.ts';
@@ -79,6 +80,21 @@ function disaggregatedHardware(r: NonNullable<LlmStageSpec['roofline']>, d: NonN
 }
 
 /**
+ * The published quality of a roofline stage's model at its weight format (catalog
+ * `LlmModelSpec.quality`): the quantized score for fp8/int4 weights, the unquantized
+ * baseline of the same benchmark for 16-bit weights; null for a profile, coefficients or
+ * table (no model named), or a model and format with no published figure.
+ */
+export function llmQualityOf(step: LlmStageDescription['step']): LlmStageDescription['quality'] {
+  if (step.kind !== 'roofline') return null;
+  const figures = LLM_MODELS[step.model as LlmModelName]?.quality ?? [];
+  const sixteen = step.weights === 'bf16' || step.weights === 'fp16';
+  const q = sixteen ? figures[0] : figures.find((f) => f.weights === step.weights);
+  if (q === undefined) return null;
+  return { benchmark: q.benchmark, value: sixteen ? q.baseline : q.quantized, source: q.source };
+}
+
+/**
  * The LLM stage description of a validated `llm:` block, with the scenario's `tokens:`;
  * `replicas` (the stage's) gives a disaggregated stage's decode pool what the prefill
  * pool leaves when `decode.replicas` is not given.
@@ -126,5 +142,6 @@ export function resolveLlmStage(spec: LlmStageSpec, tokens: TokensSpec, slo: { t
             linkLatencyS: spec.disaggregated.link.latency,
           }
         : null,
+    quality: llmQualityOf(step),
   };
 }

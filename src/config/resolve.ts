@@ -21,9 +21,13 @@
  * | `stages[].service`               | the catalog model's profile on the hardware's device, ÷ its speed |
  * | `stages[].autoscale`             | `syncPeriod` 15, `scaleUpWindow` 0, `scaleDownWindow` 300, `tolerance` 0.1; no `behavior`: no rate limit |
  * | `stages[].autoscale.behavior`    | Kubernetes' (`HPA_DEFAULT_BEHAVIOR`): up Max of +4 pods or +100 % per 15 s, down 100 % per 15 s |
- * | `stages[].cache`                 | `policy` lru, `ttl` none (Infinity), `ttlResetOnHit` false |
+ * | `stages[].autoscale.coldStart` (an `llm:` stage) | the model load, deterministic: weight bytes ÷ `llm.loadBandwidthGBps` (src/config/llm-load.ts) |
+ * | `stages[].llm.loadBandwidthGBps` | 1.048576 GB/s = 1,000 MiB/s, an AWS EBS gp3 volume's provisioned maximum (`LLM_LOAD_DEFAULTS`, source there) |
+ * | `stages[].cache`                 | `policy` lru, `ttl` none (Infinity), `ttlResetOnHit` false, no `partitions` (one shared cache) |
+ * | `classes[].users`                | the scenario's `users` (null)            |
  * | `stages[].faults`                | no random failures, no outages, `crew` unlimited, `inFlight` lost |
  * | `stages[].fallback`              | a trigger not given never fires (Infinity) |
+ * | `stages[].escalate`              | none: every answered request goes on (null) |
  * | candidates reaching a stage     | what the main path's stages before it set (1 at the start and off the path) |
  * | `stages[].precompute`            | `base` 0, `start` warm, `quality` unknown (NaN) |
  * | `stages[].llm` (an LLM stage)    | vLLM's scheduler settings (`LLM_DEFAULTS`), the profile's KV blocks and GPU price, routing `least-outstanding` |
@@ -39,8 +43,10 @@ import { classSlo } from './classes.ts';
 import { latencySlo, waitSlo } from './slo.ts';
 import { hardwareCatalog, modelCatalog } from './catalog-refs.ts';
 import type { Scenario, StageSpec } from './schema.ts';
-import type { DistributionSpec, DivertDescription, ScalingBehaviorDescription, ScalingRulesDescription, StageDescription, StationKind, SystemDescription } from './description.ts';
+import type { CachePartitionDescription, DistributionSpec, DivertDescription, ScalingBehaviorDescription, ScalingRulesDescription, StageDescription, StationKind, SystemDescription } from './description.ts';
 import { resolveLlmHardware, resolveLlmStage, LLM_NO_SERVICE } from './resolve-llm.ts';
+import { splitCapacity, type PartitionsSpec } from './cache-partitions.ts';
+import { modelLoadColdStart } from './llm-load.ts';
 
 /** What `resolveScenario` takes: a scenario that passed validation (`src/config/schema.ts`). */
 export type ValidatedScenario = Scenario;
@@ -103,8 +109,13 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
   // Candidates a request carries into each main-path stage (retrieval stages set them, filters keep fewer).
   const candidatesIn = new Map<string, number>();
   let carried = 1;
+  // Main-path stages after a cascade's escalating stage see only the escalated share.
+  const escalatedTo = new Set<string>();
+  let escalated = false;
   for (const sp of scenario.stages) {
     if (standby.has(sp.name)) continue;
+    if (escalated) escalatedTo.add(sp.name);
+    if (sp.escalate !== undefined) escalated = true;
     candidatesIn.set(sp.name, carried);
     if (sp.candidates !== undefined) carried = sp.candidates;
     if (sp.keep !== undefined) carried = Math.min(carried, sp.keep);
@@ -123,6 +134,7 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
     }
     const a = sp.autoscale;
     const pre = sp.precompute;
+    const llm = sp.llm !== undefined ? resolveLlmStage(sp.llm, scenario.tokens!, llmSlo, sp.replicas) : null;
     return {
       name: sp.name,
       index,
@@ -137,11 +149,11 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
       systemDeadlineS,
       service,
       ack: sp.buffer?.ack ?? null,
-      llm: sp.llm !== undefined ? resolveLlmStage(sp.llm, scenario.tokens!, llmSlo, sp.replicas) : null,
+      llm,
       fanout: sp.fanout ? { shards: sp.fanout.shards, quorum: sp.fanout.quorum ?? sp.fanout.shards, hedgeAfterS: sp.fanout.hedgeAfter ?? Infinity, hedgeBudget: sp.fanout.hedgeBudget ?? Infinity, tied: sp.fanout.tied ? { cancel: sp.fanout.tied.cancel } : null } : null,
       model: model !== undefined ? { name: sp.model!, entry: model } : null,
       hardware: sp.llm !== undefined ? resolveLlmHardware(sp.llm, sp.replicas) : hw !== undefined ? { name: sp.hardware!, entry: hw } : null,
-      quality: model?.quality.value ?? NaN,
+      quality: model?.quality.value ?? llm?.quality?.value ?? NaN,
       autoscale: a
         ? {
             metric: a.metric,
@@ -152,7 +164,8 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
             scaleUpWindowS: a.scaleUpWindow ?? a.behavior?.scaleUp?.stabilizationWindowSeconds ?? AUTOSCALE_DEFAULTS.scaleUpWindowS,
             scaleDownWindowS: a.scaleDownWindow ?? a.behavior?.scaleDown?.stabilizationWindowSeconds ?? AUTOSCALE_DEFAULTS.scaleDownWindowS,
             tolerance: a.tolerance ?? AUTOSCALE_DEFAULTS.tolerance,
-            coldStart: a.coldStart,
+            // Validation requires a coldStart on every stage but an llm: stage whose weights are known.
+            coldStart: a.coldStart ?? modelLoadColdStart(sp.llm!),
             behavior: a.behavior
               ? { scaleUp: rulesOf(a.behavior.scaleUp, HPA_DEFAULT_BEHAVIOR.scaleUp), scaleDown: rulesOf(a.behavior.scaleDown, HPA_DEFAULT_BEHAVIOR.scaleDown) }
               : null,
@@ -168,11 +181,19 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
           }
         : null,
       cache: sp.cache
-        ? { capacity: sp.cache.capacity, policy: sp.cache.policy ?? 'lru', ttlS: sp.cache.ttl ?? Infinity, ttlResetOnHit: sp.cache.ttlResetOnHit ?? false, hit: sp.cache.hit }
+        ? {
+            capacity: sp.cache.capacity,
+            policy: sp.cache.policy ?? 'lru',
+            ttlS: sp.cache.ttl ?? Infinity,
+            ttlResetOnHit: sp.cache.ttlResetOnHit ?? false,
+            hit: sp.cache.hit,
+            partitions: partitionsOf(sp.cache.capacity, sp.cache.partitions, scenario.classes?.map((c) => c.name) ?? []),
+          }
         : null,
       fallback: sp.fallback
-        ? { queueLength: sp.fallback.queueLength ?? Infinity, estimatedWaitS: sp.fallback.estimatedWait ?? Infinity, target: divertOf(sp.fallback) }
+        ? { queueLength: sp.fallback.queueLength ?? Infinity, estimatedWaitS: sp.fallback.estimatedWait ?? Infinity, estimatedTtftS: sp.fallback.estimatedTtft ?? Infinity, target: divertOf(sp.fallback) }
         : null,
+      escalate: sp.escalate !== undefined ? { share: sp.escalate.share } : null,
       precompute: pre
         ? {
             everyS: pre.every,
@@ -191,7 +212,7 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
       candidatesIn: candidatesIn.get(sp.name) ?? 1,
       standby: standby.has(sp.name),
       // A stage serving only some classes sees only part of the traffic, like one behind a cache.
-      shielded: sp.cache !== undefined || sp.fallback !== undefined || sp.precompute !== undefined || sp.classes !== undefined,
+      shielded: sp.cache !== undefined || sp.fallback !== undefined || sp.precompute !== undefined || sp.classes !== undefined || escalatedTo.has(sp.name),
       classes: sp.classes?.map((n) => scenario.classes!.findIndex((c) => c.name === n)) ?? null,
       discipline: { policy: sp.discipline?.policy ?? 'fifo', by: sp.discipline?.by ?? null },
     };
@@ -242,7 +263,16 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
           shedAtQueueLength: c.shedAt?.queueLength ?? Infinity,
           shedAtEstimatedWaitS: c.shedAt?.estimatedWait ?? Infinity,
           maxInFlight: c.maxInFlight ?? Infinity,
+          users: c.users ? { count: c.users.count, zipf: c.users.zipf ?? 0, newUserShare: c.users.newUserShare ?? 0 } : null,
         };
       }) ?? null,
   };
+}
+
+/** A cache's partitions in class order, each its whole share of the capacity; null without. */
+function partitionsOf(capacity: number, p: PartitionsSpec | undefined, classNames: readonly string[]): CachePartitionDescription[] | null {
+  if (p === undefined) return null;
+  const named = classNames.flatMap((name, classIndex) => (p.sizes[name] !== undefined ? [{ className: name, classIndex, share: p.sizes[name] }] : []));
+  const caps = splitCapacity(capacity, named.map((n) => n.share));
+  return named.map((n, k) => ({ ...n, capacity: caps[k]! }));
 }

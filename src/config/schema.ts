@@ -8,13 +8,14 @@ import { intactView } from './validate.ts';
 import { distributionSpec } from './distributions-spec.ts';
 import { autoscaleSpec, bufferSpec, retrySpec, timeSeriesSpec } from './elastic.ts';
 import { checkFaults, faultsSpec } from './faults-spec.ts';
-import { cacheSpec, checkTopology, fallbackSpec, fanoutSpec, precomputeSpec, usersSpec } from './topology.ts';
+import { cacheSpec, checkTopology, escalateSpec, fallbackSpec, fanoutSpec, precomputeSpec, usersSpec } from './topology.ts';
 import { LIMITS, atMost, checkRunLimits, fmtCount } from './limits.ts';
 import { llmStageSpec, tokensSpec } from './llm-schema.ts';
 import { checkLlm } from './llm-checks.ts';
 import { pluginArrivalsSpec } from './plugins.ts';
 import { renewalSpec } from './renewal-spec.ts';
 import { checkClasses, classesSpecOf, disciplineSpec } from './classes.ts';
+import { checkCachePartitions } from './cache-partitions.ts';
 import { routerRegistry, type RouterName } from '../models/routing/index.ts';
 
 // Service-time distributions live in distributions-spec.ts (other spec files use them too).
@@ -271,6 +272,8 @@ const stageSpec = z.strictObject({
   keep: positiveInt().optional(),
   cache: cacheSpec.optional(),
   fallback: fallbackSpec.optional(),
+  /** A cascade: the share of this stage's answered requests that go on to the next stage; the others leave the path. */
+  escalate: escalateSpec.optional(),
   precompute: precomputeSpec.optional(),
   fanout: fanoutSpec.optional(),
   /** A token-level LLM engine per replica (src/config/llm-schema.ts, docs/llm-scheduler.md). */
@@ -334,6 +337,7 @@ export const scenarioSchema = z
     checkTopology(s, ctx);
     checkLlm(s, ctx);
     checkClasses(s, ctx);
+    checkCachePartitions(s, ctx);
     if (s.stop === undefined && s.arrivals.process !== 'trace') {
       ctx.addIssue({ code: 'custom', path: ['stop'], message: 'missing: give stop: { requests: N } or { duration: "10m" } (only a trace replay may end with its file)' });
     }

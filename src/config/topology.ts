@@ -3,6 +3,7 @@ import { distributionSpec } from './distributions-spec.ts';
 import { duration, nonNegativeInt, nonNegativeNumber, positiveDuration, positiveInt, show } from './fields.ts';
 import { LIMITS, atMost } from './limits.ts';
 import { CACHE_POLICIES, type CachePolicyName } from '../models/cache-policies.ts';
+import { partitionsSpec } from './cache-partitions.ts';
 
 /** Who sends requests: `count` known users with Zipf (`zipf: s`) or uniform (`zipf: 0`) popularity. */
 export const usersSpec = z
@@ -34,7 +35,7 @@ function exactlyOneTarget(v: { to?: string | undefined; heuristic?: unknown }, c
 /**
  * A cache in front of a stage over user keys: capacity in entries, eviction `policy`
  * (`lru` by default, `fifo`, `random`, `lfu`), optional TTL (`ttlResetOnHit`: a hit
- * restarts it), hit latency.
+ * restarts it), hit latency, and optional `partitions` by class (`cache-partitions.ts`).
  */
 export const cacheSpec = z
   .strictObject({
@@ -47,6 +48,7 @@ export const cacheSpec = z
     ttl: positiveDuration().optional(),
     ttlResetOnHit: z.boolean({ error: (iss) => `expected true or false, got ${show(iss.input)}` }).optional(),
     hit: distributionSpec,
+    partitions: partitionsSpec.optional(),
   })
   .superRefine((c, ctx) => {
     if (c.ttlResetOnHit !== undefined && c.ttl === undefined) {
@@ -54,15 +56,25 @@ export const cacheSpec = z
     }
   });
 
-/** Degrade when the stage is loaded: queue length at or above `queueLength`, or estimated wait above `estimatedWait`. */
+/**
+ * Degrade when the stage is loaded: queue length at or above `queueLength`, estimated wait
+ * above `estimatedWait`, or (an LLM stage) estimated time to first token above `estimatedTtft`.
+ */
 export const fallbackSpec = z
-  .strictObject({ queueLength: nonNegativeInt().optional(), estimatedWait: duration().optional(), ...divertSpec })
+  .strictObject({ queueLength: nonNegativeInt().optional(), estimatedWait: duration().optional(), estimatedTtft: duration().optional(), ...divertSpec })
   .superRefine((f, ctx) => {
     exactlyOneTarget(f, ctx);
-    if (f.queueLength === undefined && f.estimatedWait === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'give a trigger: queueLength (requests waiting) or estimatedWait (a duration)' });
+    if (f.queueLength === undefined && f.estimatedWait === undefined && f.estimatedTtft === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'give a trigger: queueLength (requests waiting), estimatedWait (a duration) or, on an LLM stage, estimatedTtft (a duration)' });
     }
   });
+
+/** A cascade's step up: the share of the stage's answered requests that go on to the next stage (the others leave with its answer). */
+export const escalateSpec = z.strictObject({
+  share: z
+    .number({ error: (iss) => `expected a share of the stage's requests in [0, 1], e.g. 0.2, got ${show(iss.input)}` })
+    .refine((v) => Number.isFinite(v) && v >= 0 && v <= 1, { error: (iss) => `a share of the stage's requests is in [0, 1], got ${show(iss.input)}` }),
+});
 
 /**
  * Batch precompute: a job every `every` scores the whole population on `workers`
@@ -128,12 +140,14 @@ function shownCycle(names: readonly string[]): string {
 /** The part of a scenario the topology checks read. */
 interface TopologyUser {
   users?: { count: number } | undefined;
+  classes?: Array<{ users?: unknown }> | undefined;
   stages: Array<{
     name: string;
     candidates?: number | undefined;
     keep?: number | undefined;
     cache?: unknown;
     fallback?: { to?: string | undefined } | undefined;
+    escalate?: unknown;
     precompute?: { miss: { to?: string | undefined }; every: number; hardware?: string | undefined } | undefined;
     fanout?: { shards: number; quorum?: number | undefined } | undefined;
     autoscale?: unknown;
@@ -150,6 +164,8 @@ export function checkTopology(s: TopologyUser, ctx: z.RefinementCtx): void {
   const names = s.stages.map((st) => st.name);
   const known = new Set(names);
   const targetOf = new Map<string, string>();
+  // A cache needs keys: the scenario's users, or every class its own.
+  const everyClassKeyed = s.classes?.every((c) => c.users !== undefined) === true;
   s.stages.forEach((st, i) => {
     const at = (...p: Array<string | number>) => ['stages', i, ...p];
     for (const [key, to] of [
@@ -162,7 +178,7 @@ export function checkTopology(s: TopologyUser, ctx: z.RefinementCtx): void {
       else if (!known.has(to)) ctx.addIssue({ code: 'custom', path, message: `names no stage: ${show(to)} (stages: ${someNames(names)})` });
       else targetOf.set(st.name, to);
     }
-    if ((st.cache !== undefined || st.precompute !== undefined) && s.users === undefined) {
+    if ((st.cache !== undefined || st.precompute !== undefined) && s.users === undefined && !(st.cache !== undefined && everyClassKeyed)) {
       ctx.addIssue({ code: 'custom', path: at(st.cache !== undefined ? 'cache' : 'precompute'), message: 'needs users: { count: N } so that requests carry user keys' });
     }
     if (st.fanout?.quorum !== undefined && st.fanout.quorum > st.fanout.shards) {
@@ -201,6 +217,20 @@ export function checkTopology(s: TopologyUser, ctx: z.RefinementCtx): void {
   }
   // Candidates along the main path (standby stages are off it): a filter cannot keep more than arrive.
   const standby = new Set(targetOf.values());
+  // A cascade escalates to the next main-path stage: there must be one, and a standby stage is not on the path.
+  const mainIdx = s.stages.map((st, i) => (standby.has(st.name) ? -1 : i)).filter((i) => i >= 0);
+  s.stages.forEach((st, i) => {
+    // A standby stage has no node in front of it: a cache there would never be looked up.
+    if (st.cache !== undefined && standby.has(st.name)) {
+      ctx.addIssue({ code: 'custom', path: ['stages', i, 'cache'], message: `"${st.name}" is a fallback or miss target: what is diverted to it bypasses any cache in front of it (put the cache on the stage that diverts)` });
+    }
+    if (st.escalate === undefined) return;
+    if (standby.has(st.name)) {
+      ctx.addIssue({ code: 'custom', path: ['stages', i, 'escalate'], message: `"${st.name}" is a fallback or miss target, off the main path: it has no next stage to escalate to` });
+    } else if (mainIdx[mainIdx.length - 1] === i) {
+      ctx.addIssue({ code: 'custom', path: ['stages', i, 'escalate'], message: `"${st.name}" is the last stage of the path: there is no next stage to escalate to (add the larger model's stage after it)` });
+    }
+  });
   let carried = 1;
   s.stages.forEach((st, i) => {
     if (standby.has(st.name)) return;

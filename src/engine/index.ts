@@ -10,5 +10,6 @@ export { FifoCache } from './fifo-cache.ts';
 export { RandomCache } from './random-cache.ts';
 export { LfuCache } from './lfu-cache.ts';
 export type { KeyCache, CacheExpiry } from './key-cache.ts';
+export { SlotCache } from './slot-cache.ts';
 export { meanCi95, tCritical95 } from './stats/confidence.ts';
 export { selectKth } from './stats/select.ts';

@@ -1,4 +1,4 @@
-import seedrandom from 'seedrandom';
+import { alea } from './alea.ts';
 
 /** A uniform random source on [0, 1), the d3-random `source` contract. */
 export type Rng = () => number;
@@ -12,8 +12,8 @@ export type Seed = number | string;
  * only on the root seed and its own name, so adding a component never shifts the
  * draws of another; this is what makes common random numbers across variants work.
  *
- * Each stream is an Alea generator (seedrandom) seeded with `"<root>/<name>"`; we
- * use its 53-bit `double()` so that no distribution's tail is cut at 2^-32.
+ * Each stream is an Alea generator (`alea.ts`, seedrandom's algorithm) seeded with
+ * `"<root>/<name>"`, drawing 53-bit doubles so that no distribution's tail is cut at 2^-32.
  */
 export class RandomStreams {
   private readonly used = new Set<string>();
@@ -32,7 +32,6 @@ export class RandomStreams {
 
   /** A stream for `name` under `rootSeed`, outside any run (tests, derived seeds). */
   static independent(rootSeed: Seed, name: string): Rng {
-    const prng = seedrandom.alea(`${String(rootSeed)}/${name}`);
-    return prng.double;
+    return alea(`${String(rootSeed)}/${name}`);
   }
 }

@@ -13,8 +13,10 @@ import { planBracket, type PoolShape } from './plan-bracket.ts';
 import type { ScenarioSource } from './variants.ts';
 import type { EarlyStopOutcome } from './early-stop.ts';
 import type { PlanBracket } from './plan-bracket.ts';
-import { parseVary, type Vary } from './vary.ts';
+import { combinations, parseVary, type Vary } from './vary.ts';
 import { meetsObjective, planObjective, type AttainmentCheck, type PlanObjective } from './plan-objective.ts';
+import { resolveScenario } from '../config/resolve.ts';
+import { deploymentFit, pricePerReplicaSet, type DoesNotFit } from './llm-grid.ts';
 
 /** One configuration the planner tried: simulated, or refused without simulation. */
 export interface PlanPoint {
@@ -32,6 +34,8 @@ export interface PlanPoint {
   cost: number;
   /** Set when the probe stopped before the end of its run because its verdict was already decided (`early-stop.ts`). */
   earlyStop?: EarlyStopOutcome;
+  /** Set when the configuration cannot be deployed (its model does not fit its GPUs, say): skipped without simulation, its cost NaN. */
+  doesNotFit?: DoesNotFit;
 }
 
 /** The bisection's answer with its evidence. */
@@ -41,7 +45,15 @@ export interface PlanSearch {
   /** The same configuration with one replica fewer (it fails: that is why `best` is the minimum). */
   nextCheaper: PlanPoint | undefined;
   /** The minimum found for each combination of the listed values (or its failure at the top of the range). */
-  perCombination: Array<{ assignment: Record<string, number | string>; minimum: PlanPoint | undefined; largestTried: PlanPoint; bracket?: PlanBracket }>;
+  perCombination: Array<{
+    assignment: Record<string, number | string>;
+    minimum: PlanPoint | undefined;
+    /** The top of the range as tried; for a combination that does not fit, a point not simulated carrying `doesNotFit`. */
+    largestTried: PlanPoint;
+    bracket?: PlanBracket;
+    /** Why the combination was skipped without simulation (`llm-grid.ts`); undefined when it was searched. */
+    doesNotFit?: DoesNotFit;
+  }>;
   /** Every configuration simulated (each with its replications). */
   evaluated: PlanPoint[];
   /** Configurations refused as overloaded without simulation. */
@@ -71,12 +83,8 @@ export interface PlanSearchOptions {
   evaluateMany?: (assignments: Array<Record<string, number | string>>) => Promise<Array<Aggregate | ProbeOutcome>>;
   /** The shares a configuration must reach (`plan-objective.ts`); default: `slo.attainment` at least `sloFraction`. */
   checks?: readonly AttainmentCheck[];
-}
-
-function combinations(lists: readonly Vary[]): Array<Record<string, number | string>> {
-  let out: Array<Record<string, number | string>> = [{}];
-  for (const v of lists) out = out.flatMap((a) => v.values.map((x) => ({ ...a, [v.path]: x })));
-  return out;
+  /** Why a combination of the listed values cannot be deployed at any count (`deploymentFit`), or undefined: such a combination is skipped, not searched. */
+  skip?: (combo: Record<string, number | string>) => DoesNotFit | undefined;
 }
 
 /** The `parallel` counts splitting the open interval (fail, pass) evenly (bisection's midpoint for one). */
@@ -152,6 +160,11 @@ export async function planCheapest(count: Vary, lists: readonly Vary[], sloFract
     const withCount = (c: number) => ({ ...combo, [count.path]: c });
     const lo0 = count.lo!;
     const hi = count.hi!;
+    const unfit = options.skip?.(combo);
+    if (unfit !== undefined) {
+      perCombination.push({ assignment: combo, minimum: undefined, largestTried: { assignment: withCount(hi), meets: false, cost: NaN, doesNotFit: unfit }, doesNotFit: unfit });
+      continue;
+    }
     // The smallest count not refused (refusal is monotone: fewer replicas, more load).
     let a = lo0;
     let b = hi + 1;
@@ -216,6 +229,12 @@ export interface PlanSpec {
   slo?: string;
   /** Sets `arrivals.qps`. */
   qps?: number;
+  /**
+   * One count to size (`stages.llm.replicas=1..16`) and lists to choose among
+   * (`stages.x.hardware=a,b`); `llm.<key>` names the one LLM stage's roofline key
+   * (`llm.gpu=h200,l4`, `llm.tp=1,2`, `llm.weights=bf16,fp8`, `llm.replicas=1..16`:
+   * `llm-grid.ts`). A combination that cannot be deployed is skipped (`doesNotFit`).
+   */
   vary: readonly string[];
   set?: readonly Override[];
   /** Probes run at once (on the runner's worker threads) when each has one replication; default 1. */
@@ -248,6 +267,36 @@ export interface PlanResult extends PlanSearch {
   count: Vary;
   /** The scenario of `best` as simulated (undefined when nothing meets the SLO). */
   bestScenario: Scenario | undefined;
+  /** The listed values chosen among (`--vary path=a,b`), in the order given. */
+  lists: Vary[];
+}
+
+/** How a configuration of a plan's grid fared. */
+export type PlanVerdict = 'cheapest' | 'meets' | 'misses' | 'overloaded' | 'does not fit' | 'cannot split' | 'no price';
+
+/**
+ * One combination of the listed values as a row (`plan --json`'s `configurations`, the
+ * table of an LLM plan): its fewest replicas meeting the objective and their figures, or,
+ * when no count in the range meets it, the top of the range's; nulls where a figure does
+ * not apply (no LLM stage, no price, not simulated).
+ */
+export interface PlanConfigurationJson {
+  /** The listed values (without the count). */
+  assignment: Record<string, number | string>;
+  /** The count the row's figures are at: the fewest that meets, else the top of the range; null when skipped. */
+  count: number | null;
+  meets: boolean;
+  verdict: PlanVerdict;
+  costPerHourUsd: number | null;
+  perMillionOutputTokensUsd: number | null;
+  ttftP99Ms: number | null;
+  tpotP99Ms: number | null;
+  /** Time-averaged share of KV blocks in use (mean over replicas). */
+  kvUtilization: number | null;
+  /** End-to-end p99 (ms). */
+  p99Ms: number | null;
+  /** Why it was skipped without simulation. */
+  doesNotFit?: DoesNotFit;
 }
 
 /** One configuration as `plan --json` prints it. */
@@ -272,12 +321,14 @@ export interface PlanJson {
   replications: number;
   best: PlanPointJson | null;
   nextCheaper: PlanPointJson | null;
-  perCombination: Array<{ assignment: Record<string, number | string>; minimum: PlanPointJson | null; closedForms?: PlanBracket }>;
+  perCombination: Array<{ assignment: Record<string, number | string>; minimum: PlanPointJson | null; closedForms?: PlanBracket; doesNotFit?: DoesNotFit }>;
   simulations: number;
   /** Configurations refused as overloaded without simulation. */
   refusedWithoutSimulation: number;
   /** Simulations stopped before their run's end because their verdict was decided. */
   stoppedEarly: number;
+  /** With listed values: one row per combination, cheapest meeting first, then those that miss, then those skipped (`planConfigurations`). */
+  configurations?: PlanConfigurationJson[];
 }
 
 /** Describes an assignment as `path=value, path=value`. */
@@ -285,6 +336,30 @@ export function describeAssignment(a: Record<string, number | string>): string {
   return Object.entries(a)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
+}
+
+/**
+ * Which combinations of a plan's lists are skipped: those that cannot be deployed
+ * (`deploymentFit`: the model does not fit, or the TP cannot split it), and, when some
+ * are priced, those whose hardware has no price (cost would compare dollars with
+ * replica counts). `at` gives a combination's scenario (at any count: fit does not depend on it).
+ */
+function gridSkips(combos: ReadonlyArray<Record<string, number | string>>, at: (combo: Record<string, number | string>) => Scenario): (combo: Record<string, number | string>) => DoesNotFit | undefined {
+  const found = new Map<string, DoesNotFit | undefined>();
+  const prices = new Map<string, number>();
+  for (const c of combos) {
+    const fit = deploymentFit(at(c));
+    found.set(JSON.stringify(c), fit);
+    if (fit === undefined) prices.set(JSON.stringify(c), pricePerReplicaSet(at(c)));
+  }
+  if ([...prices.values()].some((p) => p > 0)) {
+    for (const [key, price] of prices) {
+      if (price > 0) continue;
+      const unpriced = resolveScenario(at(JSON.parse(key) as Record<string, number | string>)).stages.filter((st) => st.hardware === null).map((st) => st.name);
+      found.set(key, { stage: unpriced.join(', '), kind: 'unpriced', gpusPerReplica: null, message: `no on-demand price for the hardware of ${unpriced.join(', ')} in the catalog, while other configurations are priced: their costs would not compare` });
+    }
+  }
+  return (combo) => found.get(JSON.stringify(combo));
 }
 
 /** The overload warning of a scenario, read without running it, and its hourly bill at its replica counts. */
@@ -387,8 +462,10 @@ export async function plan(source: ScenarioSource, spec: PlanSpec, settings: Exp
     }
     return r;
   };
+  const skip = lists.length > 0 ? gridSkips(combinations(lists), (combo) => scenarioAt({ ...combo, [count.path]: count.hi! })) : undefined;
   const search = await planCheapest(count, lists, slo.fraction, async (a) => (await evaluateMany([a]))[0]!, {
     evaluateMany,
+    ...(skip ? { skip } : {}),
     checks: objective.checks,
     parallel: replications === 1 ? (spec.parallel ?? 1) : 1,
     refuse: (a) => {
@@ -407,7 +484,7 @@ export async function plan(source: ScenarioSource, spec: PlanSpec, settings: Exp
         }),
   });
   const bestScenario = search.best ? scenarios.get(JSON.stringify(search.best.assignment)) : undefined;
-  return { ...search, slo, objective, qps: spec.qps ?? null, replications, count, bestScenario };
+  return { ...search, slo, objective, qps: spec.qps ?? null, replications, count, bestScenario, lists };
 }
 
 /** The JSON contract of a plan result (what `plan --json` prints). */
@@ -430,9 +507,47 @@ export function planJson(r: PlanResult): PlanJson {
     replications: r.replications,
     best: pt(r.best),
     nextCheaper: pt(r.nextCheaper),
-    perCombination: r.perCombination.map((c) => ({ assignment: c.assignment, minimum: pt(c.minimum), ...(c.bracket ? { closedForms: c.bracket } : {}) })),
+    perCombination: r.perCombination.map((c) => ({ assignment: c.assignment, minimum: pt(c.minimum), ...(c.bracket ? { closedForms: c.bracket } : {}), ...(c.doesNotFit ? { doesNotFit: c.doesNotFit } : {}) })),
     simulations: r.evaluated.length,
     refusedWithoutSimulation: r.refused.length,
     stoppedEarly: r.evaluated.filter((p) => p.earlyStop !== undefined).length,
+    ...(r.lists.length > 0 ? { configurations: planConfigurations(r) } : {}),
   };
+}
+
+const SKIP_VERDICT: Record<DoesNotFit['kind'], PlanVerdict> = { memory: 'does not fit', split: 'cannot split', unpriced: 'no price' };
+
+/**
+ * The rows of a plan over listed values: each combination's fewest replicas meeting the
+ * objective with their figures (the cheapest marked), or the top of the range's when none
+ * meets; those meeting first by hourly cost, then those that miss, then those skipped.
+ */
+export function planConfigurations(r: PlanResult): PlanConfigurationJson[] {
+  const num = (p: PlanPoint, path: string): number | null => {
+    const v = p.aggregate ? estimateAt(p.aggregate.figures, path)?.mean : undefined;
+    return v !== undefined && Number.isFinite(v) ? v : null;
+  };
+  const rows = r.perCombination.map((c): PlanConfigurationJson & { order: number; sortCost: number } => {
+    const p = c.minimum ?? c.largestTried;
+    const skipped = c.doesNotFit;
+    const verdict: PlanVerdict = skipped ? SKIP_VERDICT[skipped.kind] : c.minimum === undefined ? (p.overloaded !== undefined ? 'overloaded' : 'misses') : c.minimum === r.best ? 'cheapest' : 'meets';
+    return {
+      assignment: c.assignment,
+      count: skipped ? null : Number(p.assignment[r.count.path]),
+      meets: c.minimum !== undefined,
+      verdict,
+      costPerHourUsd: r.costIsReplicas || !Number.isFinite(p.cost) ? null : p.cost,
+      perMillionOutputTokensUsd: num(p, 'llm.cost.perMillionOutputTokensUsd'),
+      ttftP99Ms: num(p, 'llm.ttftMs.p99'),
+      tpotP99Ms: num(p, 'llm.tpotMs.p99'),
+      kvUtilization: num(p, 'llm.kvUtilization.mean'),
+      p99Ms: num(p, 'latencyMs.p99'),
+      ...(skipped ? { doesNotFit: skipped } : {}),
+      order: skipped ? 2 : c.minimum === undefined ? 1 : 0,
+      sortCost: p.cost,
+    };
+  });
+  // Stable: ties keep the order of the lists.
+  rows.sort((a, b) => a.order - b.order || (a.order === 0 ? a.sortCost - b.sortCost : 0));
+  return rows.map(({ order: _order, sortCost: _cost, ...row }) => row);
 }

@@ -1,3 +1,4 @@
+import { InputError } from '../config/errors.ts';
 import { applyOverrides, type Override } from '../config/overrides.ts';
 import { COST } from '../models/metrics/run-cost.ts';
 import { LATENCY } from '../models/metrics/run-latency.ts';
@@ -6,7 +7,8 @@ import type { Scenario } from '../config/schema.ts';
 import { aggregate, estimateAt, type Aggregate, type RunEstimates } from './aggregate.ts';
 import { checkReplications, rootSeed, runConfigurations, type ExperimentSettings } from './runner.ts';
 import { declaredVariants, type ScenarioSource } from './variants.ts';
-import { parseVary, type Vary } from './vary.ts';
+import { combinations, parseVary, type Vary } from './vary.ts';
+import { deploymentFit, gridLabel, type DoesNotFit } from './llm-grid.ts';
 import { meetsObjective, planObjective } from './plan-objective.ts';
 
 /** One point of a sweep: the varied value and what replications of it gave. */
@@ -15,6 +17,15 @@ export interface SweepPoint {
   aggregate: Aggregate;
   /** The configuration the point ran (for theory beside it; not in the JSON contract). */
   scenario?: Scenario;
+  /** In a grid sweep (several `--vary`), the value of each varied path; `x` is its label. */
+  assignment?: Record<string, number | string>;
+}
+
+/** A grid point not simulated: its configuration cannot be deployed (`llm-grid.ts`). */
+export interface SweepSkipped {
+  x: string;
+  assignment: Record<string, number | string>;
+  doesNotFit: DoesNotFit;
 }
 
 /** A sweep's reading: the knee of the latency curve and the highest load within the SLO. */
@@ -24,6 +35,8 @@ export interface SweepAnalysis {
   /** The highest x whose SLO was met (attainment ≥ the objective), when the scenario has one. */
   maxXMeetingSlo: number | string | undefined;
   sloTarget: string | undefined;
+  /** In a grid sweep: the point meeting the objective at the lowest hourly cost (priced points only when any is priced); undefined otherwise. */
+  cheapestMeetingSlo?: number | string | undefined;
 }
 
 /**
@@ -91,6 +104,8 @@ export interface SweepCurve {
   name: string;
   points: SweepPoint[];
   analysis: SweepAnalysis;
+  /** In a grid sweep: the points skipped because they cannot be deployed. */
+  skipped?: SweepSkipped[];
 }
 
 /** Where the first two configurations' order flips along the sweep (undefined: it never does). */
@@ -109,12 +124,16 @@ export interface SweepResult {
   slo: Scenario['slo'] | null;
   curves: SweepCurve[];
   crossings: SweepCrossings | undefined;
+  /** Every varied path when the sweep is a grid (several `--vary`; `vary` then joins them with " × "). */
+  grid?: string[];
 }
 
 /** One curve as `sweep --json` prints it. */
 export interface SweepCurveJson {
-  points: Array<{ x: number | string; figures: RunEstimates }>;
+  points: Array<{ x: number | string; figures: RunEstimates; assignment?: Record<string, number | string> }>;
   analysis: SweepAnalysis;
+  /** In a grid sweep: the configurations that cannot be deployed (not simulated). */
+  doesNotFit?: SweepSkipped[];
 }
 
 /** What `sweep --json` prints for a file with variants: every variant's curve and their crossings. */
@@ -125,14 +144,20 @@ export interface SweepVariantsJson {
   crossings: SweepCrossings | undefined;
 }
 
-/** What `sweep --json` prints: one curve's points, or every variant's (`'variants' in json` tells which). */
-export type SweepJson = ({ vary: string; replications: number } & SweepCurveJson) | SweepVariantsJson;
+/** What `sweep --json` prints: one curve's points, or every variant's (`'variants' in json` tells which); `grid` lists the varied paths of a grid sweep. */
+export type SweepJson = (({ vary: string; replications: number } & SweepCurveJson) | SweepVariantsJson) & { grid?: string[] };
 
 /** What to sweep: `path=lo..hi` over `steps` points (or `path=a,b,c`), after `set`. */
 export interface SweepSpec {
   vary: string;
   steps: number;
   set?: readonly Override[];
+  /**
+   * More values to vary (issue 15: `llm.gpu=h200,h100-sxm`, `llm.tp=1,2`): the sweep
+   * visits every combination with `vary` (a grid), skipping those that cannot be
+   * deployed, and names each point by its values.
+   */
+  grid?: readonly string[];
 }
 
 /** Where the first two variants' order on `path` flips along a sweep (e.g. GPU cheaper per request from this load on). */
@@ -164,6 +189,7 @@ export function sweepValues(source: ScenarioSource, spec: SweepSpec): Vary {
  * numbers), with where the first two variants' cost and p99 orders cross.
  */
 export async function sweep(source: ScenarioSource, spec: SweepSpec, settings: ExperimentSettings = {}): Promise<SweepResult> {
+  if (spec.grid !== undefined && spec.grid.length > 0) return sweepGrid(source, spec, settings);
   const replications = checkReplications(settings.replications ?? 1);
   const set = spec.set ?? [];
   const base = source.validate(set);
@@ -189,9 +215,70 @@ export async function sweep(source: ScenarioSource, spec: SweepSpec, settings: E
   return { vary: vary.path, values: vary.values, replications, slo: base.slo ?? null, curves, crossings };
 }
 
+/**
+ * A sweep over every combination of several values (`vary` and `grid`), for every
+ * declared variant, on the same random numbers: combinations that cannot be deployed
+ * (`deploymentFit`) are listed, not run; each curve names its cheapest point meeting the
+ * objective (by hourly cost, as `plan` chooses).
+ */
+async function sweepGrid(source: ScenarioSource, spec: SweepSpec, settings: ExperimentSettings): Promise<SweepResult> {
+  const replications = checkReplications(settings.replications ?? 1);
+  const set = spec.set ?? [];
+  const base = source.validate(set);
+  const raw = structuredClone(source.raw);
+  applyOverrides(raw, set);
+  const varies = [spec.vary, ...spec.grid!].map((v) => parseVary(v, raw, spec.steps));
+  const paths = varies.map((v) => v.path);
+  const repeated = paths.find((p, i) => paths.indexOf(p) !== i);
+  if (repeated !== undefined) throw new InputError([`--vary ${repeated}: given twice; give each path once with all its values`]);
+  const combos = combinations(varies);
+  const declared = declaredVariants(raw);
+  const named = declared.length > 1;
+  const planned = declared.map((v) => {
+    const ran: Array<{ x: string; assignment: Record<string, number | string>; scenario: Scenario }> = [];
+    const skipped: SweepSkipped[] = [];
+    for (const a of combos) {
+      const x = gridLabel(paths, a);
+      const s = source.validate([...set, ...v.changes, ...Object.entries(a).map(([path, value]) => ({ path, value }))], `${named ? `variants.${v.name}, ` : ''}--vary ${x}`);
+      const unfit = deploymentFit(s);
+      if (unfit !== undefined) skipped.push({ x, assignment: a, doesNotFit: unfit });
+      else ran.push({ x, assignment: a, scenario: s });
+    }
+    return { v, ran, skipped };
+  });
+  const runs = await runConfigurations(planned.flatMap((p) => p.ran.map((r) => r.scenario)), replications, rootSeed(settings.seed, base), settings);
+  let k = 0;
+  const curves = planned.map(({ v, ran, skipped }): SweepCurve => {
+    const points: SweepPoint[] = ran.map((r) => ({ x: r.x, aggregate: aggregate(runs[k++]!), scenario: r.scenario, assignment: r.assignment }));
+    // Points named by their values have no order: no knee, no "highest value within the SLO"; the cheapest meeting it instead.
+    return { name: named ? v.name : '', points, analysis: { ...analyseSweep(points), kneeX: undefined, maxXMeetingSlo: undefined, cheapestMeetingSlo: cheapestMeeting(points) }, skipped };
+  });
+  return { vary: paths.join(' × '), values: combos.map((a) => gridLabel(paths, a)), replications, slo: base.slo ?? null, curves, crossings: undefined, grid: paths };
+}
+
+/** Whether a point meets its scenario's objective (a latency SLO, or an LLM scenario's TTFT/TPOT: `plan-objective.ts`). */
+function pointMeets(p: SweepPoint): boolean {
+  const o = p.scenario !== undefined ? planObjective(undefined, p.scenario.slo) : undefined;
+  return o !== undefined && typeof o !== 'string' && meetsObjective(p.aggregate.figures, o.checks) && !p.aggregate.first.warnings.some((w) => w.includes(' is overloaded: '));
+}
+
+/** The point meeting the objective at the lowest hourly cost (among priced points when any is priced; the first of a tie). */
+function cheapestMeeting(points: readonly SweepPoint[]): number | string | undefined {
+  const cost = (p: SweepPoint) => estimateAt(p.aggregate.figures, COST.perHour.path)?.mean ?? 0;
+  const meeting = points.filter(pointMeets);
+  const priced = meeting.some((p) => cost(p) > 0) ? meeting.filter((p) => cost(p) > 0) : meeting;
+  let best: SweepPoint | undefined;
+  for (const p of priced) if (best === undefined || cost(p) < cost(best)) best = p;
+  return best?.x;
+}
+
 /** The JSON contract of a sweep result (what `sweep --json` prints). */
 export function sweepJson(r: SweepResult): SweepJson {
-  const curve = (c: SweepCurve): SweepCurveJson => ({ points: c.points.map((p) => ({ x: p.x, figures: p.aggregate.figures as RunEstimates })), analysis: c.analysis });
+  const curve = (c: SweepCurve): SweepCurveJson => ({
+    points: c.points.map((p) => ({ x: p.x, figures: p.aggregate.figures as RunEstimates, ...(p.assignment ? { assignment: p.assignment } : {}) })),
+    analysis: c.analysis,
+    ...(c.skipped !== undefined ? { doesNotFit: c.skipped } : {}),
+  });
   const body = r.curves.length === 1 ? curve(r.curves[0]!) : { variants: r.curves.map((c) => ({ name: c.name, ...curve(c) })), crossings: r.crossings };
-  return { vary: r.vary, replications: r.replications, ...body };
+  return { vary: r.vary, replications: r.replications, ...body, ...(r.grid ? { grid: r.grid } : {}) };
 }

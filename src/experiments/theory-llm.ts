@@ -20,6 +20,7 @@ export type LlmFigure = (path: string) => Figure;
 export interface LlmTheoryInput {
   stage: string;
   llm: LlmStageDescription;
+  /** Replicas (an autoscaled stage's time average: fractional). */
   replicas: number;
   /** Requests per second reaching the stage (the offered load). */
   lambda: number;
@@ -51,6 +52,8 @@ function saturatedBatch(config: LlmSchedulerConfig, p: number, o: number) {
 
 const fmt = (x: number, digits = 3): string => (Number.isFinite(x) ? (+x.toPrecision(digits)).toLocaleString('en-US') : String(x));
 const pctOf = (x: number): string => `${(x * 100).toFixed(0)}%`;
+/** "1 replica", "8 replicas", or an autoscaled stage's "6.88 replicas on average". */
+const replicaWords = (r: number): string => (Number.isInteger(r) ? `${r} replica${r === 1 ? '' : 's'}` : `${fmt(r)} replicas on average`);
 
 /**
  * The floor of TTFT at a percentile (the TTFT objective's, else p99): every request's TTFT
@@ -163,7 +166,7 @@ export function llmTheoryRows(input: LlmTheoryInput): TheoryRow[] {
     : 'the offered load is unknown';
   rows.push({
     stage,
-    model: `saturation, ${replicas} replica${replicas === 1 ? '' : 's'}`,
+    model: `saturation, ${replicaWords(replicas)}`,
     quantity: 'output (tokens/s)',
     analytic: satTokens,
     simulated: figure('llm.outputTokensPerS'),
@@ -184,7 +187,7 @@ export function llmTheoryRows(input: LlmTheoryInput): TheoryRow[] {
     quantity: 'running sequences (per replica)',
     analytic: perReplica,
     simulated: running,
-    note: `λ = ${fmt(input.finishedPerS)} req/s finished × W = ${fmt(wS * 1000)} ms (mean E2E − mean wait) over ${replicas} replica${replicas === 1 ? '' : 's'}; simulated: the mean batch per step (a per-step average, blind to idle time); the law is ${scopeText(scopes, 'little')}`,
+    note: `λ = ${fmt(input.finishedPerS)} req/s finished × W = ${fmt(wS * 1000)} ms (mean E2E − mean wait) over ${replicaWords(replicas)}; simulated: the mean batch per step (a per-step average, blind to idle time); the law is ${scopeText(scopes, 'little')}`,
   });
   return rows;
 }

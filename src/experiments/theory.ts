@@ -44,6 +44,11 @@ export interface StageShape {
   loadOver: (fromS: number, toS: number) => StageLoad;
 }
 
+/** What keeps part of the traffic from a shielded stage: something in front of it, or a cascade's escalation before it. */
+function filteredBy(d: StageShape['desc']): 'front' | 'cascade' {
+  return d.cache !== null || d.fallback !== null || d.precompute !== null ? 'front' : 'cascade';
+}
+
 /**
  * The arrival rate a stage's closed form takes, per second, and where it comes from:
  * the long-run rate reaching it (`StageLoad.rateRps`) where that is known before the
@@ -60,7 +65,9 @@ export function stageArrivalRate(st: StageShape, load: StageLoad, overloadedBefo
         ? st.filtered
           ? st.desc.classes !== null
             ? 'the stage serves only some request classes'
-            : 'a cache, fallback or prediction store takes part of the traffic'
+            : filteredBy(st.desc) === 'cascade'
+              ? 'a cascade escalates only a share of the requests to it'
+              : 'a cache, fallback or prediction store takes part of the traffic'
           : 'a cache, fallback or prediction store before it passes an unknown share'
         : st.hedged
           ? 'hedged sub-requests add backup copies'
@@ -95,10 +102,12 @@ export const kindTheories: Partial<Record<StationKind, (input: KindTheoryInput) 
     return llmTheoryRows({
       stage: shape.name,
       llm: shape.desc.llm!,
-      replicas: shape.desc.replicas,
+      // An autoscaled stage's count moves: its time-average ready replicas stand in for it.
+      replicas: shape.desc.autoscale !== null && Number.isFinite(figure(`stages.${shape.name}.meanReplicas`).value) ? figure(`stages.${shape.name}.meanReplicas`).value : shape.desc.replicas,
       lambda,
-      // The run's llm section merges its LLM stages: its figures are this stage's only when it is the one.
-      figure: sameKind === 1 ? figure : () => ({ value: NaN }),
+      // The run's llm section merges its LLM stages: its figures are this stage's only when it
+      // is the one; with several, the per-stage figures (`llm.stages`) give what they hold.
+      figure: sameKind === 1 ? figure : (path) => (PER_STAGE_LLM.test(path) ? figure(path.replace(/^llm\./, `llm.stages.${shape.name}.`)) : { value: NaN }),
       meanWaitMs: simulatedWaitMs,
       // From the same figures as the other sides (over replications, their means), not the first run's.
       finishedPerS: stage !== undefined ? figure(`stages.${shape.name}.completed`).value / figure('measuredS').value : NaN,
@@ -106,6 +115,9 @@ export const kindTheories: Partial<Record<StationKind, (input: KindTheoryInput) 
     });
   },
 };
+
+/** The run's `llm` figures a stage also has of its own under `llm.stages.<name>` (`LlmStageFigures`). */
+const PER_STAGE_LLM = /^llm\.(ttftMs|tpotMs|e2eMs|inputTokensPerS|outputTokensPerS)(\.|$)/;
 
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
 /** Waits below this (1 µs) are zero for any reader: a ratio against one means nothing. */
@@ -171,7 +183,15 @@ export function theoryRows(
     if (st.fanout) breaks.push('each request waits for the slowest of its shards (fan-out)');
     if (st.routing !== 'shared') breaks.push(`each replica has its own queue (${st.routing} routing), which a shared-queue formula overrates`);
     if (st.boundedQueue) breaks.push('the queue is bounded, so drops lighten the load');
-    if (st.filtered) breaks.push(st.desc.classes !== null ? 'the stage serves only some request classes' : 'a cache, fallback or prediction store in front changes who reaches the stage');
+    if (st.filtered) {
+      breaks.push(
+        st.desc.classes !== null
+          ? 'the stage serves only some request classes'
+          : filteredBy(st.desc) === 'cascade'
+            ? 'a cascade escalates only some requests to it'
+            : 'a cache, fallback or prediction store in front changes who reaches the stage',
+      );
+    }
     if (st.scv === undefined) breaks.push('service time depends on request attributes');
     if (result.stages[st.name]?.faults !== undefined) {
       // The figure, not `result`: with replications it is their mean, not the first run's.

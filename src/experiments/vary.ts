@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../config/errors.ts';
 import { closestPath, leafPaths } from './paths.ts';
+import { expandGridPath, isRooflineDefault } from './llm-grid.ts';
 
 /** A `--vary path=...` request: numbers over a range, or a list of values. */
 export interface Vary {
@@ -15,15 +16,17 @@ export interface Vary {
 /**
  * Parses `--vary path=lo..hi` (with `steps` points, evenly spaced; whole numbers when
  * both ends are and the current value is) or `--vary path=a,b,c`. The path must exist
- * in the scenario: a typo gets the closest existing path as a suggestion.
+ * in the scenario: a typo gets the closest existing path as a suggestion. `llm.<key>`
+ * names a key of the one LLM stage's roofline (`llm-grid.ts`), and a roofline key the
+ * file leaves to its default may be varied.
  */
 export function parseVary(text: string, raw: Record<string, unknown>, steps: number): Vary {
   const eq = text.indexOf('=');
   if (eq <= 0) throw new InputError([`--vary ${text}: expected path=lo..hi or path=a,b,c, e.g. --vary arrivals.qps=100..5000`]);
-  const path = text.slice(0, eq).trim();
+  const path = expandGridPath(text.slice(0, eq).trim(), raw);
   const spec = text.slice(eq + 1).trim();
   const leaves = leafPaths(raw);
-  const here = leaves.find((l) => l.path === path);
+  const here = leaves.find((l) => l.path === path) ?? (isRooflineDefault(path, leaves) ? { path, value: undefined } : undefined);
   if (here === undefined) {
     const near = closestPath(path, raw);
     throw new InputError([`--vary ${path}: no such value in the scenario${near ? ` (did you mean ${near}?)` : ''}`]);
@@ -53,4 +56,11 @@ export function parseVary(text: string, raw: Record<string, unknown>, steps: num
     return typeof v === 'number' ? v : s;
   });
   return { path, values, integerRange: false };
+}
+
+/** Every combination of the values of several varies (a plan's lists, a sweep's grid), in their order (the last varies fastest). */
+export function combinations(lists: readonly Vary[]): Array<Record<string, number | string>> {
+  let out: Array<Record<string, number | string>> = [{}];
+  for (const v of lists) out = out.flatMap((a) => v.values.map((x) => ({ ...a, [v.path]: x })));
+  return out;
 }

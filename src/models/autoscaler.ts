@@ -1,12 +1,14 @@
 import type { Sampler, Simulation, Timer } from '../engine/index.ts';
 import type { ScalingBehaviorDescription } from '../config/description.ts';
 import type { ScalableCapacity } from './stations/capacity.ts';
+import { autoscaleMetrics, type AutoscaleMetricName, type MetricReader } from './autoscale-metrics.ts';
 import { policyLabel, scaleDownLimit, scaleUpLimit, type ScaleEvent } from './scaling-policies.ts';
 
 /** Settings of a horizontal autoscaler (seconds). */
 export interface AutoscalerConfig {
-  metric: 'utilization' | 'inflight' | 'queue';
-  /** Desired metric value: a busy share (utilization) or requests per ready replica. */
+  /** A metric of `autoscaleMetrics` (`autoscale-metrics.ts`). */
+  metric: AutoscaleMetricName;
+  /** Desired metric value: a share (utilization, KV utilization) or an amount per ready replica. */
   target: number;
   min: number;
   max: number;
@@ -23,7 +25,7 @@ export interface AutoscalerConfig {
 /** One sync of the autoscaler, for reports and hand checks. */
 export interface ScalingDecision {
   timeS: number;
-  /** Metric averaged over the last sync period (per ready replica, or busy share). */
+  /** Metric averaged over the last sync period (per ready replica, or a share). */
   metric: number;
   ready: number;
   provisioning: number;
@@ -63,12 +65,8 @@ export class Autoscaler {
   /** Changes made within the longest policy period (with `behavior` only). */
   private readonly ups: ScaleEvent[] = [];
   private readonly downs: ScaleEvent[] = [];
-  private lastT = 0;
-  private lastBusy = 0;
-  private lastSlots = 0;
-  private lastQueue = 0;
-  private lastInService = 0;
-  private lastReady = 0;
+  /** The metric's average since the previous sync. */
+  private readonly measure: MetricReader;
 
   /** The most replicas this autoscaler may run. */
   get maxReplicas(): number {
@@ -82,34 +80,8 @@ export class Autoscaler {
     private readonly cfg: AutoscalerConfig,
     private readonly active: () => boolean,
   ) {
-    this.lastT = sim.now;
-    this.snapshot(sim.now);
+    this.measure = autoscaleMetrics[cfg.metric].reader(stage, sim.now);
     sim.schedule(cfg.syncS, this.sync);
-  }
-
-  private snapshot(now: number): void {
-    const st = this.stage.counters;
-    this.lastBusy = st.busy.lifetimeIntegral(now);
-    this.lastSlots = st.slots.lifetimeIntegral(now);
-    this.lastQueue = st.queueLength.lifetimeIntegral(now);
-    this.lastInService = st.inServiceCount.lifetimeIntegral(now);
-    this.lastReady = st.readyReplicas.lifetimeIntegral(now);
-    this.lastT = now;
-  }
-
-  /** The metric's average over the period since the last sync. */
-  private measure(now: number): number {
-    const st = this.stage.counters;
-    const dt = now - this.lastT;
-    const readyTime = st.readyReplicas.lifetimeIntegral(now) - this.lastReady;
-    if (this.cfg.metric === 'utilization') {
-      const slotTime = st.slots.lifetimeIntegral(now) - this.lastSlots;
-      return slotTime > 0 ? (st.busy.lifetimeIntegral(now) - this.lastBusy) / slotTime : 0;
-    }
-    const queueTime = st.queueLength.lifetimeIntegral(now) - this.lastQueue;
-    const total = this.cfg.metric === 'queue' ? queueTime : queueTime + st.inServiceCount.lifetimeIntegral(now) - this.lastInService;
-    // Per ready replica: the time-average count divided by the time-average replicas.
-    return dt > 0 && readyTime > 0 ? total / readyTime : 0;
   }
 
   private readonly sync = (): void => {
@@ -117,7 +89,6 @@ export class Autoscaler {
     const now = this.sim.now;
     const cfg = this.cfg;
     const metric = this.measure(now);
-    this.snapshot(now);
     const ready = this.stage.readyCount;
     const provisioning = this.stage.provisioningCount;
     const current = ready + provisioning;

@@ -9,7 +9,7 @@ export interface CachePolicyOptions extends CacheExpiry {
 
 /**
  * The cache policies a stage's `cache.policy` names. Adding one is a file in
- * `src/engine/` implementing `KeyCache` and a line here (the schema reads the names).
+ * `src/engine/` extending `SlotCache` (its eviction rule only) and a line here (the schema reads the names).
  */
 export const cachePolicyRegistry = {
   lru: (o: CachePolicyOptions): KeyCache => new LruCache(o.capacity, o.ttlS, o.ttlResetOnHit),

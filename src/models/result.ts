@@ -14,6 +14,16 @@ export interface LatencySummaryMs {
   max: number;
 }
 
+/** One class's partition of a stage's cache over the measured span. */
+export interface CachePartitionResult {
+  /** Entries it holds (the shares split into whole entries summing to the capacity). */
+  capacity: number;
+  /** Measured lookups of its class. */
+  lookups: number;
+  /** Share of those that hit; null with none. */
+  hitRatio: number | null;
+}
+
 /** Per-stage figures of a run (measured requests, measured span). */
 export interface StageResult {
   replicas: number;
@@ -56,6 +66,8 @@ export interface StageResult {
   timeInStageMs?: { mean: number; p50: number; p99: number };
   /** Share of lookups that hit the stage's cache (measured requests); null with no lookup. */
   hitRatio?: number | null;
+  /** Partitioned caches (`cache.partitions`, by class): each class's partition, by class name, in class order. */
+  cachePartitions?: Record<string, CachePartitionResult>;
   /** Precompute stages: share of lookups that found a prediction. */
   coverage?: number | null;
   /** Precompute stages: the batch job, and its bill over the measured span. */

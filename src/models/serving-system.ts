@@ -25,11 +25,11 @@ import type { MeasuredSpan } from './metrics/run-collector.ts';
 import { runWarnings } from './run-warnings.ts';
 import { TimeSeriesRecorder, type SeriesResult } from './time-series.ts';
 import { ClassSeriesRecorder } from './metrics/class-series.ts';
-import { makeUserSampler } from './users.ts';
+import { classKeySampler, makeUserSampler } from './users.ts';
 import { makeDistribution } from './service-distribution.ts';
-import { cachePolicyRegistry } from './cache-policies.ts';
+import { cachesOf } from './cache-partitions.ts';
 import { precomputeDurationS } from './precompute-job.ts';
-import type { DivertDescription } from '../config/description.ts';
+import type { DivertDescription, StageDescription } from '../config/description.ts';
 // LLM stages (issue 14): their figures and checks live in their own files.
 import { attachLlmSeries, llmTokenColumns } from './metrics/llm-result.ts';
 // Request classes (issue 16): drawn at the door, measured per class.
@@ -116,7 +116,8 @@ export class ServingSystem implements DropTarget {
   private readonly warmupS: number;
   private readonly onProgress: ((f: number) => void) | undefined;
   private finishedTotal = 0;
-  private readonly userOf: (() => number) | undefined;
+  /** Each class's key draw: its own users' (`classes[].users`), else the scenario's; none without users. */
+  private readonly keyOf: Array<(() => number) | undefined>;
   private readonly entry: (req: Request) => void;
   /** Where a request enters the main path: the first node, or a class gate in front of it. */
   private pathStart: PathTarget = { enter: () => {} };
@@ -178,7 +179,8 @@ export class ServingSystem implements DropTarget {
     this.built = buildStages(system, this.sim, attributeNames);
     this.stages = this.built.map((b) => b.stage);
     const u = system.users;
-    this.userOf = u ? makeUserSampler(u, this.sim.random.stream('users')) : undefined;
+    const shared = u ? makeUserSampler(u, this.sim.random.stream('users')) : undefined;
+    this.keyOf = system.classes?.map((c, k) => (c.users !== null ? classKeySampler(k, c.users, this.sim.random.stream(`users:class:${c.name}`)) : shared)) ?? [shared];
 
     const active = () => !(this.arrivalsDone && this.inFlight === 0);
     for (const b of this.built) {
@@ -244,6 +246,7 @@ export class ServingSystem implements DropTarget {
     );
     this.classSeries = system.classes === null ? undefined : new ClassSeriesRecorder(system.classes.map((c) => c.name), windowS);
     attachLlmSeries(this.stages, windowS);
+    for (const b of this.built) if (b.desc.cache?.partitions && !b.desc.standby) this.series.partitioned(b.desc.index, b.desc.cache.partitions);
     this.nodes = this.buildNodes();
     this.entry = this.pathStart.enter;
     const r = system.retry;
@@ -301,7 +304,8 @@ export class ServingSystem implements DropTarget {
     }
     if (this.onProgress !== undefined && (this.arrivedTotal & (PROGRESS_EVERY - 1)) === 0) this.reportProgress(now);
     if (this.shouldStop !== undefined && (this.arrivedTotal & this.stopMask) === 0) this.checkStop(now);
-    const key = this.userOf === undefined ? -1 : this.userOf();
+    const keyOf = this.keyOf[classIndex];
+    const key = keyOf === undefined ? -1 : keyOf();
     if (this.client !== undefined) {
       this.client.start(new Call(index, now, measured, attrs, key));
       return;
@@ -450,12 +454,7 @@ export class ServingSystem implements DropTarget {
         b.stage,
         sp.cache
           ? {
-              policy: cachePolicyRegistry[sp.cache.policy]({
-                capacity: sp.cache.capacity,
-                ttlS: sp.cache.ttlS,
-                ttlResetOnHit: sp.cache.ttlResetOnHit,
-                stream: () => this.sim.random.stream(`stage:${name}:cache-evict`),
-              }),
+              ...cachesOf(sp.cache, this.system.classes?.length ?? 1, (part) => this.sim.random.stream(`stage:${name}:cache-evict${part}`)),
               hitLatency: makeDistribution(sp.cache.hit).source(this.sim.random.stream(`stage:${name}:cache-hit`)),
             }
           : undefined,
@@ -463,6 +462,8 @@ export class ServingSystem implements DropTarget {
           ? {
               queueLength: sp.fallback.queueLength,
               estimatedWaitS: sp.fallback.estimatedWaitS,
+              estimatedTtftS: sp.fallback.estimatedTtftS,
+              ttftAloneS: ttftAloneFor(b.stage, sp),
               target: targetOf(sp.fallback.target, `stage:${name}:fallback`),
             }
           : undefined,
@@ -481,6 +482,7 @@ export class ServingSystem implements DropTarget {
         next,
         this.series,
         sp.index,
+        sp.escalate !== null ? { share: sp.escalate.share, draw: this.sim.random.stream(`stage:${name}:escalate`), end: this.pathEnd } : undefined,
       );
       nodes[i] = node;
       // Queue-length shedding in front of the stage, then (a stage serving only some
@@ -635,7 +637,7 @@ export class ServingSystem implements DropTarget {
         model: b.desc.model?.name ?? null,
         hardware: b.desc.hardware?.name ?? null,
         ...m.fragment('bill', span, at),
-        quality: b.desc.model && Number.isFinite(b.desc.model.entry.quality.value) ? { ...b.desc.model.entry.quality } : null,
+        quality: b.desc.model && Number.isFinite(b.desc.model.entry.quality.value) ? { ...b.desc.model.entry.quality } : stageLlmQuality(b.desc),
         ...m.fragment('replicas', span, at),
         ...m.fragment('kind', span, at),
         ...m.fragment('node', span, at),
@@ -644,6 +646,28 @@ export class ServingSystem implements DropTarget {
     }
     return stages;
   }
+}
+
+/**
+ * The mean prompt's TTFT alone that a fallback's `estimatedTtft` rule multiplies. Where
+ * there is none (prefill and decode pools, token counts from a trace, a mean request the
+ * replica would refuse) the rule could never fire: refused, located, instead of ignored.
+ */
+function ttftAloneFor(stage: Station, sp: StageDescription): number {
+  const t = stage.theory.llm?.ttftAloneS ?? NaN;
+  if (sp.fallback !== null && sp.fallback.estimatedTtftS !== Infinity && !(t > 0)) {
+    throw new InputError([
+      `stages[${sp.index}].fallback.estimatedTtft: the estimate needs the mean prompt's time to first token alone on an idle replica, ` +
+        'which this stage does not have (separate prefill and decode pools, token counts read from a trace, or a mean request longer than a replica holds); use queueLength instead',
+    ]);
+  }
+  return t;
+}
+
+/** An LLM stage's published quality as a stage's `quality` key ({ metric: its benchmark, value }); null for none. */
+function stageLlmQuality(d: StageDescription): { metric: string; value: number } | null {
+  const q = d.llm?.quality;
+  return q ? { metric: q.benchmark, value: q.value } : null;
 }
 
 /** A resolved description tells itself from a scenario by the keys only resolution adds. */

@@ -12,12 +12,15 @@ export interface PathTarget {
 
 /** Counts cache lookups per window (the time series): all requests, warm-up included. */
 export interface LookupRecorder {
-  lookup(stage: number, nowS: number, hit: boolean): void;
+  lookup(stage: number, nowS: number, hit: boolean, classIndex: number): void;
 }
 
 /** A cache in front of a stage: a policy over request keys (`cachePolicyRegistry`), hit latency. */
 export interface CacheConfig {
-  policy: KeyCache;
+  /** The cache every request looks up and fills; absent when partitioned (`byClass`). */
+  policy?: KeyCache;
+  /** Partitioned by class: the cache of each class index (its own share of the capacity). */
+  byClass?: ReadonlyArray<KeyCache | undefined>;
   hitLatency: Sampler;
 }
 
@@ -27,7 +30,27 @@ export interface FallbackConfig {
   queueLength: number;
   /** Divert when the estimated wait (waiting ÷ serving slots × mean service time) exceeds this. */
   estimatedWaitS: number;
+  /**
+   * An LLM stage: divert when the estimated TTFT, (waiting ÷ replicas + 1) × `ttftAloneS`,
+   * exceeds this (Infinity: never). The prompts waiting for admission at a replica are each
+   * prefilled before this one, then its own.
+   */
+  estimatedTtftS: number;
+  /** The mean prompt's TTFT alone on an idle replica of the stage (NaN off an LLM stage). */
+  ttftAloneS: number;
   target: DivertTarget;
+}
+
+/**
+ * A cascade's step up: once this stage has answered, a share of its requests go on to the
+ * next stage (escalated), the others leave the path with this stage's answer.
+ */
+export interface EscalateConfig {
+  share: number;
+  /** Uniform draws in [0, 1) from the stage's own stream. */
+  draw: () => number;
+  /** Where an answered request goes: the end of the path. */
+  end: PathTarget;
 }
 
 /**
@@ -65,6 +88,7 @@ export interface CandidateConfig {
  */
 export class StageNode implements DoneTarget {
   readonly cache: KeyCache | undefined;
+  private readonly cacheByClass: ReadonlyArray<KeyCache | undefined> | undefined;
 
   constructor(
     private readonly sim: Simulation,
@@ -80,8 +104,10 @@ export class StageNode implements DoneTarget {
     /** The time series' cache-hit counter, and this stage's index in it (used with a cache only). */
     private readonly lookupRecorder: LookupRecorder,
     private readonly stageIndex: number,
+    private readonly escalate: EscalateConfig | undefined = undefined,
   ) {
     this.cache = cacheCfg?.policy;
+    this.cacheByClass = cacheCfg?.byClass;
   }
 
   get name(): string {
@@ -114,11 +140,13 @@ export class StageNode implements DoneTarget {
         return;
       }
     }
-    if (this.cache !== undefined) {
-      const hit = req.key >= 0 && this.cache.get(req.key, now);
+    const cache = this.cacheByClass?.[req.classIndex] ?? this.cache;
+    if (cache !== undefined) {
+      const hit = req.key >= 0 && cache.get(req.key, now);
       this.stage.metrics.cacheLookup(req, hit);
-      this.lookupRecorder.lookup(this.stageIndex, now, hit);
+      this.lookupRecorder.lookup(this.stageIndex, now, hit, req.classIndex);
       if (hit) {
+        this.stage.answeredByCache?.(req);
         // A hit serves what the stage's model computed earlier: its quality, not none.
         if (this.stage.quality === this.stage.quality) req.quality = this.stage.quality;
         this.sim.schedule(this.cacheCfg!.hitLatency(), this.exit, req);
@@ -130,7 +158,8 @@ export class StageNode implements DoneTarget {
       const st = this.stage;
       const waiting = st.waiting;
       const estWait = (waiting / Math.max(1, st.readyCount * st.concurrency)) * this.meanServiceS;
-      if (waiting >= f.queueLength || estWait > f.estimatedWaitS) {
+      const estTtft = (waiting / Math.max(1, st.readyCount) + 1) * f.ttftAloneS;
+      if (waiting >= f.queueLength || estWait > f.estimatedWaitS || estTtft > f.estimatedTtftS) {
         this.stage.metrics.diverted(req);
         this.divert(req, f.target, true);
         return;
@@ -152,7 +181,8 @@ export class StageNode implements DoneTarget {
 
   /** The stage's station finished the request (a cache miss fills the cache). */
   stationDone(req: Request): void {
-    if (this.cache !== undefined && req.key >= 0) this.cache.put(req.key, this.sim.now);
+    const cache = this.cacheByClass?.[req.classIndex] ?? this.cache;
+    if (cache !== undefined && req.key >= 0) cache.put(req.key, this.sim.now);
     this.exit(req);
   }
 
@@ -167,6 +197,11 @@ export class StageNode implements DoneTarget {
     const c = this.candidatesCfg;
     if (c.out !== undefined) req.candidates = c.out;
     if (c.keep !== undefined && req.candidates > c.keep) req.candidates = c.keep;
+    const e = this.escalate;
+    if (e !== undefined && e.draw() >= e.share) {
+      e.end.enter(req);
+      return;
+    }
     this.next.enter(req);
   };
 }

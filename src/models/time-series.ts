@@ -11,6 +11,8 @@ export interface StageSeries {
   utilization: number[];
   /** Stages with a cache: share of the window's lookups that hit (null with none). */
   hitRatio?: Array<number | null>;
+  /** Stages whose cache is partitioned by class: each partition's share of its window's lookups that hit, by class name. */
+  cachePartitions?: Record<string, { hitRatio: Array<number | null> }>;
 }
 
 /**
@@ -82,6 +84,8 @@ export class TimeSeriesRecorder {
   private lastIntegrals: Float64Array;
   /** Cache lookups and hits per window, for stages with a cache. */
   private readonly cacheCounts = new Map<number, { lookups: number[]; hits: number[] }>();
+  /** The same per class index, for stages whose cache is partitioned by class (`partitioned`). */
+  private readonly partitionCounts = new Map<number, { names: Array<[number, string]>; lookups: number[][]; hits: number[][] }>();
 
   constructor(
     windowS: number,
@@ -147,8 +151,18 @@ export class TimeSeriesRecorder {
   }
 
 
-  /** A cache lookup at stage number `stage` (in probe order) at `nowS`. */
-  lookup(stage: number, nowS: number, hit: boolean): void {
+  /** Stage number `stage`'s cache is partitioned: record each partition's lookups too (class index and name of each). */
+  partitioned(stage: number, parts: ReadonlyArray<{ classIndex: number; className: string }>): void {
+    const n = Math.max(0, ...parts.map((p) => p.classIndex + 1));
+    this.partitionCounts.set(stage, {
+      names: parts.map((p) => [p.classIndex, p.className]),
+      lookups: Array.from({ length: n }, () => []),
+      hits: Array.from({ length: n }, () => []),
+    });
+  }
+
+  /** A cache lookup at stage number `stage` (in probe order) at `nowS`, by a request of class `classIndex`. */
+  lookup(stage: number, nowS: number, hit: boolean, classIndex = 0): void {
     const k = Math.floor(nowS / this.windowS);
     if (k >= this.maxWindows) this.tooManyWindows(nowS);
     let c = this.cacheCounts.get(stage);
@@ -162,6 +176,17 @@ export class TimeSeriesRecorder {
     }
     c.lookups[k]!++;
     if (hit) c.hits[k]!++;
+    const pc = this.partitionCounts.get(stage);
+    if (pc !== undefined) {
+      const lookups = pc.lookups[classIndex]!;
+      const hits = pc.hits[classIndex]!;
+      while (lookups.length <= k) {
+        lookups.push(0);
+        hits.push(0);
+      }
+      lookups[k]!++;
+      if (hit) hits[k]!++;
+    }
   }
 
   /** A drop at `nowS`. */
@@ -222,12 +247,18 @@ export class TimeSeriesRecorder {
     const stages: Record<string, StageSeries> = {};
     this.probes.forEach((p, i) => {
       stages[p.name] = this.stageSeries[i]!;
-      const c = this.cacheCounts.get(i);
-      if (c !== undefined) {
-        stages[p.name]!.hitRatio = Array.from({ length: n }, (_, k) => {
-          const l = c.lookups[k] ?? 0;
-          return l > 0 ? c.hits[k]! / l : null;
+      const ratios = (lookups: number[], hits: number[]) =>
+        Array.from({ length: n }, (_, k) => {
+          const l = lookups[k] ?? 0;
+          return l > 0 ? hits[k]! / l : null;
         });
+      const c = this.cacheCounts.get(i);
+      if (c !== undefined) stages[p.name]!.hitRatio = ratios(c.lookups, c.hits);
+      const pc = this.partitionCounts.get(i);
+      if (pc !== undefined) {
+        const parts: Record<string, { hitRatio: Array<number | null> }> = {};
+        for (const [k, name] of pc.names) parts[name] = { hitRatio: ratios(pc.lookups[k]!, pc.hits[k]!) };
+        stages[p.name]!.cachePartitions = parts;
       }
     });
     return {

@@ -59,3 +59,18 @@ export function zipfPmf(n: number, s: number): Float64Array {
   for (let k = 0; k < n; k++) p[k] = (k + 1) ** -s / total;
   return p;
 }
+
+/**
+ * Keys of class k's own users start at (k + 1) × this, so no two classes (nor the
+ * scenario's users, new ones included) share a key: 2^40 is far above any population
+ * (at most 2 × 10^7) plus new users (one per arrival), and (classes + 1) × 2^40 stays
+ * an exact integer in a double.
+ */
+export const CLASS_KEY_SPAN = 2 ** 40;
+
+/** Draws the keys of class `classIndex`'s own users (`classes[].users`): `makeUserSampler`'s, offset to the class's own range. */
+export function classKeySampler(classIndex: number, cfg: UsersConfig, rng: Rng): () => number {
+  const draw = makeUserSampler(cfg, rng);
+  const offset = (classIndex + 1) * CLASS_KEY_SPAN;
+  return () => offset + draw();
+}

@@ -3,7 +3,7 @@
  * through their descriptors' formats (src/models/metrics/llm-result.ts). Empty for a run
  * without an LLM stage, so other runs print exactly as before.
  */
-import type { LlmLatencyMs, LlmObjectiveResult, LlmResult } from '../models/metrics/llm-result.ts';
+import type { LlmLatencyMs, LlmObjectiveResult, LlmResult, LlmStageFigures } from '../models/metrics/llm-result.ts';
 import { fmtCount, fmtNum, fmtPct, fmtUsd } from './figures.ts';
 
 const row = (name: string, l: LlmLatencyMs): string[] => [name, ...[l.mean, l.p50, l.p90, l.p99].map((x) => (Number.isNaN(x) ? '–' : fmtNum(x)))];
@@ -33,5 +33,25 @@ export function llmSummaryLines(r: LlmResult): string[] {
     lines.push(`${parts.join(' · ')} · both met by ${fmtPct(r.slo.attainment)} · goodput ${fmtNum(r.slo.goodputRps)} req/s`);
   }
   if (r.cost !== null) lines.push(`Cost ${fmtUsd(r.cost.perMillionOutputTokensUsd)} per million output tokens · ${fmtUsd(r.cost.perMillionInputTokensUsd)} per million input tokens`);
+  if (r.stages !== undefined) {
+    lines.push('Per stage (what each engine served; a cache in front answers apart):');
+    for (const [name, st] of Object.entries(r.stages)) lines.push(`  ${name}: ${stageLine(st)}`);
+  }
   return lines;
+}
+
+const ms = (x: number): string => (Number.isNaN(x) ? '–' : `${fmtNum(x)} ms`);
+
+/** One LLM stage's figures on a line: requests, TTFT and TPOT p50/p99, tokens, cost, quality, and what its cache answered. */
+function stageLine(st: LlmStageFigures): string {
+  const parts = [
+    `${fmtCount(st.requests)} requests`,
+    `TTFT p50 ${ms(st.ttftMs.p50)}, p99 ${ms(st.ttftMs.p99)}`,
+    `TPOT p50 ${ms(st.tpotMs.p50)}, p99 ${ms(st.tpotMs.p99)}`,
+    `${fmtNum(st.outputTokensPerS)} out tok/s`,
+  ];
+  if (st.cost !== null) parts.push(`${fmtUsd(st.cost.perMillionOutputTokensUsd)}/M out`);
+  if (st.quality !== null) parts.push(`quality ${st.quality.value} (${st.quality.benchmark})`);
+  if (st.cache !== null) parts.push(`cache answered ${fmtCount(st.cache.requests)} (${fmtNum(st.cache.inputTokensPerS)} in, ${fmtNum(st.cache.outputTokensPerS)} out tok/s)`);
+  return parts.join(' · ');
 }

@@ -27,6 +27,13 @@ describe('thinning (Lewis & Shedler) under a piecewise-constant bound', () => {
     expect(Math.max(...times)).toBeLessThan(2);
   });
 
+  it('a last-piece bound so small that its gap overflows (5e-324/s) ends the arrivals instead of running off the pieces', () => {
+    // Found by the fuzz test: spike arrivals at qps 5e-324 crashed on the piece after the last.
+    const next = thinnedPoisson(() => 5e-324, [{ untilS: 10, boundRps: 5e-324 }, { untilS: Infinity, boundRps: 5e-324 }], rng());
+    expect(next(0)).toBe(Infinity);
+    expect(next(20)).toBe(Infinity);
+  });
+
   it('refuses bounds that do not cover all time or go back', () => {
     expect(() => thinnedPoisson(() => 1, [{ untilS: 5, boundRps: 1 }], rng())).toThrow(/until Infinity/);
     expect(() => thinnedPoisson(() => 1, [{ untilS: 5, boundRps: 1 }, { untilS: 3, boundRps: 1 }, { untilS: Infinity, boundRps: 1 }], rng())).toThrow(/increasing/);

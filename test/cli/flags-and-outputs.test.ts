@@ -80,8 +80,9 @@ describe('flags that would do nothing are refused, naming both', () => {
     expect((await cli('sweep', f, '--vary', 'stages.ranker.replicas=2,3', '--json')).code).toBe(0);
   });
 
-  it('a second --vary in a sweep (it replaced the first), a --qps that is not a rate', async () => {
-    await expectInputError(['sweep', f, '--vary', 'arrivals.qps=10..50', '--vary', 'stages.ranker.replicas=1..3'], 'a sweep varies one value, and --vary arrivals.qps=10..50 is given already');
+  it('a second range in a sweep (one range; more values are lists, a grid), a --qps that is not a rate', async () => {
+    await expectInputError(['sweep', f, '--vary', 'arrivals.qps=10..50', '--vary', 'stages.ranker.replicas=1..3'], 'a sweep varies one range, and --vary arrivals.qps=10..50 is given already');
+    await expectInputError(['sweep', f, '--vary', 'stages.ranker.replicas=2,3', '--vary', 'stages.ranker.replicas=4,5'], '--vary stages.ranker.replicas: given twice');
     await expectInputError(['plan', f, '--slo', 'p99<1s', '--vary', 'stages.ranker.replicas=1..4', '--qps', '1e400'], "option '--qps <rate>'", 'expected a rate above 0');
   });
 

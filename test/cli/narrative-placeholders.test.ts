@@ -89,3 +89,15 @@ describe('a sweep narrative quotes its points and readings', () => {
     await expectInputError(['run', g], '{latencyMs.p50@x=8|ms}: the result has no figure latencyMs.p50');
   });
 });
+
+describe('a sweep of a file whose narrative quotes single runs', () => {
+  it('leaves the narrative out with a line saying so, and prints the sweep (it used to run every point, then refuse)', async () => {
+    // No `sweep:` key: the narrative was written for `run`; {latencyMs.p50@slow} has no point to read in a sweep.
+    const f = scenarioFile('run-narrative.yaml', 'The slow variant takes {latencyMs.p50@slow|ms} at the median.', 'variants:\n  slow: { stages.model.service.value: "120ms" }\n');
+    const r = await cli('sweep', f, '--vary', 'arrivals.qps=5,6');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("quotes a single run's figures: `servesim run` shows it.");
+    expect(r.stdout).not.toContain('The slow variant takes');
+    expect(r.stdout).toMatch(/^arrivals\.qps\s/m);
+  });
+});

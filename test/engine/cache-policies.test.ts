@@ -81,6 +81,51 @@ class ScanLfu {
   }
 }
 
+/**
+ * Plain random-eviction reference: held keys in an array in store order, a victim drawn
+ * as a uniform index into it, the last key moved into its hole. The same draws on the
+ * same stream pick the same victims as `RandomCache`.
+ */
+class ArrayRandom {
+  private readonly held: number[] = [];
+  private readonly storedAt = new Map<number, number>();
+  constructor(
+    readonly capacity: number,
+    private readonly rng: () => number,
+    readonly ttlS: number,
+    readonly resetOnHit: boolean,
+  ) {}
+  get size(): number {
+    return this.held.length;
+  }
+  private remove(key: number): void {
+    const i = this.held.indexOf(key);
+    const last = this.held.pop()!;
+    if (last !== key) this.held[i] = last;
+    this.storedAt.delete(key);
+  }
+  get(key: number, nowS: number): boolean {
+    const at = this.storedAt.get(key);
+    if (at === undefined) return false;
+    if (nowS - at > this.ttlS) {
+      this.remove(key);
+      return false;
+    }
+    if (this.resetOnHit) this.storedAt.set(key, nowS);
+    return true;
+  }
+  put(key: number, nowS: number): void {
+    if (this.capacity <= 0) return;
+    if (this.storedAt.has(key)) {
+      this.storedAt.set(key, nowS);
+      return;
+    }
+    if (this.held.length >= this.capacity) this.remove(this.held[Math.floor(this.rng() * this.held.length)]!);
+    this.held.push(key);
+    this.storedAt.set(key, nowS);
+  }
+}
+
 const opsArb = fc.array(fc.record({ put: fc.boolean(), key: fc.integer({ min: 0, max: 15 }), dt: fc.integer({ min: 0, max: 3 }) }), { maxLength: 400 });
 const ttlArb = fc.oneof(fc.constant(Infinity), fc.integer({ min: 1, max: 20 }));
 
@@ -113,6 +158,15 @@ describe('cache policies: exact behaviour', () => {
         alike(new LfuCache(capacity, ttl, reset), new ScanLfu(capacity, ttl, reset), ops);
       }),
       { numRuns: 300, seed: 1702 },
+    );
+  });
+
+  it('random eviction answers like the array reference drawing from the same stream', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 8 }), ttlArb, fc.boolean(), opsArb, (capacity, ttl, reset, ops) => {
+        alike(new RandomCache(capacity, RandomStreams.independent(5, 'evict'), ttl, reset), new ArrayRandom(capacity, RandomStreams.independent(5, 'evict'), ttl, reset), ops);
+      }),
+      { numRuns: 300, seed: 1704 },
     );
   });
 

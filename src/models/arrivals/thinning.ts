@@ -43,6 +43,8 @@ export function thinnedPoisson(rateRps: (tS: number) => number, pieces: readonly
       }
       const c = t + unitExp() / bound;
       if (c >= end) {
+        // A bound so small that the gap overflows to Infinity (e.g. 5e-324/s) in the last piece: no arrival, ever.
+        if (end === Infinity) return Infinity;
         t = end;
         continue;
       }

@@ -15,6 +15,8 @@ export class LlmCounters {
   inputTokens = 0;
   /** Output tokens of finished requests. */
   outputTokens = 0;
+  /** Output tokens emitted, each as it is emitted (a request's so far included). */
+  generatedTokens = 0;
   /** Steps run. */
   steps = 0;
   /** Sum over steps of the sequences in the step (mean batch = batchSeqsSum / steps). */

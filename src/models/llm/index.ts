@@ -7,7 +7,7 @@ export { noisyStepTime } from './step-noise.ts';
 export type { LlmSchedulerConfig, LlmRequestSpec, LlmListener, LlmRejectReason } from './types.ts';
 export { rooflineStepTime, DEFAULT_ROOFLINE_EFFICIENCY, type RooflineStepTime, type RooflineEfficiency, type RooflineOptions, type RooflineBreakdown, type RooflineWork } from './roofline.ts';
 export { rooflineDeployment, type RooflineDeployment, type RooflineDeploymentInput } from './roofline-deployment.ts';
-export { kvCapacity, type KvCapacity, type KvCapacityOptions } from './roofline-capacity.ts';
+export { kvCapacity, kvFit, type KvCapacity, type KvCapacityOptions, type KvShortfall } from './roofline-capacity.ts';
 export { llmParameters, weightBytes, kvBytesPerToken, type WeightDtype, type KvDtype } from './roofline-params.ts';
 export { quantizationQuality } from './roofline-quality.ts';
 export { calibrateRoofline, calibrateToProfile, profileObservations, type StepObservation, type RooflineCalibration, type ProfileGrid } from './calibrate.ts';

@@ -20,6 +20,10 @@ export interface LlmReplicaHooks<R = unknown> {
   onStep?(startS: number, durationS: number, seqs: number, prefillTokens: number, decodeTokens: number): void;
   /** A token after a request's first was emitted, `itlS` after the previous one. */
   onInterToken?(itlS: number): void;
+  /** The KV blocks held changed to `usedBlocks` at `nowS` (called wherever `counters.kvUtilization` is set). */
+  onKvUsage?(nowS: number, usedBlocks: number): void;
+  /** The waiting queue now holds `waiting` requests (after a request became schedulable, and after each step's planning). */
+  onWaiting?(nowS: number, waiting: number): void;
 }
 
 function checkConfig(c: LlmSchedulerConfig): void {
@@ -158,6 +162,7 @@ export class LlmReplica<R extends LlmRequestSpec> {
 
   private onReady(s: Sequence<R>): void {
     this.waiting.pushBack(s);
+    this.hooks.onWaiting?.(this.sim.now, this.waiting.length);
     if (!this.stepInFlight && !this.kickPending) {
       this.kickPending = true;
       this.sim.schedule(0, this.kickFn);
@@ -288,6 +293,8 @@ export class LlmReplica<R extends LlmRequestSpec> {
 
     const now = this.sim.now;
     this.counters.kvUtilization.set(now, pool.used / pool.total);
+    this.hooks.onKvUsage?.(now, pool.used);
+    this.hooks.onWaiting?.(now, this.waiting.length);
     this.numScheduled = scheduled;
     if (scheduled === 0) {
       // Unreachable by the argument in docs/llm-scheduler.md ("Progress"); fail loudly rather than hang.
@@ -376,12 +383,14 @@ export class LlmReplica<R extends LlmRequestSpec> {
     const onItl = this.hooks.onInterToken;
     const n = this.numScheduled;
     let finished = 0;
+    let emitted = 0;
     for (let j = 0; j < n; j++) {
       const s = running[j]!;
       const c = (s.computed += s.scheduled);
       if (c !== s.prompt + s.generated) continue;
       const g = ++s.generated;
       this.pendingTokens--;
+      emitted++;
       s.decoding = true;
       // PERF: a token's time is only computed when someone reads it.
       if (g === 1) {
@@ -406,6 +415,7 @@ export class LlmReplica<R extends LlmRequestSpec> {
         this.listener.finish(s.req, tokenS);
       }
     }
+    this.counters.generatedTokens += emitted;
     if (finished > 0) {
       // PERF: one in-place compaction per step keeps admission order without splice.
       let w = 0;
@@ -421,6 +431,7 @@ export class LlmReplica<R extends LlmRequestSpec> {
       this.sim.schedule(0, this.kickFn);
     } else {
       this.counters.kvUtilization.set(t, pool.used / pool.total);
+      this.hooks.onKvUsage?.(t, pool.used);
     }
   }
 }

@@ -32,6 +32,18 @@ export interface KvCapacity {
   readonly kvBytesPerTokenPerGpu: number;
 }
 
+/** Why a deployment holds no KV block: the memory each GPU needs against what it may use, and the message. */
+export interface KvShortfall {
+  /** Bytes each GPU needs: its share of the weights, the reserve and one KV block. */
+  readonly needBytesPerGpu: number;
+  /** Bytes each GPU may use: memory × utilization. */
+  readonly usableBytesPerGpu: number;
+  /** The smallest larger tp that would fit, if any up to 16. */
+  readonly fitsAtTp: number | undefined;
+  /** The refusal as `kvCapacity` words it. */
+  readonly message: string;
+}
+
 /**
  * KV capacity = (memory × utilization − weights/tp − activation reserve) per GPU, divided
  * by the KV bytes a token takes on that GPU (2 × layers × KV heads per GPU × head dim ×
@@ -39,6 +51,17 @@ export interface KvCapacity {
  * one block is refused with the memory it needs per GPU and the smallest tp that would fit.
  */
 export function kvCapacity(d: RooflineDeployment, opts: KvCapacityOptions = {}): KvCapacity {
+  const fit = kvFit(d, opts);
+  if ('message' in fit) throw new InputError([fit.message]);
+  return fit;
+}
+
+/**
+ * `kvCapacity` without the throw for a model that does not fit: its capacity, or the
+ * shortfall (what `plan` and `sweep` list as "does not fit" beside the configurations
+ * that do). Bad options still throw.
+ */
+export function kvFit(d: RooflineDeployment, opts: KvCapacityOptions = {}): KvCapacity | KvShortfall {
   const utilization = opts.utilization ?? 0.9;
   const reserveGiB = opts.activationReserveGiB ?? 1.7;
   const blockSize = opts.blockSize ?? 16;
@@ -52,13 +75,13 @@ export function kvCapacity(d: RooflineDeployment, opts: KvCapacityOptions = {}):
   if (blocks < 1) {
     const need = account.weightBytes + account.reserveBytes + blockSize * perToken;
     const fits = [2, 4, 8, 16].find((tp) => tp > d.tp && d.model.attentionHeads % tp === 0 && perGpuAccount({ ...d, tp }, utilization, reserveGiB).kvBytes > blockSize * perToken);
-    throw new InputError([
+    const message =
       `${d.modelName} (${d.weights} weights) does not fit on ${d.gpuName} at tp ${d.tp}: each GPU needs ` +
-        `${gib(need)} GiB (weights ${gib(account.weightBytes)} + reserve ${gib(account.reserveBytes)} + one KV block), ` +
-        `and ${utilization} × ${d.gpu.memoryGiB} GiB = ${gib(account.usableBytes)} GiB are usable` +
-        (fits !== undefined ? `; tp ${fits} would fit` : '') +
-        (d.weights === 'bf16' || d.weights === 'fp16' ? '; so might fp8 or int4 weights' : ''),
-    ]);
+      `${gib(need)} GiB (weights ${gib(account.weightBytes)} + reserve ${gib(account.reserveBytes)} + one KV block), ` +
+      `and ${utilization} × ${d.gpu.memoryGiB} GiB = ${gib(account.usableBytes)} GiB are usable` +
+      (fits !== undefined ? `; tp ${fits} would fit` : '') +
+      (d.weights === 'bf16' || d.weights === 'fp16' ? '; so might fp8 or int4 weights' : '');
+    return { needBytesPerGpu: need, usableBytesPerGpu: account.usableBytes, fitsAtTp: fits, message };
   }
   return { tokens, blocks, perGpu: account, kvBytesPerTokenPerGpu: perToken };
 }

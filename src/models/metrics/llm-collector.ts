@@ -34,6 +34,10 @@ export class LlmCollector {
   withinTtft = 0;
   withinTpot = 0;
   withinBoth = 0;
+  /** Measured requests the cache in front answered instead of the engine, and their token counts. */
+  cacheHits = 0;
+  cacheInputTokens = 0;
+  cacheOutputTokens = 0;
 
   constructor(readonly slo: LlmSloTargets) {}
 
@@ -62,6 +66,14 @@ export class LlmCollector {
     if (ttftOk) this.withinTtft++;
     if (tpotOk) this.withinTpot++;
     if (ttftOk && tpotOk) this.withinBoth++;
+  }
+
+  /** The cache in front answered a request of `inputTokens` and `outputTokens` tokens: counted as served from cache, never as the engine's. */
+  answeredByCache(req: Request, inputTokens: number, outputTokens: number): void {
+    if (!req.measured) return;
+    this.cacheHits++;
+    this.cacheInputTokens += inputTokens;
+    this.cacheOutputTokens += outputTokens;
   }
 
   /** A request can never be served here (refused at submission). */

@@ -70,6 +70,33 @@ export interface LlmResult {
   cdf: { ttftMs: Array<[number, number]>; tpotMs: Array<[number, number]> };
   /** Per-window series of each LLM stage, by stage name, on the run's time-series windows (`llm-series.ts`). */
   series: Record<string, LlmSeriesResult>;
+  /**
+   * Each LLM stage's own figures, by stage name: present when the run has more than one
+   * LLM stage (a cascade, a fallback to a smaller model) or a cache in front of one, where
+   * the merged figures above mix engines or leave out what the cache answered.
+   */
+  stages?: Record<string, LlmStageFigures>;
+}
+
+/**
+ * One LLM stage's figures (issue 15): only what its engine served (requests answered by
+ * a cache in front are counted apart, under `cache`; the run's `latencyMs` includes them).
+ */
+export interface LlmStageFigures {
+  /** Measured requests its engine finished. */
+  requests: number;
+  ttftMs: LlmLatencyMs;
+  tpotMs: LlmLatencyMs;
+  e2eMs: LlmLatencyMs;
+  /** Tokens its engine processed since warm-up, per second of the measured span. */
+  inputTokensPerS: number;
+  outputTokensPerS: number;
+  /** The stage's bill over the measured span per million tokens its engine processed; null without a price. */
+  cost: { perMillionOutputTokensUsd: number; perMillionInputTokensUsd: number } | null;
+  /** The catalog's quality of its model at its weight format (`benchmark`); null where none is published. */
+  quality: { benchmark: string; value: number } | null;
+  /** Measured requests the cache in front answered instead (their token counts drawn as the engine's would be), per second; null without a cache. */
+  cache: { requests: number; inputTokensPerS: number; outputTokensPerS: number } | null;
 }
 
 /** Gives every LLM station the run's time-series windows (called once, before the run). */
@@ -105,10 +132,29 @@ export function llmTokenColumns(system: SystemDescription): string[] {
 /**
  * Warnings about an LLM stage's settings: KV blocks fewer than the longest request the
  * token distributions allow needs (`ceil((maxInput + maxOutput − 1) / blockSize)`): such
- * requests are refused as never fitting (counted in `llm.rejected`).
+ * requests are refused as never fitting (counted in `llm.rejected`); LLM stages of which
+ * only some have a published quality (the run's mean would leave the others' answers out).
  */
 export function llmWarnings(system: SystemDescription, stations: readonly Station[]): string[] {
   const out: string[] = [];
+  // A mix of engines with and without a published quality: the run's mean counts only the former.
+  const llm = system.stages.filter((st) => st.llm !== null);
+  const scored = llm.filter((st) => st.llm!.quality !== null);
+  if (scored.length > 0 && scored.length < llm.length) {
+    const unscored = llm.filter((st) => st.llm!.quality === null);
+    out.push(
+      `quality: stage(s) ${unscored.map((st) => `"${st.name}"`).join(', ')} have no published quality for their model and weights (src/catalog/llm-models.ts), ` +
+        `${scored.map((st) => `"${st.name}"`).join(', ')} do: the run's quality averages only the requests answered by the latter, so it leaves out what the others answered`,
+    );
+  }
+  // LLM stages one after another (a cascade) see the same request in turn: the pooled figures count engine visits.
+  const inTurn = llm.filter((st) => !st.standby);
+  if (inTurn.length > 1) {
+    out.push(
+      `llm: stages ${inTurn.map((st) => `"${st.name}"`).join(', ')} answer requests in turn (a cascade): the run's llm figures (TTFT, TPOT, their objectives' shares, tokens) ` +
+        'pool every engine visit, so an escalated request counts once per stage it visits and a verdict on them does not hold for each stage: read each stage\'s own figures (llm.stages)',
+    );
+  }
   for (const st of system.stages) {
     const d = st.llm;
     const station = stations.find((s) => s.name === st.name);
@@ -147,6 +193,9 @@ export function llmRunResult(stations: readonly Station[], stages: Record<string
   let kvArea = 0;
   let kvMax = 0;
   let engines = 0;
+  // Replica-seconds served: a fixed stage's engines × the span, an autoscaled one's from its serving-slots counter.
+  let replicaS = 0;
+  let scaled = false;
   for (const st of llm) {
     for (const e of st.engines) {
       const u = e.counters.kvUtilization;
@@ -154,6 +203,13 @@ export function llmRunResult(stations: readonly Station[], stages: Record<string
       if (u.max > kvMax) kvMax = u.max;
       engines++;
     }
+    // Engines an autoscaler replaced (0 and 0 otherwise: adding them changes nothing).
+    const gone = st.replacedKvUtilization();
+    kvArea += gone.area;
+    if (gone.max > kvMax) kvMax = gone.max;
+    const autoscaled = (system.stages.find((d) => d.name === st.name)?.autoscale ?? null) !== null;
+    scaled ||= autoscaled;
+    replicaS += autoscaled ? st.slots.integral(endS) : st.engines.length * spanS;
   }
   const seqs = merged(cs.map((c) => c.batchSeqs));
   const tokens = merged(cs.map((c) => c.batchTokens));
@@ -174,7 +230,8 @@ export function llmRunResult(stations: readonly Station[], stages: Record<string
     e2eMs: latencyMs(merged(cs.map((c) => c.e2e))),
     inputTokensPerS: spanS > 0 ? counts.inputTokens / spanS : 0,
     outputTokensPerS: spanS > 0 ? counts.outputTokens / spanS : 0,
-    kvUtilization: { mean: spanS > 0 && engines > 0 ? kvArea / spanS / engines : 0, max: kvMax },
+    // A mean over replica-time: over the span and the engines when no stage scales (the same number, written as before).
+    kvUtilization: { mean: scaled ? (replicaS > 0 ? kvArea / replicaS : 0) : spanS > 0 && engines > 0 ? kvArea / spanS / engines : 0, max: kvMax },
     preemptions: counts.preemptions,
     prefixHitRatio: counts.prefixQueryTokens > 0 ? counts.prefixHitTokens / counts.prefixQueryTokens : 0,
     batch: {
@@ -200,6 +257,39 @@ export function llmRunResult(stations: readonly Station[], stages: Record<string
         : null,
     cdf: { ttftMs: cdfOf(ttft), tpotMs: cdfOf(tpot) },
     series: Object.fromEntries(llm.filter((st) => st.series !== null).map((st) => [st.name, st.series!.result(endS)])),
+    ...(perStage(llm, system) ? { stages: Object.fromEntries(llm.map((st) => [st.name, stageFigures(st, stages[st.name]?.costPerHourUsd ?? 0, system, spanS)])) } : {}),
+  };
+}
+
+/** Whether the run's `llm` section gets per-stage figures: more than one LLM stage, or a cache in front of one. */
+function perStage(llm: readonly LlmStation[], system: SystemDescription): boolean {
+  return llm.length > 1 || llm.some((st) => system.stages.find((d) => d.name === st.name)?.cache != null);
+}
+
+/** One LLM stage's own figures (`LlmStageFigures`) over the measured span `spanS`, billed at `usdPerHour`. */
+function stageFigures(st: LlmStation, usdPerHour: number, system: SystemDescription, spanS: number): LlmStageFigures {
+  const c = st.llm;
+  const counts = st.measuredCounts();
+  const d = system.stages.find((x) => x.name === st.name);
+  const usd = (usdPerHour * spanS) / 3600;
+  const q = d?.llm?.quality ?? null;
+  const perS = (n: number) => (spanS > 0 ? n / spanS : 0);
+  return {
+    requests: c.finished,
+    ttftMs: latencyMs(c.ttft),
+    tpotMs: latencyMs(c.tpot),
+    e2eMs: latencyMs(c.e2e),
+    inputTokensPerS: perS(counts.inputTokens),
+    outputTokensPerS: perS(counts.outputTokens),
+    cost:
+      usdPerHour > 0
+        ? {
+            perMillionOutputTokensUsd: counts.outputTokens > 0 ? (usd / counts.outputTokens) * 1e6 : NaN,
+            perMillionInputTokensUsd: counts.inputTokens > 0 ? (usd / counts.inputTokens) * 1e6 : NaN,
+          }
+        : null,
+    quality: q !== null ? { benchmark: q.benchmark, value: q.value } : null,
+    cache: d?.cache != null ? { requests: c.cacheHits, inputTokensPerS: perS(c.cacheInputTokens), outputTokensPerS: perS(c.cacheOutputTokens) } : null,
   };
 }
 

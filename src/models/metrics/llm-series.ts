@@ -13,6 +13,10 @@
  * - sequences per replica: the time average of the batch a replica runs, Σ seqs × step
  *   time in the window / (window length × replicas) (0 while idle).
  *
+ * On an autoscaled stage the replicas change: both averages are then over the window's
+ * serving replica-seconds (ready or draining replicas × time, `servingChanged`) instead of
+ * the window length × the replicas at the start.
+ *
  * Memory: a few numbers per closed window plus the open window's finished requests.
  */
 
@@ -50,12 +54,38 @@ export class LlmSeries {
   private openOut = 0;
   /** Index of the open window (requests finishing now land in it). */
   private open = 0;
+  /** Per window: ∫ serving replicas dt, once the count has changed (null while it never has). */
+  private servingArea: number[] | null = null;
+  private servingNow: number;
+  private servingSinceS = 0;
 
   constructor(
     readonly windowS: number,
     /** Replicas of the stage (KV utilization is averaged over them). */
     private readonly replicas: number,
-  ) {}
+  ) {
+    this.servingNow = replicas;
+  }
+
+  /** Adds `n` × (the part of [a, b) in each window) to `area`. */
+  private spread(area: number[], a: number, b: number, n: number): void {
+    const w = this.windowS;
+    while (a < b) {
+      const k = Math.floor(a / w);
+      const e = Math.min(b, (k + 1) * w);
+      area[k] = (area[k] ?? 0) + n * (e - a);
+      if (e <= a) break; // a window end not representable beyond a: no progress possible
+      a = e;
+    }
+  }
+
+  /** The stage's serving replicas (ready or draining) are `n` from `nowS` on (an autoscaled stage). */
+  servingChanged(nowS: number, n: number): void {
+    this.servingArea ??= [];
+    this.spread(this.servingArea, this.servingSinceS, nowS, this.servingNow);
+    this.servingNow = n;
+    this.servingSinceS = nowS;
+  }
 
   private closeUntil(nowS: number): void {
     const k = Math.floor(nowS / this.windowS);
@@ -109,6 +139,15 @@ export class LlmSeries {
     const idx = Array.from({ length: n }, (_, i) => i);
     // The last window may be partial: rates and averages are over its covered length.
     const len = (i: number) => Math.max(0, Math.min(w, endS - i * w)) || w;
+    const served = this.servingArea;
+    if (served !== null) this.spread(served, this.servingSinceS, endS, this.servingNow);
+    this.servingSinceS = Math.max(this.servingSinceS, endS);
+    // Per replica: over the serving replica-seconds when the count changed, else the window × replicas.
+    const perReplica = (area: number[], i: number): number => {
+      if (served === null) return at(area, i, 0) / len(i) / this.replicas;
+      const r = at(served, i, 0);
+      return r > 0 ? at(area, i, 0) / r : 0;
+    };
     return {
       windowS: w,
       startS: idx.map((i) => i * w),
@@ -117,8 +156,8 @@ export class LlmSeries {
       tpotP50Ms: idx.map((i) => at(this.tpotP50, i, null)),
       tpotP99Ms: idx.map((i) => at(this.tpotP99, i, null)),
       outputTokensPerS: idx.map((i) => at(this.outTokens, i, 0) / len(i)),
-      kvUtilization: idx.map((i) => at(this.kvArea, i, 0) / len(i) / this.replicas),
-      batchSeqs: idx.map((i) => at(this.seqArea, i, 0) / len(i) / this.replicas),
+      kvUtilization: idx.map((i) => perReplica(this.kvArea, i)),
+      batchSeqs: idx.map((i) => perReplica(this.seqArea, i)),
     };
   }
 }

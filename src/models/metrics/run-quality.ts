@@ -1,6 +1,6 @@
 /**
  * Mean quality figure of what served each measured completed request (the last catalog
- * model on its path, a precomputed prediction, a cache hit's model or a heuristic),
+ * model on its path or LLM engine with a published quality, a precomputed prediction, a cache hit's model or a heuristic),
  * request-weighted; null when nothing served one.
  */
 import type { SystemDescription } from '../../config/description.ts';
@@ -23,8 +23,9 @@ export class QualityCollector {
   }
   result(run: RunContext): Pick<RunResult, 'quality' | 'qualityMetric'> {
     if (this.count === 0) return { quality: null, qualityMetric: null };
-    const last = [...run.built].reverse().find((b) => b.desc.model && Number.isFinite(b.desc.model.entry.quality.value));
-    return { quality: this.sum / this.count, qualityMetric: last?.desc.model!.entry.quality.metric ?? 'quality' };
+    const last = [...run.built].reverse().find((b) => (b.desc.model && Number.isFinite(b.desc.model.entry.quality.value)) || b.desc.llm?.quality);
+    const metric = last?.desc.model?.entry.quality.metric ?? last?.desc.llm?.quality?.benchmark;
+    return { quality: this.sum / this.count, qualityMetric: metric ?? 'quality' };
   }
 }
 

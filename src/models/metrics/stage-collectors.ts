@@ -10,6 +10,7 @@ import { replicasCollector } from './stage-replicas.ts';
 import { scalingLogCollector } from './stage-scaling-log.ts';
 import { bufferCollector } from './stage-buffer.ts';
 import { cacheCollector } from './stage-cache.ts';
+import { cachePartitionsCollector } from './stage-cache-partitions.ts';
 import { fallbackCollector } from './stage-fallback.ts';
 import { precomputeCollector } from './stage-precompute.ts';
 import { timeInStageCollector } from './stage-time-in-stage.ts';
@@ -31,6 +32,7 @@ export const stageCollectors: readonly StageCollectorKind[] = [
   bufferCollector,
   timeInStageCollector,
   cacheCollector,
+  cachePartitionsCollector,
   precomputeCollector,
   fallbackCollector,
   fanoutCollector,

@@ -13,6 +13,7 @@ import { LlmSeries } from '../metrics/llm-series.ts';
 import type { StageMetrics } from '../metrics/stage-metrics.ts';
 import type { Request } from '../request.ts';
 import { routerRegistry, type Router, type RoutingView } from '../routing/index.ts';
+import type { LlmLoad, ScalableCapacity } from './capacity.ts';
 import { UNCONNECTED, type ChangeListener, type DoneTarget, type DropTarget, type LlmTheory, type Station, type StationCounters, type StationLinks, type StationTheory, resetCounters } from './station.ts';
 
 /** One visit of a request to an LLM stage: what its engine sees. */
@@ -52,14 +53,27 @@ class LlmJob {
  * Counters: a replica is busy while it holds a request; a request is in service from
  * its first scheduling (admission) to its last token, preempted or not, and waiting
  * before (its pre-queue overhead included).
+ *
+ * Autoscaling (`ScalableCapacity`, a co-located stage only): a replica the autoscaler
+ * adds is billed from its request and, once its cold start (the model load) is over,
+ * becomes a fresh engine (empty KV and prefix cache) that the router offers new
+ * requests to; requests already routed stay where they are, as at a pool with
+ * per-replica queues. A removed replica (the one holding the fewest requests) takes no
+ * new request and drains: it finishes what it holds (its running and waiting
+ * sequences), billed until its last one leaves.
  */
-export class LlmStation implements Station, StationCounters {
+export class LlmStation implements Station, StationCounters, ScalableCapacity, LlmLoad {
   readonly kind: StationKind = 'llm';
   readonly name: string;
-  readonly quality = NaN;
+  /** The catalog's quality of the model at its weight format (`LlmStageDescription.quality`); NaN where none is published. */
+  readonly quality: number;
   readonly replicas: number;
   readonly servers: number;
   readonly concurrency = 1;
+  /**
+   * Each replica slot's engine. A slot is taken by a replica from its readiness until it
+   * has drained; a slot freed that way gets a fresh engine when the autoscaler adds one.
+   */
   readonly engines: LlmReplica<LlmJob>[];
   /** The token-level figures of this stage. */
   readonly llm: LlmCollector;
@@ -80,6 +94,10 @@ export class LlmStation implements Station, StationCounters {
   readonly billedReplicas: TimeWeighted;
 
   private readonly router: Router;
+  /** The slots `router` chooses among (co-located: `serving` itself; disaggregated: the prefill pool's). */
+  private readonly routeIds: readonly number[];
+  /** The slots `decodeRouter` chooses among (the decode pool's; `routeIds` when co-located). */
+  private readonly decodeIds: readonly number[];
   /** Routes a disaggregated stage's requests over its decode pool (the same policy); `router` otherwise. */
   private readonly decodeRouter: Router;
   /** Engines of the prefill pool (the first ones of `engines`); 0 when prefill and decode share each replica. */
@@ -90,8 +108,36 @@ export class LlmStation implements Station, StationCounters {
   private readonly linkFreeS: Float64Array = new Float64Array(0);
   /** A transfer arrives at the decode pool. */
   private readonly deliveredFn = (job: LlmJob): void => this.delivered(job);
-  /** Requests each replica holds (submitted, not yet finished). */
-  private readonly outstanding: Int32Array;
+  /** Requests each replica slot holds (submitted, not yet finished). */
+  private readonly outstanding: number[];
+  /** Slots taking new requests, in the order the router sees them (co-located stages; all slots otherwise). */
+  private readonly serving: number[];
+  /** Slots removed by the autoscaler and still finishing their requests. */
+  private readonly drainingSlots = new Set<number>();
+  /** Slots whose replica drained and left (reused, with a fresh engine, by the next replica added). */
+  private readonly freeSlots: number[] = [];
+  /** Replicas requested and not yet ready. */
+  private provisioningNow = 0;
+  /** Engines built so far: names the next one's noise stream, so a fresh engine never replays an old one's draws. */
+  private built = 0;
+  /** The engine settings by pool (co-located: one). */
+  private readonly configs: LlmSchedulerConfig[];
+  private readonly times: StepTimeModel[];
+  /** KV blocks each slot's engine holds now, and their sum (integers: the sum is exact). */
+  private readonly usedBlocksOf: number[];
+  private usedBlocksTotal = 0;
+  /** Requests in each slot's engine's waiting queue, and their sum. */
+  private readonly waitingOf: number[];
+  private waitingTotal = 0;
+  /** What replaced engines had counted since measurement began (their slot got a fresh engine). */
+  private retired: EngineSnapshot = { ...NO_COUNTS };
+  private retiredKvArea = 0;
+  private retiredKvMax = 0;
+  private retiredGenerated = 0;
+  /** Σ over serving replicas of KV blocks held ÷ KV blocks, over time (`LlmLoad`). */
+  readonly kvShare: TimeWeighted;
+  /** Requests in the engines' waiting queues, over time (`LlmLoad`). */
+  readonly engineWaiting: TimeWeighted;
   private busyReplicas = 0;
   private held = 0;
   private admitted = 0;
@@ -114,6 +160,7 @@ export class LlmStation implements Station, StationCounters {
     const d = desc.llm!;
     const where = `stages[${desc.index}].llm`;
     this.name = desc.name;
+    this.quality = d.quality?.value ?? NaN;
     const dis = d.disaggregated;
     // A disaggregated stage: prefill engines [0, prefillCount), then decode engines, each pool from its own roofline.
     const pools = dis === null ? [{ d, where, count: desc.replicas }] : (['prefill', 'decode'] as const).map((pool) => ({ d: poolDescription(d, pool), where: `${where}.disaggregated.${pool}`, count: dis[pool].replicas }));
@@ -124,11 +171,13 @@ export class LlmStation implements Station, StationCounters {
     // The decode pool's blocks are the ones a whole request must fit in.
     this.kvBlocks = kv[kv.length - 1]!;
     this.prefillCount = dis === null ? 0 : dis.prefill.replicas;
-    // Refused before anything is allocated: every replica's block pool is laid out up front.
-    const blocks = pools.reduce((a, p, k) => a + p.count * kv[k]!, 0);
+    // Refused before anything is allocated: every replica's block pool is laid out up front
+    // (an autoscaled stage's at its most replicas).
+    const most = dis === null && desc.autoscale !== null ? Math.max(desc.replicas, desc.autoscale.max) : desc.replicas;
+    const blocks = dis === null ? most * kv[0]! : pools.reduce((a, p, k) => a + p.count * kv[k]!, 0);
     if (blocks > LIMITS.kvBlocksPerStage) {
       throw new InputError([
-        `${where}: ${fmtCount(desc.replicas)} replica(s) × ${fmtCount(this.kvBlocks)} KV blocks is ${fmtCount(blocks)} blocks to simulate, about ${fmtCount(Math.round((blocks * 44) / 2 ** 30))} GB; at most ${fmtCount(LIMITS.kvBlocksPerStage)} per stage (fewer replicas or fewer kvBlocks)`,
+        `${where}: ${fmtCount(most)} replica(s) × ${fmtCount(this.kvBlocks)} KV blocks is ${fmtCount(blocks)} blocks to simulate, about ${fmtCount(Math.round((blocks * 44) / 2 ** 30))} GB; at most ${fmtCount(LIMITS.kvBlocksPerStage)} per stage (fewer replicas or fewer kvBlocks${most > desc.replicas ? ', or a lower autoscale.max' : ''})`,
       ]);
     }
     if (dis !== null) {
@@ -140,7 +189,7 @@ export class LlmStation implements Station, StationCounters {
     this.servers = desc.replicas;
     this.llm = new LlmCollector(slo);
     this.draw = tokenSource(d.tokens, (n) => sim.random.stream(`stage:${desc.name}:${n}`), attributeNames);
-    const configs: LlmSchedulerConfig[] = kv.map((kvBlocks, k) => ({
+    this.configs = kv.map((kvBlocks, k) => ({
       maxNumSeqs: d.maxNumSeqs,
       maxBatchedTokens: d.maxBatchedTokens,
       chunkedPrefill: d.chunkedPrefill,
@@ -149,47 +198,26 @@ export class LlmStation implements Station, StationCounters {
       blockSize: d.blockSize,
       kvBlocks,
     }));
-    this.outstanding = new Int32Array(desc.replicas);
-    this.engines = Array.from({ length: desc.replicas }, (_, i) => {
-      const k = dis !== null && i >= this.prefillCount ? 1 : 0;
-      const config = configs[k]!;
-      const base = times[k]!;
-      // Noise draws from the replica's own stream.
-      const time: StepTimeModel = d.noiseCv > 0 ? noisyStepTime(base, d.noiseCv, sim.random.stream(`stage:${desc.name}:replica-${i}:step-noise`)) : base;
-      const decodeSide = k === 1;
-      return new LlmReplica<LlmJob>(
-        sim,
-        config,
-        time,
-        {
-          // A decode replica's first token is the answer's second: its gap from the delivered first is an inter-token time.
-          firstToken: decodeSide
-            ? (job, t) => this.llm.interToken(t - job.firstTokenS)
-            : (job, t) => {
-                job.firstTokenS = t;
-              },
-          finish: dis !== null && !decodeSide ? (job, t) => this.prefilled(i, job, t) : (job, t) => this.finish(i, job, t),
-          reject: (req, why) => this.rejected(i, req, why),
-        },
-        {
-          onAdmitted: (t, job) => this.admitted1(t, job),
-          onStep: (t, dur, seqs, p, dd) => {
-            this.llm.step(seqs, p + dd);
-            this.series?.step(t, dur, seqs, this.engines[i]!.usedBlocks / config.kvBlocks);
-          },
-          onInterToken: (itl) => this.llm.interToken(itl),
-        },
-      );
-    });
+    this.times = times;
+    this.outstanding = new Array<number>(desc.replicas).fill(0);
+    this.usedBlocksOf = new Array<number>(desc.replicas).fill(0);
+    this.waitingOf = new Array<number>(desc.replicas).fill(0);
+    this.serving = Array.from({ length: desc.replicas }, (_, i) => i);
+    this.engines = this.serving.map((i) => this.makeEngine(i));
     const rng = sim.random.stream(`stage:${desc.name}:routing`);
     const policy = routerRegistry[desc.routing as Exclude<RoutingPolicyName, 'shared'>];
     if (dis === null) {
-      this.router = policy(this.view(0, desc.replicas), rng);
+      // Over the serving slots, which the autoscaler changes.
+      this.routeIds = this.serving;
+      this.router = policy(this.view(this.routeIds), rng);
+      this.decodeIds = this.routeIds;
       this.decodeRouter = this.router;
     } else {
       // The same policy routes over each pool; the decode pool's draws from a stream of its own.
-      this.router = policy(this.view(0, this.prefillCount), rng);
-      this.decodeRouter = policy(this.view(this.prefillCount, desc.replicas - this.prefillCount), sim.random.stream(`stage:${desc.name}:decode-routing`));
+      this.routeIds = this.serving.slice(0, this.prefillCount);
+      this.decodeIds = this.serving.slice(this.prefillCount);
+      this.router = policy(this.view(this.routeIds), rng);
+      this.decodeRouter = policy(this.view(this.decodeIds), sim.random.stream(`stage:${desc.name}:decode-routing`));
     }
     const t0 = sim.now;
     this.busy = new TimeWeighted(t0);
@@ -198,6 +226,59 @@ export class LlmStation implements Station, StationCounters {
     this.slots = new TimeWeighted(t0, desc.replicas);
     this.readyReplicas = new TimeWeighted(t0, desc.replicas);
     this.billedReplicas = new TimeWeighted(t0, desc.replicas);
+    this.kvShare = new TimeWeighted(t0);
+    this.engineWaiting = new TimeWeighted(t0);
+  }
+
+  /**
+   * A fresh engine for `slot` (its pool's settings; noise from a stream of its own, named
+   * by how many engines were built before it, so the first N keep the names they always had).
+   */
+  private makeEngine(slot: number): LlmReplica<LlmJob> {
+    const sim = this.sim;
+    const d = this.desc.llm!;
+    const dis = d.disaggregated;
+    const n = this.built++;
+    const k = dis !== null && slot >= this.prefillCount ? 1 : 0;
+    const config = this.configs[k]!;
+    const base = this.times[k]!;
+    const time: StepTimeModel = d.noiseCv > 0 ? noisyStepTime(base, d.noiseCv, sim.random.stream(`stage:${this.desc.name}:replica-${n}:step-noise`)) : base;
+    const decodeSide = k === 1;
+    const i = slot;
+    return new LlmReplica<LlmJob>(
+      sim,
+      config,
+      time,
+      {
+        // A decode replica's first token is the answer's second: its gap from the delivered first is an inter-token time.
+        firstToken: decodeSide
+          ? (job, t) => this.llm.interToken(t - job.firstTokenS)
+          : (job, t) => {
+              job.firstTokenS = t;
+            },
+        finish: dis !== null && !decodeSide ? (job, t) => this.prefilled(i, job, t) : (job, t) => this.finish(i, job, t),
+        reject: (req, why) => this.rejected(i, req, why),
+      },
+      {
+        onAdmitted: (t, job) => this.admitted1(t, job),
+        onStep: (t, dur, seqs, p, dd) => {
+          this.llm.step(seqs, p + dd);
+          this.series?.step(t, dur, seqs, this.engines[i]!.usedBlocks / config.kvBlocks);
+        },
+        onInterToken: (itl) => this.llm.interToken(itl),
+        onKvUsage: (t, used) => {
+          this.usedBlocksTotal += used - this.usedBlocksOf[i]!;
+          this.usedBlocksOf[i] = used;
+          // Co-located replicas share one block count; a disaggregated stage is not autoscaled, and this figure is read only then.
+          this.kvShare.set(t, this.usedBlocksTotal / config.kvBlocks);
+        },
+        onWaiting: (t, waiting) => {
+          this.waitingTotal += waiting - this.waitingOf[i]!;
+          this.waitingOf[i] = waiting;
+          if (this.engineWaiting.current !== this.waitingTotal) this.engineWaiting.set(t, this.waitingTotal);
+        },
+      },
+    );
   }
 
   connect(links: StationLinks): void {
@@ -220,8 +301,26 @@ export class LlmStation implements Station, StationCounters {
     return this.admitted;
   }
 
+  /** Replicas taking new requests now. */
   get readyCount(): number {
-    return this.replicas;
+    return this.serving.length;
+  }
+
+  /** Replicas requested and not yet ready. */
+  get provisioningCount(): number {
+    return this.provisioningNow;
+  }
+
+  /** The engines' load, for the LLM autoscaling metrics. */
+  get llmLoad(): LlmLoad {
+    return this;
+  }
+
+  /** Output tokens emitted since the start, every engine's (replaced ones included). */
+  get generatedTokens(): number {
+    let n = this.retiredGenerated;
+    for (const e of this.engines) n += e.counters.generatedTokens;
+    return n;
   }
 
   /**
@@ -330,6 +429,10 @@ export class LlmStation implements Station, StationCounters {
     resetCounters(this, nowS);
     for (const e of this.engines) e.counters.kvUtilization.reset(nowS);
     this.startCounts = this.engines.map((e) => ({ ...snapshot(e) }));
+    // What engines replaced during warm-up counted is not measured.
+    this.retired = { ...NO_COUNTS };
+    this.retiredKvArea = 0;
+    this.retiredKvMax = 0;
     this.llm.measuring = true;
     this.metrics.measuring = true;
   }
@@ -360,25 +463,36 @@ export class LlmStation implements Station, StationCounters {
       // The prefill pool computes the prompt and its first token.
       job = new LlmJob(req, { inputTokens: t.inputTokens, outputTokens: 1, prefixGroup: t.prefixGroup, prefixTokens: t.prefixTokens });
     }
-    const i = this.router(t);
+    const i = this.routeIds[this.router(t)]!;
     this.hold(i);
     this.held++;
     this.sync(now);
     this.engines[i]!.submit(job);
   }
 
-  /** The replicas (engines `from` to `from + count − 1`) a router chooses among, as it sees them. */
-  private view(from: number, count: number): RoutingView {
+  /**
+   * The cache in front answered `req`: it gets its token counts as the engine would have
+   * drawn them (the same stream, in the same order of arrival at the stage, so the k-th
+   * request's tokens do not depend on whether the cache answered it) and they count as
+   * served from cache, not as the engine's.
+   */
+  answeredByCache(req: Request): void {
+    if (req.tokens === null) req.tokens = this.draw(req.attrs);
+    this.llm.answeredByCache(req, req.tokens.inputTokens, req.tokens.outputTokens);
+  }
+
+  /** The replicas a router chooses among (its i-th is slot `ids[i]`; `ids` may change as the autoscaler works), as it sees them. */
+  private view(ids: readonly number[]): RoutingView {
     const outstanding = this.outstanding;
     const engines = this.engines;
     // The router reads each engine's token-level figures through this view, never the engine itself.
     return {
-      count: () => count,
-      outstanding: (i) => outstanding[from + i]!,
+      count: () => ids.length,
+      outstanding: (i) => outstanding[ids[i]!]!,
       tokens: {
-        outstandingTokens: (i) => engines[from + i]!.outstandingTokens,
-        kvUtilization: (i) => engines[from + i]!.usedBlocks / engines[from + i]!.config.kvBlocks,
-        cachedPrefixBlocks: (i, group) => engines[from + i]!.cachedPrefixBlocks(group),
+        outstandingTokens: (i) => engines[ids[i]!]!.outstandingTokens,
+        kvUtilization: (i) => engines[ids[i]!]!.usedBlocks / engines[ids[i]!]!.config.kvBlocks,
+        cachedPrefixBlocks: (i, group) => engines[ids[i]!]!.cachedPrefixBlocks(group),
       },
     };
   }
@@ -399,10 +513,96 @@ export class LlmStation implements Station, StationCounters {
     if (had === 0) this.busyReplicas++;
   }
 
+  /** Slot `i` lets go of a request; a draining replica that holds none any more leaves (its caller syncs the counters). */
   private release(i: number): void {
     const left = this.outstanding[i]! - 1;
     this.outstanding[i] = left;
-    if (left === 0) this.busyReplicas--;
+    if (left === 0) {
+      this.busyReplicas--;
+      if (this.drainingSlots.delete(i)) this.freeSlots.push(i);
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Capacity changes (ScalableCapacity: the autoscaler's calls; co-located stages only).
+
+  /** A replica was requested: it is billed from now, and serves once `replicaReady` is called. */
+  replicaRequested(): void {
+    this.provisioningNow++;
+    this.sync(this.sim.now);
+  }
+
+  /** A requested replica was cancelled before it became ready: billing stops now. */
+  replicaCancelled(): void {
+    this.provisioningNow--;
+    this.sync(this.sim.now);
+  }
+
+  /** A requested replica has loaded its model: a fresh engine in a free slot takes new requests from now. */
+  replicaReady(): void {
+    if (this.prefillCount > 0) throw new Error(`stage "${this.name}": a disaggregated stage is not autoscaled (validation should have refused it)`);
+    const now = this.sim.now;
+    this.provisioningNow--;
+    const slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      const i = this.engines.length;
+      this.outstanding.push(0);
+      this.usedBlocksOf.push(0);
+      this.waitingOf.push(0);
+      this.engines.push(this.makeEngine(i));
+      this.startCounts[i] = { ...NO_COUNTS };
+      this.serving.push(i);
+    } else {
+      this.retire(this.engines[slot]!, slot, now);
+      this.engines[slot] = this.makeEngine(slot);
+      this.startCounts[slot] = { ...NO_COUNTS };
+      this.serving.push(slot);
+    }
+    this.capacityChanged(now);
+  }
+
+  /**
+   * Removes one ready replica: the one holding the fewest requests (the last such in the
+   * router's order) takes no new request and finishes those it holds, billed until then.
+   */
+  removeReplica(): void {
+    if (this.serving.length <= 1) throw new Error(`stage "${this.name}" cannot remove its last replica`);
+    const now = this.sim.now;
+    let pick = this.serving.length - 1;
+    let least = Infinity;
+    for (let j = this.serving.length - 1; j >= 0; j--) {
+      const load = this.outstanding[this.serving[j]!]!;
+      if (load < least) {
+        least = load;
+        pick = j;
+      }
+    }
+    const slot = this.serving.splice(pick, 1)[0]!;
+    if (this.outstanding[slot]! > 0) this.drainingSlots.add(slot);
+    else this.freeSlots.push(slot);
+    this.capacityChanged(now);
+  }
+
+  /** A replaced engine's measured counts and KV time are kept (the run's figures include them). */
+  private retire(e: LlmReplica<LlmJob>, slot: number, now: number): void {
+    const c = snapshot(e);
+    const s0 = this.startCounts[slot];
+    for (const k of Object.keys(this.retired) as Array<keyof EngineSnapshot>) this.retired[k] += c[k] - (s0?.[k] ?? 0);
+    const u = e.counters.kvUtilization;
+    this.retiredKvArea += u.integral(now);
+    this.retiredKvMax = Math.max(this.retiredKvMax, u.max);
+    this.retiredGenerated += e.counters.generatedTokens;
+  }
+
+  /** KV cache utilization of the engines replaced since measurement began: their summed time integral and largest value (the engines in place read their own counters). */
+  replacedKvUtilization(): { area: number; max: number } {
+    return { area: this.retiredKvArea, max: this.retiredKvMax };
+  }
+
+  private capacityChanged(now: number): void {
+    this.changes.advance(now);
+    this.readyReplicas.set(now, this.serving.length);
+    this.sync(now);
   }
 
   /**
@@ -435,7 +635,7 @@ export class LlmStation implements Station, StationCounters {
       this.complete(job, now, 1);
       return;
     }
-    const d = this.prefillCount + this.decodeRouter(spec);
+    const d = this.decodeIds[this.decodeRouter(spec)]!;
     const next = new LlmJob(req, spec);
     next.waiting = false;
     next.firstTokenS = now;
@@ -466,6 +666,9 @@ export class LlmStation implements Station, StationCounters {
   }
 
   private forward(req: Request): void {
+    // The answer is this engine's, replacing any earlier one (a cascade's smaller model's), so
+    // its quality too, unknown (NaN) where none is published: the run's mix is the requests'.
+    req.quality = this.quality;
     this.metrics.finished(req);
     this.done.stationDone(req);
   }
@@ -486,7 +689,7 @@ export class LlmStation implements Station, StationCounters {
 
   /** The engine counters since measurement began, summed; a disaggregated stage's prompts counted once, on the prefill side. */
   measuredCounts(): EngineSnapshot {
-    const sum: EngineSnapshot = { inputTokens: 0, outputTokens: 0, preemptions: 0, prefixQueryTokens: 0, prefixHitTokens: 0 };
+    const sum: EngineSnapshot = { ...this.retired };
     this.engines.forEach((e, i) => {
       const now = snapshot(e);
       const s0 = this.startCounts[i];
@@ -504,6 +707,14 @@ export class LlmStation implements Station, StationCounters {
     const waiting = this.held - this.admitted;
     if (this.queueLength.current !== waiting) this.queueLength.set(now, waiting);
     if (this.inServiceCount.current !== this.admitted) this.inServiceCount.set(now, this.admitted);
+    // Constant unless autoscaled: serving = ready + draining, billed = those + provisioning.
+    const serving = this.serving.length + this.drainingSlots.size;
+    if (this.slots.current !== serving) {
+      this.slots.set(now, serving);
+      this.series?.servingChanged(now, serving);
+    }
+    const billed = serving + this.provisioningNow;
+    if (this.billedReplicas.current !== billed) this.billedReplicas.set(now, billed);
   }
 }
 
@@ -515,6 +726,9 @@ export interface EngineSnapshot {
   prefixQueryTokens: number;
   prefixHitTokens: number;
 }
+
+/** Counts of an engine not yet started. */
+const NO_COUNTS: EngineSnapshot = { inputTokens: 0, outputTokens: 0, preemptions: 0, prefixQueryTokens: 0, prefixHitTokens: 0 };
 
 /** An engine's totals now. */
 export function snapshot(e: LlmReplica<LlmJob>): EngineSnapshot {

@@ -48,6 +48,11 @@ export interface Station {
   readonly metrics: StageMetrics;
   /** Restarts the time averages at `nowS` (end of warm-up) and starts the collectors measuring. */
   resetStats(nowS: number): void;
+  /**
+   * The cache in front of this station answered `req` (the station never sees it): an LLM
+   * station gives it its token counts and counts them as served from cache. Optional.
+   */
+  answeredByCache?(req: Request): void;
 }
 
 /** Time-weighted counters a station keeps (lifetime and since warm-up). */
