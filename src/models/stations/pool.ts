@@ -645,6 +645,11 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     this.capacityChanged(now);
     if (this.inFlightOnFailure === 'lost') {
       for (const r of lost) this.reject(r, 'failure');
+      // A hedge held back because its original ran here may start now.
+      if (this.kind === 'fanout') {
+        this.dispatch(g, now, null);
+        this.sync(now);
+      }
       return;
     }
     lost.sort((a, b) => a.enqueuedS - b.enqueuedS || a.id - b.id);
