@@ -12,6 +12,7 @@
 import { scenarioFromText } from '../src/config/parse.ts';
 import type { Scenario } from '../src/config/schema.ts';
 import { runScenario } from '../src/models/index.ts';
+import { isMain } from './harness.ts';
 
 /** What the child reports; sizes in bytes. */
 export interface FanoutReport {
@@ -19,6 +20,11 @@ export interface FanoutReport {
   requests: number;
   maxRssBytes: number;
   runS: number;
+  /**
+   * CPU seconds this process spent in the run (user + system): on a shared machine,
+   * wall time also counts the time other processes held the CPUs, CPU time much less.
+   */
+  cpuS: number;
   completed: number;
   dropped: number;
   inFlight: number;
@@ -74,26 +80,35 @@ export function fanoutScenario(name: string, requests: number): Scenario {
   return scenarioFromText({ name: `fanout-${name}.yaml`, text }, [{ path: 'stop.requests', value: requests }]);
 }
 
-const [config, n] = [process.argv[2] ?? '', Number(process.argv[3] ?? NaN)];
-if (!Number.isInteger(n) || n <= 0) throw new Error(`usage: fanout-child.ts <config> <requests>, got ${process.argv.slice(2).join(' ')}`);
-const scenario = fanoutScenario(config, n);
-const t0 = performance.now();
-const r = runScenario(scenario, { seed: 1 });
-const runS = (performance.now() - t0) / 1000;
-const f = r.stages['shards']?.faults;
-const report: FanoutReport = {
-  config,
-  requests: n,
-  maxRssBytes: process.resourceUsage().maxRSS * 1024,
-  runS,
-  completed: r.requests.completed,
-  dropped: r.requests.dropped,
-  inFlight: r.requests.inFlight,
-  arrived: r.requests.arrived,
-  within1s: r.slo?.attainment ?? NaN,
-  hedgeExtraLoad: r.hedgeExtraLoad ?? 0,
-  availability: f?.availability ?? null,
-  lostToFailures: f?.lostToFailures ?? null,
-  events: r.events,
-};
-process.stdout.write(JSON.stringify(report) + '\n');
+/** Runs configuration `config` with `n` requests in this process and reports it. */
+export function runFanoutChild(config: string, n: number): FanoutReport {
+  const scenario = fanoutScenario(config, n);
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = runScenario(scenario, { seed: 1 });
+  const runS = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  const f = r.stages['shards']?.faults;
+  return {
+    config,
+    requests: n,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    runS,
+    cpuS: (c.user + c.system) / 1e6,
+    completed: r.requests.completed,
+    dropped: r.requests.dropped,
+    inFlight: r.requests.inFlight,
+    arrived: r.requests.arrived,
+    within1s: r.slo?.attainment ?? NaN,
+    hedgeExtraLoad: r.hedgeExtraLoad ?? 0,
+    availability: f?.availability ?? null,
+    lostToFailures: f?.lostToFailures ?? null,
+    events: r.events,
+  };
+}
+
+if (isMain(import.meta.url)) {
+  const [config, n] = [process.argv[2] ?? '', Number(process.argv[3] ?? NaN)];
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`usage: fanout-child.ts <config> <requests>, got ${process.argv.slice(2).join(' ')}`);
+  process.stdout.write(JSON.stringify(runFanoutChild(config, n)) + '\n');
+}

@@ -87,3 +87,22 @@ describe('fan-out over keys on servers', () => {
     expect(a.latencyMs).toEqual(b.latencyMs);
   });
 });
+
+describe('fan-out over keys: capacity', () => {
+  it('a shard sees only the requests whose keys touch it, so the load check reads 1 − (1 − 1/S)^K of the rate', () => {
+    // 100 shards of one replica at 10 ms: 100 requests/s each. At 150 requests/s every
+    // shard is overloaded when each request visits all of them, but with 1 key a shard
+    // gets 1.5 requests/s (capacity 100 / (1 − 0.99) = 10,000 parent requests/s).
+    const at = (keys?: number) =>
+      new ServingSystem({
+        seed: 2,
+        arrivals: { process: 'poisson' as const, qps: 150 },
+        stop: { requests: 300 },
+        stages: [{ name: 'fan', replicas: 1, fanout: { shards: 100, ...(keys === undefined ? {} : { keys }) }, service: { dist: 'exponential' as const, mean: 0.01 } }],
+      });
+    expect(at(1).stages[0]!.capacityRps()).toBeCloseTo(100 / (1 - 0.99), 6);
+    expect(at().stages[0]!.capacityRps()).toBeCloseTo(100, 9);
+    expect(at(1).run().warnings.some((w) => w.includes('overloaded'))).toBe(false);
+    expect(at().run().warnings.some((w) => w.includes('overloaded'))).toBe(true);
+  });
+});

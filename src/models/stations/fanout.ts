@@ -122,6 +122,16 @@ export class FanoutStation extends PoolStation {
     return count;
   }
 
+  /**
+   * Parent requests per second the shards can take: with `keys`, a shard sees only the
+   * share 1 − (1 − 1/S)^K of requests that touch it, so its capacity goes that much further.
+   */
+  override capacityRps(replicas = this.replicas): number {
+    const k = this.fanout.keys;
+    const base = super.capacityRps(replicas);
+    return k === null ? base : base / (1 - (1 - 1 / this.fanout.shards) ** k);
+  }
+
   override get theory(): StationTheory {
     return { ...super.theory, hedged: this.fanout.hedgeAfterS !== Infinity };
   }
