@@ -1,3 +1,4 @@
+import type { RunningWork } from './stations/replica-slots.ts';
 import type { Timer } from '../engine/index.ts';
 import type { Call } from './retry-client.ts';
 import type { StageNode } from './stage-node.ts';
@@ -90,6 +91,8 @@ export class SubRequest {
   serviceTimer: Timer | null = null;
   /** With replicas tracked (faults): the replica of its shard serving it now; −1 when not in service. */
   replica = -1;
+  /** With replicas tracked: its work in service (so a tied winner can stop it and free its slot); null when none. */
+  work: RunningWork | null = null;
   /** Tied: the replica of its shard whose queue it was sent to. */
   tiedTo = -1;
   constructor(

@@ -53,7 +53,10 @@ function finishGather(g: Gather): void {
  * takes the same replicas of every shard first, as a zone holding one replica of each
  * shard would. A failed replica's sub-requests in service are lost (the shard's answer
  * may still come from a hedge; else the parent fails as lost to the failure) or queued
- * again at the head of its shard, as a pool's are.
+ * again at the head of its shard, as a pool's are. Tied, each replica's own queue is its
+ * group: a failed replica's copies in service are lost (the twin may still answer) or
+ * queued again at the head of that replica's queue, and copies queued there wait for its
+ * repair unless their twin settles them first (no health check tells the client).
  */
 export class FanoutStation extends PoolStation {
   readonly fanout: FanoutDescription;
@@ -88,16 +91,22 @@ export class FanoutStation extends PoolStation {
     }
   }
 
-  /** Each shard's replicas tracked (faults on): a failure finds its work, a hedge avoids its original's replica. */
+  /**
+   * Each shard's replicas tracked (faults on): a failure finds its work, a hedge avoids
+   * its original's replica. Tied, each replica's own group tracks its one replica.
+   */
   override enableFaults(inFlight: InFlightOnFailure): void {
-    if (this.replicaGroups !== null) throw new Error(`stage "${this.name}": faults with tied requests are not modelled`);
-    for (const g of this.groups) g.slots = new ReplicaSlots(this.replicas, this.concurrency);
+    if (this.replicaGroups !== null) for (const reps of this.replicaGroups) for (const g of reps) g.slots = new ReplicaSlots(1, this.concurrency);
+    else for (const g of this.groups) g.slots = new ReplicaSlots(this.replicas, this.concurrency);
     this.inFlightOnFailure = inFlight;
   }
 
   /** Replica-major numbering: replica r of shard s is r·shards + s (a zone takes one replica of each shard). */
   protected override faultSite(i: number): { g: QueueGroup; local: number } {
-    return { g: this.groups[i % this.shards]!, local: Math.floor(i / this.shards) };
+    const shard = i % this.shards;
+    const r = Math.floor(i / this.shards);
+    if (this.replicaGroups !== null) return { g: this.replicaGroups[shard]![r]!, local: 0 };
+    return { g: this.groups[shard]!, local: r };
   }
 
   /** The shards (servers) a request's keys touch, in shard order, into `touchedList`; returns their count. */

@@ -52,6 +52,12 @@ function clearDeadline(r: Request): void {
   }
 }
 
+/** The replica of `g` serving `r`'s twin (a hedge's original, or the reverse); −1 when it runs nowhere in `g`. */
+function twinReplicaIn(g: QueueGroup, r: Request): number {
+  const twin = r.sub?.twin;
+  return twin != null && twin.group === g ? twin.sub!.replica : -1;
+}
+
 /** A batch in service. */
 class Batch {
   constructor(
@@ -413,9 +419,16 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
   /** Stops a request served alone (its service timer kept, `cancellableService`): its slot is free now. */
   protected stopService(req: Request): void {
     const g = req.group!;
+    const s = req.sub!;
     req.group = null;
-    req.sub!.serviceTimer!.cancel();
-    req.sub!.serviceTimer = null;
+    s.serviceTimer!.cancel();
+    s.serviceTimer = null;
+    if (s.work !== null) {
+      // Tracked (faults on): the replica's slot is free again too.
+      g.slots!.remove(s.work);
+      s.work = null;
+      s.replica = -1;
+    }
     this.release(g, 1, this.sim.now);
   }
 
@@ -590,25 +603,33 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
    * free slot, since both would then share that replica's fate.
    */
   private placeable(g: QueueGroup, r: Request): boolean {
-    const rep = r.sub?.twin?.sub?.replica ?? -1;
+    const rep = twinReplicaIn(g, r);
     return rep < 0 || g.slots!.hasFreeExcept(rep);
   }
 
   private startTracked(g: QueueGroup, slots: ReplicaSlots, size: number, one: Request | null, batch: Batch | null): void {
     const s = one?.sub ?? null;
-    const w = new RunningWork(slots.pick(s?.twin?.sub?.replica ?? -1), one, batch === null ? null : batch.requests);
+    const w = new RunningWork(slots.pick(one === null ? -1 : twinReplicaIn(g, one)), one, batch === null ? null : batch.requests);
     w.group = g;
     slots.add(w);
     w.timer = this.sim.timer(this.serviceTime.sample(size, one, batch === null ? null : batch.requests), this.finishTracked, w);
     if (one !== null) one.group = g;
-    if (s !== null) s.replica = w.replica;
+    if (s !== null) {
+      s.replica = w.replica;
+      s.work = w;
+      if (this.cancellableService) s.serviceTimer = w.timer;
+    }
   }
 
   private readonly finishTracked = (w: RunningWork): void => {
     const g = w.group!;
     g.slots!.remove(w);
     if (w.one !== null) {
-      if (w.one.sub !== null) w.one.sub.replica = -1;
+      const s = w.one.sub;
+      if (s !== null) {
+        s.replica = -1;
+        s.work = null;
+      }
       this.finishOne(w.one);
     } else this.finishBatch(new Batch(g, w.many!));
   };
@@ -633,7 +654,12 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
       this.busySlots--;
       if (w.one !== null) {
         w.one.group = null;
-        if (w.one.sub !== null) w.one.sub.replica = -1;
+        const s = w.one.sub;
+        if (s !== null) {
+          s.replica = -1;
+          s.work = null;
+          s.serviceTimer = null; // cancelled with its replica's work
+        }
         lost.push(w.one);
       } else for (const r of w.many!) lost.push(r);
     }
