@@ -3,7 +3,6 @@ import type { FanoutDescription } from '../../config/description.ts';
 import { Gather, Request, SubRequest } from '../request.ts';
 import type { DropReason } from '../metrics/stage-collector.ts';
 import type { StageMetrics } from '../metrics/stage-metrics.ts';
-import type { InFlightOnFailure } from './failable.ts';
 import { PoolStation, type PoolConfig } from './pool.ts';
 import { QueueGroup } from './queue-group.ts';
 import { ReplicaSlots } from './replica-slots.ts';
@@ -95,10 +94,9 @@ export class FanoutStation extends PoolStation {
    * Each shard's replicas tracked (faults on): a failure finds its work, a hedge avoids
    * its original's replica. Tied, each replica's own group tracks its one replica.
    */
-  override enableFaults(inFlight: InFlightOnFailure): void {
-    if (this.replicaGroups !== null) for (const reps of this.replicaGroups) for (const g of reps) g.slots = new ReplicaSlots(1, this.concurrency);
-    else for (const g of this.groups) g.slots = new ReplicaSlots(this.replicas, this.concurrency);
-    this.inFlightOnFailure = inFlight;
+  override trackReplicas(): void {
+    if (this.replicaGroups !== null) for (const reps of this.replicaGroups) for (const g of reps) g.slots ??= new ReplicaSlots(1, this.concurrency);
+    else for (const g of this.groups) g.slots ??= new ReplicaSlots(this.replicas, this.concurrency);
   }
 
   /** Replica-major numbering: replica r of shard s is r·shards + s (a zone takes one replica of each shard). */

@@ -126,7 +126,7 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
   private dropTarget: DropTarget = UNCONNECTED.drop;
   private changes: ChangeListener = UNCONNECTED.changes;
   private connected = false;
-  protected inFlightOnFailure: InFlightOnFailure = 'lost';
+  private inFlightOnFailure: InFlightOnFailure = 'lost';
   /** Replicas down (failed or in an outage): still billed, serving nothing. */
   private failedNow = 0;
   /**
@@ -587,9 +587,18 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
 
   /** Starts keeping which replica runs each batch, so a failure finds its work (before any request). */
   enableFaults(inFlight: InFlightOnFailure): void {
-    if (this.router !== undefined || this.kind === 'fanout') throw new Error(`stage "${this.name}": faults need a shared queue`);
-    this.groups[0]!.slots = new ReplicaSlots(this.replicas, this.concurrency);
+    this.trackReplicas();
     this.inFlightOnFailure = inFlight;
+  }
+
+  /**
+   * Starts keeping which replica runs each batch (idempotent; before any request): what
+   * any per-replica state needs, faults or a replica's own slowness, and what keeps a
+   * fan-out's hedge off its original's replica.
+   */
+  trackReplicas(): void {
+    if (this.router !== undefined) throw new Error(`stage "${this.name}": tracking replicas needs a shared queue`);
+    this.groups[0]!.slots ??= new ReplicaSlots(this.replicas, this.concurrency);
   }
 
   /** Where replica `i` (as the fault injector numbers them) serves: its group, and its index there. */
