@@ -66,7 +66,10 @@ export class FanoutStation extends PoolStation {
   private readonly replicaGroups: QueueGroup[][] | null = null;
   /** Tied requests: which two replicas of a shard get a sub-request's copies. */
   private readonly tieDraw: (() => number) | null = null;
-  /** With `keys`: each key's server, and the servers a request touched (a mark each, and their list). */
+  /**
+   * With `keys`: each key's server, and the servers a request touched (a mark each, and
+   * their list). PERF: one pair of typed arrays reused by every request, no Set per request.
+   */
   private readonly keyDraw: (() => number) | null = null;
   private readonly touched: Uint8Array | null = null;
   private readonly touchedList: Int32Array | null = null;
