@@ -201,11 +201,11 @@ describe('a hedge never runs on the replica serving its original', () => {
       const add = slots.add.bind(slots);
       slots.add = (w: RunningWork) => {
         const twin = w.one?.sub?.twin?.sub;
-        if (twin != null && twin.replica >= 0) {
+        if (twin != null && twin.work !== null) {
           checked++;
-          if (w.replica === twin.replica) same++;
+          if (w.replica === twin.work.replica) same++;
           // The state is as it was at the pick: the plain least-loaded pick's answer.
-          if (slots.pickByScan() === twin.replica) plainWouldCollide++;
+          if (slots.pickByScan() === twin.work.replica) plainWouldCollide++;
         }
         add(w);
       };

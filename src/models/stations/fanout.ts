@@ -181,7 +181,6 @@ export class FanoutStation extends PoolStation {
     const draw = this.tieDraw!;
     const n = reps.length;
     const a = Math.floor(draw() * n);
-    sub.sub!.tiedTo = a;
     if (this.fanout.hedgeAfterS !== Infinity) {
       // A delayed tie: the second copy leaves at the hedge timer, if still wanted (`hedge`).
       this.acceptInto(reps[a]!, sub);
@@ -189,7 +188,6 @@ export class FanoutStation extends PoolStation {
     }
     const b = (a + 1 + Math.floor(draw() * (n - 1))) % n;
     const copy = this.subOf(sub.sub!.gather, i);
-    copy.sub!.tiedTo = b;
     sub.sub!.twin = copy;
     copy.sub!.twin = sub;
     this.acceptInto(reps[a]!, sub);
@@ -257,9 +255,11 @@ export class FanoutStation extends PoolStation {
     const s = req.sub!;
     const reps = this.replicaGroups![s.shard]!;
     const n = reps.length;
-    const b = (s.tiedTo + 1 + Math.floor(this.tieDraw!() * (n - 1))) % n;
+    // The first copy waits or runs in its replica's own queue group (unsettled: not yet
+    // lost, nor finished); the second goes to another, drawn uniformly.
+    const a = reps.indexOf(req.group!);
+    const b = (a + 1 + Math.floor(this.tieDraw!() * (n - 1))) % n;
     const copy = this.subOf(s.gather, s.shard);
-    copy.sub!.tiedTo = b;
     copy.sub!.twin = req;
     s.twin = copy;
     this.acceptInto(reps[b]!, copy);

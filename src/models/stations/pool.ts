@@ -55,7 +55,8 @@ function clearDeadline(r: Request): void {
 /** The replica of `g` serving `r`'s twin (a hedge's original, or the reverse); −1 when it runs nowhere in `g`. */
 function twinReplicaIn(g: QueueGroup, r: Request): number {
   const twin = r.sub?.twin;
-  return twin != null && twin.group === g ? twin.sub!.replica : -1;
+  const w = twin != null && twin.group === g ? twin.sub!.work : null;
+  return w === null ? -1 : w.replica;
 }
 
 /** A batch in service. */
@@ -427,7 +428,6 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
       // Tracked (faults on): the replica's slot is free again too.
       g.slots!.remove(s.work);
       s.work = null;
-      s.replica = -1;
     }
     this.release(g, 1, this.sim.now);
   }
@@ -624,7 +624,6 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     w.timer = this.sim.timer(this.serviceTime.sample(size, one, batch === null ? null : batch.requests), this.finishTracked, w);
     if (one !== null) one.group = g;
     if (s !== null) {
-      s.replica = w.replica;
       s.work = w;
       if (this.cancellableService) s.serviceTimer = w.timer;
     }
@@ -636,7 +635,6 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     if (w.one !== null) {
       const s = w.one.sub;
       if (s !== null) {
-        s.replica = -1;
         s.work = null;
       }
       this.finishOne(w.one);
@@ -665,7 +663,6 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
         w.one.group = null;
         const s = w.one.sub;
         if (s !== null) {
-          s.replica = -1;
           s.work = null;
           s.serviceTimer = null; // cancelled with its replica's work
         }
