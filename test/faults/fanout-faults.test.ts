@@ -12,6 +12,7 @@ import type { Scenario } from '../../src/config/schema.ts';
 import { ServingSystem, runScenario } from '../../src/models/index.ts';
 import type { PoolStation } from '../../src/models/stations/pool.ts';
 import type { QueueGroup } from '../../src/models/stations/queue-group.ts';
+import type { Request } from '../../src/models/request.ts';
 import type { RunningWork } from '../../src/models/stations/replica-slots.ts';
 
 /**
@@ -146,6 +147,8 @@ describe('faults with fan-out: invariants', () => {
         }
         expect(st.inService).toBe(inService);
         expect(st.busyServers).toBe(inService);
+        // The station's map of sub-requests in service holds exactly those (no leak).
+        expect((st as unknown as { subWork: Map<unknown, unknown> | null }).subWork?.size ?? 0).toBe(inService);
       }),
       { seed: 17, numRuns: 24 },
     );
@@ -196,16 +199,18 @@ describe('a hedge never runs on the replica serving its original', () => {
     let checked = 0;
     let plainWouldCollide = 0;
     let same = 0;
-    for (const g of (sys.stages[0] as unknown as { groups: QueueGroup[] }).groups) {
+    const station = sys.stages[0] as unknown as { groups: QueueGroup[]; subWork: Map<Request, RunningWork> | null };
+    for (const g of station.groups) {
       const slots = g.slots!;
       const add = slots.add.bind(slots);
       slots.add = (w: RunningWork) => {
-        const twin = w.one?.sub?.twin?.sub;
-        if (twin != null && twin.work !== null) {
+        const twin = w.one?.sub?.twin;
+        const twinWork = twin == null ? undefined : station.subWork?.get(twin);
+        if (twinWork !== undefined) {
           checked++;
-          if (w.replica === twin.work.replica) same++;
+          if (w.replica === twinWork.replica) same++;
           // The state is as it was at the pick: the plain least-loaded pick's answer.
-          if (slots.pickByScan() === twin.work.replica) plainWouldCollide++;
+          if (slots.pickByScan() === twinWork.replica) plainWouldCollide++;
         }
         add(w);
       };
