@@ -52,7 +52,6 @@ function clearDeadline(r: Request): void {
   }
 }
 
-
 /** A batch in service. */
 class Batch {
   constructor(
