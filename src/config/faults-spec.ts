@@ -73,15 +73,14 @@ function alwaysZero(d: DistributionSpec): boolean {
 
 /**
  * Whole-stage checks of `faults:`: the stations that model them (a pool or a buffer
- * with a shared queue, no autoscaler), and something to inject.
+ * with a shared queue, or a fan-out, tied or not; no autoscaler), and something to inject.
  */
 export function checkFaults(st: FaultsUser, i: number, ctx: z.RefinementCtx): void {
   const f = st.faults;
   if (f === undefined) return;
   const at = ['stages', i, 'faults'];
-  const not = (what: string) => ctx.addIssue({ code: 'custom', path: at, message: `faults are not modelled with ${what} yet (a pool or buffer with a shared queue and a fixed replica count)` });
+  const not = (what: string) => ctx.addIssue({ code: 'custom', path: at, message: `faults are not modelled with ${what} yet (a pool, buffer or fan-out with a fixed replica count)` });
   if (st.autoscale !== undefined) not('autoscale');
-  if (st.fanout !== undefined) not('fanout');
   if (st.llm !== undefined) not('llm');
   if (st.routing !== undefined && st.routing.policy !== 'shared') {
     ctx.addIssue({ code: 'custom', path: ['stages', i, 'routing', 'policy'], message: `faults are modelled with a shared queue only for now, got routing policy ${show(st.routing.policy)}` });

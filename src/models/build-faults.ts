@@ -10,6 +10,24 @@ function isFailable(st: Station): st is Station & FailableCapacity {
 }
 
 /**
+ * What the injector fails: the station itself, whose `replicas` are all it has, except
+ * a fan-out's, counted per shard: there it sees shards × replicas (numbered by the
+ * station, `FanoutStation.faultSite`).
+ */
+function failTarget(st: Station & FailableCapacity): FailableCapacity {
+  const shards = st.theory.shards;
+  if (shards <= 1) return st;
+  return {
+    name: st.name,
+    replicas: st.replicas * shards,
+    counters: st.counters,
+    enableFaults: (inFlight) => st.enableFaults(inFlight),
+    replicaFailed: (i) => st.replicaFailed(i),
+    replicaRepaired: (i) => st.replicaRepaired(i),
+  };
+}
+
+/**
  * A fault injector per stage with `faults`, keyed by stage name. Both of a stage's
  * fault distributions draw from its one stream `stage:<name>:faults`.
  */
@@ -25,7 +43,7 @@ export function buildFaults(built: readonly BuiltStage[], sim: Simulation, activ
       st.name,
       new FaultInjector(
         sim,
-        st,
+        failTarget(st),
         {
           between: f.between !== null ? makeDistribution(f.between).source(rng) : null,
           repair: f.repair !== null ? makeDistribution(f.repair).source(rng) : null,

@@ -63,6 +63,10 @@ export class Request {
 export class Gather {
   done = 0;
   failed = 0;
+  /** Sub-requests the parent sends (one per shard, or per server its keys touch). */
+  subs = 0;
+  /** Answers the parent waits for (the quorum, or every server touched). */
+  needed = 0;
   /** The parent has left the fan-out stage (quorum reached, or impossible). */
   finished = false;
   /** Hedge timers of its sub-requests, cancelled together once the parent leaves; null without hedging. */

@@ -28,7 +28,8 @@ export class FaultsCollector {
     const f = at.faults;
     if (f === undefined) return {};
     const { endS, spanS } = span;
-    const replicas = at.station.theory.replicas;
+    // Every replica of every shard (a fan-out's theory counts replicas per shard).
+    const replicas = at.station.theory.replicas * at.station.theory.shards;
     const faults: FaultsResult = {
       availability: spanS > 0 ? 1 - f.down.integral(endS) / (spanS * replicas) : f.down.current === 0 ? 1 : 1 - f.down.current / replicas,
       lostToFailures: this.lost,
