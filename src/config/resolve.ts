@@ -22,7 +22,8 @@
  * | `stages[].autoscale`             | `syncPeriod` 15, `scaleUpWindow` 0, `scaleDownWindow` 300, `tolerance` 0.1; no `behavior`: no rate limit |
  * | `stages[].autoscale.behavior`    | Kubernetes' (`HPA_DEFAULT_BEHAVIOR`): up Max of +4 pods or +100 % per 15 s, down 100 % per 15 s |
  * | `stages[].cache`                 | `policy` lru, `ttl` none (Infinity), `ttlResetOnHit` false |
- * | `stages[].faults`                | no random failures, no outages, `crew` unlimited, `inFlight` lost |
+ * | `stages[].faults`                | no random failures, no outages, `crew` unlimited, `inFlight` lost, no gray failures, no health check (a down replica leaves rotation at once) |
+ * | `stages[].faults.healthCheck`    | `failureThreshold` 3, `successThreshold` 1 (Kubernetes' probe defaults), `ejectSlow` false |
  * | `stages[].fallback`              | a trigger not given never fires (Infinity) |
  * | candidates reaching a stage     | what the main path's stages before it set (1 at the start and off the path) |
  * | `stages[].precompute`            | `base` 0, `start` warm, `quality` unknown (NaN) |
@@ -73,6 +74,9 @@ function rulesOf(r: RulesSpec | undefined, dflt: ScalingRulesDescription): Scali
     policies: r?.policies?.map((p) => ({ type: p.type, value: p.value, periodS: p.periodSeconds })) ?? dflt.policies.map((p) => ({ ...p })),
   };
 }
+
+/** Health-check thresholds when a scenario leaves them out: Kubernetes' probe defaults (failureThreshold 3, successThreshold 1). */
+export const HEALTH_CHECK_DEFAULTS = { failureThreshold: 3, successThreshold: 1 } as const;
 
 /** Retry backoff defaults. */
 export const RETRY_DEFAULTS = { backoffBaseS: 0.1, backoffMaxS: Infinity, jitter: 'full', minPerSecond: 0 } as const;
@@ -165,6 +169,15 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
             crew: sp.faults.failures?.crew ?? Infinity,
             outages: (sp.faults.outages ?? []).map((o) => ({ atS: o.at, durationS: o.duration, share: o.share })),
             inFlight: sp.faults.inFlight ?? 'lost',
+            gray: sp.faults.gray ? { between: sp.faults.gray.between, duration: sp.faults.gray.duration, slowdown: sp.faults.gray.slowdown } : null,
+            healthCheck: sp.faults.healthCheck
+              ? {
+                  intervalS: sp.faults.healthCheck.interval,
+                  failureThreshold: sp.faults.healthCheck.failureThreshold ?? HEALTH_CHECK_DEFAULTS.failureThreshold,
+                  successThreshold: sp.faults.healthCheck.successThreshold ?? HEALTH_CHECK_DEFAULTS.successThreshold,
+                  ejectSlow: sp.faults.healthCheck.ejectSlow ?? false,
+                }
+              : null,
           }
         : null,
       cache: sp.cache

@@ -120,9 +120,13 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
   private dropTarget: DropTarget = UNCONNECTED.drop;
   private changes: ChangeListener = UNCONNECTED.changes;
   private connected = false;
-  /** Which replica runs each batch, kept only with faults (`enableFaults`); null otherwise. */
-  private faultSlots: ReplicaSlots | null = null;
+  /** Faults are on (`enableFaults`): each group keeps which replica runs each batch (`QueueGroup.slots`). */
+  private faultsOn = false;
   private inFlightOnFailure: InFlightOnFailure = 'lost';
+  /** Measured requests (sub-requests in a fan-out) that started service on a slow replica (gray failures). */
+  servedSlow = 0;
+  /** The fault injector's watch on the queue (time to recover), or null. */
+  private queueWatch: { atMost: number; then: (nowS: number) => void } | null = null;
   /** Replicas down (failed or in an outage): still billed, serving nothing. */
   private failedNow = 0;
   /** Told of every request as it starts service (tied requests cancel their twin); null for none. */
@@ -319,13 +323,19 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     if (this.billedReplicas.current !== billed) this.billedReplicas.set(now, billed);
     const serving = (this.ready + draining) * this.concurrency * this.shards;
     if (this.slots.current !== serving) this.slots.set(now, serving);
+    const w = this.queueWatch;
+    if (w !== null && this.waitingTotal <= w.atMost) {
+      this.queueWatch = null;
+      w.then(now);
+    }
   }
 
   /** Removed replicas still finishing their work (billed, and counted as serving capacity). */
   private drainingNow(): number {
     if (this.router !== undefined) return this.drainingGroups.size;
-    // Fan-out stations do not scale (validation refuses it): their shards never drain.
-    if (this.kind === 'fanout') return 0;
+    // Fan-out stations and stations with faults do not scale (validation refuses it):
+    // nothing drains; an ejected replica finishing its work is billed as out of rotation.
+    if (this.kind === 'fanout' || this.faultsOn) return 0;
     const readySlots = this.ready * this.concurrency;
     return this.busySlots > readySlots ? Math.ceil((this.busySlots - readySlots) / this.concurrency) : 0;
   }
@@ -431,8 +441,8 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     this.inServiceTotal += size;
     this.busySlots++;
     this.metrics.batchStarted(size);
-    if (this.faultSlots !== null) {
-      this.startTracked(this.faultSlots, size, one, batch);
+    if (this.faultsOn) {
+      this.startTracked(g, size, one, batch);
       return;
     }
     if (one !== null) {
@@ -565,40 +575,172 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
 
   // ---------------------------------------------------------------------------
   // Faults (FailableCapacity: the fault injector's calls, src/models/faults.ts).
+  // Replica `i` of the injector is replica `i % replicas` of group `⌊i / replicas⌋` (a
+  // fan-out's shard; the one shared group of a pool).
+
+  /** Replicas the fault injector addresses: replicas × shards. */
+  get faultReplicas(): number {
+    return this.replicas * this.shards;
+  }
 
   /** Starts keeping which replica runs each batch, so a failure finds its work (before any request). */
   enableFaults(inFlight: InFlightOnFailure): void {
-    if (this.router !== undefined || this.kind === 'fanout') throw new Error(`stage "${this.name}": faults need a shared queue`);
-    this.faultSlots = new ReplicaSlots(this.replicas, this.concurrency);
+    if (this.router !== undefined) throw new Error(`stage "${this.name}": faults need a shared queue`);
+    if (this.startHook !== null) throw new Error(`stage "${this.name}": faults are not modelled with tied requests`);
+    for (const g of this.groups) g.slots = new ReplicaSlots(this.replicas, this.concurrency);
+    this.faultsOn = true;
     this.inFlightOnFailure = inFlight;
   }
 
-  private startTracked(slots: ReplicaSlots, size: number, one: Request | null, batch: Batch | null): void {
-    const w = new RunningWork(slots.pick(), one, batch === null ? null : batch.requests);
+  private startTracked(g: QueueGroup, size: number, one: Request | null, batch: Batch | null): void {
+    const slots = g.slots!;
+    const r = slots.pick();
+    const reqs = batch === null ? null : batch.requests;
+    const w = new RunningWork(r, one, reqs, g);
     slots.add(w);
-    w.timer = this.sim.timer(this.serviceTime.sample(size, one, batch === null ? null : batch.requests), this.finishTracked, w);
-    if (one !== null) one.group = this.groups[0]!;
+    if (one !== null) one.group = g;
+    // A crashed replica still in rotation takes the work and never answers (a black
+    // hole) until the health check ejects it; no service time is drawn for it.
+    if (slots.dead[r] === 1) return;
+    const k = slots.slowdown[r]!;
+    if (k !== 1) {
+      if (one !== null) {
+        if (one.measured) this.servedSlow++;
+      } else for (const q of reqs!) if (q.measured) this.servedSlow++;
+    }
+    w.timer = this.sim.timer(k * this.serviceTime.sample(size, one, reqs), this.finishTracked, w);
   }
 
   private readonly finishTracked = (w: RunningWork): void => {
-    this.faultSlots!.remove(w);
+    const g = w.group!;
+    const slots = g.slots!;
+    slots.remove(w);
+    // An ejected replica drains: the slot its work frees leaves with it (release adds it back).
+    if (slots.up[w.replica] === 0) g.freeSlots--;
     if (w.one !== null) this.finishOne(w.one);
-    else this.finishBatch(new Batch(this.groups[0]!, w.many!));
+    else this.finishBatch(new Batch(g, w.many!));
   };
 
+  /** The group and the replica within it of the injector's replica `i`. */
+  private replicaAt(i: number): { g: QueueGroup; r: number } {
+    return { g: this.groups[Math.floor(i / this.replicas)]!, r: i % this.replicas };
+  }
+
   /**
-   * Replica `i` goes down now: its idle slots vanish and the batches it ran stop. Their
-   * requests are dropped as lost to the failure, or (retry) go back to the head of the
-   * queue in their order, ahead of every waiting request since they had waited longest;
-   * a retried request may exceed the queue's capacity (it was admitted already) and
-   * keeps its deadline.
+   * Replica `i` goes down now and leaves rotation at once (no health check: an ideal
+   * dispatcher): its idle slots vanish and the batches it ran stop. Their requests are
+   * dropped as lost to the failure, or (retry) go back to the head of the queue in their
+   * order, ahead of every waiting request since they had waited longest; a retried
+   * request may exceed the queue's capacity (it was admitted already) and keeps its
+   * deadline.
    */
   replicaFailed(i: number): void {
-    const slots = this.faultSlots!;
+    const { g, r } = this.replicaAt(i);
+    g.slots!.stop(r);
+    this.replicaEjected(i);
+  }
+
+  /** Replica `i` is up again, idle, and back in rotation at once. */
+  replicaRepaired(i: number): void {
     const now = this.sim.now;
-    const g = this.groups[0]!;
-    const work = slots.fail(i);
-    g.freeSlots -= this.concurrency - work.length;
+    const { g, r } = this.replicaAt(i);
+    g.slots!.repair(r);
+    this.ready++;
+    this.failedNow--;
+    g.freeSlots += this.concurrency;
+    this.dispatch(g, now, null);
+    this.capacityChanged(now);
+  }
+
+  /** Replica `i` crashed but stays in rotation until the health check ejects it: it answers nothing. */
+  replicaStopped(i: number): void {
+    const { g, r } = this.replicaAt(i);
+    const slots = g.slots!;
+    if (slots.up[r] === 1) {
+      slots.stop(r);
+      return;
+    }
+    // Already out of rotation (ejected while slow): the work it was draining is lost now.
+    slots.dead[r] = 1;
+    const now = this.sim.now;
+    const lost = this.unrun(g, slots.fail(r));
+    this.sync(now);
+    this.settleLost(g, lost, now);
+  }
+
+  /**
+   * Replica `i` restarted: the work it held (a crash before ejection) is lost or retried
+   * now, as a failed replica's is; it answers again, in rotation or not as it was.
+   */
+  replicaRestarted(i: number): void {
+    const now = this.sim.now;
+    const { g, r } = this.replicaAt(i);
+    const work = g.slots!.revive(r);
+    if (work.length === 0) return;
+    // Only a replica still in rotation can hold work here (ejection takes a dead one's).
+    g.freeSlots += work.length;
+    this.settleLost(g, this.unrun(g, work), now);
+    this.dispatch(g, now, null);
+    this.sync(now);
+  }
+
+  /**
+   * The health check takes replica `i` out of rotation. A crashed one loses (or retries)
+   * the work it held, as a failed replica does; an answering one (slow, or restarted
+   * before it was put back) finishes its work there and takes no more.
+   */
+  replicaEjected(i: number): void {
+    const now = this.sim.now;
+    const { g, r } = this.replicaAt(i);
+    const slots = g.slots!;
+    if (slots.dead[r] === 1) {
+      const work = slots.fail(r);
+      g.freeSlots -= this.concurrency - work.length;
+      const lost = this.unrun(g, work);
+      this.ready--;
+      this.failedNow++;
+      this.capacityChanged(now);
+      this.settleLost(g, lost, now);
+      return;
+    }
+    const running = slots.eject(r);
+    g.freeSlots -= this.concurrency - running;
+    this.ready--;
+    this.failedNow++;
+    this.capacityChanged(now);
+  }
+
+  /** The health check puts answering replica `i` back in rotation. */
+  replicaReturned(i: number): void {
+    const now = this.sim.now;
+    const { g, r } = this.replicaAt(i);
+    const slots = g.slots!;
+    slots.readmit(r);
+    this.ready++;
+    this.failedNow--;
+    g.freeSlots += this.concurrency - slots.running[r]!.size;
+    this.dispatch(g, now, null);
+    this.capacityChanged(now);
+  }
+
+  /** Replica `i` serves every batch it starts from now `factor` times slower (1: healthy again). */
+  replicaSlowdown(i: number, factor: number): void {
+    const { g, r } = this.replicaAt(i);
+    g.slots!.slowdown[r] = factor;
+  }
+
+  /** Calls `then` at the first change after which at most `atMost` requests wait (now, if already so); null stops watching. */
+  watchQueue(atMost: number, then: ((nowS: number) => void) | null): void {
+    if (then !== null && this.waitingTotal <= atMost) {
+      this.queueWatch = null;
+      then(this.sim.now);
+      return;
+    }
+    this.queueWatch = then === null ? null : { atMost, then };
+  }
+
+  /** Takes stopped work off the counters; returns its requests. */
+  private unrun(g: QueueGroup, work: RunningWork[]): Request[] {
     const lost: Request[] = [];
     for (const w of work) {
       const size = w.size;
@@ -608,31 +750,21 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
       if (w.one !== null) {
         w.one.group = null;
         lost.push(w.one);
-      } else for (const r of w.many!) lost.push(r);
+      } else for (const q of w.many!) lost.push(q);
     }
-    this.ready--;
-    this.failedNow++;
-    this.capacityChanged(now);
+    return lost;
+  }
+
+  /** Drops the requests of stopped work as lost to the failure, or (retry) queues them again at the head of `g`. */
+  private settleLost(g: QueueGroup, lost: Request[], now: number): void {
     if (this.inFlightOnFailure === 'lost') {
-      for (const r of lost) this.reject(r, 'failure');
+      for (const q of lost) this.reject(q, 'failure');
       return;
     }
     lost.sort((a, b) => a.enqueuedS - b.enqueuedS || a.id - b.id);
     for (let k = lost.length - 1; k >= 0; k--) this.requeueAtHead(g, lost[k]!, now);
     this.dispatch(g, now, null);
     this.sync(now);
-  }
-
-  /** Replica `i` is up again, idle. */
-  replicaRepaired(i: number): void {
-    const now = this.sim.now;
-    this.faultSlots!.repair(i);
-    this.ready++;
-    this.failedNow--;
-    const g = this.groups[0]!;
-    g.freeSlots += this.concurrency;
-    this.dispatch(g, now, null);
-    this.capacityChanged(now);
   }
 
   /**

@@ -2,6 +2,7 @@ import { RingQueue } from '../../engine/index.ts';
 import type { WaitingLine } from '../disciplines/waiting-line.ts';
 import type { Request } from '../request.ts';
 import type { PoolStation } from './pool.ts';
+import type { ReplicaSlots } from './replica-slots.ts';
 
 /**
  * Requests waiting for, and being served by, a set of execution slots: the whole pool
@@ -20,6 +21,8 @@ export class QueueGroup {
   timerAtS = Infinity;
   /** A per-replica group being removed: it takes no new requests and leaves once empty. */
   draining = false;
+  /** Which of the group's replicas runs each batch, kept only with faults (`PoolStation.enableFaults`); null otherwise. */
+  slots: ReplicaSlots | null = null;
 
   constructor(
     readonly station: PoolStation,
