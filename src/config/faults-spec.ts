@@ -90,7 +90,7 @@ export function meanOfSpecS(d: DistributionSpec): number | undefined {
 interface FaultsUser {
   faults?: FaultsSpec | undefined;
   autoscale?: unknown;
-  fanout?: unknown;
+  fanout?: { tied?: unknown } | undefined;
   llm?: unknown;
   routing?: { policy: string } | undefined;
 }
@@ -117,6 +117,9 @@ export function checkFaults(st: FaultsUser, i: number, ctx: z.RefinementCtx): vo
   const grayOnly = f.gray !== undefined && f.failures === undefined && (f.outages === undefined || f.outages.length === 0) && f.healthCheck === undefined;
   if (st.fanout !== undefined && !grayOnly) {
     ctx.addIssue({ code: 'custom', path: at, message: 'a fan-out stage may have faults.gray only for now (failures, outages and health checks are not modelled with fanout yet)' });
+  }
+  if (st.fanout?.tied !== undefined && f.gray !== undefined) {
+    ctx.addIssue({ code: 'custom', path: [...at, 'gray'], message: 'gray failures are not modelled with tied requests yet (a tied copy waits in its own replica\'s queue)' });
   }
   if (st.llm !== undefined) not('llm');
   if (st.routing !== undefined && st.routing.policy !== 'shared') {
