@@ -13,7 +13,7 @@
 import { compact, formatTable, machineLine, passes, runChildJson, type BenchReport } from './harness.ts';
 
 /** Benchmarks in run order; each is `bench/<name>.ts`. */
-const BENCHMARKS = ['engine-hold', 'mm4', 'simjs', 'memory', 'limits', 'batching', 'trace', 'parallel', 'plan-1m', 'llm-tokens', 'llm-routing'] as const;
+const BENCHMARKS = ['engine-hold', 'mm4', 'simjs', 'memory', 'limits', 'batching', 'trace', 'parallel', 'plan-1m', 'llm-tokens', 'llm-routing', 'fanout'] as const;
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((w) => !(BENCHMARKS as readonly string[]).includes(w));

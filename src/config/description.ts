@@ -172,11 +172,21 @@ export interface StageDescription {
 export interface FanoutDescription {
   shards: number;
   quorum: number;
+  /**
+   * Keys a request touches, each on a server (shard) drawn uniformly per request; one
+   * sub-request per distinct server touched, all awaited (`quorum` is then unused).
+   * null: one sub-request per shard.
+   */
+  keys: number | null;
   /** Infinity for no hedging. */
   hedgeAfterS: number;
   /** Most hedges per sub-request sent, counted over the run so far (a share in (0, 1]); Infinity for no cap. */
   hedgeBudget: number;
-  /** Tied requests: each sub-request goes to two replicas of its shard, the loser cancelled at `cancel`; null for none. */
+  /**
+   * Tied requests: each sub-request goes to two replicas of its shard, the loser cancelled
+   * at `cancel` (with `hedgeAfterS` finite, the second copy leaves that long after the
+   * first); null for none.
+   */
   tied: { cancel: 'onStart' | 'onFinish' } | null;
 }
 

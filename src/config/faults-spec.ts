@@ -105,22 +105,16 @@ function alwaysZero(d: DistributionSpec): boolean {
 
 /**
  * Whole-stage checks of `faults:`: the stations that model them (a pool or a buffer
- * with a shared queue, no autoscaler), and something to inject.
+ * with a shared queue, or a fan-out whose shards share a queue each; no autoscaler),
+ * and something to inject.
  */
 export function checkFaults(st: FaultsUser, i: number, ctx: z.RefinementCtx): void {
   const f = st.faults;
   if (f === undefined) return;
   const at = ['stages', i, 'faults'];
-  const not = (what: string) => ctx.addIssue({ code: 'custom', path: at, message: `faults are not modelled with ${what} yet (a pool or buffer with a shared queue and a fixed replica count)` });
+  const not = (what: string) => ctx.addIssue({ code: 'custom', path: at, message: `faults are not modelled with ${what} yet (a pool, buffer or fan-out with shared queues and a fixed replica count)` });
   if (st.autoscale !== undefined) not('autoscale');
-  // A fan-out's shards may have gray replicas (the tail-at-scale lesson's correlated case); failures, outages and health checks on one are not modelled yet.
-  const grayOnly = f.gray !== undefined && f.failures === undefined && (f.outages === undefined || f.outages.length === 0) && f.healthCheck === undefined;
-  if (st.fanout !== undefined && !grayOnly) {
-    ctx.addIssue({ code: 'custom', path: at, message: 'a fan-out stage may have faults.gray only for now (failures, outages and health checks are not modelled with fanout yet)' });
-  }
-  if (st.fanout?.tied !== undefined && f.gray !== undefined) {
-    ctx.addIssue({ code: 'custom', path: [...at, 'gray'], message: 'gray failures are not modelled with tied requests yet (a tied copy waits in its own replica\'s queue)' });
-  }
+  if (st.fanout?.tied !== undefined) not('tied requests (their copies wait in each replica\'s own queue)');
   if (st.llm !== undefined) not('llm');
   if (st.routing !== undefined && st.routing.policy !== 'shared') {
     ctx.addIssue({ code: 'custom', path: ['stages', i, 'routing', 'policy'], message: `faults are modelled with a shared queue only for now, got routing policy ${show(st.routing.policy)}` });

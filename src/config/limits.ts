@@ -15,6 +15,8 @@ export const LIMITS = {
   replicas: 100_000,
   /** Shards of a fan-out: each request becomes one sub-request per shard. */
   shards: 10_000,
+  /** Keys a fan-out request touches: each key's server is drawn per request. */
+  fanoutKeys: 1_000_000,
   /** Largest batch: a count per batch size is kept. */
   maxBatch: 100_000,
   /** Attempts per client call: a count per attempt number is kept. */

@@ -17,7 +17,7 @@
  * | `stages[].queue.capacity`        | unbounded; a buffer's `retention` instead |
  * | `stages[].batching`              | `maxBatch` 1, `maxWait` 0                |
  * | `stages[].routing.policy`        | `shared`                                 |
- * | `stages[].fanout`                | `quorum` = shards, no hedging, no `hedgeBudget` cap, not `tied` |
+ * | `stages[].fanout`                | `quorum` = shards, no `keys` (one sub-request per shard), no hedging, no `hedgeBudget` cap, not `tied` |
  * | `stages[].service`               | the catalog model's profile on the hardware's device, ÷ its speed |
  * | `stages[].autoscale`             | `syncPeriod` 15, `scaleUpWindow` 0, `scaleDownWindow` 300, `tolerance` 0.1; no `behavior`: no rate limit |
  * | `stages[].autoscale.behavior`    | Kubernetes' (`HPA_DEFAULT_BEHAVIOR`): up Max of +4 pods or +100 % per 15 s, down 100 % per 15 s |
@@ -142,7 +142,7 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
       service,
       ack: sp.buffer?.ack ?? null,
       llm: sp.llm !== undefined ? resolveLlmStage(sp.llm, scenario.tokens!, llmSlo, sp.replicas) : null,
-      fanout: sp.fanout ? { shards: sp.fanout.shards, quorum: sp.fanout.quorum ?? sp.fanout.shards, hedgeAfterS: sp.fanout.hedgeAfter ?? Infinity, hedgeBudget: sp.fanout.hedgeBudget ?? Infinity, tied: sp.fanout.tied ? { cancel: sp.fanout.tied.cancel } : null } : null,
+      fanout: sp.fanout ? { shards: sp.fanout.shards, quorum: sp.fanout.quorum ?? sp.fanout.shards, keys: sp.fanout.keys ?? null, hedgeAfterS: sp.fanout.hedgeAfter ?? Infinity, hedgeBudget: sp.fanout.hedgeBudget ?? Infinity, tied: sp.fanout.tied ? { cancel: sp.fanout.tied.cancel } : null } : null,
       model: model !== undefined ? { name: sp.model!, entry: model } : null,
       hardware: sp.llm !== undefined ? resolveLlmHardware(sp.llm, sp.replicas) : hw !== undefined ? { name: sp.hardware!, entry: hw } : null,
       quality: model?.quality.value ?? NaN,

@@ -88,13 +88,19 @@ export const TIED_CANCEL = ['onStart', 'onFinish'] as const;
 
 /**
  * Scatter-gather to `shards` shards (each `replicas` replicas), done when `quorum` answer;
- * optional hedging (`hedgeAfter`, capped by `hedgeBudget`, a share of the sub-requests
- * sent), or tied requests (`tied`: two copies at two replicas of the shard).
+ * or, with `keys`, to the shards (servers) holding a request's `keys` keys, one
+ * sub-request per server touched, done when all have answered. Optional hedging
+ * (`hedgeAfter`, capped by `hedgeBudget`, a share of the sub-requests sent), or tied
+ * requests (`tied`: two copies at two replicas of the shard; with `hedgeAfter`, the
+ * second copy leaves that long after the first, Dean & Barroso's delayed tie).
  */
 export const fanoutSpec = z
   .strictObject({
     shards: positiveInt().superRefine(atMost(LIMITS.shards, 'shards (each request becomes one sub-request per shard)')),
     quorum: positiveInt().optional(),
+    keys: positiveInt()
+      .superRefine(atMost(LIMITS.fanoutKeys, 'keys a request touches (each key draws its server)'))
+      .optional(),
     hedgeAfter: positiveDuration().optional(),
     hedgeBudget: z
       .number({ error: (iss) => `expected a share of the sub-requests sent in (0, 1], e.g. 0.05, got ${show(iss.input)}` })
@@ -110,8 +116,8 @@ export const fanoutSpec = z
     if (f.hedgeBudget !== undefined && f.hedgeAfter === undefined) {
       ctx.addIssue({ code: 'custom', path: ['hedgeBudget'], message: 'a hedge budget caps hedging: give hedgeAfter too' });
     }
-    if (f.tied !== undefined && f.hedgeAfter !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['tied'], message: 'tied requests already send two copies: give tied or hedgeAfter, not both' });
+    if (f.keys !== undefined && f.quorum !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['quorum'], message: 'with keys, a request waits for every server its keys are on: give keys or quorum, not both' });
     }
   });
 

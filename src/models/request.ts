@@ -63,6 +63,10 @@ export class Request {
 export class Gather {
   done = 0;
   failed = 0;
+  /** Sub-requests the parent sends (one per shard, or per server its keys touch). */
+  subs = 0;
+  /** Answers the parent waits for (the quorum, or every server touched). */
+  needed = 0;
   /** The parent has left the fan-out stage (quorum reached, or impossible). */
   finished = false;
   /** Hedge timers of its sub-requests, cancelled together once the parent leaves; null without hedging. */
@@ -84,6 +88,10 @@ export class SubRequest {
   started = false;
   /** Tied with `onFinish`, served alone: its service timer, so the winner can stop it; null otherwise. */
   serviceTimer: Timer | null = null;
+  /** With replicas tracked (faults): the replica of its shard serving it now; −1 when not in service. */
+  replica = -1;
+  /** Tied: the replica of its shard whose queue it was sent to. */
+  tiedTo = -1;
   constructor(
     readonly gather: Gather,
     readonly shard: number,

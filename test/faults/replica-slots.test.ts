@@ -2,7 +2,7 @@
  * The pool's per-replica slots under faults (src/models/stations/replica-slots.ts): the
  * segment tree's pick equals the plain scan's (fewest batches running among up
  * replicas with a free slot, lowest index on ties) after any sequence of starts,
- * finishes, failures and repairs.
+ * finishes, failures and repairs; so does a hedge's pick that leaves out one replica.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -45,6 +45,15 @@ describe('ReplicaSlots', () => {
             }
             if (s.up.some((u, i) => u === 1 && s.running[i]!.size < concurrency)) expect(s.pick()).toBe(s.pickByScan());
             else expect(() => s.pick()).toThrow();
+            // A hedge's pick leaves out its original's replica, and leaves the tree as it was.
+            const ex = n % replicas;
+            const freeElsewhere = s.up.some((u, i) => i !== ex && u === 1 && s.running[i]!.size < concurrency);
+            expect(s.hasFreeExcept(ex)).toBe(freeElsewhere);
+            if (freeElsewhere) {
+              expect(s.pick(ex)).toBe(s.pickByScan(ex));
+              expect(s.pick(ex)).not.toBe(ex);
+            } else expect(() => s.pick(ex)).toThrow();
+            if (s.up.some((u, i) => u === 1 && s.running[i]!.size < concurrency)) expect(s.pick()).toBe(s.pickByScan());
           }
         },
       ),

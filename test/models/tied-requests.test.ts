@@ -83,3 +83,56 @@ describe('tied requests on a fan-out', () => {
     expect(r.hedgeExtraLoad!).toBeGreaterThan(0.5);
   });
 });
+
+/** One shard of two replicas, 10 ms calls of which 1 in 100 take 1 s; tied, the second copy after 50 ms. */
+function delayed(qps: number, cancel: 'onStart' | 'onFinish' | null, requests = 20000) {
+  return {
+    seed: 6,
+    arrivals: { process: 'poisson' as const, qps },
+    stop: { requests },
+    stages: [
+      {
+        name: 'fan',
+        replicas: 2,
+        fanout: { shards: 1, ...(cancel === null ? {} : { hedgeAfter: 0.05, tied: { cancel } }) },
+        service: { dist: 'empirical' as const, values: [0.01, 1], weights: [99, 1] },
+      },
+    ],
+  };
+}
+
+describe('tied requests with a delay (hedgeAfter): the second copy leaves only if still wanted', () => {
+  it('onFinish on an idle system: a slow first copy gets a tied copy at 50 ms, so only both slow take 1 s', () => {
+    // Reference, by hand: fast (99 %) → 10 ms; slow first copy (1 %) → a second copy at
+    // 50 ms, which ends at 60 ms (99 %) or 1,050 ms (1 %, after the first's 1,000 ms).
+    // Mean = 0.99·10 + 0.01·(0.99·60 + 0.01·1000) = 10.594 ms. Extra copies that start:
+    // the 1 % slow firsts. 20,000 requests at 1/s: the system is idle up to ~1 %.
+    const r = new ServingSystem(delayed(1, 'onFinish')).run();
+    // Standard error of the mean: the sd of the mixture is about 11 ms (the 1 s tail),
+    // /√20000 = 0.08 ms; ±0.4 ms is 5 of them.
+    expect(Math.abs(r.latencyMs.mean - 10.594)).toBeLessThan(0.4);
+    // √(0.01·0.99/20000) = 0.07 %: ±0.3 % is 4 of them.
+    expect(Math.abs(r.hedgeExtraLoad! - 0.01)).toBeLessThan(0.003);
+    // Over 1 s needs both slow: 1e-4 of 20,000 is 2 requests, so the top 0.1 % are the
+    // rescued 60 ms ones (the sketch's 0.1 %).
+    expect(Math.abs(r.latencyMs.p999 - 60)).toBeLessThan(0.1);
+    expect(r.requests.completed).toBe(20000);
+  });
+
+  it('onStart: a copy that started is never doubled, so a slow call is not rescued (only a queued one is)', () => {
+    // On a nearly idle system the first copy starts at once: its twin is never sent, no
+    // two copies ever both start, and the 1 % of 1 s calls stay 1 s (unlike onFinish).
+    const tied = new ServingSystem(delayed(1, 'onStart')).run();
+    expect(tied.hedgeExtraLoad).toBe(0);
+    expect(Math.abs(tied.latencyMs.p50 - 10)).toBeLessThan(0.01);
+    expect(tied.latencyMs.p999).toBeGreaterThan(999);
+  });
+
+  it('under load: requests are conserved and no copy is left behind, either way', () => {
+    for (const cancel of ['onStart', 'onFinish'] as const) {
+      const r = new ServingSystem(delayed(60, cancel, 5000)).run();
+      expect(r.requests).toMatchObject({ arrived: 5000, completed: 5000, dropped: 0, inFlight: 0 });
+      expect(r.hedgeExtraLoad!).toBeLessThan(1);
+    }
+  });
+});

@@ -3,8 +3,10 @@ import type { FanoutDescription } from '../../config/description.ts';
 import { Gather, Request, SubRequest } from '../request.ts';
 import type { DropReason } from '../metrics/stage-collector.ts';
 import type { StageMetrics } from '../metrics/stage-metrics.ts';
+import type { InFlightOnFailure } from './failable.ts';
 import { PoolStation, type PoolConfig } from './pool.ts';
 import { QueueGroup } from './queue-group.ts';
+import { ReplicaSlots } from './replica-slots.ts';
 import type { StationTheory } from './station.ts';
 
 /** Cancels a sub-request's pending hedge timer (it settled: no backup is needed). */
@@ -28,12 +30,30 @@ function finishGather(g: Gather): void {
 /**
  * Scatter-gather: each request splits into one sub-request per shard (each shard is a
  * queue of `replicas` replicas, served like a pool's) and leaves when `quorum` shards
- * have answered; it fails once the quorum cannot be reached. With `hedgeAfterS`
- * finite, a sub-request not answered by then gets a backup copy on the same shard and
- * the first answer counts (Dean & Barroso's hedged request); with `hedgeBudget`, a
- * hedge is sent only while hedges stay within that share of the sub-requests sent so
- * far (a budget on the extra load, as Dean & Barroso suggest hedging only the slowest
- * few percent).
+ * have answered; it fails once the quorum cannot be reached. With `keys`, a request
+ * touches that many keys, each on a shard (server) drawn uniformly and independently
+ * per request from the stage's own stream (`stage:<name>:keys`): one sub-request per
+ * distinct server touched, all awaited, so a request sends S·(1 − (1 − 1/S)^K)
+ * sub-requests on average (the occupancy of S bins by K balls).
+ *
+ * With `hedgeAfterS` finite, a sub-request not answered by then gets a backup copy on
+ * the same shard and the first answer counts (Dean & Barroso's hedged request); with
+ * `hedgeBudget`, a hedge is sent only while hedges stay within that share of the
+ * sub-requests sent so far (a budget on the extra load, as Dean & Barroso suggest
+ * hedging only the slowest few percent). A hedge never runs on the replica serving its
+ * original: where replicas are told apart (faults on: each shard tracks which replica
+ * runs what) the backup takes another replica's slot, or waits for one.
+ *
+ * Tied requests send two copies to two replicas' own queues; with `hedgeAfterS` finite
+ * the second copy leaves that long after the first (Dean & Barroso's tie with a delay),
+ * and only if the first has not started (`onStart`) or finished (`onFinish`).
+ *
+ * Faults: the fault injector numbers the stage's shards × replicas replicas
+ * replica-major (replica r of shard s is r·shards + s), so an outage of a share of them
+ * takes the same replicas of every shard first, as a zone holding one replica of each
+ * shard would. A failed replica's sub-requests in service are lost (the shard's answer
+ * may still come from a hedge; else the parent fails as lost to the failure) or queued
+ * again at the head of its shard, as a pool's are.
  */
 export class FanoutStation extends PoolStation {
   readonly fanout: FanoutDescription;
@@ -44,6 +64,10 @@ export class FanoutStation extends PoolStation {
   private readonly replicaGroups: QueueGroup[][] | null = null;
   /** Tied requests: which two replicas of a shard get a sub-request's copies. */
   private readonly tieDraw: (() => number) | null = null;
+  /** With `keys`: each key's server, and the servers a request touched (a mark each, and their list). */
+  private readonly keyDraw: (() => number) | null = null;
+  private readonly touched: Uint8Array | null = null;
+  private readonly touchedList: Int32Array | null = null;
 
   constructor(sim: Simulation, cfg: PoolConfig, metrics: StageMetrics, fanout: FanoutDescription) {
     super(sim, cfg, metrics, fanout.shards);
@@ -57,6 +81,55 @@ export class FanoutStation extends PoolStation {
       this.startHook = this.tiedStarted;
       this.cancellableService = fanout.tied.cancel === 'onFinish';
     }
+    if (fanout.keys !== null) {
+      this.keyDraw = sim.random.stream(`stage:${cfg.name}:keys`);
+      this.touched = new Uint8Array(fanout.shards);
+      this.touchedList = new Int32Array(fanout.shards);
+    }
+  }
+
+  /** Each shard's replicas tracked (faults on): a failure finds its work, a hedge avoids its original's replica. */
+  override enableFaults(inFlight: InFlightOnFailure): void {
+    if (this.replicaGroups !== null) throw new Error(`stage "${this.name}": faults with tied requests are not modelled`);
+    for (const g of this.groups) g.slots = new ReplicaSlots(this.replicas, this.concurrency);
+    this.inFlightOnFailure = inFlight;
+  }
+
+  /** Replica-major numbering: replica r of shard s is r·shards + s (a zone takes one replica of each shard). */
+  protected override faultSite(i: number): { g: QueueGroup; local: number } {
+    return { g: this.groups[i % this.shards]!, local: Math.floor(i / this.shards) };
+  }
+
+  /** The shards (servers) a request's keys touch, in shard order, into `touchedList`; returns their count. */
+  private drawServers(): number {
+    const keys = this.fanout.keys!;
+    const n = this.fanout.shards;
+    const draw = this.keyDraw!;
+    const mark = this.touched!;
+    const list = this.touchedList!;
+    let count = 0;
+    for (let k = 0; k < keys; k++) {
+      const j = Math.floor(draw() * n);
+      if (mark[j] === 0) {
+        mark[j] = 1;
+        list[count++] = j;
+      }
+    }
+    // Shard order, whatever order the keys came in; the marks are cleared for the next request.
+    const used = list.subarray(0, count);
+    used.sort();
+    for (let c = 0; c < count; c++) mark[used[c]!] = 0;
+    return count;
+  }
+
+  /**
+   * Parent requests per second the shards can take: with `keys`, a shard sees only the
+   * share 1 − (1 − 1/S)^K of requests that touch it, so its capacity goes that much further.
+   */
+  override capacityRps(replicas = this.replicas): number {
+    const k = this.fanout.keys;
+    const base = super.capacityRps(replicas);
+    return k === null ? base : base / (1 - (1 - 1 / this.fanout.shards) ** k);
   }
 
   override get theory(): StationTheory {
@@ -67,7 +140,12 @@ export class FanoutStation extends PoolStation {
     const f = this.fanout;
     parent.enqueuedS = this.sim.now;
     const gather = new Gather(parent);
-    for (let i = 0; i < f.shards && !gather.finished; i++) {
+    const list = f.keys === null ? null : this.touchedList!;
+    const count = list === null ? f.shards : this.drawServers();
+    gather.subs = count;
+    gather.needed = list === null ? f.quorum : count;
+    for (let c = 0; c < count && !gather.finished; c++) {
+      const i = list === null ? c : list[c]!;
       const sub = this.subOf(gather, i);
       this.subsSent++;
       this.metrics.subRequestSent(parent);
@@ -93,8 +171,15 @@ export class FanoutStation extends PoolStation {
     const draw = this.tieDraw!;
     const n = reps.length;
     const a = Math.floor(draw() * n);
+    sub.sub!.tiedTo = a;
+    if (this.fanout.hedgeAfterS !== Infinity) {
+      // A delayed tie: the second copy leaves at the hedge timer, if still wanted (`hedge`).
+      this.acceptInto(reps[a]!, sub);
+      return;
+    }
     const b = (a + 1 + Math.floor(draw() * (n - 1))) % n;
     const copy = this.subOf(sub.sub!.gather, i);
+    copy.sub!.tiedTo = b;
     sub.sub!.twin = copy;
     copy.sub!.twin = sub;
     this.acceptInto(reps[a]!, sub);
@@ -108,8 +193,13 @@ export class FanoutStation extends PoolStation {
    */
   private readonly tiedStarted = (r: Request): void => {
     const s = r.sub;
-    if (s === null || s.twin === null) return;
+    if (s === null) return;
     s.started = true;
+    if (s.twin === null) {
+      // A delayed tie's first copy started before its second left: under onStart the second is moot.
+      if (this.fanout.tied!.cancel === 'onStart') cancelHedge(s);
+      return;
+    }
     const twin = s.twin;
     const ts = twin.sub!;
     if (this.fanout.tied!.cancel === 'onStart') {
@@ -136,16 +226,34 @@ export class FanoutStation extends PoolStation {
     const s = req.sub!;
     s.hedgeTimer = null;
     if (s.settled || s.gather.finished || s.twin !== null) return;
+    if (this.replicaGroups !== null && s.started && this.fanout.tied!.cancel === 'onStart') return;
     // The budget: hedges stay at most `hedgeBudget` of the sub-requests sent so far; a
     // hedge that would pass it is not sent (the sub-request waits on its first copy).
     if (this.hedgesSent + 1 > this.fanout.hedgeBudget * this.subsSent) return;
     this.hedgesSent++;
+    if (this.replicaGroups !== null) {
+      this.sendTiedCopy(req);
+      return;
+    }
     const backup = this.subOf(s.gather, s.shard);
     backup.sub!.twin = req;
     s.twin = backup;
     this.metrics.hedgeSent(req);
     this.acceptInto(this.groups[s.shard]!, backup);
   };
+
+  /** A delayed tie's second copy, to another replica of the shard than the first's, drawn uniformly. */
+  private sendTiedCopy(req: Request): void {
+    const s = req.sub!;
+    const reps = this.replicaGroups![s.shard]!;
+    const n = reps.length;
+    const b = (s.tiedTo + 1 + Math.floor(this.tieDraw!() * (n - 1))) % n;
+    const copy = this.subOf(s.gather, s.shard);
+    copy.sub!.tiedTo = b;
+    copy.sub!.twin = req;
+    s.twin = copy;
+    this.acceptInto(reps[b]!, copy);
+  }
 
   /** A sub-request answered: the parent leaves once `quorum` shards have. */
   protected override forward(req: Request): void {
@@ -170,7 +278,7 @@ export class FanoutStation extends PoolStation {
     }
     const g = s.gather;
     g.done++;
-    if (!g.finished && g.done >= this.fanout.quorum) {
+    if (!g.finished && g.done >= g.needed) {
       finishGather(g);
       this.forward(g.parent);
     }
@@ -189,10 +297,10 @@ export class FanoutStation extends PoolStation {
     cancelHedge(s);
     const g = s.gather;
     g.failed++;
-    if (!g.finished && this.fanout.shards - g.failed < this.fanout.quorum) {
+    if (!g.finished && g.subs - g.failed < g.needed) {
       finishGather(g);
-      // The parent fails as its last sub-request did: timed out, or turned away.
-      this.reject(g.parent, reason === 'deadline' ? 'deadline' : 'full');
+      // The parent fails as its last sub-request did: timed out, lost with a failed replica, or turned away.
+      this.reject(g.parent, reason === 'deadline' || reason === 'failure' ? reason : 'full');
     }
   }
 }

@@ -120,15 +120,18 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
   private dropTarget: DropTarget = UNCONNECTED.drop;
   private changes: ChangeListener = UNCONNECTED.changes;
   private connected = false;
-  /** Faults are on (`enableFaults`): each group keeps which replica runs each batch (`QueueGroup.slots`). */
-  private faultsOn = false;
-  private inFlightOnFailure: InFlightOnFailure = 'lost';
+  protected inFlightOnFailure: InFlightOnFailure = 'lost';
   /** Measured requests (sub-requests in a fan-out) that started service on a slow replica (gray failures). */
   servedSlow = 0;
   /** The fault injector's watch on the queue (time to recover), or null. */
   private queueWatch: { atMost: number; then: (nowS: number) => void } | null = null;
   /** Replicas down (failed or in an outage): still billed, serving nothing. */
   private failedNow = 0;
+  /**
+   * A fan-out's replicas down (any shard): its `ready` counts replicas per shard and
+   * stays whole, so these are taken off its serving slots instead.
+   */
+  private downInShards = 0;
   /** Told of every request as it starts service (tied requests cancel their twin); null for none. */
   protected startHook: ((r: Request) => void) | null = null;
   /** A request served alone keeps its service timer on its `sub`, so a tied twin can stop it. */
@@ -272,7 +275,7 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     if (this.ackDraw !== undefined) {
       this.metrics.acked(req, this.ackDraw());
     }
-    if (this.batcher.startsOnArrival(g, now)) {
+    if (this.batcher.startsOnArrival(g, now) && (g.slots === null || (g.live === 0 && this.placeable(g, req)))) {
       this.dispatch(g, now, req);
       this.sync(now);
       return;
@@ -321,7 +324,7 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     const draining = this.drainingNow();
     const billed = (this.ready + this.provisioningNow + draining + this.failedNow) * this.shards;
     if (this.billedReplicas.current !== billed) this.billedReplicas.set(now, billed);
-    const serving = (this.ready + draining) * this.concurrency * this.shards;
+    const serving = ((this.ready + draining) * this.shards - this.downInShards) * this.concurrency;
     if (this.slots.current !== serving) this.slots.set(now, serving);
     const w = this.queueWatch;
     if (w !== null && this.waitingTotal <= w.atMost) {
@@ -335,7 +338,7 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     if (this.router !== undefined) return this.drainingGroups.size;
     // Fan-out stations and stations with faults do not scale (validation refuses it):
     // nothing drains; an ejected replica finishing its work is billed as out of rotation.
-    if (this.kind === 'fanout' || this.faultsOn) return 0;
+    if (this.kind === 'fanout' || this.groups[0]!.slots !== null) return 0;
     const readySlots = this.ready * this.concurrency;
     return this.busySlots > readySlots ? Math.ceil((this.busySlots - readySlots) / this.concurrency) : 0;
   }
@@ -359,6 +362,8 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
         return;
       }
       const size = batcher.sizeOf(avail);
+      // A hedge whose original runs on the only replica with a free slot waits (FIFO: so does the queue behind it).
+      if (g.slots !== null && !this.placeable(g, g.live > 0 ? g.head() : extra!)) return;
       if (size === 1) {
         // PERF: a batch of one travels as the request itself: no Batch, no array.
         let r: Request;
@@ -441,8 +446,8 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     this.inServiceTotal += size;
     this.busySlots++;
     this.metrics.batchStarted(size);
-    if (this.faultsOn) {
-      this.startTracked(g, size, one, batch);
+    if (g.slots !== null) {
+      this.startTracked(g, g.slots, size, one, batch);
       return;
     }
     if (one !== null) {
@@ -569,36 +574,50 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
 
   private capacityChanged(now: number): void {
     this.changes.advance(now);
-    this.readyReplicas.set(now, this.ready);
+    // A fan-out's ready replicas are per shard: the mean over its shards while some are down.
+    this.readyReplicas.set(now, this.ready - this.downInShards / this.shards);
     this.sync(now);
   }
 
   // ---------------------------------------------------------------------------
   // Faults (FailableCapacity: the fault injector's calls, src/models/faults.ts).
-  // Replica `i` of the injector is replica `i % replicas` of group `⌊i / replicas⌋` (a
-  // fan-out's shard; the one shared group of a pool).
 
-  /** Replicas the fault injector addresses: replicas × shards. */
+  /** Starts keeping which replica runs each batch, so a failure finds its work (before any request). */
+  enableFaults(inFlight: InFlightOnFailure): void {
+    if (this.router !== undefined || this.kind === 'fanout') throw new Error(`stage "${this.name}": faults need a shared queue`);
+    this.groups[0]!.slots = new ReplicaSlots(this.replicas, this.concurrency);
+    this.inFlightOnFailure = inFlight;
+  }
+
+  /** Replicas the fault injector addresses: replicas × shards (numbered by `faultSite`). */
   get faultReplicas(): number {
     return this.replicas * this.shards;
   }
 
-  /** Starts keeping which replica runs each batch, so a failure finds its work (before any request). */
-  enableFaults(inFlight: InFlightOnFailure): void {
-    if (this.router !== undefined) throw new Error(`stage "${this.name}": faults need a shared queue`);
-    if (this.startHook !== null) throw new Error(`stage "${this.name}": faults are not modelled with tied requests`);
-    for (const g of this.groups) g.slots = new ReplicaSlots(this.replicas, this.concurrency);
-    this.faultsOn = true;
-    this.inFlightOnFailure = inFlight;
+  /** Where replica `i` (as the fault injector numbers them) serves: its group, and its index there. */
+  protected faultSite(i: number): { g: QueueGroup; local: number } {
+    return { g: this.groups[0]!, local: i };
   }
 
-  private startTracked(g: QueueGroup, size: number, one: Request | null, batch: Batch | null): void {
-    const slots = g.slots!;
-    const r = slots.pick();
+  /**
+   * Whether `r` may start on one of `g`'s free slots now: not when its twin (the
+   * original of a hedge, or the hedge of an original) runs on the only replica with a
+   * free slot, since both would then share that replica's fate.
+   */
+  private placeable(g: QueueGroup, r: Request): boolean {
+    const rep = r.sub?.twin?.sub?.replica ?? -1;
+    return rep < 0 || g.slots!.hasFreeExcept(rep);
+  }
+
+  private startTracked(g: QueueGroup, slots: ReplicaSlots, size: number, one: Request | null, batch: Batch | null): void {
+    const s = one?.sub ?? null;
     const reqs = batch === null ? null : batch.requests;
-    const w = new RunningWork(r, one, reqs, g);
+    const w = new RunningWork(slots.pick(s?.twin?.sub?.replica ?? -1), one, reqs);
+    w.group = g;
     slots.add(w);
     if (one !== null) one.group = g;
+    if (s !== null) s.replica = w.replica;
+    const r = w.replica;
     // A crashed replica still in rotation takes the work and never answers (a black
     // hole) until the health check ejects it; no service time is drawn for it.
     if (slots.dead[r] === 1) return;
@@ -617,13 +636,28 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     slots.remove(w);
     // An ejected replica drains: the slot its work frees leaves with it (release adds it back).
     if (slots.up[w.replica] === 0) g.freeSlots--;
-    if (w.one !== null) this.finishOne(w.one);
-    else this.finishBatch(new Batch(g, w.many!));
+    if (w.one !== null) {
+      if (w.one.sub !== null) w.one.sub.replica = -1;
+      this.finishOne(w.one);
+    } else this.finishBatch(new Batch(g, w.many!));
   };
 
-  /** The group and the replica within it of the injector's replica `i`. */
-  private replicaAt(i: number): { g: QueueGroup; r: number } {
-    return { g: this.groups[Math.floor(i / this.replicas)]!, r: i % this.replicas };
+  /** A replica leaves rotation: a pool's ready count drops; a fan-out's (per shard) stays whole and its serving slots drop. */
+  private replicaOut(): void {
+    if (this.kind === 'fanout') this.downInShards++;
+    else {
+      this.ready--;
+      this.failedNow++;
+    }
+  }
+
+  /** A replica is back in rotation. */
+  private replicaIn(): void {
+    if (this.kind === 'fanout') this.downInShards--;
+    else {
+      this.ready++;
+      this.failedNow--;
+    }
   }
 
   /**
@@ -635,18 +669,17 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
    * deadline.
    */
   replicaFailed(i: number): void {
-    const { g, r } = this.replicaAt(i);
-    g.slots!.stop(r);
+    const { g, local } = this.faultSite(i);
+    g.slots!.stop(local);
     this.replicaEjected(i);
   }
 
   /** Replica `i` is up again, idle, and back in rotation at once. */
   replicaRepaired(i: number): void {
     const now = this.sim.now;
-    const { g, r } = this.replicaAt(i);
-    g.slots!.repair(r);
-    this.ready++;
-    this.failedNow--;
+    const { g, local } = this.faultSite(i);
+    g.slots!.repair(local);
+    this.replicaIn();
     g.freeSlots += this.concurrency;
     this.dispatch(g, now, null);
     this.capacityChanged(now);
@@ -654,16 +687,16 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
 
   /** Replica `i` crashed but stays in rotation until the health check ejects it: it answers nothing. */
   replicaStopped(i: number): void {
-    const { g, r } = this.replicaAt(i);
+    const { g, local } = this.faultSite(i);
     const slots = g.slots!;
-    if (slots.up[r] === 1) {
-      slots.stop(r);
+    if (slots.up[local] === 1) {
+      slots.stop(local);
       return;
     }
     // Already out of rotation (ejected while slow): the work it was draining is lost now.
-    slots.dead[r] = 1;
+    slots.dead[local] = 1;
     const now = this.sim.now;
-    const lost = this.unrun(g, slots.fail(r));
+    const lost = this.unrun(g, slots.fail(local));
     this.sync(now);
     this.settleLost(g, lost, now);
   }
@@ -674,8 +707,8 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
    */
   replicaRestarted(i: number): void {
     const now = this.sim.now;
-    const { g, r } = this.replicaAt(i);
-    const work = g.slots!.revive(r);
+    const { g, local } = this.faultSite(i);
+    const work = g.slots!.revive(local);
     if (work.length === 0) return;
     // Only a replica still in rotation can hold work here (ejection takes a dead one's).
     g.freeSlots += work.length;
@@ -691,42 +724,39 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
    */
   replicaEjected(i: number): void {
     const now = this.sim.now;
-    const { g, r } = this.replicaAt(i);
+    const { g, local } = this.faultSite(i);
     const slots = g.slots!;
-    if (slots.dead[r] === 1) {
-      const work = slots.fail(r);
+    if (slots.dead[local] === 1) {
+      const work = slots.fail(local);
       g.freeSlots -= this.concurrency - work.length;
       const lost = this.unrun(g, work);
-      this.ready--;
-      this.failedNow++;
+      this.replicaOut();
       this.capacityChanged(now);
       this.settleLost(g, lost, now);
       return;
     }
-    const running = slots.eject(r);
+    const running = slots.eject(local);
     g.freeSlots -= this.concurrency - running;
-    this.ready--;
-    this.failedNow++;
+    this.replicaOut();
     this.capacityChanged(now);
   }
 
   /** The health check puts answering replica `i` back in rotation. */
   replicaReturned(i: number): void {
     const now = this.sim.now;
-    const { g, r } = this.replicaAt(i);
+    const { g, local } = this.faultSite(i);
     const slots = g.slots!;
-    slots.readmit(r);
-    this.ready++;
-    this.failedNow--;
-    g.freeSlots += this.concurrency - slots.running[r]!.size;
+    slots.readmit(local);
+    this.replicaIn();
+    g.freeSlots += this.concurrency - slots.running[local]!.size;
     this.dispatch(g, now, null);
     this.capacityChanged(now);
   }
 
   /** Replica `i` serves every batch it starts from now `factor` times slower (1: healthy again). */
   replicaSlowdown(i: number, factor: number): void {
-    const { g, r } = this.replicaAt(i);
-    g.slots!.slowdown[r] = factor;
+    const { g, local } = this.faultSite(i);
+    g.slots!.slowdown[local] = factor;
   }
 
   /** Calls `then` at the first change after which at most `atMost` requests wait (now, if already so); null stops watching. */
@@ -749,6 +779,7 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
       this.busySlots--;
       if (w.one !== null) {
         w.one.group = null;
+        if (w.one.sub !== null) w.one.sub.replica = -1;
         lost.push(w.one);
       } else for (const q of w.many!) lost.push(q);
     }
@@ -759,6 +790,11 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
   private settleLost(g: QueueGroup, lost: Request[], now: number): void {
     if (this.inFlightOnFailure === 'lost') {
       for (const q of lost) this.reject(q, 'failure');
+      // A hedge held back because its original ran here may start now.
+      if (this.kind === 'fanout') {
+        this.dispatch(g, now, null);
+        this.sync(now);
+      }
       return;
     }
     lost.sort((a, b) => a.enqueuedS - b.enqueuedS || a.id - b.id);

@@ -5,14 +5,14 @@ import type { QueueGroup } from './queue-group.ts';
 /** One batch (or lone request) in service on a known replica, with its completion timer (null while its replica does not answer). */
 export class RunningWork {
   timer: Timer | null = null;
+  /** The group whose slots it holds (a pool's shared queue, or a fan-out's shard); set by the station. */
+  group: QueueGroup | null = null;
   constructor(
     readonly replica: number,
     /** The request when the batch is of one (the pool's fast path), else null. */
     readonly one: Request | null,
     /** The batch's requests, oldest first, when it holds more than one; else null. */
     readonly many: Request[] | null,
-    /** The queue group (a fan-out's shard) the replica belongs to; null in the tests' bare use. */
-    readonly group: QueueGroup | null = null,
   ) {}
 
   /** Requests in service in this batch. */
@@ -76,20 +76,35 @@ export class ReplicaSlots {
    * The caller knows one has a free slot (the pool's shared group counts the free
    * slots of up replicas).
    */
-  pick(): number {
+  pick(except = -1): number {
+    if (except >= 0) this.setLeaf(except, BUSY);
     const t = this.tree;
-    if (t[1]! >= BUSY) throw new Error('no up replica has a free slot');
+    const none = t[1]! >= BUSY;
     let k = 1;
-    while (k < this.leaves) k = t[2 * k]! <= t[2 * k + 1]! ? 2 * k : 2 * k + 1;
+    if (!none) while (k < this.leaves) k = t[2 * k]! <= t[2 * k + 1]! ? 2 * k : 2 * k + 1;
+    if (except >= 0) this.update(except);
+    if (none) throw new Error(except >= 0 ? `no up replica but ${except} has a free slot` : 'no up replica has a free slot');
     return k - this.leaves;
   }
 
+  /**
+   * Whether an up replica other than `except` has a free slot: a hedge must not run on
+   * the replica serving its original (it would share that replica's state: its slowness,
+   * its failure).
+   */
+  hasFreeExcept(except: number): boolean {
+    this.setLeaf(except, BUSY);
+    const free = this.tree[1]! < BUSY;
+    this.update(except);
+    return free;
+  }
+
   /** `pick` by a plain scan (the reference version). */
-  pickByScan(): number {
+  pickByScan(except = -1): number {
     let best = -1;
     let least = this.concurrency;
     for (let i = 0; i < this.up.length; i++) {
-      if (this.up[i] === 1 && this.running[i]!.size < least) {
+      if (i !== except && this.up[i] === 1 && this.running[i]!.size < least) {
         least = this.running[i]!.size;
         best = i;
       }
@@ -160,10 +175,14 @@ export class ReplicaSlots {
   }
 
   private update(i: number): void {
-    const t = this.tree;
     const n = this.running[i]!.size;
+    this.setLeaf(i, this.up[i] === 1 && n < this.concurrency ? n : BUSY);
+  }
+
+  private setLeaf(i: number, v: number): void {
+    const t = this.tree;
     let k = this.leaves + i;
-    t[k] = this.up[i] === 1 && n < this.concurrency ? n : BUSY;
+    t[k] = v;
     for (k >>= 1; k >= 1; k >>= 1) t[k] = Math.min(t[2 * k]!, t[2 * k + 1]!);
   }
 }
