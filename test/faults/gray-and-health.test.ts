@@ -214,3 +214,41 @@ describe('conservation with gray failures and health checks (property)', () => {
     );
   });
 });
+
+describe('conservation on a fan-out with gray replicas, failures and health checks (property)', () => {
+  it('every parent completes or is dropped, and each sub-request is counted once', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 3 }), fc.boolean(), fc.constantFrom('lost', 'retry'), fc.integer({ min: 1, max: 1000 }), (replicas, hedge, inFlight, seed) => {
+        const r = runScenario({
+          name: 'prop-fanout',
+          seed,
+          arrivals: { process: 'poisson', qps: 10 },
+          stop: { requests: 300 },
+          slo: { target: 'p99 < 300ms', latencyS: 0.3, fraction: 0.99 },
+          stages: [
+            {
+              name: 'shards',
+              replicas,
+              fanout: { shards: 5, ...(hedge ? { hedgeAfter: 0.05 } : {}) },
+              service: { dist: 'exponential', mean: 0.02 },
+              faults: {
+                failures: { between: { dist: 'exponential', mean: 2 }, repair: { dist: 'exponential', mean: 0.5 } },
+                gray: { between: { dist: 'exponential', mean: 1 }, duration: { dist: 'exponential', mean: 0.5 }, slowdown: 5 },
+                healthCheck: { interval: 0.2, failureThreshold: 2, successThreshold: 1, ejectSlow: true },
+                inFlight,
+              },
+            },
+          ],
+        } as unknown as Scenario);
+        const q = r.requests;
+        expect(q.arrived).toBe(q.completed + q.dropped);
+        expect(q.inFlight).toBe(0);
+        const f = r.stages['shards']!.faults!;
+        expect(f.requestsDuringIncidents + f.requestsOutsideIncidents).toBe(q.arrived);
+        expect(f.ejectedShare).toBeGreaterThanOrEqual(0);
+        expect(f.ejectedShare).toBeLessThanOrEqual(1);
+      }),
+      { seed: 23, numRuns: 30 },
+    );
+  });
+});
