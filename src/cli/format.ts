@@ -88,7 +88,7 @@ export function formatRun(s: Scenario, r: RunResult): string {
     if (st.faults !== undefined) {
       const f = st.faults;
       lines.push(
-        `Faults "${term(name)}": availability ${formatFigure(FAULTS.availability, f.availability)}, ${formatFigure(FAULTS.lostToFailures, f.lostToFailures)} requests lost to failures, ${formatFigure(FAULTS.timeInIncidentS, f.timeInIncidentS)} with a replica down (${formatFigure(FAULTS.failures, f.failures)} failures, ${formatFigure(FAULTS.outages, f.outages)} outages)`,
+        `Faults "${term(name)}": availability ${formatFigure(FAULTS.availability, f.availability)}, ${formatFigure(FAULTS.lostToFailures, f.lostToFailures)} requests lost to failures, ${formatFigure(FAULTS.timeInIncidentS, f.timeInIncidentS)} ${f.slowShare > 0 || f.ejectedShare > 0 ? 'in incident (a replica down, slow or out of rotation)' : 'with a replica down'} (${formatFigure(FAULTS.failures, f.failures)} failures, ${formatFigure(FAULTS.outages, f.outages)} outages)`,
       );
       lines.push(...faultDetailLines(f));
     }
