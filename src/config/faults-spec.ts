@@ -90,7 +90,7 @@ export function meanOfSpecS(d: DistributionSpec): number | undefined {
 interface FaultsUser {
   faults?: FaultsSpec | undefined;
   autoscale?: unknown;
-  fanout?: { tied?: unknown } | undefined;
+  fanout?: unknown;
   llm?: unknown;
   routing?: { policy: string } | undefined;
 }
@@ -105,16 +105,14 @@ function alwaysZero(d: DistributionSpec): boolean {
 
 /**
  * Whole-stage checks of `faults:`: the stations that model them (a pool or a buffer
- * with a shared queue, or a fan-out whose shards share a queue each; no autoscaler),
- * and something to inject.
+ * with a shared queue, or a fan-out, tied or not; no autoscaler), and something to inject.
  */
 export function checkFaults(st: FaultsUser, i: number, ctx: z.RefinementCtx): void {
   const f = st.faults;
   if (f === undefined) return;
   const at = ['stages', i, 'faults'];
-  const not = (what: string) => ctx.addIssue({ code: 'custom', path: at, message: `faults are not modelled with ${what} yet (a pool, buffer or fan-out with shared queues and a fixed replica count)` });
+  const not = (what: string) => ctx.addIssue({ code: 'custom', path: at, message: `faults are not modelled with ${what} yet (a pool, buffer or fan-out with a fixed replica count)` });
   if (st.autoscale !== undefined) not('autoscale');
-  if (st.fanout?.tied !== undefined) not('tied requests (their copies wait in each replica\'s own queue)');
   if (st.llm !== undefined) not('llm');
   if (st.routing !== undefined && st.routing.policy !== 'shared') {
     ctx.addIssue({ code: 'custom', path: ['stages', i, 'routing', 'policy'], message: `faults are modelled with a shared queue only for now, got routing policy ${show(st.routing.policy)}` });

@@ -1,3 +1,4 @@
+import type { RunningWork } from './stations/replica-slots.ts';
 import type { Timer } from '../engine/index.ts';
 import type { Call } from './retry-client.ts';
 import type { StageNode } from './stage-node.ts';
@@ -88,10 +89,11 @@ export class SubRequest {
   started = false;
   /** Tied with `onFinish`, served alone: its service timer, so the winner can stop it; null otherwise. */
   serviceTimer: Timer | null = null;
-  /** With replicas tracked (faults): the replica of its shard serving it now; −1 when not in service. */
-  replica = -1;
-  /** Tied: the replica of its shard whose queue it was sent to. */
-  tiedTo = -1;
+  /**
+   * With replicas tracked (faults): its work in service, which names its replica (a hedge
+   * avoids it; a tied winner stops it and frees its slot); null when not in service.
+   */
+  work: RunningWork | null = null;
   constructor(
     readonly gather: Gather,
     readonly shard: number,

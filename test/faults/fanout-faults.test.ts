@@ -64,6 +64,39 @@ describe('a zone outage on a fan-out, by hand', () => {
   });
 });
 
+describe('a hedge on another replica survives its original\u2019s replica failing, by hand', () => {
+  it('the backup sent at 0.1 s runs on replica 1 and answers at 0.5 s when replica 0 fails at 0.2 s', () => {
+    // One shard of 2 replicas, an arrival every second, 0.4 s of service, hedged after
+    // 0.1 s: every sub-request is hedged (the backup runs on the other replica, its answer
+    // wasted). Replica 0 is down from 10.2 s to 15.2 s: the request of 10 s loses its
+    // original (started 10.0 s on replica 0) but its backup (10.1 s on replica 1)
+    // answers at 10.5 s. During the outage a backup cannot go to its original's replica,
+    // the only one up: it waits until the original ends (0.4 s), so nothing is delayed.
+    const run = (hedgeAfter?: number) =>
+      runScenario({
+        name: 'hedge-zone',
+        arrivals: { process: 'constant', qps: 1 },
+        stop: { requests: 30 },
+        stages: [
+          {
+            name: 'fan',
+            replicas: 2,
+            fanout: { shards: 1, ...(hedgeAfter === undefined ? {} : { hedgeAfter }) },
+            service: { dist: 'deterministic', value: 0.4 },
+            faults: { outages: [{ at: 10.2, duration: 5, share: 0.5 }], inFlight: 'lost' },
+          },
+        ],
+      } as unknown as Scenario);
+    const hedged = run(0.1);
+    expect(hedged.stages['fan']!.faults!.lostToFailures).toBe(0);
+    expect(hedged.requests).toMatchObject({ arrived: 30, completed: 30, dropped: 0 });
+    expect(hedged.hedgeExtraLoad).toBe(1);
+    expect(Math.abs(hedged.latencyMs.max - 500)).toBeLessThan(0.5);
+    // Unhedged, the request of 10 s is lost with its replica.
+    expect(run().stages['fan']!.faults!.lostToFailures).toBe(1);
+  });
+});
+
 /** A loaded 4-shard fan-out with random failures, for the invariants. */
 function loaded(seed: number, inFlight: 'lost' | 'retry', hedge: boolean, keys: boolean, concurrency: number) {
   return {
@@ -168,11 +201,11 @@ describe('a hedge never runs on the replica serving its original', () => {
       const add = slots.add.bind(slots);
       slots.add = (w: RunningWork) => {
         const twin = w.one?.sub?.twin?.sub;
-        if (twin != null && twin.replica >= 0) {
+        if (twin != null && twin.work !== null) {
           checked++;
-          if (w.replica === twin.replica) same++;
+          if (w.replica === twin.work.replica) same++;
           // The state is as it was at the pick: the plain least-loaded pick's answer.
-          if (slots.pickByScan() === twin.replica) plainWouldCollide++;
+          if (slots.pickByScan() === twin.work.replica) plainWouldCollide++;
         }
         add(w);
       };

@@ -215,10 +215,11 @@ describe('conservation with gray failures and health checks (property)', () => {
   });
 });
 
-describe('conservation on a fan-out with gray replicas, failures and health checks (property)', () => {
+describe('conservation on a fan-out with gray replicas, failures and health checks, hedged or tied (property)', () => {
   it('every parent completes or is dropped, and each sub-request is counted once', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 3 }), fc.boolean(), fc.constantFrom('lost', 'retry'), fc.integer({ min: 1, max: 1000 }), (replicas, hedge, inFlight, seed) => {
+      fc.property(fc.integer({ min: 2, max: 3 }), fc.constantFrom('none', 'hedge', 'tied-start', 'tied-finish'), fc.constantFrom('lost', 'retry'), fc.integer({ min: 1, max: 1000 }), (replicas, copies, inFlight, seed) => {
+        const extra = copies === 'hedge' ? { hedgeAfter: 0.05 } : copies === 'tied-start' ? { tied: { cancel: 'onStart' } } : copies === 'tied-finish' ? { tied: { cancel: 'onFinish' } } : {};
         const r = runScenario({
           name: 'prop-fanout',
           seed,
@@ -229,7 +230,7 @@ describe('conservation on a fan-out with gray replicas, failures and health chec
             {
               name: 'shards',
               replicas,
-              fanout: { shards: 5, ...(hedge ? { hedgeAfter: 0.05 } : {}) },
+              fanout: { shards: 5, ...extra },
               service: { dist: 'exponential', mean: 0.02 },
               faults: {
                 failures: { between: { dist: 'exponential', mean: 2 }, repair: { dist: 'exponential', mean: 0.5 } },

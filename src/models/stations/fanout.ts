@@ -3,7 +3,6 @@ import type { FanoutDescription } from '../../config/description.ts';
 import { Gather, Request, SubRequest } from '../request.ts';
 import type { DropReason } from '../metrics/stage-collector.ts';
 import type { StageMetrics } from '../metrics/stage-metrics.ts';
-import type { InFlightOnFailure } from './failable.ts';
 import { PoolStation, type PoolConfig } from './pool.ts';
 import { QueueGroup } from './queue-group.ts';
 import { ReplicaSlots } from './replica-slots.ts';
@@ -53,7 +52,10 @@ function finishGather(g: Gather): void {
  * takes the same replicas of every shard first, as a zone holding one replica of each
  * shard would. A failed replica's sub-requests in service are lost (the shard's answer
  * may still come from a hedge; else the parent fails as lost to the failure) or queued
- * again at the head of its shard, as a pool's are.
+ * again at the head of its shard, as a pool's are. Tied, each replica's own queue is its
+ * group: a failed replica's copies in service are lost (the twin may still answer) or
+ * queued again at the head of that replica's queue, and copies queued there wait for its
+ * repair unless their twin settles them first (no health check tells the client).
  */
 export class FanoutStation extends PoolStation {
   readonly fanout: FanoutDescription;
@@ -64,7 +66,10 @@ export class FanoutStation extends PoolStation {
   private readonly replicaGroups: QueueGroup[][] | null = null;
   /** Tied requests: which two replicas of a shard get a sub-request's copies. */
   private readonly tieDraw: (() => number) | null = null;
-  /** With `keys`: each key's server, and the servers a request touched (a mark each, and their list). */
+  /**
+   * With `keys`: each key's server, and the servers a request touched (a mark each, and
+   * their list). PERF: one pair of typed arrays reused by every request, no Set per request.
+   */
   private readonly keyDraw: (() => number) | null = null;
   private readonly touched: Uint8Array | null = null;
   private readonly touchedList: Int32Array | null = null;
@@ -88,16 +93,21 @@ export class FanoutStation extends PoolStation {
     }
   }
 
-  /** Each shard's replicas tracked (faults on): a failure finds its work, a hedge avoids its original's replica. */
-  override enableFaults(inFlight: InFlightOnFailure): void {
-    if (this.replicaGroups !== null) throw new Error(`stage "${this.name}": faults with tied requests are not modelled`);
-    for (const g of this.groups) g.slots = new ReplicaSlots(this.replicas, this.concurrency);
-    this.inFlightOnFailure = inFlight;
+  /**
+   * Each shard's replicas tracked (faults on): a failure finds its work, a hedge avoids
+   * its original's replica. Tied, each replica's own group tracks its one replica.
+   */
+  override trackReplicas(): void {
+    if (this.replicaGroups !== null) for (const reps of this.replicaGroups) for (const g of reps) g.slots ??= new ReplicaSlots(1, this.concurrency);
+    else for (const g of this.groups) g.slots ??= new ReplicaSlots(this.replicas, this.concurrency);
   }
 
   /** Replica-major numbering: replica r of shard s is r·shards + s (a zone takes one replica of each shard). */
   protected override faultSite(i: number): { g: QueueGroup; local: number } {
-    return { g: this.groups[i % this.shards]!, local: Math.floor(i / this.shards) };
+    const shard = i % this.shards;
+    const r = Math.floor(i / this.shards);
+    if (this.replicaGroups !== null) return { g: this.replicaGroups[shard]![r]!, local: 0 };
+    return { g: this.groups[shard]!, local: r };
   }
 
   /** The shards (servers) a request's keys touch, in shard order, into `touchedList`; returns their count. */
@@ -171,7 +181,6 @@ export class FanoutStation extends PoolStation {
     const draw = this.tieDraw!;
     const n = reps.length;
     const a = Math.floor(draw() * n);
-    sub.sub!.tiedTo = a;
     if (this.fanout.hedgeAfterS !== Infinity) {
       // A delayed tie: the second copy leaves at the hedge timer, if still wanted (`hedge`).
       this.acceptInto(reps[a]!, sub);
@@ -179,7 +188,6 @@ export class FanoutStation extends PoolStation {
     }
     const b = (a + 1 + Math.floor(draw() * (n - 1))) % n;
     const copy = this.subOf(sub.sub!.gather, i);
-    copy.sub!.tiedTo = b;
     sub.sub!.twin = copy;
     copy.sub!.twin = sub;
     this.acceptInto(reps[a]!, sub);
@@ -247,9 +255,11 @@ export class FanoutStation extends PoolStation {
     const s = req.sub!;
     const reps = this.replicaGroups![s.shard]!;
     const n = reps.length;
-    const b = (s.tiedTo + 1 + Math.floor(this.tieDraw!() * (n - 1))) % n;
+    // The first copy waits or runs in its replica's own queue group (unsettled: not yet
+    // lost, nor finished); the second goes to another, drawn uniformly.
+    const a = reps.indexOf(req.group!);
+    const b = (a + 1 + Math.floor(this.tieDraw!() * (n - 1))) % n;
     const copy = this.subOf(s.gather, s.shard);
-    copy.sub!.tiedTo = b;
     copy.sub!.twin = req;
     s.twin = copy;
     this.acceptInto(reps[b]!, copy);

@@ -52,6 +52,13 @@ function clearDeadline(r: Request): void {
   }
 }
 
+/** The replica of `g` serving `r`'s twin (a hedge's original, or the reverse); −1 when it runs nowhere in `g`. */
+function twinReplicaIn(g: QueueGroup, r: Request): number {
+  const twin = r.sub?.twin;
+  const w = twin != null && twin.group === g ? twin.sub!.work : null;
+  return w === null ? -1 : w.replica;
+}
+
 /** A batch in service. */
 class Batch {
   constructor(
@@ -120,7 +127,7 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
   private dropTarget: DropTarget = UNCONNECTED.drop;
   private changes: ChangeListener = UNCONNECTED.changes;
   private connected = false;
-  protected inFlightOnFailure: InFlightOnFailure = 'lost';
+  private inFlightOnFailure: InFlightOnFailure = 'lost';
   /** Measured requests (sub-requests in a fan-out) that started service on a slow replica (gray failures). */
   servedSlow = 0;
   /** The fault injector's watch on the queue (time to recover), or null. */
@@ -423,9 +430,19 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
   /** Stops a request served alone (its service timer kept, `cancellableService`): its slot is free now. */
   protected stopService(req: Request): void {
     const g = req.group!;
+    const s = req.sub!;
     req.group = null;
-    req.sub!.serviceTimer!.cancel();
-    req.sub!.serviceTimer = null;
+    s.serviceTimer!.cancel();
+    s.serviceTimer = null;
+    if (s.work !== null) {
+      // Tracked (faults on): the replica's slot is free again too, unless the replica is
+      // out of rotation (ejected, draining): then its slot leaves with the work.
+      const slots = g.slots!;
+      const rep = s.work.replica;
+      slots.remove(s.work);
+      s.work = null;
+      if (slots.up[rep] === 0) g.freeSlots--;
+    }
     this.release(g, 1, this.sim.now);
   }
 
@@ -584,9 +601,18 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
 
   /** Starts keeping which replica runs each batch, so a failure finds its work (before any request). */
   enableFaults(inFlight: InFlightOnFailure): void {
-    if (this.router !== undefined || this.kind === 'fanout') throw new Error(`stage "${this.name}": faults need a shared queue`);
-    this.groups[0]!.slots = new ReplicaSlots(this.replicas, this.concurrency);
+    this.trackReplicas();
     this.inFlightOnFailure = inFlight;
+  }
+
+  /**
+   * Starts keeping which replica runs each batch (idempotent; before any request): what
+   * any per-replica state needs, faults or a replica's own slowness, and what keeps a
+   * fan-out's hedge off its original's replica.
+   */
+  trackReplicas(): void {
+    if (this.router !== undefined) throw new Error(`stage "${this.name}": tracking replicas needs a shared queue`);
+    this.groups[0]!.slots ??= new ReplicaSlots(this.replicas, this.concurrency);
   }
 
   /** Replicas the fault injector addresses: replicas × shards (numbered by `faultSite`). */
@@ -605,18 +631,18 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
    * free slot, since both would then share that replica's fate.
    */
   private placeable(g: QueueGroup, r: Request): boolean {
-    const rep = r.sub?.twin?.sub?.replica ?? -1;
+    const rep = twinReplicaIn(g, r);
     return rep < 0 || g.slots!.hasFreeExcept(rep);
   }
 
   private startTracked(g: QueueGroup, slots: ReplicaSlots, size: number, one: Request | null, batch: Batch | null): void {
     const s = one?.sub ?? null;
     const reqs = batch === null ? null : batch.requests;
-    const w = new RunningWork(slots.pick(s?.twin?.sub?.replica ?? -1), one, reqs);
+    const w = new RunningWork(slots.pick(one === null ? -1 : twinReplicaIn(g, one)), one, reqs);
     w.group = g;
     slots.add(w);
     if (one !== null) one.group = g;
-    if (s !== null) s.replica = w.replica;
+    if (s !== null) s.work = w;
     const r = w.replica;
     // A crashed replica still in rotation takes the work and never answers (a black
     // hole) until the health check ejects it; no service time is drawn for it.
@@ -628,6 +654,7 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
       } else for (const q of reqs!) if (q.measured) this.servedSlow++;
     }
     w.timer = this.sim.timer(k * this.serviceTime.sample(size, one, reqs), this.finishTracked, w);
+    if (s !== null && this.cancellableService) s.serviceTimer = w.timer;
   }
 
   private readonly finishTracked = (w: RunningWork): void => {
@@ -637,7 +664,10 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     // An ejected replica drains: the slot its work frees leaves with it (release adds it back).
     if (slots.up[w.replica] === 0) g.freeSlots--;
     if (w.one !== null) {
-      if (w.one.sub !== null) w.one.sub.replica = -1;
+      const s = w.one.sub;
+      if (s !== null) {
+        s.work = null;
+      }
       this.finishOne(w.one);
     } else this.finishBatch(new Batch(g, w.many!));
   };
@@ -691,6 +721,8 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     const slots = g.slots!;
     if (slots.up[local] === 1) {
       slots.stop(local);
+      // Its held work has no timer now: a tied twin finishing first has nothing to stop.
+      if (this.cancellableService) for (const w of slots.running[local]!) if (w.one?.sub != null) w.one.sub.serviceTimer = null;
       return;
     }
     // Already out of rotation (ejected while slow): the work it was draining is lost now.
@@ -779,7 +811,11 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
       this.busySlots--;
       if (w.one !== null) {
         w.one.group = null;
-        if (w.one.sub !== null) w.one.sub.replica = -1;
+        const s = w.one.sub;
+        if (s !== null) {
+          s.work = null;
+          s.serviceTimer = null; // cancelled with its replica's work
+        }
         lost.push(w.one);
       } else for (const q of w.many!) lost.push(q);
     }
