@@ -89,8 +89,9 @@ export function formatRun(s: Scenario, r: RunResult): string {
     if (st.faults !== undefined) {
       const f = st.faults;
       lines.push(
-        `Faults "${term(name)}": availability ${formatFigure(FAULTS.availability, f.availability)}, ${formatFigure(FAULTS.lostToFailures, f.lostToFailures)} requests lost to failures, ${formatFigure(FAULTS.timeInIncidentS, f.timeInIncidentS)} with a replica down (${formatFigure(FAULTS.failures, f.failures)} failures, ${formatFigure(FAULTS.outages, f.outages)} outages)`,
+        `Faults "${term(name)}": availability ${formatFigure(FAULTS.availability, f.availability)}, ${formatFigure(FAULTS.lostToFailures, f.lostToFailures)} requests lost to failures, ${formatFigure(FAULTS.timeInIncidentS, f.timeInIncidentS)} ${f.slowShare > 0 || f.ejectedShare > 0 ? 'in incident (a replica down, slow or out of rotation)' : 'with a replica down'} (${formatFigure(FAULTS.failures, f.failures)} failures, ${formatFigure(FAULTS.outages, f.outages)} outages)`,
       );
+      lines.push(...faultDetailLines(f));
     }
     if (st.cachePartitions !== undefined) {
       const parts = Object.entries(st.cachePartitions).map(
@@ -165,4 +166,24 @@ function waitSloLines(r: RunResult): string[] {
     lines.push(`  ${term(name)}: P(wait > 0) ${formatFigure(WAITED_SHARE.waitedShare, st.waitedShare ?? null)} · P(wait ≤ ${bound}) ${formatFigure(WAIT_WITHIN.waitWithinShare, st.waitWithinShare)}`);
   }
   return lines;
+}
+
+/** The faults figures beyond availability (issue 17): gray failures, ejections, attainment during and outside incidents, recovery. */
+function faultDetailLines(f: NonNullable<RunResult['stages'][string]['faults']>): string[] {
+  const out: string[] = [];
+  if (f.slowSpells > 0 || f.slowShare > 0) {
+    out.push(`  gray failures: ${formatFigure(FAULTS.slowShare, f.slowShare)} of replicas slow on average (${formatFigure(FAULTS.slowSpells, f.slowSpells)} slow spells), ${formatFigure(FAULTS.servedSlow, f.servedSlow)} requests served by a slow replica`);
+  }
+  if (f.ejections > 0 || f.ejectedShare > 0) {
+    const eject = f.meanTimeToEjectS === null ? '' : `, ejected ${formatFigure(FAULTS.meanTimeToEjectS, f.meanTimeToEjectS)} after the fault on average`;
+    out.push(`  health check: ${formatFigure(FAULTS.ejections, f.ejections)} ejections, ${formatFigure(FAULTS.ejectedShare, f.ejectedShare)} of replicas out of rotation on average${eject}`);
+  }
+  const slo = (v: number | null, d: (typeof FAULTS)['sloDuringIncidents']) => (v === null ? 'n/a' : formatFigure(d, v));
+  out.push(
+    `  during incidents: ${formatFigure(FAULTS.requestsDuringIncidents, f.requestsDuringIncidents)} requests, SLO attainment ${slo(f.sloDuringIncidents, FAULTS.sloDuringIncidents)}; outside: ${formatFigure(FAULTS.requestsOutsideIncidents, f.requestsOutsideIncidents)} requests, ${slo(f.sloOutsideIncidents, FAULTS.sloOutsideIncidents)}`,
+  );
+  if (f.meanTimeToRecoverS !== null && f.maxTimeToRecoverS !== null) {
+    out.push(`  recovery: queue back to its pre-incident length ${formatFigure(FAULTS.meanTimeToRecoverS, f.meanTimeToRecoverS)} after an incident on average, at most ${formatFigure(FAULTS.maxTimeToRecoverS, f.maxTimeToRecoverS)} (${formatFigure(FAULTS.recoveries, f.recoveries)} incidents)`);
+  }
+  return out;
 }

@@ -243,6 +243,15 @@ export interface FaultsDescription {
   crew: number;
   outages: ReadonlyArray<{ atS: number; durationS: number; share: number }>;
   inFlight: 'lost' | 'retry';
+  /** Gray failures: each replica turns slow `between` after it was last healthy, for `duration`, serving `slowdown` times slower; null for none. */
+  gray: { between: DistributionSpec; duration: DistributionSpec; slowdown: number } | null;
+  /**
+   * The load balancer's health check, probing every `intervalS`: ejects a replica after
+   * `failureThreshold` failed probes in a row, returns it after `successThreshold` passed
+   * ones; `ejectSlow`: a slow replica fails the probe too. Null: a down replica leaves
+   * rotation at once and comes back at once (an ideal dispatcher).
+   */
+  healthCheck: { intervalS: number; failureThreshold: number; successThreshold: number; ejectSlow: boolean } | null;
 }
 
 /** A cache over user keys in front of a stage. */

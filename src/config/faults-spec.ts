@@ -18,6 +18,36 @@ export const outageSpec = z.strictObject({
 });
 
 /**
+ * Gray failures: each replica, independently, turns slow `between` after it was last
+ * healthy and stays slow for `duration` (a two-state Markov-modulated replica when both
+ * are exponential); while slow, every batch it starts takes `slowdown` times its service
+ * time. The slowdown belongs to the replica, so it is shared by every request it serves.
+ */
+export const graySpec = z.strictObject({
+  between: distributionSpec,
+  duration: distributionSpec,
+  slowdown: z
+    .number({ error: (iss) => `expected a slowdown factor (a number of at least 1), got ${show(iss.input)}` })
+    .refine((v) => Number.isFinite(v) && v >= 1, { error: (iss) => `a slowdown is how many times longer a slow replica's service takes: at least 1, got ${show(iss.input)}` }),
+});
+export type GraySpec = z.output<typeof graySpec>;
+
+/**
+ * The load balancer's health check: every `interval` each replica is probed; a replica
+ * in rotation is ejected after `failureThreshold` probes in a row fail (Kubernetes'
+ * default 3), and put back after `successThreshold` probes in a row pass (default 1). A
+ * probe fails on a replica that is down, and also on a slow one with `ejectSlow` (a
+ * latency check, as outlier detection does); a plain liveness probe misses gray failures.
+ */
+export const healthCheckSpec = z.strictObject({
+  interval: positiveDuration(),
+  failureThreshold: positiveInt().optional(),
+  successThreshold: positiveInt().optional(),
+  ejectSlow: z.boolean({ error: (iss) => `expected true or false, got ${show(iss.input)}` }).optional(),
+});
+export type HealthCheckSpec = z.output<typeof healthCheckSpec>;
+
+/**
  * Faults of a pool stage: replicas that fail and are repaired, each on its own clock
  * (`between`: time from coming up to failing; `repair`: time down), and scheduled
  * outages. `crew` repairs at most that many replicas at once (the others wait their turn,
@@ -30,6 +60,8 @@ export const faultsSpec = z.strictObject({
   failures: z.strictObject({ between: distributionSpec, repair: distributionSpec, crew: positiveInt().optional() }).optional(),
   outages: z.array(outageSpec).optional(),
   inFlight: z.enum(IN_FLIGHT_ON_FAILURE, { error: (iss) => `expected one of "lost", "retry", got ${show(iss.input)}` }).optional(),
+  gray: graySpec.optional(),
+  healthCheck: healthCheckSpec.optional(),
 });
 export type FaultsSpec = z.output<typeof faultsSpec>;
 
@@ -85,8 +117,14 @@ export function checkFaults(st: FaultsUser, i: number, ctx: z.RefinementCtx): vo
   if (st.routing !== undefined && st.routing.policy !== 'shared') {
     ctx.addIssue({ code: 'custom', path: ['stages', i, 'routing', 'policy'], message: `faults are modelled with a shared queue only for now, got routing policy ${show(st.routing.policy)}` });
   }
-  if (f.failures === undefined && (f.outages === undefined || f.outages.length === 0)) {
-    ctx.addIssue({ code: 'custom', path: at, message: 'give failures: { between, repair } or outages: [{ at, duration, share }] (or remove faults)' });
+  if (f.failures === undefined && (f.outages === undefined || f.outages.length === 0) && f.gray === undefined) {
+    ctx.addIssue({ code: 'custom', path: at, message: 'give failures: { between, repair }, outages: [{ at, duration, share }] or gray: { between, duration, slowdown } (or remove faults)' });
+  }
+  if (f.gray !== undefined && alwaysZero(f.gray.between)) {
+    ctx.addIssue({ code: 'custom', path: [...at, 'gray', 'between'], message: 'the time before a replica turns slow must not always be 0 (it would be slow for good: raise its service time instead)' });
+  }
+  if (f.healthCheck !== undefined && f.failures === undefined && (f.outages === undefined || f.outages.length === 0) && !(f.gray !== undefined && f.healthCheck.ejectSlow === true)) {
+    ctx.addIssue({ code: 'custom', path: [...at, 'healthCheck'], message: 'a health check finds only down replicas (or slow ones with ejectSlow: true and gray): give failures or outages, or gray with ejectSlow: true' });
   }
   if (f.failures !== undefined && alwaysZero(f.failures.between)) {
     ctx.addIssue({ code: 'custom', path: [...at, 'failures', 'between'], message: 'the time between failures must not always be 0 (a replica would fail the moment it is up)' });

@@ -169,6 +169,25 @@ export function checkRunLimits(s: Scenario, ctx: z.RefinementCtx): void {
         message: `${st.replicas} replicas failing every ${shown(mtbf)} on average make about ${fmtCount((st.replicas * span) / mtbf)} failures over the run's ${shown(span)}; at most ${fmtCount(LIMITS.failures)}: a mean time between failures of at least ${shown(roundUp((st.replicas * span) / LIMITS.failures))}`,
       });
     }
+    // Gray episodes and health probes cost events as failures do: bounded by the same limit.
+    const replicasAll = st.replicas * (st.fanout?.shards ?? 1);
+    const grayBetween = st.faults?.gray?.between;
+    const mtbs = grayBetween !== undefined ? meanOfSpecS(grayBetween) : undefined;
+    if (finite(mtbs) && mtbs > 0 && (replicasAll * span) / mtbs > LIMITS.failures) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', i, 'faults', 'gray', 'between'],
+        message: `${replicasAll} replicas turning slow every ${shown(mtbs)} on average make about ${fmtCount((replicasAll * span) / mtbs)} slow spells over the run's ${shown(span)}; at most ${fmtCount(LIMITS.failures)}: a mean time between them of at least ${shown(roundUp((replicasAll * span) / LIMITS.failures))}`,
+      });
+    }
+    const probe = st.faults?.healthCheck?.interval;
+    if (finite(probe) && (replicasAll * span) / probe > LIMITS.failures) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', i, 'faults', 'healthCheck', 'interval'],
+        message: `probing ${replicasAll} replicas every ${shown(probe)} makes about ${fmtCount((replicasAll * span) / probe)} probes over the run's ${shown(span)}; at most ${fmtCount(LIMITS.failures)}: an interval of at least ${shown(roundUp((replicasAll * span) / LIMITS.failures))}`,
+      });
+    }
     const every = st.precompute?.every;
     if (finite(every) && span / every > LIMITS.precomputeCycles) {
       ctx.addIssue({

@@ -25,7 +25,8 @@
  * | `stages[].llm.loadBandwidthGBps` | 1.048576 GB/s = 1,000 MiB/s, an AWS EBS gp3 volume's provisioned maximum (`LLM_LOAD_DEFAULTS`, source there) |
  * | `stages[].cache`                 | `policy` lru, `ttl` none (Infinity), `ttlResetOnHit` false, no `partitions` (one shared cache) |
  * | `classes[].users`                | the scenario's `users` (null)            |
- * | `stages[].faults`                | no random failures, no outages, `crew` unlimited, `inFlight` lost |
+ * | `stages[].faults`                | no random failures, no outages, `crew` unlimited, `inFlight` lost, no gray failures, no health check (a down replica leaves rotation at once) |
+ * | `stages[].faults.healthCheck`    | `failureThreshold` 3, `successThreshold` 1 (Kubernetes' probe defaults), `ejectSlow` false |
  * | `stages[].fallback`              | a trigger not given never fires (Infinity) |
  * | `stages[].escalate`              | none: every answered request goes on (null) |
  * | candidates reaching a stage     | what the main path's stages before it set (1 at the start and off the path) |
@@ -79,6 +80,9 @@ function rulesOf(r: RulesSpec | undefined, dflt: ScalingRulesDescription): Scali
     policies: r?.policies?.map((p) => ({ type: p.type, value: p.value, periodS: p.periodSeconds })) ?? dflt.policies.map((p) => ({ ...p })),
   };
 }
+
+/** Health-check thresholds when a scenario leaves them out: Kubernetes' probe defaults (failureThreshold 3, successThreshold 1). */
+export const HEALTH_CHECK_DEFAULTS = { failureThreshold: 3, successThreshold: 1 } as const;
 
 /** Retry backoff defaults. */
 export const RETRY_DEFAULTS = { backoffBaseS: 0.1, backoffMaxS: Infinity, jitter: 'full', minPerSecond: 0 } as const;
@@ -178,6 +182,15 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
             crew: sp.faults.failures?.crew ?? Infinity,
             outages: (sp.faults.outages ?? []).map((o) => ({ atS: o.at, durationS: o.duration, share: o.share })),
             inFlight: sp.faults.inFlight ?? 'lost',
+            gray: sp.faults.gray ? { between: sp.faults.gray.between, duration: sp.faults.gray.duration, slowdown: sp.faults.gray.slowdown } : null,
+            healthCheck: sp.faults.healthCheck
+              ? {
+                  intervalS: sp.faults.healthCheck.interval,
+                  failureThreshold: sp.faults.healthCheck.failureThreshold ?? HEALTH_CHECK_DEFAULTS.failureThreshold,
+                  successThreshold: sp.faults.healthCheck.successThreshold ?? HEALTH_CHECK_DEFAULTS.successThreshold,
+                  ejectSlow: sp.faults.healthCheck.ejectSlow ?? false,
+                }
+              : null,
           }
         : null,
       cache: sp.cache

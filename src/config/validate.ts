@@ -162,7 +162,7 @@ export function intactView<T>(value: T, issues: ReadonlyArray<{ path?: readonly 
   out.stages = s.stages.map((st: unknown, i: number) => {
     if (!isRec(st)) return { name: `stages[${i}]`, service: SERVICE_STUB };
     const bad = (key: string) => broken('stages', i, key);
-    if (!['name', 'model', 'hardware', 'service', 'replicas', 'batching', 'precompute', 'fallback', 'fanout', 'autoscale', 'cache', 'candidates', 'keep', 'llm'].some(bad)) return st;
+    if (!['name', 'model', 'hardware', 'service', 'replicas', 'batching', 'precompute', 'fallback', 'fanout', 'autoscale', 'cache', 'candidates', 'keep', 'llm', 'faults'].some(bad)) return st;
     const v: Rec = { ...st };
     // "stages[i]" is no valid stage name, so it never matches another stage by accident.
     if (bad('name') && typeof v.name !== 'string') v.name = `stages[${i}]`;
@@ -171,7 +171,8 @@ export function intactView<T>(value: T, issues: ReadonlyArray<{ path?: readonly 
     if (bad('model')) delete v.model;
     if (bad('hardware')) delete v.hardware;
     if (bad('model') || bad('hardware') || bad('service')) v.service = SERVICE_STUB;
-    for (const key of ['replicas', 'batching', 'precompute', 'fallback', 'fanout', 'autoscale', 'candidates', 'keep']) if (bad(key)) delete v[key];
+    // A failed faults: block (null, or a distribution that did not parse) is not checked further: its own problem is reported.
+    for (const key of ['replicas', 'batching', 'precompute', 'fallback', 'fanout', 'autoscale', 'candidates', 'keep', 'faults']) if (bad(key)) delete v[key];
     if (bad('cache')) v.cache = {};
     // A failed llm: block stays an LLM stage (no "give it a service time", no "tokens without an llm stage").
     if (bad('llm')) v.llm = {};

@@ -196,7 +196,12 @@ export function theoryRows(
     if (result.stages[st.name]?.faults !== undefined) {
       // The figure, not `result`: with replications it is their mean, not the first run's.
       const availability = figure(`stages.${st.name}.faults.availability`).value;
-      breaks.push(`replicas were down part of the time (availability ${(availability * 100).toFixed(1)}%), so fewer servers served than the formula counts`);
+      if (availability < 1) breaks.push(`replicas were down part of the time (availability ${(availability * 100).toFixed(1)}%), so fewer servers served than the formula counts`);
+      // Gray failures and ejections (issue 17): absent before them, so older results read 0.
+      const slow = figure(`stages.${st.name}.faults.slowShare`).value;
+      if (slow > 0) breaks.push(`replicas were slow part of the time (${(slow * 100).toFixed(1)}% of them on average, gray failures), so service was longer than the formula's mean`);
+      const ejected = figure(`stages.${st.name}.faults.ejectedShare`).value;
+      if (ejected > 0) breaks.push(`the health check kept ${(ejected * 100).toFixed(1)}% of replicas out of rotation on average`);
     }
     const scv = st.scv ?? 1;
     let model: string;

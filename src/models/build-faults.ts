@@ -1,6 +1,7 @@
-import type { Simulation } from '../engine/index.ts';
+import type { SystemDescription } from '../config/description.ts';
+import type { Rng, Simulation } from '../engine/index.ts';
 import type { BuiltStage } from './build-stage.ts';
-import { FaultInjector } from './faults.ts';
+import { FaultInjector, type FaultsConfig } from './faults.ts';
 import { makeDistribution } from './service-distribution.ts';
 import type { FailableCapacity } from './stations/failable.ts';
 import type { Station } from './stations/station.ts';
@@ -9,29 +10,17 @@ function isFailable(st: Station): st is Station & FailableCapacity {
   return 'enableFaults' in st && 'replicaFailed' in st;
 }
 
-/**
- * What the injector fails: the station itself, whose `replicas` are all it has, except
- * a fan-out's, counted per shard: there it sees shards × replicas (numbered by the
- * station, `FanoutStation.faultSite`).
- */
-function failTarget(st: Station & FailableCapacity): FailableCapacity {
-  const shards = st.theory.shards;
-  if (shards <= 1) return st;
-  return {
-    name: st.name,
-    replicas: st.replicas * shards,
-    counters: st.counters,
-    enableFaults: (inFlight) => st.enableFaults(inFlight),
-    replicaFailed: (i) => st.replicaFailed(i),
-    replicaRepaired: (i) => st.replicaRepaired(i),
-  };
+/** The run's latency objective in seconds (Infinity for none): what attainment during and outside incidents is measured against. */
+function sloOf(system: SystemDescription | undefined): number {
+  return system?.slo?.latencyS ?? Infinity;
 }
 
 /**
  * A fault injector per stage with `faults`, keyed by stage name. Both of a stage's
- * fault distributions draw from its one stream `stage:<name>:faults`.
+ * failure distributions draw from its one stream `stage:<name>:faults`; its gray
+ * failures from `stage:<name>:gray` (so adding them shifts no failure draw).
  */
-export function buildFaults(built: readonly BuiltStage[], sim: Simulation, active: () => boolean): Map<string, FaultInjector> {
+export function buildFaults(built: readonly BuiltStage[], sim: Simulation, active: () => boolean, system?: SystemDescription): Map<string, FaultInjector> {
   const out = new Map<string, FaultInjector>();
   for (const b of built) {
     const f = b.desc.faults;
@@ -43,17 +32,25 @@ export function buildFaults(built: readonly BuiltStage[], sim: Simulation, activ
       st.name,
       new FaultInjector(
         sim,
-        failTarget(st),
+        st,
         {
           between: f.between !== null ? makeDistribution(f.between).source(rng) : null,
           repair: f.repair !== null ? makeDistribution(f.repair).source(rng) : null,
           crew: f.crew,
           outages: f.outages,
           inFlight: f.inFlight,
+          gray: f.gray === null ? null : grayOf(f.gray, sim.random.stream(`stage:${st.name}:gray`)),
+          healthCheck: f.healthCheck,
+          sloS: sloOf(system),
         },
         active,
       ),
     );
   }
   return out;
+}
+
+/** Gray-failure samplers on their own stream. */
+function grayOf(g: NonNullable<BuiltStage['desc']['faults']>['gray'] & object, rng: Rng): NonNullable<FaultsConfig['gray']> {
+  return { between: makeDistribution(g.between).source(rng), duration: makeDistribution(g.duration).source(rng), slowdown: g.slowdown };
 }

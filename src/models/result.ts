@@ -104,11 +104,34 @@ export interface FaultsResult {
   availability: number;
   /** Measured requests dropped because the replica serving them failed (part of `dropped`). */
   lostToFailures: number;
-  /** Seconds with at least one replica down. */
+  /** Seconds in incident: with at least one replica down (or, with gray failures or a health check, slow or out of rotation). */
   timeInIncidentS: number;
   /** Replica failures, and scheduled outages, that started in the measured span. */
   failures: number;
   outages: number;
+  /** Time-average share of the stage's replicas slow (gray failures: E[duration] / (E[between] + E[duration]) for each). */
+  slowShare: number;
+  /** Slow spells (gray failures) that started in the measured span. */
+  slowSpells: number;
+  /** Measured requests (sub-requests of a fan-out) that started service on a slow replica. */
+  servedSlow: number;
+  /** Time-average share of the stage's replicas out of the load balancer's rotation (ejected by the health check; 0 without one). */
+  ejectedShare: number;
+  /** Ejections by the health check in the measured span. */
+  ejections: number;
+  /** Mean time from a replica's impairment the probe sees (down, or slow with ejectSlow) to its ejection (s); null with no ejection. */
+  meanTimeToEjectS: number | null;
+  /** Measured requests whose time in the system (arrival to completion or drop) overlapped an incident window of this stage (from a replica down, slow or out of rotation to the recovery of the queue), and the rest. */
+  requestsDuringIncidents: number;
+  requestsOutsideIncidents: number;
+  /** Share of those requests that completed within the run's latency objective (drops count as misses); null without an objective or without such requests. */
+  sloDuringIncidents: number | null;
+  sloOutsideIncidents: number | null;
+  /** Incidents that ended in the measured span and recovered: the stage's queue back to no more than it held when the incident began. */
+  recoveries: number;
+  /** Mean and longest time from an incident's end to its recovery (s); null with none. */
+  meanTimeToRecoverS: number | null;
+  maxTimeToRecoverS: number | null;
 }
 
 /** Client retries (issue 4). */

@@ -97,6 +97,8 @@ export class ServingSystem implements DropTarget {
   readonly autoscalers = new Map<string, Autoscaler>();
   /** Fault injectors of the stages with `faults`, by stage name. */
   readonly faults: Map<string, FaultInjector>;
+  /** The same injectors, told of every measured request's end (attainment during and outside incidents). */
+  private faultList: FaultInjector[] = [];
   readonly series: TimeSeriesRecorder;
   readonly client: RetryClient | undefined;
   /** The main path: a node per stage that is not only a fallback target. */
@@ -209,7 +211,8 @@ export class ServingSystem implements DropTarget {
         ),
       );
     }
-    this.faults = buildFaults(this.built, this.sim, active);
+    this.faults = buildFaults(this.built, this.sim, active, system);
+    this.faultList = [...this.faults.values()];
 
     const arrivalsS = Math.min(this.stopS, this.stopRequests / this.arrivals.meanRateRps);
     // An overloaded unbounded queue drains long after arrivals stop: the default
@@ -519,7 +522,7 @@ export class ServingSystem implements DropTarget {
     if (this.classHeld !== undefined && (reason === 'queueLength' || reason === 'estimatedWait')) this.classHeld[req.classIndex]!--;
     this.classMetrics!.classShed(req.classIndex, req.measured, reason);
     this.classSeries?.drop(req.classIndex, this.sim.now);
-    this.fail(req.measured, false);
+    this.fail(req.arrivalS, req.measured, false);
   }
 
   /** A station turned a request away for good (`DropTarget`). */
@@ -531,7 +534,7 @@ export class ServingSystem implements DropTarget {
     if (this.classHeld !== undefined) this.classHeld[req.classIndex]!--;
     this.classMetrics?.classDropped(req.classIndex, req.measured, timedOut);
     this.classSeries?.drop(req.classIndex, this.sim.now);
-    this.fail(req.measured, timedOut);
+    this.fail(req.arrivalS, req.measured, timedOut);
   }
 
   private readonly callSucceeded = (call: Call, req: Request): void => {
@@ -539,7 +542,7 @@ export class ServingSystem implements DropTarget {
   };
 
   private readonly callFailed = (call: Call, timedOut: boolean): void => {
-    this.fail(call.measured, timedOut);
+    this.fail(call.arrivalS, call.measured, timedOut);
   };
 
   private finish(arrivalS: number, measured: boolean, quality: number, freshnessS: number, waitedS: number): void {
@@ -548,12 +551,14 @@ export class ServingSystem implements DropTarget {
     const latency = now - arrivalS;
     this.series.completion(now, latency);
     this.metrics.completion(measured, latency, quality, freshnessS, waitedS);
+    if (measured && this.metrics.measuring) for (const f of this.faultList) f.requestEnded(arrivalS, latency, true);
     if (this.arrivalsDone && this.inFlight === 0) this.sim.stop();
   }
 
-  private fail(measured: boolean, timedOut: boolean): void {
+  private fail(arrivalS: number, measured: boolean, timedOut: boolean): void {
     this.finishedTotal++;
     this.series.drop(this.sim.now);
+    if (measured && this.metrics.measuring) for (const f of this.faultList) f.requestEnded(arrivalS, this.sim.now - arrivalS, false);
     this.metrics.drop(measured, timedOut ? 'timedOut' : 'rejected');
     if (this.arrivalsDone && this.inFlight === 0) this.sim.stop();
   }

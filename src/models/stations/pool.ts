@@ -121,6 +121,10 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
   private changes: ChangeListener = UNCONNECTED.changes;
   private connected = false;
   private inFlightOnFailure: InFlightOnFailure = 'lost';
+  /** Measured requests (sub-requests in a fan-out) that started service on a slow replica (gray failures). */
+  servedSlow = 0;
+  /** The fault injector's watch on the queue (time to recover), or null. */
+  private queueWatch: { atMost: number; then: (nowS: number) => void } | null = null;
   /** Replicas down (failed or in an outage): still billed, serving nothing. */
   private failedNow = 0;
   /**
@@ -329,13 +333,19 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     if (this.billedReplicas.current !== billed) this.billedReplicas.set(now, billed);
     const serving = ((this.ready + draining) * this.shards - this.downInShards) * this.concurrency;
     if (this.slots.current !== serving) this.slots.set(now, serving);
+    const w = this.queueWatch;
+    if (w !== null && this.waitingTotal <= w.atMost) {
+      this.queueWatch = null;
+      w.then(now);
+    }
   }
 
   /** Removed replicas still finishing their work (billed, and counted as serving capacity). */
   private drainingNow(): number {
     if (this.router !== undefined) return this.drainingGroups.size;
-    // Fan-out stations do not scale (validation refuses it): their shards never drain.
-    if (this.kind === 'fanout') return 0;
+    // Fan-out stations and stations with faults do not scale (validation refuses it):
+    // nothing drains; an ejected replica finishing its work is billed as out of rotation.
+    if (this.kind === 'fanout' || this.groups[0]!.slots !== null) return 0;
     const readySlots = this.ready * this.concurrency;
     return this.busySlots > readySlots ? Math.ceil((this.busySlots - readySlots) / this.concurrency) : 0;
   }
@@ -426,9 +436,12 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     s.serviceTimer = null;
     const w = this.subWork?.get(req);
     if (w !== undefined) {
-      // Tracked (faults on): the replica's slot is free again too.
-      g.slots!.remove(w);
+      // Tracked (faults on): the replica's slot is free again too, unless the replica is
+      // out of rotation (ejected, draining): then its slot leaves with the work.
+      const slots = g.slots!;
+      slots.remove(w);
       this.subWork!.delete(req);
+      if (slots.up[w.replica] === 0) g.freeSlots--;
     }
     this.release(g, 1, this.sim.now);
   }
@@ -602,6 +615,11 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     this.groups[0]!.slots ??= new ReplicaSlots(this.replicas, this.concurrency);
   }
 
+  /** Replicas the fault injector addresses: replicas × shards (numbered by `faultSite`). */
+  get faultReplicas(): number {
+    return this.replicas * this.shards;
+  }
+
   /** Where replica `i` (as the fault injector numbers them) serves: its group, and its index there. */
   protected faultSite(i: number): { g: QueueGroup; local: number } {
     return { g: this.groups[0]!, local: i };
@@ -626,38 +644,169 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
 
   private startTracked(g: QueueGroup, slots: ReplicaSlots, size: number, one: Request | null, batch: Batch | null): void {
     const s = one?.sub ?? null;
-    const w = new RunningWork(slots.pick(one === null ? -1 : this.twinReplicaIn(g, one)), one, batch === null ? null : batch.requests);
+    const reqs = batch === null ? null : batch.requests;
+    const w = new RunningWork(slots.pick(one === null ? -1 : this.twinReplicaIn(g, one)), one, reqs);
     w.group = g;
     slots.add(w);
-    w.timer = this.sim.timer(this.serviceTime.sample(size, one, batch === null ? null : batch.requests), this.finishTracked, w);
     if (one !== null) one.group = g;
-    if (s !== null) {
-      (this.subWork ??= new Map()).set(one!, w);
-      if (this.cancellableService) s.serviceTimer = w.timer;
+    if (s !== null) (this.subWork ??= new Map()).set(one!, w);
+    const r = w.replica;
+    // A crashed replica still in rotation takes the work and never answers (a black
+    // hole) until the health check ejects it; no service time is drawn for it.
+    if (slots.dead[r] === 1) return;
+    const k = slots.slowdown[r]!;
+    if (k !== 1) {
+      if (one !== null) {
+        if (one.measured) this.servedSlow++;
+      } else for (const q of reqs!) if (q.measured) this.servedSlow++;
     }
+    w.timer = this.sim.timer(k * this.serviceTime.sample(size, one, reqs), this.finishTracked, w);
+    if (s !== null && this.cancellableService) s.serviceTimer = w.timer;
   }
 
   private readonly finishTracked = (w: RunningWork): void => {
     const g = w.group!;
-    g.slots!.remove(w);
+    const slots = g.slots!;
+    slots.remove(w);
+    // An ejected replica drains: the slot its work frees leaves with it (release adds it back).
+    if (slots.up[w.replica] === 0) g.freeSlots--;
     if (w.one !== null) {
       if (w.one.sub !== null) this.subWork!.delete(w.one);
       this.finishOne(w.one);
     } else this.finishBatch(new Batch(g, w.many!));
   };
 
+  /** A replica leaves rotation: a pool's ready count drops; a fan-out's (per shard) stays whole and its serving slots drop. */
+  private replicaOut(): void {
+    if (this.kind === 'fanout') this.downInShards++;
+    else {
+      this.ready--;
+      this.failedNow++;
+    }
+  }
+
+  /** A replica is back in rotation. */
+  private replicaIn(): void {
+    if (this.kind === 'fanout') this.downInShards--;
+    else {
+      this.ready++;
+      this.failedNow--;
+    }
+  }
+
   /**
-   * Replica `i` goes down now: its idle slots vanish and the batches it ran stop. Their
-   * requests are dropped as lost to the failure, or (retry) go back to the head of the
-   * queue in their order, ahead of every waiting request since they had waited longest;
-   * a retried request may exceed the queue's capacity (it was admitted already) and
-   * keeps its deadline.
+   * Replica `i` goes down now and leaves rotation at once (no health check: an ideal
+   * dispatcher): its idle slots vanish and the batches it ran stop. Their requests are
+   * dropped as lost to the failure, or (retry) go back to the head of the queue in their
+   * order, ahead of every waiting request since they had waited longest; a retried
+   * request may exceed the queue's capacity (it was admitted already) and keeps its
+   * deadline.
    */
   replicaFailed(i: number): void {
+    const { g, local } = this.faultSite(i);
+    g.slots!.stop(local);
+    this.replicaEjected(i);
+  }
+
+  /** Replica `i` is up again, idle, and back in rotation at once. */
+  replicaRepaired(i: number): void {
     const now = this.sim.now;
     const { g, local } = this.faultSite(i);
-    const work = g.slots!.fail(local);
-    g.freeSlots -= this.concurrency - work.length;
+    g.slots!.repair(local);
+    this.replicaIn();
+    g.freeSlots += this.concurrency;
+    this.dispatch(g, now, null);
+    this.capacityChanged(now);
+  }
+
+  /** Replica `i` crashed but stays in rotation until the health check ejects it: it answers nothing. */
+  replicaStopped(i: number): void {
+    const { g, local } = this.faultSite(i);
+    const slots = g.slots!;
+    if (slots.up[local] === 1) {
+      slots.stop(local);
+      // Its held work has no timer now: a tied twin finishing first has nothing to stop.
+      if (this.cancellableService) for (const w of slots.running[local]!) if (w.one?.sub != null) w.one.sub.serviceTimer = null;
+      return;
+    }
+    // Already out of rotation (ejected while slow): the work it was draining is lost now.
+    slots.dead[local] = 1;
+    const now = this.sim.now;
+    const lost = this.unrun(g, slots.fail(local));
+    this.sync(now);
+    this.settleLost(g, lost, now);
+  }
+
+  /**
+   * Replica `i` restarted: the work it held (a crash before ejection) is lost or retried
+   * now, as a failed replica's is; it answers again, in rotation or not as it was.
+   */
+  replicaRestarted(i: number): void {
+    const now = this.sim.now;
+    const { g, local } = this.faultSite(i);
+    const work = g.slots!.revive(local);
+    if (work.length === 0) return;
+    // Only a replica still in rotation can hold work here (ejection takes a dead one's).
+    g.freeSlots += work.length;
+    this.settleLost(g, this.unrun(g, work), now);
+    this.dispatch(g, now, null);
+    this.sync(now);
+  }
+
+  /**
+   * The health check takes replica `i` out of rotation. A crashed one loses (or retries)
+   * the work it held, as a failed replica does; an answering one (slow, or restarted
+   * before it was put back) finishes its work there and takes no more.
+   */
+  replicaEjected(i: number): void {
+    const now = this.sim.now;
+    const { g, local } = this.faultSite(i);
+    const slots = g.slots!;
+    if (slots.dead[local] === 1) {
+      const work = slots.fail(local);
+      g.freeSlots -= this.concurrency - work.length;
+      const lost = this.unrun(g, work);
+      this.replicaOut();
+      this.capacityChanged(now);
+      this.settleLost(g, lost, now);
+      return;
+    }
+    const running = slots.eject(local);
+    g.freeSlots -= this.concurrency - running;
+    this.replicaOut();
+    this.capacityChanged(now);
+  }
+
+  /** The health check puts answering replica `i` back in rotation. */
+  replicaReturned(i: number): void {
+    const now = this.sim.now;
+    const { g, local } = this.faultSite(i);
+    const slots = g.slots!;
+    slots.readmit(local);
+    this.replicaIn();
+    g.freeSlots += this.concurrency - slots.running[local]!.size;
+    this.dispatch(g, now, null);
+    this.capacityChanged(now);
+  }
+
+  /** Replica `i` serves every batch it starts from now `factor` times slower (1: healthy again). */
+  replicaSlowdown(i: number, factor: number): void {
+    const { g, local } = this.faultSite(i);
+    g.slots!.slowdown[local] = factor;
+  }
+
+  /** Calls `then` at the first change after which at most `atMost` requests wait (now, if already so); null stops watching. */
+  watchQueue(atMost: number, then: ((nowS: number) => void) | null): void {
+    if (then !== null && this.waitingTotal <= atMost) {
+      this.queueWatch = null;
+      then(this.sim.now);
+      return;
+    }
+    this.queueWatch = then === null ? null : { atMost, then };
+  }
+
+  /** Takes stopped work off the counters; returns its requests. */
+  private unrun(g: QueueGroup, work: RunningWork[]): Request[] {
     const lost: Request[] = [];
     for (const w of work) {
       const size = w.size;
@@ -672,16 +821,15 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
           s.serviceTimer = null; // cancelled with its replica's work
         }
         lost.push(w.one);
-      } else for (const r of w.many!) lost.push(r);
+      } else for (const q of w.many!) lost.push(q);
     }
-    if (this.kind === 'fanout') this.downInShards++;
-    else {
-      this.ready--;
-      this.failedNow++;
-    }
-    this.capacityChanged(now);
+    return lost;
+  }
+
+  /** Drops the requests of stopped work as lost to the failure, or (retry) queues them again at the head of `g`. */
+  private settleLost(g: QueueGroup, lost: Request[], now: number): void {
     if (this.inFlightOnFailure === 'lost') {
-      for (const r of lost) this.reject(r, 'failure');
+      for (const q of lost) this.reject(q, 'failure');
       // A hedge held back because its original ran here may start now.
       if (this.kind === 'fanout') {
         this.dispatch(g, now, null);
@@ -693,21 +841,6 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     for (let k = lost.length - 1; k >= 0; k--) this.requeueAtHead(g, lost[k]!, now);
     this.dispatch(g, now, null);
     this.sync(now);
-  }
-
-  /** Replica `i` is up again, idle. */
-  replicaRepaired(i: number): void {
-    const now = this.sim.now;
-    const { g, local } = this.faultSite(i);
-    g.slots!.repair(local);
-    if (this.kind === 'fanout') this.downInShards--;
-    else {
-      this.ready++;
-      this.failedNow--;
-    }
-    g.freeSlots += this.concurrency;
-    this.dispatch(g, now, null);
-    this.capacityChanged(now);
   }
 
   /**

@@ -21,7 +21,7 @@ export class QueueGroup {
   timerAtS = Infinity;
   /** A per-replica group being removed: it takes no new requests and leaves once empty. */
   draining = false;
-  /** Which of its replicas runs each batch, kept only with faults (a failure must find its work); null otherwise. */
+  /** Which of the group's replicas runs each batch, kept only with faults (`PoolStation.enableFaults`); null otherwise. */
   slots: ReplicaSlots | null = null;
 
   constructor(

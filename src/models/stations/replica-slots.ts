@@ -2,7 +2,7 @@ import type { Timer } from '../../engine/index.ts';
 import type { Request } from '../request.ts';
 import type { QueueGroup } from './queue-group.ts';
 
-/** One batch (or lone request) in service on a known replica, with its completion timer. */
+/** One batch (or lone request) in service on a known replica, with its completion timer (null while its replica does not answer). */
 export class RunningWork {
   timer: Timer | null = null;
   /** The group whose slots it holds (a pool's shared queue, or a fan-out's shard); set by the station. */
@@ -31,10 +31,21 @@ const BUSY = 0x7fffffff;
  * dispatcher behind the shared queue would place it, so a failure takes a fair share
  * of the work in service rather than the busiest replica's.
  *
- * Invariant: `running[i].size` ≤ concurrency, and 0 while replica `i` is down.
+ * A replica has three fault states besides its work: in rotation or not (`up`: the
+ * dispatcher may give it work), answering or not (`dead`: a crashed replica the health
+ * check has not yet ejected still takes work and answers nothing, a black hole), and its
+ * service-time factor (`slowdown`: 1 healthy, k while a gray failure slows it).
+ *
+ * Invariant: `running[i].size` ≤ concurrency; 0 while replica `i` is out of rotation and
+ * dead; a dead replica's work has no timer.
  */
 export class ReplicaSlots {
+  /** 1 while the replica is in rotation (the dispatcher may give it work). */
   readonly up: Uint8Array;
+  /** 1 while the replica is down but still in rotation or holding work: it answers nothing. */
+  readonly dead: Uint8Array;
+  /** Factor on the service time of every batch the replica starts (1 healthy, the gray slowdown while slow). */
+  readonly slowdown: Float64Array;
   readonly running: Array<Set<RunningWork>>;
   /**
    * PERF: a min segment tree over the replicas of "batches running" (BUSY when down or
@@ -49,6 +60,8 @@ export class ReplicaSlots {
     readonly concurrency: number,
   ) {
     this.up = new Uint8Array(replicas).fill(1);
+    this.dead = new Uint8Array(replicas);
+    this.slowdown = new Float64Array(replicas).fill(1);
     this.running = Array.from({ length: replicas }, () => new Set<RunningWork>());
     let p = 1;
     while (p < replicas) p *= 2;
@@ -112,20 +125,53 @@ export class ReplicaSlots {
     this.update(w.replica);
   }
 
-  /** Marks replica `i` down and returns the work it was running, timers cancelled, oldest start first. */
+  /** Takes replica `i` out of rotation and returns the work it was running, timers cancelled, oldest start first. */
   fail(i: number): RunningWork[] {
     this.up[i] = 0;
-    const work = [...this.running[i]!];
-    this.running[i]!.clear();
-    for (const w of work) w.timer!.cancel();
-    this.update(i);
-    return work;
+    return this.takeWork(i);
   }
 
-  /** Marks replica `i` up again (it runs nothing). */
+  /** Puts replica `i` back in rotation, answering (it runs nothing). */
   repair(i: number): void {
     this.up[i] = 1;
+    this.dead[i] = 0;
     this.update(i);
+  }
+
+  /** Replica `i` stops answering (it crashed) but stays in rotation: its work is held, timers cancelled, until `revive` or `fail`. */
+  stop(i: number): void {
+    this.dead[i] = 1;
+    for (const w of this.running[i]!) {
+      w.timer?.cancel();
+      w.timer = null;
+    }
+  }
+
+  /** Replica `i` answers again (restarted): returns the work it held (lost with the crash), oldest start first. */
+  revive(i: number): RunningWork[] {
+    this.dead[i] = 0;
+    return this.takeWork(i);
+  }
+
+  /** Takes answering replica `i` out of rotation: its running work finishes there (it drains); returns how much runs. */
+  eject(i: number): number {
+    this.up[i] = 0;
+    this.update(i);
+    return this.running[i]!.size;
+  }
+
+  /** Puts answering replica `i` back in rotation (work it still drains stays). */
+  readmit(i: number): void {
+    this.up[i] = 1;
+    this.update(i);
+  }
+
+  private takeWork(i: number): RunningWork[] {
+    const work = [...this.running[i]!];
+    this.running[i]!.clear();
+    for (const w of work) w.timer?.cancel();
+    this.update(i);
+    return work;
   }
 
   private update(i: number): void {
