@@ -22,7 +22,7 @@
  * | `stages[].autoscale`             | `syncPeriod` 15, `scaleUpWindow` 0, `scaleDownWindow` 300, `tolerance` 0.1; no `behavior`: no rate limit |
  * | `stages[].autoscale.behavior`    | Kubernetes' (`HPA_DEFAULT_BEHAVIOR`): up Max of +4 pods or +100 % per 15 s, down 100 % per 15 s |
  * | `stages[].cache`                 | `policy` lru, `ttl` none (Infinity), `ttlResetOnHit` false |
- * | `stages[].faults`                | no random failures, no outages, `crew` unlimited, `inFlight` lost, no gray failures, no health check (a down replica leaves rotation at once) |
+ * | `stages[].faults`                | no random failures, no outages, `crew` unlimited, `inFlight` lost, no gray failures (`gray.scope` replica), no health check (a down replica leaves rotation at once) |
  * | `stages[].faults.healthCheck`    | `failureThreshold` 3, `successThreshold` 1 (Kubernetes' probe defaults), `ejectSlow` false |
  * | `stages[].fallback`              | a trigger not given never fires (Infinity) |
  * | candidates reaching a stage     | what the main path's stages before it set (1 at the start and off the path) |
@@ -169,7 +169,7 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
             crew: sp.faults.failures?.crew ?? Infinity,
             outages: (sp.faults.outages ?? []).map((o) => ({ atS: o.at, durationS: o.duration, share: o.share })),
             inFlight: sp.faults.inFlight ?? 'lost',
-            gray: sp.faults.gray ? { between: sp.faults.gray.between, duration: sp.faults.gray.duration, slowdown: sp.faults.gray.slowdown } : null,
+            gray: sp.faults.gray ? { between: sp.faults.gray.between, duration: sp.faults.gray.duration, slowdown: sp.faults.gray.slowdown, scope: sp.faults.gray.scope ?? 'replica' } : null,
             healthCheck: sp.faults.healthCheck
               ? {
                   intervalS: sp.faults.healthCheck.interval,
