@@ -243,8 +243,12 @@ export interface FaultsDescription {
   crew: number;
   outages: ReadonlyArray<{ atS: number; durationS: number; share: number }>;
   inFlight: 'lost' | 'retry';
-  /** Gray failures: each replica turns slow `between` after it was last healthy, for `duration`, serving `slowdown` times slower; null for none. */
-  gray: { between: DistributionSpec; duration: DistributionSpec; slowdown: number } | null;
+  /**
+   * Gray failures: each replica (`scope: 'replica'`) or each shard's replicas together
+   * (`'shard'`; a pool is one shard) turn slow `between` after they were last healthy,
+   * for `duration`, serving `slowdown` times slower; null for none.
+   */
+  gray: { between: DistributionSpec; duration: DistributionSpec; slowdown: number; scope: 'replica' | 'shard' } | null;
   /**
    * The load balancer's health check, probing every `intervalS`: ejects a replica after
    * `failureThreshold` failed probes in a row, returns it after `successThreshold` passed

@@ -6,6 +6,13 @@ import { duration, positiveDuration, positiveInt, show } from './fields.ts';
 export const IN_FLIGHT_ON_FAILURE = ['lost', 'retry'] as const;
 
 /**
+ * Whose state a gray failure is: each replica's own (`replica`), or its shard's
+ * (`shard`: every replica of a shard slow together, as when they share the slow host,
+ * disk or hot partition; a pool is one shard, so its replicas all turn slow together).
+ */
+export const GRAY_SCOPES = ['replica', 'shard'] as const;
+
+/**
  * One scheduled outage: at `at` (from the start of the run), `share` of the stage's
  * replicas (a zone: 0.25 of four zones) go down together for `duration`.
  */
@@ -22,10 +29,13 @@ export const outageSpec = z.strictObject({
  * healthy and stays slow for `duration` (a two-state Markov-modulated replica when both
  * are exponential); while slow, every batch it starts takes `slowdown` times its service
  * time. The slowdown belongs to the replica, so it is shared by every request it serves.
+ * With `scope: shard` the clock is the shard's instead: all its replicas turn slow and
+ * healthy together (a pool is one shard), so a hedge to another replica is slow too.
  */
 export const graySpec = z.strictObject({
   between: distributionSpec,
   duration: distributionSpec,
+  scope: z.enum(GRAY_SCOPES, { error: (iss) => `expected one of "replica", "shard", got ${show(iss.input)}` }).optional(),
   slowdown: z
     .number({ error: (iss) => `expected a slowdown factor (a number of at least 1), got ${show(iss.input)}` })
     .refine((v) => Number.isFinite(v) && v >= 1, { error: (iss) => `a slowdown is how many times longer a slow replica's service takes: at least 1, got ${show(iss.input)}` }),

@@ -25,7 +25,7 @@
  * | `stages[].llm.loadBandwidthGBps` | 1.048576 GB/s = 1,000 MiB/s, an AWS EBS gp3 volume's provisioned maximum (`LLM_LOAD_DEFAULTS`, source there) |
  * | `stages[].cache`                 | `policy` lru, `ttl` none (Infinity), `ttlResetOnHit` false, no `partitions` (one shared cache) |
  * | `classes[].users`                | the scenario's `users` (null)            |
- * | `stages[].faults`                | no random failures, no outages, `crew` unlimited, `inFlight` lost, no gray failures, no health check (a down replica leaves rotation at once) |
+ * | `stages[].faults`                | no random failures, no outages, `crew` unlimited, `inFlight` lost, no gray failures (`gray.scope` replica), no health check (a down replica leaves rotation at once) |
  * | `stages[].faults.healthCheck`    | `failureThreshold` 3, `successThreshold` 1 (Kubernetes' probe defaults), `ejectSlow` false |
  * | `stages[].fallback`              | a trigger not given never fires (Infinity) |
  * | `stages[].escalate`              | none: every answered request goes on (null) |
@@ -182,7 +182,7 @@ export function resolveScenario(scenario: ValidatedScenario): SystemDescription 
             crew: sp.faults.failures?.crew ?? Infinity,
             outages: (sp.faults.outages ?? []).map((o) => ({ atS: o.at, durationS: o.duration, share: o.share })),
             inFlight: sp.faults.inFlight ?? 'lost',
-            gray: sp.faults.gray ? { between: sp.faults.gray.between, duration: sp.faults.gray.duration, slowdown: sp.faults.gray.slowdown } : null,
+            gray: sp.faults.gray ? { between: sp.faults.gray.between, duration: sp.faults.gray.duration, slowdown: sp.faults.gray.slowdown, scope: sp.faults.gray.scope ?? 'replica' } : null,
             healthCheck: sp.faults.healthCheck
               ? {
                   intervalS: sp.faults.healthCheck.interval,

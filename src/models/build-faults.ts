@@ -52,5 +52,5 @@ export function buildFaults(built: readonly BuiltStage[], sim: Simulation, activ
 
 /** Gray-failure samplers on their own stream. */
 function grayOf(g: NonNullable<BuiltStage['desc']['faults']>['gray'] & object, rng: Rng): NonNullable<FaultsConfig['gray']> {
-  return { between: makeDistribution(g.between).source(rng), duration: makeDistribution(g.duration).source(rng), slowdown: g.slowdown };
+  return { between: makeDistribution(g.between).source(rng), duration: makeDistribution(g.duration).source(rng), slowdown: g.slowdown, scope: g.scope };
 }

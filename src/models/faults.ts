@@ -11,8 +11,11 @@ export interface FaultsConfig {
   /** Scheduled outages: `share` of the replicas down together from `atS` for `durationS`. */
   outages: ReadonlyArray<{ atS: number; durationS: number; share: number }>;
   inFlight: InFlightOnFailure;
-  /** Gray failures: time healthy before turning slow, time slow, and the slowdown factor; null for none. */
-  gray: { between: Sampler; duration: Sampler; slowdown: number } | null;
+  /**
+   * Gray failures: time healthy before turning slow, time slow, the slowdown factor, and
+   * whose clock it is (each replica's, or each shard's for all its replicas); null for none.
+   */
+  gray: { between: Sampler; duration: Sampler; slowdown: number; scope: 'replica' | 'shard' } | null;
   /** The load balancer's health check; null: a down replica leaves rotation at once. */
   healthCheck: { intervalS: number; failureThreshold: number; successThreshold: number; ejectSlow: boolean } | null;
   /** The run's latency objective (s), to split attainment during and outside incidents; Infinity for none. */
@@ -42,6 +45,9 @@ export function outageReplicas(share: number, replicas: number): number {
  * for `between`, then slow for `duration` (an alternating renewal process: slow a share
  * E[duration] / (E[between] + E[duration]) of the time); a batch started on a slow
  * replica takes `slowdown` times its service time (the factor is read when it starts).
+ * With scope `shard` the clock is the shard's: all of a shard's replicas (a pool's, for a
+ * pool) turn slow and healthy together, so a hedge to another replica of the shard meets
+ * the same slowness (a shared host, disk or hot partition).
  *
  * Health check: at every multiple of `intervalS` from the run's start every replica is
  * probed; a probe fails on a down replica (and on a slow one with `ejectSlow`). A
@@ -68,7 +74,7 @@ export class FaultInjector {
   /** Failures that took an up replica down, and outages started (since warm-up ended). */
   failures = 0;
   outagesStarted = 0;
-  /** Slow spells that started, and ejections by the health check (since warm-up ended). */
+  /** Slow spells that started (of a replica, or with scope shard of a shard's replicas together), and ejections by the health check (since warm-up ended). */
   slowSpells = 0;
   ejections = 0;
   /** Sum of the delays from a replica's impairment the probe sees (down, or slow with `ejectSlow`) to its ejection, for ejections since warm-up. */
@@ -100,6 +106,12 @@ export class FaultInjector {
   private readonly repairQueue: number[] = [];
   /** Gray state: 1 while slow. */
   private readonly isSlow: Uint8Array;
+  /**
+   * A gray clock's unit u is replicas u, u + grayStep, … below `replicas`: with scope
+   * replica the step is `replicas` (unit u is replica u alone); with scope shard it is the
+   * shard count (replica-major numbering: unit u is shard u's replicas).
+   */
+  private readonly grayStep: number;
   private slowNow = 0;
   /** Health check: 1 while out of rotation; consecutive failed and passed probes; when the probe-visible impairment began. */
   private readonly out: Uint8Array;
@@ -129,6 +141,7 @@ export class FaultInjector {
     this.outageDepth = new Int32Array(n);
     this.failTimers = Array.from({ length: n }, () => null);
     this.isSlow = new Uint8Array(n);
+    this.grayStep = cfg.gray?.scope === 'shard' ? stage.shards : n;
     this.out = new Uint8Array(n);
     this.failStreak = new Int32Array(n);
     this.passStreak = new Int32Array(n);
@@ -142,7 +155,8 @@ export class FaultInjector {
     stage.enableFaults(cfg.inFlight);
     if (cfg.between !== null) for (let i = 0; i < n; i++) this.armFailure(i);
     for (const o of cfg.outages) sim.scheduleAt(Math.max(o.atS, sim.now), this.onOutageStart, o);
-    if (cfg.gray !== null) for (let i = 0; i < n; i++) this.armSlow(i);
+    // One clock per unit, armed in unit order (scope replica: replica order, as before scopes).
+    if (cfg.gray !== null) for (let u = 0; u < this.grayStep; u++) this.armSlow(u);
     if (cfg.healthCheck !== null) sim.schedule(cfg.healthCheck.intervalS, this.onProbe, null);
   }
 
@@ -270,32 +284,38 @@ export class FaultInjector {
   // ---------------------------------------------------------------------------
   // Gray failures.
 
-  private armSlow(i: number): void {
+  /** Arms the gray clock of unit `u` (a replica, or a shard's replicas: see `grayStep`). */
+  private armSlow(u: number): void {
     if (!this.active()) return;
-    this.sim.schedule(this.cfg.gray!.between(), this.onSlow, i);
+    this.sim.schedule(this.cfg.gray!.between(), this.onSlow, u);
   }
 
-  private readonly onSlow = (i: number): void => {
+  /** Unit `u` turns slow: one spell, every replica of the unit slow from now. */
+  private readonly onSlow = (u: number): void => {
     if (!this.active()) return;
     const g = this.cfg.gray!;
     this.slowSpells++;
-    this.isSlow[i] = 1;
-    this.slowNow++;
-    this.slow.set(this.sim.now, this.slowNow);
-    this.stage.replicaSlowdown(i, g.slowdown);
-    if (this.cfg.healthCheck?.ejectSlow === true) this.noteBad(i);
-    this.refresh(i);
-    this.sim.schedule(g.duration(), this.onHealthy, i);
+    for (let i = u; i < this.replicas; i += this.grayStep) {
+      this.isSlow[i] = 1;
+      this.slowNow++;
+      this.slow.set(this.sim.now, this.slowNow);
+      this.stage.replicaSlowdown(i, g.slowdown);
+      if (this.cfg.healthCheck?.ejectSlow === true) this.noteBad(i);
+      this.refresh(i);
+    }
+    this.sim.schedule(g.duration(), this.onHealthy, u);
   };
 
-  private readonly onHealthy = (i: number): void => {
-    this.isSlow[i] = 0;
-    this.slowNow--;
-    this.slow.set(this.sim.now, this.slowNow);
-    this.stage.replicaSlowdown(i, 1);
-    if (this.cfg.healthCheck?.ejectSlow === true) this.noteGood(i);
-    this.refresh(i);
-    this.armSlow(i);
+  private readonly onHealthy = (u: number): void => {
+    for (let i = u; i < this.replicas; i += this.grayStep) {
+      this.isSlow[i] = 0;
+      this.slowNow--;
+      this.slow.set(this.sim.now, this.slowNow);
+      this.stage.replicaSlowdown(i, 1);
+      if (this.cfg.healthCheck?.ejectSlow === true) this.noteGood(i);
+      this.refresh(i);
+    }
+    this.armSlow(u);
   };
 
   // ---------------------------------------------------------------------------

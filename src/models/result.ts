@@ -111,7 +111,7 @@ export interface FaultsResult {
   outages: number;
   /** Time-average share of the stage's replicas slow (gray failures: E[duration] / (E[between] + E[duration]) for each). */
   slowShare: number;
-  /** Slow spells (gray failures) that started in the measured span. */
+  /** Slow spells (gray failures) that started in the measured span: of a replica, or with `gray.scope: shard` of a shard's replicas together. */
   slowSpells: number;
   /** Measured requests (sub-requests of a fan-out) that started service on a slow replica. */
   servedSlow: number;

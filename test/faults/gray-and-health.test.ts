@@ -89,6 +89,36 @@ describe('gray failures', () => {
   });
 });
 
+describe('gray failures scoped to the shard', () => {
+  it('on a pool (one shard) one clock turns every replica slow together: one spell, the same slow share', () => {
+    // Three replicas, slow (4×) from 10.45 s to 15.45 s, on one clock (scope shard) or on
+    // three that draw the same deterministic times (scope replica): the same replica-time
+    // slow and the same five requests (11 … 15 s) served slow; one spell against three.
+    const gray = { between: { dist: 'deterministic', value: 10.45 }, duration: { dist: 'deterministic', value: 5 }, slowdown: 4 };
+    const shard = runScenario(scenario({ replicas: 3, faults: { gray: { ...gray, scope: 'shard' } } }, { stop: { requests: 20 } }));
+    const replica = runScenario(scenario({ replicas: 3, faults: { gray } }, { stop: { requests: 20 } }));
+    const fs = shard.stages['pool']!.faults!;
+    const fr = replica.stages['pool']!.faults!;
+    expect(fs).toMatchObject({ slowSpells: 1, servedSlow: 5 });
+    expect(fr).toMatchObject({ slowSpells: 3, servedSlow: 5 });
+    expect(fs.slowShare).toBeCloseTo(5 / shard.measuredS, 9);
+    expect(fr.slowShare).toBeCloseTo(fs.slowShare, 12);
+  });
+
+  it('in a fan-out the shard clock slows exactly its shard: a hedge to the other replica is slow too', () => {
+    // Two shards of two replicas, requests every second, 0.1 s calls, hedges after 0.15 s
+    // (fired only for slow calls, which take 0.4 s). Shard clocks draw 10.45 s then 5 s each:
+    // both shards slow from 10.45 s to 15.45 s, so the 5 requests of 11 … 15 s have both
+    // copies slow on every shard: 2 shards × (original + backup) = 20 slow starts, and each
+    // such request takes the original's 0.4 s (the backup, started 0.15 s later, ends later).
+    const gray = { between: { dist: 'deterministic', value: 10.45 }, duration: { dist: 'deterministic', value: 5 }, slowdown: 4, scope: 'shard' };
+    const r = runScenario(scenario({ replicas: 2, fanout: { shards: 2, hedgeAfter: 0.15 }, faults: { gray } }, { stop: { requests: 20 } }));
+    const f = r.stages['pool']!.faults!;
+    expect(f).toMatchObject({ slowSpells: 2, servedSlow: 20 });
+    expect(r.latencyMs.max).toBeCloseTo(400, 6);
+  });
+});
+
 describe('health checks and ejection', () => {
   /**
    * Two replicas, an arrival every second, 0.1 s of service: every request runs on replica

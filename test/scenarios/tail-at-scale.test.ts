@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../support/cli.ts';
 
 /** A figure of `compare --json`: the mean over replications and its 95% half-width. */
@@ -11,7 +11,7 @@ interface Variant {
   figures: {
     slo: { attainment: Est };
     hedgeExtraLoad: Est;
-    latencyMs: { p50: Est; p90: Est; p99: Est };
+    latencyMs: { p50: Est; p90: Est; p99: Est; p999: Est };
     measuredS: Est;
     requests: { arrived: Est };
     stages: { shards: { faults?: { servedSlow: Est; slowShare: Est; slowSpells: Est } } };
@@ -32,6 +32,9 @@ const asShipped = () => (shipped ??= variants());
 /** The same with a one-second objective (the share over a second), shared likewise. */
 let oneSecond: ReturnType<typeof variants> | undefined;
 const atOneSecond = () => (oneSecond ??= variants('--set', 'slo=latency < 1s for 99%'));
+/** At light load (one request every 20 s, queueing negligible) with the one-second objective, shared likewise. */
+let light: ReturnType<typeof variants> | undefined;
+const lightLoad = () => (light ??= variants('--set', 'slo=latency < 1s for 99%', '--set', 'arrivals.qps=0.05', '--set', 'warmup.requests=50'));
 
 /**
  * Reference: Dean & Barroso, "The Tail at Scale" (CACM 2013). Every shard answers in
@@ -40,6 +43,14 @@ const atOneSecond = () => (oneSecond ??= variants('--set', 'slo=latency < 1s for
  * has a standard error of √(0.63·0.37/13500) = 0.4%.
  */
 describe('scenario tail-at-scale', () => {
+  // The three runs start together: each spends part of its time starting up and waiting on
+  // its replication workers, so overlapping them shortens the file's wall time.
+  beforeAll(() => {
+    void asShipped();
+    void atOneSecond();
+    void lightLoad();
+  });
+
   it('hedging takes the share over 1 s from 63% to about 1%', async () => {
     const v = await atOneSecond();
     // Without hedging a request is fast only if all 100 shards are: 0.99^100 = 36.6%.
@@ -147,7 +158,7 @@ describe('scenario tail-at-scale', () => {
    * 1% of 0.08%; the bounds below allow 3 of them.
    */
   it('at light load slowness as a replica state gives the per-call numbers: q per call, q² per hedged shard', async () => {
-    const v = await variants('--set', 'slo=latency < 1s for 99%', '--set', 'arrivals.qps=0.05', '--set', 'warmup.requests=50');
+    const v = await lightLoad();
     const q = 0.01;
     const overCorr = 1 - v.get('correlated')!.slo.attainment.mean;
     expect(overCorr).toBeGreaterThan(1 - (1 - q * Math.exp(-0.05 * 1)) ** 100 - 0.012);
@@ -156,5 +167,78 @@ describe('scenario tail-at-scale', () => {
     expect(Math.abs(overCorrHedged - (1 - (1 - q * q) ** 100))).toBeLessThan(0.0025);
     // And per-call draws at the same load, for the comparison the lesson draws.
     expect(Math.abs(1 - v.get('hedged')!.slo.attainment.mean - (1 - (1 - q * q) ** 100))).toBeLessThan(0.0025);
+  });
+
+  /**
+   * The shard-scoped case (`gray.scope: shard`): the slowness is the shard's, all four
+   * replicas slow together 1% of the time (q = E[D] / (E[B] + E[D]) = 1 s / 100 s, spells
+   * exponential of mean E[D] = 1 s), so a backup to another replica of the shard is as
+   * slow as the original while the spell lasts.
+   *
+   * Closed form at light load (one request every 20 s: a shard always has an idle replica,
+   * since a request holds at most two of its four, so every copy starts at once, on a
+   * replica exactly as slow as its shard). Unhedged, a call is slow iff its shard is slow
+   * at the arrival: q by PASTA, shards independent, so P(request ≥ 1 s) = 1 − (1 − q)^100
+   * = 63.4%, as with per-call draws. Hedged, the backup starts h = 50 ms later and is slow
+   * iff the spell is still on: its remaining time is exponential of mean E[D]
+   * (memoryless), so a shard stays slow with probability q·e^{−h/E[D]} = 0.951 q, and
+   * P(request ≥ 1 s) = 1 − (1 − q·e^{−h/E[D]})^100 = 61.5%: hedging buys 2 points where
+   * with replica-scoped slowness (or per-call draws) it takes the share to
+   * 1 − (1 − q²)^100 = 1.0%. (A new spell starting within the 50 ms after one ended would
+   * add at most q·(h/E[B]) per shard, a relative 5·10⁻⁴: below the tolerance.)
+   * Tolerance: requests 20 s apart against state correlations that decay as
+   * e^{−(1/E[B] + 1/E[D])·20 s} ≈ 2·10⁻⁹ are independent draws, so 3 × 4,950 = 14,850 of
+   * them give a binomial standard error √(p(1 − p)/14850) = 0.40% near 0.63; ±1.2% is 3 SE.
+   */
+  it('slowness as a shard state at light load: hedging cannot help, 1 − (1 − q·e^{−h/E[D]})^100 against 1 − (1 − q²)^100', async () => {
+    const v = await lightLoad();
+    const q = 0.01;
+    const n = 100;
+    const slowThroughHedge = q * Math.exp(-0.05 / 1);
+    const overShard = 1 - v.get('shard-slow')!.slo.attainment.mean;
+    expect(Math.abs(overShard - (1 - (1 - q) ** n))).toBeLessThan(0.012);
+    const overShardHedged = 1 - v.get('shard-slow-hedged')!.slo.attainment.mean;
+    expect(Math.abs(overShardHedged - (1 - (1 - slowThroughHedge) ** n))).toBeLessThan(0.012);
+    // Direction and size against replica-scoped slowness at the same load: 61.5% against
+    // 1.0% (that one's tolerance 0.25%, as above), so at least 59 points heavier.
+    const overReplicaHedged = 1 - v.get('correlated-hedged')!.slo.attainment.mean;
+    expect(overShardHedged - overReplicaHedged).toBeGreaterThan(1 - (1 - slowThroughHedge) ** n - (1 - (1 - q * q) ** n) - 0.012 - 0.0025);
+    // The shard's spells: one clock per shard, its four replicas slow together, so the
+    // replica share is q too (the spells over 100,000 s: ±0.05% is ample).
+    expect(Math.abs(v.get('shard-slow')!.stages.shards.faults!.slowShare.mean - q)).toBeLessThan(0.0005);
+  });
+
+  /**
+   * The same at the shipped load (20 requests/s), where a slow shard is also overloaded
+   * (its four replicas start 4 calls a second while slow, 20 arrive), so calls queue behind
+   * it. A bound that holds at any load: if a request's shard is slow at its arrival t and
+   * still slow at t + 90 ms, every copy of its call started by t + 90 ms takes 1 s and any
+   * later one ends after t + 100 ms, so the request misses the 100 ms objective. Hence
+   * P(miss) ≥ 1 − (1 − q·e^{−0.09 s/E[D]})^100 = 60.1%, hedged or not (and the median is
+   * at least 100 ms, against 60 ms with replica-scoped slowness or per-call draws).
+   * Tolerance: at 20 requests/s a spell covers about 20 requests, so the share is a time
+   * average of the 100 shards' state over 3 × 225 s. The indicator "some shard slow" has
+   * covariance (1 − q)^200·[(1 + q·ρ(τ)/(1 − q))^100 − 1], ρ(τ) = e^{−τ(1/E[B] + 1/E[D])},
+   * whose integral is about 0.18 s; the variance of a 225 s average is 2 × 0.18 / 225, of
+   * the mean of 3 a third of that: a standard error of 2.3%; 7% is 3 of them.
+   */
+  it('slowness as a shard state: the hedged tail is far heavier than with replica-scoped slowness or per-call draws', async () => {
+    const v = await asShipped();
+    const q = 0.01;
+    const shardHedged = v.get('shard-slow-hedged')!;
+    const replicaHedged = v.get('correlated-hedged')!;
+    const hedged = v.get('hedged')!;
+    const missShardHedged = 1 - shardHedged.slo.attainment.mean;
+    expect(missShardHedged).toBeGreaterThan(1 - (1 - q * Math.exp(-0.09 / 1)) ** 100 - 0.07);
+    // Observed 79% against 0.04% (replica-scoped) and 2% (per-call draws).
+    expect(missShardHedged).toBeGreaterThan(20 * (1 - replicaHedged.slo.attainment.mean));
+    expect(missShardHedged).toBeGreaterThan(20 * (1 - hedged.slo.attainment.mean));
+    // The median follows from the bound (over half miss 100 ms); the sketch is within 0.1%.
+    expect(shardHedged.latencyMs.p50.mean).toBeGreaterThan(99.9);
+    // p99 and p99.9: seconds (the queue behind a slow shard) against 60 ms and at most 1 s.
+    // Observed 4.7 s and 5.6 s against 60 ms (replica-scoped) and 0.6 s and 1.0 s (per call).
+    expect(shardHedged.latencyMs.p99.mean).toBeGreaterThan(1000);
+    expect(shardHedged.latencyMs.p99.mean).toBeGreaterThan(10 * replicaHedged.latencyMs.p99.mean);
+    expect(shardHedged.latencyMs.p999.mean).toBeGreaterThan(2 * hedged.latencyMs.p999.mean);
   });
 });

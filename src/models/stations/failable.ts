@@ -18,6 +18,8 @@ export interface FailableCapacity {
   readonly name: string;
   /** Replicas the injector addresses (replicas × shards). */
   readonly faultReplicas: number;
+  /** Shards (1 for a pool): replica i belongs to shard i mod shards (replica-major numbering). */
+  readonly shards: number;
   readonly counters: StationCounters;
   /** Measured requests (sub-requests) that started service on a slow replica. */
   readonly servedSlow: number;
