@@ -107,7 +107,6 @@ describe('tied requests with faults: invariants', () => {
             }
           }
           expect(st.inService).toBe(inService);
-          expect((st as unknown as { subWork: Map<unknown, unknown> | null }).subWork?.size ?? 0).toBe(inService);
           expect(st.busyServers).toBe(inService);
           expect(st.waiting).toBe(waiting);
         },

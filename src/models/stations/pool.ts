@@ -136,13 +136,6 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
   protected startHook: ((r: Request) => void) | null = null;
   /** A request served alone keeps its service timer on its `sub`, so a tied twin can stop it. */
   protected cancellableService = false;
-  /**
-   * With replicas tracked, each sub-request in service and its work (which names its
-   * replica: a hedge avoids it, a tied winner stops it); null until one starts. PERF: a
-   * map on the station rather than a field on every sub-request, which a fan-out
-   * without faults would allocate 100 million times for 1M requests of 100 shards.
-   */
-  private subWork: Map<Request, RunningWork> | null = null;
 
   /**
    * @param shards 0 for a pool; a fan-out's shard count (one queue of replicas ×
@@ -434,13 +427,12 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     req.group = null;
     s.serviceTimer!.cancel();
     s.serviceTimer = null;
-    const w = this.subWork?.get(req);
+    const w = g.slots?.find(req);
     if (w !== undefined) {
       // Tracked (faults on): the replica's slot is free again too, unless the replica is
       // out of rotation (ejected, draining): then its slot leaves with the work.
       const slots = g.slots!;
       slots.remove(w);
-      this.subWork!.delete(req);
       if (slots.up[w.replica] === 0) g.freeSlots--;
     }
     this.release(g, 1, this.sim.now);
@@ -635,11 +627,16 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     return rep < 0 || g.slots!.hasFreeExcept(rep);
   }
 
-  /** The replica of `g` serving `r`'s twin (a hedge's original, or the reverse); −1 when it runs nowhere in `g`. */
+  /**
+   * The replica of `g` serving `r`'s twin (a hedge's original, or the reverse); −1 when it
+   * runs nowhere in `g`. PERF: found by a scan of `g`'s running work, only for the few
+   * requests with a twin in service here, rather than kept on every sub-request (a
+   * field on each, or a map entry per service, cost the plain fan-out or the faulted one).
+   */
   private twinReplicaIn(g: QueueGroup, r: Request): number {
     const twin = r.sub?.twin;
-    if (twin == null || twin.group !== g || this.subWork === null) return -1;
-    return this.subWork.get(twin)?.replica ?? -1;
+    if (twin == null || twin.group !== g || twin.waiting) return -1;
+    return g.slots!.find(twin)?.replica ?? -1;
   }
 
   private startTracked(g: QueueGroup, slots: ReplicaSlots, size: number, one: Request | null, batch: Batch | null): void {
@@ -649,7 +646,6 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     w.group = g;
     slots.add(w);
     if (one !== null) one.group = g;
-    if (s !== null) (this.subWork ??= new Map()).set(one!, w);
     const r = w.replica;
     // A crashed replica still in rotation takes the work and never answers (a black
     // hole) until the health check ejects it; no service time is drawn for it.
@@ -671,7 +667,6 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     // An ejected replica drains: the slot its work frees leaves with it (release adds it back).
     if (slots.up[w.replica] === 0) g.freeSlots--;
     if (w.one !== null) {
-      if (w.one.sub !== null) this.subWork!.delete(w.one);
       this.finishOne(w.one);
     } else this.finishBatch(new Batch(g, w.many!));
   };
@@ -816,10 +811,7 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
       if (w.one !== null) {
         w.one.group = null;
         const s = w.one.sub;
-        if (s !== null) {
-          this.subWork!.delete(w.one);
-          s.serviceTimer = null; // cancelled with its replica's work
-        }
+        if (s !== null) s.serviceTimer = null; // cancelled with its replica's work
         lost.push(w.one);
       } else for (const q of w.many!) lost.push(q);
     }

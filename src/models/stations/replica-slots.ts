@@ -113,6 +113,15 @@ export class ReplicaSlots {
     return best;
   }
 
+  /**
+   * The work serving `r` alone, if any: a scan of every replica's running work, for the
+   * rare callers (a hedge's pick, a tied loser stopped), so nothing is kept per request.
+   */
+  find(r: Request): RunningWork | undefined {
+    for (const set of this.running) for (const w of set) if (w.one === r) return w;
+    return undefined;
+  }
+
   /** `w` started on its replica. */
   add(w: RunningWork): void {
     this.running[w.replica]!.add(w);
