@@ -136,9 +136,12 @@ describe('playground in headless Chromium', () => {
       join(OUT, 'playground-bundle.txt'),
       [...sizes, { file: 'total', ...total }].map((s) => `${s.file.padEnd(24)} ${kb(s.bytes).padStart(10)}  gzip ${kb(s.gzip).padStart(9)}`).join('\n') + '\n',
     );
-    // Budget: Vega and the Vega-Lite compiler are most of it (about 280 KB gzipped); the
-    // engine ships twice (page validation, worker). A framework creeping in would break it.
-    expect(total.gzip).toBeLessThan(560 * 1024);
+    // Budget: Vega and the Vega-Lite compiler are most of it (about 275 KB gzipped); the
+    // engine ships twice (page validation, worker), and grows with the simulator (faults,
+    // gray failures, LLM composition and cache partitions took it from 551 to 574 KB on
+    // 2026-12-07). 600 KB keeps about 26 KB of room: a framework creeping in (React and
+    // its DOM are about 45 KB gzipped) would break it.
+    expect(total.gzip).toBeLessThan(600 * 1024);
   });
 
   it('runs realtime-ranker with the CLI\'s numbers, theory beside them, quietly and offline', async () => {
