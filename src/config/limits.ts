@@ -17,6 +17,14 @@ export const LIMITS = {
   shards: 10_000,
   /** Keys a fan-out request touches: each key's server is drawn per request. */
   fanoutKeys: 1_000_000,
+  /**
+   * Sub-requests a fan-out stage may send over a run (arrivals × shards): each is a
+   * request of its own, so this is about ten minutes of CPU at a few million a second,
+   * the arrivals limit's budget.
+   */
+  subRequests: 2e9,
+  /** Key draws a keyed fan-out may make over a run (arrivals × keys): about 12 ns each, some minutes of CPU. */
+  keyDraws: 2e10,
   /** Largest batch: a count per batch size is kept. */
   maxBatch: 100_000,
   /** Attempts per client call: a count per attempt number is kept. */
@@ -159,7 +167,23 @@ export function checkRunLimits(s: Scenario, ctx: z.RefinementCtx): void {
       message: `${shown(win)} makes about ${fmtCount(span / win)} windows over the run's ${shown(span)}; at most ${fmtCount(LIMITS.windows)}: use a window of at least ${shown(roundUp(span / LIMITS.windows))}`,
     });
   }
+  const arrivals = finite(stopReq) ? stopReq : finite(stopDur) && qps !== undefined ? qps * stopDur : undefined;
   s.stages.forEach((st, i) => {
+    const fan = st.fanout;
+    if (fan !== undefined && arrivals !== undefined && finite(fan.shards) && arrivals * fan.shards > LIMITS.subRequests) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', i, 'fanout', 'shards'],
+        message: `${fmtCount(arrivals)} requests to ${fmtCount(fan.shards)} shards make about ${fmtCount(arrivals * fan.shards)} sub-requests, above the ${fmtCount(LIMITS.subRequests)} a run may simulate: at most ${fmtCount(Math.floor(LIMITS.subRequests / fan.shards))} requests (stop) with this many shards`,
+      });
+    }
+    if (fan?.keys !== undefined && arrivals !== undefined && finite(fan.keys) && arrivals * fan.keys > LIMITS.keyDraws) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', i, 'fanout', 'keys'],
+        message: `${fmtCount(arrivals)} requests touching ${fmtCount(fan.keys)} keys each draw about ${fmtCount(arrivals * fan.keys)} key placements, above the ${fmtCount(LIMITS.keyDraws)} a run may make: at most ${fmtCount(Math.floor(LIMITS.keyDraws / fan.keys))} requests (stop) with this many keys`,
+      });
+    }
     const between = st.faults?.failures?.between;
     const mtbf = between !== undefined ? meanOfSpecS(between) : undefined;
     if (finite(mtbf) && mtbf > 0 && (st.replicas * span) / mtbf > LIMITS.failures) {
