@@ -56,6 +56,8 @@ describe('an LLM cascade: small model first, a share escalates', () => {
       expect(st.small!.outputTokensPerS + st.big!.outputTokensPerS).toBeCloseTo(r.llm!.outputTokensPerS, 9);
       // The run's latency: every request's time at the small stage, plus the big stage's for the escalated.
       expect(Math.abs(r.latencyMs.mean * n - (st.small!.e2eMs.mean * n + st.big!.e2eMs.mean * k))).toBeLessThan(1e-6 * r.latencyMs.mean * n);
+      // The merged TTFT/TPOT pool both engines' visits of an escalated request: the run says so.
+      expect(r.warnings.filter((w) => w.startsWith('llm: stages "small", "big" answer requests in turn'))).toHaveLength(1);
     });
   }
 });

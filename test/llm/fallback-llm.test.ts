@@ -49,6 +49,10 @@ describe('an LLM stage falling back to a smaller LLM', () => {
   const { r, big } = run('queueLength: 2');
   const st = r.llm!.stages!;
 
+  it('a fallback target answers instead of the stage, not after it: no cascade warning about pooled visits', () => {
+    expect(r.warnings.some((w) => w.includes('answer requests in turn'))).toBe(false);
+  });
+
   it('diverts what the big engine cannot take: 1 − a/S of the requests, to within the requests at the edges', () => {
     const S = big.theory.llm!.e2eAloneS;
     expect(S).toBeGreaterThan(0.4);

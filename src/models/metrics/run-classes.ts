@@ -12,9 +12,8 @@ import type { ClassDescription } from '../../config/description.ts';
 import type { ShedReason } from '../classes.ts';
 import type { LatencySummaryMs, RunResult, SloResult } from '../result.ts';
 import { cdfOf } from './sketch-cdf.ts';
+import { latencySummaryMs } from './run-latency.ts';
 import { runFigure, type RunCollectorKind, type RunContext } from './run-collector.ts';
-
-const MS = 1000;
 
 /** One class's figures in `--json` (`classes.<name>`). */
 export interface ClassResult {
@@ -123,15 +122,7 @@ export class ClassMetrics {
       const rate = (n: number) => (spanS > 0 ? n / spanS : 0);
       out[t.desc.name] = {
         requests: { arrived: t.arrived, completed: t.completed, dropped: t.dropped, timedOut: t.timedOut, inFlight: t.arrived - t.completed - t.dropped },
-        latencyMs: {
-          mean: l.mean * MS,
-          p50: l.quantile(0.5) * MS,
-          p90: l.quantile(0.9) * MS,
-          p95: l.quantile(0.95) * MS,
-          p99: l.quantile(0.99) * MS,
-          p999: l.quantile(0.999) * MS,
-          max: l.max * MS,
-        },
+        latencyMs: latencySummaryMs(l),
         dropRate: t.arrived > 0 ? t.dropped / t.arrived : 0,
         slo:
           slo === null

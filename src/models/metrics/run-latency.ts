@@ -1,6 +1,6 @@
 /** End-to-end latency of measured completed requests, arrival to the end of the last stage, in a quantile sketch. */
 import { QuantileSketch } from '../../engine/index.ts';
-import type { RunResult } from '../result.ts';
+import type { LatencySummaryMs, RunResult } from '../result.ts';
 import { runFigure, type RunCollectorKind } from './run-collector.ts';
 
 const MS = 1000;
@@ -23,19 +23,21 @@ export class LatencyCollector {
     this.latency.record(latencyS);
   }
   result(): Pick<RunResult, 'latencyMs'> {
-    const l = this.latency;
-    return {
-      latencyMs: {
-        mean: l.mean * MS,
-        p50: l.quantile(0.5) * MS,
-        p90: l.quantile(0.9) * MS,
-        p95: l.quantile(0.95) * MS,
-        p99: l.quantile(0.99) * MS,
-        p999: l.quantile(0.999) * MS,
-        max: l.max * MS,
-      },
-    };
+    return { latencyMs: latencySummaryMs(this.latency) };
   }
+}
+
+/** A sketch of latencies (seconds) as the result's summary in milliseconds (the run's, and each class's). */
+export function latencySummaryMs(l: QuantileSketch): LatencySummaryMs {
+  return {
+    mean: l.mean * MS,
+    p50: l.quantile(0.5) * MS,
+    p90: l.quantile(0.9) * MS,
+    p95: l.quantile(0.95) * MS,
+    p99: l.quantile(0.99) * MS,
+    p999: l.quantile(0.999) * MS,
+    max: l.max * MS,
+  };
 }
 
 /** The registry entry. */
