@@ -132,6 +132,16 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
    * stays whole, so these are taken off its serving slots instead.
    */
   private downInShards = 0;
+  /**
+   * PERF: billed replicas and serving slots change only when capacity does (a replica
+   * requested, ready, cancelled, removed, retired, down or back: each bumps this) or, while
+   * removed replicas still finish their work under a shared queue, as busy slots fall.
+   * `sync` recomputes them only then: two per request saved on the M/M/4.
+   */
+  private capacityEpoch = 0;
+  private syncedEpoch = -1;
+  private syncedReadySlots = 0;
+  private syncedDraining = 0;
   /** Told of every request as it starts service (tied requests cancel their twin); null for none. */
   protected startHook: ((r: Request) => void) | null = null;
   /** A request served alone keeps its service timer on its `sub`, so a tied twin can stop it. */
@@ -321,16 +331,24 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     if (this.busy.current !== this.busySlots) this.busy.set(now, this.busySlots);
     if (this.queueLength.current !== this.waitingTotal) this.queueLength.set(now, this.waitingTotal);
     if (this.inServiceCount.current !== this.inServiceTotal) this.inServiceCount.set(now, this.inServiceTotal);
-    const draining = this.drainingNow();
-    const billed = (this.ready + this.provisioningNow + draining + this.failedNow) * this.shards;
-    if (this.billedReplicas.current !== billed) this.billedReplicas.set(now, billed);
-    const serving = ((this.ready + draining) * this.shards - this.downInShards) * this.concurrency;
-    if (this.slots.current !== serving) this.slots.set(now, serving);
+    if (this.capacityEpoch !== this.syncedEpoch || this.syncedDraining !== 0 || this.busySlots > this.syncedReadySlots) this.syncCapacity(now);
     const w = this.queueWatch;
     if (w !== null && this.waitingTotal <= w.atMost) {
       this.queueWatch = null;
       w.then(now);
     }
+  }
+
+  /** Syncs billed replicas and serving slots (see `capacityEpoch`). */
+  private syncCapacity(now: number): void {
+    const draining = this.drainingNow();
+    const billed = (this.ready + this.provisioningNow + draining + this.failedNow) * this.shards;
+    if (this.billedReplicas.current !== billed) this.billedReplicas.set(now, billed);
+    const serving = ((this.ready + draining) * this.shards - this.downInShards) * this.concurrency;
+    if (this.slots.current !== serving) this.slots.set(now, serving);
+    this.syncedEpoch = this.capacityEpoch;
+    this.syncedDraining = draining;
+    this.syncedReadySlots = this.ready * this.concurrency;
   }
 
   /** Removed replicas still finishing their work (billed, and counted as serving capacity). */
@@ -522,12 +540,14 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
   /** A replica was requested: it is billed from now, and serves once `replicaReady` is called. */
   replicaRequested(): void {
     this.provisioningNow++;
+    this.capacityEpoch++;
     this.sync(this.sim.now);
   }
 
   /** A requested replica was cancelled before it became ready: billing stops now. */
   replicaCancelled(): void {
     this.provisioningNow--;
+    this.capacityEpoch++;
     this.sync(this.sim.now);
   }
 
@@ -536,6 +556,7 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     const now = this.sim.now;
     this.provisioningNow--;
     this.ready++;
+    this.capacityEpoch++;
     if (this.router === undefined) {
       const g = this.groups[0]!;
       g.freeSlots += this.concurrency;
@@ -556,6 +577,7 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
     if (this.ready <= 1) throw new Error(`stage "${this.name}" cannot remove its last replica`);
     const now = this.sim.now;
     this.ready--;
+    this.capacityEpoch++;
     if (this.router === undefined) {
       this.groups[0]!.freeSlots -= this.concurrency;
     } else {
@@ -578,7 +600,7 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
   }
 
   private retireIfEmpty(g: QueueGroup): void {
-    if (g.live === 0 && g.inService === 0) this.drainingGroups.delete(g);
+    if (g.live === 0 && g.inService === 0 && this.drainingGroups.delete(g)) this.capacityEpoch++;
   }
 
   private capacityChanged(now: number): void {
@@ -673,6 +695,7 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
 
   /** A replica leaves rotation: a pool's ready count drops; a fan-out's (per shard) stays whole and its serving slots drop. */
   private replicaOut(): void {
+    this.capacityEpoch++;
     if (this.kind === 'fanout') this.downInShards++;
     else {
       this.ready--;
@@ -682,6 +705,7 @@ export class PoolStation implements Station, ScalableCapacity, FailableCapacity,
 
   /** A replica is back in rotation. */
   private replicaIn(): void {
+    this.capacityEpoch++;
     if (this.kind === 'fanout') this.downInShards--;
     else {
       this.ready++;
