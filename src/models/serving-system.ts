@@ -338,8 +338,10 @@ export class ServingSystem implements DropTarget {
 
   /** Requests waiting or in service in every stage (each sub-request of a fan-out, each abandoned attempt). */
   private heldInStages(): number {
+    // PERF: an indexed loop (this runs on every arrival).
+    const stages = this.stages;
     let held = 0;
-    for (const st of this.stages) held += st.waiting + st.inService;
+    for (let i = 0; i < stages.length; i++) held += stages[i]!.waiting + stages[i]!.inService;
     return held;
   }
 
