@@ -34,11 +34,16 @@ function useBuild() {
   return !newerThan(src, statSync(`${root}dist/.built`, { throwIfNoEntry: false })?.mtimeMs ?? 0);
 }
 
+// Worker threads the command line asks for start first, and load while this thread loads
+// the CLI (src/cli/prestart.ts).
 let cli;
-if (useBuild()) cli = await import('../dist/lib/cli.mjs');
-else {
+if (useBuild()) {
+  (await import('../dist/lib/prestart.mjs')).prestartWorkers(process.argv.slice(2));
+  cli = await import('../dist/lib/cli.mjs');
+} else {
   const { register } = await import('tsx/esm/api');
   register();
+  (await import('../src/cli/prestart.ts')).prestartWorkers(process.argv.slice(2));
   cli = await import('../src/cli/entry.ts');
 }
 cli.guardStdio();

@@ -38,6 +38,8 @@ await build({
     { in: 'src/cli/entry.ts', out: 'cli' },
     // worker-pool.ts starts `./worker-entry.mjs` beside itself: in src a tsx shim, here the worker.
     { in: 'src/cli/worker.ts', out: 'worker-entry' },
+    // bin starts the worker threads a command line asks for before it loads the CLI.
+    { in: 'src/cli/prestart.ts', out: 'prestart' },
   ],
   outdir: 'dist/lib',
   outExtension: { '.js': '.mjs' },

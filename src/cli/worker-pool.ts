@@ -5,6 +5,7 @@ import { pluginsRegistered } from '../api/plugins.ts';
 import type { Runner, RunTask, TaskRun } from '../experiments/runner.ts';
 import type { WorkerBatch, WorkerReply } from './worker.ts';
 import type { TraceAccess } from './trace-file.ts';
+import { takeStartedWorker, workerEntry } from './prestart.ts';
 
 /** A Runner that can also release its threads. */
 export type PooledRunner = Runner & { close(): Promise<void> };
@@ -36,7 +37,8 @@ export function workerPoolRunner(traces: TraceAccess, fallback: Runner, workers 
   const batches = new Map<number, Batch>();
   const start = (n: number) => {
     while (pool.length < n) {
-      const w = new Worker(new URL('./worker-entry.mjs', import.meta.url));
+      // One started before the CLI loaded (prestart.ts), else a new one.
+      const w = takeStartedWorker() ?? new Worker(workerEntry());
       w.on('message', (m: WorkerReply) => {
         const b = batches.get(m.batch);
         if (b === undefined) return;
