@@ -7,12 +7,14 @@ import { formatRun } from './format.ts';
 import { progressReporter } from './progress.ts';
 import { writeSeriesCsv } from './csv-output.ts';
 import { explainScenario } from './explain.ts';
-import { builtinDescription, builtinNames, DEFAULT_SCENARIO, loadForExplain, loadRawFile, loadScenarioFile, rawFileFromData, recordingLoader, type RawFile } from './scenario-source.ts';
+import { DEFAULT_SCENARIO, loadForExplain, loadRawFile, loadScenarioFile, rawFileFromData, recordingLoader, type RawFile } from './scenario-source.ts';
 import { namedTracePaths, traceAccess, traceOpener } from './trace-file.ts';
 import { asRun, compareCmd, narrativeText, planCmd, runFigures, runReplicated, sweepCmd, theoryForRun, theoryText, validateExperiment, type ExperimentOptions } from './experiments.ts';
 import { declaredVariants, variantNamed } from '../experiments/variants.ts';
 import { makePartial, mergedRunner, parseShard, readPartials, ShardComplete, stringifyPartial, type Experiment, type ShardCommand } from './shard.ts';
 import { OutputError, writeOutputFile } from './write-file.ts';
+import { listText } from './builtins.ts';
+import { VERSION } from './version.ts';
 import { checkVariantFlag, flagProblems, parseCount, parseSweepVary, parseRate, parseReplications, parseSeed, parseSteps, runFlagProblems, type FlagOptions } from './flags.ts';
 
 /** Where the CLI writes; tests pass their own. */
@@ -132,7 +134,7 @@ async function mergeCmd(files: string[], flags: { json?: boolean; report?: strin
 function buildProgram(io: Io, setOutput: (s: string) => void): Command {
   const program = new Command('servesim')
     .description('Discrete-event simulator for ML serving trade-offs.')
-    .version('0.1.0')
+    .version(VERSION)
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run servesim --help for usage)')
@@ -280,11 +282,7 @@ function buildProgram(io: Io, setOutput: (s: string) => void): Command {
     .command('list')
     .description('list the built-in scenarios')
     .action(
-      wrap((async () => {
-        const names = builtinNames();
-        const w = Math.max(...names.map((n) => n.length));
-        return `${names.map((n) => `${n.padEnd(w)}  ${builtinDescription(n)}`).join('\n')}\n`;
-      }) as Action),
+      wrap((async () => listText()) as Action),
     );
 
   return program;

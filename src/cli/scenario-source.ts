@@ -1,6 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
 import { InputError } from '../config/errors.ts';
 import { importScenarioModule } from './module-scenario.ts';
 import { sourceOf } from '../experiments/variants.ts';
@@ -8,31 +7,12 @@ import type { Override } from '../config/overrides.ts';
 import { shownField } from '../config/shown.ts';
 import { checkScenarioSize, expandScenario, parseScenarioText, rawFromObject, validateScenario, type RawScenario } from '../config/parse.ts';
 import type { Scenario } from '../config/schema.ts';
-
-/** Folder of the built-in scenarios: src/scenarios beside src/cli, or dist/scenarios beside dist/lib (scripts/build.mjs). */
-export const BUILTIN_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios');
+import { builtinNames, builtinPath, TEXT_EXT } from './builtins.ts';
 
 /** The scenario `servesim run` uses when given none. */
 export const DEFAULT_SCENARIO = 'accuracy-vs-latency';
 
-const TEXT_EXT = new Set(['.yaml', '.yml', '.json']);
 const MODULE_EXT = new Set(['.ts', '.mts', '.js', '.mjs']);
-
-/** Built-in scenario names (file names without extension), sorted. */
-export function builtinNames(): string[] {
-  return readdirSync(BUILTIN_DIR)
-    .filter((f) => TEXT_EXT.has(extname(f)))
-    .map((f) => f.slice(0, -extname(f).length))
-    .sort();
-}
-
-function builtinPath(name: string): string | undefined {
-  for (const ext of TEXT_EXT) {
-    const p = join(BUILTIN_DIR, name + ext);
-    if (existsSync(p)) return p;
-  }
-  return undefined;
-}
 
 /** The file a scenario reference names: a path, or a built-in scenario's file. */
 function resolveFile(ref: string): string {
@@ -157,18 +137,3 @@ export async function loadRawFile(ref: string): Promise<RawFile> {
   return rawFileOf(ref, rs, dirname(file));
 }
 
-/** The one-line description of a built-in scenario. */
-export function builtinDescription(name: string): string {
-  const p = builtinPath(name);
-  if (p === undefined) return '';
-  try {
-    // PERF: `list` reads every built-in; parsing only the top-level `description` entry (its
-    // line and any indented continuation) instead of the whole file halves its start-up.
-    const text = readFileSync(p, 'utf8');
-    const entry = /^description:.*(?:\n[ \t].*)*/m.exec(text)?.[0];
-    const raw = parseScenarioText({ name, text: entry ?? text }).raw;
-    return typeof raw.description === 'string' ? raw.description : '';
-  } catch {
-    return '';
-  }
-}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { defineScenario, InputError, isLoaded, loadScenario, registerRouter, replicate, routingPolicies, run, unregisterRouter, validateScenario } from '../../src/index.ts';
-import { builtinNames } from '../../src/cli/scenario-source.ts';
+import { builtinNames } from '../../src/cli/builtins.ts';
 import { cli } from '../support/cli.ts';
 
 /** The scenario of the README's library example (a 4-replica gamma pool). */

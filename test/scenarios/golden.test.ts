@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'vitest';
-import { builtinNames } from '../../src/cli/scenario-source.ts';
+import { builtinNames } from '../../src/cli/builtins.ts';
 import { runGolden } from '../support/golden.ts';
 
 /**
