@@ -38,8 +38,6 @@ export class Request {
   via: StageNode | null = null;
   /** Age of the precomputed prediction it was served (seconds); NaN when none. */
   freshnessS = NaN;
-  /** True once a fallback rule sent it to a lighter model or a heuristic. */
-  degraded = false;
   /** Fan-out: what a sub-request knows of its parent; null for every other request. */
   sub: SubRequest | null = null;
   /** Queue waits summed over the stages it started service at (seconds); kept only when the scenario has a waiting-time objective. */

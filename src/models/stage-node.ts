@@ -136,7 +136,7 @@ export class StageNode implements DoneTarget {
         if (p.quality === p.quality) req.quality = p.quality;
       } else {
         this.stage.metrics.predictionLookup(req, false);
-        this.divert(req, p.miss, false);
+        this.divert(req, p.miss);
         return;
       }
     }
@@ -161,15 +161,14 @@ export class StageNode implements DoneTarget {
       const estTtft = (waiting / Math.max(1, st.readyCount) + 1) * f.ttftAloneS;
       if (waiting >= f.queueLength || estWait > f.estimatedWaitS || estTtft > f.estimatedTtftS) {
         this.stage.metrics.diverted(req);
-        this.divert(req, f.target, true);
+        this.divert(req, f.target);
         return;
       }
     }
     this.stage.accept(req);
   };
 
-  private divert(req: Request, target: DivertTarget, degraded: boolean): void {
-    if (degraded) req.degraded = true;
+  private divert(req: Request, target: DivertTarget): void {
     if ('heuristic' in target) {
       req.quality = target.heuristic.quality;
       this.sim.schedule(target.heuristic.latency(), this.exit, req);
