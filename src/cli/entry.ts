@@ -10,14 +10,10 @@
 import { shownText } from '../config/shown.ts';
 import { listText } from './builtins.ts';
 import { VERSION } from './version.ts';
+// A type only: erased, so this loads nothing of main.ts.
+import type { Io } from './main.ts';
 
 export { guardStdio } from './stdio.ts';
-
-/** Where the CLI writes (`main.ts`'s `Io`). */
-interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
 
 /** Runs the CLI (`main.ts`'s `main`) and returns its exit code. */
 export async function main(argv: readonly string[], io?: Io): Promise<number> {

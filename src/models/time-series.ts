@@ -147,16 +147,18 @@ export class TimeSeriesRecorder {
     this.fastHiS = (k + 1) * this.windowS * (1 - 1e-12);
   }
 
-  /** An arrival at `nowS`. */
-  arrival(nowS: number): void {
-    if (nowS >= this.fastLoS && nowS < this.fastHiS) {
-      this.arrivals[this.fastK]!++;
-      return;
-    }
+  /** The window `nowS` falls in, ensured (arrivals and drops: a completion may first close windows). */
+  private windowOf(nowS: number): number {
+    if (nowS >= this.fastLoS && nowS < this.fastHiS) return this.fastK;
     const k = Math.floor(nowS / this.windowS);
     this.ensure(k);
-    this.arrivals[k]!++;
     this.remember(k);
+    return k;
+  }
+
+  /** An arrival at `nowS`. */
+  arrival(nowS: number): void {
+    this.arrivals[this.windowOf(nowS)]!++;
   }
 
   /** A completion at `nowS` with its end-to-end latency. */
@@ -218,14 +220,7 @@ export class TimeSeriesRecorder {
 
   /** A drop at `nowS`. */
   drop(nowS: number): void {
-    if (nowS >= this.fastLoS && nowS < this.fastHiS) {
-      this.drops[this.fastK]!++;
-      return;
-    }
-    const k = Math.floor(nowS / this.windowS);
-    this.ensure(k);
-    this.drops[k]!++;
-    this.remember(k);
+    this.drops[this.windowOf(nowS)]!++;
   }
 
   /** Closes every window that ends at or before `endS` (the last may be partial). */
