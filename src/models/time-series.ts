@@ -232,10 +232,15 @@ export class TimeSeriesRecorder {
       this.ensure(k);
       if (this.openCount > 0) {
         // PERF: two quickselects instead of sorting the window (O(n), not O(n log n)).
+        // The median first: it leaves the larger half in buf[k50 + 1..n), so the p99
+        // (at or above it) is selected among those alone, half the elements.
         const n = this.openCount;
         const buf = this.openLatencies;
-        this.p99.push(selectKth(buf, n, Math.floor(0.99 * (n - 1))) * 1000);
-        this.p50.push(selectKth(buf, n, Math.floor(0.5 * (n - 1))) * 1000);
+        const k50 = Math.floor(0.5 * (n - 1));
+        const k99 = Math.floor(0.99 * (n - 1));
+        const p50 = selectKth(buf, n, k50);
+        this.p50.push(p50 * 1000);
+        this.p99.push((k99 === k50 ? p50 : selectKth(buf, n, k99, k50 + 1)) * 1000);
         this.openCount = 0;
       } else {
         this.p50.push(null);

@@ -126,6 +126,23 @@ describe('limits during a run', () => {
     expect(msg).toMatch(/the run now holds [\d,]+ requests/);
   });
 
+  it("counts a retrying client's abandoned attempts against the bound (held in the stage, no longer in flight)", () => {
+    // A spike of 1,000/s for 100 s on one replica serving 2/s: calls give up after 10 ms
+    // and never retry, so about 10 calls (1,000/s × 10 ms) are in flight at a time, while
+    // the attempts they abandon stay in the queue: past the bound of 2,000 within 3 s.
+    const msg = runError(
+      pool({
+        arrivals: { process: 'spike', qps: 1, factor: 1000, at: 10, duration: 100 },
+        stop: { duration: 200 },
+        retry: { timeout: 0.01, maxAttempts: 1 },
+        limits: { maxInFlight: 2_000 },
+        stages: [{ name: 'ranker', replicas: 1, service: { dist: 'exponential', mean: 0.5 } }],
+      }),
+    );
+    expect(msg).toContain('stage "ranker" is overloaded');
+    expect(msg).toContain('the run now holds 2,000 requests');
+  });
+
   it("sizes the default windows for an overloaded queue's drain, not only for the arrivals", () => {
     // 20,000 arrivals in ~200 s, then ~19,800 s of draining at 1 request/s. Sized for
     // the arrivals alone, 1 s windows made ~20,000 windows (2M requests: 2M windows, 2.4 GB).

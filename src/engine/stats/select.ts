@@ -1,5 +1,7 @@
 /**
- * The k-th smallest of a[0..n) (0-based), moving elements in place: quickselect with a
+ * The k-th smallest of a[0..n) (0-based), moving elements in place (or, given `from`,
+ * the element that belongs at index k when a[from..n) holds the largest n − from and
+ * k >= from: a[0..from) is then left alone): quickselect with a
  * median-of-three pivot, O(n) on average against O(n log n) for a full sort. Exact: the
  * same value a sort would put at index k.
  *
@@ -11,8 +13,8 @@
  * leaves nearly everything on one side, a second branchless pass gathers the pivot's
  * equals beside it: a window of identical latencies takes two passes, not n.
  */
-export function selectKth(a: Float64Array, n: number, k: number): number {
-  let lo = 0;
+export function selectKth(a: Float64Array, n: number, k: number, from = 0): number {
+  let lo = from;
   let hi = n - 1;
   while (hi > lo) {
     const mid = (lo + hi) >> 1;
