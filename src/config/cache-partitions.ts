@@ -6,7 +6,7 @@
  * key stream its partition sees. The file keys, the whole-file checks, and the split of
  * the capacity into whole entries.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { show } from './fields.ts';
 
 /** What a cache is partitioned by: request classes (a tenant is a class). */

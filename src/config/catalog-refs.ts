@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_HARDWARE } from '../catalog/hardware.ts';
 import { DEFAULT_MODELS } from '../catalog/models.ts';
 import type { HardwareEntry, ModelEntry } from '../catalog/types.ts';

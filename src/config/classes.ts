@@ -4,7 +4,7 @@
  * attribute `shortest-first` orders by). Resolution turns them into `ClassDescription`s
  * (`src/config/description.ts`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { positiveDuration, positiveNumber, show } from './fields.ts';
 import { sloSpec, latencySlo } from './slo.ts';
 import { DISCIPLINE_NAMES, type DisciplineName } from '../models/disciplines/index.ts';

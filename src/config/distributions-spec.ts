@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { duration, positiveDuration, positiveNumber } from './fields.ts';
 import { pluginDistributionSpec } from './plugins.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { distributionSpec, type DistributionSpec } from './distributions-spec.ts';
 import { duration, positiveDuration, positiveInt, show } from './fields.ts';
 

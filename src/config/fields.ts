@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDurationS } from './duration.ts';
 
 /** Renders a user's value for an error message: strings quoted, the rest as JSON. */

@@ -14,7 +14,7 @@
  *       llm: { profile: codellama-34b/h100/tp1, maxNumSeqs: 256, maxBatchedTokens: 4096 }
  */
 import { closest } from 'fastest-levenshtein';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LLM_PROFILES } from '../catalog/llm-profiles.ts';
 import { GPUS } from '../catalog/gpus.ts';
 import { LLM_MODELS } from '../catalog/llm-models.ts';

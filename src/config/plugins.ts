@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Distribution, Rng } from '../engine/index.ts';
 import { RandomStreams } from '../engine/index.ts';
 import { show } from './fields.ts';

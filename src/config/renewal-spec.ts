@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { positiveDuration, positiveInt, positiveNumber, show } from './fields.ts';
 
 /**

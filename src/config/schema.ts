@@ -1,5 +1,5 @@
 import { closest, distance } from 'fastest-levenshtein';
-import { z } from 'zod';
+import * as z from 'zod';
 import { duration, nonNegativeInt, nonNegativeNumber, positiveDuration, positiveInt, positiveNumber, show } from './fields.ts';
 import { formatDuration } from './duration.ts';
 import { hardwareSpec, modelSpec, checkCatalogRefs } from './catalog-refs.ts';

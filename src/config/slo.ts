@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDurationS } from './duration.ts';
 import { show } from './fields.ts';
 

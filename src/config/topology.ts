@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { distributionSpec } from './distributions-spec.ts';
 import { duration, nonNegativeInt, nonNegativeNumber, positiveDuration, positiveInt, show } from './fields.ts';
 import { LIMITS, atMost } from './limits.ts';
