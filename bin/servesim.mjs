@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// Entry point of `npx servesim`. An installed package runs the build (dist/lib/cli.mjs).
+// Entry point of `npx servesim`. An installed package runs the build (dist/lib/cli.cjs,
+// compiled with its code cache by dist/lib/cli-loader.cjs).
 // A checkout runs the build only while it is fresh (no file of src/ newer than the
 // build's stamp), else the TypeScript sources through tsx, so an edit is never hidden
 // behind a stale build. SERVESIM_DEV=1 always runs the sources; SERVESIM_DEV=0 always runs
 // the build (npm test builds first, so the CLI its tests spawn runs the fresh build).
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const built = `${root}dist/lib/cli.mjs`;
+const built = `${root}dist/lib/cli.cjs`;
 const src = `${root}src`;
 
 /** Whether any file under `dir` was modified after `since` (ms). ~130 stats: about a millisecond. */
@@ -38,8 +40,9 @@ function useBuild() {
 // the CLI (src/cli/prestart.ts).
 let cli;
 if (useBuild()) {
-  (await import('../dist/lib/prestart.mjs')).prestartWorkers(process.argv.slice(2));
-  cli = await import('../dist/lib/cli.mjs');
+  const require = createRequire(import.meta.url);
+  require('../dist/lib/prestart.cjs').prestartWorkers(process.argv.slice(2));
+  cli = require('../dist/lib/cli-loader.cjs').loadCli().cli;
 } else {
   const { register } = await import('tsx/esm/api');
   register();

@@ -4,7 +4,7 @@
 # "Start-up". Run after `npm run build`; the machine's load average is printed with them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f dist/lib/cli.mjs ] || npm run build
+[ -f dist/lib/cli.cjs ] || npm run build
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); node $(node --version); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 hyperfine --warmup 3 --runs "${RUNS:-20}" -N --export-markdown "${OUT:-/dev/null}" --export-json "${JSON:-/dev/null}" \
   -n 'node -e 0' 'node -e 0' \

@@ -19,6 +19,7 @@
  * libraries out of the CLI's start-up path. Why tsc for types: only tsc writes declarations.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,16 +31,16 @@ const started = Date.now();
 
 // Only what this build writes: dist/playground (npm run build:playground) stays.
 for (const d of ['lib', 'types', 'scenarios', '.built']) rmSync(join(dist, d), { recursive: true, force: true });
-await build({
+const esm = await build({
+  metafile: true,
   absWorkingDir: root,
   entryPoints: [
     { in: 'src/index.ts', out: 'index' },
     { in: 'src/engine/index.ts', out: 'engine' },
-    { in: 'src/cli/entry.ts', out: 'cli' },
     // worker-pool.ts starts `./worker-entry.mjs` beside itself: in src a tsx shim, here the worker.
     { in: 'src/cli/worker.ts', out: 'worker-entry' },
-    // bin starts the worker threads a command line asks for before it loads the CLI.
-    { in: 'src/cli/prestart.ts', out: 'prestart' },
+    // The HTML report (it loads Vega), imported by the command line when asked for one.
+    { in: 'src/report/html.ts', out: 'report-html' },
   ],
   outdir: 'dist/lib',
   outExtension: { '.js': '.mjs' },
@@ -61,6 +62,60 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+// The command line: one CommonJS bundle, which src/cli/cli-loader.cjs compiles with V8's
+// code cache (Node 20 has none for ES modules; see that file). prestart (bin starts the
+// worker threads a command line asks for before it loads the CLI) is its own file, so bin
+// and the CLI's worker pool share one copy of its started workers.
+const cjs = {
+  absWorkingDir: root,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: ['vega', 'vega-lite', 'vega-interpreter', 'tsx', 'tsx/*'],
+  // The bundle's modules find their neighbours (the scenarios, the worker, the hooks) from
+  // their own address, as in dist's ES modules: here the bundle's file.
+  define: { 'import.meta.url': '__servesimUrl' },
+  banner: { js: "var __servesimUrl = require('node:url').pathToFileURL(__filename).href;" },
+  sourcemap: true,
+  sourcesContent: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+// Own files beside the bundle, each loaded once by Node's require: prestart (bin and the
+// CLI's worker pool share its started workers) and import-module (Node's import()).
+await build({ ...cjs, entryPoints: ['src/cli/prestart.ts'], outfile: 'dist/lib/prestart.cjs' });
+await build({ ...cjs, entryPoints: ['src/cli/import-module.ts'], outfile: 'dist/lib/import-module.cjs' });
+const ownFiles = {
+  name: 'own-files',
+  setup(b) {
+    b.onResolve({ filter: /[/](prestart|import-module)\.ts$/ }, (a) => ({ path: `./${a.path.match(/(prestart|import-module)\.ts$/)[1]}.cjs`, external: true }));
+  },
+};
+await build({ ...cjs, entryPoints: ['src/cli/bundle.ts'], outfile: 'dist/lib/cli.cjs', plugins: [ownFiles] });
+const bundle = readFileSync(join(dist, 'lib/cli.cjs'));
+// vm.Script runs the bundle without a dynamic-import hook: every import() is import-module's.
+if (/\bimport\(/.test(bundle.toString('utf8'))) {
+  console.error('build: dist/lib/cli.cjs calls import(); route it through src/cli/import-module.ts');
+  process.exit(1);
+}
+// The build id the code cache is checked against (src/cli/cli-loader.cjs).
+writeFileSync(join(dist, 'lib/cli.cjs'), Buffer.concat([bundle, Buffer.from(`//# servesim-build ${createHash('sha256').update(bundle).digest('hex').slice(0, 32)}\n`)]));
+// A scenario module's `servesim` and `servesim/engine` under the command line: the bundle's own.
+const shim = (entry, part) => {
+  const names = esm.metafile.outputs[`dist/lib/${entry}.mjs`].exports;
+  return [
+    `// The command line bundle's ${part === 'library' ? 'library' : 'engine'} (src/cli/bundle.ts), for a scenario module it loads.`,
+    "import { createRequire } from 'node:module';",
+    `const m = createRequire(import.meta.url)('./cli-loader.cjs').loadCli().cli.${part};`,
+    names.length > 0 ? `export const { ${names.join(', ')} } = m;` : '',
+    '',
+  ].join('\n');
+};
+writeFileSync(join(dist, 'lib/self.mjs'), shim('index', 'library'));
+writeFileSync(join(dist, 'lib/self-engine.mjs'), shim('engine', 'engine'));
+cpSync(join(root, 'src/cli/cli-loader.cjs'), join(dist, 'lib/cli-loader.cjs'));
 cpSync(join(root, 'src/cli/load-scenario-hooks.mjs'), join(dist, 'lib/load-scenario-hooks.mjs'));
 mkdirSync(join(dist, 'scenarios'));
 for (const f of readdirSync(join(root, 'src/scenarios'))) {
@@ -86,5 +141,11 @@ const rewrite = (dir) => {
   }
 };
 rewrite(join(dist, 'types'));
+// The code cache last: it runs the built CLI (and the scenarios beside it).
+const cache = spawnSync(process.execPath, [join(root, 'scripts/code-cache.mjs')], { stdio: 'inherit' });
+if (cache.status !== 0) {
+  console.error('build: the code cache failed (scripts/code-cache.mjs)');
+  process.exit(1);
+}
 writeFileSync(join(dist, '.built'), `${new Date().toISOString()}\n`);
 console.error(`build: dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);

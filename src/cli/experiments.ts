@@ -35,6 +35,7 @@ import type { Report, TheoryRow, TradeoffPoint } from '../report/model.ts';
 import { fillPlaceholders, hasPlaceholders, numberAt, parsePlaceholders, SWEEP_READINGS } from '../report/placeholders.ts';
 import { fmtNum, fmtPct, fmtUsd, term } from './format.ts';
 import { progressReporter } from './progress.ts';
+import { importHtmlReport } from './import-module.ts';
 import { loadRawFile, type RawFile } from './scenario-source.ts';
 import { checkTraceFile, traceAccess, traceOpener, type TraceAccess } from './trace-file.ts';
 import type { TraceOpener } from '../config/trace-csv.ts';
@@ -306,7 +307,7 @@ function checkReportPath(path: string | undefined): void {
 async function writeReport(path: string, report: Report): Promise<string> {
   const ext = extname(path).toLowerCase();
   let text: string;
-  if (ext === '.html' || ext === '.htm') text = (await import('../report/html.ts')).renderHtml(report);
+  if (ext === '.html' || ext === '.htm') text = (await importHtmlReport()).renderHtml(report);
   else text = (await import('../report/markdown.ts')).renderMarkdown(report);
   writeFileAtomic(path, text);
   return `Report written to ${path}\n`;

@@ -1,13 +1,23 @@
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { importModule } from './import-module.ts';
 
 /** True when this code runs from the TypeScript sources (tsx), false from the build (dist/lib). */
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
+/**
+ * True in the command line's bundle (dist/lib/cli.cjs): a scenario's `servesim` is then
+ * that bundle's own library (self.mjs re-exports it), not dist/lib/index.mjs, a second
+ * copy whose registries the command line would never read.
+ */
+const IN_CLI_BUNDLE = import.meta.url.endsWith('.cjs');
 
 /** The running servesim's own entry points, by the specifiers a scenario imports them with. */
 function selfEntries(): Record<string, string> {
-  const at = (src: string, built: string) => new URL(FROM_SOURCE ? src : built, import.meta.url).href;
-  return { servesim: at('../index.ts', './index.mjs'), 'servesim/engine': at('../engine/index.ts', './engine.mjs') };
+  const at = (src: string, built: string, inCli: string) => new URL(FROM_SOURCE ? src : IN_CLI_BUNDLE ? inCli : built, import.meta.url).href;
+  return {
+    servesim: at('../index.ts', './index.mjs', './self.mjs'),
+    'servesim/engine': at('../engine/index.ts', './engine.mjs', './self-engine.mjs'),
+  };
 }
 
 let hooked = false;
@@ -23,7 +33,7 @@ async function installHooks(): Promise<void> {
   if (!FROM_SOURCE) {
     let tsx: { register: () => unknown };
     try {
-      tsx = (await import('tsx/esm/api')) as { register: () => unknown };
+      tsx = (await importModule('tsx/esm/api')) as { register: () => unknown };
     } catch {
       throw new Error('TypeScript scenarios need the package tsx, which servesim depends on; reinstall servesim (npm install servesim)');
     }
@@ -38,5 +48,5 @@ async function installHooks(): Promise<void> {
  */
 export async function importScenarioModule(file: string): Promise<{ default?: unknown }> {
   await installHooks();
-  return (await import(pathToFileURL(file).href)) as { default?: unknown };
+  return (await importModule(pathToFileURL(file).href)) as { default?: unknown };
 }
