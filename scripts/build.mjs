@@ -37,8 +37,6 @@ const esm = await build({
   entryPoints: [
     { in: 'src/index.ts', out: 'index' },
     { in: 'src/engine/index.ts', out: 'engine' },
-    // worker-pool.ts starts `./worker-entry.mjs` beside itself: in src a tsx shim, here the worker.
-    { in: 'src/cli/worker.ts', out: 'worker-entry' },
     // The HTML report (it loads Vega), imported by the command line when asked for one.
     { in: 'src/report/html.ts', out: 'report-html' },
   ],
@@ -113,6 +111,17 @@ const shim = (entry, part) => {
     '',
   ].join('\n');
 };
+// A worker thread of the command line's pool (prestart.ts starts `./worker-entry.mjs` beside
+// itself: in src a tsx shim) loads the same bundle, with the same code cache.
+writeFileSync(
+  join(dist, 'lib/worker-entry.mjs'),
+  [
+    '// Entry of a worker thread of the command line: its bundle, from the code cache (src/cli/worker.ts serves the pool).',
+    "import { createRequire } from 'node:module';",
+    "createRequire(import.meta.url)('./cli-loader.cjs').loadCli().cli.serveWorker();",
+    '',
+  ].join('\n'),
+);
 writeFileSync(join(dist, 'lib/self.mjs'), shim('index', 'library'));
 writeFileSync(join(dist, 'lib/self-engine.mjs'), shim('engine', 'engine'));
 cpSync(join(root, 'src/cli/cli-loader.cjs'), join(dist, 'lib/cli-loader.cjs'));

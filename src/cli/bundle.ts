@@ -8,3 +8,4 @@
 export { main, guardStdio } from './entry.ts';
 export * as library from '../index.ts';
 export * as engine from '../engine/index.ts';
+export { serveWorker } from './worker.ts';

@@ -1,5 +1,5 @@
-// Entry of a worker thread: teach it TypeScript (tsx), then load the worker proper.
+// Entry of a worker thread: teach it TypeScript (tsx), then serve the pool (worker.ts).
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./worker.ts');
+(await import('./worker.ts')).serveWorker();

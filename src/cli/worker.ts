@@ -17,9 +17,17 @@ export interface WorkerBatch {
 /** One task's answer: its run, or why it failed. */
 export type WorkerReply = { batch: number; index: number; out?: unknown; error?: { message: string; problems?: string[] } };
 
-// Each batch: claim tasks one at a time until none is left, answering each with its index
-// (the pool keeps task order). No round trip to the main thread between tasks.
-parentPort!.on('message', (msg: WorkerBatch) => {
+/**
+ * Serves the pool from this worker thread (called once by its entry: src/cli/worker-entry.mjs,
+ * or the build's dist/lib/worker-entry.mjs). Each batch: claim tasks one at a time until
+ * none is left, answering each with its index (the pool keeps task order). No round trip
+ * to the main thread between tasks.
+ */
+export function serveWorker(): void {
+  parentPort!.on('message', onBatch);
+}
+
+function onBatch(msg: WorkerBatch): void {
   const claim = new Int32Array(msg.claim);
   const open = traceOpener(msg.traces);
   const n = msg.tasks.length;
@@ -36,4 +44,4 @@ parentPort!.on('message', (msg: WorkerBatch) => {
       return;
     }
   }
-});
+}
