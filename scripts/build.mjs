@@ -108,7 +108,7 @@ const shim = (entry, part) => {
   return [
     `// The command line bundle's ${part === 'library' ? 'library' : 'engine'} (src/cli/bundle.ts), for a scenario module it loads.`,
     "import { createRequire } from 'node:module';",
-    `const m = createRequire(import.meta.url)('./cli-loader.cjs').loadCli().cli.${part};`,
+    `const m = await createRequire(import.meta.url)('./cli-loader.cjs').loadCli().cli.${part}();`,
     names.length > 0 ? `export const { ${names.join(', ')} } = m;` : '',
     '',
   ].join('\n');
@@ -120,7 +120,7 @@ writeFileSync(
   [
     '// Entry of a worker thread of the command line: its bundle, from the code cache (src/cli/worker.ts serves the pool).',
     "import { createRequire } from 'node:module';",
-    "createRequire(import.meta.url)('./cli-loader.cjs').loadCli().cli.serveWorker();",
+    "await createRequire(import.meta.url)('./cli-loader.cjs').loadCli().cli.serveWorker();",
     '',
   ].join('\n'),
 );
