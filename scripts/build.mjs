@@ -4,10 +4,15 @@
  * into dist/, what the package ships and what bin/servesim.mjs runs when it is fresh.
  *
  *   dist/lib/*.mjs       esbuild bundles (ES modules, source maps): index (the library),
- *                        engine, cli (bin's entry), worker-entry (the worker threads), and
- *                        shared chunks; code splitting keeps vega/vega-lite in the report
- *                        chunk, loaded only when a report is written. Dependencies are
+ *                        engine, report-html (the HTML report, imported when one is asked
+ *                        for: it loads vega/vega-lite), and shared chunks. Dependencies are
  *                        bundled but for the few loaded by file at run time (below).
+ *   dist/lib/cli.cjs     the command line and the library it runs: one CommonJS bundle that
+ *                        cli-loader.cjs (copied from src/cli) compiles with V8's code cache,
+ *                        dist/lib/cli.cache (scripts/code-cache.mjs, the last step); beside
+ *                        it prestart.cjs and import-module.cjs (their own files), self.mjs
+ *                        and self-engine.mjs (a scenario module's `servesim` under the
+ *                        command line) and worker-entry.mjs (a worker thread's entry)
  *   dist/lib/load-scenario-hooks.mjs   the resolve hook .ts scenarios load with (copied)
  *   dist/scenarios/      the built-in YAML scenarios, beside lib/ as src/scenarios is
  *                        beside src/cli (scenario-source.ts finds them at ../scenarios)
@@ -17,6 +22,9 @@
  * Why esbuild and not plain tsc: one file per entry plus a few chunks start in a fraction
  * of the time of ~130 modules (bench/README.md, "Start-up"), and it keeps the report
  * libraries out of the CLI's start-up path. Why tsc for types: only tsc writes declarations.
+ * Why a CommonJS bundle for the command line: Node 20 caches no compiled ES module, and
+ * compiling the CLI was about 55 ms of a 0.2 s start (bench/README.md, "Issue 13: the code
+ * cache").
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
