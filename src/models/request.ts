@@ -5,9 +5,34 @@ import type { QueueGroup } from './stations/queue-group.ts';
 import type { RequestTokens } from './llm/token-source.ts';
 
 /**
+ * What a request carries only in some scenarios: a trace's attributes, a retrying client's
+ * call, a fan-out's link to its parent, token counts, a cascade's candidates, the quality
+ * and freshness of what served it, a fallback's way back, its summed waits. Made the
+ * first time one is set (`Request.extras`); the defaults are the request's when it has none.
+ */
+export class RequestExtras {
+  quality = NaN;
+  attrs: readonly number[] | null = null;
+  call: Call | null = null;
+  candidates = 1;
+  via: StageNode | null = null;
+  freshnessS = NaN;
+  sub: SubRequest | null = null;
+  waitedS = 0;
+  tokens: RequestTokens | null = null;
+}
+
+/**
  * One request travelling through the serving topology. Flat fields only, set in the
  * constructor so every request shares one hidden class (V8 keeps the hot path
  * monomorphic).
+ *
+ * PERF: what only some scenarios use lives in a side object made on first use
+ * (`RequestExtras`), read and written through the accessors below, so that the request
+ * every scenario allocates on every arrival is nine fields and two boxed doubles smaller:
+ * the M/M/4 took 358-359 ns a request against 366-386 (the fastest of 5 runs in 3
+ * processes, two rounds; bench/README.md, "Issue 13: the code cache"). A getter of a
+ * request without extras returns the default; a setter given the default makes none.
  */
 export class Request {
   /** Time the request entered the current stage (seconds). */
@@ -22,30 +47,14 @@ export class Request {
   deadlineS = Infinity;
   /** The pending deadline timer at the current stage, cancelled when it leaves the queue; null when none. */
   deadlineTimer: Timer | null = null;
-  /** Quality figure of the last model that served it; NaN when none did. */
-  quality = NaN;
-  /** Numeric attributes from the arrivals (a trace's columns), or null. */
-  attrs: readonly number[] | null = null;
-  /** The client call this request is an attempt of, when clients retry; null otherwise. */
-  call: Call | null = null;
   /** The user (entity) the request belongs to; −1 when the scenario has no users. */
   key = -1;
-  /** Candidates the request carries (cascades: a retrieval stage sets many, a filter keeps fewer). */
-  candidates = 1;
   /** Time it entered the current stage node (cache and fallback included), for per-stage time. */
   nodeEnterS = 0;
-  /** The stage node that diverted it to a fallback, to return to; null otherwise. */
-  via: StageNode | null = null;
-  /** Age of the precomputed prediction it was served (seconds); NaN when none. */
-  freshnessS = NaN;
-  /** Fan-out: what a sub-request knows of its parent; null for every other request. */
-  sub: SubRequest | null = null;
-  /** Queue waits summed over the stages it started service at (seconds); kept only when the scenario has a waiting-time objective. */
-  waitedS = 0;
-  /** Token counts, given by the first LLM stage it reaches (`tokens:`); null before. */
-  tokens: RequestTokens | null = null;
   /** Its class (`classes:`, in the scenario's order); 0 when the scenario declares none. */
   classIndex = 0;
+  /** The fields only some scenarios use; null until one is set. */
+  private ext: RequestExtras | null = null;
 
   constructor(
     /** Run-local id, in arrival order. */
@@ -55,6 +64,97 @@ export class Request {
     /** False for warm-up requests, which no reported figure includes. */
     readonly measured: boolean,
   ) {}
+
+  /** Its side object, made now if it has none. */
+  private extras(): RequestExtras {
+    let x = this.ext;
+    if (x === null) {
+      x = new RequestExtras();
+      this.ext = x;
+    }
+    return x;
+  }
+
+  /** Quality figure of the last model that served it; NaN when none did. */
+  get quality(): number {
+    const x = this.ext;
+    return x === null ? NaN : x.quality;
+  }
+  set quality(v: number) {
+    this.extras().quality = v;
+  }
+
+  /** Numeric attributes from the arrivals (a trace's columns), or null. */
+  get attrs(): readonly number[] | null {
+    const x = this.ext;
+    return x === null ? null : x.attrs;
+  }
+  set attrs(v: readonly number[] | null) {
+    if (v !== null || this.ext !== null) this.extras().attrs = v;
+  }
+
+  /** The client call this request is an attempt of, when clients retry; null otherwise. */
+  get call(): Call | null {
+    const x = this.ext;
+    return x === null ? null : x.call;
+  }
+  set call(v: Call | null) {
+    if (v !== null || this.ext !== null) this.extras().call = v;
+  }
+
+  /** Candidates the request carries (cascades: a retrieval stage sets many, a filter keeps fewer). */
+  get candidates(): number {
+    const x = this.ext;
+    return x === null ? 1 : x.candidates;
+  }
+  set candidates(v: number) {
+    if (v !== 1 || this.ext !== null) this.extras().candidates = v;
+  }
+
+  /** The stage node that diverted it to a fallback, to return to; null otherwise. */
+  get via(): StageNode | null {
+    const x = this.ext;
+    return x === null ? null : x.via;
+  }
+  set via(v: StageNode | null) {
+    if (v !== null || this.ext !== null) this.extras().via = v;
+  }
+
+  /** Age of the precomputed prediction it was served (seconds); NaN when none. */
+  get freshnessS(): number {
+    const x = this.ext;
+    return x === null ? NaN : x.freshnessS;
+  }
+  set freshnessS(v: number) {
+    this.extras().freshnessS = v;
+  }
+
+  /** Fan-out: what a sub-request knows of its parent; null for every other request. */
+  get sub(): SubRequest | null {
+    const x = this.ext;
+    return x === null ? null : x.sub;
+  }
+  set sub(v: SubRequest | null) {
+    if (v !== null || this.ext !== null) this.extras().sub = v;
+  }
+
+  /** Queue waits summed over the stages it started service at (seconds); kept only when the scenario has a waiting-time objective. */
+  get waitedS(): number {
+    const x = this.ext;
+    return x === null ? 0 : x.waitedS;
+  }
+  set waitedS(v: number) {
+    if (v !== 0 || this.ext !== null) this.extras().waitedS = v;
+  }
+
+  /** Token counts, given by the first LLM stage it reaches (`tokens:`); null before. */
+  get tokens(): RequestTokens | null {
+    const x = this.ext;
+    return x === null ? null : x.tokens;
+  }
+  set tokens(v: RequestTokens | null) {
+    if (v !== null || this.ext !== null) this.extras().tokens = v;
+  }
 }
 
 /** The answers a fan-out parent has gathered (shared by its sub-requests). */
