@@ -81,7 +81,7 @@ export class Request {
     return x === null ? NaN : x.quality;
   }
   set quality(v: number) {
-    this.extras().quality = v;
+    if (v === v || this.ext !== null) this.extras().quality = v; // NaN (none) is the default
   }
 
   /** Numeric attributes from the arrivals (a trace's columns), or null. */
@@ -126,7 +126,7 @@ export class Request {
     return x === null ? NaN : x.freshnessS;
   }
   set freshnessS(v: number) {
-    this.extras().freshnessS = v;
+    if (v === v || this.ext !== null) this.extras().freshnessS = v; // NaN (none) is the default
   }
 
   /** Fan-out: what a sub-request knows of its parent; null for every other request. */
