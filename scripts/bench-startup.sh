@@ -10,6 +10,7 @@ hyperfine --warmup 3 --runs "${RUNS:-20}" -N --export-markdown "${OUT:-/dev/null
   -n 'node -e 0' 'node -e 0' \
   -n 'servesim --version (dist)' 'env SERVESIM_DEV=0 node bin/servesim.mjs --version' \
   -n 'servesim list (dist)' 'env SERVESIM_DEV=0 node bin/servesim.mjs list' \
+  -n 'servesim run mm4, 1,000 requests (dist)' 'env SERVESIM_DEV=0 node bin/servesim.mjs run mm4 --set stop.requests=1000 --set warmup.requests=0' \
   -n 'servesim --version (checkout, freshness check)' 'node bin/servesim.mjs --version' \
   -n 'servesim --version (sources, tsx)' 'env SERVESIM_DEV=1 node bin/servesim.mjs --version' \
   -n 'servesim list (sources, tsx)' 'env SERVESIM_DEV=1 node bin/servesim.mjs list'

@@ -7,7 +7,8 @@
  * scenario modules' `servesim` (self.mjs) require it.
  *
  * PERF: reading and compiling the bundle and its functions' bytecode was about 55 ms of
- * the 0.2 s a short run takes (bench/README.md, "Start-up"); from the cache, a few. Node
+ * the 0.2 s a short run takes (bench/README.md,
+ * "Issue 13: the code cache, the worker threads and a slimmer request"); from the cache, a few. Node
  * 20 has no compile cache for ES modules (module.enableCompileCache is Node 22), so the
  * command line is a CommonJS bundle compiled through vm.Script, whose `cachedData` is
  * V8's own mechanism: V8 rejects a cache another V8 version or other flags made, and

@@ -1,8 +1,9 @@
 /**
- * What `bin/servesim.mjs` loads from the build (`dist/lib/cli.mjs`): the stdout guard
- * and the command line. `servesim --version` and `servesim list` (with nothing else on
- * the line) answer here; every other command line loads the CLI (`main.ts`), and with
- * it the simulator, the scenario schema and the report code.
+ * The command line's entry: the stdout guard and `main` (in the build, exported by the
+ * bundle's entry, `bundle.ts`, which `bin/servesim.mjs` loads through `cli-loader.cjs`).
+ * `servesim --version` and `servesim list` (with nothing else on the line) answer here;
+ * every other command line loads the CLI (`main.ts`), and with it the simulator, the
+ * scenario schema and the report code.
  *
  * PERF: loading them is most of a start (about 0.1 s of the 0.2 s, bench/README.md,
  * "Start-up"); `--version` and `list` need none of it.

@@ -12,7 +12,7 @@
  */
 
 /** True when this code runs from the TypeScript sources (tsx), false from the build (dist/lib). */
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
+export const FROM_SOURCE = import.meta.url.endsWith('.ts');
 
 /** `import(specifier)`, resolved from this module's folder. */
 export function importModule(specifier: string): Promise<unknown> {

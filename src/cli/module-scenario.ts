@@ -1,9 +1,7 @@
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { importModule } from './import-module.ts';
+import { FROM_SOURCE, importModule } from './import-module.ts';
 
-/** True when this code runs from the TypeScript sources (tsx), false from the build (dist/lib). */
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
 /**
  * True in the command line's bundle (dist/lib/cli.cjs): a scenario's `servesim` is then
  * that bundle's own library (self.mjs re-exports it), not dist/lib/index.mjs, a second

@@ -18,7 +18,7 @@ import { Worker } from 'node:worker_threads';
 /** Started workers no pool has taken yet. */
 const waiting: Worker[] = [];
 
-/** The worker thread's entry, beside this module: the bundle in dist/lib, a tsx shim in src/cli. */
+/** The worker thread's entry, beside this module: in dist/lib a shim over the command line's bundle, in src/cli a tsx shim. */
 export function workerEntry(): URL {
   return new URL('./worker-entry.mjs', import.meta.url);
 }

@@ -31,7 +31,8 @@ export class RequestExtras {
  * (`RequestExtras`), read and written through the accessors below, so that the request
  * every scenario allocates on every arrival is nine fields and two boxed doubles smaller:
  * the M/M/4 took 358-359 ns a request against 366-386 (the fastest of 5 runs in 3
- * processes, two rounds; bench/README.md, "Issue 13: the code cache"). A getter of a
+ * processes, two rounds; bench/README.md, "Issue 13: the code cache, the
+ * worker threads and a slimmer request"). A getter of a
  * request without extras returns the default; a setter given the default makes none.
  */
 export class Request {
