@@ -19,6 +19,8 @@ export const FORMATS = {
   '%': (x: number) => `${sig(x * 100, 3)}%`,
   /** Milliseconds, three significant digits: 126 ms. */
   ms: (x: number) => `${sig(x, 3)} ms`,
+  /** Milliseconds written as seconds, three significant digits: 66,900 → 66.9 s. */
+  s: (x: number) => `${sig(x / 1000, 3)} s`,
   /** Seconds as hours, three significant digits: 46440 → 12.9 hours. */
   h: (x: number) => `${sig(x / 3600, 3)} hours`,
   /** Dollars, three significant digits, trailing zeros kept below $100 as prices are written: $5.40, $28.5, $6,120. */

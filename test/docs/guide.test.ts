@@ -128,16 +128,16 @@ describe('the capacity-planning guide, chapter 12 (LLM)', () => {
     // Each pair: what the prose says, and the line of the output it reads.
     const quoted: [string, string][] = [
       ['offered load is 37%', 'offered load is 37% of the saturation throughput'],
-      ['1,527 ms (the "mean E2E" theory row), in company 2,803 ms', 'request alone on an idle replica says 1,527 ms, simulation 2,803 ms'],
-      ['69.3 ms to the first token', 'request alone on an idle replica says 69.3 ms, simulation 93.8 ms'],
-      ['(93.8 ms and 2,803 ms)', 'simulation 93.8 ms'],
+      ['1,527 ms (the "mean E2E" theory row), in company 2,737 ms', 'request alone on an idle replica says 1,527 ms, simulation 2,737 ms'],
+      ['69.3 ms to the first token', 'request alone on an idle replica says 69.3 ms, simulation 93.1 ms'],
+      ['(93.1 ms and 2,737 ms)', 'simulation 93.1 ms'],
       ['the p99 prompt (11,185 tokens) alone takes\n  295 ms', 'p99 prompt alone says 295 ms'],
       ['(11,185 tokens)', 'the p99 prompt (11,185 tokens'],
       ['leaves 705 ms', 'leaves 705 ms above the floor'],
       ['"KV-bound (B = 145.9 < maxNumSeqs 256)"', 'KV-bound (B = 145.9 < maxNumSeqs 256)'],
       ['this run, at 37% of saturation', 'offered load is 37% of the saturation throughput'],
-      ['λ × W = 13.6 sequences per replica against a\n  simulated mean batch of 13.6', 'says 13.6 per replica, simulation 13.6 per replica'],
-      ['40 × 2.803 s / 8', 'mean    p50    p90     p99   p99.9     max\n  2,803'],
+      ['λ × W = 13.0 sequences per replica against a\n  simulated mean batch of 13.1', 'says 13.0 per replica, simulation 13.1 per replica'],
+      ['40 × 2.737 s / 8', 'mean    p50    p90     p99   p99.9     max\n  2,737'],
       ['about\n  69.3 ms', 'says 69.3 ms'],
     ];
     for (const [prose, output] of quoted) {

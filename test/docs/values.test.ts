@@ -8,10 +8,10 @@ const value = (pointer: string, format: string, shown: string) => `<!-- servesim
 describe('figures quoted in a document (servesim-value)', () => {
   it('rewrites a stale figure with the one the command prints now, and leaves a fresh one alone', async () => {
     // Reference: `servesim run mm4 --set stop.requests=2000 --set warmup.requests=100 --json`
-    // gives requests.completed 1900 (stop minus warm-up) and throughputRps 3.195….
+    // gives requests.completed 1900 (stop minus warm-up) and throughputRps 3.24….
     const stale = `It answers ${value('/requests/completed', 'int', '463')} requests at ${value('/throughputRps', '3', '222')} per second.`;
     const fresh = await regenerateValues(stale);
-    expect(fresh).toBe(`It answers ${value('/requests/completed', 'int', '1,900')} requests at ${value('/throughputRps', '3', '3.2')} per second.`);
+    expect(fresh).toBe(`It answers ${value('/requests/completed', 'int', '1,900')} requests at ${value('/throughputRps', '3', '3.24')} per second.`);
     expect(await regenerateValues(fresh)).toBe(fresh);
   }, 30_000);
 

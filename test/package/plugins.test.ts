@@ -1,6 +1,5 @@
-import { randomExponential } from 'd3-random';
+import { gamma, randomExponential } from '../../src/engine/index.ts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { gamma } from '../../src/engine/index.ts';
 import {
   defineScenario,
   InputError,
@@ -30,7 +29,7 @@ const base = {
 
 /** The built-in gamma, through the plug-in door: the same draws from the same stream. */
 const gammaAgain: DistributionFactory = (p) => gamma(Number(p['meanS']), Number(p['cv']));
-/** The built-in Poisson (its formula, d3-random's exponential), through the plug-in door. */
+/** The built-in Poisson (its formula, the engine's exponential sampler), through the plug-in door. */
 const poissonAgain: ArrivalsFactory = (p, rng) => {
   const qps = Number(p['qps']);
   const gap = randomExponential.source(rng)(qps);

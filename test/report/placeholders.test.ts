@@ -19,6 +19,8 @@ describe('placeholders in prose', () => {
     expect(FORMATS['4'](0.81391)).toBe('0.8139');
     expect(FORMATS['%'](0.009)).toBe('0.9%');
     expect(FORMATS.h(46_440)).toBe('12.9 hours');
+    expect(FORMATS.s(66_912)).toBe('66.9 s');
+    expect(FORMATS.s(412.4)).toBe('0.412 s');
     // Reference: 47 c7i.xlarge at $0.1785/h, 730 h a month = $6,124.
     expect(FORMATS.$month(47 * 0.1785)).toBe('$6,124');
   });
@@ -38,7 +40,7 @@ describe('placeholders in prose', () => {
     const { text, problems } = fillPlaceholders('{latencyMs.p98} {latencyMs.p99|sec} {latencyMs.p99@} {latencyMs.constructor}', lookup);
     expect(text).toBe('{latencyMs.p98} {latencyMs.p99|sec} {latencyMs.p99@} {latencyMs.constructor}');
     expect(problems).toEqual([
-      '{latencyMs.p99|sec}: unknown format "sec"; one of 3, 4, int, %, ms, h, $, $month',
+      '{latencyMs.p99|sec}: unknown format "sec"; one of 3, 4, int, %, ms, s, h, $, $month',
       '{latencyMs.p99@}: not a placeholder; write {path}, {path@variant} or {path@variant|format}',
       '{latencyMs.p98}: the result has no figure latencyMs.p98',
       '{latencyMs.constructor}: the result has no figure latencyMs.constructor',

@@ -27,12 +27,14 @@ const deployment = (gpu: Gpu, tp: number) => rooflineDeployment({ model: 'llama-
 /**
  * The lesson's claim: at 10 requests/s (TTFT p99 < 2 s, TPOT p99 < 60 ms), three H200
  * replicas at TP 2 meet both objectives for the least $ per million output tokens of the
- * configurations that meet them (two miss TPOT). Seed 1 is the golden's; seeds 2-4
- * (`--seed`) gave the same verdicts for the H200s: 3 replicas TPOT p99 51.5-52.9 ms with
- * 99.77-99.88% within both, 2 replicas TPOT p99 84.8-96.7 ms, and $7.31-8.08 per million
- * against $9.26-10.1 for the runner-up (A100 80 GB, TP 8, 2 replicas), which met both on
- * seeds 2 and 4 but not 3 (TPOT p99 63.0 ms): the narrative calls it at the edge, and this
- * test asserts its verdict on seed 1 only.
+ * configurations that meet them (two miss TPOT). Seed 1 is the golden's; seeds 1-8
+ * (`--seed`) gave the same verdicts for the H200s: 3 replicas TPOT p99 51.4-59.8 ms with
+ * 99.00-99.89% within both, 2 replicas TPOT p99 93.3-132.4 ms, and $7.27-7.63 per million
+ * against $9.10-9.50 for the cheapest other (A100 80 GB, TP 8, 2 replicas). That one sits
+ * at the edge of the TPOT objective: p99 60.2-88.2 ms on seeds 1-8, a miss on each, where
+ * the draws of the exponential sampler before issue 13's ziggurat gave 56.6-69.5 ms, a
+ * meet on four of eight. The narrative calls it at the edge, and this test asserts only
+ * that it is near 60 ms on seed 1.
  */
 describe('scenario llm-which-gpu-70b', () => {
   it('three H200s at TP 2 meet both objectives for the least $ per million output tokens; two miss', async () => {
@@ -41,12 +43,17 @@ describe('scenario llm-which-gpu-70b', () => {
     const v = (name: string): Figures => out.variants.find((x) => x.name === name)!.figures;
     const base = v('base');
     const others = ['h100-tp2-x6', 'h100-tp4-x2', 'a100-80gb-tp8-x2', 'a100-40gb-tp8-x3'].map(v);
+    const edge = v('a100-80gb-tp8-x2');
 
-    for (const meets of [base, ...others]) {
+    for (const meets of [base, ...others.filter((x) => x !== edge)]) {
       expect(meets.llm.ttftMs.p99.mean).toBeLessThan(2000);
       expect(meets.llm.tpotMs.p99.mean).toBeLessThan(60);
       expect(meets.llm.slo.attainment.mean).toBeGreaterThanOrEqual(0.99);
     }
+    // The A100s at TP 8 x 2: TTFT met, TPOT p99 within a few ms of the 60 ms objective (62.2 ms).
+    expect(edge.llm.ttftMs.p99.mean).toBeLessThan(2000);
+    expect(edge.llm.tpotMs.p99.mean).toBeGreaterThan(55);
+    expect(edge.llm.tpotMs.p99.mean).toBeLessThan(70);
     // Two H200 replicas: larger batches, every decode step slower, TPOT p99 over 60 ms.
     const two = v('h200-tp2-x2');
     expect(two.llm.tpotMs.p99.mean).toBeGreaterThan(60);
@@ -61,8 +68,8 @@ describe('scenario llm-which-gpu-70b', () => {
     // The cheapest per output token of those that meet, by a margin: every variant serves
     // the same offered load, so the cost per token follows the bill ($63.60 against at least
     // $81.93 an hour, 0.776) up to the measured spans, which differ by the drain of the last
-    // requests (measured throughputs 9.07-9.58 req/s, within 6%: 0.776 × 1.06 = 0.82; 0.80
-    // measured against the runner-up on seeds 1-4): below 0.85 of each.
+    // requests (measured throughputs 9.07-9.58 req/s, within 6%: 0.776 × 1.06 = 0.82; 0.79-0.80
+    // measured against the A100s at TP 8 x 2 on seeds 1-8): below 0.85 of each.
     for (const x of others) expect(base.llm.cost.perMillionOutputTokensUsd.mean).toBeLessThan(0.85 * x.llm.cost.perMillionOutputTokensUsd.mean);
   }, 60_000);
 

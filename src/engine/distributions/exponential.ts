@@ -1,4 +1,4 @@
-import { randomExponential } from 'd3-random';
+import { randomExponential } from './random-exponential.ts';
 import type { Distribution } from './distribution.ts';
 
 /** Exponential with the given mean (rate 1/mean); variance mean². */

@@ -1,6 +1,7 @@
 export type { Distribution, Sampler } from './distribution.ts';
 export { scv } from './distribution.ts';
 export { exponential } from './exponential.ts';
+export { randomExponential, type RandomExponential } from './random-exponential.ts';
 export { deterministic } from './deterministic.ts';
 export { uniform } from './uniform.ts';
 export { lognormal } from './lognormal.ts';

@@ -1,4 +1,4 @@
-import { randomExponential } from 'd3-random';
+import { randomExponential } from '../../engine/index.ts';
 import type { ArrivalFactory } from './arrival-process.ts';
 
 /** One step of a rate schedule: from `at` (seconds) on, the rate is `qps`. */

@@ -1,5 +1,4 @@
-import { randomExponential } from 'd3-random';
-import type { Rng } from '../../engine/index.ts';
+import { randomExponential, type Rng } from '../../engine/index.ts';
 
 /** One piece of a piecewise-constant bound on a rate: `boundRps` holds until `untilS`. */
 export interface RatePiece {

@@ -1,4 +1,4 @@
-import { randomExponential } from 'd3-random';
+import { randomExponential } from '../../engine/index.ts';
 import { InputError } from '../../config/errors.ts';
 import type { TraceReader } from '../../config/trace-csv.ts';
 import type { ArrivalFactory } from './arrival-process.ts';
