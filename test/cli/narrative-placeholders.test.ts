@@ -57,9 +57,9 @@ describe('a narrative quotes figures of its own run', () => {
   });
 
   it('validate refuses an unknown variant or format before anything runs', async () => {
-    const f = scenarioFile('variant.yaml', 'p99 {latencyMs.p99@fast|ms} in {latencyMs.p99|s}.', 'variants:\n  slow: { stages.model.service.value: "200ms" }\n');
+    const f = scenarioFile('variant.yaml', 'p99 {latencyMs.p99@fast|ms} in {latencyMs.p99|sec}.', 'variants:\n  slow: { stages.model.service.value: "200ms" }\n');
     const err = await expectInputError(['validate', f], `${f}: narrative: {latencyMs.p99@fast|ms}: no variant "fast" (the file has base, slow)`);
-    expect(err).toContain('{latencyMs.p99|s}: unknown format "s"');
+    expect(err).toContain('{latencyMs.p99|sec}: unknown format "sec"');
   });
 });
 
