@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exponential, randomExponential, RandomStreams } from '../../src/engine/index.ts';
+import { zigguratEdges } from '../../src/engine/distributions/random-exponential.ts';
 
 /**
  * The ziggurat exponential sampler (src/engine/distributions/random-exponential.ts)
@@ -18,6 +19,21 @@ const draws = (seed: number, lambda = 1): Float64Array => {
 
 describe('ziggurat exponential', () => {
   const xs = draws(1);
+
+  it("writes out the layer edges the recurrence gives (Node 20's Math.log and Math.exp)", () => {
+    // X[0] = V·e^R, X[1] = R, X[i+1] = −ln(V/X[i] + e^−X[i]), X[256] = 0. Relative 1e−15
+    // (a few ulps): another engine's Math.log may differ in the last bits, which is why
+    // the table is written out; a mistyped entry is off by far more.
+    const R = 7.69711747013105;
+    const V = 0.003949659822581557;
+    const want = [V * Math.exp(R), R];
+    for (let i = 1; i < 256; i++) want.push(-Math.log(V / want[i]! + Math.exp(-want[i]!)));
+    expect(Math.abs(want[256]!)).toBeLessThan(1e-14);
+    want[256] = 0;
+    const table = zigguratEdges();
+    expect(table.length).toBe(257);
+    want.forEach((w, i) => expect(Math.abs(table[i]! - w), `X[${i}]`).toBeLessThanOrEqual(1e-15 * w));
+  });
 
   it('puts Exp(1) mass in 256 equal-probability bins (chi-square at α = 0.001)', () => {
     // Bin k holds (−ln(1 − k/256), −ln(1 − (k+1)/256)]: the draws of a wrong layer table
