@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openTraceFile } from '../../src/cli/trace-file.ts';
+import { InputError } from '../../src/config/errors.ts';
 import { traceFromText, type TraceReader } from '../../src/config/trace-csv.ts';
 
 /** Every record a reader gives, copied (a reader may reuse its record object). */
@@ -31,6 +32,38 @@ describe('a trace streamed from disk in chunks', () => {
       const inMemory = all(traceFromText(text, 'trace.csv'));
       expect(fromDisk.length).toBe(60_000);
       expect(fromDisk).toEqual(inMemory);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a line longer than a chunk, a last line without a newline, and names a quote found chunks later', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'servesim-chunks-'));
+    try {
+      // A 200 kB note (an ignored text column) makes one line three reads long; the file ends without a newline.
+      const rows = ['time,note,tokens'];
+      for (let i = 0; i < 5_000; i++) rows.push(`${i * 0.01},${i === 2_500 ? 'x'.repeat(200_000) : 'ok'},${i}`);
+      const long = join(dir, 'long.csv');
+      writeFileSync(long, rows.join('\n'));
+      const records = all(openTraceFile(long, 'long.csv', undefined));
+      expect(records.length).toBe(5_000);
+      expect(records).toEqual(all(traceFromText(rows.join('\n'), 'long.csv')));
+      expect(records.at(-1)).toBe('5001:49.99+0:4999');
+
+      // A quote on line 40,001, some ten chunks into the file: refused, with its line.
+      const quoted = ['time,tokens'];
+      for (let i = 0; i < 50_000; i++) quoted.push(i === 39_999 ? '399.99,"7"' : `${i * 0.01},${i % 100}`);
+      const q = join(dir, 'quoted.csv');
+      writeFileSync(q, `${quoted.join('\n')}\n`);
+      const reader = openTraceFile(q, 'quoted.csv', undefined);
+      let err: unknown;
+      try {
+        all(reader);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as InputError).problems).toEqual(['quoted.csv:40001: quoted CSV fields are not supported in traces']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
