@@ -109,11 +109,6 @@ export class TraceCsvParser {
     });
   }
 
-  /** Parses one data line (empty lines are skipped: returns undefined). */
-  parseLine(line: string): TraceRecord | undefined {
-    return this.parseRange(line, 0, line.length, true);
-  }
-
   /** The first comma in `text` at or after `from`; text.length + 1 when there is none. */
   private commaAfter(text: string, from: number): number {
     // PERF: a chunk's next comma is searched once and kept until the parse passes it, so
