@@ -12,10 +12,11 @@
  * PERF: not for hot paths; the ziggurat calls them only off its fast path.
  */
 
+import { HI_WORD } from '../float-words.ts';
+
 const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
-/** Index of the high 32-bit word of the double in `U32` (1 on little-endian machines). */
-const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const HI = HI_WORD;
 const LO = 1 - HI;
 
 /** The high word of `x` as a signed 32-bit integer. */

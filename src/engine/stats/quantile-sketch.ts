@@ -1,3 +1,5 @@
+import { HI_WORD } from '../float-words.ts';
+
 /** Relative accuracy of every quantile: the issue asks for at most 0.1 %. */
 export const SKETCH_RELATIVE_ACCURACY = 0.001;
 
@@ -16,8 +18,6 @@ export const SKETCH_MAX_KEY = (2046 << SUB_BITS) | ((1 << SUB_BITS) - 1);
 /** Smallest positive normal double: smaller values (and 0) count in the zero bucket. */
 const MIN_NORMAL = 2.2250738585072014e-308;
 
-/** Index of the high 32-bit word of a Float64Array element viewed as two Uint32 (1 on little-endian machines). */
-const HI_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
 /** Lower bound of bucket `key`: the double with that exponent and those mantissa bits, the rest zero. */
 function lowerBound(key: number, scratch: Float64Array, words: Uint32Array): number {
