@@ -8,6 +8,7 @@
  * state left by one benchmark never colour another's figures.
  */
 import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -167,4 +168,25 @@ export function processWallS(args: readonly string[], env: NodeJS.ProcessEnv = p
   const s = (performance.now() - t0) / 1000;
   if (res.status !== 0) throw new Error(`node ${args.join(' ')} exited with ${res.status ?? res.signal}: ${res.stderr}`);
   return s;
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Whether a file under `dir` was modified after `sinceMs`. */
+function newerThan(dir: string, sinceMs: number): boolean {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = `${dir}/${e.name}`;
+    if (e.isDirectory() ? newerThan(p, sinceMs) : statSync(p).mtimeMs > sinceMs) return true;
+  }
+  return false;
+}
+
+/**
+ * Throws unless `dist/` holds a build of the current `src/` (the rule `bin/servesim.mjs`
+ * applies): a benchmark of the build never times a missing or stale one.
+ */
+export function requireFreshBuild(): void {
+  const stamp = statSync(`${ROOT}dist/.built`, { throwIfNoEntry: false });
+  if (stamp === undefined) throw new Error('no build to time: run `npm run build` first');
+  if (newerThan(`${ROOT}src`, stamp.mtimeMs)) throw new Error('the build is older than src/: run `npm run build` first');
 }

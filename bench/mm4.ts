@@ -19,9 +19,13 @@ export const REPS = 5;
 const MM4_PATH = fileURLToPath(new URL('../src/scenarios/mm4.yaml', import.meta.url));
 
 /** The M/M/4 scenario with `stop.requests` set to `requests`. */
+/** The text of `src/scenarios/mm4.yaml`. */
+export function mm4Text(): string {
+  return readFileSync(MM4_PATH, 'utf8');
+}
+
 export function mm4Scenario(requests: number): Scenario {
-  const text = readFileSync(MM4_PATH, 'utf8');
-  return scenarioFromText({ name: 'src/scenarios/mm4.yaml', text }, [{ path: 'stop.requests', value: requests }]);
+  return scenarioFromText({ name: 'src/scenarios/mm4.yaml', text: mm4Text() }, [{ path: 'stop.requests', value: requests }]);
 }
 
 /**

@@ -6,20 +6,18 @@
  * whole CLI process from the build (`servesim run mm4 --replications 8`, `--workers 1`
  * against `--workers 2`), worker start-up inside the timing: target ≥ 1.7 (issue 13).
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { aggregate } from '../src/experiments/aggregate.ts';
 import { inProcessRunner, replicationSeed } from '../src/experiments/runner.ts';
 import { workerPoolRunner } from '../src/cli/worker-pool.ts';
-import { isMain, median, processWallS, runStandalone, type Benchmark, type Figure } from './harness.ts';
+import { isMain, median, processWallS, requireFreshBuild, runStandalone, type Benchmark, type Figure } from './harness.ts';
 import { mm4Scenario } from './mm4.ts';
 
 const REPLICATIONS = 8;
 const REQUESTS = 1_000_000;
 const REPS = 3;
 const CLI = fileURLToPath(new URL('../bin/servesim.mjs', import.meta.url));
-const BUILT = fileURLToPath(new URL('../dist/.built', import.meta.url));
 
 /** Wall seconds of the whole `servesim run mm4 --replications 8 --workers <w>` process, from the build: worker start-up counted. */
 function cliWall(workers: number): number {
@@ -52,7 +50,7 @@ export const parallel: Benchmark = {
     if (!same) throw new Error('replications on worker threads differ from the same replications in one thread');
     const speedup = median(t1) / median(t2);
     // The whole CLI process, as a user runs it: worker threads start (and load the build) inside the timing.
-    if (!existsSync(BUILT)) throw new Error('no build to time: run `npm run build` first');
+    requireFreshBuild();
     const c1: number[] = [];
     const c2: number[] = [];
     for (let k = 0; k < REPS; k++) {
