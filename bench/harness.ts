@@ -8,9 +8,10 @@
  * state left by one benchmark never colour another's figures.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildIsFresh } from '../bin/build-stamp.mjs';
 
 /** A threshold a figure should meet. */
 export interface Target {
@@ -172,21 +173,12 @@ export function processWallS(args: readonly string[], env: NodeJS.ProcessEnv = p
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Whether a file under `dir` was modified after `sinceMs`. */
-function newerThan(dir: string, sinceMs: number): boolean {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = `${dir}/${e.name}`;
-    if (e.isDirectory() ? newerThan(p, sinceMs) : statSync(p).mtimeMs > sinceMs) return true;
-  }
-  return false;
-}
-
 /**
  * Throws unless `dist/` holds a build of the current `src/` (the rule `bin/servesim.mjs`
- * applies): a benchmark of the build never times a missing or stale one.
+ * applies, from `bin/build-stamp.mjs`): a benchmark of the build never times a missing
+ * or stale one.
  */
 export function requireFreshBuild(): void {
-  const stamp = statSync(`${ROOT}dist/.built`, { throwIfNoEntry: false });
-  if (stamp === undefined) throw new Error('no build to time: run `npm run build` first');
-  if (newerThan(`${ROOT}src`, stamp.mtimeMs)) throw new Error('the build is older than src/: run `npm run build` first');
+  if (!existsSync(`${ROOT}dist/.built`)) throw new Error('no build to time: run `npm run build` first');
+  if (!buildIsFresh(ROOT)) throw new Error('the build is older than src/: run `npm run build` first');
 }

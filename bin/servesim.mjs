@@ -5,22 +5,14 @@
 // build's stamp), else the TypeScript sources through tsx, so an edit is never hidden
 // behind a stale build. SERVESIM_DEV=1 always runs the sources; SERVESIM_DEV=0 always runs
 // the build (npm test builds first, so the CLI its tests spawn runs the fresh build).
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { buildIsFresh } from './build-stamp.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const built = `${root}dist/lib/cli.cjs`;
 const src = `${root}src`;
-
-/** Whether any file under `dir` was modified after `since` (ms). ~130 stats: about a millisecond. */
-function newerThan(dir, since) {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = `${dir}/${e.name}`;
-    if (e.isDirectory() ? newerThan(p, since) : statSync(p).mtimeMs > since) return true;
-  }
-  return false;
-}
 
 function useBuild() {
   const dev = process.env.SERVESIM_DEV;
@@ -33,7 +25,7 @@ function useBuild() {
     return false;
   }
   if (dev === '0' || !existsSync(src)) return true;
-  return !newerThan(src, statSync(`${root}dist/.built`, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+  return buildIsFresh(root);
 }
 
 // Worker threads the command line asks for start first, and load while this thread loads
