@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { scenarioFromText } from '../src/config/parse.ts';
 import type { Scenario } from '../src/config/schema.ts';
 import { runScenario, type RunResult } from '../src/models/index.ts';
+import { checkMm4Mean } from './mm4-mean.ts';
 import { collectGarbage, compact, isMain, median, runStandalone, spread, timeS, type Benchmark, type Figure } from './harness.ts';
 
 /** Requests per timed run (arrivals, warm-up included: the scenario's `stop.requests`). */
@@ -18,29 +19,27 @@ export const REPS = 5;
 
 const MM4_PATH = fileURLToPath(new URL('../src/scenarios/mm4.yaml', import.meta.url));
 
-/** The M/M/4 scenario with `stop.requests` set to `requests`. */
 /** The text of `src/scenarios/mm4.yaml`. */
 export function mm4Text(): string {
   return readFileSync(MM4_PATH, 'utf8');
 }
 
+/** The M/M/4 scenario with `stop.requests` set to `requests`. */
 export function mm4Scenario(requests: number): Scenario {
   return scenarioFromText({ name: 'src/scenarios/mm4.yaml', text: mm4Text() }, [{ path: 'stop.requests', value: requests }]);
 }
 
 /**
  * Throws unless the run looks like an M/M/4 at ρ = 0.8: every request accounted
- * for, and mean latency near Erlang C's 1.75 s. A benchmark of a broken model
- * would be a fast number about nothing. The 5 % band is loose on purpose: with
- * 1M requests the sampling error of the mean is about 0.5 %.
+ * for, and mean latency near Erlang C's 1.75 s (`checkMm4Mean`). A benchmark of a
+ * broken model would be a fast number about nothing.
  */
 export function checkMm4(r: RunResult, scenario: Scenario): void {
   const measured = (scenario.stop?.requests ?? NaN) - (scenario.warmup?.requests ?? 0);
   if (r.requests.arrived !== measured || r.requests.inFlight !== 0) {
     throw new Error(`M/M/4 run lost requests: ${JSON.stringify(r.requests)}`);
   }
-  const meanS = r.latencyMs.mean / 1000;
-  if (Math.abs(meanS - 1.75) > 0.05 * 1.75) throw new Error(`M/M/4 mean latency ${meanS} s, theory 1.75 s`);
+  checkMm4Mean(r.latencyMs.mean / 1000, 'servesim');
 }
 
 export const mm4: Benchmark = {
